@@ -1,0 +1,172 @@
+//! Server configuration: documented defaults, then an optional TOML file, then `CLOSER_*`
+//! environment variables (later sources win).
+//!
+//! The file is `closer.toml` in the working directory, or the path in `CLOSER_CONFIG`. Keys are
+//! the field names below (`http_addr = "127.0.0.1:8787"`); environment variables are the same
+//! names upper-cased with a `CLOSER_` prefix (`CLOSER_HTTP_ADDR`). `scripts/services up` writes
+//! the service URLs and LiveKit credentials to `$CLOSER_STATE_DIR/services.env` in that form.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Everything the server needs to start. Secrets (`livekit_api_secret`) are never logged:
+/// [`Config`]'s `Debug` implementation redacts them.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Config {
+    /// Address the HTTP server binds. Default `127.0.0.1:8787`.
+    pub http_addr: SocketAddr,
+    /// PostgreSQL URL. Default `postgres://closer@127.0.0.1:5432/closer`.
+    pub database_url: String,
+    /// MongoDB-wire URL (FerretDB locally). Default `mongodb://127.0.0.1:27017/`.
+    pub mongodb_url: String,
+    /// MongoDB database holding transcripts, events and analytics. Default `closer`.
+    pub mongodb_database: String,
+    /// LiveKit server HTTP URL (the API; clients use the same host over WebSocket).
+    /// Default `http://127.0.0.1:7880`.
+    pub livekit_url: String,
+    /// LiveKit API key. Default `closer`.
+    pub livekit_api_key: String,
+    /// LiveKit API secret. No default: required.
+    pub livekit_api_secret: String,
+    /// Directory written by `scripts/models` (Whisper ggml, sentence encoder, onnxruntime).
+    /// Default `$HOME/.cache/closer/models`.
+    pub models_dir: PathBuf,
+    /// Deadline of each `/healthz` probe, in milliseconds. Default 2000.
+    pub health_probe_timeout_ms: u64,
+    /// How long graceful shutdown waits for in-flight requests, in milliseconds. Default 10000.
+    pub shutdown_grace_ms: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| "/".into());
+        Self {
+            http_addr: SocketAddr::from(([127, 0, 0, 1], 8787)),
+            database_url: "postgres://closer@127.0.0.1:5432/closer".into(),
+            mongodb_url: "mongodb://127.0.0.1:27017/".into(),
+            mongodb_database: "closer".into(),
+            livekit_url: "http://127.0.0.1:7880".into(),
+            livekit_api_key: "closer".into(),
+            livekit_api_secret: String::new(),
+            models_dir: home.join(".cache/closer/models"),
+            health_probe_timeout_ms: 2000,
+            shutdown_grace_ms: 10_000,
+        }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("http_addr", &self.http_addr)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("mongodb_url", &redact_url(&self.mongodb_url))
+            .field("mongodb_database", &self.mongodb_database)
+            .field("livekit_url", &self.livekit_url)
+            .field("livekit_api_key", &self.livekit_api_key)
+            .field("livekit_api_secret", &"[redacted]")
+            .field("models_dir", &self.models_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Hides a `user:password@` part of a URL so configuration can be logged.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://[redacted]@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Why the configuration could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A source had a malformed value (the message names the key and the source).
+    #[error("invalid configuration: {0}")]
+    Invalid(#[from] Box<figment::Error>),
+    /// A required value has no default and was not set.
+    #[error("missing configuration: {0} (set CLOSER_{1} or `{0}` in closer.toml)")]
+    Missing(&'static str, &'static str),
+}
+
+impl Config {
+    /// Loads defaults ← TOML file ← `CLOSER_*` environment.
+    ///
+    /// Errors: [`ConfigError::Invalid`] for unparsable values, [`ConfigError::Missing`] when
+    /// `livekit_api_secret` is empty.
+    pub fn load() -> Result<Self, ConfigError> {
+        let file = std::env::var_os("CLOSER_CONFIG")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| "closer.toml".into());
+        Self::from_figment(
+            Figment::from(Serialized::defaults(Config::default()))
+                .merge(Toml::file(file))
+                .merge(Env::prefixed("CLOSER_").ignore(&["config"])),
+        )
+    }
+
+    /// Extracts and validates a configuration from an explicit set of sources (used by tests).
+    pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
+        let config: Config = figment.extract().map_err(Box::new)?;
+        if config.livekit_api_secret.is_empty() {
+            return Err(ConfigError::Missing("livekit_api_secret", "LIVEKIT_API_SECRET"));
+        }
+        Ok(config)
+    }
+
+    /// Per-probe deadline of `/healthz`.
+    pub fn health_probe_timeout(&self) -> Duration {
+        Duration::from_millis(self.health_probe_timeout_ms)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_overrides_file_overrides_defaults() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "closer.toml",
+                "mongodb_database = \"from_file\"\nlivekit_api_secret = \"s3\"\nhttp_addr = \"127.0.0.1:9000\"",
+            )?;
+            jail.set_env("CLOSER_HTTP_ADDR", "127.0.0.1:9100");
+            let config = Config::load().map_err(|e| e.to_string())?;
+            assert_eq!(config.mongodb_database, "from_file");
+            assert_eq!(config.http_addr.port(), 9100);
+            assert_eq!(config.livekit_url, Config::default().livekit_url);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn missing_secret_and_bad_values_are_named() {
+        figment::Jail::expect_with(|jail| {
+            let err = Config::load().unwrap_err().to_string();
+            assert!(err.contains("CLOSER_LIVEKIT_API_SECRET"), "{err}");
+            jail.set_env("CLOSER_LIVEKIT_API_SECRET", "s");
+            jail.set_env("CLOSER_HTTP_ADDR", "not an address");
+            let err = Config::load().unwrap_err().to_string();
+            assert!(err.to_lowercase().contains("http_addr"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let config = Config {
+            livekit_api_secret: "topsecret".into(),
+            database_url: "postgres://u:hunter2@h/db".into(),
+            ..Config::default()
+        };
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("topsecret") && !shown.contains("hunter2"), "{shown}");
+    }
+}

@@ -1,0 +1,51 @@
+//! `GET /healthz`: reachability of PostgreSQL, MongoDB and LiveKit.
+
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use closer_wire::{HealthReport, HealthStatus, ServiceHealth};
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/healthz", get(healthz))
+}
+
+/// Probes the three services concurrently, each bounded by `health_probe_timeout_ms`.
+/// 200 with status `ok` when all answer, else 503 with status `unavailable` and the error of
+/// each failing probe.
+async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<HealthReport>) {
+    let deadline = state.config.health_probe_timeout();
+    let (postgres, mongodb, livekit) = tokio::join!(
+        probe(deadline, async {
+            sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&state.pg).await.map(drop)
+        }),
+        probe(deadline, async {
+            state.mongo.run_command(mongodb::bson::doc! {"ping": 1}).await.map(drop)
+        }),
+        probe(deadline, async { state.livekit.list_rooms(Vec::new()).await.map(drop) }),
+    );
+    let report = HealthReport::new(env!("CARGO_PKG_VERSION").into(), postgres, mongodb, livekit);
+    let code = match report.status {
+        HealthStatus::Ok => StatusCode::OK,
+        HealthStatus::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+    };
+    (code, Json(report))
+}
+
+async fn probe<E: std::fmt::Display>(
+    deadline: Duration,
+    check: impl Future<Output = Result<(), E>>,
+) -> ServiceHealth {
+    let started = Instant::now();
+    let outcome = tokio::time::timeout(deadline, check).await;
+    let latency_ms = u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX);
+    let error = match outcome {
+        Ok(Ok(())) => None,
+        Ok(Err(e)) => Some(e.to_string()),
+        Err(_) => Some(format!("no answer within {} ms", deadline.as_millis())),
+    };
+    ServiceHealth { ok: error.is_none(), latency_ms, error }
+}

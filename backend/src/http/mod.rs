@@ -1,0 +1,38 @@
+//! HTTP API: one module per resource, each with its own `router()`, merged here under the
+//! shared layers (request ids, tracing).
+
+mod error;
+mod health;
+
+pub use error::Error;
+
+use crate::state::AppState;
+use axum::Router;
+use axum::http::Request;
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+/// The full application router.
+///
+/// Every response carries an `x-request-id` header (the caller's, or a fresh UUID v4), and every
+/// log line of a request is inside a span carrying that id, so a user-reported id finds its logs.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(health::router())
+        .fallback(|| async { Error::NotFound })
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                    let id = request
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!("request", id, method = %request.method(), path = request.uri().path())
+                }))
+                .layer(PropagateRequestIdLayer::x_request_id()),
+        )
+        .with_state(state)
+}

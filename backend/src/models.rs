@@ -1,0 +1,43 @@
+//! Locations of the embedded AI models prepared by `scripts/models`.
+//!
+//! Layout under `models_dir` (see `scripts/prepare_models.py`):
+//! `whisper-base/ggml-model.bin`, `use-m-v3/model.onnx`, `use-m-v3/tokenizer.json`,
+//! `onnxruntime-1.31.1/libonnxruntime.so`.
+
+use std::path::{Path, PathBuf};
+
+/// Absolute paths of every model file, derived from one directory.
+#[derive(Clone, Debug)]
+pub struct ModelPaths {
+    /// Multilingual Whisper base, whisper.cpp GGML format (f16).
+    pub whisper: PathBuf,
+    /// Universal Sentence Encoder multilingual v3 (int8), tokenizer op removed; inputs
+    /// `token_ids` int32 `[N]` and `row_splits` int64 `[B+1]`, output `outputs` f32 `[B, 512]`.
+    pub encoder: PathBuf,
+    /// Hugging Face `tokenizers` JSON equivalent to the encoder's sentencepiece model.
+    pub encoder_tokenizer: PathBuf,
+    /// ONNX Runtime shared library loaded at run time by `ort` (`load-dynamic`).
+    pub onnxruntime: PathBuf,
+}
+
+impl ModelPaths {
+    /// Paths inside `dir` (normally `Config::models_dir`).
+    pub fn in_dir(dir: &Path) -> Self {
+        Self {
+            whisper: dir.join("whisper-base/ggml-model.bin"),
+            encoder: dir.join("use-m-v3/model.onnx"),
+            encoder_tokenizer: dir.join("use-m-v3/tokenizer.json"),
+            onnxruntime: dir.join("onnxruntime-1.31.1/libonnxruntime.so"),
+        }
+    }
+}
+
+/// A model file is missing: the message says which and how to prepare it.
+#[derive(Debug, thiserror::Error)]
+#[error("model file {0} is missing; run `scripts/models` to prepare the embedded models")]
+pub struct MissingModel(pub PathBuf);
+
+/// Returns `path` if it exists, else [`MissingModel`].
+pub fn require(path: &Path) -> Result<&Path, MissingModel> {
+    if path.is_file() { Ok(path) } else { Err(MissingModel(path.to_owned())) }
+}

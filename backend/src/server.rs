@@ -1,0 +1,54 @@
+//! `serve`: migrate, bind, serve until SIGINT/SIGTERM, then drain.
+
+use crate::config::Config;
+use crate::state::AppState;
+use std::future::Future;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// Applies migrations, binds `config.http_addr` and serves the API until `shutdown` resolves;
+/// then stops accepting and waits up to `shutdown_grace_ms` for in-flight requests.
+///
+/// Errors: PostgreSQL unreachable at start (migrations must apply before serving), the address
+/// already in use, or the grace period running out.
+pub async fn serve(config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    let grace = Duration::from_millis(config.shutdown_grace_ms);
+    let state = AppState::new(config).await?;
+    crate::store::relational::migrate(&state.pg).await?;
+    let listener = TcpListener::bind(state.config.http_addr).await?;
+    tracing::info!(addr = %listener.local_addr()?, "listening");
+
+    let (drained_tx, drained_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, crate::http::router(state)).with_graceful_shutdown(async move {
+        shutdown.await;
+        tracing::info!("shutting down: draining in-flight requests");
+        let _ = drained_tx.send(());
+    });
+    let server = tokio::spawn(async move { server.await });
+    tokio::pin!(server);
+    tokio::select! {
+        result = &mut server => result??,
+        _ = async {
+            let _ = drained_rx.await;
+            tokio::time::sleep(grace).await;
+        } => anyhow::bail!("in-flight requests still running after {} ms; exiting", grace.as_millis()),
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what `kill` and service managers send).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { () = ctrl_c => {}, () = terminate => {} }
+}

@@ -1,0 +1,170 @@
+//! Embedded Whisper (whisper.cpp through `whisper-rs`) transcribing one utterance at a time.
+//!
+//! Decoding parameters follow DESIGN.md "Embedded AI": greedy, one thread per stream, encoder
+//! window `audio_ctx = max(512, samples/320 + 64)` (Whisper's encoder sees 50 frames per second
+//! of 16 kHz audio, i.e. one frame per 320 samples; the margin keeps the last word), a token cap,
+//! and no temperature fallback (fallback re-decodes at higher temperature and invents text).
+
+use crate::models::{MissingModel, require};
+use std::path::Path;
+use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
+
+/// Input sample rate, Hz. Audio must be 16 kHz mono f32 in [-1, 1].
+pub const SAMPLE_RATE: usize = 16_000;
+
+/// Whisper's full encoder window: 1500 frames = 30 s.
+const MAX_AUDIO_CTX: usize = 1500;
+
+/// One recognised word with times relative to the start of the utterance.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Word {
+    /// The word as spoken (leading space removed).
+    pub text: String,
+    /// Start, ms from the beginning of the audio passed to [`WhisperEngine::transcribe`].
+    pub start_ms: u32,
+    /// End, ms from the beginning of the audio.
+    pub end_ms: u32,
+    /// Mean token probability in [0, 1].
+    pub probability: f32,
+}
+
+/// Text of one utterance with word timings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Transcript {
+    /// Full text, trimmed.
+    pub text: String,
+    /// Words in order.
+    pub words: Vec<Word>,
+}
+
+/// Errors from loading or running Whisper.
+#[derive(Debug, thiserror::Error)]
+pub enum SttError {
+    /// The model file is absent.
+    #[error(transparent)]
+    Missing(#[from] MissingModel),
+    /// whisper.cpp rejected the model or failed while decoding.
+    #[error("whisper: {0}")]
+    Whisper(#[from] whisper_rs::WhisperError),
+}
+
+/// A loaded Whisper model. The weights are shared; each call to [`transcribe`](Self::transcribe)
+/// creates its own decoding state, so one engine serves several streams (one thread each).
+pub struct WhisperEngine {
+    context: WhisperContext,
+}
+
+impl WhisperEngine {
+    /// Loads a GGML model file (≈150 MB for base f16; takes ~0.3 s).
+    ///
+    /// Errors: [`SttError::Missing`] when the file is absent, [`SttError::Whisper`] when it is
+    /// not a valid whisper.cpp model.
+    pub fn load(path: &Path) -> Result<Self, SttError> {
+        let path = require(path)?;
+        let context = WhisperContext::new_with_params(path, WhisperContextParameters::default())?;
+        Ok(Self { context })
+    }
+
+    /// Transcribes one utterance (≤ 30 s of 16 kHz mono f32) in `language` (ISO 639-1, e.g.
+    /// `"en"`, `"it"`) on one thread. Returns an empty transcript for empty input.
+    ///
+    /// Errors: [`SttError::Whisper`] when decoding fails.
+    pub fn transcribe(&self, samples: &[f32], language: &str) -> Result<Transcript, SttError> {
+        if samples.is_empty() {
+            return Ok(Transcript { text: String::new(), words: Vec::new() });
+        }
+        let mut state = self.context.create_state()?;
+        let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
+        params.set_n_threads(1);
+        params.set_language(Some(language));
+        params.set_audio_ctx(audio_ctx(samples.len()) as i32);
+        params.set_max_tokens(token_cap(samples.len()) as i32);
+        params.set_temperature_inc(0.0);
+        params.set_no_context(true);
+        params.set_single_segment(true);
+        params.set_token_timestamps(true);
+        params.set_suppress_blank(true);
+        params.set_print_progress(false);
+        params.set_print_realtime(false);
+        params.set_print_special(false);
+        params.set_print_timestamps(false);
+        state.full(params, samples)?;
+
+        let eot = self.context.token_eot();
+        let mut text = String::new();
+        let mut words: Vec<Word> = Vec::new();
+        let mut probabilities: Vec<f32> = Vec::new();
+        for segment in state.as_iter() {
+            for i in 0..segment.n_tokens() {
+                let Some(token) = segment.get_token(i) else { continue };
+                if token.token_id() >= eot {
+                    continue; // timestamps, language and task markers
+                }
+                let piece = token.to_str_lossy()?.into_owned();
+                let data = token.token_data();
+                text.push_str(&piece);
+                let starts_word = piece.starts_with(' ') || words.is_empty();
+                if starts_word {
+                    close_word(&mut words, &mut probabilities);
+                    words.push(Word {
+                        text: piece.trim_start().to_owned(),
+                        start_ms: centis_to_ms(data.t0),
+                        end_ms: centis_to_ms(data.t1),
+                        probability: 0.0,
+                    });
+                } else if let Some(word) = words.last_mut() {
+                    word.text.push_str(&piece);
+                    word.end_ms = centis_to_ms(data.t1);
+                }
+                probabilities.push(data.p);
+            }
+        }
+        close_word(&mut words, &mut probabilities);
+        words.retain(|w| !w.text.trim().is_empty());
+        Ok(Transcript { text: text.trim().to_owned(), words })
+    }
+}
+
+/// Finishes the last word: its probability is the mean over its tokens.
+fn close_word(words: &mut [Word], probabilities: &mut Vec<f32>) {
+    if let (Some(word), false) = (words.last_mut(), probabilities.is_empty()) {
+        word.probability = probabilities.iter().sum::<f32>() / probabilities.len() as f32;
+    }
+    probabilities.clear();
+}
+
+/// whisper.cpp reports token times in centiseconds.
+fn centis_to_ms(t: i64) -> u32 {
+    u32::try_from(t.max(0) * 10).unwrap_or(u32::MAX)
+}
+
+/// Encoder window for `samples` of 16 kHz audio: `max(512, samples/320 + 64)`, at most 1500.
+/// A shorter window makes the encoder cost proportional to the utterance instead of 30 s.
+pub fn audio_ctx(samples: usize) -> usize {
+    (samples / 320 + 64).clamp(512, MAX_AUDIO_CTX)
+}
+
+/// Upper bound on decoded tokens: 8 per second of audio + 16. Fast speech is ≈ 4 tokens/s in
+/// English and ≈ 6 in Italian; the cap stops a hallucination loop without cutting real speech.
+pub fn token_cap(samples: usize) -> usize {
+    samples * 8 / SAMPLE_RATE + 16
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audio_ctx_follows_design_formula() {
+        assert_eq!(audio_ctx(0), 512);
+        assert_eq!(audio_ctx(16_000 * 5), 512); // 250 + 64 < 512
+        assert_eq!(audio_ctx(16_000 * 10), 564); // 500 + 64
+        assert_eq!(audio_ctx(16_000 * 40), 1500);
+    }
+
+    #[test]
+    fn token_cap_grows_with_duration() {
+        assert_eq!(token_cap(16_000), 24);
+        assert_eq!(token_cap(16_000 * 10), 96);
+    }
+}

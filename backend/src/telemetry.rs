@@ -1,0 +1,11 @@
+//! Logging setup.
+
+use tracing_subscriber::EnvFilter;
+
+/// Installs a `tracing` subscriber printing to stderr, filtered by `RUST_LOG`
+/// (default `info,closer=debug`). Safe to call once per process.
+pub fn init() {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,closer=debug"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
