@@ -7,10 +7,18 @@
 
 use crate::models::{MissingModel, require};
 use std::path::Path;
-use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
+use whisper_rs::{
+    DtwMode, DtwModelPreset, DtwParameters, FullParams, SamplingStrategy, WhisperContext,
+    WhisperContextParameters,
+};
 
 /// Input sample rate, Hz. Audio must be 16 kHz mono f32 in [-1, 1].
 pub const SAMPLE_RATE: usize = 16_000;
+
+/// Assumed length of the final word, ms: DTW gives each token's position, so a word ends where
+/// the next begins, but the last one has no successor. 400 ms is an average spoken word at
+/// 150 words per minute.
+const LAST_WORD_MS: u32 = 400;
 
 /// Whisper's full encoder window: 1500 frames = 30 s.
 const MAX_AUDIO_CTX: usize = 1500;
@@ -20,9 +28,11 @@ const MAX_AUDIO_CTX: usize = 1500;
 pub struct Word {
     /// The word as spoken (leading space removed).
     pub text: String,
-    /// Start, ms from the beginning of the audio passed to [`WhisperEngine::transcribe`].
+    /// Start, ms from the beginning of the audio passed to [`WhisperEngine::transcribe`]
+    /// (dynamic-time-warping alignment of the word's first token).
     pub start_ms: u32,
-    /// End, ms from the beginning of the audio.
+    /// End, ms from the beginning of the audio: the next word's start (the last word is given
+    /// 400 ms).
     pub end_ms: u32,
     /// Mean token probability in [0, 1].
     pub probability: f32,
@@ -61,7 +71,17 @@ impl WhisperEngine {
     /// not a valid whisper.cpp model.
     pub fn load(path: &Path) -> Result<Self, SttError> {
         let path = require(path)?;
-        let context = WhisperContext::new_with_params(path, WhisperContextParameters::default())?;
+        // Route whisper.cpp's and ggml's log lines into `tracing` instead of raw stderr.
+        whisper_rs::install_logging_hooks();
+        let mut params = WhisperContextParameters::default();
+        // Word times from dynamic time warping over the model's alignment heads (the preset
+        // for multilingual base) are far closer to the audio than the decoder's timestamp
+        // tokens, which stretch the first and last words over surrounding silence.
+        params.dtw_parameters(DtwParameters {
+            mode: DtwMode::ModelPreset { model_preset: DtwModelPreset::Base },
+            ..DtwParameters::default()
+        });
+        let context = WhisperContext::new_with_params(path, params)?;
         Ok(Self { context })
     }
 
@@ -91,6 +111,7 @@ impl WhisperEngine {
         state.full(params, samples)?;
 
         let eot = self.context.token_eot();
+        let audio_ms = u32::try_from(samples.len() * 1000 / SAMPLE_RATE).unwrap_or(u32::MAX);
         let mut text = String::new();
         let mut words: Vec<Word> = Vec::new();
         let mut probabilities: Vec<f32> = Vec::new();
@@ -101,34 +122,37 @@ impl WhisperEngine {
                     continue; // timestamps, language and task markers
                 }
                 let piece = token.to_str_lossy()?.into_owned();
-                let data = token.token_data();
+                let at_ms = centis_to_ms(token.token_data().t_dtw).min(audio_ms);
                 text.push_str(&piece);
-                let starts_word = piece.starts_with(' ') || words.is_empty();
-                if starts_word {
-                    close_word(&mut words, &mut probabilities);
+                if piece.starts_with(' ') || words.is_empty() {
+                    close_word(&mut words, &mut probabilities, at_ms);
                     words.push(Word {
                         text: piece.trim_start().to_owned(),
-                        start_ms: centis_to_ms(data.t0),
-                        end_ms: centis_to_ms(data.t1),
+                        start_ms: at_ms,
+                        end_ms: at_ms,
                         probability: 0.0,
                     });
                 } else if let Some(word) = words.last_mut() {
                     word.text.push_str(&piece);
-                    word.end_ms = centis_to_ms(data.t1);
                 }
-                probabilities.push(data.p);
+                probabilities.push(token.token_probability());
             }
         }
-        close_word(&mut words, &mut probabilities);
+        let last_end = words.last().map_or(0, |w| (w.start_ms + LAST_WORD_MS).min(audio_ms));
+        close_word(&mut words, &mut probabilities, last_end);
         words.retain(|w| !w.text.trim().is_empty());
         Ok(Transcript { text: text.trim().to_owned(), words })
     }
 }
 
-/// Finishes the last word: its probability is the mean over its tokens.
-fn close_word(words: &mut [Word], probabilities: &mut Vec<f32>) {
-    if let (Some(word), false) = (words.last_mut(), probabilities.is_empty()) {
-        word.probability = probabilities.iter().sum::<f32>() / probabilities.len() as f32;
+/// Finishes the last word: it ends at `end_ms` (where the next word starts) and its
+/// probability is the mean over its tokens.
+fn close_word(words: &mut [Word], probabilities: &mut Vec<f32>, end_ms: u32) {
+    if let Some(word) = words.last_mut() {
+        word.end_ms = end_ms.max(word.start_ms);
+        if !probabilities.is_empty() {
+            word.probability = probabilities.iter().sum::<f32>() / probabilities.len() as f32;
+        }
     }
     probabilities.clear();
 }
