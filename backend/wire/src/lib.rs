@@ -5,8 +5,10 @@
 //! `cargo run -p closer-wire --bin export-ts`), and a test fails when they are stale.
 
 mod health;
+mod playbook;
 
 pub use health::{HealthReport, HealthStatus, ServiceHealth};
+pub use playbook::{BattleCard, ChecklistItem, Credit, Objection, Playbook};
 
 use std::path::Path;
 use ts_rs::{Config, ExportError, TS};
@@ -18,5 +20,6 @@ use ts_rs::{Config, ExportError, TS};
 pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     let cfg = Config::new().with_out_dir(dir);
     HealthReport::export_all(&cfg)?;
+    Playbook::export_all(&cfg)?;
     Ok(())
 }

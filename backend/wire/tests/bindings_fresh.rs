@@ -49,3 +49,21 @@ fn health_report_status_follows_probes() {
     assert_eq!(json["status"], "unavailable");
     assert_eq!(json["mongodb"]["error"], "timeout");
 }
+
+#[test]
+fn shared_fixture_playbooks_round_trip() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/playbooks");
+    let dir = std::env::var_os("CLOSER_SHARED_DIR")
+        .map(|d| PathBuf::from(d).join("fixtures/playbooks"))
+        .unwrap_or(dir);
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let original: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let playbook: closer_wire::Playbook = serde_json::from_str(&text).unwrap();
+        assert!(!playbook.checklist.is_empty() && !playbook.objections.is_empty());
+        assert_eq!(serde_json::to_value(&playbook).unwrap(), original, "export differs from import");
+        seen += 1;
+    }
+    assert!(seen >= 2, "expected the shared fixture playbooks in {}", dir.display());
+}
