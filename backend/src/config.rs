@@ -13,7 +13,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// Everything the server needs to start. Secrets (`livekit_api_secret`) are never logged:
+/// Everything the server needs to start. Secrets (`livekit_api_secret`, `jwt_secret`, SMTP
+/// credentials) are never logged:
 /// [`Config`]'s `Debug` implementation redacts them.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct Config {
@@ -39,6 +40,29 @@ pub struct Config {
     pub health_probe_timeout_ms: u64,
     /// How long graceful shutdown waits for in-flight requests, in milliseconds. Default 10000.
     pub shutdown_grace_ms: u64,
+    /// HMAC key signing the API's access tokens (JWT HS256). No default: required; use at
+    /// least 32 random bytes. Rotating it logs every user out within `access_token_ttl_secs`.
+    pub jwt_secret: String,
+    /// Lifetime of an access token, in seconds. Default 900 (15 min).
+    pub access_token_ttl_secs: u64,
+    /// Lifetime of a refresh token (each use rotates it), in days. Default 30.
+    pub refresh_token_ttl_days: u32,
+    /// Lifetime of a LiveKit token handed to a participant, in seconds. Default 3600; the
+    /// token only gates joining, an ongoing call outlives it.
+    pub livekit_token_ttl_secs: u64,
+    /// Public URL of the web UI, used in e-mailed links (`/meet/<uuid>`, `/book/...`).
+    /// Default `http://127.0.0.1:8787`.
+    pub public_base_url: String,
+    /// SMTP server for confirmation e-mails: `smtp://host:port` (plain), `smtp://host:port?tls=required`
+    /// (STARTTLS) or `smtps://host:port`, optionally with `user:password@`. Default
+    /// `smtp://127.0.0.1:25`.
+    pub smtp_url: String,
+    /// Sender of e-mails (`Name <address>`). Default `Closer <no-reply@closer.localhost>`.
+    pub mail_from: String,
+    /// Login attempts allowed per client IP per minute. Default 10.
+    pub login_rate_per_minute: u32,
+    /// Guest join attempts allowed per client IP and meeting per minute. Default 20.
+    pub join_rate_per_minute: u32,
 }
 
 impl Default for Config {
@@ -55,6 +79,15 @@ impl Default for Config {
             models_dir: home.join(".cache/closer/models"),
             health_probe_timeout_ms: 2000,
             shutdown_grace_ms: 10_000,
+            jwt_secret: String::new(),
+            access_token_ttl_secs: 900,
+            refresh_token_ttl_days: 30,
+            livekit_token_ttl_secs: 3600,
+            public_base_url: "http://127.0.0.1:8787".into(),
+            smtp_url: "smtp://127.0.0.1:25".into(),
+            mail_from: "Closer <no-reply@closer.localhost>".into(),
+            login_rate_per_minute: 10,
+            join_rate_per_minute: 20,
         }
     }
 }
@@ -70,6 +103,9 @@ impl std::fmt::Debug for Config {
             .field("livekit_api_key", &self.livekit_api_key)
             .field("livekit_api_secret", &"[redacted]")
             .field("models_dir", &self.models_dir)
+            .field("jwt_secret", &"[redacted]")
+            .field("public_base_url", &self.public_base_url)
+            .field("smtp_url", &redact_url(&self.smtp_url))
             .finish_non_exhaustive()
     }
 }
@@ -99,7 +135,7 @@ impl Config {
     /// Loads defaults ← TOML file ← `CLOSER_*` environment.
     ///
     /// Errors: [`ConfigError::Invalid`] for unparsable values, [`ConfigError::Missing`] when
-    /// `livekit_api_secret` is empty.
+    /// `livekit_api_secret` or `jwt_secret` is empty.
     pub fn load() -> Result<Self, ConfigError> {
         let file = std::env::var_os("CLOSER_CONFIG")
             .map(PathBuf::from)
@@ -117,6 +153,9 @@ impl Config {
         if config.livekit_api_secret.is_empty() {
             return Err(ConfigError::Missing("livekit_api_secret", "LIVEKIT_API_SECRET"));
         }
+        if config.jwt_secret.is_empty() {
+            return Err(ConfigError::Missing("jwt_secret", "JWT_SECRET"));
+        }
         Ok(config)
     }
 
@@ -133,9 +172,10 @@ mod tests {
     #[test]
     fn env_overrides_file_overrides_defaults() {
         figment::Jail::expect_with(|jail| {
+            jail.clear_env(); // scripts/test exports the real services' CLOSER_* variables
             jail.create_file(
                 "closer.toml",
-                "mongodb_database = \"from_file\"\nlivekit_api_secret = \"s3\"\nhttp_addr = \"127.0.0.1:9000\"",
+                "mongodb_database = \"from_file\"\nlivekit_api_secret = \"s3\"\njwt_secret = \"j\"\nhttp_addr = \"127.0.0.1:9000\"",
             )?;
             jail.set_env("CLOSER_HTTP_ADDR", "127.0.0.1:9100");
             let config = Config::load().map_err(|e| e.to_string())?;
@@ -149,9 +189,13 @@ mod tests {
     #[test]
     fn missing_secret_and_bad_values_are_named() {
         figment::Jail::expect_with(|jail| {
+            jail.clear_env();
             let err = Config::load().unwrap_err().to_string();
             assert!(err.contains("CLOSER_LIVEKIT_API_SECRET"), "{err}");
             jail.set_env("CLOSER_LIVEKIT_API_SECRET", "s");
+            let err = Config::load().unwrap_err().to_string();
+            assert!(err.contains("CLOSER_JWT_SECRET"), "{err}");
+            jail.set_env("CLOSER_JWT_SECRET", "j");
             jail.set_env("CLOSER_HTTP_ADDR", "not an address");
             let err = Config::load().unwrap_err().to_string();
             assert!(err.to_lowercase().contains("http_addr"), "{err}");
@@ -163,10 +207,14 @@ mod tests {
     fn debug_output_hides_secrets() {
         let config = Config {
             livekit_api_secret: "topsecret".into(),
+            jwt_secret: "jwtsecret".into(),
+            smtp_url: "smtp://mailer:mailpass@h:25".into(),
             database_url: "postgres://u:hunter2@h/db".into(),
             ..Config::default()
         };
         let shown = format!("{config:?}");
-        assert!(!shown.contains("topsecret") && !shown.contains("hunter2"), "{shown}");
+        for secret in ["topsecret", "hunter2", "jwtsecret", "mailpass"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
     }
 }
