@@ -1,10 +1,17 @@
 //! Closer backend library: configuration, storage, LiveKit, the HTTP API and the embedded AI
 //! models. The `closer-server` binary (`src/main.rs`) is a thin CLI over it.
 
+pub mod auth;
 pub mod config;
+pub mod grants;
 pub mod http;
+pub mod ics;
 pub mod livekit;
+pub mod mail;
+pub mod meetings;
 pub mod models;
+pub mod playbooks;
+pub mod scheduling;
 pub mod semantics;
 pub mod server;
 pub mod state;

@@ -1,9 +1,15 @@
 //! Shared application state handed to every HTTP handler.
 
+use crate::auth::jwt::JwtKeys;
+use crate::auth::rate_limit::KeyedLimit;
 use crate::config::Config;
+use crate::mail::Mailer;
 use livekit_api::services::room::RoomClient;
 use sqlx::PgPool;
+use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::Duration;
+use uuid::Uuid;
 
 /// Cheap to clone: every field is reference-counted.
 #[derive(Clone)]
@@ -16,18 +22,30 @@ pub struct AppState {
     pub mongo: mongodb::Database,
     /// LiveKit RoomService client.
     pub livekit: Arc<RoomClient>,
+    /// Access-token signing keys.
+    pub jwt: JwtKeys,
+    /// SMTP sender of confirmation e-mails (connects per message).
+    pub mailer: Mailer,
+    /// Login attempts per client IP.
+    pub login_limit: KeyedLimit<IpAddr>,
+    /// Guest join attempts per client IP and meeting.
+    pub join_limit: KeyedLimit<(IpAddr, Uuid)>,
 }
 
 impl AppState {
     /// Builds the state without touching the network, so the server can start while a
     /// service is down and report it on `/healthz`.
     ///
-    /// Errors: malformed database URLs.
+    /// Errors: malformed database or SMTP URLs, malformed `mail_from`.
     pub async fn new(config: Config) -> anyhow::Result<Self> {
         let pg = crate::store::relational::pool(&config.database_url)?;
         let mongo =
             crate::store::documents::connect(&config.mongodb_url, &config.mongodb_database).await?;
         let livekit = Arc::new(crate::livekit::room_client(&config));
-        Ok(Self { config: Arc::new(config), pg, mongo, livekit })
+        let jwt = JwtKeys::new(config.jwt_secret.as_bytes(), Duration::from_secs(config.access_token_ttl_secs));
+        let mailer = Mailer::new(&config.smtp_url, &config.mail_from)?;
+        let login_limit = KeyedLimit::per_minute(config.login_rate_per_minute);
+        let join_limit = KeyedLimit::per_minute(config.join_rate_per_minute);
+        Ok(Self { config: Arc::new(config), pg, mongo, livekit, jwt, mailer, login_limit, join_limit })
     }
 }

@@ -4,11 +4,23 @@
 //! `ui/src/bindings/` are generated from these definitions by [`export_typescript`] (run
 //! `cargo run -p closer-wire --bin export-ts`), and a test fails when they are stale.
 
+mod auth;
 mod health;
+mod meetings;
 mod playbook;
+mod scheduling;
 
+pub use auth::{Login, NewUser, Organization, RefreshRequest, Role, Session, SignUp, User};
 pub use health::{HealthReport, HealthStatus, ServiceHealth};
-pub use playbook::{BattleCard, ChecklistItem, Credit, Objection, Playbook};
+pub use meetings::{
+    AiConsent, JoinRequest, Meeting, MeetingStatus, MeetingUpdate, NewMeeting, Participant,
+    ParticipantRole, PublicMeeting, RoomAccess,
+};
+pub use playbook::{BattleCard, ChecklistItem, Credit, Objection, Playbook, StoredPlaybook};
+pub use scheduling::{
+    Availability, Booking, BookingPage, BookingRequest, BookingStatus, DateException, MeetingType,
+    MeetingTypeInput, PublicMeetingType, RescheduleRequest, Slot, WeeklyRule, Weekday,
+};
 
 use std::path::Path;
 use ts_rs::{Config, ExportError, TS};
@@ -21,5 +33,27 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     let cfg = Config::new().with_out_dir(dir);
     HealthReport::export_all(&cfg)?;
     Playbook::export_all(&cfg)?;
+    StoredPlaybook::export_all(&cfg)?;
+    SignUp::export_all(&cfg)?;
+    Login::export_all(&cfg)?;
+    RefreshRequest::export_all(&cfg)?;
+    Session::export_all(&cfg)?;
+    NewUser::export_all(&cfg)?;
+    Organization::export_all(&cfg)?;
+    Availability::export_all(&cfg)?;
+    Slot::export_all(&cfg)?;
+    MeetingType::export_all(&cfg)?;
+    MeetingTypeInput::export_all(&cfg)?;
+    BookingPage::export_all(&cfg)?;
+    BookingRequest::export_all(&cfg)?;
+    Booking::export_all(&cfg)?;
+    RescheduleRequest::export_all(&cfg)?;
+    Meeting::export_all(&cfg)?;
+    NewMeeting::export_all(&cfg)?;
+    MeetingUpdate::export_all(&cfg)?;
+    PublicMeeting::export_all(&cfg)?;
+    JoinRequest::export_all(&cfg)?;
+    RoomAccess::export_all(&cfg)?;
+    Participant::export_all(&cfg)?;
     Ok(())
 }

@@ -6,6 +6,7 @@ use ts_rs::TS;
 
 /// Who may earn a checklist item.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Credit {
     /// Only the seller's (host's) speech ticks the item.
@@ -16,6 +17,7 @@ pub enum Credit {
 
 /// One item of the call script the seller should cover.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChecklistItem {
     /// Stable identifier, unique in the playbook (`[a-z0-9_]+`), e.g. `"budget"`.
     pub key: String,
@@ -34,6 +36,7 @@ pub struct ChecklistItem {
 
 /// Talking points shown to the seller when an objection is detected.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BattleCard {
     /// Headline.
     pub title: String,
@@ -47,6 +50,7 @@ pub struct BattleCard {
 
 /// An objection a prospect may raise, with its battle card.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Objection {
     /// Stable identifier, unique in the playbook, e.g. `"price_competitor"`.
     pub key: String,
@@ -64,6 +68,7 @@ pub struct Objection {
 
 /// A playbook: the checklist and the objections for one kind of meeting.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Playbook {
     /// Display name, e.g. `"Discovery Call"`.
     pub name: String,
@@ -73,4 +78,15 @@ pub struct Playbook {
     pub checklist: Vec<ChecklistItem>,
     /// Objections the analyzer watches for.
     pub objections: Vec<Objection>,
+}
+
+/// A playbook stored in an organization: `GET /api/playbooks/{id}`. The playbook's fields are
+/// inlined next to `id`, so the body minus `id`/`updated_at` is the interchange format.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StoredPlaybook {
+    pub id: uuid::Uuid,
+    #[serde(flatten)]
+    pub playbook: Playbook,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
 }

@@ -1,0 +1,98 @@
+//! Meeting facts other modules need (live pipeline, HUD): who hosts a meeting, whether a user
+//! may watch it as a manager, the participants' AI-consent choices, and the meeting's playbook.
+//! Every function is scoped by the caller's organization where a user is involved.
+
+use crate::auth::AuthUser;
+use closer_wire::{AiConsent, MeetingStatus, Playbook, Role};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// `true` when `user` is the host (seller) of `meeting` in the user's organization.
+pub async fn is_host(pg: &PgPool, meeting: Uuid, user: &AuthUser) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM meetings WHERE id = $1 AND organization_id = $2 AND host_id = $3)",
+    )
+    .bind(meeting)
+    .bind(user.org)
+    .bind(user.id)
+    .fetch_one(pg)
+    .await
+}
+
+/// `true` when `user` is a manager or admin of the organization that owns `meeting` (and so
+/// may join it in shadow mode and read its HUD).
+pub async fn is_org_manager(pg: &PgPool, meeting: Uuid, user: &AuthUser) -> Result<bool, sqlx::Error> {
+    if user.role == Role::Seller {
+        return Ok(false);
+    }
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM meetings WHERE id = $1 AND organization_id = $2)")
+        .bind(meeting)
+        .bind(user.org)
+        .fetch_one(pg)
+        .await
+}
+
+/// AI-consent choice of every guest admitted to `meeting`, as `(LiveKit identity, accepted)`,
+/// in join order. Hosts and shadows are not listed (they made no choice). A guest who declined
+/// must never be tapped.
+pub async fn consents(pg: &PgPool, meeting: Uuid) -> Result<Vec<(String, bool)>, sqlx::Error> {
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT identity, ai_consent FROM participants
+         WHERE meeting_id = $1 AND role = 'guest' ORDER BY created_at, identity",
+    )
+    .bind(meeting)
+    .fetch_all(pg)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(identity, consent)| (identity, consent.as_deref() == Some("accepted")))
+        .collect())
+}
+
+/// The AI-consent choice of one participant identity; `None` when the identity is not a
+/// guest of `meeting`.
+pub async fn consent_of(pg: &PgPool, meeting: Uuid, identity: &str) -> Result<Option<AiConsent>, sqlx::Error> {
+    let consent: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT ai_consent FROM participants WHERE meeting_id = $1 AND identity = $2 AND role = 'guest'",
+    )
+    .bind(meeting)
+    .bind(identity)
+    .fetch_optional(pg)
+    .await?;
+    Ok(consent.flatten().and_then(|c| match c.as_str() {
+        "accepted" => Some(AiConsent::Accepted),
+        "declined" => Some(AiConsent::Declined),
+        _ => None,
+    }))
+}
+
+/// The playbook chosen for `meeting` in the interchange format; `None` for an unknown meeting.
+pub async fn playbook(pg: &PgPool, meeting: Uuid) -> Result<Option<Playbook>, sqlx::Error> {
+    let id: Option<Uuid> = sqlx::query_scalar("SELECT playbook_id FROM meetings WHERE id = $1")
+        .bind(meeting)
+        .fetch_optional(pg)
+        .await?;
+    match id {
+        Some(id) => crate::playbooks::load(pg, id).await.map(|p| p.map(|(_, playbook, _)| playbook)),
+        None => Ok(None),
+    }
+}
+
+/// Current status of `meeting`; `None` when unknown.
+pub async fn status(pg: &PgPool, meeting: Uuid) -> Result<Option<MeetingStatus>, sqlx::Error> {
+    let status: Option<String> = sqlx::query_scalar("SELECT status FROM meetings WHERE id = $1")
+        .bind(meeting)
+        .fetch_optional(pg)
+        .await?;
+    Ok(status.as_deref().and_then(MeetingStatus::parse))
+}
+
+/// Moves `meeting` to `processed` once post-call analysis is done (only from `ended`);
+/// returns whether it changed.
+pub async fn mark_processed(pg: &PgPool, meeting: Uuid) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE meetings SET status = 'processed' WHERE id = $1 AND status = 'ended'")
+        .bind(meeting)
+        .execute(pg)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

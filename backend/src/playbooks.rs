@@ -1,0 +1,147 @@
+//! Playbook storage and validation (the interchange format of `closer_wire::Playbook`).
+
+use crate::http::Error;
+use chrono::{DateTime, Utc};
+use closer_wire::Playbook;
+use sqlx::PgPool;
+use sqlx::types::Json;
+use std::collections::HashSet;
+use uuid::Uuid;
+
+/// Loads playbook `id` (any organization: callers scope by organization first) as
+/// `(organization id, playbook, updated_at)`.
+pub async fn load(pg: &PgPool, id: Uuid) -> Result<Option<(Uuid, Playbook, DateTime<Utc>)>, sqlx::Error> {
+    type Row = (Uuid, String, String, Json<Vec<closer_wire::ChecklistItem>>, Json<Vec<closer_wire::Objection>>, DateTime<Utc>);
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT organization_id, name, language, checklist, objections, updated_at FROM playbooks WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pg)
+    .await?;
+    Ok(row.map(|(org, name, language, checklist, objections, updated_at)| {
+        (org, Playbook { name, language, checklist: checklist.0, objections: objections.0 }, updated_at)
+    }))
+}
+
+/// Checks a playbook before storing it; the error names the offending field
+/// (`checklist[2].key`).
+///
+/// Rules: name 1–100 chars; language two lower-case letters; keys `[a-z0-9_]{1,64}` unique per
+/// list; titles 1–200 chars; at least one example per item/objection, each 1–500 chars, at most
+/// 50; thresholds in (0, 1]; battle card title 1–200 chars, ≤ 20 points of 1–500 chars.
+pub fn validate(playbook: &Playbook) -> Result<(), Error> {
+    text("name", &playbook.name, 100)?;
+    if !(playbook.language.len() == 2 && playbook.language.bytes().all(|b| b.is_ascii_lowercase())) {
+        return Err(Error::invalid("language", "expected an ISO 639-1 code such as \"en\" or \"it\""));
+    }
+    let mut keys = HashSet::new();
+    for (i, item) in playbook.checklist.iter().enumerate() {
+        let at = format!("checklist[{i}]");
+        key(&at, &item.key, &mut keys)?;
+        text(&format!("{at}.title"), &item.title, 200)?;
+        examples(&at, &item.examples)?;
+        threshold(&at, item.threshold)?;
+    }
+    let mut keys = HashSet::new();
+    for (i, objection) in playbook.objections.iter().enumerate() {
+        let at = format!("objections[{i}]");
+        key(&at, &objection.key, &mut keys)?;
+        text(&format!("{at}.title"), &objection.title, 200)?;
+        examples(&at, &objection.examples)?;
+        threshold(&at, objection.threshold)?;
+        text(&format!("{at}.battle_card.title"), &objection.battle_card.title, 200)?;
+        if objection.battle_card.points.len() > 20 {
+            return Err(Error::invalid(format!("{at}.battle_card.points"), "at most 20 points"));
+        }
+        for (j, point) in objection.battle_card.points.iter().enumerate() {
+            text(&format!("{at}.battle_card.points[{j}]"), point, 500)?;
+        }
+    }
+    Ok(())
+}
+
+fn text(field: &str, value: &str, max: usize) -> Result<(), Error> {
+    let len = value.trim().chars().count();
+    if len == 0 || len > max {
+        return Err(Error::invalid(field, format!("must be 1–{max} characters")));
+    }
+    Ok(())
+}
+
+fn key<'a>(at: &str, key: &'a str, seen: &mut HashSet<&'a str>) -> Result<(), Error> {
+    let ok = (1..=64).contains(&key.len())
+        && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if !ok {
+        return Err(Error::invalid(format!("{at}.key"), "expected 1–64 characters of [a-z0-9_]"));
+    }
+    if !seen.insert(key) {
+        return Err(Error::invalid(format!("{at}.key"), format!("duplicate key \"{key}\"")));
+    }
+    Ok(())
+}
+
+fn examples(at: &str, examples: &[String]) -> Result<(), Error> {
+    if examples.is_empty() || examples.len() > 50 {
+        return Err(Error::invalid(format!("{at}.examples"), "expected 1–50 example phrasings"));
+    }
+    for (j, example) in examples.iter().enumerate() {
+        text(&format!("{at}.examples[{j}]"), example, 500)?;
+    }
+    Ok(())
+}
+
+fn threshold(at: &str, threshold: Option<f32>) -> Result<(), Error> {
+    match threshold {
+        Some(t) if !(t > 0.0 && t <= 1.0) => {
+            Err(Error::invalid(format!("{at}.threshold"), "expected a cosine similarity in (0, 1]"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Inserts `playbook` into `org`; returns its id.
+///
+/// Errors: [`Error::Conflict`] when the organization already has a playbook of that name.
+pub async fn insert(pg: &PgPool, org: Uuid, playbook: &Playbook) -> Result<Uuid, Error> {
+    validate(playbook)?;
+    sqlx::query_scalar(
+        "INSERT INTO playbooks (organization_id, name, language, checklist, objections)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(org)
+    .bind(playbook.name.trim())
+    .bind(&playbook.language)
+    .bind(Json(&playbook.checklist))
+    .bind(Json(&playbook.objections))
+    .fetch_one(pg)
+    .await
+    .map_err(|e| unique_name(e, &playbook.name))
+}
+
+/// Replaces playbook `id` of `org`; `false` when there is no such playbook in `org`.
+pub async fn update(pg: &PgPool, org: Uuid, id: Uuid, playbook: &Playbook) -> Result<bool, Error> {
+    validate(playbook)?;
+    let done = sqlx::query(
+        "UPDATE playbooks SET name = $3, language = $4, checklist = $5, objections = $6, updated_at = now()
+         WHERE id = $1 AND organization_id = $2",
+    )
+    .bind(id)
+    .bind(org)
+    .bind(playbook.name.trim())
+    .bind(&playbook.language)
+    .bind(Json(&playbook.checklist))
+    .bind(Json(&playbook.objections))
+    .execute(pg)
+    .await
+    .map_err(|e| unique_name(e, &playbook.name))?;
+    Ok(done.rows_affected() == 1)
+}
+
+fn unique_name(e: sqlx::Error, name: &str) -> Error {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            Error::Conflict(format!("a playbook named \"{}\" already exists", name.trim()))
+        }
+        _ => e.into(),
+    }
+}

@@ -1,0 +1,9 @@
+//! Availability rules and slot computation. Rules are wall-clock times in the seller's IANA
+//! time zone; slots are instants, so a 09:00 rule gives a 09:00 slot on both sides of a DST
+//! change (08:00 UTC before, 07:00 UTC after, in Europe/Rome).
+
+mod slots;
+mod validate;
+
+pub use slots::{SlotQuery, free_slots};
+pub use validate::{parse_time_zone, validate};

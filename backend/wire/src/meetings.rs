@@ -1,0 +1,183 @@
+//! Meetings, participants, LiveKit access.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+/// Life cycle of a meeting: `scheduled → live → ended → processed`, or `cancelled`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingStatus {
+    Scheduled,
+    Live,
+    Ended,
+    Processed,
+    Cancelled,
+}
+
+impl MeetingStatus {
+    /// The name stored in the database (`"scheduled"` …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MeetingStatus::Scheduled => "scheduled",
+            MeetingStatus::Live => "live",
+            MeetingStatus::Ended => "ended",
+            MeetingStatus::Processed => "processed",
+            MeetingStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// Inverse of [`MeetingStatus::as_str`].
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Scheduled, Self::Live, Self::Ended, Self::Processed, Self::Cancelled]
+            .into_iter()
+            .find(|status| status.as_str() == s)
+    }
+}
+
+/// A meeting as its organization sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Meeting {
+    /// Also the guest link: `/meet/<id>`.
+    pub id: Uuid,
+    pub title: String,
+    pub host_id: Uuid,
+    pub playbook_id: Uuid,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub status: MeetingStatus,
+    /// `<public_base_url>/meet/<id>`.
+    pub guest_url: String,
+    /// Set when the meeting was booked through a booking page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub booking_id: Option<Uuid>,
+}
+
+/// `POST /api/meetings` (ad hoc meeting; the caller hosts it).
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewMeeting {
+    /// 1–200 chars.
+    pub title: String,
+    pub playbook_id: Uuid,
+    /// Default: now.
+    #[serde(default)]
+    #[ts(optional)]
+    pub starts_at: Option<DateTime<Utc>>,
+    /// 5–480, default 30.
+    #[serde(default)]
+    #[ts(optional)]
+    pub duration_minutes: Option<u32>,
+}
+
+/// `PATCH /api/meetings/{id}`: fields to change (only while scheduled).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MeetingUpdate {
+    #[serde(default)]
+    #[ts(optional)]
+    pub title: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub playbook_id: Option<Uuid>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub starts_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub duration_minutes: Option<u32>,
+}
+
+/// What the guest page shows before joining: `GET /api/meetings/{id}/public`.
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicMeeting {
+    pub title: String,
+    pub host_name: String,
+    pub organization_name: String,
+    pub starts_at: DateTime<Utc>,
+    pub status: MeetingStatus,
+}
+
+/// A guest's AI-consent choice ("This call is assisted by AI for quality purposes").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AiConsent {
+    /// The guest's audio may be transcribed and analysed.
+    Accepted,
+    /// The guest's audio is never tapped.
+    Declined,
+}
+
+/// `POST /api/meetings/{id}/join` (guest, no login).
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JoinRequest {
+    /// Trimmed; 1–60 characters, no control characters.
+    pub display_name: String,
+    pub ai_consent: AiConsent,
+}
+
+/// LiveKit access for one participant of one meeting.
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoomAccess {
+    /// LiveKit signalling URL (`ws://…` or `wss://…`).
+    pub livekit_url: String,
+    /// LiveKit access token (JWT) bound to this meeting's room; expires.
+    pub token: String,
+    /// The participant identity inside the room (`host-…`, `guest-…`, `shadow-…`).
+    pub identity: String,
+    /// The LiveKit room name.
+    pub room: String,
+}
+
+/// A participant of a meeting with the AI-consent choice (host and shadow have none).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Participant {
+    pub identity: String,
+    pub display_name: String,
+    pub role: ParticipantRole,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub ai_consent: Option<AiConsent>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub consent_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub joined_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub left_at: Option<DateTime<Utc>>,
+}
+
+/// How a participant is in the room.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ParticipantRole {
+    /// The seller: room admin, publishes media and data.
+    Host,
+    /// A prospect: own camera/mic/screen only.
+    Guest,
+    /// A manager in shadow mode: hidden, subscribe only.
+    Shadow,
+}
+
+impl ParticipantRole {
+    /// The name stored in the database and used as identity prefix.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParticipantRole::Host => "host",
+            ParticipantRole::Guest => "guest",
+            ParticipantRole::Shadow => "shadow",
+        }
+    }
+}
