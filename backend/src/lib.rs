@@ -10,6 +10,7 @@ pub mod livekit;
 pub mod mail;
 pub mod meetings;
 pub mod models;
+pub mod pii;
 pub mod playbooks;
 pub mod scheduling;
 pub mod semantics;

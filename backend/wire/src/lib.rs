@@ -4,13 +4,19 @@
 //! `ui/src/bindings/` are generated from these definitions by [`export_typescript`] (run
 //! `cargo run -p closer-wire --bin export-ts`), and a test fails when they are stale.
 
+mod audio_frame;
 mod auth;
+mod events;
 mod health;
 mod meetings;
 mod playbook;
 mod scheduling;
 
 pub use auth::{Login, NewUser, Organization, RefreshRequest, Role, Session, SignUp, User};
+pub use audio_frame::*;
+pub use events::{
+    Evidence, HudEnvelope, HudEvent, ProviderState, SentimentLabel, WordTiming,
+};
 pub use health::{HealthReport, HealthStatus, ServiceHealth};
 pub use meetings::{
     AiConsent, JoinRequest, Meeting, MeetingStatus, MeetingUpdate, NewMeeting, Participant,
@@ -33,6 +39,8 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     let cfg = Config::new().with_out_dir(dir);
     HealthReport::export_all(&cfg)?;
     Playbook::export_all(&cfg)?;
+    HudEnvelope::export_all(&cfg)?;
+    AudioFrameLayout::export_all(&cfg)?;
     StoredPlaybook::export_all(&cfg)?;
     SignUp::export_all(&cfg)?;
     Login::export_all(&cfg)?;

@@ -1,0 +1,152 @@
+//! PII redaction of transcript text, applied to every partial and final segment before it
+//! leaves the live session (so before storage, logs, HUD, LLMs and webhooks).
+//!
+//! Detected kinds and their placeholders (length-independent, so the redacted text does not
+//! reveal how long the secret was):
+//! - `[email]` — addresses, written (`a.b@c.it`) or spoken (`a dot b at c dot com`,
+//!   `chiocciola` / `punto` in Italian);
+//! - `[iban]` — IBANs whose ISO 13616 mod-97 check passes;
+//! - `[national_id]` — Italian codice fiscale whose check character (DM 23/12/1976) is right;
+//! - `[card]` — 13–19 digit runs passing the Luhn check (ISO/IEC 7812);
+//! - `[phone]` — any other run of 8–15 digits (E.164 allows at most 15).
+//!
+//! Digit runs may be written (`4111 1111-1111`), spoken (`four one one one`, `tre quattro
+//! sette`) or mixed, with spaces, commas, dots, dashes or parentheses between groups.
+
+mod digits;
+mod patterns;
+
+use std::ops::Range;
+
+/// Kind of personal data found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PiiKind {
+    /// E-mail address.
+    Email,
+    /// International bank account number.
+    Iban,
+    /// Italian codice fiscale.
+    NationalId,
+    /// Payment card number.
+    PaymentCard,
+    /// Phone number (or another long digit run).
+    PhoneNumber,
+}
+
+impl PiiKind {
+    /// The text that replaces a match.
+    pub fn placeholder(self) -> &'static str {
+        match self {
+            PiiKind::Email => "[email]",
+            PiiKind::Iban => "[iban]",
+            PiiKind::NationalId => "[national_id]",
+            PiiKind::PaymentCard => "[card]",
+            PiiKind::PhoneNumber => "[phone]",
+        }
+    }
+}
+
+/// Result of [`redact`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Redacted {
+    /// The text with every match replaced by its placeholder.
+    pub text: String,
+    /// Kinds found, in order of appearance (one entry per match).
+    pub found: Vec<PiiKind>,
+}
+
+/// Replaces every piece of personal data in `text` with its placeholder.
+pub fn redact(text: &str) -> Redacted {
+    let mut spans: Vec<(Range<usize>, PiiKind)> = Vec::new();
+    // Order matters: the structured patterns claim their spans first so that, e.g., the digits
+    // inside an IBAN are not reported again as a phone number.
+    for (range, kind) in patterns::find(text).into_iter().chain(digits::find(text)) {
+        if !spans.iter().any(|(taken, _)| taken.start < range.end && range.start < taken.end) {
+            spans.push((range, kind));
+        }
+    }
+    spans.sort_by_key(|(range, _)| range.start);
+    let mut out = String::with_capacity(text.len());
+    let mut cursor = 0;
+    for (range, kind) in &spans {
+        out.push_str(&text[cursor..range.start]);
+        out.push_str(kind.placeholder());
+        cursor = range.end;
+    }
+    out.push_str(&text[cursor..]);
+    Redacted { text: out, found: spans.into_iter().map(|(_, kind)| kind).collect() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(input: &str, expected: &str) {
+        assert_eq!(redact(input).text, expected, "input: {input}");
+    }
+
+    #[test]
+    fn payment_cards_written_and_spoken() {
+        check("card 4111 1111 1111 1111 thanks", "card [card] thanks");
+        check("the number is 4111, 1111, 1111, 1111.", "the number is [card].");
+        check(
+            "the number is four one one one, one one one one, one one one one, one one one one.",
+            "the number is [card].",
+        );
+        check("4111-1111-1111-1111", "[card]");
+        check("è quattro uno uno uno uno uno uno uno uno uno uno uno uno uno uno uno", "è [card]");
+    }
+
+    #[test]
+    fn luhn_failures_are_not_cards_but_still_hidden() {
+        assert_eq!(redact("4111 1111 1111 1112").found, [PiiKind::PhoneNumber]);
+    }
+
+    #[test]
+    fn phone_numbers_it_and_international() {
+        check("call me at +39 347 123 4567", "call me at [phone]");
+        check("al numero tre quattro sette, uno due tre, quattro cinque sei sette.", "al numero [phone].");
+        check("il 347, 123, 4567 va bene", "il [phone] va bene");
+        check("dial (555) 010-9999 now", "dial [phone] now");
+        check("zero zero quattro quattro due zero sette nove quattro sei", "[phone]");
+    }
+
+    #[test]
+    fn amounts_dates_and_short_numbers_are_kept() {
+        check("we have roughly 50,000 for the year", "we have roughly 50,000 for the year");
+        check("it costs 1,250,000.00 euro", "it costs 1,250,000.00 euro");
+        check("twenty hours a week, 3 tools, 10 people", "twenty hours a week, 3 tools, 10 people");
+        check("on 12/05/2025 at 10:30", "on 12/05/2025 at 10:30");
+        check("one or two people", "one or two people");
+    }
+
+    #[test]
+    fn emails_written_and_spoken() {
+        check("write to mario.rossi@example.it please", "write to [email] please");
+        check("it's john dot doe at example dot com", "it's [email]");
+        check("scrivimi a mario punto rossi chiocciola azienda punto it", "scrivimi a [email]");
+    }
+
+    #[test]
+    fn iban_with_valid_check_digits() {
+        check("IBAN IT60 X054 2811 1010 0000 0123 456 grazie", "IBAN [iban] grazie");
+        check("GB82WEST12345698765432", "[iban]");
+        assert_ne!(redact("IT61 X054 2811 1010 0000 0123 456").found.first(), Some(&PiiKind::Iban));
+    }
+
+    #[test]
+    fn codice_fiscale() {
+        check("il mio codice è RSSMRA85T10A562S ok", "il mio codice è [national_id] ok");
+        check("rssmra85t10a562s", "[national_id]");
+        // Wrong check character: not a codice fiscale.
+        check("RSSMRA85T10A562T", "RSSMRA85T10A562T");
+    }
+
+    #[test]
+    fn several_kinds_in_one_text() {
+        let r = redact("mail a@b.co, card 4111111111111111, phone 3471234567");
+        assert_eq!(r.text, "mail [email], card [card], phone [phone]");
+        assert_eq!(r.found, [PiiKind::Email, PiiKind::PaymentCard, PiiKind::PhoneNumber]);
+    }
+}
