@@ -19,7 +19,9 @@ pub async fn serve(config: Config, shutdown: impl Future<Output = ()> + Send + '
     tracing::info!(addr = %listener.local_addr()?, "listening");
 
     let (drained_tx, drained_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(listener, crate::http::router(state)).with_graceful_shutdown(async move {
+    // Connect info: per-client rate limits (login, guest join) key on the peer address.
+    let app = crate::http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         shutdown.await;
         tracing::info!("shutting down: draining in-flight requests");
         let _ = drained_tx.send(());

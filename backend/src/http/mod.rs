@@ -1,10 +1,23 @@
 //! HTTP API: one module per resource, each with its own `router()`, merged here under the
 //! shared layers (request ids, tracing).
 
+mod auth;
+mod availability;
+mod booking;
 mod error;
+mod extract;
 mod health;
+mod join;
+mod livekit_webhook;
+mod meetings;
+mod openapi;
+mod organizations;
+mod playbooks;
+mod users;
+pub mod validate;
 
 pub use error::Error;
+pub use extract::{Body, ClientIp, PathParams, QueryParams};
 
 use crate::state::AppState;
 use axum::Router;
@@ -20,6 +33,7 @@ use tower_http::trace::TraceLayer;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
+        .nest("/api", api())
         .fallback(|| async { Error::NotFound })
         .layer(
             ServiceBuilder::new()
@@ -35,4 +49,21 @@ pub fn router(state: AppState) -> Router {
                 .layer(PropagateRequestIdLayer::x_request_id()),
         )
         .with_state(state)
+}
+
+/// The pre-call API under `/api`, with its OpenAPI description served at `/api/docs`.
+fn api() -> Router<AppState> {
+    use utoipa::OpenApi;
+    let (api, spec) = utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(auth::router())
+        .merge(organizations::router())
+        .merge(users::router())
+        .merge(availability::router())
+        .merge(booking::router())
+        .merge(meetings::router())
+        .merge(join::router())
+        .merge(playbooks::router())
+        .merge(livekit_webhook::router())
+        .split_for_parts();
+    api.merge(openapi::router(spec))
 }

@@ -3,6 +3,7 @@
 //! change (08:00 UTC before, 07:00 UTC after, in Europe/Rome).
 
 mod slots;
+pub mod store;
 mod validate;
 
 pub use slots::{SlotQuery, free_slots};

@@ -22,3 +22,123 @@ pub fn repo_root() -> PathBuf {
 pub fn unique(prefix: &str) -> String {
     format!("{prefix}_{}", uuid::Uuid::new_v4().simple())
 }
+
+/// A Closer server on a free loopback port, serving the real router (with connect info, as
+/// `serve` does) against the real services, with the migrations applied.
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    pub client: reqwest::Client,
+    pub config: Config,
+    pub pg: sqlx::PgPool,
+}
+
+impl TestApp {
+    /// Starts a server with `config()` adjusted by `tune` (e.g. rate limits, SMTP URL).
+    pub async fn start(tune: impl FnOnce(&mut Config)) -> Self {
+        let mut config = config();
+        tune(&mut config);
+        let state = closer::state::AppState::new(config.clone()).await.expect("state");
+        closer::store::relational::migrate(&state.pg).await.expect("migrate");
+        let pg = state.pg.clone();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let app = closer::http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Self { base, client: reqwest::Client::new(), config, pg }
+    }
+
+    /// `{base}/api{path}`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}/api{path}", self.base)
+    }
+
+    /// Sends `method` to `/api{path}` with an optional bearer token and JSON body; returns the
+    /// status and the JSON body (`Null` when empty or not JSON).
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+    }
+
+    /// Creates an organization with a unique slug; returns (admin access token, org slug).
+    pub async fn sign_up(&self, prefix: &str) -> (String, String) {
+        let slug = unique(prefix).replace('_', "-");
+        let (status, body) = self
+            .call(
+                reqwest::Method::POST,
+                "/organizations",
+                None,
+                Some(serde_json::json!({
+                    "organization_name": format!("Org {prefix}"),
+                    "organization_slug": slug,
+                    "email": format!("admin@{slug}.example.com"),
+                    "password": "admin-password-1",
+                    "display_name": "Admin",
+                })),
+            )
+            .await;
+        assert_eq!(status, 201, "sign-up: {body}");
+        (body["access_token"].as_str().unwrap().to_owned(), slug)
+    }
+
+    /// Adds a user with `role` to the admin's organization and logs them in; returns
+    /// (access token, user json).
+    pub async fn add_user(&self, admin: &str, org_slug: &str, role: &str, name: &str) -> (String, serde_json::Value) {
+        let slug = format!("{name}-{org_slug}");
+        let email = format!("{name}@{org_slug}.example.com");
+        let (status, user) = self
+            .call(
+                reqwest::Method::POST,
+                "/users",
+                Some(admin),
+                Some(serde_json::json!({
+                    "email": email, "password": "user-password-1", "display_name": name, "role": role, "slug": slug,
+                })),
+            )
+            .await;
+        assert_eq!(status, 201, "create user: {user}");
+        let (status, session) = self
+            .call(
+                reqwest::Method::POST,
+                "/auth/login",
+                None,
+                Some(serde_json::json!({"email": email, "password": "user-password-1"})),
+            )
+            .await;
+        assert_eq!(status, 200, "login: {session}");
+        (session["access_token"].as_str().unwrap().to_owned(), user)
+    }
+
+    /// Imports the shared fixture playbook `file` (e.g. `discovery-en.json`) into the admin's
+    /// organization; returns its id.
+    pub async fn import_fixture_playbook(&self, admin: &str, file: &str) -> String {
+        let body: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(fixture_playbook(file)).unwrap()).unwrap();
+        let (status, stored) = self.call(reqwest::Method::POST, "/playbooks/import", Some(admin), Some(body)).await;
+        assert_eq!(status, 201, "import: {stored}");
+        stored["id"].as_str().unwrap().to_owned()
+    }
+}
+
+/// Path of a playbook of `shared/fixtures/playbooks` (or `$CLOSER_SHARED_DIR/fixtures/playbooks`).
+pub fn fixture_playbook(file: &str) -> PathBuf {
+    std::env::var_os("CLOSER_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("../shared"))
+        .join("fixtures/playbooks")
+        .join(file)
+}

@@ -1,0 +1,118 @@
+//! `/api/auth/*`: login, refresh (rotating), logout, and `GET /api/me`.
+
+use super::extract::{Body, ClientIp};
+use super::Error;
+use crate::auth::refresh::{self, RefreshError};
+use crate::auth::{AuthUser, password};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use closer_wire::{Login, RefreshRequest, Role, Session, User};
+use sqlx::PgPool;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(refresh_session))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+}
+
+/// A user row as the API shows it.
+pub(super) async fn load_user(pg: &PgPool, id: Uuid, org: Uuid) -> Result<Option<User>, Error> {
+    let row: Option<(Uuid, Uuid, String, String, String, String)> = sqlx::query_as(
+        "SELECT id, organization_id, email, display_name, role, slug FROM users WHERE id = $1 AND organization_id = $2",
+    )
+    .bind(id)
+    .bind(org)
+    .fetch_optional(pg)
+    .await?;
+    Ok(row.map(|(id, organization_id, email, display_name, role, slug)| User {
+        id,
+        organization_id,
+        email,
+        display_name,
+        role: Role::parse(&role).unwrap_or(Role::Seller),
+        slug,
+    }))
+}
+
+/// A new session (access token + first refresh token of a new family) for `user`.
+pub(super) async fn start_session(state: &AppState, user: User) -> Result<Session, Error> {
+    let refresh_token = refresh::issue(&state.pg, user.id, state.config.refresh_token_ttl_days).await?;
+    session_with(state, user, refresh_token)
+}
+
+fn session_with(state: &AppState, user: User, refresh_token: String) -> Result<Session, Error> {
+    Ok(Session {
+        access_token: state.jwt.issue(user.id, user.organization_id, user.role)?,
+        expires_in: state.jwt.ttl().as_secs(),
+        refresh_token,
+        user,
+    })
+}
+
+/// Log in with e-mail and password.
+#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = Login,
+    responses((status = 200, body = Session), (status = 401, description = "wrong e-mail or password"),
+        (status = 429, description = "too many attempts from this address")))]
+async fn login(State(state): State<AppState>, ClientIp(ip): ClientIp, Body(body): Body<Login>) -> Result<Json<Session>, Error> {
+    if !state.login_limit.check(ip) {
+        return Err(Error::TooManyRequests);
+    }
+    let email = body.email.trim().to_lowercase();
+    let row: Option<(Uuid, Uuid, String)> =
+        sqlx::query_as("SELECT id, organization_id, password_hash FROM users WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(&state.pg)
+            .await?;
+    let password = body.password;
+    // Verify even for unknown e-mails, so timing does not reveal which accounts exist.
+    let stored = row.as_ref().map(|(_, _, hash)| hash.clone()).unwrap_or_else(|| password::dummy_hash().to_owned());
+    let matches = tokio::task::spawn_blocking(move || password::verify(&password, &stored))
+        .await
+        .map_err(anyhow::Error::from)?;
+    let (Some((id, org, _)), true) = (row, matches) else {
+        return Err(Error::Unauthorized("wrong e-mail or password".into()));
+    };
+    let user = load_user(&state.pg, id, org).await?.ok_or(Error::NotFound)?;
+    Ok(Json(start_session(&state, user).await?))
+}
+
+/// Exchange a refresh token for a new session. Each refresh token works once; presenting a
+/// used one revokes the whole login (every token descended from it).
+#[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses((status = 200, body = Session), (status = 401, description = "invalid, expired, revoked or reused token")))]
+async fn refresh_session(State(state): State<AppState>, Body(body): Body<RefreshRequest>) -> Result<Json<Session>, Error> {
+    let (user_id, next) = refresh::rotate(&state.pg, &body.refresh_token, state.config.refresh_token_ttl_days)
+        .await
+        .map_err(|e| match e {
+            RefreshError::Database(e) => e.into(),
+            other => Error::Unauthorized(other.to_string()),
+        })?;
+    let org: Uuid = sqlx::query_scalar("SELECT organization_id FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&state.pg)
+        .await?;
+    let user = load_user(&state.pg, user_id, org).await?.ok_or(Error::NotFound)?;
+    Ok(Json(session_with(&state, user, next)?))
+}
+
+/// Log out: revokes the refresh token's whole family. Always 204 (unknown tokens included).
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", request_body = RefreshRequest,
+    responses((status = 204, description = "logged out")))]
+async fn logout(State(state): State<AppState>, Body(body): Body<RefreshRequest>) -> Result<StatusCode, Error> {
+    refresh::revoke(&state.pg, &body.refresh_token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The logged-in user.
+#[utoipa::path(get, path = "/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = User), (status = 401, description = "no valid access token")))]
+async fn me(State(state): State<AppState>, user: AuthUser) -> Result<Json<User>, Error> {
+    Ok(Json(load_user(&state.pg, user.id, user.org).await?.ok_or(Error::NotFound)?))
+}

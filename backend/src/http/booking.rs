@@ -1,0 +1,458 @@
+//! Public booking: `/api/book/{seller_slug}` (page data, free slots, book) and
+//! `/api/bookings/{manage_token}` (the prospect's cancel/reschedule links). No login: the
+//! seller slug is public, the manage token is a 256-bit secret e-mailed to the prospect.
+
+use super::extract::{Body, PathParams, QueryParams};
+use super::{Error, validate};
+use crate::auth::refresh;
+use crate::ics::{self, Invite};
+use crate::mail::Email;
+use crate::scheduling::{self, SlotQuery};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use closer_wire::{
+    Availability, Booking, BookingPage, BookingRequest, BookingStatus, PublicMeetingType, RescheduleRequest, Slot,
+};
+use serde::Deserialize;
+use sqlx::PgPool;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+/// Message shown when a slot was taken in the meantime (by a concurrent booking, say).
+const SLOT_TAKEN: &str = "This time is no longer available; please pick another slot.";
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(page, book))
+        .routes(routes!(slots))
+        .routes(routes!(get_booking))
+        .routes(routes!(cancel))
+        .routes(routes!(reschedule))
+}
+
+struct Seller {
+    id: Uuid,
+    name: String,
+    email: String,
+    organization_name: String,
+}
+
+async fn seller(pg: &PgPool, slug: &str) -> Result<Seller, Error> {
+    let row: Option<(Uuid, String, String, String)> = sqlx::query_as(
+        "SELECT u.id, u.display_name, u.email, o.name FROM users u JOIN organizations o ON o.id = u.organization_id
+         WHERE u.slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(pg)
+    .await?;
+    let (id, name, email, organization_name) =
+        row.ok_or_else(|| Error::NotFoundMessage("There is no booking page at this address.".into()))?;
+    Ok(Seller { id, name, email, organization_name })
+}
+
+struct Kind {
+    id: Uuid,
+    title: String,
+    duration: Duration,
+    playbook: Uuid,
+}
+
+async fn meeting_type(pg: &PgPool, seller: Uuid, slug: &str) -> Result<Kind, Error> {
+    let row: Option<(Uuid, String, i32, Uuid)> = sqlx::query_as(
+        "SELECT id, title, duration_minutes, playbook_id FROM meeting_types WHERE seller_id = $1 AND slug = $2 AND active",
+    )
+    .bind(seller)
+    .bind(slug)
+    .fetch_optional(pg)
+    .await?;
+    let (id, title, minutes, playbook) = row.ok_or_else(|| Error::invalid("meeting_type", "no such meeting type on this page"))?;
+    Ok(Kind { id, title, duration: Duration::minutes(minutes.into()), playbook })
+}
+
+/// Free slots of `seller` between two dates of the prospect's zone (inclusive).
+async fn free_slots(
+    pg: &PgPool,
+    seller: Uuid,
+    availability: &Availability,
+    duration: Duration,
+    prospect_tz: Tz,
+    (from, to): (NaiveDate, NaiveDate),
+    except: Option<Uuid>,
+) -> Result<Vec<Slot>, Error> {
+    let seller_tz = scheduling::parse_time_zone("time_zone", &availability.time_zone)?;
+    // Busy time from a day before to two days after the window covers every zone offset.
+    let margin_from = from.pred_opt().unwrap_or(from).and_time(chrono::NaiveTime::MIN).and_utc();
+    let margin_to = to.checked_add_days(chrono::Days::new(2)).unwrap_or(to).and_time(chrono::NaiveTime::MIN).and_utc();
+    let busy = scheduling::store::busy(pg, seller, margin_from, margin_to, except).await?;
+    Ok(scheduling::free_slots(
+        availability,
+        &SlotQuery { seller_tz, prospect_tz, from, to, duration, busy: &busy, now: Utc::now() },
+    ))
+}
+
+/// Public data of `/book/{seller_slug}`.
+#[utoipa::path(get, path = "/book/{seller_slug}", tag = "booking", params(("seller_slug" = String, Path)),
+    responses((status = 200, body = BookingPage), (status = 404, description = "no such booking page")))]
+async fn page(State(state): State<AppState>, PathParams(slug): PathParams<String>) -> Result<Json<BookingPage>, Error> {
+    let seller = seller(&state.pg, &slug).await?;
+    let rows: Vec<(String, String, i32)> = sqlx::query_as(
+        "SELECT slug, title, duration_minutes FROM meeting_types WHERE seller_id = $1 AND active ORDER BY title",
+    )
+    .bind(seller.id)
+    .fetch_all(&state.pg)
+    .await?;
+    let time_zone = scheduling::store::load(&state.pg, seller.id).await?.map(|a| a.time_zone).unwrap_or_else(|| "UTC".into());
+    Ok(Json(BookingPage {
+        seller_name: seller.name,
+        organization_name: seller.organization_name,
+        time_zone,
+        meeting_types: rows
+            .into_iter()
+            .map(|(slug, title, minutes)| PublicMeetingType { slug, title, duration_minutes: minutes.max(0) as u32 })
+            .collect(),
+    }))
+}
+
+/// Query of the slot API.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct SlotParams {
+    /// Meeting type slug.
+    meeting_type: String,
+    /// First day (prospect's calendar), `YYYY-MM-DD`.
+    #[param(value_type = String)]
+    from: NaiveDate,
+    /// Last day, inclusive; at most 62 days after `from`.
+    #[param(value_type = String)]
+    to: NaiveDate,
+    /// The prospect's IANA time zone.
+    time_zone: String,
+}
+
+/// Free slots between two dates, in the prospect's time zone.
+#[utoipa::path(get, path = "/book/{seller_slug}/slots", tag = "booking", params(("seller_slug" = String, Path), SlotParams),
+    responses((status = 200, body = Vec<Slot>), (status = 422, description = "invalid parameter")))]
+async fn slots(
+    State(state): State<AppState>,
+    PathParams(slug): PathParams<String>,
+    QueryParams(query): QueryParams<SlotParams>,
+) -> Result<Json<Vec<Slot>>, Error> {
+    let prospect_tz = scheduling::parse_time_zone("time_zone", &query.time_zone)?;
+    if query.to < query.from || (query.to - query.from).num_days() > 62 {
+        return Err(Error::invalid("to", "must be on or after from, and at most 62 days after it"));
+    }
+    let seller = seller(&state.pg, &slug).await?;
+    let kind = meeting_type(&state.pg, seller.id, &query.meeting_type).await?;
+    let Some(availability) = scheduling::store::load(&state.pg, seller.id).await? else {
+        return Ok(Json(vec![]));
+    };
+    Ok(Json(
+        free_slots(&state.pg, seller.id, &availability, kind.duration, prospect_tz, (query.from, query.to), None).await?,
+    ))
+}
+
+/// `true` when `start` is one of the free slots of its day.
+async fn is_free(
+    pg: &PgPool,
+    seller: Uuid,
+    availability: &Availability,
+    duration: Duration,
+    start: DateTime<Utc>,
+    except: Option<Uuid>,
+) -> Result<bool, Error> {
+    let day = start.date_naive();
+    let slots = free_slots(pg, seller, availability, duration, chrono_tz::UTC, (day, day), except).await?;
+    Ok(slots.iter().any(|s| s.start == start))
+}
+
+/// Whether a database error is the bookings' no-overlap exclusion constraint.
+fn is_overlap(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.code().as_deref() == Some("23P01"))
+}
+
+/// Book a slot: creates the meeting (guest link `/meet/<uuid>`) and e-mails the prospect a
+/// confirmation with an `.ics` invitation. Of concurrent requests for one slot exactly one
+/// succeeds (a database constraint); the others get 409.
+#[utoipa::path(post, path = "/book/{seller_slug}", tag = "booking", params(("seller_slug" = String, Path)), request_body = BookingRequest,
+    responses((status = 201, body = Booking), (status = 409, description = "slot taken"), (status = 422, description = "invalid field")))]
+async fn book(
+    State(state): State<AppState>,
+    PathParams(slug): PathParams<String>,
+    Body(body): Body<BookingRequest>,
+) -> Result<(StatusCode, Json<Booking>), Error> {
+    let name = validate::name("name", &body.name, 100)?;
+    let email = validate::email("email", &body.email)?;
+    let company = validate::name("company", &body.company, 200)?;
+    let prospect_tz = scheduling::parse_time_zone("time_zone", &body.time_zone)?;
+    let seller = seller(&state.pg, &slug).await?;
+    let kind = meeting_type(&state.pg, seller.id, &body.meeting_type).await?;
+    let availability = scheduling::store::load(&state.pg, seller.id)
+        .await?
+        .ok_or_else(|| Error::Conflict("this seller has no bookable hours yet".into()))?;
+    let (start, end) = (body.start, body.start + kind.duration);
+    if !is_free(&state.pg, seller.id, &availability, kind.duration, start, None).await? {
+        return Err(Error::Conflict(SLOT_TAKEN.into()));
+    }
+    let buffer = Duration::minutes(availability.buffer_minutes.into());
+    let token = refresh::generate();
+
+    let mut tx = state.pg.begin().await?;
+    let (org,): (Uuid,) = sqlx::query_as("SELECT organization_id FROM users WHERE id = $1").bind(seller.id).fetch_one(&mut *tx).await?;
+    let meeting: Uuid = sqlx::query_scalar(
+        "INSERT INTO meetings (organization_id, host_id, playbook_id, title, starts_at, ends_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(org)
+    .bind(seller.id)
+    .bind(kind.playbook)
+    .bind(format!("{} — {company}", kind.title))
+    .bind(start)
+    .bind(end)
+    .fetch_one(&mut *tx)
+    .await?;
+    let inserted = sqlx::query_scalar::<_, Uuid>(
+        "INSERT INTO bookings (organization_id, seller_id, meeting_type_id, meeting_id, slot, guest_name, guest_email,
+             guest_company, guest_time_zone, manage_token_hash)
+         VALUES ($1, $2, $3, $4, tstzrange($5, $6, '[)'), $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(org)
+    .bind(seller.id)
+    .bind(kind.id)
+    .bind(meeting)
+    .bind(start)
+    .bind(end + buffer)
+    .bind(&name)
+    .bind(&email)
+    .bind(&company)
+    .bind(prospect_tz.name())
+    .bind(refresh::digest(&token))
+    .fetch_one(&mut *tx)
+    .await;
+    let booking_id = match inserted {
+        Ok(id) => id,
+        Err(e) if is_overlap(&e) => return Err(Error::Conflict(SLOT_TAKEN.into())),
+        Err(e) => return Err(e.into()),
+    };
+    tx.commit().await?;
+
+    let booking = Booking {
+        id: booking_id,
+        meeting_id: meeting,
+        meeting_url: meeting_url(&state, meeting),
+        start,
+        end,
+        status: BookingStatus::Confirmed,
+        manage_token: None,
+    };
+    let notice = Notice { seller: &seller, title: &kind.title, guest_name: &name, guest_email: &email, prospect_tz, sequence: 0 };
+    notify(&state, &notice, &booking, Some(&token)).await;
+    Ok((StatusCode::CREATED, Json(Booking { manage_token: Some(token), ..booking })))
+}
+
+fn meeting_url(state: &AppState, meeting: Uuid) -> String {
+    format!("{}/meet/{meeting}", state.config.public_base_url.trim_end_matches('/'))
+}
+
+/// What the prospect's e-mail needs besides the booking.
+struct Notice<'a> {
+    seller: &'a Seller,
+    title: &'a str,
+    guest_name: &'a str,
+    guest_email: &'a str,
+    prospect_tz: Tz,
+    sequence: u32,
+}
+
+/// E-mails the prospect the booking's state with an invitation (or cancellation). A failure is
+/// logged, not returned: the booking stands and the links work without the e-mail.
+async fn notify(state: &AppState, notice: &Notice<'_>, booking: &Booking, manage_token: Option<&str>) {
+    let confirmed = booking.status == BookingStatus::Confirmed;
+    let local = booking.start.with_timezone(&notice.prospect_tz).format("%A %e %B %Y, %H:%M %Z").to_string();
+    let subject = if confirmed {
+        format!("Confirmed: {} with {} on {local}", notice.title, notice.seller.name)
+    } else {
+        format!("Cancelled: {} with {} on {local}", notice.title, notice.seller.name)
+    };
+    let base = state.config.public_base_url.trim_end_matches('/');
+    let mut text = format!("{subject}\n\nJoin: {}\n", booking.meeting_url);
+    if let Some(token) = manage_token {
+        text.push_str(&format!("Reschedule or cancel: {base}/booking/{token}\n"));
+    }
+    let description = format!("Join the call: {}", booking.meeting_url);
+    let ics = ics::render(&Invite {
+        uid: booking.id,
+        sequence: notice.sequence,
+        start: booking.start,
+        end: booking.end,
+        summary: &format!("{} with {}", notice.title, notice.seller.name),
+        description: &description,
+        url: &booking.meeting_url,
+        organizer_name: &notice.seller.name,
+        organizer_email: &notice.seller.email,
+        attendee_name: notice.guest_name,
+        attendee_email: notice.guest_email,
+        confirmed,
+    });
+    let email = Email {
+        to_name: notice.guest_name,
+        to_email: notice.guest_email,
+        subject: &subject,
+        text: &text,
+        ics,
+        method: if confirmed { "REQUEST" } else { "CANCEL" },
+    };
+    if let Err(e) = state.mailer.send(email).await {
+        // No address or name in the log (PII): the booking id finds the rest.
+        tracing::warn!(booking = %booking.id, error = %e, "booking e-mail not sent");
+    }
+}
+
+struct Managed {
+    booking: Booking,
+    seller: Seller,
+    seller_id: Uuid,
+    title: String,
+    duration: Duration,
+    guest_name: String,
+    guest_email: String,
+    prospect_tz: Tz,
+    sequence: u32,
+}
+
+async fn managed(state: &AppState, token: &str) -> Result<Managed, Error> {
+    type Row = (Uuid, Uuid, DateTime<Utc>, DateTime<Utc>, String, String, String, String, i32, Uuid, String, String, String, String);
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT b.id, b.meeting_id, m.starts_at, m.ends_at, b.status, b.guest_name, b.guest_email, b.guest_time_zone,
+                b.sequence, u.id, u.display_name, u.email, o.name, t.title
+         FROM bookings b JOIN meetings m ON m.id = b.meeting_id JOIN users u ON u.id = b.seller_id
+         JOIN organizations o ON o.id = b.organization_id JOIN meeting_types t ON t.id = b.meeting_type_id
+         WHERE b.manage_token_hash = $1",
+    )
+    .bind(refresh::digest(token))
+    .fetch_optional(&state.pg)
+    .await?;
+    let (id, meeting, start, end, status, guest_name, guest_email, tz, sequence, seller_id, seller_name, seller_email, org_name, title) =
+        row.ok_or_else(|| Error::NotFoundMessage("This booking link is not valid.".into()))?;
+    Ok(Managed {
+        booking: Booking {
+            id,
+            meeting_id: meeting,
+            meeting_url: meeting_url(state, meeting),
+            start,
+            end,
+            status: if status == "confirmed" { BookingStatus::Confirmed } else { BookingStatus::Cancelled },
+            manage_token: None,
+        },
+        seller: Seller { id: seller_id, name: seller_name, email: seller_email, organization_name: org_name },
+        seller_id,
+        title,
+        duration: end - start,
+        guest_name,
+        guest_email,
+        prospect_tz: tz.parse().unwrap_or(chrono_tz::UTC),
+        sequence: sequence.max(0) as u32,
+    })
+}
+
+/// A booking, by the secret of its manage link.
+#[utoipa::path(get, path = "/bookings/{manage_token}", tag = "booking", params(("manage_token" = String, Path)),
+    responses((status = 200, body = Booking), (status = 404, description = "unknown link")))]
+async fn get_booking(State(state): State<AppState>, PathParams(token): PathParams<String>) -> Result<Json<Booking>, Error> {
+    Ok(Json(managed(&state, &token).await?.booking))
+}
+
+/// Cancel a booking (frees the slot, cancels the meeting, e-mails a cancellation).
+#[utoipa::path(post, path = "/bookings/{manage_token}/cancel", tag = "booking", params(("manage_token" = String, Path)),
+    responses((status = 200, body = Booking), (status = 404, description = "unknown link"), (status = 410, description = "already cancelled or held")))]
+async fn cancel(State(state): State<AppState>, PathParams(token): PathParams<String>) -> Result<Json<Booking>, Error> {
+    let managed = managed(&state, &token).await?;
+    if managed.booking.status == BookingStatus::Cancelled {
+        return Err(Error::Gone("This booking is already cancelled.".into()));
+    }
+    let mut tx = state.pg.begin().await?;
+    let meeting = sqlx::query("UPDATE meetings SET status = 'cancelled' WHERE id = $1 AND status = 'scheduled'")
+        .bind(managed.booking.meeting_id)
+        .execute(&mut *tx)
+        .await?;
+    if meeting.rows_affected() == 0 {
+        return Err(Error::Gone("This meeting has already started or ended.".into()));
+    }
+    sqlx::query("UPDATE bookings SET status = 'cancelled', sequence = sequence + 1 WHERE id = $1")
+        .bind(managed.booking.id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    let booking = Booking { status: BookingStatus::Cancelled, ..managed.booking };
+    let notice = Notice {
+        seller: &managed.seller,
+        title: &managed.title,
+        guest_name: &managed.guest_name,
+        guest_email: &managed.guest_email,
+        prospect_tz: managed.prospect_tz,
+        sequence: managed.sequence + 1,
+    };
+    notify(&state, &notice, &booking, None).await;
+    Ok(Json(booking))
+}
+
+/// Move a booking to another free slot (same meeting and link; e-mails an updated invitation).
+#[utoipa::path(post, path = "/bookings/{manage_token}/reschedule", tag = "booking", params(("manage_token" = String, Path)),
+    request_body = RescheduleRequest,
+    responses((status = 200, body = Booking), (status = 409, description = "slot taken"), (status = 410, description = "cancelled or held")))]
+async fn reschedule(
+    State(state): State<AppState>,
+    PathParams(token): PathParams<String>,
+    Body(body): Body<RescheduleRequest>,
+) -> Result<Json<Booking>, Error> {
+    let managed = managed(&state, &token).await?;
+    if managed.booking.status == BookingStatus::Cancelled {
+        return Err(Error::Gone("This booking is cancelled.".into()));
+    }
+    let availability = scheduling::store::load(&state.pg, managed.seller_id)
+        .await?
+        .ok_or_else(|| Error::Conflict(SLOT_TAKEN.into()))?;
+    let meeting = managed.booking.meeting_id;
+    if !is_free(&state.pg, managed.seller_id, &availability, managed.duration, body.start, Some(meeting)).await? {
+        return Err(Error::Conflict(SLOT_TAKEN.into()));
+    }
+    let (start, end) = (body.start, body.start + managed.duration);
+    let buffer = Duration::minutes(availability.buffer_minutes.into());
+    let mut tx = state.pg.begin().await?;
+    let moved = sqlx::query("UPDATE meetings SET starts_at = $2, ends_at = $3 WHERE id = $1 AND status = 'scheduled'")
+        .bind(meeting)
+        .bind(start)
+        .bind(end)
+        .execute(&mut *tx)
+        .await?;
+    if moved.rows_affected() == 0 {
+        return Err(Error::Gone("This meeting has already started or ended.".into()));
+    }
+    let updated = sqlx::query("UPDATE bookings SET slot = tstzrange($2, $3, '[)'), sequence = sequence + 1 WHERE id = $1")
+        .bind(managed.booking.id)
+        .bind(start)
+        .bind(end + buffer)
+        .execute(&mut *tx)
+        .await;
+    match updated {
+        Ok(_) => {}
+        Err(e) if is_overlap(&e) => return Err(Error::Conflict(SLOT_TAKEN.into())),
+        Err(e) => return Err(e.into()),
+    }
+    tx.commit().await?;
+    let booking = Booking { start, end, ..managed.booking };
+    let notice = Notice {
+        seller: &managed.seller,
+        title: &managed.title,
+        guest_name: &managed.guest_name,
+        guest_email: &managed.guest_email,
+        prospect_tz: managed.prospect_tz,
+        sequence: managed.sequence + 1,
+    };
+    notify(&state, &notice, &booking, Some(&token)).await;
+    Ok(Json(booking))
+}

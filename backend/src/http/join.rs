@@ -1,0 +1,78 @@
+//! The guest's side of `/meet/<uuid>`: what the page shows before joining, and the join itself
+//! (no login; rate-limited per client address and meeting).
+
+use super::extract::{Body, ClientIp, PathParams};
+use super::meetings::{admit, refuse_join};
+use super::{Error, validate};
+use crate::grants;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use chrono::{DateTime, Utc};
+use closer_wire::{JoinRequest, MeetingStatus, ParticipantRole, PublicMeeting, RoomAccess};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(public_info)).routes(routes!(join))
+}
+
+const UNKNOWN: &str = "This meeting link is not valid. Please check the link in your invitation.";
+
+async fn lookup(state: &AppState, id: Uuid) -> Result<PublicMeeting, Error> {
+    let row: Option<(String, String, String, DateTime<Utc>, String)> = sqlx::query_as(
+        "SELECT m.title, u.display_name, o.name, m.starts_at, m.status FROM meetings m
+         JOIN users u ON u.id = m.host_id JOIN organizations o ON o.id = m.organization_id WHERE m.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&state.pg)
+    .await?;
+    let (title, host_name, organization_name, starts_at, status) = row.ok_or_else(|| Error::NotFoundMessage(UNKNOWN.into()))?;
+    Ok(PublicMeeting {
+        title,
+        host_name,
+        organization_name,
+        starts_at,
+        status: MeetingStatus::parse(&status).unwrap_or(MeetingStatus::Scheduled),
+    })
+}
+
+/// What the guest page shows before joining (title, host, time, status).
+#[utoipa::path(get, path = "/meetings/{id}/public", tag = "join", params(("id" = Uuid, Path)),
+    responses((status = 200, body = PublicMeeting), (status = 404, description = "unknown link")))]
+async fn public_info(State(state): State<AppState>, PathParams(id): PathParams<Uuid>) -> Result<Json<PublicMeeting>, Error> {
+    Ok(Json(lookup(&state, id).await?))
+}
+
+/// Join as a guest: records the display name and AI-consent choice (with the time it was
+/// made) and returns a guest token for the meeting's room.
+#[utoipa::path(post, path = "/meetings/{id}/join", tag = "join", params(("id" = Uuid, Path)), request_body = JoinRequest,
+    responses((status = 200, body = RoomAccess), (status = 404, description = "unknown link"),
+        (status = 409, description = "the call is full (10 participants)"), (status = 410, description = "ended or cancelled"),
+        (status = 422, description = "invalid display_name"), (status = 429, description = "too many attempts")))]
+async fn join(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    PathParams(id): PathParams<Uuid>,
+    Body(body): Body<JoinRequest>,
+) -> Result<Json<RoomAccess>, Error> {
+    if !state.join_limit.check((ip, id)) {
+        return Err(Error::TooManyRequests);
+    }
+    let display_name = validate::name("display_name", &body.display_name, 60)?;
+    let meeting = lookup(&state, id).await?;
+    refuse_join(meeting.status)?;
+    let room = grants::room_name(id);
+    // LiveKit refuses the 11th participant itself; checking first lets the guest page say why.
+    if let Ok(present) = state.livekit.list_participants(&room).await {
+        if present.len() >= grants::MAX_PARTICIPANTS as usize {
+            return Err(Error::Conflict(format!(
+                "This call is full ({} participants). Please ask the host to make room.",
+                grants::MAX_PARTICIPANTS
+            )));
+        }
+    }
+    let identity = format!("guest-{}", &Uuid::new_v4().simple().to_string()[..12]);
+    Ok(Json(admit(&state, id, ParticipantRole::Guest, &identity, &display_name, None, Some(body.ai_consent)).await?))
+}

@@ -1,0 +1,97 @@
+//! `POST /api/livekit/webhook`: LiveKit's signed event notifications (the `Authorization`
+//! header is a JWT over the body's SHA-256). Participant joins/leaves and room ends are
+//! recorded on the meeting; a host or guest joining makes it `live`, the room finishing
+//! makes it `ended`.
+
+use super::Error;
+use crate::grants;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use chrono::{DateTime, Utc};
+use livekit_api::access_token::TokenVerifier;
+use livekit_api::webhooks::WebhookReceiver;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(receive))
+}
+
+/// Receive a LiveKit webhook (signature verified with the LiveKit API key/secret).
+#[utoipa::path(post, path = "/livekit/webhook", tag = "livekit", request_body(content = String, content_type = "application/webhook+json"),
+    responses((status = 200, description = "recorded or ignored"), (status = 401, description = "bad signature")))]
+async fn receive(State(state): State<AppState>, headers: HeaderMap, body: String) -> Result<StatusCode, Error> {
+    let auth = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim_start_matches("Bearer ").trim())
+        .ok_or_else(|| Error::Unauthorized("missing webhook signature".into()))?;
+    let verifier = TokenVerifier::with_api_key(&state.config.livekit_api_key, &state.config.livekit_api_secret);
+    let event = WebhookReceiver::new(verifier)
+        .receive(&body, auth)
+        .map_err(|e| Error::Unauthorized(format!("webhook rejected: {e}")))?;
+    let Some(meeting) = event.room.as_ref().and_then(|r| grants::meeting_of_room(&r.name)) else {
+        return Ok(StatusCode::OK);
+    };
+    let at = DateTime::<Utc>::from_timestamp(event.created_at, 0).unwrap_or_else(Utc::now);
+    let identity = event.participant.as_ref().map(|p| p.identity.clone());
+    let kind = event.event.as_str();
+    if !matches!(kind, "participant_joined" | "participant_left" | "room_started" | "room_finished") {
+        return Ok(StatusCode::OK);
+    }
+    let id = if event.id.is_empty() { format!("{kind}:{meeting}:{}:{}", identity.as_deref().unwrap_or(""), event.created_at) } else { event.id.clone() };
+    let mut tx = state.pg.begin().await?;
+    let fresh = sqlx::query(
+        "INSERT INTO meeting_events (id, meeting_id, kind, identity, at)
+         SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM meetings WHERE id = $2)
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(&id)
+    .bind(meeting)
+    .bind(kind)
+    .bind(&identity)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
+    if fresh.rows_affected() == 0 {
+        // A retry of a delivered event, or a room of no meeting of ours.
+        return Ok(StatusCode::OK);
+    }
+    match (kind, identity.as_deref()) {
+        ("participant_joined", Some(identity)) => {
+            sqlx::query("UPDATE participants SET joined_at = coalesce(joined_at, $3), left_at = NULL WHERE meeting_id = $1 AND identity = $2")
+                .bind(meeting)
+                .bind(identity)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            // A shadow manager alone does not start the call.
+            if !identity.starts_with("shadow-") {
+                sqlx::query("UPDATE meetings SET status = 'live', started_at = coalesce(started_at, $2) WHERE id = $1 AND status = 'scheduled'")
+                    .bind(meeting)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        ("participant_left", Some(identity)) => {
+            sqlx::query("UPDATE participants SET left_at = $3 WHERE meeting_id = $1 AND identity = $2")
+                .bind(meeting)
+                .bind(identity)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        ("room_finished", _) => {
+            sqlx::query("UPDATE meetings SET status = 'ended', ended_at = $2 WHERE id = $1 AND status = 'live'")
+                .bind(meeting)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        _ => {}
+    }
+    tx.commit().await?;
+    Ok(StatusCode::OK)
+}

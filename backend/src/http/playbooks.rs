@@ -1,0 +1,204 @@
+//! `/api/playbooks`: CRUD, import/export in the interchange format, battle card images.
+
+use super::extract::{Body, PathParams};
+use super::Error;
+use crate::auth::AuthUser;
+use crate::playbooks;
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::Json;
+use closer_wire::{Playbook, StoredPlaybook};
+use sqlx::types::Json as SqlJson;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+/// Largest battle card image accepted, in bytes (2 MiB; the database enforces it too).
+pub const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
+/// Image types a battle card may carry.
+pub const IMAGE_TYPES: [&str; 5] = ["image/png", "image/jpeg", "image/webp", "image/gif", "image/svg+xml"];
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(import))
+        .routes(routes!(get_one, replace, delete))
+        .routes(routes!(export))
+        .routes(routes!(put_image, get_image))
+        // The image route reads the raw body: allow up to the image limit plus headroom, so
+        // oversize uploads get our 413 JSON rather than axum's default rejection.
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_IMAGE_BYTES + 64 * 1024))
+}
+
+async fn stored(state: &AppState, org: Uuid, id: Uuid) -> Result<StoredPlaybook, Error> {
+    match playbooks::load(&state.pg, id).await? {
+        Some((owner, playbook, updated_at)) if owner == org => Ok(StoredPlaybook { id, playbook, updated_at }),
+        _ => Err(Error::NotFound),
+    }
+}
+
+/// Playbooks of the caller's organization, by name.
+#[utoipa::path(get, path = "/playbooks", tag = "playbooks", security(("bearer" = [])),
+    responses((status = 200, body = Vec<StoredPlaybook>)))]
+async fn list(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<StoredPlaybook>>, Error> {
+    type Row = (Uuid, String, String, SqlJson<Vec<closer_wire::ChecklistItem>>, SqlJson<Vec<closer_wire::Objection>>, chrono::DateTime<chrono::Utc>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, name, language, checklist, objections, updated_at FROM playbooks
+         WHERE organization_id = $1 ORDER BY name",
+    )
+    .bind(user.org)
+    .fetch_all(&state.pg)
+    .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|(id, name, language, checklist, objections, updated_at)| StoredPlaybook {
+                id,
+                playbook: Playbook { name, language, checklist: checklist.0, objections: objections.0 },
+                updated_at,
+            })
+            .collect(),
+    ))
+}
+
+/// Create a playbook (managers and admins). The body is the interchange format.
+#[utoipa::path(post, path = "/playbooks", tag = "playbooks", security(("bearer" = [])), request_body = Playbook,
+    responses((status = 201, body = StoredPlaybook), (status = 409, description = "name taken"), (status = 422, description = "invalid field")))]
+async fn create(State(state): State<AppState>, user: AuthUser, Body(body): Body<Playbook>) -> Result<(StatusCode, Json<StoredPlaybook>), Error> {
+    user.require_manager()?;
+    let id = playbooks::insert(&state.pg, user.org, &body).await?;
+    Ok((StatusCode::CREATED, Json(stored(&state, user.org, id).await?)))
+}
+
+/// Import a playbook file (`shared/fixtures/playbooks/*.json` format); same as create.
+#[utoipa::path(post, path = "/playbooks/import", tag = "playbooks", security(("bearer" = [])), request_body = Playbook,
+    responses((status = 201, body = StoredPlaybook), (status = 409, description = "name taken"), (status = 422, description = "invalid field")))]
+async fn import(state: State<AppState>, user: AuthUser, body: Body<Playbook>) -> Result<(StatusCode, Json<StoredPlaybook>), Error> {
+    create(state, user, body).await
+}
+
+/// One playbook.
+#[utoipa::path(get, path = "/playbooks/{id}", tag = "playbooks", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = StoredPlaybook), (status = 404, description = "not in your organization")))]
+async fn get_one(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<Json<StoredPlaybook>, Error> {
+    Ok(Json(stored(&state, user.org, id).await?))
+}
+
+/// Replace a playbook (managers and admins).
+#[utoipa::path(put, path = "/playbooks/{id}", tag = "playbooks", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = Playbook, responses((status = 200, body = StoredPlaybook), (status = 404, description = "not in your organization")))]
+async fn replace(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>, Body(body): Body<Playbook>) -> Result<Json<StoredPlaybook>, Error> {
+    user.require_manager()?;
+    if !playbooks::update(&state.pg, user.org, id, &body).await? {
+        return Err(Error::NotFound);
+    }
+    Ok(Json(stored(&state, user.org, id).await?))
+}
+
+/// Delete a playbook that no meeting or meeting type uses (managers and admins).
+#[utoipa::path(delete, path = "/playbooks/{id}", tag = "playbooks", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 204, description = "deleted"), (status = 409, description = "in use")))]
+async fn delete(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<StatusCode, Error> {
+    user.require_manager()?;
+    let done = sqlx::query("DELETE FROM playbooks WHERE id = $1 AND organization_id = $2")
+        .bind(id)
+        .bind(user.org)
+        .execute(&state.pg)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                Error::Conflict("this playbook is used by meetings or meeting types".into())
+            }
+            _ => e.into(),
+        })?;
+    if done.rows_affected() == 0 {
+        return Err(Error::NotFound);
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Download a playbook in the interchange format.
+#[utoipa::path(get, path = "/playbooks/{id}/export", tag = "playbooks", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = Playbook)))]
+async fn export(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<impl IntoResponse, Error> {
+    let playbook = stored(&state, user.org, id).await?.playbook;
+    let file: String = playbook.name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    Ok(([(header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}.json\""))], Json(playbook)))
+}
+
+/// Upload the image or chart of an objection's battle card (raw body; `Content-Type` one of
+/// PNG, JPEG, WebP, GIF, SVG; at most 2 MiB). Sets the battle card's `image_url`.
+#[utoipa::path(put, path = "/playbooks/{id}/objections/{key}/image", tag = "playbooks", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("key" = String, Path)), request_body(content = Vec<u8>, content_type = "image/png"),
+    responses((status = 204, description = "stored"), (status = 413, description = "over 2 MiB"), (status = 415, description = "not an accepted image type")))]
+async fn put_image(
+    State(state): State<AppState>,
+    user: AuthUser,
+    PathParams((id, key)): PathParams<(Uuid, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<StatusCode, Error> {
+    user.require_manager()?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    if !IMAGE_TYPES.contains(&content_type.as_str()) {
+        return Err(Error::UnsupportedMediaType(format!("Content-Type must be one of {}", IMAGE_TYPES.join(", "))));
+    }
+    if body.len() > MAX_IMAGE_BYTES {
+        return Err(Error::PayloadTooLarge(format!("images are limited to {} bytes", MAX_IMAGE_BYTES)));
+    }
+    if body.is_empty() {
+        return Err(Error::invalid("body", "the image is empty"));
+    }
+    let mut playbook = stored(&state, user.org, id).await?.playbook;
+    let objection = playbook.objections.iter_mut().find(|o| o.key == key).ok_or(Error::NotFound)?;
+    objection.battle_card.image_url = Some(format!("/api/playbooks/{id}/objections/{key}/image"));
+    let mut tx = state.pg.begin().await?;
+    sqlx::query(
+        "INSERT INTO battle_card_images (playbook_id, objection_key, content_type, data) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (playbook_id, objection_key) DO UPDATE SET content_type = $3, data = $4, updated_at = now()",
+    )
+    .bind(id)
+    .bind(&key)
+    .bind(&content_type)
+    .bind(body.as_ref())
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE playbooks SET objections = $2, updated_at = now() WHERE id = $1")
+        .bind(id)
+        .bind(SqlJson(&playbook.objections))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The battle card image, with the content type it was uploaded with.
+#[utoipa::path(get, path = "/playbooks/{id}/objections/{key}/image", tag = "playbooks", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("key" = String, Path)), responses((status = 200, description = "the image bytes"), (status = 404, description = "no image")))]
+async fn get_image(State(state): State<AppState>, user: AuthUser, PathParams((id, key)): PathParams<(Uuid, String)>) -> Result<impl IntoResponse, Error> {
+    let row: Option<(String, Vec<u8>)> = sqlx::query_as(
+        "SELECT i.content_type, i.data FROM battle_card_images i JOIN playbooks p ON p.id = i.playbook_id
+         WHERE i.playbook_id = $1 AND i.objection_key = $2 AND p.organization_id = $3",
+    )
+    .bind(id)
+    .bind(&key)
+    .bind(user.org)
+    .fetch_optional(&state.pg)
+    .await?;
+    let (content_type, data) = row.ok_or(Error::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            // SVG can carry script: never let the browser run it in our origin.
+            (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; sandbox".to_owned()),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        ],
+        data,
+    ))
+}
