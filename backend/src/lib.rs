@@ -1,8 +1,10 @@
 //! Closer backend library: configuration, storage, LiveKit, the HTTP API and the embedded AI
 //! models. The `closer-server` binary (`src/main.rs`) is a thin CLI over it.
 
+pub mod analysis;
 pub mod auth;
 pub mod config;
+pub mod eval;
 pub mod grants;
 pub mod http;
 pub mod ics;

@@ -78,6 +78,21 @@ pub fn redact(text: &str) -> Redacted {
     Redacted { text: out, found: spans.into_iter().map(|(_, kind)| kind).collect() }
 }
 
+/// `text` with the placeholders of [`redact`] removed (for models that would read meaning into
+/// the brackets, e.g. sentiment).
+pub fn strip_placeholders(text: &str) -> std::borrow::Cow<'_, str> {
+    const ALL: [PiiKind; 5] =
+        [PiiKind::Email, PiiKind::Iban, PiiKind::NationalId, PiiKind::PaymentCard, PiiKind::PhoneNumber];
+    if !text.contains('[') {
+        return text.into();
+    }
+    let mut out = text.to_owned();
+    for kind in ALL {
+        out = out.replace(kind.placeholder(), "");
+    }
+    out.into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +156,12 @@ mod tests {
         check("rssmra85t10a562s", "[national_id]");
         // Wrong check character: not a codice fiscale.
         check("RSSMRA85T10A562T", "RSSMRA85T10A562T");
+    }
+
+    #[test]
+    fn placeholders_can_be_stripped() {
+        assert_eq!(strip_placeholders("call [phone] or [email] now"), "call  or  now");
+        assert_eq!(strip_placeholders("no brackets"), "no brackets");
     }
 
     #[test]

@@ -142,3 +142,37 @@ pub fn fixture_playbook(file: &str) -> PathBuf {
         .join("fixtures/playbooks")
         .join(file)
 }
+
+/// `shared/` beside the repository (or `CLOSER_SHARED_DIR`).
+pub fn shared_dir() -> PathBuf {
+    std::env::var_os("CLOSER_SHARED_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("../shared"))
+}
+
+/// Directory of a rendered fixture (`scripts/fixtures`), e.g. `en-discovery`.
+pub fn fixture_dir(id: &str) -> PathBuf {
+    let root = std::env::var_os("CLOSER_FIXTURES_DIR").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/closer/fixtures")
+    });
+    let dir = root.join(id);
+    assert!(dir.join("timeline.json").is_file(), "{} missing: run scripts/fixtures", dir.display());
+    dir
+}
+
+/// The rendered timeline of a fixture and its playbook.
+pub fn fixture(id: &str) -> (closer::eval::Timeline, closer_wire::Playbook) {
+    let dir = fixture_dir(id);
+    let timeline: closer::eval::Timeline =
+        serde_json::from_slice(&std::fs::read(dir.join("timeline.json")).unwrap()).unwrap();
+    let path = shared_dir().join("fixtures").join(&timeline.playbook);
+    let playbook = serde_json::from_slice(&std::fs::read(&path).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    (timeline, playbook)
+}
+
+/// Model files prepared by `scripts/models`.
+pub fn models() -> closer::models::ModelPaths {
+    let dir = std::env::var_os("CLOSER_MODELS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Config::default().models_dir);
+    closer::models::ModelPaths::in_dir(&dir)
+}

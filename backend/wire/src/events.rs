@@ -99,6 +99,9 @@ pub enum HudEvent {
         /// Probability-like confidence of `label`, 0–1.
         confidence: f32,
         segment_id: String,
+        /// Audio span of the utterance that moved it, ms.
+        start_ms: u64,
+        end_ms: u64,
     },
     /// Next-best-action tip for the seller.
     Suggestion {

@@ -21,7 +21,11 @@ at_ms: bigint, } & ({ "kind": "transcript_partial", segment_id: string, speaker:
 /**
  * Probability-like confidence of `label`, 0–1.
  */
-confidence: number, segment_id: string, } | { "kind": "suggestion", text: string, 
+confidence: number, segment_id: string, 
+/**
+ * Audio span of the utterance that moved it, ms.
+ */
+start_ms: bigint, end_ms: bigint, } | { "kind": "suggestion", text: string, 
 /**
  * Checklist item the tip is about, if any.
  */

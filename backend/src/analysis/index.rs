@@ -1,0 +1,76 @@
+//! Nearest-phrasing search over a playbook family (checklist items or objections).
+
+use crate::semantics::encoder::{Embedding, EncoderError, SentenceEncoder, cosine};
+
+/// One target: a checklist item or an objection.
+struct Target {
+    key: String,
+    threshold: f32,
+    /// Embeddings of the example phrasings and of the title.
+    phrasings: Vec<Embedding>,
+}
+
+/// The targets of one family with their embedded phrasings.
+pub(super) struct PhraseIndex {
+    targets: Vec<Target>,
+}
+
+/// Embeds `texts` one by one: the int8 model quantises activations per batch, so one-by-one
+/// embeddings are reproducible whatever else is in the batch.
+pub(super) fn embed_all(encoder: &SentenceEncoder, texts: &[String]) -> Result<Vec<Embedding>, EncoderError> {
+    texts.iter().map(|t| encoder.embed(&[t.as_str()]).map(|mut v| v.remove(0))).collect()
+}
+
+/// Built-in background phrases (`data/background.json`).
+pub(super) fn background_phrases() -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct File {
+        phrases: Vec<String>,
+    }
+    let file: File = serde_json::from_str(include_str!("data/background.json")).expect("valid built-in data");
+    file.phrases
+}
+
+/// Highest cosine between `embedding` and any of `phrasings` (−1 when empty).
+pub(super) fn best_score(phrasings: &[Embedding], embedding: &Embedding) -> f32 {
+    phrasings.iter().map(|p| cosine(p, embedding)).fold(-1.0, f32::max)
+}
+
+impl PhraseIndex {
+    /// Builds the index from `(key, title, examples, threshold)` tuples.
+    pub(super) fn new<'a>(
+        encoder: &SentenceEncoder,
+        targets: impl Iterator<Item = (&'a str, &'a str, &'a [String], f32)>,
+    ) -> Result<Self, EncoderError> {
+        let targets = targets
+            .map(|(key, title, examples, threshold)| {
+                let mut texts = examples.to_vec();
+                texts.push(title.to_owned());
+                Ok(Target { key: key.to_owned(), threshold, phrasings: embed_all(encoder, &texts)? })
+            })
+            .collect::<Result<_, EncoderError>>()?;
+        Ok(Self { targets })
+    }
+
+    /// The eligible target this sentence means, if any: the best-scoring eligible target must
+    /// reach its threshold and lead by `margin` both the runner-up eligible target and the
+    /// background fillers (`background` = the sentence's best background cosine).
+    pub(super) fn decide(
+        &self,
+        embedding: &Embedding,
+        background: f32,
+        margin: f32,
+        eligible: impl Fn(&str) -> bool,
+    ) -> Option<(&str, f32)> {
+        let mut scored: Vec<(&Target, f32)> = self
+            .targets
+            .iter()
+            .filter(|t| eligible(&t.key))
+            .map(|t| (t, best_score(&t.phrasings, embedding)))
+            .collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let (best, score) = *scored.first()?;
+        let runner_up = scored.get(1).map_or(-1.0, |s| s.1).max(background);
+        (score >= best.threshold && score - runner_up >= margin).then_some((best.key.as_str(), score))
+    }
+}

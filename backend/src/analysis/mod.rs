@@ -1,0 +1,252 @@
+//! Live analysis of redacted utterances against the meeting's playbook (EN + IT): checklist
+//! coverage, objection → battle card, per-speaker sentiment, next-best-action tips.
+//!
+//! Everything runs on the embedded multilingual sentence encoder; one [`Analyzer`] per live
+//! session owns the state of that meeting (what is ticked, which objections were raised).
+
+mod index;
+mod sentiment;
+mod sentences;
+
+pub use sentiment::SentimentModel;
+
+use crate::semantics::encoder::{Embedding, EncoderError, SentenceEncoder};
+use closer_wire::{BattleCard, Credit, Evidence, Playbook, SentimentLabel};
+use index::PhraseIndex;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// Default cosine a sentence must reach to tick a checklist item (when the playbook sets no
+/// per-item `threshold`). Calibrated on the fixture playbooks (`shared/fixtures/playbooks`):
+/// true matches there score 0.29–0.62 against two example phrasings, unrelated sentences
+/// mostly below 0.28; the margin and the background class below remove the rest.
+pub const CHECKLIST_THRESHOLD: f32 = 0.285;
+/// Default cosine for an objection. Objections are phrased more distinctly (true matches
+/// 0.44–0.71 on the fixtures), so the bar is higher.
+pub const OBJECTION_THRESHOLD: f32 = 0.40;
+/// How far the best candidate must lead the runner-up (another candidate of the same family
+/// or the background class of fillers) — two items equally close means neither is meant.
+pub const MARGIN: f32 = 0.02;
+/// An objection already shown is not shown again for this long (ms on the audio axis).
+pub const OBJECTION_COOLDOWN_MS: u64 = 120_000;
+
+/// Who spoke an utterance, for `credit` rules and objection detection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpeakerRole {
+    /// The seller (meeting host).
+    Host,
+    /// A prospect.
+    Guest,
+}
+
+/// One utterance (or the partial text of one still being spoken), already PII-redacted.
+#[derive(Clone, Debug)]
+pub struct Utterance<'a> {
+    /// Segment id (`<speaker>-<n>`).
+    pub segment_id: &'a str,
+    /// LiveKit identity of the speaker.
+    pub speaker: &'a str,
+    /// Host or guest.
+    pub role: SpeakerRole,
+    /// Redacted text.
+    pub text: &'a str,
+    /// Start on the audio axis, ms.
+    pub start_ms: u64,
+    /// End on the audio axis, ms (for partial text: the audio heard so far).
+    pub end_ms: u64,
+    /// `false` for partial text: only checklist and objections are checked (they are what the
+    /// seller needs fast); sentiment and tips wait for the final text.
+    pub is_final: bool,
+}
+
+/// What the analyzer concluded from one utterance.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Finding {
+    /// A checklist item is now covered.
+    Ticked { item: String, title: String, evidence: Evidence },
+    /// A prospect raised an objection.
+    Objection { key: String, title: String, battle_card: BattleCard, evidence: Evidence },
+    /// The speaker's smoothed sentiment.
+    Sentiment { speaker: String, label: SentimentLabel, confidence: f32, segment_id: String, start_ms: u64, end_ms: u64 },
+    /// A new next-best-action tip.
+    Suggestion { text: String, item: Option<String>, objection: Option<String> },
+}
+
+/// Errors come only from the encoder.
+pub type AnalysisError = EncoderError;
+
+/// Shared, read-only models the analyzers of all meetings use.
+pub struct AnalysisModels {
+    /// The sentence encoder.
+    pub encoder: Arc<SentenceEncoder>,
+    /// Sentiment centroids and cue words.
+    pub sentiment: SentimentModel,
+    /// Embeddings of the background fillers (see `data/background.json`).
+    pub background: Vec<Embedding>,
+}
+
+impl AnalysisModels {
+    /// Embeds the built-in sentiment examples and background phrases (≈ 100 sentences, a few
+    /// hundred ms once per process).
+    ///
+    /// Errors: the encoder failing.
+    pub fn new(encoder: Arc<SentenceEncoder>) -> Result<Self, AnalysisError> {
+        let sentiment = SentimentModel::new(&encoder)?;
+        let background = index::embed_all(&encoder, &index::background_phrases())?;
+        Ok(Self { encoder, sentiment, background })
+    }
+}
+
+/// Per-meeting analysis state.
+pub struct Analyzer {
+    models: Arc<AnalysisModels>,
+    playbook: Playbook,
+    checklist: PhraseIndex,
+    objections: PhraseIndex,
+    ticked: HashSet<String>,
+    /// Objection key → audio time it was last shown.
+    raised: HashMap<String, u64>,
+    /// Speaker → smoothed class probabilities.
+    mood: HashMap<String, [f32; 4]>,
+    last_suggestion: Option<String>,
+}
+
+impl Analyzer {
+    /// Embeds the playbook's example phrasings (and titles).
+    ///
+    /// Errors: the encoder failing.
+    pub fn new(models: Arc<AnalysisModels>, playbook: Playbook) -> Result<Self, AnalysisError> {
+        let checklist = PhraseIndex::new(
+            &models.encoder,
+            playbook.checklist.iter().map(|i| {
+                (i.key.as_str(), i.title.as_str(), &i.examples[..], i.threshold.unwrap_or(CHECKLIST_THRESHOLD))
+            }),
+        )?;
+        let objections = PhraseIndex::new(
+            &models.encoder,
+            playbook.objections.iter().map(|o| {
+                (o.key.as_str(), o.title.as_str(), &o.examples[..], o.threshold.unwrap_or(OBJECTION_THRESHOLD))
+            }),
+        )?;
+        Ok(Self {
+            models,
+            playbook,
+            checklist,
+            objections,
+            ticked: HashSet::new(),
+            raised: HashMap::new(),
+            mood: HashMap::new(),
+            last_suggestion: None,
+        })
+    }
+
+    /// Checklist keys covered so far.
+    pub fn ticked(&self) -> &HashSet<String> {
+        &self.ticked
+    }
+
+    /// Analyzes one utterance and returns what is new.
+    ///
+    /// Errors: the encoder failing (the caller keeps the transcript and carries on).
+    pub fn analyze(&mut self, u: &Utterance<'_>) -> Result<Vec<Finding>, AnalysisError> {
+        let mut findings = Vec::new();
+        let parts = sentences::split(u.text);
+        let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+        let embeddings = self.models.encoder.embed(&refs)?;
+        let evidence = |text: &str, score: f32| Evidence {
+            segment_id: u.segment_id.to_owned(),
+            speaker: u.speaker.to_owned(),
+            start_ms: u.start_ms,
+            text: text.to_owned(),
+            score,
+        };
+
+        // The whole text's sentiment: an objection is not raised in a pleased remark ("perfect,
+        // that works for us" is agreement, however close it sounds to "what we have works").
+        let plain = crate::pii::strip_placeholders(u.text);
+        let whole = if plain != u.text {
+            self.models.encoder.embed(&[plain.as_ref()])?.remove(0)
+        } else {
+            *embeddings.last().expect("split always returns the whole text")
+        };
+        let current = self.models.sentiment.classify(&whole, &plain);
+        let pleased = sentiment::label(&current).0 == SentimentLabel::Positive;
+
+        for (text, embedding) in refs.iter().zip(&embeddings) {
+            let background = index::best_score(&self.models.background, embedding);
+            let eligible = |key: &str| {
+                let item = self.playbook.checklist.iter().find(|i| i.key == key);
+                !self.ticked.contains(key)
+                    && item.is_some_and(|i| i.credit == Credit::Any || u.role == SpeakerRole::Host)
+            };
+            if let Some((key, score)) = self.checklist.decide(embedding, background, MARGIN, eligible) {
+                let item = self.playbook.checklist.iter().find(|i| i.key == key).expect("indexed");
+                self.ticked.insert(key.to_owned());
+                findings.push(Finding::Ticked {
+                    item: key.to_owned(),
+                    title: item.title.clone(),
+                    evidence: evidence(text, score),
+                });
+            }
+            if u.role != SpeakerRole::Guest || pleased {
+                continue; // objections are raised by prospects, and not while pleased
+            }
+            let fresh = |key: &str| {
+                self.raised.get(key).is_none_or(|&at| u.start_ms.saturating_sub(at) >= OBJECTION_COOLDOWN_MS)
+            };
+            if let Some((key, score)) = self.objections.decide(embedding, background, MARGIN, fresh) {
+                let objection = self.playbook.objections.iter().find(|o| o.key == key).expect("indexed");
+                self.raised.insert(key.to_owned(), u.start_ms);
+                findings.push(Finding::Objection {
+                    key: key.to_owned(),
+                    title: objection.title.clone(),
+                    battle_card: objection.battle_card.clone(),
+                    evidence: evidence(text, score),
+                });
+            }
+        }
+
+        if u.is_final {
+            let previous = self.mood.get(u.speaker).copied();
+            let smoothed = sentiment::smooth(previous, current);
+            self.mood.insert(u.speaker.to_owned(), smoothed);
+            let (label, confidence) = sentiment::label(&smoothed);
+            findings.push(Finding::Sentiment {
+                speaker: u.speaker.to_owned(),
+                label,
+                confidence,
+                segment_id: u.segment_id.to_owned(),
+                start_ms: u.start_ms,
+                end_ms: u.end_ms,
+            });
+        }
+        if let Some(tip) = self.suggestion(&findings) {
+            findings.push(tip);
+        }
+        Ok(findings)
+    }
+
+    /// Next-best action: answer the objection just raised, else cover the next item of the
+    /// script. Emitted only when it changes.
+    fn suggestion(&mut self, findings: &[Finding]) -> Option<Finding> {
+        let objection = findings.iter().rev().find_map(|f| match f {
+            Finding::Objection { key, battle_card, .. } => Some((key, battle_card)),
+            _ => None,
+        });
+        let (text, item, objection) = match objection {
+            Some((key, card)) => {
+                let first = card.points.first().map(|p| format!(": {p}")).unwrap_or_default();
+                (format!("Handle it — {}{first}", card.title), None, Some(key.clone()))
+            }
+            None => {
+                let next = self.playbook.checklist.iter().find(|i| !self.ticked.contains(&i.key))?;
+                (format!("Next: {}", next.title), Some(next.key.clone()), None)
+            }
+        };
+        if self.last_suggestion.as_deref() == Some(text.as_str()) {
+            return None;
+        }
+        self.last_suggestion = Some(text.clone());
+        Some(Finding::Suggestion { text, item, objection })
+    }
+}
