@@ -33,7 +33,7 @@ use tower_http::trace::TraceLayer;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
-        .nest("/api", api())
+        .merge(api())
         .fallback(|| async { Error::NotFound })
         .layer(
             ServiceBuilder::new()
@@ -54,7 +54,7 @@ pub fn router(state: AppState) -> Router {
 /// The pre-call API under `/api`, with its OpenAPI description served at `/api/docs`.
 fn api() -> Router<AppState> {
     use utoipa::OpenApi;
-    let (api, spec) = utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+    let routes = utoipa_axum::router::OpenApiRouter::new()
         .merge(auth::router())
         .merge(organizations::router())
         .merge(users::router())
@@ -63,7 +63,9 @@ fn api() -> Router<AppState> {
         .merge(meetings::router())
         .merge(join::router())
         .merge(playbooks::router())
-        .merge(livekit_webhook::router())
+        .merge(livekit_webhook::router());
+    let (api, spec) = utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .nest("/api", routes)
         .split_for_parts();
     api.merge(openapi::router(spec))
 }

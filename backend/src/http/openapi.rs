@@ -26,12 +26,12 @@ impl Modify for BearerAuth {
 #[openapi(info(title = "Closer API", description = "Pre-call: accounts, availability, booking, meetings, playbooks, LiveKit access."), modifiers(&BearerAuth))]
 pub struct ApiDoc;
 
-/// Routes serving `spec` (mounted under `/api`).
+/// Routes serving `spec` at `/api/docs/openapi.json` and the page at `/api/docs`.
 pub fn router<S: Clone + Send + Sync + 'static>(spec: OpenApi) -> Router<S> {
     let json = spec.to_pretty_json().unwrap_or_else(|_| "{}".into());
     Router::new()
-        .route("/docs/openapi.json", get(move || async move { ([("content-type", "application/json")], json) }))
-        .route("/docs", get(|| async { Html(PAGE) }))
+        .route("/api/docs/openapi.json", get(move || async move { ([("content-type", "application/json")], json) }))
+        .route("/api/docs", get(|| async { Html(PAGE) }))
 }
 
 const PAGE: &str = r#"<!doctype html>
@@ -49,7 +49,7 @@ fetch('/api/docs/openapi.json').then(r => r.json()).then(spec => {
       const d = document.createElement('details'); d.className = 'op';
       const s = document.createElement('summary');
       s.innerHTML = '<span class="m"></span><code></code> <span></span>';
-      s.children[0].textContent = method; s.children[1].textContent = '/api' + path.replace(/^\/api/, '');
+      s.children[0].textContent = method; s.children[1].textContent = path;
       s.children[2].textContent = op.summary || op.description || '';
       const pre = document.createElement('pre'); pre.textContent = JSON.stringify(op, null, 2);
       d.append(s, pre); root.append(d);
