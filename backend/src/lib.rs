@@ -15,6 +15,7 @@ pub mod models;
 pub mod pii;
 pub mod playbooks;
 pub mod scheduling;
+pub mod seed;
 pub mod semantics;
 pub mod server;
 pub mod state;
