@@ -8,6 +8,7 @@ pub mod eval;
 pub mod grants;
 pub mod http;
 pub mod ics;
+pub mod live;
 pub mod livekit;
 pub mod mail;
 pub mod meetings;

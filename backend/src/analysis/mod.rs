@@ -97,18 +97,27 @@ impl AnalysisModels {
     }
 }
 
+/// What an analyzer has concluded so far: kept by the session's supervisor so a restarted
+/// session goes on from here instead of re-ticking items or re-raising objections.
+#[derive(Clone, Debug, Default)]
+pub struct AnalyzerState {
+    /// Checklist keys covered.
+    pub ticked: HashSet<String>,
+    /// Objection key → audio time (ms) it was last shown.
+    pub raised: HashMap<String, u64>,
+    /// Speaker → smoothed sentiment probabilities.
+    pub mood: HashMap<String, [f32; 4]>,
+    /// Text of the last tip shown.
+    pub last_suggestion: Option<String>,
+}
+
 /// Per-meeting analysis state.
 pub struct Analyzer {
     models: Arc<AnalysisModels>,
     playbook: Playbook,
     checklist: PhraseIndex,
     objections: PhraseIndex,
-    ticked: HashSet<String>,
-    /// Objection key → audio time it was last shown.
-    raised: HashMap<String, u64>,
-    /// Speaker → smoothed class probabilities.
-    mood: HashMap<String, [f32; 4]>,
-    last_suggestion: Option<String>,
+    state: AnalyzerState,
 }
 
 impl Analyzer {
@@ -116,6 +125,17 @@ impl Analyzer {
     ///
     /// Errors: the encoder failing.
     pub fn new(models: Arc<AnalysisModels>, playbook: Playbook) -> Result<Self, AnalysisError> {
+        Self::restore(models, playbook, AnalyzerState::default())
+    }
+
+    /// Like [`new`](Self::new), continuing from a saved [`AnalyzerState`].
+    ///
+    /// Errors: the encoder failing.
+    pub fn restore(
+        models: Arc<AnalysisModels>,
+        playbook: Playbook,
+        state: AnalyzerState,
+    ) -> Result<Self, AnalysisError> {
         let checklist = PhraseIndex::new(
             &models.encoder,
             playbook.checklist.iter().map(|i| {
@@ -128,21 +148,12 @@ impl Analyzer {
                 (o.key.as_str(), o.title.as_str(), &o.examples[..], o.threshold.unwrap_or(OBJECTION_THRESHOLD))
             }),
         )?;
-        Ok(Self {
-            models,
-            playbook,
-            checklist,
-            objections,
-            ticked: HashSet::new(),
-            raised: HashMap::new(),
-            mood: HashMap::new(),
-            last_suggestion: None,
-        })
+        Ok(Self { models, playbook, checklist, objections, state })
     }
 
-    /// Checklist keys covered so far.
-    pub fn ticked(&self) -> &HashSet<String> {
-        &self.ticked
+    /// Everything concluded so far.
+    pub fn state(&self) -> &AnalyzerState {
+        &self.state
     }
 
     /// Analyzes one utterance and returns what is new.
@@ -176,12 +187,12 @@ impl Analyzer {
             let background = index::best_score(&self.models.background, embedding);
             let eligible = |key: &str| {
                 let item = self.playbook.checklist.iter().find(|i| i.key == key);
-                !self.ticked.contains(key)
+                !self.state.ticked.contains(key)
                     && item.is_some_and(|i| i.credit == Credit::Any || u.role == SpeakerRole::Host)
             };
             if let Some((key, score)) = self.checklist.decide(embedding, background, MARGIN, eligible) {
                 let item = self.playbook.checklist.iter().find(|i| i.key == key).expect("indexed");
-                self.ticked.insert(key.to_owned());
+                self.state.ticked.insert(key.to_owned());
                 findings.push(Finding::Ticked {
                     item: key.to_owned(),
                     title: item.title.clone(),
@@ -192,11 +203,11 @@ impl Analyzer {
                 continue; // objections are raised by prospects, and not while pleased
             }
             let fresh = |key: &str| {
-                self.raised.get(key).is_none_or(|&at| u.start_ms.saturating_sub(at) >= OBJECTION_COOLDOWN_MS)
+                self.state.raised.get(key).is_none_or(|&at| u.start_ms.saturating_sub(at) >= OBJECTION_COOLDOWN_MS)
             };
             if let Some((key, score)) = self.objections.decide(embedding, background, MARGIN, fresh) {
                 let objection = self.playbook.objections.iter().find(|o| o.key == key).expect("indexed");
-                self.raised.insert(key.to_owned(), u.start_ms);
+                self.state.raised.insert(key.to_owned(), u.start_ms);
                 findings.push(Finding::Objection {
                     key: key.to_owned(),
                     title: objection.title.clone(),
@@ -207,9 +218,9 @@ impl Analyzer {
         }
 
         if u.is_final {
-            let previous = self.mood.get(u.speaker).copied();
+            let previous = self.state.mood.get(u.speaker).copied();
             let smoothed = sentiment::smooth(previous, current);
-            self.mood.insert(u.speaker.to_owned(), smoothed);
+            self.state.mood.insert(u.speaker.to_owned(), smoothed);
             let (label, confidence) = sentiment::label(&smoothed);
             findings.push(Finding::Sentiment {
                 speaker: u.speaker.to_owned(),
@@ -239,14 +250,14 @@ impl Analyzer {
                 (format!("Handle it — {}{first}", card.title), None, Some(key.clone()))
             }
             None => {
-                let next = self.playbook.checklist.iter().find(|i| !self.ticked.contains(&i.key))?;
+                let next = self.playbook.checklist.iter().find(|i| !self.state.ticked.contains(&i.key))?;
                 (format!("Next: {}", next.title), Some(next.key.clone()), None)
             }
         };
-        if self.last_suggestion.as_deref() == Some(text.as_str()) {
+        if self.state.last_suggestion.as_deref() == Some(text.as_str()) {
             return None;
         }
-        self.last_suggestion = Some(text.clone());
+        self.state.last_suggestion = Some(text.clone());
         Some(Finding::Suggestion { text, item, objection })
     }
 }

@@ -58,15 +58,7 @@ pub struct Redacted {
 
 /// Replaces every piece of personal data in `text` with its placeholder.
 pub fn redact(text: &str) -> Redacted {
-    let mut spans: Vec<(Range<usize>, PiiKind)> = Vec::new();
-    // Order matters: the structured patterns claim their spans first so that, e.g., the digits
-    // inside an IBAN are not reported again as a phone number.
-    for (range, kind) in patterns::find(text).into_iter().chain(digits::find(text)) {
-        if !spans.iter().any(|(taken, _)| taken.start < range.end && range.start < taken.end) {
-            spans.push((range, kind));
-        }
-    }
-    spans.sort_by_key(|(range, _)| range.start);
+    let spans = find(text);
     let mut out = String::with_capacity(text.len());
     let mut cursor = 0;
     for (range, kind) in &spans {
@@ -76,6 +68,57 @@ pub fn redact(text: &str) -> Redacted {
     }
     out.push_str(&text[cursor..]);
     Redacted { text: out, found: spans.into_iter().map(|(_, kind)| kind).collect() }
+}
+
+/// Byte ranges of personal data in `text`, in order, not overlapping.
+pub fn find(text: &str) -> Vec<(Range<usize>, PiiKind)> {
+    let mut spans: Vec<(Range<usize>, PiiKind)> = Vec::new();
+    // Order matters: the structured patterns claim their spans first so that, e.g., the digits
+    // inside an IBAN are not reported again as a phone number.
+    for (range, kind) in patterns::find(text).into_iter().chain(digits::find(text)) {
+        if !spans.iter().any(|(taken, _)| taken.start < range.end && range.start < taken.end) {
+            spans.push((range, kind));
+        }
+    }
+    spans.sort_by_key(|(range, _)| range.start);
+    spans
+}
+
+/// Redacts a sequence of timed words: words that overlap personal data (which may span
+/// several words, e.g. a card number read in groups) are merged into one word whose text is
+/// the placeholder and whose time covers them all. Returns `(text, start_ms, end_ms)`.
+pub fn redact_words(words: &[(String, u64, u64)]) -> Vec<(String, u64, u64)> {
+    let mut joined = String::new();
+    let mut ranges = Vec::with_capacity(words.len());
+    for (text, _, _) in words {
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        let start = joined.len();
+        joined.push_str(text);
+        ranges.push(start..joined.len());
+    }
+    let spans = find(&joined);
+    let mut out: Vec<(String, u64, u64)> = Vec::with_capacity(words.len());
+    let mut merged_into: Option<usize> = None; // index of the span the previous word fell in
+    for ((text, start, end), range) in words.iter().zip(&ranges) {
+        let hit = spans.iter().position(|(span, _)| span.start < range.end && range.start < span.end);
+        match hit {
+            Some(span) if merged_into == Some(span) => {
+                let last = out.last_mut().expect("merged into a previous word");
+                last.2 = *end;
+            }
+            Some(span) => {
+                out.push((spans[span].1.placeholder().to_owned(), *start, *end));
+                merged_into = Some(span);
+            }
+            None => {
+                out.push((text.clone(), *start, *end));
+                merged_into = None;
+            }
+        }
+    }
+    out
 }
 
 /// `text` with the placeholders of [`redact`] removed (for models that would read meaning into
@@ -156,6 +199,19 @@ mod tests {
         check("rssmra85t10a562s", "[national_id]");
         // Wrong check character: not a codice fiscale.
         check("RSSMRA85T10A562T", "RSSMRA85T10A562T");
+    }
+
+    #[test]
+    fn timed_words_are_merged_over_a_match() {
+        let words: Vec<(String, u64, u64)> = ["card", "4111,", "1111,", "1111,", "1111.", "thanks"]
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.to_string(), i as u64 * 100, i as u64 * 100 + 90))
+            .collect();
+        assert_eq!(
+            redact_words(&words),
+            [("card".into(), 0, 90), ("[card]".into(), 100, 490), ("thanks".into(), 500, 590)]
+        );
     }
 
     #[test]

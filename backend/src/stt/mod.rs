@@ -1,3 +1,68 @@
-//! Speech-to-text. The embedded provider is Whisper base via whisper.cpp.
+//! Speech-to-text behind one streaming interface. The live session feeds each speaker's
+//! VAD-gated speech to an [`SttStream`] and receives [`SttEvent`]s back on a channel.
+//!
+//! Providers: [`embedded::WhisperProvider`] (default, offline) and
+//! Deepgram (cloud streaming; falls back to embedded on failure).
 
+
+pub mod embedded;
 pub mod whisper;
+
+use tokio::sync::mpsc::UnboundedSender;
+pub use whisper::{Transcript, Word};
+
+use crate::models::MissingModel;
+
+/// Errors of the STT providers.
+#[derive(Debug, thiserror::Error)]
+pub enum SttError {
+    /// A model file is absent.
+    #[error(transparent)]
+    Missing(#[from] MissingModel),
+    /// whisper.cpp rejected the model or failed while decoding.
+    #[error("whisper: {0}")]
+    Whisper(#[from] whisper_rs::WhisperError),
+    /// The caller's abort flag was raised while decoding.
+    #[error("transcription aborted")]
+    Aborted,
+    /// A cloud provider refused or failed (message says which and why, without secrets).
+    #[error("{0}")]
+    Provider(String),
+}
+
+/// What a stream reports. Times inside `transcript` are relative to the utterance start.
+#[derive(Clone, Debug)]
+pub enum SttEvent {
+    /// Text recognised so far in an utterance still being spoken.
+    Partial { speaker: String, utterance: u64, text: String },
+    /// The final transcript of an utterance.
+    Final { speaker: String, utterance: u64, transcript: Transcript },
+    /// The stream cannot go on; the session falls back to the embedded provider.
+    Failed { speaker: String, error: String },
+}
+
+/// A provider opens one stream per speaker.
+pub trait SttProvider: Send + Sync {
+    /// Short name shown in provider-status events (`"whisper"`, `"deepgram"`).
+    fn name(&self) -> &'static str;
+
+    /// Opens a stream for `speaker` in `language` (ISO 639-1); events go to `events`.
+    ///
+    /// Errors: the provider cannot start (bad configuration, unreachable service).
+    fn open(
+        &self,
+        speaker: &str,
+        language: &str,
+        events: UnboundedSender<SttEvent>,
+    ) -> Result<Box<dyn SttStream>, SttError>;
+}
+
+/// One speaker's stream. Calls never block on recognition.
+pub trait SttStream: Send {
+    /// More speech of utterance `utterance` (16 kHz mono f32), in order. A new utterance id
+    /// means the previous one was finished.
+    fn push(&mut self, utterance: u64, samples: &[f32]);
+
+    /// Utterance `utterance` ended (the VAD heard silence): produce its final transcript.
+    fn finish(&mut self, utterance: u64);
+}

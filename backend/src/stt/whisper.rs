@@ -5,8 +5,10 @@
 //! of 16 kHz audio, i.e. one frame per 320 samples; the margin keeps the last word), a token cap,
 //! and no temperature fallback (fallback re-decodes at higher temperature and invents text).
 
-use crate::models::{MissingModel, require};
+use super::SttError;
+use crate::models::require;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use whisper_rs::{
     DtwMode, DtwModelPreset, DtwParameters, FullParams, SamplingStrategy, WhisperContext,
     WhisperContextParameters,
@@ -47,15 +49,11 @@ pub struct Transcript {
     pub words: Vec<Word>,
 }
 
-/// Errors from loading or running Whisper.
-#[derive(Debug, thiserror::Error)]
-pub enum SttError {
-    /// The model file is absent.
-    #[error(transparent)]
-    Missing(#[from] MissingModel),
-    /// whisper.cpp rejected the model or failed while decoding.
-    #[error("whisper: {0}")]
-    Whisper(#[from] whisper_rs::WhisperError),
+/// whisper.cpp polls this between graph computations; `data` points at the caller's flag.
+unsafe extern "C" fn abort_requested(data: *mut std::ffi::c_void) -> bool {
+    // SAFETY: `transcribe_abortable` passes a pointer to an `AtomicBool` that outlives the
+    // `full` call during which whisper.cpp may call this.
+    unsafe { (*(data as *const AtomicBool)).load(Ordering::Relaxed) }
 }
 
 /// A loaded Whisper model. The weights are shared; each call to [`transcribe`](Self::transcribe)
@@ -90,6 +88,19 @@ impl WhisperEngine {
     ///
     /// Errors: [`SttError::Whisper`] when decoding fails.
     pub fn transcribe(&self, samples: &[f32], language: &str) -> Result<Transcript, SttError> {
+        self.transcribe_abortable(samples, language, &AtomicBool::new(false))
+    }
+
+    /// [`transcribe`](Self::transcribe) that gives up as soon as `abort` is set (checked
+    /// between the model's layers), so a stale partial never delays a final.
+    ///
+    /// Errors: [`SttError::Aborted`] when `abort` was set, [`SttError::Whisper`] otherwise.
+    pub fn transcribe_abortable(
+        &self,
+        samples: &[f32],
+        language: &str,
+        abort: &AtomicBool,
+    ) -> Result<Transcript, SttError> {
         if samples.is_empty() {
             return Ok(Transcript { text: String::new(), words: Vec::new() });
         }
@@ -108,7 +119,17 @@ impl WhisperEngine {
         params.set_print_realtime(false);
         params.set_print_special(false);
         params.set_print_timestamps(false);
-        state.full(params, samples)?;
+        // SAFETY: the callback only reads the flag behind the pointer, which lives until this
+        // function returns, after `full` has finished.
+        unsafe {
+            params.set_abort_callback(Some(abort_requested));
+            params.set_abort_callback_user_data(abort as *const AtomicBool as *mut std::ffi::c_void);
+        }
+        let outcome = state.full(params, samples);
+        if abort.load(Ordering::Relaxed) {
+            return Err(SttError::Aborted);
+        }
+        outcome?;
 
         let eot = self.context.token_eot();
         let audio_ms = u32::try_from(samples.len() * 1000 / SAMPLE_RATE).unwrap_or(u32::MAX);

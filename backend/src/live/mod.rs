@@ -1,0 +1,7 @@
+//! The live copilot: one supervised session per live meeting turning per-speaker audio into
+//! HUD events (VAD → STT → PII redaction → analysis → event bus → HUD + MongoDB).
+
+pub mod bus;
+pub mod persist;
+pub mod session;
+pub mod vad;

@@ -1,0 +1,72 @@
+//! Writes a meeting's redacted segments and events to MongoDB as they happen, off the live
+//! path: the session hands documents to a writer task and never waits for the database.
+//!
+//! Collections: `segments` (`_id` = `<meeting>:<segment id>`) and `events` (`_id` =
+//! `<meeting>:<seq>`). Writes are upserts keyed by those ids, so a retry or a restarted
+//! session rewriting the same event never duplicates it.
+
+use closer_wire::HudEnvelope;
+use mongodb::bson::{Document, doc};
+use mongodb::options::ReplaceOptions;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Documents waiting for the writer; beyond this the session drops (and logs) rather than
+/// block the live path.
+const QUEUE: usize = 4096;
+/// Attempts per document before giving up (with 200 ms, 400 ms, … between them).
+const ATTEMPTS: u32 = 5;
+
+/// Handle to a meeting-independent writer task.
+#[derive(Clone)]
+pub struct Persister {
+    queue: mpsc::Sender<(String, HudEnvelope)>,
+}
+
+impl Persister {
+    /// Starts the writer on `db`.
+    pub fn start(db: mongodb::Database) -> Self {
+        let (queue, mut rx) = mpsc::channel::<(String, HudEnvelope)>(QUEUE);
+        tokio::spawn(async move {
+            let events = db.collection::<Document>("events");
+            let segments = db.collection::<Document>("segments");
+            while let Some((meeting, envelope)) = rx.recv().await {
+                let Ok(body) = mongodb::bson::to_document(&envelope) else { continue };
+                let id = format!("{meeting}:{}", envelope.seq);
+                let mut event = doc! {"_id": &id, "meeting_id": &meeting};
+                event.extend(body.clone());
+                upsert(&events, &id, event).await;
+                if body.get_str("kind") == Ok("transcript_final") {
+                    let segment_id = body.get_str("segment_id").unwrap_or_default().to_owned();
+                    let id = format!("{meeting}:{segment_id}");
+                    let mut segment = doc! {"_id": &id, "meeting_id": &meeting};
+                    segment.extend(body);
+                    segment.remove("kind");
+                    upsert(&segments, &id, segment).await;
+                }
+            }
+        });
+        Self { queue }
+    }
+
+    /// Queues `envelope` of `meeting` for storage (its text is already redacted).
+    pub fn event(&self, meeting: &str, envelope: &HudEnvelope) {
+        if self.queue.try_send((meeting.to_owned(), envelope.clone())).is_err() {
+            tracing::error!(meeting, seq = envelope.seq, "event store queue full: event not persisted");
+        }
+    }
+}
+
+async fn upsert(collection: &mongodb::Collection<Document>, id: &str, document: Document) {
+    let options = ReplaceOptions::builder().upsert(true).build();
+    for attempt in 0..ATTEMPTS {
+        match collection.replace_one(doc! {"_id": id}, document.clone()).with_options(options.clone()).await {
+            Ok(_) => return,
+            Err(e) if attempt + 1 < ATTEMPTS => {
+                tracing::warn!(id, error = %e, "event store write failed; retrying");
+                tokio::time::sleep(Duration::from_millis(200 << attempt)).await;
+            }
+            Err(e) => tracing::error!(id, error = %e, "event store write failed; giving up"),
+        }
+    }
+}

@@ -1,0 +1,476 @@
+//! One meeting's live session: an actor task that owns the meeting's audio state and turns
+//! frames into events. Messages in ([`Command`]), STT results in ([`SttEvent`]), events out
+//! (the [`EventBus`] and the [`Persister`]).
+//!
+//! Per speaker: sequence check (duplicates dropped, short gaps filled with silence) → VAD →
+//! STT stream. Per STT result: PII redaction → transcript event → analysis → events.
+
+use super::bus::EventBus;
+use super::persist::Persister;
+use super::vad::{FRAME, Vad, VadOutput};
+use crate::analysis::{AnalysisModels, Analyzer, AnalyzerState, Finding, SpeakerRole, Utterance};
+use crate::pii;
+use crate::stt::{SttEvent, SttProvider, SttStream, Transcript};
+use closer_wire::{AudioFrame, HudEnvelope, HudEvent, ProviderState, WordTiming};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Instant;
+use tokio::sync::{mpsc, oneshot};
+
+/// Frames queued per session before senders wait (backpressure): 10 s of one speaker.
+pub const COMMAND_QUEUE: usize = 500;
+/// A sequence gap up to this many frames (5 s) is filled with silence so the audio axis stays
+/// continuous; a longer one means the sender restarted its clock and is accepted as is.
+const MAX_FILLED_GAP: u32 = 250;
+/// Milliseconds per frame.
+const FRAME_MS: u64 = 20;
+
+/// A participant as the session knows it.
+#[derive(Clone, Debug)]
+pub struct Participant {
+    /// LiveKit identity (frames carry it).
+    pub identity: String,
+    /// Display name for the HUD.
+    pub name: String,
+    /// Seller or prospect.
+    pub role: SpeakerRole,
+    /// AI-consent choice: `false` = never tapped, never transcribed.
+    pub consent: bool,
+}
+
+/// Everything a session needs to start.
+#[derive(Clone)]
+pub struct SessionSetup {
+    /// Meeting id (also the key of its stored documents).
+    pub meeting_id: String,
+    /// Call language for STT (ISO 639-1).
+    pub language: String,
+    /// The meeting's playbook.
+    pub playbook: closer_wire::Playbook,
+    /// Participants known at start; more arrive with [`Command::Participant`].
+    pub participants: Vec<Participant>,
+    /// How `at_ms` is measured.
+    pub clock: Clock,
+}
+
+/// How events are placed on the meeting's time axis.
+#[derive(Clone, Copy, Debug)]
+pub enum Clock {
+    /// Wall time since the first frame arrived: audio arrives in real time (live calls, and
+    /// `analyze --realtime`), so `at_ms` includes every processing delay.
+    Wall,
+    /// The audio position an event is about (recordings analysed faster than real time).
+    Audio,
+}
+
+/// Messages to a session.
+pub enum Command {
+    /// One 20 ms frame of a participant's audio.
+    Frame(AudioFrame),
+    /// A participant joined (or changed consent).
+    Participant(Participant),
+    /// A manager's message for the seller's HUD.
+    PriorityMessage { from: String, text: String },
+    /// Close every open utterance, wait for their final transcripts and analysis, then reply.
+    Flush(oneshot::Sender<()>),
+}
+
+/// What the supervisor keeps across restarts of a session.
+#[derive(Clone, Debug, Default)]
+pub struct Snapshot {
+    /// Analysis conclusions so far.
+    pub analysis: AnalyzerState,
+    /// Per speaker: next expected frame sequence number and utterances started.
+    pub speakers: HashMap<String, (u32, u64)>,
+    /// Capture time of the first frame (origin of the audio axis), ms since the epoch.
+    pub origin_ms: Option<u64>,
+}
+
+/// Shared by a session, its supervisor and the ingest sockets.
+pub struct SessionShared {
+    /// Meeting id.
+    pub meeting_id: String,
+    /// Participants by identity (ingest checks consent here before queueing a frame).
+    pub participants: RwLock<HashMap<String, Participant>>,
+    /// The meeting's events.
+    pub bus: EventBus,
+    /// Saved state for a restart.
+    pub snapshot: Mutex<Snapshot>,
+    /// Started at the first frame, for [`Clock::Wall`].
+    pub started: Mutex<Option<Instant>>,
+}
+
+impl SessionShared {
+    /// The participant behind `identity`, if known.
+    pub fn participant(&self, identity: &str) -> Option<Participant> {
+        self.participants.read().unwrap_or_else(|p| p.into_inner()).get(identity).cloned()
+    }
+}
+
+/// The engines a session runs on.
+#[derive(Clone)]
+pub struct Engines {
+    /// The configured STT provider.
+    pub stt: Arc<dyn SttProvider>,
+    /// The embedded provider used when the configured one fails.
+    pub fallback_stt: Arc<dyn SttProvider>,
+    /// Encoder, sentiment and background models.
+    pub analysis: Arc<AnalysisModels>,
+}
+
+struct Speaker {
+    vad: Vad,
+    next_seq: Option<u32>,
+    utterances: u64,
+    /// Open utterance: id and start on the audio axis.
+    open: Option<(u64, u64)>,
+    /// Utterances whose final transcript is awaited: id → (start, end) ms.
+    pending: HashMap<u64, (u64, u64)>,
+    stream: Box<dyn SttStream>,
+    provider: &'static str,
+}
+
+/// The actor. Build with [`Session::start`], then run [`Session::run`] in a task.
+pub struct Session {
+    setup: SessionSetup,
+    shared: Arc<SessionShared>,
+    engines: Engines,
+    persist: Option<Persister>,
+    analyzer: Analyzer,
+    speakers: HashMap<String, Speaker>,
+    stt_tx: mpsc::UnboundedSender<SttEvent>,
+    stt_rx: mpsc::UnboundedReceiver<SttEvent>,
+    flushes: Vec<oneshot::Sender<()>>,
+    origin_ms: Option<u64>,
+    seq: u64,
+    /// Audio position of the latest frame, ms.
+    audio_ms: u64,
+}
+
+impl Session {
+    /// Prepares a session continuing from `shared`'s snapshot (empty for a new meeting).
+    ///
+    /// Errors: the analyzer cannot embed the playbook.
+    pub fn start(
+        setup: SessionSetup,
+        shared: Arc<SessionShared>,
+        engines: Engines,
+        persist: Option<Persister>,
+    ) -> anyhow::Result<Self> {
+        let snapshot = shared.snapshot.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let analyzer = Analyzer::restore(engines.analysis.clone(), setup.playbook.clone(), snapshot.analysis)?;
+        let (stt_tx, stt_rx) = mpsc::unbounded_channel();
+        let mut session = Self {
+            seq: shared.bus.next_seq(),
+            setup,
+            shared,
+            engines,
+            persist,
+            analyzer,
+            speakers: HashMap::new(),
+            stt_tx,
+            stt_rx,
+            flushes: Vec::new(),
+            origin_ms: snapshot.origin_ms,
+            audio_ms: 0,
+        };
+        for (identity, (next_seq, utterances)) in snapshot.speakers {
+            let speaker = session.open_speaker(&identity)?;
+            session.speakers.insert(identity, Speaker { next_seq: Some(next_seq), utterances, ..speaker });
+        }
+        Ok(session)
+    }
+
+    fn open_speaker(&self, identity: &str) -> anyhow::Result<Speaker> {
+        let (stream, provider) = match self.engines.stt.open(identity, &self.setup.language, self.stt_tx.clone()) {
+            Ok(stream) => (stream, self.engines.stt.name()),
+            Err(e) => {
+                tracing::warn!(identity, error = %e, "STT provider unavailable; using the embedded one");
+                let stream = self.engines.fallback_stt.open(identity, &self.setup.language, self.stt_tx.clone())?;
+                (stream, self.engines.fallback_stt.name())
+            }
+        };
+        Ok(Speaker { vad: Vad::default(), next_seq: None, utterances: 0, open: None, pending: HashMap::new(), stream, provider })
+    }
+
+    /// Processes commands until every sender is gone and STT has delivered what was pending.
+    pub async fn run(mut self, mut commands: mpsc::Receiver<Command>) {
+        loop {
+            tokio::select! {
+                command = commands.recv() => match command {
+                    Some(command) => self.command(command),
+                    None => break,
+                },
+                Some(event) = self.stt_rx.recv() => self.stt(event),
+            }
+        }
+        // Senders gone: close utterances and deliver what STT still owes.
+        self.close_utterances();
+        self.speakers.values_mut().for_each(|s| s.open = None);
+        while self.speakers.values().any(|s| !s.pending.is_empty()) {
+            match self.stt_rx.recv().await {
+                Some(event) => self.stt(event),
+                None => break,
+            }
+        }
+    }
+
+    fn command(&mut self, command: Command) {
+        match command {
+            Command::Frame(frame) => self.frame(frame),
+            Command::Participant(p) => {
+                self.shared.participants.write().unwrap_or_else(|e| e.into_inner()).insert(p.identity.clone(), p);
+            }
+            Command::PriorityMessage { from, text } => {
+                let text = pii::redact(&text).text;
+                self.emit(HudEvent::PriorityMessage { from, text }, self.audio_ms);
+            }
+            Command::Flush(reply) => {
+                self.close_utterances();
+                self.flushes.push(reply);
+                self.maybe_flushed();
+            }
+        }
+    }
+
+    fn frame(&mut self, frame: AudioFrame) {
+        let Some(participant) = self.shared.participant(&frame.identity) else { return };
+        if !participant.consent {
+            return; // declined AI assistance: never processed (ingest refuses these too)
+        }
+        let origin = *self.origin_ms.get_or_insert(frame.capture_ms);
+        self.shared.started.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert_with(Instant::now);
+        if !self.speakers.contains_key(&frame.identity) {
+            match self.open_speaker(&frame.identity) {
+                Ok(speaker) => {
+                    self.speakers.insert(frame.identity.clone(), speaker);
+                }
+                Err(e) => {
+                    tracing::error!(identity = frame.identity, error = %e, "cannot open STT stream");
+                    return;
+                }
+            }
+        }
+        let speaker = self.speakers.get_mut(&frame.identity).expect("inserted above");
+        let expected = *speaker.next_seq.get_or_insert(frame.seq);
+        if frame.seq < expected {
+            return; // already processed (a reconnecting client resent it)
+        }
+        let gap = frame.seq - expected;
+        speaker.next_seq = Some(frame.seq.wrapping_add(1));
+        let end_ms = frame.capture_ms.saturating_sub(origin) + FRAME_MS;
+        let mut frames: Vec<Vec<i16>> = Vec::new();
+        if gap > 0 && gap <= MAX_FILLED_GAP {
+            frames.extend((0..gap).map(|_| vec![0; FRAME]));
+        }
+        frames.push(frame.samples);
+        let count = frames.len() as u64;
+        for (i, samples) in frames.into_iter().enumerate() {
+            let frame_end = end_ms - (count - 1 - i as u64) * FRAME_MS;
+            self.audio_ms = self.audio_ms.max(frame_end);
+            self.vad_step(&frame.identity, &samples, frame_end);
+        }
+        self.save_snapshot();
+    }
+
+    fn vad_step(&mut self, identity: &str, samples: &[i16], frame_end: u64) {
+        let speaker = self.speakers.get_mut(identity).expect("caller ensured");
+        match speaker.vad.push(samples) {
+            VadOutput::Silence => {}
+            VadOutput::Speech(audio) => {
+                let (utterance, _) = *speaker.open.get_or_insert_with(|| {
+                    speaker.utterances += 1;
+                    (speaker.utterances, frame_end.saturating_sub(audio.len() as u64 / 16))
+                });
+                let audio: Vec<f32> = audio.iter().map(|&s| f32::from(s) / 32768.0).collect();
+                speaker.stream.push(utterance, &audio);
+            }
+            VadOutput::End => {
+                if let Some((utterance, start)) = speaker.open.take() {
+                    speaker.stream.finish(utterance);
+                    // The utterance ended where the hangover silence began.
+                    speaker.pending.insert(utterance, (start, frame_end.saturating_sub(400).max(start)));
+                }
+            }
+        }
+    }
+
+    fn close_utterances(&mut self) {
+        let now = self.audio_ms;
+        for speaker in self.speakers.values_mut() {
+            if let Some((utterance, start)) = speaker.open.take() {
+                speaker.stream.finish(utterance);
+                speaker.pending.insert(utterance, (start, now.max(start)));
+                speaker.vad = Vad::default();
+            }
+        }
+    }
+
+    fn maybe_flushed(&mut self) {
+        if self.speakers.values().all(|s| s.pending.is_empty() && s.open.is_none()) {
+            for reply in self.flushes.drain(..) {
+                let _ = reply.send(());
+            }
+        }
+    }
+
+    fn speaker_name(&self, identity: &str) -> (String, SpeakerRole) {
+        self.shared
+            .participant(identity)
+            .map(|p| (p.name, p.role))
+            .unwrap_or_else(|| (identity.to_owned(), SpeakerRole::Guest))
+    }
+
+    fn stt(&mut self, event: SttEvent) {
+        match event {
+            SttEvent::Partial { speaker, utterance, text } => self.partial(&speaker, utterance, &text),
+            SttEvent::Final { speaker, utterance, transcript } => {
+                let span = self.speakers.get_mut(&speaker).and_then(|s| s.pending.remove(&utterance));
+                if let Some((start, end)) = span {
+                    self.final_transcript(&speaker, utterance, start, end, transcript);
+                }
+                self.save_snapshot();
+                self.maybe_flushed();
+            }
+            SttEvent::Failed { speaker, error } => self.fail_over(&speaker, &error),
+        }
+    }
+
+    fn partial(&mut self, identity: &str, utterance: u64, text: &str) {
+        let Some(start) = self.speakers.get(identity).and_then(|s| s.open.filter(|o| o.0 == utterance)).map(|o| o.1)
+        else {
+            return; // the utterance already ended; its final is on the way
+        };
+        let text = pii::redact(text).text;
+        let (name, role) = self.speaker_name(identity);
+        let segment_id = format!("{identity}-{utterance}");
+        let now = self.audio_ms;
+        self.emit(
+            HudEvent::TranscriptPartial {
+                segment_id: segment_id.clone(),
+                speaker: identity.to_owned(),
+                speaker_name: name,
+                text: text.clone(),
+                start_ms: start,
+            },
+            now,
+        );
+        let u = Utterance { segment_id: &segment_id, speaker: identity, role, text: &text, start_ms: start, end_ms: now, is_final: false };
+        self.analyze(&u, now);
+    }
+
+    fn final_transcript(&mut self, identity: &str, utterance: u64, start: u64, end: u64, transcript: Transcript) {
+        if transcript.text.is_empty() {
+            return;
+        }
+        let text = pii::redact(&transcript.text).text;
+        let timed: Vec<(String, u64, u64)> = transcript
+            .words
+            .iter()
+            .map(|w| (w.text.clone(), start + u64::from(w.start_ms), start + u64::from(w.end_ms)))
+            .collect();
+        let words = pii::redact_words(&timed)
+            .into_iter()
+            .map(|(text, start_ms, end_ms)| WordTiming { text, start_ms, end_ms })
+            .collect();
+        let (name, role) = self.speaker_name(identity);
+        let segment_id = format!("{identity}-{utterance}");
+        self.emit(
+            HudEvent::TranscriptFinal {
+                segment_id: segment_id.clone(),
+                speaker: identity.to_owned(),
+                speaker_name: name,
+                text: text.clone(),
+                start_ms: start,
+                end_ms: end,
+                words,
+            },
+            end,
+        );
+        let u = Utterance { segment_id: &segment_id, speaker: identity, role, text: &text, start_ms: start, end_ms: end, is_final: true };
+        self.analyze(&u, end);
+    }
+
+    fn analyze(&mut self, utterance: &Utterance<'_>, audio_ms: u64) {
+        let findings = match self.analyzer.analyze(utterance) {
+            Ok(findings) => findings,
+            Err(e) => {
+                tracing::error!(meeting = self.setup.meeting_id, error = %e, "analysis failed; transcript kept");
+                return;
+            }
+        };
+        for finding in findings {
+            let event = match finding {
+                Finding::Ticked { item, title, evidence } => HudEvent::ChecklistTicked { item, title, evidence },
+                Finding::Objection { key, title, battle_card, evidence } => {
+                    HudEvent::ObjectionDetected { objection: key, title, battle_card, evidence }
+                }
+                Finding::Sentiment { speaker, label, confidence, segment_id, start_ms, end_ms } => {
+                    let speaker_name = self.speaker_name(&speaker).0;
+                    HudEvent::SentimentUpdated { speaker, speaker_name, label, confidence, segment_id, start_ms, end_ms }
+                }
+                Finding::Suggestion { text, item, objection } => HudEvent::Suggestion { text, item, objection },
+            };
+            self.emit(event, audio_ms);
+        }
+    }
+
+    fn fail_over(&mut self, identity: &str, error: &str) {
+        tracing::warn!(meeting = self.setup.meeting_id, identity, error, "STT stream failed; switching to embedded");
+        let fallback = self.engines.fallback_stt.clone();
+        let stream = match fallback.open(identity, &self.setup.language, self.stt_tx.clone()) {
+            Ok(stream) => stream,
+            Err(e) => {
+                tracing::error!(identity, error = %e, "embedded STT cannot start either");
+                return;
+            }
+        };
+        let Some(speaker) = self.speakers.get_mut(identity) else { return };
+        // Utterances the failed stream owed are lost with it; the open one restarts cleanly.
+        speaker.pending.clear();
+        speaker.open = None;
+        speaker.vad = Vad::default();
+        speaker.stream = stream;
+        speaker.provider = fallback.name();
+        let now = self.audio_ms;
+        self.emit(
+            HudEvent::ProviderStatus {
+                speaker: identity.to_owned(),
+                provider: fallback.name().to_owned(),
+                state: ProviderState::Fallback,
+                message: format!("speech recognition switched to {} after an error: {error}", fallback.name()),
+            },
+            now,
+        );
+        self.maybe_flushed();
+    }
+
+    fn emit(&mut self, event: HudEvent, audio_ms: u64) {
+        let at_ms = match self.setup.clock {
+            Clock::Audio => audio_ms,
+            Clock::Wall => self
+                .shared
+                .started
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .map_or(0, |started| started.elapsed().as_millis() as u64),
+        };
+        let envelope = HudEnvelope { seq: self.seq, at_ms, event };
+        self.seq += 1;
+        if let Some(persist) = &self.persist {
+            persist.event(&self.setup.meeting_id, &envelope);
+        }
+        self.shared.bus.publish(envelope);
+    }
+
+    fn save_snapshot(&self) {
+        let mut snapshot = self.shared.snapshot.lock().unwrap_or_else(|p| p.into_inner());
+        snapshot.analysis = self.analyzer.state().clone();
+        snapshot.origin_ms = self.origin_ms;
+        snapshot.speakers = self
+            .speakers
+            .iter()
+            .map(|(id, s)| (id.clone(), (s.next_seq.unwrap_or(0), s.utterances)))
+            .collect();
+    }
+}

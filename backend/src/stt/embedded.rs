@@ -1,0 +1,180 @@
+//! Embedded Whisper as a streaming provider: one worker thread per speaker stream (whisper.cpp
+//! on one thread each, as DESIGN.md prescribes), partial transcripts about once a second while
+//! the speaker talks, a final transcript when the VAD closes the utterance.
+//!
+//! Scheduling: finals are never dropped and run in order; partials are "latest wins" (a
+//! partial still queued when a newer one arrives is discarded), and a final aborts the partial
+//! in flight so the seller's HUD gets the finished sentence as early as possible.
+
+use super::whisper::{SAMPLE_RATE, WhisperEngine};
+use super::{SttError, SttEvent, SttProvider, SttStream};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use tokio::sync::mpsc::UnboundedSender;
+
+/// New speech, in samples, between two partial transcripts: 1 s.
+pub const PARTIAL_EVERY_SAMPLES: usize = SAMPLE_RATE;
+
+/// Whisper base shared by every stream of the process.
+pub struct WhisperProvider {
+    engine: Arc<WhisperEngine>,
+}
+
+impl WhisperProvider {
+    /// Wraps a loaded engine.
+    pub fn new(engine: Arc<WhisperEngine>) -> Self {
+        Self { engine }
+    }
+}
+
+impl SttProvider for WhisperProvider {
+    fn name(&self) -> &'static str {
+        "whisper"
+    }
+
+    fn open(
+        &self,
+        speaker: &str,
+        language: &str,
+        events: UnboundedSender<SttEvent>,
+    ) -> Result<Box<dyn SttStream>, SttError> {
+        let shared = Arc::new(Shared::default());
+        let worker = Worker {
+            engine: self.engine.clone(),
+            shared: shared.clone(),
+            speaker: speaker.to_owned(),
+            language: language.to_owned(),
+            events,
+        };
+        std::thread::Builder::new()
+            .name(format!("stt-{speaker}"))
+            .spawn(move || worker.run())
+            .map_err(|e| SttError::Provider(format!("cannot start STT thread: {e}")))?;
+        Ok(Box::new(WhisperStream { shared, utterance: None, audio: Vec::new(), partial_at: 0 }))
+    }
+}
+
+enum Job {
+    Partial { utterance: u64, samples: Arc<[f32]> },
+    Final { utterance: u64, samples: Arc<[f32]> },
+}
+
+#[derive(Default)]
+struct Shared {
+    queue: Mutex<VecDeque<Job>>,
+    wake: Condvar,
+    /// Raised to make the partial in flight give up.
+    abort_partial: AtomicBool,
+    /// The stream was dropped: finish the queued finals, then exit.
+    closed: AtomicBool,
+}
+
+struct WhisperStream {
+    shared: Arc<Shared>,
+    utterance: Option<u64>,
+    audio: Vec<f32>,
+    /// `audio.len()` when the last partial was requested.
+    partial_at: usize,
+}
+
+impl WhisperStream {
+    fn enqueue(&self, job: Job) {
+        let mut queue = self.shared.queue.lock().unwrap_or_else(|p| p.into_inner());
+        match job {
+            Job::Partial { .. } => queue.retain(|j| !matches!(j, Job::Partial { .. })),
+            Job::Final { .. } => {
+                queue.retain(|j| !matches!(j, Job::Partial { .. }));
+                self.shared.abort_partial.store(true, Ordering::Relaxed);
+            }
+        }
+        queue.push_back(job);
+        self.shared.wake.notify_one();
+    }
+}
+
+impl SttStream for WhisperStream {
+    fn push(&mut self, utterance: u64, samples: &[f32]) {
+        if self.utterance != Some(utterance) {
+            if let Some(previous) = self.utterance {
+                self.finish(previous);
+            }
+            self.utterance = Some(utterance);
+        }
+        self.audio.extend_from_slice(samples);
+        if self.audio.len() - self.partial_at >= PARTIAL_EVERY_SAMPLES {
+            self.partial_at = self.audio.len();
+            self.enqueue(Job::Partial { utterance, samples: self.audio.as_slice().into() });
+        }
+    }
+
+    fn finish(&mut self, utterance: u64) {
+        if self.utterance != Some(utterance) {
+            return;
+        }
+        let samples: Arc<[f32]> = std::mem::take(&mut self.audio).into();
+        self.utterance = None;
+        self.partial_at = 0;
+        self.enqueue(Job::Final { utterance, samples });
+    }
+}
+
+impl Drop for WhisperStream {
+    fn drop(&mut self) {
+        if let Some(utterance) = self.utterance {
+            self.finish(utterance);
+        }
+        self.shared.closed.store(true, Ordering::Relaxed);
+        self.shared.wake.notify_one();
+    }
+}
+
+struct Worker {
+    engine: Arc<WhisperEngine>,
+    shared: Arc<Shared>,
+    speaker: String,
+    language: String,
+    events: UnboundedSender<SttEvent>,
+}
+
+impl Worker {
+    fn next_job(&self) -> Option<Job> {
+        let mut queue = self.shared.queue.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if let Some(job) = queue.pop_front() {
+                if matches!(job, Job::Partial { .. }) {
+                    self.shared.abort_partial.store(false, Ordering::Relaxed);
+                }
+                return Some(job);
+            }
+            if self.shared.closed.load(Ordering::Relaxed) {
+                return None;
+            }
+            queue = self.shared.wake.wait(queue).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    fn run(self) {
+        let never = AtomicBool::new(false);
+        while let Some(job) = self.next_job() {
+            let event = match job {
+                Job::Partial { utterance, samples } => {
+                    match self.engine.transcribe_abortable(&samples, &self.language, &self.shared.abort_partial) {
+                        Ok(t) if !t.text.is_empty() => {
+                            SttEvent::Partial { speaker: self.speaker.clone(), utterance, text: t.text }
+                        }
+                        Ok(_) | Err(SttError::Aborted) => continue,
+                        Err(e) => SttEvent::Failed { speaker: self.speaker.clone(), error: e.to_string() },
+                    }
+                }
+                Job::Final { utterance, samples } => match self.engine.transcribe_abortable(&samples, &self.language, &never) {
+                    Ok(transcript) => SttEvent::Final { speaker: self.speaker.clone(), utterance, transcript },
+                    Err(e) => SttEvent::Failed { speaker: self.speaker.clone(), error: e.to_string() },
+                },
+            };
+            if self.events.send(event).is_err() {
+                return; // the session is gone
+            }
+        }
+    }
+}
