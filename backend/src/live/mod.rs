@@ -2,6 +2,8 @@
 //! HUD events (VAD → STT → PII redaction → analysis → event bus → HUD + MongoDB).
 
 pub mod bus;
+pub mod engines;
 pub mod persist;
+pub mod replay;
 pub mod session;
 pub mod vad;

@@ -7,7 +7,9 @@
 
 use closer_wire::HudEnvelope;
 use mongodb::bson::{Document, doc};
+use mongodb::Collection;
 use mongodb::options::ReplaceOptions;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -21,43 +23,69 @@ const ATTEMPTS: u32 = 5;
 #[derive(Clone)]
 pub struct Persister {
     queue: mpsc::Sender<(String, HudEnvelope)>,
+    /// Completed writes are counted here so [`Persister::drain`] can wait for the backlog.
+    written: Arc<tokio::sync::watch::Sender<u64>>,
+    queued: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Persister {
     /// Starts the writer on `db`.
     pub fn start(db: mongodb::Database) -> Self {
         let (queue, mut rx) = mpsc::channel::<(String, HudEnvelope)>(QUEUE);
+        let written = Arc::new(tokio::sync::watch::Sender::new(0u64));
+        let counter = written.clone();
         tokio::spawn(async move {
             let events = db.collection::<Document>("events");
             let segments = db.collection::<Document>("segments");
             while let Some((meeting, envelope)) = rx.recv().await {
-                let Ok(body) = mongodb::bson::to_document(&envelope) else { continue };
-                let id = format!("{meeting}:{}", envelope.seq);
-                let mut event = doc! {"_id": &id, "meeting_id": &meeting};
-                event.extend(body.clone());
-                upsert(&events, &id, event).await;
-                if body.get_str("kind") == Ok("transcript_final") {
-                    let segment_id = body.get_str("segment_id").unwrap_or_default().to_owned();
-                    let id = format!("{meeting}:{segment_id}");
-                    let mut segment = doc! {"_id": &id, "meeting_id": &meeting};
-                    segment.extend(body);
-                    segment.remove("kind");
-                    upsert(&segments, &id, segment).await;
-                }
+                store(&events, &segments, &meeting, &envelope).await;
+                counter.send_modify(|n| *n += 1);
             }
         });
-        Self { queue }
+        Self { queue, written, queued: Default::default() }
+    }
+
+    /// Waits until everything queued so far has been written (or given up on).
+    pub async fn drain(&self) {
+        let target = self.queued.load(std::sync::atomic::Ordering::SeqCst);
+        let mut written = self.written.subscribe();
+        let _ = written.wait_for(|n| *n >= target).await;
     }
 
     /// Queues `envelope` of `meeting` for storage (its text is already redacted).
     pub fn event(&self, meeting: &str, envelope: &HudEnvelope) {
-        if self.queue.try_send((meeting.to_owned(), envelope.clone())).is_err() {
+        if self.queue.try_send((meeting.to_owned(), envelope.clone())).is_ok() {
+            self.queued.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        } else {
             tracing::error!(meeting, seq = envelope.seq, "event store queue full: event not persisted");
         }
     }
 }
 
-async fn upsert(collection: &mongodb::Collection<Document>, id: &str, document: Document) {
+/// Writes one event, and the segment when it is a final transcript.
+async fn store(events: &Collection<Document>, segments: &Collection<Document>, meeting: &str, envelope: &HudEnvelope) {
+    let body = match mongodb::bson::to_document(envelope) {
+        Ok(body) => body,
+        Err(e) => {
+            tracing::error!(meeting, seq = envelope.seq, error = %e, "event not representable as BSON");
+            return;
+        }
+    };
+    let id = format!("{meeting}:{}", envelope.seq);
+    let mut event = doc! {"_id": &id, "meeting_id": meeting};
+    event.extend(body.clone());
+    upsert(events, &id, event).await;
+    if body.get_str("kind") == Ok("transcript_final") {
+        let segment_id = body.get_str("segment_id").unwrap_or_default().to_owned();
+        let id = format!("{meeting}:{segment_id}");
+        let mut segment = doc! {"_id": &id, "meeting_id": meeting};
+        segment.extend(body);
+        segment.remove("kind");
+        upsert(segments, &id, segment).await;
+    }
+}
+
+async fn upsert(collection: &Collection<Document>, id: &str, document: Document) {
     let options = ReplaceOptions::builder().upsert(true).build();
     for attempt in 0..ATTEMPTS {
         match collection.replace_one(doc! {"_id": id}, document.clone()).with_options(options.clone()).await {

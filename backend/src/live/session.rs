@@ -6,11 +6,12 @@
 //! STT stream. Per STT result: PII redaction → transcript event → analysis → events.
 
 use super::bus::EventBus;
+use super::engines::Engines;
 use super::persist::Persister;
 use super::vad::{FRAME, Vad, VadOutput};
-use crate::analysis::{AnalysisModels, Analyzer, AnalyzerState, Finding, SpeakerRole, Utterance};
+use crate::analysis::{Analyzer, AnalyzerState, Finding, SpeakerRole, Utterance};
 use crate::pii;
-use crate::stt::{SttEvent, SttProvider, SttStream, Transcript};
+use crate::stt::{SttEvent, SttStream, Transcript};
 use closer_wire::{AudioFrame, HudEnvelope, HudEvent, ProviderState, WordTiming};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -105,17 +106,6 @@ impl SessionShared {
     pub fn participant(&self, identity: &str) -> Option<Participant> {
         self.participants.read().unwrap_or_else(|p| p.into_inner()).get(identity).cloned()
     }
-}
-
-/// The engines a session runs on.
-#[derive(Clone)]
-pub struct Engines {
-    /// The configured STT provider.
-    pub stt: Arc<dyn SttProvider>,
-    /// The embedded provider used when the configured one fails.
-    pub fallback_stt: Arc<dyn SttProvider>,
-    /// Encoder, sentiment and background models.
-    pub analysis: Arc<AnalysisModels>,
 }
 
 struct Speaker {
