@@ -1,0 +1,153 @@
+import type { Session } from "../bindings/Session";
+import type { User } from "../bindings/User";
+import type { Wire } from "../lib/wire";
+import { local } from "../lib/storage";
+
+/** An API error: the backend's `{"error": {"code", "message", "field"}}` with its status. */
+export class ApiError extends Error {
+  constructor(
+    public readonly status: number,
+    public readonly code: string,
+    message: string,
+    public readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+type Stored = { access_token: string; refresh_token: string; expires_at: number; user: Wire<User> };
+const SESSION_KEY = "closer.session";
+const listeners = new Set<(user: Wire<User> | null) => void>();
+
+export function currentUser(): Wire<User> | null {
+  return local.get<Stored>(SESSION_KEY)?.user ?? null;
+}
+
+export function onSessionChange(fn: (user: Wire<User> | null) => void): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+export function storeSession(session: Wire<Session>) {
+  const stored: Stored = {
+    access_token: session.access_token,
+    refresh_token: session.refresh_token,
+    expires_at: Date.now() + session.expires_in * 1000,
+    user: session.user,
+  };
+  local.set(SESSION_KEY, stored);
+  listeners.forEach((fn) => fn(stored.user));
+}
+
+export function clearSession() {
+  local.remove(SESSION_KEY);
+  listeners.forEach((fn) => fn(null));
+}
+
+async function parseError(res: Response): Promise<ApiError> {
+  let code = "http_" + res.status;
+  let message = res.statusText || "request failed";
+  let field: string | undefined;
+  try {
+    const body = await res.json();
+    if (body?.error) {
+      code = body.error.code ?? code;
+      message = body.error.message ?? message;
+      field = body.error.field ?? undefined;
+    }
+  } catch {
+    /* not JSON */
+  }
+  return new ApiError(res.status, code, message, field);
+}
+
+/** Runs `fn` under a cross-tab lock when the browser has one (refresh tokens are single-use). */
+async function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  const locks = (navigator as Navigator & { locks?: LockManager }).locks;
+  return locks ? locks.request("closer-refresh", fn) : fn();
+}
+
+let refreshing: Promise<string | null> | null = null;
+
+async function refresh(staleAccess: string | null): Promise<string | null> {
+  refreshing ??= exclusive(async () => {
+    const stored = local.get<Stored>(SESSION_KEY);
+    if (!stored) return null;
+    // Another tab refreshed while we waited for the lock: use its token.
+    if (stored.access_token !== staleAccess && stored.expires_at - Date.now() > 60_000) return stored.access_token;
+    const res = await fetch("/api/auth/refresh", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ refresh_token: stored.refresh_token }),
+    });
+    if (!res.ok) {
+      if (res.status === 401 || res.status === 400 || res.status === 422) clearSession();
+      return null;
+    }
+    const session = (await res.json()) as Wire<Session>;
+    storeSession(session);
+    return session.access_token;
+  }).finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+/** A valid access token (refreshed when it expires within a minute), or null when signed out. */
+export async function accessToken(): Promise<string | null> {
+  const stored = local.get<Stored>(SESSION_KEY);
+  if (!stored) return null;
+  if (stored.expires_at - Date.now() > 60_000) return stored.access_token;
+  return refresh(stored.access_token);
+}
+
+type Options = { method?: string; body?: unknown; auth?: boolean; raw?: BodyInit; contentType?: string };
+
+/** Calls the API; JSON in and out; throws [`ApiError`] on non-2xx. */
+export async function api<T>(path: string, options: Options = {}): Promise<T> {
+  const { method = "GET", body, auth = true, raw, contentType } = options;
+  const send = async (token: string | null) => {
+    const headers: Record<string, string> = {};
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (raw !== undefined && contentType) headers["Content-Type"] = contentType;
+    return fetch(path, { method, headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
+  };
+  let token = auth ? await accessToken() : null;
+  let res = await send(token);
+  if (res.status === 401 && auth && token) {
+    token = await refresh(token);
+    if (token) res = await send(token);
+  }
+  if (!res.ok) throw await parseError(res);
+  if (res.status === 204 || res.status === 202) {
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+  return (await res.json()) as T;
+}
+
+export async function login(email: string, password: string): Promise<Wire<User>> {
+  const session = await api<Wire<Session>>("/api/auth/login", { method: "POST", body: { email, password }, auth: false });
+  storeSession(session);
+  return session.user;
+}
+
+export async function logout() {
+  const stored = local.get<Stored>(SESSION_KEY);
+  clearSession();
+  if (stored) {
+    await fetch("/api/auth/logout", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ refresh_token: stored.refresh_token }),
+    }).catch(() => undefined);
+  }
+}
+
+/** `ws(s)://<this origin><path>` for a WebSocket on the API. */
+export function wsUrl(path: string): string {
+  const url = new URL(path, window.location.href);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  return url.toString();
+}

@@ -1,0 +1,58 @@
+import { useRef } from "react";
+import { Link, useNavigate } from "react-router";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { StoredPlaybook } from "../bindings/StoredPlaybook";
+import type { Wire } from "../lib/wire";
+import { api } from "../api/client";
+import { useUser } from "../api/auth";
+import { usePlaybooks } from "../api/queries";
+import { useI18n } from "../i18n";
+import { Button, ErrorText, Spinner } from "../components/ui";
+
+export default function PlaybooksPage() {
+  const { t } = useI18n();
+  const user = useUser();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const playbooks = usePlaybooks();
+  const file = useRef<HTMLInputElement>(null);
+  const canEdit = user?.role !== "seller";
+  const importFile = useMutation({
+    mutationFn: async (f: File) => api<Wire<StoredPlaybook>>("/api/playbooks/import", { method: "POST", body: JSON.parse(await f.text()) }),
+    onSuccess: (p) => {
+      void client.invalidateQueries({ queryKey: ["playbooks"] });
+      navigate(`/console/playbooks/${p.id}`);
+    },
+  });
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-semibold">{t("console.playbooks")}</h1>
+        {canEdit && (
+          <div className="ml-auto flex gap-2">
+            <input ref={file} type="file" accept="application/json,.json" className="hidden" onChange={(e) => e.target.files?.[0] && importFile.mutate(e.target.files[0])} />
+            <Button variant="secondary" onClick={() => file.current?.click()}>{t("pb.import")}</Button>
+            <Link to="/console/playbooks/new"><Button data-testid="new-playbook">{t("pb.new")}</Button></Link>
+          </div>
+        )}
+      </div>
+      <ErrorText error={importFile.error} />
+      {playbooks.isLoading && <Spinner />}
+      <ul className="grid gap-3 md:grid-cols-2">
+        {playbooks.data?.map((p) => (
+          <li key={p.id}>
+            <Link to={`/console/playbooks/${p.id}`} className="block rounded-2xl border border-white/10 bg-white/[0.03] p-4 transition hover:bg-white/[0.06]" data-testid="playbook-card">
+              <div className="flex items-center gap-2">
+                <span className="font-semibold">{p.name}</span>
+                <span className="rounded bg-white/10 px-1.5 py-0.5 text-[10px] uppercase">{p.language}</span>
+              </div>
+              <div className="mt-1 text-sm text-white/55">
+                {t("pb.items", { count: p.checklist.length })} · {t("pb.objectionCount", { count: p.objections.length })}
+              </div>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

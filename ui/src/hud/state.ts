@@ -1,0 +1,129 @@
+import type { BattleCard } from "../bindings/BattleCard";
+import type { Evidence } from "../bindings/Evidence";
+import type { HudEnvelope } from "../bindings/HudEnvelope";
+import type { SentimentLabel } from "../bindings/SentimentLabel";
+import type { Wire } from "../lib/wire";
+
+export type Envelope = Wire<HudEnvelope>;
+export type HudKind = Envelope["kind"];
+
+export type TranscriptLine = {
+  segmentId: string;
+  speaker: string;
+  name: string;
+  text: string;
+  final: boolean;
+  startMs: number;
+  seq: number;
+};
+
+export type Tick = { item: string; title: string; evidence: Wire<Evidence>; seq: number; receivedAt: number };
+export type CardEvent = { objection: string; title: string; card: Wire<BattleCard>; evidence: Wire<Evidence>; seq: number; receivedAt: number };
+export type Mood = { name: string; label: SentimentLabel; confidence: number; seq: number };
+export type Tip = { text: string; item?: string; objection?: string; seq: number };
+export type ManagerMessage = { from: string; text: string; seq: number; receivedAt: number };
+export type Provider = { provider: string; state: string; message: string };
+
+export type HudState = {
+  lastSeq: number;
+  transcript: TranscriptLine[];
+  ticks: Record<string, Tick>;
+  cards: CardEvent[];
+  sentiment: Record<string, Mood>;
+  tips: Tip[];
+  messages: ManagerMessage[];
+  providers: Record<string, Provider>;
+  /** Display names by identity, learned from transcript and sentiment events. */
+  names: Record<string, string>;
+};
+
+export const emptyHud: HudState = {
+  lastSeq: -1,
+  transcript: [],
+  ticks: {},
+  cards: [],
+  sentiment: {},
+  tips: [],
+  messages: [],
+  providers: {},
+  names: {},
+};
+
+const MAX_LINES = 200;
+
+/** Folds one envelope into the HUD state (events at or below `lastSeq` are duplicates). */
+export function reduceHud(state: HudState, e: Envelope, receivedAt = Date.now()): HudState {
+  if (e.seq <= state.lastSeq) return state;
+  const next: HudState = { ...state, lastSeq: e.seq };
+  switch (e.kind) {
+    case "transcript_partial":
+    case "transcript_final": {
+      const line: TranscriptLine = {
+        segmentId: e.segment_id,
+        speaker: e.speaker,
+        name: e.speaker_name,
+        text: e.text,
+        final: e.kind === "transcript_final",
+        startMs: e.start_ms,
+        seq: e.seq,
+      };
+      const index = state.transcript.findIndex((l) => l.segmentId === e.segment_id);
+      let transcript: TranscriptLine[];
+      if (index >= 0) {
+        // A partial never overwrites the final of its segment.
+        if (state.transcript[index].final && !line.final) return next;
+        transcript = state.transcript.slice();
+        transcript[index] = line;
+      } else {
+        transcript = [...state.transcript, line];
+        transcript.sort((a, b) => a.startMs - b.startMs || a.seq - b.seq);
+        if (transcript.length > MAX_LINES) transcript = transcript.slice(-MAX_LINES);
+      }
+      // Drop lines a final emptied (Whisper heard nothing after all).
+      if (line.final && !line.text.trim()) transcript = transcript.filter((l) => l.segmentId !== e.segment_id);
+      next.transcript = transcript;
+      next.names = { ...state.names, [e.speaker]: e.speaker_name };
+      return next;
+    }
+    case "checklist_ticked":
+      if (state.ticks[e.item]) return next;
+      next.ticks = { ...state.ticks, [e.item]: { item: e.item, title: e.title, evidence: e.evidence, seq: e.seq, receivedAt } };
+      return next;
+    case "objection_detected":
+      next.cards = [
+        { objection: e.objection, title: e.title, card: e.battle_card, evidence: e.evidence, seq: e.seq, receivedAt },
+        ...state.cards.filter((c) => c.objection !== e.objection),
+      ];
+      return next;
+    case "sentiment_updated":
+      next.sentiment = { ...state.sentiment, [e.speaker]: { name: e.speaker_name, label: e.label, confidence: e.confidence, seq: e.seq } };
+      next.names = { ...state.names, [e.speaker]: e.speaker_name };
+      return next;
+    case "suggestion":
+      next.tips = [{ text: e.text, item: e.item, objection: e.objection, seq: e.seq }, ...state.tips].slice(0, 5);
+      return next;
+    case "priority_message":
+      next.messages = [...state.messages, { from: e.from, text: e.text, seq: e.seq, receivedAt }];
+      return next;
+    case "provider_status":
+      next.providers = { ...state.providers, [e.speaker]: { provider: e.provider, state: e.state, message: e.message } };
+      return next;
+    default:
+      return next;
+  }
+}
+
+/** Colour of a sentiment label (tile borders, chips). */
+export function sentimentTone(label: SentimentLabel | undefined): "good" | "mid" | "bad" | null {
+  switch (label) {
+    case "positive":
+      return "good";
+    case "neutral":
+      return "mid";
+    case "negative":
+    case "irritated":
+      return "bad";
+    default:
+      return null;
+  }
+}

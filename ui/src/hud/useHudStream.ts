@@ -1,0 +1,72 @@
+import { useEffect, useReducer, useRef, useState } from "react";
+import { accessToken, wsUrl } from "../api/client";
+import { emptyHud, reduceHud, type Envelope, type HudState } from "./state";
+
+type Action = { type: "event"; envelope: Envelope; receivedAt: number } | { type: "reset" };
+
+function reducer(state: HudState, action: Action): HudState {
+  if (action.type === "reset") return emptyHud;
+  return reduceHud(state, action.envelope, action.receivedAt);
+}
+
+/**
+ * The meeting's HUD events over `GET /api/meetings/{id}/hud` (host or manager token), resuming
+ * after the last `seq` seen when the socket reconnects.
+ */
+export function useHudStream(meetingId: string, enabled: boolean): { hud: HudState; connected: boolean } {
+  const [hud, dispatch] = useReducer(reducer, emptyHud);
+  const [connected, setConnected] = useState(false);
+  const lastSeq = useRef(-1);
+  lastSeq.current = hud.lastSeq;
+
+  useEffect(() => {
+    if (!enabled) return;
+    let stopped = false;
+    let socket: WebSocket | null = null;
+    let attempts = 0;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+
+    const open = async () => {
+      if (stopped) return;
+      const token = await accessToken().catch(() => null);
+      if (stopped) return;
+      const params = new URLSearchParams({ access_token: token ?? "" });
+      if (lastSeq.current >= 0) params.set("after_seq", String(lastSeq.current));
+      const ws = new WebSocket(wsUrl(`/api/meetings/${meetingId}/hud?${params}`));
+      socket = ws;
+      ws.onopen = () => {
+        attempts = 0;
+        setConnected(true);
+      };
+      ws.onmessage = (ev) => {
+        if (typeof ev.data !== "string") return;
+        try {
+          const envelope = JSON.parse(ev.data) as Envelope;
+          if (typeof envelope.seq === "number" && typeof envelope.kind === "string") {
+            dispatch({ type: "event", envelope, receivedAt: Date.now() });
+          }
+        } catch {
+          /* not an event */
+        }
+      };
+      ws.onclose = () => {
+        if (socket !== ws) return;
+        socket = null;
+        setConnected(false);
+        if (stopped) return;
+        const delay = Math.min(5000, 300 * 2 ** attempts++);
+        timer = setTimeout(open, delay);
+      };
+    };
+    void open();
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      const ws = socket;
+      socket = null;
+      ws?.close(1000, "leaving");
+    };
+  }, [meetingId, enabled]);
+
+  return { hud, connected };
+}

@@ -1,0 +1,170 @@
+import { useMemo, useState } from "react";
+import { useParams } from "react-router";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import type { Booking } from "../bindings/Booking";
+import type { BookingPage as Page } from "../bindings/BookingPage";
+import type { BookingRequest } from "../bindings/BookingRequest";
+import type { Slot } from "../bindings/Slot";
+import { api, ApiError } from "../api/client";
+import { useI18n, LanguageSwitch } from "../i18n";
+import { browserTimeZone, isoDay } from "../lib/time";
+import { Button, Card, ErrorText, Field, Input, Logo, MessageScreen, Spinner } from "../components/ui";
+
+const DAYS = 7;
+
+/** `/book/:slug` — a prospect picks a meeting type and a free slot, and books it. */
+export default function BookingPage() {
+  const { slug = "" } = useParams();
+  const { t, lang } = useI18n();
+  const tz = browserTimeZone();
+  const page = useQuery({ queryKey: ["book", slug], queryFn: () => api<Page>(`/api/book/${slug}`, { auth: false }), retry: false });
+  const [type, setType] = useState<string | null>(null);
+  const [weekOffset, setWeekOffset] = useState(0);
+  const [slot, setSlot] = useState<Slot | null>(null);
+  const [form, setForm] = useState({ name: "", email: "", company: "" });
+  const chosenType = type ?? page.data?.meeting_types[0]?.slug ?? null;
+
+  const range = useMemo(() => {
+    const from = new Date();
+    from.setDate(from.getDate() + weekOffset * DAYS);
+    const to = new Date(from);
+    to.setDate(to.getDate() + DAYS - 1);
+    return { from: isoDay(from), to: isoDay(to) };
+  }, [weekOffset]);
+
+  const slots = useQuery({
+    queryKey: ["slots", slug, chosenType, range.from],
+    queryFn: () =>
+      api<Slot[]>(`/api/book/${slug}/slots?${new URLSearchParams({ meeting_type: chosenType!, from: range.from, to: range.to, time_zone: tz })}`, { auth: false }),
+    enabled: !!chosenType,
+  });
+
+  const book = useMutation({
+    mutationFn: (body: BookingRequest) => api<Booking>(`/api/book/${slug}`, { method: "POST", body, auth: false }),
+  });
+
+  const byDay = useMemo(() => {
+    const groups = new Map<string, Slot[]>();
+    for (const s of slots.data ?? []) {
+      const day = s.local_start.slice(0, 10);
+      groups.set(day, [...(groups.get(day) ?? []), s]);
+    }
+    return groups;
+  }, [slots.data]);
+
+  if (page.isLoading) return <div className="flex min-h-screen items-center justify-center bg-slate-950"><Spinner /></div>;
+  if (page.error) {
+    return <MessageScreen tone="bad" testId="booking-not-found" title={page.error instanceof ApiError && page.error.status === 404 ? t("book.notFound") : t("common.error")} />;
+  }
+  const p = page.data!;
+
+  if (book.data) {
+    return (
+      <MessageScreen
+        testId="booking-confirmed"
+        title={t("book.confirmed")}
+        body={
+          <>
+            {t("book.confirmedBody", { email: form.email })}
+            <span className="mt-4 block text-sm text-white/50">{t("book.joinLink")}</span>
+            <a href={book.data.meeting_url} className="break-all text-indigo-300 underline">{book.data.meeting_url}</a>
+            {book.data.manage_token && (
+              <a href={`/booking/${book.data.manage_token}`} className="mt-3 block text-sm text-white/60 underline">{t("book.manageTitle")}</a>
+            )}
+          </>
+        }
+      />
+    );
+  }
+
+  const dayLabel = (day: string) => new Date(`${day}T12:00:00`).toLocaleDateString(lang, { weekday: "short", day: "numeric", month: "short" });
+  const timeLabel = (s: Slot) => s.local_start.slice(11, 16);
+
+  return (
+    <div className="min-h-screen bg-slate-950 text-white">
+      <header className="flex items-center justify-between px-6 py-4">
+        <Logo />
+        <LanguageSwitch />
+      </header>
+      <main className="mx-auto max-w-4xl space-y-6 px-6 pb-16">
+        <div>
+          <p className="text-sm text-white/50">{p.organization_name}</p>
+          <h1 className="text-3xl font-semibold" data-testid="booking-title">{t("book.title", { name: p.seller_name })}</h1>
+        </div>
+
+        <section>
+          <h2 className="mb-2 text-sm font-semibold uppercase tracking-wide text-white/55">{t("book.chooseType")}</h2>
+          <div className="flex flex-wrap gap-2">
+            {p.meeting_types.map((mt) => (
+              <button
+                key={mt.slug}
+                type="button"
+                onClick={() => {
+                  setType(mt.slug);
+                  setSlot(null);
+                }}
+                className={`rounded-xl border px-4 py-3 text-left ${chosenType === mt.slug ? "border-indigo-400 bg-indigo-500/15" : "border-white/10 bg-white/5 hover:bg-white/10"}`}
+                data-testid="meeting-type"
+              >
+                <div className="font-medium">{mt.title}</div>
+                <div className="text-xs text-white/55">{t("book.minutes", { count: mt.duration_minutes })}</div>
+              </button>
+            ))}
+          </div>
+        </section>
+
+        <section>
+          <div className="mb-2 flex items-center gap-3">
+            <h2 className="text-sm font-semibold uppercase tracking-wide text-white/55">{t("book.chooseSlot")}</h2>
+            <span className="text-xs text-white/40">{t("book.timesIn", { tz })}</span>
+            <div className="ml-auto flex gap-2">
+              <Button variant="ghost" disabled={weekOffset === 0} onClick={() => setWeekOffset((w) => w - 1)}>← {t("book.earlier")}</Button>
+              <Button variant="ghost" onClick={() => setWeekOffset((w) => w + 1)}>{t("book.later")} →</Button>
+            </div>
+          </div>
+          {slots.isLoading && <Spinner />}
+          {slots.data && slots.data.length === 0 && <p className="text-white/50">{t("book.noSlots")}</p>}
+          <div className="grid gap-3 sm:grid-cols-3 lg:grid-cols-5">
+            {[...byDay].map(([day, list]) => (
+              <div key={day} className="space-y-2">
+                <div className="text-sm font-medium">{dayLabel(day)}</div>
+                {list.map((s) => (
+                  <button
+                    key={s.start}
+                    type="button"
+                    onClick={() => setSlot(s)}
+                    className={`block w-full rounded-lg border px-3 py-1.5 text-sm ${slot?.start === s.start ? "border-indigo-400 bg-indigo-500 text-white" : "border-white/10 bg-white/5 hover:border-indigo-300"}`}
+                    data-testid="slot"
+                  >
+                    {timeLabel(s)}
+                  </button>
+                ))}
+              </div>
+            ))}
+          </div>
+        </section>
+
+        {slot && chosenType && (
+          <Card>
+            <h2 className="mb-4 font-semibold">{t("book.yourDetails")} · {dayLabel(slot.local_start.slice(0, 10))} {timeLabel(slot)}</h2>
+            <form
+              className="grid gap-4 md:grid-cols-3"
+              onSubmit={(e) => {
+                e.preventDefault();
+                book.mutate({ meeting_type: chosenType, start: slot.start, name: form.name, email: form.email, company: form.company, time_zone: tz });
+              }}
+            >
+              <Field label={t("book.name")}><Input value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} required maxLength={100} data-testid="book-name" /></Field>
+              <Field label={t("book.email")}><Input type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} required data-testid="book-email" /></Field>
+              <Field label={t("book.company")}><Input value={form.company} onChange={(e) => setForm({ ...form, company: e.target.value })} required maxLength={200} data-testid="book-company" /></Field>
+              <div className="flex items-center gap-3 md:col-span-3">
+                <Button type="submit" disabled={book.isPending} data-testid="book-confirm">{t("book.confirm")}</Button>
+                <ErrorText error={book.error} />
+              </div>
+            </form>
+          </Card>
+        )}
+      </main>
+    </div>
+  );
+}
