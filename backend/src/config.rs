@@ -36,6 +36,20 @@ pub struct Config {
     /// Directory written by `scripts/models` (Whisper ggml, sentence encoder, onnxruntime).
     /// Default `$HOME/.cache/closer/models`.
     pub models_dir: PathBuf,
+    /// Development only: let webhook URLs reach loopback, private (RFC 1918, fc00::/7),
+    /// link-local and CGNAT addresses (a local CRM mock). Cloud metadata addresses stay refused.
+    /// Default `false`: webhooks only reach public addresses (SSRF guard, `webhooks::ssrf`).
+    pub webhooks_allow_private: bool,
+    /// Attempts per webhook delivery before it is dead-lettered. Default 12.
+    pub webhook_max_attempts: u32,
+    /// First webhook retry delay, ms (doubles per retry, equal jitter). Default 30000.
+    pub webhook_backoff_base_ms: u64,
+    /// Longest webhook retry delay, ms. Default 21600000 (6 h).
+    pub webhook_backoff_max_ms: u64,
+    /// Deadline of one webhook HTTP attempt, ms. Default 10000.
+    pub webhook_timeout_ms: u64,
+    /// How often the webhook worker looks for due deliveries when idle, ms. Default 1000.
+    pub webhook_poll_ms: u64,
     /// Deadline of each `/healthz` probe, in milliseconds. Default 2000.
     pub health_probe_timeout_ms: u64,
     /// How long graceful shutdown waits for in-flight requests, in milliseconds. Default 10000.
@@ -77,6 +91,12 @@ impl Default for Config {
             livekit_api_key: "closer".into(),
             livekit_api_secret: String::new(),
             models_dir: home.join(".cache/closer/models"),
+            webhooks_allow_private: false,
+            webhook_max_attempts: 12,
+            webhook_backoff_base_ms: 30_000,
+            webhook_backoff_max_ms: 6 * 3600 * 1000,
+            webhook_timeout_ms: 10_000,
+            webhook_poll_ms: 1000,
             health_probe_timeout_ms: 2000,
             shutdown_grace_ms: 10_000,
             jwt_secret: String::new(),

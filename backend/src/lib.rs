@@ -23,3 +23,4 @@ pub mod state;
 pub mod store;
 pub mod stt;
 pub mod telemetry;
+pub mod webhooks;

@@ -15,6 +15,11 @@ pub async fn serve(config: Config, shutdown: impl Future<Output = ()> + Send + '
     let grace = Duration::from_millis(config.shutdown_grace_ms);
     let state = AppState::new(config).await?;
     crate::store::relational::migrate(&state.pg).await?;
+    // Delivers the CRM webhook outbox until the server stops (dropping it stops the task).
+    let _webhooks = crate::webhooks::worker::start(
+        state.pg.clone(),
+        crate::webhooks::worker::Settings::from_config(&state.config),
+    );
     let listener = TcpListener::bind(state.config.http_addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "listening");
 

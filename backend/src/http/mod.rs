@@ -15,6 +15,7 @@ mod organizations;
 mod playbooks;
 mod users;
 pub mod validate;
+mod webhooks;
 
 pub use error::Error;
 pub use extract::{Body, ClientIp, PathParams, QueryParams};
@@ -63,7 +64,8 @@ fn api() -> Router<AppState> {
         .merge(meetings::router())
         .merge(join::router())
         .merge(playbooks::router())
-        .merge(livekit_webhook::router());
+        .merge(livekit_webhook::router())
+        .merge(webhooks::router());
     let (api, spec) = utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api", routes)
         .split_for_parts();

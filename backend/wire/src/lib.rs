@@ -11,6 +11,7 @@ mod health;
 mod meetings;
 mod playbook;
 mod scheduling;
+mod webhooks;
 
 pub use auth::{Login, NewUser, Organization, RefreshRequest, Role, Session, SignUp, User};
 pub use audio_frame::*;
@@ -26,6 +27,10 @@ pub use playbook::{BattleCard, ChecklistItem, Credit, Objection, Playbook, Store
 pub use scheduling::{
     Availability, Booking, BookingPage, BookingRequest, BookingStatus, DateException, MeetingType,
     MeetingTypeInput, PublicMeetingType, RescheduleRequest, Slot, WeeklyRule, Weekday,
+};
+pub use webhooks::{
+    DeliveryStatus, NewWebhookEndpoint, WebhookAttempt, WebhookDelivery, WebhookEndpoint,
+    WebhookEndpointUpdate, WebhookSecret,
 };
 
 use std::path::Path;
@@ -63,5 +68,9 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     JoinRequest::export_all(&cfg)?;
     RoomAccess::export_all(&cfg)?;
     Participant::export_all(&cfg)?;
+    NewWebhookEndpoint::export_all(&cfg)?;
+    WebhookEndpointUpdate::export_all(&cfg)?;
+    WebhookSecret::export_all(&cfg)?;
+    WebhookDelivery::export_all(&cfg)?;
     Ok(())
 }
