@@ -3,6 +3,9 @@
 use crate::auth::jwt::JwtKeys;
 use crate::auth::rate_limit::KeyedLimit;
 use crate::config::Config;
+use crate::live::persist::Persister;
+use crate::live::registry::LiveRegistry;
+use crate::models::ModelPaths;
 use crate::mail::Mailer;
 use livekit_api::services::room::RoomClient;
 use sqlx::PgPool;
@@ -30,6 +33,8 @@ pub struct AppState {
     pub login_limit: KeyedLimit<IpAddr>,
     /// Guest join attempts per client IP and meeting.
     pub join_limit: KeyedLimit<(IpAddr, Uuid)>,
+    /// Live sessions (audio → HUD events) of this server.
+    pub live: Arc<LiveRegistry>,
 }
 
 impl AppState {
@@ -46,6 +51,11 @@ impl AppState {
         let mailer = Mailer::new(&config.smtp_url, &config.mail_from)?;
         let login_limit = KeyedLimit::per_minute(config.login_rate_per_minute);
         let join_limit = KeyedLimit::per_minute(config.join_rate_per_minute);
-        Ok(Self { config: Arc::new(config), pg, mongo, livekit, jwt, mailer, login_limit, join_limit })
+        let live = Arc::new(LiveRegistry::new(
+            ModelPaths::in_dir(&config.models_dir),
+            pg.clone(),
+            Persister::start(mongo.clone()),
+        ));
+        Ok(Self { config: Arc::new(config), pg, mongo, livekit, jwt, mailer, login_limit, join_limit, live })
     }
 }

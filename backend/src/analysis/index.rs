@@ -55,11 +55,13 @@ impl PhraseIndex {
     /// The eligible target this sentence means, if any: the best-scoring eligible target must
     /// reach its threshold and lead by `margin` both the runner-up eligible target and the
     /// background fillers (`background` = the sentence's best background cosine).
+    /// `extra` raises every threshold (partial text must be more convincing than final text).
     pub(super) fn decide(
         &self,
         embedding: &Embedding,
         background: f32,
         margin: f32,
+        extra: f32,
         eligible: impl Fn(&str) -> bool,
     ) -> Option<(&str, f32)> {
         let mut scored: Vec<(&Target, f32)> = self
@@ -71,6 +73,6 @@ impl PhraseIndex {
         scored.sort_by(|a, b| b.1.total_cmp(&a.1));
         let (best, score) = *scored.first()?;
         let runner_up = scored.get(1).map_or(-1.0, |s| s.1).max(background);
-        (score >= best.threshold && score - runner_up >= margin).then_some((best.key.as_str(), score))
+        (score >= best.threshold + extra && score - runner_up >= margin).then_some((best.key.as_str(), score))
     }
 }

@@ -27,6 +27,13 @@ pub const OBJECTION_THRESHOLD: f32 = 0.40;
 /// How far the best candidate must lead the runner-up (another candidate of the same family
 /// or the background class of fillers) — two items equally close means neither is meant.
 pub const MARGIN: f32 = 0.02;
+/// Partial text is matched too — a strong match ticks while the speaker is still talking —
+/// but with every threshold raised by this much and only on sentences of at least
+/// [`PARTIAL_MIN_WORDS`] words: the words so far of an unfinished sentence ("what is the
+/// biggest") can sound like another item; the final text settles the weak cases.
+pub const PARTIAL_EXTRA: f32 = 0.08;
+/// Shortest partial sentence (words) that is matched at all.
+pub const PARTIAL_MIN_WORDS: usize = 5;
 /// An objection already shown is not shown again for this long (ms on the audio axis).
 pub const OBJECTION_COOLDOWN_MS: u64 = 120_000;
 
@@ -183,14 +190,18 @@ impl Analyzer {
         let current = self.models.sentiment.classify(&whole, &plain);
         let pleased = sentiment::label(&current).0 == SentimentLabel::Positive;
 
+        let extra = if u.is_final { 0.0 } else { PARTIAL_EXTRA };
         for (text, embedding) in refs.iter().zip(&embeddings) {
+            if !u.is_final && text.split_whitespace().count() < PARTIAL_MIN_WORDS {
+                continue;
+            }
             let background = index::best_score(&self.models.background, embedding);
             let eligible = |key: &str| {
                 let item = self.playbook.checklist.iter().find(|i| i.key == key);
                 !self.state.ticked.contains(key)
                     && item.is_some_and(|i| i.credit == Credit::Any || u.role == SpeakerRole::Host)
             };
-            if let Some((key, score)) = self.checklist.decide(embedding, background, MARGIN, eligible) {
+            if let Some((key, score)) = self.checklist.decide(embedding, background, MARGIN, extra, eligible) {
                 let item = self.playbook.checklist.iter().find(|i| i.key == key).expect("indexed");
                 self.state.ticked.insert(key.to_owned());
                 findings.push(Finding::Ticked {
@@ -205,7 +216,7 @@ impl Analyzer {
             let fresh = |key: &str| {
                 self.state.raised.get(key).is_none_or(|&at| u.start_ms.saturating_sub(at) >= OBJECTION_COOLDOWN_MS)
             };
-            if let Some((key, score)) = self.objections.decide(embedding, background, MARGIN, fresh) {
+            if let Some((key, score)) = self.objections.decide(embedding, background, MARGIN, extra, fresh) {
                 let objection = self.playbook.objections.iter().find(|o| o.key == key).expect("indexed");
                 self.state.raised.insert(key.to_owned(), u.start_ms);
                 findings.push(Finding::Objection {

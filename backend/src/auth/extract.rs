@@ -38,19 +38,36 @@ impl AuthUser {
     }
 }
 
+fn is_websocket_upgrade(parts: &Parts) -> bool {
+    parts
+        .headers
+        .get(axum::http::header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+}
+
+fn query_token(parts: &Parts) -> Option<String> {
+    let query = parts.uri.query()?;
+    url::form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "access_token").map(|(_, v)| v.into_owned())
+}
+
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .ok_or_else(|| Error::Unauthorized("missing Authorization: Bearer token".into()))?;
-        let token = header
-            .to_str()
-            .ok()
-            .and_then(|h| h.strip_prefix("Bearer "))
-            .ok_or_else(|| Error::Unauthorized("expected Authorization: Bearer <token>".into()))?;
+        let token = match parts.headers.get(AUTHORIZATION) {
+            Some(header) => header
+                .to_str()
+                .ok()
+                .and_then(|h| h.strip_prefix("Bearer "))
+                .ok_or_else(|| Error::Unauthorized("expected Authorization: Bearer <token>".into()))?
+                .to_owned(),
+            // Browsers cannot set headers on a WebSocket handshake, so upgrades may carry the
+            // token as `?access_token=` (request logs record paths only, never query strings).
+            None if is_websocket_upgrade(parts) => query_token(parts)
+                .ok_or_else(|| Error::Unauthorized("missing access_token query parameter".into()))?,
+            None => return Err(Error::Unauthorized("missing Authorization: Bearer token".into())),
+        };
         let claims = state
             .jwt
             .verify(token.trim())

@@ -8,6 +8,7 @@ mod error;
 mod extract;
 mod health;
 mod join;
+mod live;
 mod livekit_webhook;
 mod meetings;
 mod openapi;
@@ -69,5 +70,5 @@ fn api() -> Router<AppState> {
     let (api, spec) = utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api", routes)
         .split_for_parts();
-    api.merge(openapi::router(spec))
+    api.merge(openapi::router(spec)).merge(live::router())
 }

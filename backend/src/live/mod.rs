@@ -3,7 +3,9 @@
 
 pub mod bus;
 pub mod engines;
+pub mod participants;
 pub mod persist;
+pub mod registry;
 pub mod replay;
 pub mod session;
 pub mod vad;

@@ -93,7 +93,6 @@ pub async fn replay(
         meeting_id: recording.meeting_id.clone(),
         language: recording.language.clone(),
         playbook: recording.playbook.clone(),
-        participants,
         clock: if recording.realtime { Clock::Wall } else { Clock::Audio },
     };
     let session = Session::start(setup, shared.clone(), engines, persist)?;

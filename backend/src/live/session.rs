@@ -48,8 +48,6 @@ pub struct SessionSetup {
     pub language: String,
     /// The meeting's playbook.
     pub playbook: closer_wire::Playbook,
-    /// Participants known at start; more arrive with [`Command::Participant`].
-    pub participants: Vec<Participant>,
     /// How `at_ms` is measured.
     pub clock: Clock,
 }
@@ -68,8 +66,6 @@ pub enum Clock {
 pub enum Command {
     /// One 20 ms frame of a participant's audio.
     Frame(AudioFrame),
-    /// A participant joined (or changed consent).
-    Participant(Participant),
     /// A manager's message for the seller's HUD.
     PriorityMessage { from: String, text: String },
     /// Close every open utterance, wait for their final transcripts and analysis, then reply.
@@ -91,7 +87,8 @@ pub struct Snapshot {
 pub struct SessionShared {
     /// Meeting id.
     pub meeting_id: String,
-    /// Participants by identity (ingest checks consent here before queueing a frame).
+    /// Participants by identity (ingest checks consent here before queueing a frame; a guest
+    /// joining mid-call is added here).
     pub participants: RwLock<HashMap<String, Participant>>,
     /// The meeting's events.
     pub bus: EventBus,
@@ -208,9 +205,6 @@ impl Session {
     fn command(&mut self, command: Command) {
         match command {
             Command::Frame(frame) => self.frame(frame),
-            Command::Participant(p) => {
-                self.shared.participants.write().unwrap_or_else(|e| e.into_inner()).insert(p.identity.clone(), p);
-            }
             Command::PriorityMessage { from, text } => {
                 let text = pii::redact(&text).text;
                 self.emit(HudEvent::PriorityMessage { from, text }, self.audio_ms);
@@ -279,7 +273,8 @@ impl Session {
                 if let Some((utterance, start)) = speaker.open.take() {
                     speaker.stream.finish(utterance);
                     // The utterance ended where the hangover silence began.
-                    speaker.pending.insert(utterance, (start, frame_end.saturating_sub(400).max(start)));
+                    let end = frame_end.saturating_sub(super::vad::HANGOVER_MS).max(start);
+                    speaker.pending.insert(utterance, (start, end));
                 }
             }
         }

@@ -82,6 +82,8 @@ impl WhisperStream {
     fn enqueue(&self, job: Job) {
         let mut queue = self.shared.queue.lock().unwrap_or_else(|p| p.into_inner());
         match job {
+            // Behind a final the worker is busy with finished speech; a partial would be stale.
+            Job::Partial { .. } if queue.iter().any(|j| matches!(j, Job::Final { .. })) => return,
             Job::Partial { .. } => queue.retain(|j| !matches!(j, Job::Partial { .. })),
             Job::Final { .. } => {
                 queue.retain(|j| !matches!(j, Job::Partial { .. }));

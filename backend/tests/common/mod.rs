@@ -31,6 +31,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub config: Config,
     pub pg: sqlx::PgPool,
+    /// The server's state (live sessions, pools), for tests that act as an operator.
+    pub state: closer::state::AppState,
 }
 
 impl TestApp {
@@ -41,11 +43,12 @@ impl TestApp {
         let state = closer::state::AppState::new(config.clone()).await.expect("state");
         closer::store::relational::migrate(&state.pg).await.expect("migrate");
         let pg = state.pg.clone();
+        let kept = state.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let app = closer::http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Self { base, client: reqwest::Client::new(), config, pg }
+        Self { base, client: reqwest::Client::new(), config, pg, state: kept }
     }
 
     /// `{base}/api{path}`.

@@ -8,6 +8,7 @@ mod audio_frame;
 mod auth;
 mod events;
 mod health;
+mod live_api;
 mod meetings;
 mod playbook;
 mod scheduling;
@@ -18,6 +19,7 @@ pub use audio_frame::*;
 pub use events::{
     Evidence, HudEnvelope, HudEvent, ProviderState, SentimentLabel, WordTiming,
 };
+pub use live_api::{IngestControl, PriorityMessageRequest};
 pub use health::{HealthReport, HealthStatus, ServiceHealth};
 pub use meetings::{
     AiConsent, JoinRequest, Meeting, MeetingStatus, MeetingUpdate, NewMeeting, Participant,
@@ -46,6 +48,8 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     Playbook::export_all(&cfg)?;
     HudEnvelope::export_all(&cfg)?;
     AudioFrameLayout::export_all(&cfg)?;
+    IngestControl::export_all(&cfg)?;
+    PriorityMessageRequest::export_all(&cfg)?;
     StoredPlaybook::export_all(&cfg)?;
     SignUp::export_all(&cfg)?;
     Login::export_all(&cfg)?;

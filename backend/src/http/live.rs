@@ -1,0 +1,251 @@
+//! Live-call endpoints: the seller's audio ingest socket, the HUD event socket (seller and
+//! managers only — guests never reach it), managers' priority messages, and ending the call.
+
+use super::extract::{Body, PathParams};
+use super::{Error, validate};
+use crate::auth::AuthUser;
+use crate::live::registry::{LiveError, LiveMeeting};
+use crate::live::session::Command;
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use closer_wire::{AudioFrame, HudEnvelope, IngestControl, MeetingStatus, PriorityMessageRequest};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+use uuid::Uuid;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/meetings/{id}/audio", get(audio))
+        .route("/api/meetings/{id}/hud", get(hud))
+        .route("/api/meetings/{id}/priority-messages", post(priority_message))
+        .route("/api/meetings/{id}/end", post(end))
+}
+
+impl From<LiveError> for Error {
+    fn from(e: LiveError) -> Self {
+        match e {
+            LiveError::NotFound => Error::NotFound,
+            LiveError::Models(m) => Error::Unavailable(m),
+            LiveError::Other(e) => Error::Internal(e),
+        }
+    }
+}
+
+/// The meeting must be scheduled or live: ended and cancelled calls take no audio.
+async fn open_meeting(state: &AppState, id: Uuid) -> Result<(), Error> {
+    match crate::meetings::status(&state.pg, id).await? {
+        None => Err(Error::NotFound),
+        Some(MeetingStatus::Scheduled | MeetingStatus::Live) => Ok(()),
+        Some(_) => Err(Error::Gone("this meeting has ended".into())),
+    }
+}
+
+/// `GET /api/meetings/{id}/audio` (WebSocket; the meeting's host only). Binary messages are
+/// audio frames (`closer_wire::AudioFrame` layout); JSON text messages from the server are
+/// [`IngestControl`]. A malformed frame closes the socket with 1007 and the reason; a text
+/// message from the client closes it with 1003. Neither touches any other meeting.
+async fn audio(
+    State(state): State<AppState>,
+    user: AuthUser,
+    PathParams(id): PathParams<Uuid>,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, Error> {
+    if !crate::meetings::is_host(&state.pg, id, &user).await? {
+        return Err(Error::Forbidden("only the meeting's host sends audio".into()));
+    }
+    open_meeting(&state, id).await?;
+    let live = state.live.session(id).await?;
+    Ok(upgrade.on_upgrade(move |socket| ingest(socket, state, id, live)))
+}
+
+fn next_seqs(live: &LiveMeeting) -> BTreeMap<String, u32> {
+    let snapshot = live.shared.snapshot.lock().unwrap_or_else(|p| p.into_inner());
+    snapshot.speakers.iter().map(|(identity, (next, _))| (identity.clone(), *next)).collect()
+}
+
+async fn send_control(socket: &mut WebSocket, control: &IngestControl) -> bool {
+    let text = serde_json::to_string(control).expect("control messages serialize");
+    socket.send(Message::Text(text.into())).await.is_ok()
+}
+
+async fn close(socket: &mut WebSocket, code: u16, reason: String) {
+    let _ = socket.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
+}
+
+async fn ingest(mut socket: WebSocket, state: AppState, meeting: Uuid, live: Arc<LiveMeeting>) {
+    if !send_control(&mut socket, &IngestControl::Resume { next_seq: next_seqs(&live) }).await {
+        return;
+    }
+    let mut refused: HashSet<String> = HashSet::new();
+    let mut ack = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tokio::select! {
+            _ = ack.tick() => {
+                if !send_control(&mut socket, &IngestControl::Ack { next_seq: next_seqs(&live) }).await {
+                    return;
+                }
+            }
+            message = socket.recv() => {
+                let bytes = match message {
+                    Some(Ok(Message::Binary(bytes))) => bytes,
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                    Some(Ok(Message::Text(_))) => {
+                        close(&mut socket, close_code::UNSUPPORTED, "only binary audio frames are accepted".into()).await;
+                        return;
+                    }
+                    Some(Ok(Message::Close(_)) | Err(_)) | None => return,
+                };
+                let frame = match AudioFrame::parse(&bytes) {
+                    Ok(frame) => frame,
+                    Err(e) => {
+                        close(&mut socket, close_code::INVALID, e.to_string()).await;
+                        return;
+                    }
+                };
+                if refused.contains(&frame.identity) {
+                    continue;
+                }
+                let participant = match live.shared.participant(&frame.identity) {
+                    Some(p) => Some(p),
+                    None => state.live.admit(&live, meeting, &frame.identity).await.unwrap_or_else(|e| {
+                        tracing::error!(error = %e, "participant lookup failed");
+                        None
+                    }),
+                };
+                let reason = match participant {
+                    None => Some("not a participant of this meeting"),
+                    Some(p) if !p.consent => Some("the participant declined AI assistance"),
+                    Some(_) => None,
+                };
+                if let Some(reason) = reason {
+                    refused.insert(frame.identity.clone());
+                    let control = IngestControl::Refused { identity: frame.identity, reason: reason.into() };
+                    if !send_control(&mut socket, &control).await {
+                        return;
+                    }
+                    continue;
+                }
+                // Waits while the session's queue is full: backpressure reaches the client
+                // through TCP instead of growing a buffer here.
+                if !live.send(Command::Frame(frame)).await {
+                    close(&mut socket, close_code::NORMAL, "the meeting has ended".into()).await;
+                    return;
+                }
+            }
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct HudQuery {
+    /// Resume after this sequence number (events with a larger `seq` are sent).
+    after_seq: Option<u64>,
+}
+
+/// `GET /api/meetings/{id}/hud?after_seq=N` (WebSocket; the host, or a manager/admin of the
+/// meeting's organization). Each text message is one JSON [`HudEnvelope`]; on connect the
+/// events after `after_seq` (all when absent) come first, then live ones, gap-free.
+async fn hud(
+    State(state): State<AppState>,
+    user: AuthUser,
+    PathParams(id): PathParams<Uuid>,
+    Query(query): Query<HudQuery>,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, Error> {
+    let allowed = crate::meetings::is_host(&state.pg, id, &user).await?
+        || crate::meetings::is_org_manager(&state.pg, id, &user).await?;
+    if !allowed {
+        return Err(Error::Forbidden("the HUD is for the seller and their managers".into()));
+    }
+    let live = state.live.session(id).await?;
+    Ok(upgrade.on_upgrade(move |socket| stream_hud(socket, live, query.after_seq)))
+}
+
+async fn send_event(socket: &mut WebSocket, event: &HudEnvelope) -> bool {
+    let text = serde_json::to_string(event).expect("events serialize");
+    socket.send(Message::Text(text.into())).await.is_ok()
+}
+
+async fn stream_hud(mut socket: WebSocket, live: Arc<LiveMeeting>, after: Option<u64>) {
+    let (backlog, mut events) = live.bus().subscribe(after);
+    let mut last = after;
+    for event in &backlog {
+        if !send_event(&mut socket, event).await {
+            return;
+        }
+        last = Some(event.seq);
+    }
+    loop {
+        tokio::select! {
+            event = events.recv() => match event {
+                Ok(event) => {
+                    if last.is_some_and(|l| event.seq <= l) {
+                        continue;
+                    }
+                    if !send_event(&mut socket, &event).await {
+                        return;
+                    }
+                    last = Some(event.seq);
+                }
+                // Too slow for the live channel: catch up from the history.
+                Err(RecvError::Lagged(_)) => {
+                    for event in live.bus().since(last) {
+                        if !send_event(&mut socket, &event).await {
+                            return;
+                        }
+                        last = Some(event.seq);
+                    }
+                }
+                Err(RecvError::Closed) => return,
+            },
+            message = socket.recv() => match message {
+                Some(Ok(Message::Close(_)) | Err(_)) | None => return,
+                Some(Ok(_)) => {} // the HUD socket is one-way
+            },
+        }
+    }
+}
+
+/// `POST /api/meetings/{id}/priority-messages` — a manager of the meeting's organization
+/// pushes a message to the seller's HUD (202 once queued for the live session).
+async fn priority_message(
+    State(state): State<AppState>,
+    user: AuthUser,
+    PathParams(id): PathParams<Uuid>,
+    Body(body): Body<PriorityMessageRequest>,
+) -> Result<StatusCode, Error> {
+    if !crate::meetings::is_org_manager(&state.pg, id, &user).await? {
+        return Err(Error::Forbidden("only managers of this organization send priority messages".into()));
+    }
+    let text = validate::name("text", &body.text, 500)?;
+    let from: String = sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
+        .bind(user.id)
+        .fetch_one(&state.pg)
+        .await?;
+    let live = state.live.session(id).await?;
+    if !live.send(Command::PriorityMessage { from, text }).await {
+        return Err(Error::Gone("this meeting has ended".into()));
+    }
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// `POST /api/meetings/{id}/end` — the host ends the call for everyone: the live session
+/// finishes its transcripts and analysis, then the LiveKit room is closed (LiveKit's
+/// `room_finished` webhook then marks the meeting ended).
+async fn end(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<StatusCode, Error> {
+    if !crate::meetings::is_host(&state.pg, id, &user).await? {
+        return Err(Error::Forbidden("only the meeting's host ends the call".into()));
+    }
+    state.live.end(id).await;
+    if let Err(e) = state.livekit.delete_room(&crate::grants::room_name(id)).await {
+        tracing::warn!(meeting = %id, error = %e, "closing the LiveKit room failed");
+    }
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,199 @@
+//! Live sessions of the whole server: one per live meeting, started on first use and
+//! supervised — if a session task dies (a panic, or an operator aborting a stuck one) it is
+//! restarted from its last snapshot, with the same event bus, so nothing already finalized is
+//! lost and no other meeting notices.
+
+use super::bus::EventBus;
+use super::engines::Engines;
+use super::persist::Persister;
+use super::session::{Clock, Command, COMMAND_QUEUE, Session, SessionSetup, SessionShared};
+use crate::models::ModelPaths;
+use sqlx::PgPool;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+use tokio::sync::{OnceCell, mpsc, oneshot};
+use tokio::task::AbortHandle;
+use uuid::Uuid;
+
+/// Why a session could not be started.
+#[derive(Debug, thiserror::Error)]
+pub enum LiveError {
+    /// No such meeting (or it has no playbook).
+    #[error("meeting not found")]
+    NotFound,
+    /// The embedded models could not be loaded (see the server log).
+    #[error("speech models unavailable: {0}")]
+    Models(String),
+    /// Database or analysis failure.
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// A running meeting.
+pub struct LiveMeeting {
+    /// State shared with the session (participants, bus, snapshot).
+    pub shared: Arc<SessionShared>,
+    commands: RwLock<Option<mpsc::Sender<Command>>>,
+    task: Mutex<Option<AbortHandle>>,
+}
+
+impl LiveMeeting {
+    /// Sends a command, waiting while the session's queue is full (backpressure).
+    /// Returns `false` when the meeting has ended.
+    pub async fn send(&self, command: Command) -> bool {
+        let sender = self.commands.read().unwrap_or_else(|p| p.into_inner()).clone();
+        match sender {
+            Some(sender) => sender.send(command).await.is_ok(),
+            None => false,
+        }
+    }
+
+    /// The event bus.
+    pub fn bus(&self) -> &EventBus {
+        &self.shared.bus
+    }
+}
+
+/// All live meetings of this server.
+pub struct LiveRegistry {
+    meetings: Mutex<HashMap<Uuid, Arc<LiveMeeting>>>,
+    engines: OnceCell<Engines>,
+    models: ModelPaths,
+    pg: PgPool,
+    persist: Persister,
+}
+
+impl LiveRegistry {
+    /// Creates the registry; models load on the first session.
+    pub fn new(models: ModelPaths, pg: PgPool, persist: Persister) -> Self {
+        Self { meetings: Mutex::new(HashMap::new()), engines: OnceCell::new(), models, pg, persist }
+    }
+
+    async fn engines(&self) -> Result<Engines, LiveError> {
+        let models = self.models.clone();
+        self.engines
+            .get_or_try_init(|| async move {
+                tokio::task::spawn_blocking(move || Engines::load_embedded(&models))
+                    .await
+                    .map_err(|e| LiveError::Models(e.to_string()))?
+                    .map_err(|e| LiveError::Models(format!("{e:#}")))
+            })
+            .await
+            .cloned()
+    }
+
+    /// The running meeting, if any.
+    pub fn get(&self, meeting: Uuid) -> Option<Arc<LiveMeeting>> {
+        self.meetings.lock().unwrap_or_else(|p| p.into_inner()).get(&meeting).cloned()
+    }
+
+    /// The meeting's session, started (from PostgreSQL: playbook, participants) if needed.
+    ///
+    /// Errors: [`LiveError::NotFound`] for an unknown meeting, [`LiveError::Models`] when the
+    /// models cannot load.
+    pub async fn session(&self, meeting: Uuid) -> Result<Arc<LiveMeeting>, LiveError> {
+        if let Some(live) = self.get(meeting) {
+            return Ok(live);
+        }
+        let engines = self.engines().await?;
+        let playbook = crate::meetings::playbook(&self.pg, meeting)
+            .await
+            .map_err(anyhow::Error::from)?
+            .ok_or(LiveError::NotFound)?;
+        let participants = super::participants::load(&self.pg, meeting).await.map_err(anyhow::Error::from)?;
+        let setup = SessionSetup {
+            meeting_id: meeting.to_string(),
+            language: playbook.language.clone(),
+            playbook,
+            clock: Clock::Wall,
+        };
+        let mut meetings = self.meetings.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(live) = meetings.get(&meeting) {
+            return Ok(live.clone()); // started concurrently
+        }
+        let shared = Arc::new(SessionShared {
+            meeting_id: setup.meeting_id.clone(),
+            participants: RwLock::new(participants.into_iter().map(|p| (p.identity.clone(), p)).collect()),
+            bus: EventBus::default(),
+            snapshot: Mutex::new(Default::default()),
+            started: Mutex::new(None),
+        });
+        let live = Arc::new(LiveMeeting { shared, commands: RwLock::new(None), task: Mutex::new(None) });
+        meetings.insert(meeting, live.clone());
+        drop(meetings);
+        self.supervise(setup, live.clone(), engines)?;
+        Ok(live)
+    }
+
+    /// Starts the session task and a supervisor that restarts it if it dies.
+    fn supervise(&self, setup: SessionSetup, live: Arc<LiveMeeting>, engines: Engines) -> anyhow::Result<()> {
+        let persist = self.persist.clone();
+        let first = Self::spawn(&setup, &live, &engines, &persist)?;
+        tokio::spawn(async move {
+            let mut task = first;
+            loop {
+                match task.await {
+                    Ok(()) => return, // every sender dropped: the meeting ended
+                    Err(e) => {
+                        tracing::error!(meeting = setup.meeting_id, error = %e, "live session died; restarting from its snapshot");
+                        match Self::spawn(&setup, &live, &engines, &persist) {
+                            Ok(next) => task = next,
+                            Err(e) => {
+                                tracing::error!(meeting = setup.meeting_id, error = %e, "live session cannot restart");
+                                return;
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        Ok(())
+    }
+
+    fn spawn(
+        setup: &SessionSetup,
+        live: &Arc<LiveMeeting>,
+        engines: &Engines,
+        persist: &Persister,
+    ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+        let session = Session::start(setup.clone(), live.shared.clone(), engines.clone(), Some(persist.clone()))?;
+        let (tx, rx) = mpsc::channel(COMMAND_QUEUE);
+        let task = tokio::spawn(session.run(rx));
+        *live.task.lock().unwrap_or_else(|p| p.into_inner()) = Some(task.abort_handle());
+        *live.commands.write().unwrap_or_else(|p| p.into_inner()) = Some(tx);
+        Ok(task)
+    }
+
+    /// Operator action for a stuck session: kills its task; the supervisor restarts it from
+    /// the last snapshot (in-flight utterances are lost, finalized ones are not).
+    /// Returns `false` when the meeting is not live.
+    pub fn abort_session(&self, meeting: Uuid) -> bool {
+        let Some(live) = self.get(meeting) else { return false };
+        let handle = live.task.lock().unwrap_or_else(|p| p.into_inner()).take();
+        handle.map(|h| h.abort()).is_some()
+    }
+
+    /// Ends a meeting's session: closes open utterances, waits for their transcripts and
+    /// analysis, then stops the session. No-op when not live.
+    pub async fn end(&self, meeting: Uuid) {
+        let Some(live) = self.get(meeting) else { return };
+        let (done, wait) = oneshot::channel();
+        if live.send(Command::Flush(done)).await {
+            let _ = wait.await;
+        }
+        live.commands.write().unwrap_or_else(|p| p.into_inner()).take();
+        self.meetings.lock().unwrap_or_else(|p| p.into_inner()).remove(&meeting);
+    }
+
+    /// Registers a participant who joined after the session started (looked up by identity).
+    /// Returns it, or `None` when the identity is not a host or guest of the meeting.
+    ///
+    /// Errors: database failures.
+    pub async fn admit(&self, live: &LiveMeeting, meeting: Uuid, identity: &str) -> anyhow::Result<Option<super::session::Participant>> {
+        let Some(participant) = super::participants::load_one(&self.pg, meeting, identity).await? else {
+            return Ok(None);
+        };
+        live.shared.participants.write().unwrap_or_else(|p| p.into_inner()).insert(identity.to_owned(), participant.clone());
+        Ok(Some(participant))
+    }
+}
