@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// Everything the server needs to start. Secrets (`livekit_api_secret`, `jwt_secret`, SMTP
-/// credentials) are never logged:
+/// credentials, `deepgram_api_key`) are never logged:
 /// [`Config`]'s `Debug` implementation redacts them.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct Config {
@@ -77,6 +77,26 @@ pub struct Config {
     pub login_rate_per_minute: u32,
     /// Guest join attempts allowed per client IP and meeting per minute. Default 20.
     pub join_rate_per_minute: u32,
+    /// Live speech-to-text: `whisper` (embedded, default) or `deepgram` (falls back to the
+    /// embedded one when Deepgram fails mid-call).
+    pub stt_provider: SttProviderKind,
+    /// Deepgram live endpoint. Default `wss://api.deepgram.com/v1/listen`.
+    pub deepgram_url: String,
+    /// Deepgram API key (secret). Required when `stt_provider = "deepgram"`.
+    pub deepgram_api_key: Option<String>,
+    /// Deepgram model. Default `nova-2`.
+    pub deepgram_model: String,
+}
+
+/// Which live STT provider the server uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SttProviderKind {
+    /// Embedded Whisper base (offline).
+    #[default]
+    Whisper,
+    /// Deepgram live streaming.
+    Deepgram,
 }
 
 impl Default for Config {
@@ -108,6 +128,10 @@ impl Default for Config {
             mail_from: "Closer <no-reply@closer.localhost>".into(),
             login_rate_per_minute: 10,
             join_rate_per_minute: 20,
+            stt_provider: SttProviderKind::Whisper,
+            deepgram_url: "wss://api.deepgram.com/v1/listen".into(),
+            deepgram_api_key: None,
+            deepgram_model: "nova-2".into(),
         }
     }
 }
@@ -126,6 +150,9 @@ impl std::fmt::Debug for Config {
             .field("jwt_secret", &"[redacted]")
             .field("public_base_url", &self.public_base_url)
             .field("smtp_url", &redact_url(&self.smtp_url))
+            .field("stt_provider", &self.stt_provider)
+            .field("deepgram_url", &self.deepgram_url)
+            .field("deepgram_api_key", &self.deepgram_api_key.as_ref().map(|_| "[redacted]"))
             .finish_non_exhaustive()
     }
 }
@@ -155,7 +182,8 @@ impl Config {
     /// Loads defaults ← TOML file ← `CLOSER_*` environment.
     ///
     /// Errors: [`ConfigError::Invalid`] for unparsable values, [`ConfigError::Missing`] when
-    /// `livekit_api_secret` or `jwt_secret` is empty.
+    /// `livekit_api_secret` or `jwt_secret` is empty, or when `stt_provider` is `deepgram`
+    /// without a `deepgram_api_key`.
     pub fn load() -> Result<Self, ConfigError> {
         let file = std::env::var_os("CLOSER_CONFIG")
             .map(PathBuf::from)
@@ -175,6 +203,9 @@ impl Config {
         }
         if config.jwt_secret.is_empty() {
             return Err(ConfigError::Missing("jwt_secret", "JWT_SECRET"));
+        }
+        if config.stt_provider == SttProviderKind::Deepgram && config.deepgram_api_key.as_deref().is_none_or(str::is_empty) {
+            return Err(ConfigError::Missing("deepgram_api_key", "DEEPGRAM_API_KEY"));
         }
         Ok(config)
     }
@@ -224,16 +255,37 @@ mod tests {
     }
 
     #[test]
+    fn deepgram_needs_a_key() {
+        figment::Jail::expect_with(|jail| {
+            jail.clear_env();
+            jail.set_env("CLOSER_LIVEKIT_API_SECRET", "s");
+            jail.set_env("CLOSER_JWT_SECRET", "j");
+            assert_eq!(Config::load().map_err(|e| e.to_string())?.stt_provider, SttProviderKind::Whisper);
+            jail.set_env("CLOSER_STT_PROVIDER", "deepgram");
+            let err = Config::load().unwrap_err().to_string();
+            assert!(err.contains("CLOSER_DEEPGRAM_API_KEY"), "{err}");
+            jail.set_env("CLOSER_DEEPGRAM_API_KEY", "k");
+            let config = Config::load().map_err(|e| e.to_string())?;
+            assert_eq!((config.stt_provider, config.deepgram_model.as_str()), (SttProviderKind::Deepgram, "nova-2"));
+            jail.set_env("CLOSER_STT_PROVIDER", "azure");
+            let err = Config::load().unwrap_err().to_string();
+            assert!(err.to_lowercase().contains("stt_provider"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
     fn debug_output_hides_secrets() {
         let config = Config {
             livekit_api_secret: "topsecret".into(),
             jwt_secret: "jwtsecret".into(),
             smtp_url: "smtp://mailer:mailpass@h:25".into(),
             database_url: "postgres://u:hunter2@h/db".into(),
+            deepgram_api_key: Some("dgkey".into()),
             ..Config::default()
         };
         let shown = format!("{config:?}");
-        for secret in ["topsecret", "hunter2", "jwtsecret", "mailpass"] {
+        for secret in ["topsecret", "hunter2", "jwtsecret", "mailpass", "dgkey"] {
             assert!(!shown.contains(secret), "{shown}");
         }
     }

@@ -2,9 +2,10 @@
 //! VAD-gated speech to an [`SttStream`] and receives [`SttEvent`]s back on a channel.
 //!
 //! Providers: [`embedded::WhisperProvider`] (default, offline) and
-//! Deepgram (cloud streaming; falls back to embedded on failure).
+//! [`deepgram::DeepgramProvider`] (cloud streaming; falls back to embedded on failure).
 
 
+pub mod deepgram;
 pub mod embedded;
 pub mod whisper;
 
