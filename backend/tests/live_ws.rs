@@ -255,3 +255,93 @@ async fn ingest_resume_consent_hud_priority_and_isolation() {
         .await;
     assert_eq!(status, 202);
 }
+
+/// xorshift64*: a deterministic stream of cases without another dependency.
+struct Cases(u64);
+
+impl Cases {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_and_out_of_order_frames_never_break_a_meeting() {
+    let app = TestApp::start(|_| {}).await;
+    let (admin, slug) = app.sign_up("fuzz").await;
+    let (seller, _) = app.add_user(&admin, &slug, "seller", "fuzzer").await;
+    let playbook = app.import_fixture_playbook(&admin, "discovery-en.json").await;
+    let m = meeting(&app, &playbook, &seller).await;
+    let audio = format!("/meetings/{}/audio", m.id);
+    let silence = vec![0i16; FRAME_SAMPLES * 400];
+    let mut cases = Cases(0x9E37_79B9_7F4A_7C15);
+
+    // Malformed messages: each closes its socket with 1007 (never a crash, never a hang).
+    for case in 0..60 {
+        let mut socket = connect(&app, &audio, &m.host).await;
+        control(&mut socket).await;
+        let valid = match frame(&m.host_identity, &silence, 0) {
+            Message::Binary(bytes) => bytes.to_vec(),
+            _ => unreachable!(),
+        };
+        let mut bytes = valid.clone();
+        match case % 3 {
+            0 => bytes.truncate((cases.next() as usize) % valid.len()),
+            1 => bytes.extend((0..1 + cases.next() % 50).map(|i| i as u8)),
+            _ => {
+                // Corrupt the fixed header, keeping the length.
+                let i = (cases.next() % 4) as usize;
+                bytes[i] = bytes[i].wrapping_add(1 + (cases.next() % 200) as u8);
+            }
+        }
+        socket.send(Message::Binary(bytes.clone().into())).await.unwrap();
+        let closed = loop {
+            match tokio::time::timeout(Duration::from_secs(10), socket.next()).await.expect("no answer to a malformed frame") {
+                Some(Ok(Message::Close(frame))) => break frame.map(|f| f.code),
+                Some(Ok(_)) => continue,
+                other => panic!("case {case}: {other:?}"),
+            }
+        };
+        assert_eq!(closed, Some(CloseCode::Invalid), "case {case}: {bytes:?}");
+    }
+
+    // Out of order: frames arrive shuffled within windows of 8; frames older than the newest
+    // already accepted are dropped, so the session's sequence only moves forward and ends at
+    // the highest one sent.
+    let mut socket = connect(&app, &audio, &m.host).await;
+    control(&mut socket).await;
+    let mut order: Vec<u32> = (0..200).collect();
+    for chunk in order.chunks_mut(8) {
+        for i in (1..chunk.len()).rev() {
+            chunk.swap(i, (cases.next() % (i as u64 + 1)) as usize);
+        }
+    }
+    for seq in &order {
+        socket.send(frame(&m.host_identity, &silence, *seq)).await.unwrap();
+    }
+    loop {
+        if let IngestControl::Ack { next_seq } = control(&mut socket).await {
+            if next_seq.get(&m.host_identity) == Some(&200) {
+                break;
+            }
+        }
+    }
+    // A text message is refused with 1003; the meeting still answers afterwards.
+    socket.send(Message::Text("hello".into())).await.unwrap();
+    let closed = loop {
+        match tokio::time::timeout(Duration::from_secs(10), socket.next()).await.unwrap() {
+            Some(Ok(Message::Close(frame))) => break frame.map(|f| f.code),
+            Some(Ok(_)) => continue,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(closed, Some(CloseCode::Unsupported));
+    let mut again = connect(&app, &audio, &m.host).await;
+    match control(&mut again).await {
+        IngestControl::Resume { next_seq } => assert_eq!(next_seq.get(&m.host_identity), Some(&200)),
+        other => panic!("{other:?}"),
+    }
+}

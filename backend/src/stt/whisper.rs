@@ -101,6 +101,25 @@ impl WhisperEngine {
         language: &str,
         abort: &AtomicBool,
     ) -> Result<Transcript, SttError> {
+        self.decode(samples, language, abort, audio_ctx(samples.len()))
+    }
+
+    /// [`transcribe`](Self::transcribe) with Whisper's full 30 s encoder window, as
+    /// whisper.cpp does by default: the baseline the benchmark compares the shortened
+    /// window against.
+    ///
+    /// Errors: [`SttError::Whisper`].
+    pub fn transcribe_full_window(&self, samples: &[f32], language: &str) -> Result<Transcript, SttError> {
+        self.decode(samples, language, &AtomicBool::new(false), MAX_AUDIO_CTX)
+    }
+
+    fn decode(
+        &self,
+        samples: &[f32],
+        language: &str,
+        abort: &AtomicBool,
+        audio_ctx: usize,
+    ) -> Result<Transcript, SttError> {
         if samples.is_empty() {
             return Ok(Transcript { text: String::new(), words: Vec::new() });
         }
@@ -108,7 +127,7 @@ impl WhisperEngine {
         let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
         params.set_n_threads(1);
         params.set_language(Some(language));
-        params.set_audio_ctx(audio_ctx(samples.len()) as i32);
+        params.set_audio_ctx(audio_ctx as i32);
         params.set_max_tokens(token_cap(samples.len()) as i32);
         params.set_temperature_inc(0.0);
         params.set_no_context(true);
