@@ -10,7 +10,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Everything the server needs to start. Secrets (`livekit_api_secret`, `jwt_secret`, SMTP
@@ -77,6 +77,10 @@ pub struct Config {
     pub login_rate_per_minute: u32,
     /// Guest join attempts allowed per client IP and meeting per minute. Default 20.
     pub join_rate_per_minute: u32,
+    /// Directory of the built web UI (`npm run build` in `ui/` writes it), served for every
+    /// path outside `/api` (`index.html` for the app's own routes such as `/meet/<id>`).
+    /// Default: the repository's `ui/dist`, as an absolute path fixed at compile time.
+    pub ui_dir: PathBuf,
     /// Live speech-to-text: `whisper` (embedded, default) or `deepgram` (falls back to the
     /// embedded one when Deepgram fails mid-call).
     pub stt_provider: SttProviderKind,
@@ -128,6 +132,7 @@ impl Default for Config {
             mail_from: "Closer <no-reply@closer.localhost>".into(),
             login_rate_per_minute: 10,
             join_rate_per_minute: 20,
+            ui_dir: Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new(".")).join("ui/dist"),
             stt_provider: SttProviderKind::Whisper,
             deepgram_url: "wss://api.deepgram.com/v1/listen".into(),
             deepgram_api_key: None,
@@ -150,6 +155,7 @@ impl std::fmt::Debug for Config {
             .field("jwt_secret", &"[redacted]")
             .field("public_base_url", &self.public_base_url)
             .field("smtp_url", &redact_url(&self.smtp_url))
+            .field("ui_dir", &self.ui_dir)
             .field("stt_provider", &self.stt_provider)
             .field("deepgram_url", &self.deepgram_url)
             .field("deepgram_api_key", &self.deepgram_api_key.as_ref().map(|_| "[redacted]"))

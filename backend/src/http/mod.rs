@@ -23,8 +23,11 @@ pub use extract::{Body, ClientIp, PathParams, QueryParams};
 
 use crate::state::AppState;
 use axum::Router;
-use axum::http::Request;
-use tower::ServiceBuilder;
+use axum::extract::State;
+use axum::http::{HeaderValue, Method, Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tower::{ServiceBuilder, ServiceExt};
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -36,7 +39,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(api())
-        .fallback(|| async { Error::NotFound })
+        .fallback(ui)
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -71,4 +74,34 @@ fn api() -> Router<AppState> {
         .nest("/api", routes)
         .split_for_parts();
     api.merge(openapi::router(spec)).merge(live::router())
+}
+
+/// Everything outside the API: the built web UI from `ui_dir` — its files, and `index.html`
+/// for any other path so the app's own routes (`/meet/<id>`, `/console`, …) load it. Unknown
+/// `/api/…` paths, other methods and missing `/assets/…` files are 404s.
+async fn ui(State(state): State<AppState>, request: Request<axum::body::Body>) -> Response {
+    let path = request.uri().path();
+    if path == "/api" || path.starts_with("/api/") || !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return Error::NotFound.into_response();
+    }
+    let dir = &state.config.ui_dir;
+    let index = dir.join("index.html");
+    if !index.is_file() {
+        let hint = format!("The web UI is not built: run `npm ci && npm run build` in ui/ (ui_dir = {}).\n", dir.display());
+        return (StatusCode::NOT_FOUND, hint).into_response();
+    }
+    // Vite fingerprints every file under /assets/: cache those forever, revalidate the rest.
+    let fingerprinted = path.starts_with("/assets/");
+    let served = if fingerprinted {
+        ServeDir::new(dir).oneshot(request).await
+    } else {
+        ServeDir::new(dir).fallback(ServeFile::new(index)).oneshot(request).await
+    };
+    let mut response = match served {
+        Ok(response) => response.into_response(),
+        Err(never) => match never {},
+    };
+    let cache = if fingerprinted && response.status().is_success() { "public, max-age=31536000, immutable" } else { "no-cache" };
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    response
 }
