@@ -1,3 +1,5 @@
+import type { Login } from "../bindings/Login";
+import type { RefreshRequest } from "../bindings/RefreshRequest";
 import type { Session } from "../bindings/Session";
 import type { User } from "../bindings/User";
 import type { Wire } from "../lib/wire";
@@ -78,7 +80,7 @@ async function refresh(staleAccess: string | null): Promise<string | null> {
     const res = await fetch("/api/auth/refresh", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ refresh_token: stored.refresh_token }),
+      body: JSON.stringify({ refresh_token: stored.refresh_token } satisfies RefreshRequest),
     });
     if (!res.ok) {
       if (res.status === 401 || res.status === 400 || res.status === 422) clearSession();
@@ -128,7 +130,8 @@ export async function api<T>(path: string, options: Options = {}): Promise<T> {
 }
 
 export async function login(email: string, password: string): Promise<Wire<User>> {
-  const session = await api<Wire<Session>>("/api/auth/login", { method: "POST", body: { email, password }, auth: false });
+  const body: Login = { email, password };
+  const session = await api<Wire<Session>>("/api/auth/login", { method: "POST", body, auth: false });
   storeSession(session);
   return session.user;
 }
@@ -140,7 +143,7 @@ export async function logout() {
     await fetch("/api/auth/logout", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ refresh_token: stored.refresh_token }),
+      body: JSON.stringify({ refresh_token: stored.refresh_token } satisfies RefreshRequest),
     }).catch(() => undefined);
   }
 }

@@ -3,6 +3,7 @@ import { useParams } from "react-router";
 import { useQuery } from "@tanstack/react-query";
 import { RoomEvent, type Room } from "livekit-client";
 import type { AiConsent } from "../bindings/AiConsent";
+import type { JoinRequest } from "../bindings/JoinRequest";
 import type { PublicMeeting } from "../bindings/PublicMeeting";
 import type { RoomAccess } from "../bindings/RoomAccess";
 import { api, ApiError } from "../api/client";
@@ -42,7 +43,8 @@ export default function GuestPage() {
       setJoining(true);
       setJoinError(null);
       try {
-        const access = await api<RoomAccess>(`/api/meetings/${id}/join`, { method: "POST", auth: false, body: { display_name: name, ai_consent: consent } });
+        const body: JoinRequest = { display_name: name, ai_consent: consent };
+        const access = await api<RoomAccess>(`/api/meetings/${id}/join`, { method: "POST", auth: false, body });
         const next = { name, consent, choice, joined: true };
         session.set(savedKey(id), next);
         setSaved(next);

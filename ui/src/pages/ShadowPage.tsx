@@ -1,6 +1,7 @@
 import { useCallback, useState } from "react";
 import { Navigate, useNavigate, useParams } from "react-router";
 import { useMutation } from "@tanstack/react-query";
+import type { PriorityMessageRequest } from "../bindings/PriorityMessageRequest";
 import type { RoomAccess } from "../bindings/RoomAccess";
 import { api } from "../api/client";
 import { useUser } from "../api/auth";
@@ -99,7 +100,10 @@ function Composer({ meetingId }: { meetingId: string }) {
   const [text, setText] = useState("");
   const [sent, setSent] = useState(false);
   const send = useMutation({
-    mutationFn: (body: string) => api(`/api/meetings/${meetingId}/priority-messages`, { method: "POST", body: { text: body } }),
+    mutationFn: (text: string) => {
+      const body: PriorityMessageRequest = { text };
+      return api(`/api/meetings/${meetingId}/priority-messages`, { method: "POST", body });
+    },
     onSuccess: () => {
       setText("");
       setSent(true);

@@ -179,7 +179,8 @@ function Grid({ tracks, toneOf, badgeOf }: { tracks: TrackReferenceOrPlaceholder
   const layout = gridLayout(tracks.length, size.width, size.height);
   return (
     <div ref={ref} className="flex h-full w-full items-center justify-center" data-testid="grid" data-cols={layout.cols}>
-      <div className="grid gap-3" style={{ gridTemplateColumns: `repeat(${layout.cols}, ${Math.floor(layout.tileWidth)}px)` }}>
+      {/* Rows of `cols` tiles; a short last row is centred, as in Meet. */}
+      <div className="flex flex-wrap justify-center gap-3" style={{ width: layout.cols * Math.floor(layout.tileWidth) + (layout.cols - 1) * 12 }}>
         <AnimatePresence>
           {tracks.map((r) => (
             <Tile

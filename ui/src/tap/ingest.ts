@@ -1,10 +1,5 @@
+import type { IngestControl } from "../bindings/IngestControl";
 import { encodeFrame, LAYOUT } from "./frame";
-
-/** What the ingest socket says (text messages). */
-export type IngestMessage =
-  | { type: "resume"; next_seq: Record<string, number> }
-  | { type: "ack"; next_seq: Record<string, number> }
-  | { type: "refused"; identity: string; reason: string };
 
 /** The part of `WebSocket` the client uses (a fake in tests). */
 export interface SocketLike {
@@ -198,9 +193,9 @@ export class IngestClient {
     };
     socket.onmessage = (ev) => {
       if (typeof ev.data !== "string") return;
-      let message: IngestMessage;
+      let message: IngestControl;
       try {
-        message = JSON.parse(ev.data) as IngestMessage;
+        message = JSON.parse(ev.data) as IngestControl;
       } catch {
         return;
       }
@@ -229,7 +224,7 @@ export class IngestClient {
     }, delay);
   }
 
-  private onMessage(message: IngestMessage) {
+  private onMessage(message: IngestControl) {
     switch (message.type) {
       case "resume":
         this.onResume(message.next_seq ?? {});

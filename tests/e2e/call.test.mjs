@@ -1,0 +1,362 @@
+// The main job end to end (issue 5, "Done when"): a seller, two guests, a guest who declines AI
+// consent and a hidden manager in one meeting on the real livekit-server, each Chromium fed its
+// own rendered fixture WAV (en-discovery) as microphone. Measured HUD lags are written to
+// tests/output/en-discovery-latency.json; screenshots to tests/output/*.png.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import {
+  BASE,
+  DATA_RECORDER,
+  FIXTURES,
+  HUD_RECORDER,
+  USERS,
+  alignTurns,
+  api,
+  joinAsGuest,
+  launch,
+  livekitParticipants,
+  session,
+  shot,
+  signIn,
+  sleep,
+  tileNames,
+  until,
+  writeOutput,
+} from "./lib.mjs";
+
+const SCENARIO = "en-discovery";
+const timeline = JSON.parse(readFileSync(`${FIXTURES}/${SCENARIO}/timeline.json`, "utf8"));
+const wav = (speaker) => `${FIXTURES}/${SCENARIO}/${speaker}.wav`;
+const BUDGET_MS = 2000;
+const PRIORITY_TEXT = "Ask who signs off above ten thousand — e2e priority message";
+
+/** The host's HUD events so far (see HUD_RECORDER). */
+const hudEvents = (page) => page.evaluate(() => window.__e2eHud ?? []);
+
+describe("seller, two guests, a declining guest and a hidden manager on one call", { timeout: 15 * 60_000 }, () => {
+  const browsers = [];
+  let seller;
+  let manager;
+  let meeting;
+  let playbook;
+  let host; // page
+  let sarah;
+  let tom;
+  let dana; // declines AI consent
+  let shadow; // manager page
+  let identities; // display name → LiveKit identity
+  let micOnAt;
+
+  const open = async (options) => {
+    const b = await launch(options);
+    browsers.push(b);
+    const page = b.context.pages()[0] ?? (await b.context.newPage());
+    page.on("pageerror", (e) => console.error(`[page error] ${e.message}`));
+    return { ...b, page };
+  };
+
+  before(async () => {
+    seller = await session(USERS.seller);
+    manager = await session(USERS.manager);
+    const playbooks = await api("/api/playbooks", { token: seller.access_token });
+    playbook = playbooks.find((p) => p.name === "Discovery Call");
+    assert.ok(playbook, "the seeded Discovery Call playbook");
+    assert.ok(playbook.objections.some((o) => o.key === "price_competitor"));
+  });
+
+  after(async () => {
+    for (const b of browsers) await b.close();
+  });
+
+  it("a manager uploads a chart for the price_competitor battle card", async () => {
+    // Render the chart with Chromium itself (a PNG like a seller would upload).
+    const { page } = await open({});
+    await page.setViewportSize({ width: 960, height: 540 });
+    await page.setContent(`<body style="margin:0;font-family:sans-serif;background:#fff">
+      <div style="padding:36px 48px">
+        <div style="font-size:30px;font-weight:700;color:#1e1b4b">3-year total cost of ownership</div>
+        <div style="font-size:18px;color:#64748b;margin:6px 0 30px">licence + setup + support, 25 seats</div>
+        ${[["Competitor X", 410, "#94a3b8"], ["Closer", 300, "#4f46e5"]]
+          .map(([n, v, c]) => `<div style="display:flex;align-items:center;margin:22px 0"><div style="width:180px;font-size:22px">${n}</div>
+          <div style="height:64px;width:${v * 1.6}px;background:${c};border-radius:8px"></div><div style="margin-left:16px;font-size:24px;font-weight:700">€${v}k</div></div>`)
+          .join("")}
+        <div style="font-size:20px;color:#16a34a;font-weight:700;margin-top:26px">27% lower over three years</div>
+      </div></body>`);
+    const png = await page.screenshot({ type: "png" });
+    await api(`/api/playbooks/${playbook.id}/objections/price_competitor/image`, {
+      method: "PUT",
+      token: manager.access_token,
+      headers: { "Content-Type": "image/png" },
+      raw: png,
+    });
+    const updated = await api(`/api/playbooks/${playbook.id}`, { token: seller.access_token });
+    assert.match(updated.objections.find((o) => o.key === "price_competitor").battle_card.image_url, /\/image$/);
+  });
+
+  it("the seller opens the meeting and joins from the green room", async () => {
+    meeting = await api("/api/meetings", { method: "POST", token: seller.access_token, body: { title: "Discovery call — Acme", playbook_id: playbook.id } });
+    const b = await open({ wav: wav("host") });
+    host = b.page;
+    await b.context.addInitScript(HUD_RECORDER);
+    await signIn(b.context, USERS.seller);
+    await host.goto(`${BASE}/host/${meeting.id}`);
+    await host.getByTestId("green-room").waitFor();
+    await host.getByTestId("green-toggle-mic").click(); // the scripted call starts later, for everyone at once
+    await host.getByTestId("join").click();
+    await host.getByTestId("room").waitFor({ timeout: 30_000 });
+    await host.getByTestId("hud-panel").waitFor();
+    await until(() => host.evaluate(() => window.__closerTap?.status() === "live"), { what: "the audio tap's ingest socket" });
+  });
+
+  it("two guests join through the green room (screenshot) and accept AI assistance", async () => {
+    const a = await open({ wav: wav("guest_a") });
+    sarah = a.page;
+    await a.context.addInitScript(DATA_RECORDER);
+    const b = await open({ wav: wav("guest_b") });
+    tom = b.page;
+    await b.context.addInitScript(DATA_RECORDER);
+    await sarah.goto(`${BASE}/meet/${meeting.id}`);
+    await sarah.getByTestId("consent-text").waitFor();
+    assert.equal(await sarah.getByTestId("consent-text").textContent(), "This call is assisted by AI for quality purposes");
+    await joinAsGuest(sarah, meeting.id, { name: "Sarah", mic: false, screenshot: "green-room" });
+    await joinAsGuest(tom, meeting.id, { name: "Tom", mic: false });
+  });
+
+  it("the manager joins hidden in shadow mode", async () => {
+    const m = await open({});
+    shadow = m.page;
+    await signIn(m.context, USERS.manager);
+    await shadow.goto(`${BASE}/shadow/${meeting.id}`);
+    await shadow.getByTestId("shadow-join").click();
+    await shadow.getByTestId("room").waitFor({ timeout: 30_000 });
+    await shadow.getByTestId("hud-panel").waitFor();
+    assert.equal(await shadow.getByTestId("hud-panel").getAttribute("data-readonly"), "true");
+  });
+
+  it("guests see each other and the seller, never the manager (3-person grid screenshot)", async () => {
+    for (const [page, self] of [[sarah, "Sarah"], [tom, "Tom"]]) {
+      await until(async () => (await tileNames(page)).length === 3, { what: `${self}'s 3 tiles`, timeout: 20_000 });
+      const names = (await tileNames(page)).sort();
+      assert.deepEqual(names, ["Sara Seller", "Sarah", "Tom"].sort());
+      // Remote cameras are actually playing.
+      await page.waitForFunction(() => [...document.querySelectorAll("[data-testid=tile] video")].filter((v) => v.videoWidth > 0).length === 3, null, { timeout: 20_000 });
+      const text = await page.locator("body").innerText();
+      assert.ok(!text.includes("Marta"), "the manager is invisible to guests");
+    }
+    assert.deepEqual((await tileNames(shadow)).sort(), ["Sara Seller", "Sarah", "Tom"].sort(), "the manager sees everyone, and no tile of their own");
+    await sleep(500);
+    await shot(sarah, "grid-3-people");
+    const participants = await api(`/api/meetings/${meeting.id}/participants`, { token: seller.access_token });
+    identities = Object.fromEntries(participants.map((p) => [p.display_name, p.identity]));
+    assert.equal(participants.find((p) => p.display_name === "Sarah").ai_consent, "accepted");
+  });
+
+  it("a guest who declines AI assistance joins and is heard, but never tapped", async () => {
+    const d = await open({ wav: `${FIXTURES}/smoke-en/host.wav` });
+    dana = d.page;
+    await joinAsGuest(dana, meeting.id, { name: "Dana", consent: "decline", camera: false });
+    const participants = await api(`/api/meetings/${meeting.id}/participants`, { token: seller.access_token });
+    const record = participants.find((p) => p.display_name === "Dana");
+    assert.equal(record.ai_consent, "declined");
+    identities.Dana = record.identity;
+    // Heard: she publishes an unmuted microphone, and her tile lights up as an active speaker
+    // for the other guests.
+    await until(
+      async () => {
+        const p = (await livekitParticipants(`meeting-${meeting.id}`)).find((x) => x.identity === record.identity);
+        return p?.tracks?.some((t) => (t.type === "AUDIO" || t.type === 0) && !t.muted);
+      },
+      { what: "Dana's microphone in LiveKit", timeout: 30_000 },
+    );
+    await sarah.waitForSelector(`[data-testid=tile][data-identity="${record.identity}"][data-speaking]`, { timeout: 45_000 });
+    // Never tapped: the seller's tap leaves her out and says so on her tile.
+    await until(() => host.evaluate((id) => window.__closerTap.excluded().includes(id), record.identity), { what: "Dana excluded from the tap" });
+    assert.ok(!(await host.evaluate(() => window.__closerTap.tapped())).includes(record.identity));
+  });
+
+  it("the scripted call: transcript labelled Sarah/Tom, checklist ticks and the price_competitor card within 2 s", async () => {
+    // Everyone unmutes at once: each fake microphone starts its WAV from the beginning.
+    micOnAt = Date.now();
+    await Promise.all([host, sarah, tom].map((p) => p.getByTestId("toggle-mic").click()));
+    const duration = timeline.duration_ms ?? Math.max(...timeline.turns.map((t) => t.end_ms));
+    const expectedItems = [...new Set(timeline.turns.flatMap((t) => t.covers ?? []))];
+    const objections = timeline.turns.filter((t) => t.objection).map((t) => t.objection);
+    let screenshotTaken = false;
+    // Wait for the script to play out, then (on a busy machine) a little longer for the HUD.
+    await until(
+      async () => {
+        const events = await hudEvents(host);
+        if (!screenshotTaken && events.some((e) => e.kind === "card" && e.key === "price_competitor")) {
+          screenshotTaken = true;
+          await sleep(600);
+          await shot(host, "seller-hud-battle-card");
+        }
+        const complete =
+          expectedItems.every((k) => events.some((e) => e.kind === "tick" && e.key === k)) &&
+          objections.every((k) => events.some((e) => e.kind === "card" && e.key === k));
+        return Date.now() > micOnAt + duration + BUDGET_MS + 1500 && (complete || Date.now() > micOnAt + duration + 30_000);
+      },
+      { timeout: duration + 60_000, interval: 250, what: "the end of the scripted call" },
+    );
+    if (!screenshotTaken) await shot(host, "seller-hud-battle-card");
+
+    const events = await hudEvents(host);
+    const activity = await host.evaluate(() => window.__closerTap.activity());
+    const speakerIdentity = { host: identities["Sara Seller"], guest_a: identities.Sarah, guest_b: identities.Tom };
+    const ends = {};
+    for (const [speaker, identity] of Object.entries(speakerIdentity)) {
+      const turns = timeline.turns.filter((t) => t.speaker === speaker);
+      const aligned = alignTurns(activity[identity]?.segments ?? [], turns);
+      assert.ok(aligned, `the tap heard ${speaker}`);
+      ends[speaker] = aligned;
+    }
+    const turnEnd = (turn) => ends[turn.speaker].turns.find((t) => t.start_ms === turn.start_ms);
+
+    const lags = [];
+    for (const item of expectedItems) {
+      const earning = timeline.turns.find((t) => (t.covers ?? []).includes(item));
+      const tick = events.find((e) => e.kind === "tick" && e.key === item);
+      const end = turnEnd(earning);
+      lags.push({ kind: "checklist", key: item, speaker: earning.speaker, utterance_end: end.end, heard_end: end.heardEnd, shown: tick?.at ?? null, lag_ms: tick ? tick.at - end.end : null, turn: earning.text });
+    }
+    for (const turn of timeline.turns.filter((t) => t.objection)) {
+      const card = events.find((e) => e.kind === "card" && e.key === turn.objection);
+      const end = turnEnd(turn);
+      lags.push({ kind: "battle_card", key: turn.objection, speaker: turn.speaker, utterance_end: end.end, heard_end: end.heardEnd, shown: card?.at ?? null, lag_ms: card ? card.at - end.end : null, turn: turn.text });
+    }
+    const lines = events.filter((e) => e.kind === "line");
+    writeOutput(`${SCENARIO}-latency.json`, {
+      scenario: SCENARIO,
+      budget_ms: BUDGET_MS,
+      note: "lag_ms = when the HUD element appeared in the seller's page − when the utterance that earns it ended, as the seller's audio tap heard it",
+      lags,
+      wav_start: Object.fromEntries(Object.entries(ends).map(([k, v]) => [k, v.t0])),
+      transcript: lines.map((l) => ({ name: l.name, text: l.text, at: l.at })),
+      hud_events: events,
+      tap: { counters: await host.evaluate(() => window.__closerTap.counters), identities, activity },
+    });
+    console.log(lags.map((l) => `${l.kind} ${l.key}: ${l.lag_ms === null ? "never shown" : `${l.lag_ms} ms`}`).join("\n"));
+
+    // Transcript lines are labelled by participant name; the declining guest is never there.
+    const names = new Set(lines.map((l) => l.name));
+    assert.ok(names.has("Sarah"), `a transcript line labelled Sarah (got ${[...names]})`);
+    assert.ok(names.has("Tom"), `a transcript line labelled Tom (got ${[...names]})`);
+    assert.ok(!names.has("Dana"), "Dana declined: never in the transcript");
+    assert.ok(!lines.some((l) => l.speaker === identities.Dana));
+
+    const price = lags.find((l) => l.key === "price_competitor");
+    assert.notEqual(price.lag_ms, null, "the price_competitor battle card appeared");
+    assert.ok(price.lag_ms <= BUDGET_MS, `price_competitor card ${price.lag_ms} ms after the utterance`);
+    for (const l of lags.filter((x) => x.kind === "checklist")) {
+      assert.notEqual(l.lag_ms, null, `checklist item ${l.key} ticked`);
+      assert.ok(l.lag_ms <= BUDGET_MS, `checklist ${l.key} ticked ${l.lag_ms} ms after the utterance end`);
+    }
+  });
+
+  it("clicking a tick shows its evidence", async () => {
+    const item = host.locator("[data-testid=checklist-item][data-ticked=true]").first();
+    await item.locator("button").click();
+    await host.getByTestId("checklist-evidence").waitFor();
+    assert.ok((await host.getByTestId("checklist-evidence").textContent()).length > 10);
+  });
+
+  it("the manager sees the HUD read-only and a priority message reaches the seller's HUD", async () => {
+    await until(async () => (await shadow.locator("[data-testid=checklist-item][data-ticked=true]").count()) > 0, { what: "ticks in the manager's HUD" });
+    assert.equal(await shadow.getByTestId("present-now").count(), 0, "no Present now for the manager");
+    await shadow.getByTestId("priority-text").fill(PRIORITY_TEXT);
+    const sentAt = Date.now();
+    await shadow.getByTestId("priority-send").click();
+    await host.locator("[data-testid=manager-message]", { hasText: PRIORITY_TEXT }).waitFor({ timeout: 5000 });
+    const shown = (await hudEvents(host)).find((e) => e.kind === "message" && e.text.includes(PRIORITY_TEXT));
+    const lag = shown.at - sentAt;
+    console.log(`priority message: ${lag} ms from the manager's click to the seller's HUD`);
+    writeOutput(`${SCENARIO}-priority-message.json`, { lag_ms: lag });
+    assert.ok(lag < 2000, `priority message after ${lag} ms`);
+  });
+
+  it("Present now shows the card's image on both guests' screens, Stop removes it", async () => {
+    const card = host.locator("[data-testid=battle-card][data-objection=price_competitor]");
+    const clicked = Date.now();
+    await card.getByTestId("present-now").click();
+    const seen = await Promise.all(
+      [sarah, tom].map(async (page) => {
+        await page.waitForFunction(() => {
+          const img = document.querySelector("[data-testid=presentation-image]");
+          return img && img.complete && img.naturalWidth > 0;
+        }, null, { timeout: 5000, polling: 20 });
+        return Date.now() - clicked;
+      }),
+    );
+    console.log(`Present now: shown on the guests' screens after ${seen.join(" / ")} ms`);
+    writeOutput(`${SCENARIO}-present-now.json`, { lag_ms: seen });
+    assert.ok(Math.max(...seen) < 1500, `presentation shown after ${seen} ms`);
+    assert.equal(await dana.getByTestId("presentation-image").count(), 1, "every guest gets it");
+    assert.equal(await shadow.getByTestId("presentation").count(), 0, "only guests are addressed");
+    await sleep(400);
+    await shot(sarah, "guest-present-now");
+    await host.getByTestId("stop-presenting-stage").click();
+    for (const page of [sarah, tom]) await page.getByTestId("presentation").waitFor({ state: "detached", timeout: 5000 });
+  });
+
+  it("guests' pages and data messages carry no HUD data", async () => {
+    const hudLines = (await hudEvents(host)).filter((e) => e.kind === "line").map((e) => e.text.split(":").slice(1).join(":").trim());
+    const markers = ["transcript_final", "transcript_partial", "checklist_ticked", "sentiment_updated", "priority_message", "speaker_name", PRIORITY_TEXT, "Copilot"];
+    for (const [page, who] of [[sarah, "Sarah"], [tom, "Tom"], [dana, "Dana"]]) {
+      assert.equal(await page.locator("[data-testid=hud-panel]").count(), 0, `${who}: no HUD`);
+      assert.equal(await page.locator("[data-sentiment]").count(), 0, `${who}: no sentiment borders`);
+      const html = await page.content();
+      for (const marker of markers) assert.ok(!html.includes(marker), `${who}'s page contains ${marker}`);
+      for (const line of hudLines.filter((l) => l.length > 25)) assert.ok(!html.includes(line), `${who}'s page contains the transcript line "${line}"`);
+    }
+    for (const [page, who] of [[sarah, "Sarah"], [tom, "Tom"]]) {
+      const received = await page.evaluate(() => window.__e2eData ?? []);
+      assert.ok(received.some((m) => m.text.includes("closer.present")), `${who} received the presentation as a data message`);
+      for (const m of received) {
+        for (const marker of markers) assert.ok(!m.text.includes(marker), `${who} received a data message containing ${marker}`);
+        for (const line of hudLines.filter((l) => l.length > 25)) assert.ok(!m.text.includes(line), `${who} received a data message with a transcript line`);
+      }
+    }
+  });
+
+  it("an 11th participant is refused with a clear message", async () => {
+    const room = `meeting-${meeting.id}`;
+    const filler = await open({});
+    let present = (await livekitParticipants(room)).length;
+    let n = 0;
+    while (present < 10) {
+      const page = n === 0 ? filler.page : await filler.context.newPage();
+      await joinAsGuest(page, meeting.id, { name: `Guest ${++n}`, mic: false, camera: false });
+      await until(async () => (await livekitParticipants(room)).length > present, { what: "the participant in LiveKit" });
+      present = (await livekitParticipants(room)).length;
+    }
+    assert.equal(present, 10);
+    const eleventh = await filler.context.newPage();
+    await eleventh.goto(`${BASE}/meet/${meeting.id}`);
+    await eleventh.getByTestId("name").fill("Guest 11");
+    await eleventh.getByTestId("consent-accept").click();
+    await eleventh.getByTestId("join").click();
+    await eleventh.getByTestId("room-full").waitFor({ timeout: 15_000 });
+    assert.match(await eleventh.getByTestId("room-full").innerText(), /This call is full/);
+    await shot(eleventh, "room-full");
+    assert.equal((await livekitParticipants(room)).length, 10);
+    // Make room again for the rest of the test.
+    for (const page of filler.context.pages()) await page.close();
+  });
+
+  it("a guest reload rejoins the same room", async () => {
+    await until(async () => (await tileNames(host)).length === 4, { what: "the fillers gone", timeout: 30_000 });
+    await tom.reload();
+    await tom.getByTestId("room").waitFor({ timeout: 30_000 });
+    await until(async () => (await tileNames(tom)).sort().join() === ["Dana", "Sara Seller", "Sarah", "Tom"].sort().join(), { what: "Tom back with everyone", timeout: 20_000 });
+    await until(async () => (await tileNames(host)).filter((n) => n === "Tom").length === 1, { what: "the seller sees Tom once", timeout: 20_000 });
+  });
+
+  it("the seller ends the call for everyone", async () => {
+    host.once("dialog", (d) => d.accept());
+    await host.getByTestId("end-for-all").click();
+    for (const page of [sarah, tom, dana]) await page.getByTestId("ended").waitFor({ timeout: 20_000 });
+    const after = await api(`/api/meetings/${meeting.id}`, { token: seller.access_token });
+    assert.ok(["live", "ended", "processed"].includes(after.status));
+  });
+});
