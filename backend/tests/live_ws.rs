@@ -345,3 +345,60 @@ async fn malformed_and_out_of_order_frames_never_break_a_meeting() {
         other => panic!("{other:?}"),
     }
 }
+
+fn wav_bytes(samples: &[i16]) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    let spec = hound::WavSpec { channels: 1, sample_rate: 16_000, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let mut writer = hound::WavWriter::new(&mut out, spec).unwrap();
+    samples.iter().for_each(|s| writer.write_sample(*s).unwrap());
+    writer.finalize().unwrap();
+    out.into_inner()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploaded_recording_is_analysed_and_stored() {
+    let app = TestApp::start(|_| {}).await;
+    let (admin, slug) = app.sign_up("upload").await;
+    let (seller, _) = app.add_user(&admin, &slug, "seller", "uploader").await;
+    let playbook = app.import_fixture_playbook(&admin, "discovery-en.json").await;
+    let m = meeting(&app, &playbook, &seller).await;
+    let url = app.url(&format!("/meetings/{}/recordings", m.id));
+    let first_20s = |name: &str| wav_bytes(&track(name)[..16_000 * 20]);
+
+    // A part that is not a 16 kHz WAV is refused, naming the speaker.
+    let form = reqwest::multipart::Form::new()
+        .part("Marco", reqwest::multipart::Part::bytes(first_20s("host")).file_name("host.wav"))
+        .part("Sarah", reqwest::multipart::Part::bytes(b"not a wav".to_vec()).file_name("a.wav"));
+    let response = app.client.post(&url).bearer_auth(&seller).multipart(form).send().await.unwrap();
+    assert_eq!(response.status(), 422);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["field"], "Sarah");
+
+    let form = reqwest::multipart::Form::new()
+        .part("Marco", reqwest::multipart::Part::bytes(first_20s("host")).file_name("host.wav"))
+        .part("Sarah", reqwest::multipart::Part::bytes(first_20s("guest_a")).file_name("a.wav"));
+    let response = app.client.post(&url).bearer_auth(&seller).multipart(form).send().await.unwrap();
+    assert_eq!(response.status(), 202);
+
+    let events = app.state.mongo.collection::<mongodb::bson::Document>("events");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let ticked = events
+            .count_documents(mongodb::bson::doc! {"meeting_id": &m.id, "kind": "checklist_ticked", "item": "agenda"})
+            .await
+            .unwrap();
+        let sarah = events
+            .count_documents(mongodb::bson::doc! {"meeting_id": &m.id, "kind": "transcript_final", "speaker_name": "Sarah"})
+            .await
+            .unwrap();
+        if ticked == 1 && sarah >= 1 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "recording not analysed in time");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    // A second upload of the same meeting is refused.
+    let form = reqwest::multipart::Form::new().part("Marco", reqwest::multipart::Part::bytes(first_20s("host")).file_name("h.wav"));
+    let response = app.client.post(&url).bearer_auth(&seller).multipart(form).send().await.unwrap();
+    assert_eq!(response.status(), 409);
+}

@@ -1,10 +1,13 @@
 //! Live-call endpoints: the seller's audio ingest socket, the HUD event socket (seller and
-//! managers only — guests never reach it), managers' priority messages, and ending the call.
+//! managers only — guests never reach it), managers' priority messages, ending the call, and
+//! uploading a past call's recording for analysis.
 
 use super::extract::{Body, PathParams};
 use super::{Error, validate};
 use crate::auth::AuthUser;
+use crate::analysis::SpeakerRole;
 use crate::live::registry::{LiveError, LiveMeeting};
+use crate::live::replay::{RecordedSpeaker, read_track};
 use crate::live::session::Command;
 use crate::state::AppState;
 use axum::Router;
@@ -26,6 +29,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/meetings/{id}/hud", get(hud))
         .route("/api/meetings/{id}/priority-messages", post(priority_message))
         .route("/api/meetings/{id}/end", post(end))
+        .route(
+            "/api/meetings/{id}/recordings",
+            post(upload_recording).layer(axum::extract::DefaultBodyLimit::max(MAX_RECORDING_BYTES)),
+        )
 }
 
 impl From<LiveError> for Error {
@@ -248,4 +255,54 @@ async fn end(State(state): State<AppState>, user: AuthUser, PathParams(id): Path
         tracing::warn!(meeting = %id, error = %e, "closing the LiveKit room failed");
     }
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Largest upload accepted: one hour of three speakers at 16 kHz mono 16-bit (≈ 345 MB).
+const MAX_RECORDING_BYTES: usize = 3 * 3600 * 32_000 + 1024 * 1024;
+
+/// `POST /api/meetings/{id}/recordings` (the host): a past call as `multipart/form-data`, one
+/// part per speaker, the part name being the speaker's name and its body a 16 kHz mono 16-bit
+/// WAV on the call's shared time axis; the first part is the seller. Answers 202 once every
+/// file is validated; the analysis runs in the background and stores its events and segments
+/// like a live call's. 409 when the meeting already has stored events.
+async fn upload_recording(
+    State(state): State<AppState>,
+    user: AuthUser,
+    PathParams(id): PathParams<Uuid>,
+    mut form: axum::extract::Multipart,
+) -> Result<StatusCode, Error> {
+    if !crate::meetings::is_host(&state.pg, id, &user).await? {
+        return Err(Error::Forbidden("only the meeting's host uploads its recording".into()));
+    }
+    if state.live.get(id).is_some() {
+        return Err(Error::Conflict("the meeting is live".into()));
+    }
+    let stored = state
+        .mongo
+        .collection::<mongodb::bson::Document>("events")
+        .count_documents(mongodb::bson::doc! {"meeting_id": id.to_string()})
+        .await
+        .map_err(anyhow::Error::from)?;
+    if stored > 0 {
+        return Err(Error::Conflict("this meeting already has an analysis".into()));
+    }
+    let dir = tempfile::tempdir().map_err(anyhow::Error::from)?;
+    let mut speakers = Vec::new();
+    while let Some(field) = form.next_field().await.map_err(|e| Error::invalid("body", e.to_string()))? {
+        let name = validate::name("speaker", field.name().unwrap_or_default(), 60)?;
+        if speakers.iter().any(|s: &RecordedSpeaker| s.name == name) {
+            return Err(Error::invalid("speaker", format!("{name} appears twice")));
+        }
+        let bytes = field.bytes().await.map_err(|e| Error::invalid(&name, e.to_string()))?;
+        let wav = dir.path().join(format!("{}.wav", speakers.len()));
+        std::fs::write(&wav, &bytes).map_err(anyhow::Error::from)?;
+        read_track(&wav).map_err(|e| Error::invalid(&name, e.to_string().replace(&wav.display().to_string(), "file")))?;
+        let role = if speakers.is_empty() { SpeakerRole::Host } else { SpeakerRole::Guest };
+        speakers.push(RecordedSpeaker { name, wav, role });
+    }
+    if speakers.is_empty() {
+        return Err(Error::invalid("speaker", "upload at least one WAV part"));
+    }
+    state.live.analyze_recording(id, speakers, dir).await?;
+    Ok(StatusCode::ACCEPTED)
 }

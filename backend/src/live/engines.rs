@@ -4,6 +4,7 @@ use crate::analysis::AnalysisModels;
 use crate::models::ModelPaths;
 use crate::semantics::encoder::SentenceEncoder;
 use crate::stt::SttProvider;
+use crate::stt::deepgram::{DeepgramConfig, DeepgramProvider};
 use crate::stt::embedded::WhisperProvider;
 use crate::stt::whisper::WhisperEngine;
 use std::sync::Arc;
@@ -29,5 +30,14 @@ impl Engines {
         let encoder = Arc::new(SentenceEncoder::load(paths)?);
         let analysis = Arc::new(AnalysisModels::new(encoder)?);
         Ok(Self { stt: whisper.clone(), fallback_stt: whisper, analysis })
+    }
+
+    /// Makes Deepgram the configured provider when `deepgram` is given (the server
+    /// configuration selects it); the embedded Whisper stays the fallback.
+    pub fn with_deepgram(mut self, deepgram: Option<DeepgramConfig>) -> Self {
+        if let Some(config) = deepgram {
+            self.stt = Arc::new(DeepgramProvider::new(config));
+        }
+        self
     }
 }

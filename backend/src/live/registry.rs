@@ -8,6 +8,7 @@ use super::engines::Engines;
 use super::persist::Persister;
 use super::session::{Clock, Command, COMMAND_QUEUE, Session, SessionSetup, SessionShared};
 use crate::models::ModelPaths;
+use crate::stt::deepgram::DeepgramConfig;
 use sqlx::PgPool;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -59,23 +60,27 @@ pub struct LiveRegistry {
     meetings: Mutex<HashMap<Uuid, Arc<LiveMeeting>>>,
     engines: OnceCell<Engines>,
     models: ModelPaths,
+    /// Set when the configuration selects Deepgram for live STT.
+    deepgram: Option<DeepgramConfig>,
     pg: PgPool,
     persist: Persister,
 }
 
 impl LiveRegistry {
-    /// Creates the registry; models load on the first session.
-    pub fn new(models: ModelPaths, pg: PgPool, persist: Persister) -> Self {
-        Self { meetings: Mutex::new(HashMap::new()), engines: OnceCell::new(), models, pg, persist }
+    /// Creates the registry; models load on the first session. With `deepgram`, sessions
+    /// transcribe with Deepgram and fall back to the embedded Whisper.
+    pub fn new(models: ModelPaths, deepgram: Option<DeepgramConfig>, pg: PgPool, persist: Persister) -> Self {
+        Self { meetings: Mutex::new(HashMap::new()), engines: OnceCell::new(), models, deepgram, pg, persist }
     }
 
     async fn engines(&self) -> Result<Engines, LiveError> {
-        let models = self.models.clone();
+        let (models, deepgram) = (self.models.clone(), self.deepgram.clone());
         self.engines
             .get_or_try_init(|| async move {
                 tokio::task::spawn_blocking(move || Engines::load_embedded(&models))
                     .await
                     .map_err(|e| LiveError::Models(e.to_string()))?
+                    .map(|engines| engines.with_deepgram(deepgram))
                     .map_err(|e| LiveError::Models(format!("{e:#}")))
             })
             .await
@@ -183,6 +188,40 @@ impl LiveRegistry {
         }
         live.commands.write().unwrap_or_else(|p| p.into_inner()).take();
         self.meetings.lock().unwrap_or_else(|p| p.into_inner()).remove(&meeting);
+    }
+
+    /// Analyses an uploaded recording of `meeting` (one validated WAV per speaker) in the
+    /// background, faster than real time, storing its events like a live call's. The playbook
+    /// is the meeting's.
+    ///
+    /// Errors: [`LiveError::NotFound`] for an unknown meeting, [`LiveError::Models`].
+    pub async fn analyze_recording(
+        &self,
+        meeting: Uuid,
+        speakers: Vec<super::replay::RecordedSpeaker>,
+        keep: tempfile::TempDir,
+    ) -> Result<(), LiveError> {
+        let engines = self.engines().await?;
+        let playbook = crate::meetings::playbook(&self.pg, meeting)
+            .await
+            .map_err(anyhow::Error::from)?
+            .ok_or(LiveError::NotFound)?;
+        let recording = super::replay::Recording {
+            meeting_id: meeting.to_string(),
+            language: playbook.language.clone(),
+            playbook,
+            speakers,
+            realtime: false,
+        };
+        let persist = self.persist.clone();
+        tokio::spawn(async move {
+            let _files = keep; // the WAVs live until the analysis is done
+            match super::replay::replay(engines, recording, Some(persist.clone()), |_| {}).await {
+                Ok(()) => persist.drain().await,
+                Err(e) => tracing::error!(meeting = %meeting, error = %e, "recording analysis failed"),
+            }
+        });
+        Ok(())
     }
 
     /// Registers a participant who joined after the session started (looked up by identity).

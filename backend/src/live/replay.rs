@@ -51,7 +51,10 @@ pub enum ReplayError {
     Format { path: String, rate: u32, channels: u16, bits: u16 },
 }
 
-fn read_track(path: &std::path::Path) -> Result<Vec<i16>, ReplayError> {
+/// Reads a 16 kHz mono 16-bit WAV.
+///
+/// Errors: [`ReplayError`] naming the file and what is wrong with it.
+pub fn read_track(path: &std::path::Path) -> Result<Vec<i16>, ReplayError> {
     let shown = path.display().to_string();
     let mut reader = hound::WavReader::open(path).map_err(|source| ReplayError::Wav { path: shown.clone(), source })?;
     let spec = reader.spec();

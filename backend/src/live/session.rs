@@ -268,6 +268,9 @@ impl Session {
                 });
                 let audio: Vec<f32> = audio.iter().map(|&s| f32::from(s) / 32768.0).collect();
                 speaker.stream.push(utterance, &audio);
+                if speaker.vad.pause_started() {
+                    speaker.stream.pause(utterance);
+                }
             }
             VadOutput::End => {
                 if let Some((utterance, start)) = speaker.open.take() {

@@ -74,6 +74,12 @@ impl Vad {
         self.in_speech
     }
 
+    /// `true` right after the first unvoiced frame of an open utterance: the speaker paused,
+    /// and the utterance ends if the pause lasts the hangover.
+    pub fn pause_started(&self) -> bool {
+        self.in_speech && self.silent_run == 1
+    }
+
     /// Feeds one frame.
     pub fn push(&mut self, frame: &[i16]) -> VadOutput {
         let level = level_dbfs(frame);
