@@ -53,6 +53,7 @@ impl AppState {
         let join_limit = KeyedLimit::per_minute(config.join_rate_per_minute);
         let live = Arc::new(LiveRegistry::new(
             ModelPaths::in_dir(&config.models_dir),
+            crate::stt::deepgram::DeepgramConfig::from_config(&config),
             pg.clone(),
             Persister::start(mongo.clone()),
         ));
