@@ -50,6 +50,24 @@ pub struct Config {
     pub webhook_timeout_ms: u64,
     /// How often the webhook worker looks for due deliveries when idle, ms. Default 1000.
     pub webhook_poll_ms: u64,
+    /// Optional LLM for post-call notes (summary, next steps, action items): `none` (default:
+    /// the embedded extractive method, offline), `openai` (any OpenAI-compatible chat API:
+    /// OpenAI, Azure, Ollama, vLLM) or `anthropic`.
+    pub llm_provider: LlmProvider,
+    /// API base URL. Default `https://api.openai.com/v1` (openai) or `https://api.anthropic.com`
+    /// (anthropic); e.g. `http://127.0.0.1:11434/v1` for Ollama.
+    pub llm_base_url: Option<String>,
+    /// Model name (required for an LLM to be used), e.g. `gpt-4o-mini`.
+    pub llm_model: String,
+    /// API key (secret, never logged); none for local servers.
+    pub llm_api_key: Option<String>,
+    /// Deadline of one LLM request, ms. Default 60000.
+    pub llm_timeout_ms: u64,
+    /// How often the finalize worker looks for ended meetings, ms. Default 2000.
+    pub finalize_poll_ms: u64,
+    /// How long a finalize claim lasts before another worker may take it over (a server that
+    /// died mid-finalize), ms. Default 300000 (5 min).
+    pub finalize_lease_ms: u64,
     /// Deadline of each `/healthz` probe, in milliseconds. Default 2000.
     pub health_probe_timeout_ms: u64,
     /// How long graceful shutdown waits for in-flight requests, in milliseconds. Default 10000.
@@ -121,6 +139,13 @@ impl Default for Config {
             webhook_backoff_max_ms: 6 * 3600 * 1000,
             webhook_timeout_ms: 10_000,
             webhook_poll_ms: 1000,
+            llm_provider: LlmProvider::None,
+            llm_base_url: None,
+            llm_model: String::new(),
+            llm_api_key: None,
+            llm_timeout_ms: 60_000,
+            finalize_poll_ms: 2000,
+            finalize_lease_ms: 300_000,
             health_probe_timeout_ms: 2000,
             shutdown_grace_ms: 10_000,
             jwt_secret: String::new(),
@@ -139,6 +164,19 @@ impl Default for Config {
             deepgram_model: "nova-2".into(),
         }
     }
+}
+
+/// Which LLM provider post-call notes use.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LlmProvider {
+    /// No LLM: the embedded extractive method.
+    #[default]
+    None,
+    /// OpenAI-compatible chat completions (`POST {base}/chat/completions`).
+    Openai,
+    /// Anthropic Messages (`POST {base}/v1/messages`).
+    Anthropic,
 }
 
 impl std::fmt::Debug for Config {

@@ -88,11 +88,12 @@ pub async fn status(pg: &PgPool, meeting: Uuid) -> Result<Option<MeetingStatus>,
 }
 
 /// Moves `meeting` to `processed` once post-call analysis is done (only from `ended`);
-/// returns whether it changed.
-pub async fn mark_processed(pg: &PgPool, meeting: Uuid) -> Result<bool, sqlx::Error> {
+/// returns whether it changed. Takes any executor so the caller can run it in the
+/// transaction that also enqueues the `meeting.processed` webhook.
+pub async fn mark_processed<'e>(db: impl sqlx::PgExecutor<'e>, meeting: Uuid) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("UPDATE meetings SET status = 'processed' WHERE id = $1 AND status = 'ended'")
         .bind(meeting)
-        .execute(pg)
+        .execute(db)
         .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::state::AppState;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
@@ -19,6 +20,20 @@ pub async fn serve(config: Config, shutdown: impl Future<Output = ()> + Send + '
     let _webhooks = crate::webhooks::worker::start(
         state.pg.clone(),
         crate::webhooks::worker::Settings::from_config(&state.config),
+    );
+    // Finalizes ended meetings (recap, `processed`, webhook); picks up jobs a previous run left.
+    let finalizer = crate::recap::finalize::Finalizer::new(&state.config, state.pg.clone(), state.mongo.clone())
+        .with_live_flush({
+            let live = state.live.clone();
+            Arc::new(move |meeting| {
+                let live = live.clone();
+                Box::pin(async move { live.end(meeting).await })
+            })
+        });
+    let _finalize = crate::recap::jobs::start(
+        state.pg.clone(),
+        Arc::new(finalizer),
+        crate::recap::jobs::Settings::from_config(&state.config),
     );
     let listener = TcpListener::bind(state.config.http_addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "listening");

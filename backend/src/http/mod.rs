@@ -14,6 +14,7 @@ mod meetings;
 mod openapi;
 mod organizations;
 mod playbooks;
+mod recap;
 mod users;
 pub mod validate;
 mod webhooks;
@@ -69,7 +70,8 @@ fn api() -> Router<AppState> {
         .merge(join::router())
         .merge(playbooks::router())
         .merge(livekit_webhook::router())
-        .merge(webhooks::router());
+        .merge(webhooks::router())
+        .merge(recap::router());
     let (api, spec) = utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api", routes)
         .split_for_parts();

@@ -11,6 +11,7 @@ use ts_rs::TS;
 
 /// Sentiment classes of the embedded classifier.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SentimentLabel {
     /// Warm, agreeing, pleased.
@@ -36,6 +37,7 @@ pub struct WordTiming {
 
 /// Where a checklist item or objection was heard.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Evidence {
     /// Segment id (`<speaker>-<n>`).
     pub segment_id: String,

@@ -11,6 +11,7 @@ mod health;
 mod live_api;
 mod meetings;
 mod playbook;
+mod recap;
 mod scheduling;
 mod webhooks;
 
@@ -24,6 +25,10 @@ pub use health::{HealthReport, HealthStatus, ServiceHealth};
 pub use meetings::{
     AiConsent, JoinRequest, Meeting, MeetingStatus, MeetingUpdate, NewMeeting, Participant,
     ParticipantRole, PublicMeeting, RoomAccess,
+};
+pub use recap::{
+    ActionItem, Benchmarks, ChecklistCoverage, Kpis, ObjectionOutcome, Recap, SentimentPoint, Side,
+    SpeakerStats, TranscriptLine,
 };
 pub use playbook::{BattleCard, ChecklistItem, Credit, Objection, Playbook, StoredPlaybook};
 pub use scheduling::{
@@ -76,5 +81,6 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     WebhookEndpointUpdate::export_all(&cfg)?;
     WebhookSecret::export_all(&cfg)?;
     WebhookDelivery::export_all(&cfg)?;
+    Recap::export_all(&cfg)?;
     Ok(())
 }

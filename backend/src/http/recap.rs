@@ -1,0 +1,49 @@
+//! `GET /api/meetings/{id}/recap`: the post-call recap as JSON (`?format=html`: a printable,
+//! self-contained HTML page). Visible to whoever may see the meeting (its host, the
+//! organization's managers and admins); 404 until the meeting is finalized.
+
+use super::Error;
+use super::extract::{PathParams, QueryParams};
+use crate::auth::AuthUser;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::response::{Html, IntoResponse, Response};
+use closer_wire::Recap;
+use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(get_recap))
+}
+
+/// Output format.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct Format {
+    /// `json` (default) or `html` (printable page).
+    #[serde(default)]
+    format: Option<String>,
+}
+
+/// The recap of a finalized meeting.
+#[utoipa::path(get, path = "/meetings/{id}/recap", tag = "recap", security(("bearer" = [])), params(("id" = Uuid, Path), Format),
+    responses((status = 200, body = Recap), (status = 404, description = "not visible to you, or not finalized yet")))]
+async fn get_recap(
+    State(state): State<AppState>,
+    user: AuthUser,
+    PathParams(id): PathParams<Uuid>,
+    QueryParams(query): QueryParams<Format>,
+) -> Result<Response, Error> {
+    super::meetings::visible(&state, &user, id).await?;
+    let recap = crate::recap::store::get(&state.mongo, user.org, id)
+        .await?
+        .ok_or_else(|| Error::NotFoundMessage("This meeting has no recap yet: it is produced when the call ends.".into()))?;
+    match query.format.as_deref().unwrap_or("json") {
+        "json" => Ok(Json(recap).into_response()),
+        "html" => Ok(Html(crate::recap::html::page(&recap)).into_response()),
+        _ => Err(Error::invalid("format", "expected json or html")),
+    }
+}
