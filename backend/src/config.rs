@@ -68,6 +68,9 @@ pub struct Config {
     /// How long a finalize claim lasts before another worker may take it over (a server that
     /// died mid-finalize), ms. Default 300000 (5 min).
     pub finalize_lease_ms: u64,
+    /// Where replay audio is kept: per meeting, the raw per-speaker tracks during the call and
+    /// the mixed Opus/WebM file after it. Default `$HOME/.local/share/closer/recordings`.
+    pub recordings_dir: PathBuf,
     /// Deadline of each `/healthz` probe, in milliseconds. Default 2000.
     pub health_probe_timeout_ms: u64,
     /// How long graceful shutdown waits for in-flight requests, in milliseconds. Default 10000.
@@ -146,6 +149,7 @@ impl Default for Config {
             llm_timeout_ms: 60_000,
             finalize_poll_ms: 2000,
             finalize_lease_ms: 300_000,
+            recordings_dir: home.join(".local/share/closer/recordings"),
             health_probe_timeout_ms: 2000,
             shutdown_grace_ms: 10_000,
             jwt_secret: String::new(),

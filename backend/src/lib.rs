@@ -17,6 +17,7 @@ pub mod models;
 pub mod pii;
 pub mod playbooks;
 pub mod recap;
+pub mod recording;
 pub mod scheduling;
 pub mod seed;
 pub mod semantics;

@@ -1,6 +1,7 @@
 //! `GET /api/meetings/{id}/recap`: the post-call recap as JSON (`?format=html`: a printable,
-//! self-contained HTML page). Visible to whoever may see the meeting (its host, the
-//! organization's managers and admins); 404 until the meeting is finalized.
+//! self-contained HTML page), and `GET /api/meetings/{id}/recording`: its mixed replay audio
+//! (Opus/WebM, HTTP range requests for seeking). Visible to whoever may see the meeting (its
+//! host, the organization's managers and admins); 404 until the meeting is finalized.
 
 use super::Error;
 use super::extract::{PathParams, QueryParams};
@@ -16,7 +17,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_recap))
+    OpenApiRouter::new().routes(routes!(get_recap)).routes(routes!(recording))
 }
 
 /// Output format.
@@ -46,4 +47,30 @@ async fn get_recap(
         "html" => Ok(Html(crate::recap::html::page(&recap)).into_response()),
         _ => Err(Error::invalid("format", "expected json or html")),
     }
+}
+
+/// The mixed replay audio of a finalized meeting (`audio/webm`, Opus). Supports `Range`
+/// requests (206) so players can seek.
+#[utoipa::path(get, path = "/meetings/{id}/recording", tag = "recap", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, description = "audio/webm"), (status = 206, description = "the requested range"),
+        (status = 404, description = "not visible to you, or no recording")))]
+async fn recording(
+    State(state): State<AppState>,
+    user: AuthUser,
+    PathParams(id): PathParams<Uuid>,
+    request: axum::extract::Request,
+) -> Result<Response, Error> {
+    super::meetings::visible(&state, &user, id).await?;
+    let path = crate::recording::mixed_path(&state.config.recordings_dir, &id.to_string());
+    if !path.is_file() {
+        return Err(Error::NotFoundMessage("This meeting has no recording.".into()));
+    }
+    let served = tower::ServiceExt::oneshot(tower_http::services::ServeFile::new(path), request)
+        .await
+        .map_err(|e| Error::Internal(e.into()))?;
+    let mut response = served.into_response();
+    if response.status().is_success() {
+        response.headers_mut().insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("audio/webm"));
+    }
+    Ok(response)
 }

@@ -1,6 +1,7 @@
-//! Finalizing one meeting: flush the live session → load the call → compute the recap (LLM
-//! notes when configured, else extractive) → store it in MongoDB → in ONE PostgreSQL
-//! transaction move the meeting to `processed` and enqueue the `meeting.processed` webhook.
+//! Finalizing one meeting: flush the live session → mix its replay audio → load the call →
+//! compute the recap (LLM notes when configured, else extractive) → store it in MongoDB → in
+//! ONE PostgreSQL transaction move the meeting to `processed` and enqueue the
+//! `meeting.processed` webhook.
 //!
 //! Idempotent: a meeting already `processed` is left alone ([`Outcome::AlreadyProcessed`]);
 //! a run interrupted after storing the recap but before the commit simply runs again (the
@@ -11,11 +12,13 @@ use super::{load, notes_llm, payload, store};
 use crate::config::Config;
 use crate::llm::LlmClient;
 use crate::models::ModelPaths;
+use crate::recording::Recorder;
 use crate::semantics::encoder::SentenceEncoder;
 use crate::webhooks::outbox::{self, Audience};
 use closer_wire::MeetingStatus;
 use sqlx::PgPool;
 use std::future::Future;
+use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
 use tokio::sync::OnceCell;
@@ -47,6 +50,8 @@ pub struct Finalizer {
     models: ModelPaths,
     encoder: OnceCell<Option<Arc<SentenceEncoder>>>,
     flush: Option<FlushLive>,
+    recordings_dir: PathBuf,
+    recorder: Option<Recorder>,
 }
 
 impl Finalizer {
@@ -60,6 +65,31 @@ impl Finalizer {
             models: ModelPaths::in_dir(&config.models_dir),
             encoder: OnceCell::new(),
             flush: None,
+            recordings_dir: config.recordings_dir.clone(),
+            recorder: None,
+        }
+    }
+
+    /// Waits for `recorder`'s pending writes of a meeting before mixing its replay audio.
+    pub fn with_recorder(mut self, recorder: Recorder) -> Self {
+        self.recorder = Some(recorder);
+        self
+    }
+
+    /// Mixes the meeting's replay audio; its API path when there is one. A failure is logged
+    /// and leaves the recap without a recording rather than failing finalize.
+    async fn recording(&self, meeting: Uuid) -> Option<String> {
+        let id = meeting.to_string();
+        if let Some(recorder) = &self.recorder {
+            recorder.close(&id).await;
+        }
+        match crate::recording::mix(&self.recordings_dir, &id).await {
+            Ok(_) => Some(format!("/api/meetings/{meeting}/recording")),
+            Err(crate::recording::MixError::NoTracks) => None,
+            Err(e) => {
+                tracing::warn!(%meeting, error = %e, "replay audio not mixed");
+                None
+            }
         }
     }
 
@@ -104,8 +134,9 @@ impl Finalizer {
         if let Some(flush) = &self.flush {
             flush(meeting).await;
         }
+        let recording_url = self.recording(meeting).await;
         let Some(loaded) = load::load(&self.pg, &self.mongo, meeting).await? else { return Ok(Outcome::Unknown) };
-        let (meta, record) = (loaded.meta, loaded.record);
+        let (meta, record) = (build::Meta { recording_url, ..loaded.meta }, loaded.record);
         let analysis = build::analyze(&record);
         let notes = self.notes(&record, &meta, &analysis).await;
         let recap = build::recap(&meta, &record, analysis, notes);
