@@ -2,6 +2,7 @@
 //! models. The `closer-server` binary (`src/main.rs`) is a thin CLI over it.
 
 pub mod analysis;
+pub mod analytics;
 pub mod auth;
 pub mod config;
 pub mod eval;

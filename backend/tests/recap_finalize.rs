@@ -182,6 +182,8 @@ async fn finalize_stores_the_recap_once_and_sends_a_valid_signed_webhook() {
 
     let (status, _) = app.call(Method::GET, &format!("/meetings/{}/recap", call.meeting), Some(&call.admin), None).await;
     assert_eq!(status, 404, "no recap before finalize");
+    let presented = format!("/meetings/{}/battle-cards/price_competitor/presented", call.meeting);
+    assert_eq!(app.call(Method::POST, &presented, Some(&call.admin), None).await.0, 204, "the host presented the card");
     let mongo = closer::store::documents::connect(&app.config.mongodb_url, &app.config.mongodb_database).await.unwrap();
     let finalizer = Finalizer::new(&app.config, app.pg.clone(), mongo);
     assert_eq!(finalizer.finalize(call.meeting).await.unwrap(), Outcome::Processed);
@@ -194,6 +196,7 @@ async fn finalize_stores_the_recap_once_and_sends_a_valid_signed_webhook() {
     assert_eq!(recap["kpis"]["objections_raised"], 1);
     assert_eq!(recap["kpis"]["objections_handled"], 1, "Marco answered and Sarah got warmer: {recap}");
     assert_eq!(recap["kpis"]["items_covered"], 1);
+    assert_eq!((recap["objections"][0]["card_shown"].as_bool(), recap["objections"][0]["card_presented"].as_bool()), (Some(true), Some(true)));
     assert_eq!(recap["transcript"].as_array().unwrap().len(), 4);
     assert_eq!(recap["speakers"][1]["wpm"].as_f64().is_some(), true);
     let action = &recap["action_items"][0];

@@ -1,6 +1,7 @@
 //! HTTP API: one module per resource, each with its own `router()`, merged here under the
 //! shared layers (request ids, tracing).
 
+mod analytics;
 mod auth;
 mod availability;
 mod booking;
@@ -14,6 +15,7 @@ mod meetings;
 mod openapi;
 mod organizations;
 mod playbooks;
+mod presentations;
 mod recap;
 mod users;
 pub mod validate;
@@ -71,7 +73,9 @@ fn api() -> Router<AppState> {
         .merge(playbooks::router())
         .merge(livekit_webhook::router())
         .merge(webhooks::router())
-        .merge(recap::router());
+        .merge(recap::router())
+        .merge(presentations::router())
+        .merge(analytics::router());
     let (api, spec) = utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api", routes)
         .split_for_parts();

@@ -4,6 +4,7 @@
 //! `ui/src/bindings/` are generated from these definitions by [`export_typescript`] (run
 //! `cargo run -p closer-wire --bin export-ts`), and a test fails when they are stale.
 
+mod analytics;
 mod audio_frame;
 mod auth;
 mod events;
@@ -15,6 +16,9 @@ mod recap;
 mod scheduling;
 mod webhooks;
 
+pub use analytics::{
+    Aggregate, Analytics, BattleCardFunnel, LeaderboardEntry, ObjectionAnalytics, SellerAnalytics,
+};
 pub use auth::{Login, NewUser, Organization, RefreshRequest, Role, Session, SignUp, User};
 pub use audio_frame::*;
 pub use events::{
@@ -82,5 +86,6 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     WebhookSecret::export_all(&cfg)?;
     WebhookDelivery::export_all(&cfg)?;
     Recap::export_all(&cfg)?;
+    Analytics::export_all(&cfg)?;
     Ok(())
 }
