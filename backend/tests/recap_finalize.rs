@@ -198,7 +198,7 @@ async fn finalize_stores_the_recap_once_and_sends_a_valid_signed_webhook() {
     assert_eq!(recap["kpis"]["items_covered"], 1);
     assert_eq!((recap["objections"][0]["card_shown"].as_bool(), recap["objections"][0]["card_presented"].as_bool()), (Some(true), Some(true)));
     assert_eq!(recap["transcript"].as_array().unwrap().len(), 4);
-    assert_eq!(recap["speakers"][1]["wpm"].as_f64().is_some(), true);
+    assert!(recap["speakers"][1]["wpm"].as_f64().is_some(), "{recap}");
     let action = &recap["action_items"][0];
     assert_eq!((action["text"].as_str(), action["owner"].as_str(), action["due"].as_str()), (Some("I will send you the total cost comparison by Friday"), Some("Marco"), Some("by Friday")));
     let html = app.client.get(app.url(&format!("/meetings/{}/recap?format=html", call.meeting))).bearer_auth(&call.admin).send().await.unwrap();

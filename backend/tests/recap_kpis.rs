@@ -158,6 +158,9 @@ fn scripted_record(timeline: &Timeline, playbook: &Playbook) -> CallRecord {
     record
 }
 
+/// Fixture id, (objection, handled) in order, (action item, owner, due date) in order.
+type Expected = (&'static str, &'static [(&'static str, bool)], &'static [(&'static str, &'static str, Option<&'static str>)]);
+
 #[test]
 fn kpis_from_the_scripted_timelines_match_hand_values() {
     let call_date: chrono::NaiveDate = "2026-03-11".parse().unwrap(); // a Wednesday
@@ -165,7 +168,7 @@ fn kpis_from_the_scripted_timelines_match_hand_values() {
     // EN — Sarah's price objection is answered by Marco at once and Sarah does not get worse
     // (Tom's irritation is his own); Tom's "send me an email" is answered two turns later.
     // IT — after "nessun budget" Giulia answers but Paolo turns irritated: not handled.
-    let expected: [(&str, &[(&str, bool)], &[(&str, &str, Option<&str>)]); 2] = [
+    let expected: [Expected; 2] = [
         (
             "en-discovery",
             &[("price_competitor", true), ("send_info", true)],

@@ -231,9 +231,10 @@ async fn receiver_down_for_three_attempts_gets_it_once_later() {
     assert_eq!(requests.len(), 4, "3 refused attempts + 1 accepted");
     assert!(requests.iter().all(|r| r.key == requests[0].key), "one Idempotency-Key for every retry");
     assert!(requests.iter().all(|r| !r.body.contains("rolled")), "the rolled-back event was never sent");
-    let log = receiver.log.lock().unwrap();
-    assert_eq!((log.processed.len(), log.duplicates), (1, 0), "accepted exactly once");
-    drop(log);
+    {
+        let log = receiver.log.lock().unwrap();
+        assert_eq!((log.processed.len(), log.duplicates), (1, 0), "accepted exactly once");
+    }
     let delivery = delivery_of(&app, &admin, &endpoint).await;
     let codes: Vec<Value> = delivery["log"].as_array().unwrap().iter().map(|a| a["status_code"].clone()).collect();
     assert_eq!(codes, vec![json!(503), json!(503), json!(503), json!(200)], "{delivery}");

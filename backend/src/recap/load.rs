@@ -5,7 +5,7 @@
 use super::build::Meta;
 use super::record::{CallRecord, Mood, Raised, Segment, Speaker, Tick};
 use chrono::{DateTime, Utc};
-use closer_wire::{HudEnvelope, HudEvent, MeetingStatus, Side, WordTiming};
+use closer_wire::{HudEnvelope, HudEvent, Side, WordTiming};
 use mongodb::bson::{Bson, Document, doc};
 use serde::Deserialize;
 use sqlx::PgPool;
@@ -16,7 +16,6 @@ use uuid::Uuid;
 #[derive(Clone, Debug)]
 pub struct Loaded {
     pub organization: Uuid,
-    pub status: MeetingStatus,
     pub meta: Meta,
     pub record: CallRecord,
 }
@@ -49,14 +48,14 @@ pub async fn documents(db: &mongodb::Database, collection: &str, filter: Documen
 ///
 /// Errors: database failures.
 pub async fn load(pg: &PgPool, db: &mongodb::Database, meeting: Uuid) -> anyhow::Result<Option<Loaded>> {
-    type Row = (Uuid, Uuid, Uuid, String, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, String);
+    type Row = (Uuid, Uuid, Uuid, String, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
     let row: Option<Row> = sqlx::query_as(
-        "SELECT organization_id, host_id, playbook_id, title, starts_at, started_at, ended_at, status FROM meetings WHERE id = $1",
+        "SELECT organization_id, host_id, playbook_id, title, starts_at, started_at, ended_at FROM meetings WHERE id = $1",
     )
     .bind(meeting)
     .fetch_optional(pg)
     .await?;
-    let Some((organization, host_id, playbook_id, title, starts_at, started_at, ended_at, status)) = row else {
+    let Some((organization, host_id, playbook_id, title, starts_at, started_at, ended_at)) = row else {
         return Ok(None);
     };
     let Some((_, playbook, _)) = crate::playbooks::load(pg, playbook_id).await? else { return Ok(None) };
@@ -133,6 +132,5 @@ pub async fn load(pg: &PgPool, db: &mongodb::Database, meeting: Uuid) -> anyhow:
         moods,
         presented,
     };
-    let status = MeetingStatus::parse(&status).unwrap_or(MeetingStatus::Ended);
-    Ok(Some(Loaded { organization, status, meta, record }))
+    Ok(Some(Loaded { organization, meta, record }))
 }

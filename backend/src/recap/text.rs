@@ -88,7 +88,7 @@ pub fn spoken_words(token: &str, language: &str) -> u32 {
 fn english_number_words(n: u64) -> u32 {
     fn below_thousand(n: u64) -> u32 {
         let hundreds = if n >= 100 { 2 } else { 0 };
-        hundreds + u32::from(n % 100 != 0 || n == 0)
+        hundreds + u32::from(!n.is_multiple_of(100) || n == 0)
     }
     if n < 1000 {
         return below_thousand(n);

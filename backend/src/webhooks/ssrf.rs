@@ -120,10 +120,10 @@ pub async fn vet(url: &Url, allow_private: bool) -> Result<Vec<SocketAddr>, Refu
         return Err(Refusal::Unresolvable);
     }
     for address in &addresses {
-        if let Some(class) = classify(address.ip()) {
-            if !(allow_private && allowed_in_development(class)) {
-                return Err(Refusal::Blocked { address: address.ip(), class });
-            }
+        if let Some(class) = classify(address.ip())
+            && !(allow_private && allowed_in_development(class))
+        {
+            return Err(Refusal::Blocked { address: address.ip(), class });
         }
     }
     Ok(addresses)
