@@ -23,6 +23,7 @@ pub async fn serve(config: Config, shutdown: impl Future<Output = ()> + Send + '
     );
     // Finalizes ended meetings (recap, `processed`, webhook); picks up jobs a previous run left.
     let finalizer = crate::recap::finalize::Finalizer::new(&state.config, state.pg.clone(), state.mongo.clone())
+        .with_recorder(state.recorder.clone())
         .with_live_flush({
             let live = state.live.clone();
             Arc::new(move |meeting| {

@@ -5,6 +5,7 @@ use crate::auth::rate_limit::KeyedLimit;
 use crate::config::Config;
 use crate::live::persist::Persister;
 use crate::live::registry::LiveRegistry;
+use crate::recording::Recorder;
 use crate::models::ModelPaths;
 use crate::mail::Mailer;
 use livekit_api::services::room::RoomClient;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub join_limit: KeyedLimit<(IpAddr, Uuid)>,
     /// Live sessions (audio → HUD events) of this server.
     pub live: Arc<LiveRegistry>,
+    /// Per-speaker audio kept for the post-call replay (shared by live sessions and finalize).
+    pub recorder: Recorder,
 }
 
 impl AppState {
@@ -51,12 +54,14 @@ impl AppState {
         let mailer = Mailer::new(&config.smtp_url, &config.mail_from)?;
         let login_limit = KeyedLimit::per_minute(config.login_rate_per_minute);
         let join_limit = KeyedLimit::per_minute(config.join_rate_per_minute);
+        let recorder = Recorder::start(config.recordings_dir.clone());
         let live = Arc::new(LiveRegistry::new(
             ModelPaths::in_dir(&config.models_dir),
             crate::stt::deepgram::DeepgramConfig::from_config(&config),
             pg.clone(),
             Persister::start(mongo.clone()),
-        ));
-        Ok(Self { config: Arc::new(config), pg, mongo, livekit, jwt, mailer, login_limit, join_limit, live })
+        )
+        .with_recorder(recorder.clone()));
+        Ok(Self { config: Arc::new(config), pg, mongo, livekit, jwt, mailer, login_limit, join_limit, live, recorder })
     }
 }

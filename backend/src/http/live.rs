@@ -244,13 +244,19 @@ async fn priority_message(
 }
 
 /// `POST /api/meetings/{id}/end` — the host ends the call for everyone: the live session
-/// finishes its transcripts and analysis, then the LiveKit room is closed (LiveKit's
-/// `room_finished` webhook then marks the meeting ended).
+/// finishes its transcripts and analysis, the meeting is marked ended (its recap follows) and
+/// the LiveKit room is closed.
 async fn end(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<StatusCode, Error> {
     if !crate::meetings::is_host(&state.pg, id, &user).await? {
         return Err(Error::Forbidden("only the meeting's host ends the call".into()));
     }
     state.live.end(id).await;
+    // Ended now, not when LiveKit's webhook arrives (it may not, e.g. behind a firewall): the
+    // finalizer picks up ended meetings for their recap.
+    sqlx::query("UPDATE meetings SET status = 'ended', ended_at = now() WHERE id = $1 AND status IN ('scheduled', 'live')")
+        .bind(id)
+        .execute(&state.pg)
+        .await?;
     if let Err(e) = state.livekit.delete_room(&crate::grants::room_name(id)).await {
         tracing::warn!(meeting = %id, error = %e, "closing the LiveKit room failed");
     }

@@ -64,13 +64,20 @@ pub struct LiveRegistry {
     deepgram: Option<DeepgramConfig>,
     pg: PgPool,
     persist: Persister,
+    recorder: Option<crate::recording::Recorder>,
 }
 
 impl LiveRegistry {
     /// Creates the registry; models load on the first session. With `deepgram`, sessions
     /// transcribe with Deepgram and fall back to the embedded Whisper.
     pub fn new(models: ModelPaths, deepgram: Option<DeepgramConfig>, pg: PgPool, persist: Persister) -> Self {
-        Self { meetings: Mutex::new(HashMap::new()), engines: OnceCell::new(), models, deepgram, pg, persist }
+        Self { meetings: Mutex::new(HashMap::new()), engines: OnceCell::new(), models, deepgram, pg, persist, recorder: None }
+    }
+
+    /// Also keeps every consenting participant's audio for the post-call replay.
+    pub fn with_recorder(mut self, recorder: crate::recording::Recorder) -> Self {
+        self.recorder = Some(recorder);
+        self
     }
 
     async fn engines(&self) -> Result<Engines, LiveError> {
@@ -122,6 +129,7 @@ impl LiveRegistry {
             bus: EventBus::default(),
             snapshot: Mutex::new(Default::default()),
             started: Mutex::new(None),
+            recorder: self.recorder.clone(),
         });
         let live = Arc::new(LiveMeeting { shared, commands: RwLock::new(None), task: Mutex::new(None) });
         meetings.insert(meeting, live.clone());
@@ -179,7 +187,7 @@ impl LiveRegistry {
     }
 
     /// Ends a meeting's session: closes open utterances, waits for their transcripts and
-    /// analysis, then stops the session. No-op when not live.
+    /// analysis, stops the session and waits until its events are stored. No-op when not live.
     pub async fn end(&self, meeting: Uuid) {
         let Some(live) = self.get(meeting) else { return };
         let (done, wait) = oneshot::channel();
@@ -188,6 +196,8 @@ impl LiveRegistry {
         }
         live.commands.write().unwrap_or_else(|p| p.into_inner()).take();
         self.meetings.lock().unwrap_or_else(|p| p.into_inner()).remove(&meeting);
+        // Whoever ends a meeting reads its documents next (the recap): write them all first.
+        self.persist.drain().await;
     }
 
     /// Analyses an uploaded recording of `meeting` (one validated WAV per speaker) in the

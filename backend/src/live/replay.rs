@@ -91,6 +91,7 @@ pub async fn replay(
         bus: EventBus::default(),
         snapshot: Mutex::new(Default::default()),
         started: Mutex::new(None),
+    recorder: None,
     });
     let setup = SessionSetup {
         meeting_id: recording.meeting_id.clone(),

@@ -96,6 +96,9 @@ pub struct SessionShared {
     pub snapshot: Mutex<Snapshot>,
     /// Started at the first frame, for [`Clock::Wall`].
     pub started: Mutex<Option<Instant>>,
+    /// Keeps consenting participants' audio for the post-call replay (none for analyses of
+    /// uploaded files, which are recordings already).
+    pub recorder: Option<crate::recording::Recorder>,
 }
 
 impl SessionShared {
@@ -252,6 +255,9 @@ impl Session {
         for (i, samples) in frames.into_iter().enumerate() {
             let frame_end = end_ms - (count - 1 - i as u64) * FRAME_MS;
             self.audio_ms = self.audio_ms.max(frame_end);
+            if let Some(recorder) = &self.shared.recorder {
+                recorder.write(&self.setup.meeting_id, &frame.identity, frame_end - FRAME_MS, &samples);
+            }
             self.vad_step(&frame.identity, &samples, frame_end);
         }
         self.save_snapshot();
