@@ -26,7 +26,7 @@ export const USERS = {
 };
 
 /** Starts one Chromium with `wav` (16 kHz mono) as its microphone; `close()` removes its profile. */
-export async function launch({ wav, headless = true } = {}) {
+export async function launch({ wav, headless = true, locale = "en-US", quality = "low" } = {}) {
   const profile = mkdtempSync(join(tmpdir(), "closer-e2e-chromium-"));
   const args = [
     "--no-sandbox",
@@ -37,7 +37,8 @@ export async function launch({ wav, headless = true } = {}) {
     "--disable-component-update",
     "--disable-sync",
     "--use-fake-ui-for-media-stream",
-    "--use-fake-device-for-media-stream",
+    // A 10 fps fake camera: five browsers and the speech pipeline share two cores.
+    "--use-fake-device-for-media-stream=fps=10",
     "--autoplay-policy=no-user-gesture-required",
     // LiveKit on 127.0.0.1 offers only loopback ICE candidates.
     "--allow-loopback-in-peer-connection",
@@ -54,8 +55,13 @@ export async function launch({ wav, headless = true } = {}) {
     args,
     viewport: { width: 1280, height: 720 },
     permissions: ["camera", "microphone"],
-    locale: "en-US",
+    locale,
   });
+  // The green room's "video quality" choice: data saver (180p) by default here, so five
+  // browsers, LiveKit and the speech pipeline fit on a two-core machine.
+  await context.addInitScript((q) => {
+    if (location.origin !== "null" && !localStorage.getItem("closer.devices")) localStorage.setItem("closer.devices", JSON.stringify({ quality: q }));
+  }, quality);
   const close = async () => {
     await context.close().catch(() => undefined);
     rmSync(profile, { recursive: true, force: true });
@@ -136,16 +142,18 @@ export async function joinAsGuest(page, meetingId, { name, consent = "accept", m
   await page.getByTestId("green-room").waitFor({ timeout: 60_000 });
   await page.getByTestId("name").fill(name);
   await page.getByTestId(consent === "accept" ? "consent-accept" : "consent-decline").click();
-  if (!mic) await page.getByTestId("green-toggle-mic").click();
-  if (!camera) await page.getByTestId("green-toggle-camera").click();
   if (screenshot) {
-    if (camera) await page.waitForFunction(() => {
+    // With camera and microphone on: the preview plays and the level meter moves.
+    await page.waitForFunction(() => {
       const v = document.querySelector("[data-testid=preview]");
-      return v && v.videoWidth > 0 && v.currentTime > 0.3;
-    });
-    await page.waitForTimeout(700); // let the level meter move
+      const meter = document.querySelector("[data-testid=mic-level]");
+      return v && v.videoWidth > 0 && v.currentTime > 0.3 && meter && Number(meter.getAttribute("data-level")) > 0.2;
+    }, null, { timeout: 30_000 });
     await shot(page, screenshot);
   }
+  // A fake microphone restarts its WAV whenever it is opened again (e.g. when unmuted later).
+  if (!mic) await page.getByTestId("green-toggle-mic").click();
+  if (!camera) await page.getByTestId("green-toggle-camera").click();
   await page.getByTestId("join").click();
   await page.getByTestId("room").waitFor({ timeout: 60_000 });
 }
@@ -257,4 +265,88 @@ export function alignTurns(segments, turns) {
     return { ...t, predictedEnd: predicted, heardEnd: nearest, end: nearest ?? predicted };
   });
   return { t0: best.t0, turns: ends };
+}
+
+/** The product requirement: speech end → HUD event within 2 s. */
+export const HUD_BUDGET_MS = 2000;
+
+/** The host's HUD events so far (see HUD_RECORDER). */
+export const hudEvents = (page) => page.evaluate(() => window.__e2eHud ?? []);
+
+/**
+ * Plays a scripted call: every speaker's page unmutes at once (each fake microphone starts its
+ * WAV from the beginning), waits for the script to end and the HUD to settle, then measures, for
+ * every checklist item and objection the timeline labels, the lag between the end of the
+ * utterance that earns it (as the seller's tap heard it) and its appearance in the seller's
+ * HUD. Writes tests/output/<scenario>-latency.json; returns `{ lags, lines, events }`.
+ */
+export async function playScript({ scenario, timeline, host, speakers, identities, screenshotOn, screenshot }) {
+  const micOnAt = Date.now();
+  await Promise.all(Object.values(speakers).map((p) => p.getByTestId("toggle-mic").click()));
+  const duration = timeline.duration_ms ?? Math.max(...timeline.turns.map((t) => t.end_ms));
+  const expectedItems = [...new Set(timeline.turns.flatMap((t) => t.covers ?? []))];
+  const objections = [...new Set(timeline.turns.filter((t) => t.objection).map((t) => t.objection))];
+  let screenshotTaken = !screenshot;
+  await until(
+    async () => {
+      const events = await hudEvents(host);
+      if (!screenshotTaken && events.some((e) => e.kind === "card" && e.key === screenshotOn)) {
+        screenshotTaken = true;
+        await sleep(600);
+        await shot(host, screenshot);
+      }
+      const complete =
+        expectedItems.every((k) => events.some((e) => e.kind === "tick" && e.key === k)) &&
+        objections.every((k) => events.some((e) => e.kind === "card" && e.key === k));
+      const now = Date.now();
+      return now > micOnAt + duration + HUD_BUDGET_MS + 1500 && (complete || now > micOnAt + duration + 30_000);
+    },
+    { timeout: duration + 60_000, interval: 250, what: "the end of the scripted call" },
+  );
+  if (!screenshotTaken) await shot(host, screenshot);
+
+  const events = await hudEvents(host);
+  const activity = await host.evaluate(() => window.__closerTap.activity());
+  const aligned = {};
+  for (const [speaker, identity] of Object.entries(identities)) {
+    aligned[speaker] = alignTurns(activity[identity]?.segments ?? [], timeline.turns.filter((t) => t.speaker === speaker));
+  }
+  const turnEnd = (turn) => aligned[turn.speaker]?.turns.find((t) => t.start_ms === turn.start_ms) ?? null;
+  const lag = (kind, key, turn, shownAt) => {
+    const end = turnEnd(turn);
+    return {
+      kind,
+      key,
+      speaker: turn.speaker,
+      turn: turn.text,
+      utterance_end: end?.end ?? null,
+      heard_end: end?.heardEnd ?? null,
+      shown: shownAt ?? null,
+      lag_ms: shownAt && end ? shownAt - end.end : null,
+    };
+  };
+  const lags = [];
+  for (const item of expectedItems) {
+    const earning = timeline.turns.find((t) => (t.covers ?? []).includes(item));
+    lags.push(lag("checklist", item, earning, events.find((e) => e.kind === "tick" && e.key === item)?.at));
+  }
+  for (const objection of objections) {
+    const earning = timeline.turns.find((t) => t.objection === objection);
+    lags.push(lag("battle_card", objection, earning, events.find((e) => e.kind === "card" && e.key === objection)?.at));
+  }
+  const lines = events.filter((e) => e.kind === "line");
+  writeOutput(`${scenario}-latency.json`, {
+    scenario,
+    budget_ms: HUD_BUDGET_MS,
+    note: "lag_ms = when the element appeared in the seller's HUD − when the utterance that earns it ended, as the seller's audio tap heard it",
+    lags,
+    wav_start_ms: Object.fromEntries(Object.entries(aligned).map(([k, v]) => [k, v?.t0 ?? null])),
+    unexpected_ticks: events.filter((e) => e.kind === "tick" && !expectedItems.includes(e.key)).map((e) => e.key),
+    unexpected_cards: events.filter((e) => e.kind === "card" && !objections.includes(e.key)).map((e) => e.key),
+    transcript: lines.map((l) => ({ name: l.name, text: l.text, at: l.at })),
+    tap: { counters: await host.evaluate(() => window.__closerTap.counters), identities, activity },
+  });
+  const shown = lags.map((l) => `${l.kind} ${l.key}: ${l.lag_ms === null ? "never shown" : `${l.lag_ms} ms`}`);
+  console.log(`${scenario}:\n  ${shown.join("\n  ")}`);
+  return { lags, lines, events };
 }

@@ -36,7 +36,8 @@ export default function GuestPage() {
   const [joinError, setJoinError] = useState<string | null>(null);
   const [saved, setSaved] = useState<Saved | null>(() => session.get<Saved>(savedKey(id)));
   const presentation = usePresentation(live.room);
-  const autoJoined = useRef(false);
+  // Only a page that opens already joined (a reload) rejoins by itself, once.
+  const rejoinOnLoad = useRef(saved?.joined === true);
 
   const join = useCallback(
     async (name: string, consent: AiConsent, choice: MediaChoice) => {
@@ -66,8 +67,9 @@ export default function GuestPage() {
 
   // A reload (or a dropped connection) rejoins with the same name and consent choice.
   useEffect(() => {
-    if (autoJoined.current || !saved?.joined || !info.data || info.data.status === "ended" || info.data.status === "processed" || info.data.status === "cancelled") return;
-    autoJoined.current = true;
+    if (!rejoinOnLoad.current || !saved?.joined || !info.data) return;
+    rejoinOnLoad.current = false;
+    if (info.data.status === "ended" || info.data.status === "processed" || info.data.status === "cancelled") return;
     void join(saved.name, saved.consent, saved.choice);
   }, [saved, info.data, join]);
 

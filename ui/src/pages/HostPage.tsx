@@ -32,7 +32,7 @@ export default function HostPage() {
   const inCall = !!live.room && (live.phase === "connected" || live.phase === "reconnecting");
   const tap = useCopilotTap(live.room, id, inCall);
   const { hud, connected: hudConnected } = useHudStream(id, inCall);
-  const { presenting, present, stop } = usePresenter(live.room);
+  const { presenting, present, stop } = usePresenter(live.room, id);
   const [copied, setCopied] = useState(false);
 
   const join = async (choice: MediaChoice) => {
@@ -55,11 +55,12 @@ export default function HostPage() {
 
   const endForAll = async () => {
     if (!window.confirm(t("room.endConfirm"))) return;
-    try {
-      await api(`/api/meetings/${id}/end`, { method: "POST" });
-    } catch (e) {
+    // The server finishes the copilot's transcripts, then closes the room for everyone; the
+    // seller need not wait for that.
+    const ending = api(`/api/meetings/${id}/end`, { method: "POST" }).catch((e) => {
       if (!(e instanceof ApiError && e.status === 410)) console.warn("end call", e);
-    }
+    });
+    await Promise.race([ending, new Promise((r) => setTimeout(r, 4000))]);
     await leave();
   };
 
@@ -138,12 +139,18 @@ export default function HostPage() {
       busy={joining || live.phase === "connecting"}
       error={joinError ?? (live.phase === "disconnected" && live.endReason !== "left" ? live.error ?? t("room.connectionLost") : null)}
       onJoin={({ choice }) => void join(choice)}
+      aside={
+        <div className="rounded-xl border border-white/10 bg-white/5 p-3 text-sm">
+          <div className="mb-1 text-white/55">{t("host.guestLinkHint")}</div>
+          <code className="block truncate text-indigo-200" data-testid="host-guest-link">{m.guest_url}</code>
+        </div>
+      }
     />
   );
 }
 
 /** "Present now": sends a battle card to the guests only (a text stream addressed to them). */
-function usePresenter(room: Room | null) {
+function usePresenter(room: Room | null, meetingId: string) {
   const [presenting, setPresenting] = useState<Presented | null>(null);
   const current = useRef<Presented | null>(null);
   current.current = presenting;
@@ -172,8 +179,10 @@ function usePresenter(room: Room | null) {
       };
       setPresenting(message);
       await send(message, guests());
+      // Recaps and analytics count presented cards (fire and forget).
+      void api(`/api/meetings/${meetingId}/battle-cards/${encodeURIComponent(c.objection)}/presented`, { method: "POST" }).catch(() => undefined);
     },
-    [room, send, guests],
+    [room, send, guests, meetingId],
   );
 
   const stop = useCallback(async () => {

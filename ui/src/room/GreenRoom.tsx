@@ -4,7 +4,7 @@ import type { AiConsent } from "../bindings/AiConsent";
 import { useI18n, LanguageSwitch } from "../i18n";
 import { Button, Input, Logo, Select, Spinner } from "../components/ui";
 import { CamIcon, CamOffIcon, MicIcon, MicOffIcon, SparkIcon } from "../components/icons";
-import type { MediaChoice } from "./useLiveRoom";
+import type { MediaChoice, VideoQuality } from "./useLiveRoom";
 import { local } from "../lib/storage";
 
 type Devices = { cameras: MediaDeviceInfo[]; mics: MediaDeviceInfo[]; speakers: MediaDeviceInfo[] };
@@ -48,6 +48,7 @@ export function GreenRoom({
   const [cameraId, setCameraId] = useState<string | undefined>(saved.videoDeviceId);
   const [micId, setMicId] = useState<string | undefined>(saved.audioDeviceId);
   const [speakerId, setSpeakerId] = useState<string | undefined>(saved.speakerDeviceId);
+  const [quality, setQuality] = useState<VideoQuality>(saved.quality ?? "standard");
   const [devices, setDevices] = useState<Devices>({ cameras: [], mics: [], speakers: [] });
   const [problem, setProblem] = useState<Problem>(null);
   const [starting, setStarting] = useState(false);
@@ -141,8 +142,9 @@ export function GreenRoom({
       audioDeviceId: micId,
       videoDeviceId: cameraId,
       speakerDeviceId: speakerId,
+      quality,
     };
-    local.set(PREFS_KEY, { audio: audioOn, video: videoOn, audioDeviceId: micId, videoDeviceId: cameraId, speakerDeviceId: speakerId });
+    local.set(PREFS_KEY, { audio: audioOn, video: videoOn, audioDeviceId: micId, videoDeviceId: cameraId, speakerDeviceId: speakerId, quality });
     streamRef.current?.getTracks().forEach((track) => track.stop());
     streamRef.current = null;
     onJoin({ choice, name: name.trim(), consent });
@@ -237,8 +239,16 @@ export function GreenRoom({
             </p>
           )}
 
-          <div className="mt-4 grid gap-3 sm:grid-cols-3">
+          <div className="mt-4 grid gap-3 sm:grid-cols-2">
             <DevicePicker label={t("green.camera")} devices={devices.cameras} value={cameraId} onChange={setCameraId} testId="pick-camera" />
+            <label className="block min-w-0 space-y-1">
+              <span className="text-xs font-medium uppercase tracking-wide text-white/55">{t("green.quality")}</span>
+              <Select value={quality} onChange={(e) => setQuality(e.target.value as VideoQuality)} data-testid="pick-quality">
+                <option value="high">{t("green.quality.high")}</option>
+                <option value="standard">{t("green.quality.standard")}</option>
+                <option value="low">{t("green.quality.low")}</option>
+              </Select>
+            </label>
             <DevicePicker label={t("green.microphone")} devices={devices.mics} value={micId} onChange={setMicId} testId="pick-mic" />
             <div className="flex items-end gap-2">
               <DevicePicker label={t("green.speaker")} devices={devices.speakers} value={speakerId} onChange={setSpeakerId} testId="pick-speaker" />

@@ -157,7 +157,7 @@ function RoomLayout({ room, phase, title, shadow, toneOf, badgeOf, stage, overla
           className="fixed left-1/2 top-1/2 z-50 -translate-x-1/2 -translate-y-1/2 rounded-full bg-indigo-500 px-6 py-3 font-semibold shadow-xl"
           data-testid="start-audio"
         >
-          🔊 Click to enable audio
+          {t("room.enableAudio")}
         </button>
       )}
     </div>

@@ -7,10 +7,21 @@ export type RoomPhase = "idle" | "connecting" | "connected" | "reconnecting" | "
 export type MediaChoice = {
   audio: boolean;
   video: boolean;
+  /** Camera send quality (Meet's "send resolution"): `standard` (540p) unless chosen. */
+  quality?: VideoQuality;
   audioDeviceId?: string;
   videoDeviceId?: string;
   speakerDeviceId?: string;
 };
+
+export type VideoQuality = "high" | "standard" | "low";
+
+/** Capture resolution and simulcast layers per quality (low: one small layer, for weak machines). */
+export const QUALITY = {
+  high: { resolution: VideoPresets.h720.resolution, simulcast: true, layers: [VideoPresets.h180, VideoPresets.h360] },
+  standard: { resolution: VideoPresets.h540.resolution, simulcast: true, layers: [VideoPresets.h180, VideoPresets.h360] },
+  low: { resolution: VideoPresets.h180.resolution, simulcast: false, layers: [] },
+} as const;
 
 export type Access = { livekit_url: string; token: string; identity: string };
 
@@ -56,7 +67,12 @@ export function useLiveRoom() {
   const connect = useCallback(async (access: Access, choice: MediaChoice | null) => {
     roomRef.current?.removeAllListeners();
     await roomRef.current?.disconnect();
-    const next = new Room(OPTIONS);
+    const quality = QUALITY[choice?.quality ?? "standard"];
+    const next = new Room({
+      ...OPTIONS,
+      videoCaptureDefaults: { resolution: quality.resolution },
+      publishDefaults: { ...OPTIONS.publishDefaults, simulcast: quality.simulcast, videoSimulcastLayers: [...quality.layers] },
+    });
     roomRef.current = next;
     setRoom(next);
     setError(null);
@@ -90,7 +106,12 @@ export function useLiveRoom() {
             await next.localParticipant.setMicrophoneEnabled(true, choice.audioDeviceId ? { deviceId: choice.audioDeviceId } : undefined);
           }
           if (kind === "video" && choice.video) {
-            await next.localParticipant.setCameraEnabled(true, choice.videoDeviceId ? { deviceId: choice.videoDeviceId } : undefined);
+            const quality = QUALITY[choice.quality ?? "standard"];
+            await next.localParticipant.setCameraEnabled(
+              true,
+              { deviceId: choice.videoDeviceId, resolution: quality.resolution },
+              { simulcast: quality.simulcast, videoSimulcastLayers: [...quality.layers] },
+            );
           }
         } catch (e) {
           console.warn(`could not publish ${kind}`, e);

@@ -1,0 +1,128 @@
+// The seller console and the prospect's booking page in a real browser against the real API:
+// sign-in, today's meetings with join, meeting details with its playbook, the playbook editor
+// (items, examples, objections, battle card image upload), the availability editor, and a
+// booking through /book/<slug> that shows up in the seller's meetings.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BASE, PASSWORD, USERS, api, launch, session, shot, until } from "./lib.mjs";
+
+describe("seller console and booking page", { timeout: 5 * 60_000 }, () => {
+  let browser;
+  let page;
+  let seller;
+
+  before(async () => {
+    browser = await launch({});
+    page = browser.context.pages()[0];
+    seller = await session(USERS.seller);
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  it("signs in with the form and lands on today's meetings", async () => {
+    await page.goto(`${BASE}/console`);
+    await page.waitForURL(/\/login\?next=/);
+    await page.getByTestId("login-email").fill(USERS.seller);
+    await page.getByTestId("login-password").fill("wrong password");
+    await page.getByTestId("login-submit").click();
+    await page.getByTestId("login-error").waitFor();
+    await page.getByTestId("login-password").fill(PASSWORD);
+    await page.getByTestId("login-submit").click();
+    await page.waitForURL(`${BASE}/console`);
+    assert.equal(await page.getByTestId("console-user").textContent(), "Sara Seller");
+  });
+
+  it("creates an ad hoc meeting, sees it today with Join, and opens its details and playbook", async () => {
+    await page.getByTestId("new-meeting").click();
+    await page.getByTestId("new-title").fill("Console check — Globex");
+    await page.getByTestId("new-playbook").selectOption({ label: "Technical Demo" });
+    await page.getByTestId("create-meeting").click();
+    await page.getByTestId("meeting-details").waitFor();
+    const link = await page.getByTestId("guest-link").textContent();
+    assert.match(link, /\/meet\/[0-9a-f-]{36}$/);
+    assert.ok((await page.locator("text=Technical Demo").count()) > 0);
+    await page.goto(`${BASE}/console`);
+    const row = page.locator("[data-testid=meeting-row]", { hasText: "Console check — Globex" });
+    await row.waitFor();
+    assert.equal(await row.getByTestId("join-meeting").count(), 1);
+    await shot(page, "console-meetings");
+  });
+
+  it("a manager edits a playbook: a checklist item with examples, an objection with a battle card image", async () => {
+    const manager = await launch({});
+    try {
+      const m = manager.context.pages()[0];
+      const s = await session(USERS.manager);
+      await m.goto(`${BASE}/login`);
+      await m.evaluate((stored) => localStorage.setItem("closer.session", stored), JSON.stringify({ access_token: s.access_token, refresh_token: s.refresh_token, expires_at: Date.now() + s.expires_in * 1000, user: s.user }));
+      const playbooks = await api("/api/playbooks", { token: s.access_token });
+      const demo = playbooks.find((p) => p.name === "Technical Demo");
+      await m.goto(`${BASE}/console/playbooks/${demo.id}`);
+      await m.getByTestId("playbook-editor").waitFor();
+      await m.getByTestId("add-item").click();
+      await m.getByTestId("item-title").last().fill("Confirm the security review");
+      await m.getByTestId("item-examples").last().fill("Who runs your security review?\nChi si occupa della revisione di sicurezza?");
+      await m.getByTestId("save-playbook").click();
+      await until(async () => (await api(`/api/playbooks/${demo.id}`, { token: s.access_token })).checklist.some((i) => i.key === "confirm_the_security_review"), { what: "the new item saved" });
+      const saved = await api(`/api/playbooks/${demo.id}`, { token: s.access_token });
+      assert.deepEqual(saved.checklist.find((i) => i.key === "confirm_the_security_review").examples, ["Who runs your security review?", "Chi si occupa della revisione di sicurezza?"]);
+
+      const objection = saved.objections[0].key;
+      const png = join(tmpdir(), `closer-e2e-card-${process.pid}.png`);
+      writeFileSync(png, await m.screenshot({ clip: { x: 0, y: 0, width: 200, height: 120 } }));
+      await m.getByTestId(`upload-${objection}`).setInputFiles(png);
+      await m.getByTestId(`card-image-${objection}`).waitFor({ timeout: 15_000 });
+      const after = await api(`/api/playbooks/${demo.id}`, { token: s.access_token });
+      assert.match(after.objections[0].battle_card.image_url, /\/image$/);
+      await shot(m, "playbook-editor");
+    } finally {
+      await manager.close();
+    }
+  });
+
+  it("edits availability: adds Saturday hours and saves", async () => {
+    await page.goto(`${BASE}/console/availability`);
+    const saturday = page.getByTestId("weekday-saturday");
+    await saturday.getByRole("button", { name: /Add hours/ }).click();
+    await page.getByTestId("save-availability").click();
+    await until(async () => (await api("/api/availability", { token: seller.access_token })).weekly.some((r) => r.weekday === "saturday"), { what: "Saturday saved" });
+    await shot(page, "availability");
+  });
+
+  it("a prospect books a slot on /book/<slug> and the meeting appears for the seller", async () => {
+    const prospect = await launch({ locale: "it-IT" });
+    try {
+      const p = prospect.context.pages()[0];
+      await p.goto(`${BASE}/book/${seller.user.slug}`);
+      assert.equal(await p.getByTestId("booking-title").textContent(), "Prenota una riunione con Sara Seller");
+      await p.getByTestId("meeting-type").filter({ hasText: "Discovery Call" }).click();
+      // The first week may have no free slot (minimum notice, weekend): look ahead.
+      for (let i = 0; i < 4 && (await p.getByTestId("slot").count()) === 0; i++) {
+        await p.getByRole("button", { name: /Dopo/ }).click();
+        await p.waitForTimeout(800);
+      }
+      await p.getByTestId("slot").first().click();
+      await p.getByTestId("book-name").fill("Ada Prospect");
+      await p.getByTestId("book-email").fill("ada@example.com");
+      await p.getByTestId("book-company").fill("Initech");
+      await p.getByTestId("book-confirm").click();
+      await p.getByTestId("booking-confirmed").waitFor({ timeout: 15_000 });
+      await shot(p, "booking-confirmed");
+    } finally {
+      await prospect.close();
+    }
+    const upcoming = await api("/api/meetings?when=upcoming", { token: seller.access_token });
+    assert.ok(upcoming.some((m) => m.booking_id), "the booked meeting is in the seller's upcoming meetings");
+  });
+
+  it("the guest page explains an unknown link", async () => {
+    await page.goto(`${BASE}/meet/00000000-0000-4000-8000-000000000000`);
+    await page.getByTestId("not-found").waitFor();
+    assert.match(await page.getByTestId("not-found").innerText(), /not valid/);
+  });
+});
