@@ -131,8 +131,8 @@ async fn healthz_follows_each_service_and_server_shuts_down_gracefully() {
     let echoed = client.get(format!("{base}/healthz")).header("x-request-id", "abc-123").send().await.unwrap();
     assert_eq!(echoed.headers()["x-request-id"], "abc-123");
 
-    // Unknown routes get the JSON error body.
-    let missing = client.get(format!("{base}/no-such-thing")).send().await.unwrap();
+    // Unknown API routes get the JSON error body (other paths are the web UI's).
+    let missing = client.get(format!("{base}/api/no-such-thing")).send().await.unwrap();
     assert_eq!(missing.status(), 404);
     let body: serde_json::Value = missing.json().await.unwrap();
     assert_eq!(body["error"]["code"], "not_found");
