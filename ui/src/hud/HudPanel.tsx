@@ -66,7 +66,7 @@ export function HudPanel({ hud, connected, playbook, readOnly, presentingId, onP
         dragElastic={0}
         onDragEnd={() => local.set(POSITION_KEY, { x: x.get(), y: y.get() })}
         style={{ x, y, width: WIDTH }}
-        className="pointer-events-auto absolute left-0 top-0 flex max-h-[calc(100vh-7rem)] flex-col overflow-hidden rounded-2xl border border-white/10 bg-slate-900/70 text-sm text-white shadow-2xl shadow-black/40 backdrop-blur-md"
+        className="pointer-events-auto absolute left-0 top-0 flex max-h-[calc(100vh-7rem)] flex-col overflow-hidden rounded-2xl border border-white/10 bg-slate-900/75 text-sm text-white shadow-2xl shadow-black/40 backdrop-blur-sm"
         data-testid="hud-panel"
         data-readonly={readOnly || undefined}
       >

@@ -81,9 +81,11 @@ export function Tile({
           </div>
         </div>
       )}
-      {/* Active speaker highlight (over the video, under the label). */}
+      {/* Active speaker highlight (over the video, under the label). Toggled without a
+          transition: speaking flips several times a second, and an animated box-shadow
+          repaints the whole tile on every frame. */}
       <div
-        className={`pointer-events-none absolute inset-0 rounded-2xl transition-shadow duration-200 ${speaking ? "shadow-[inset_0_0_0_3px_rgba(125,211,252,0.95)]" : ""}`}
+        className={`pointer-events-none absolute inset-0 rounded-2xl shadow-[inset_0_0_0_3px_rgba(125,211,252,0.95)] ${speaking ? "opacity-100" : "opacity-0"}`}
       />
       <div className="absolute bottom-2 left-2 right-2 flex items-center gap-2">
         <span className="max-w-full truncate rounded-md bg-black/55 px-2 py-0.5 text-xs font-medium text-white backdrop-blur" data-testid="tile-name">
@@ -98,9 +100,9 @@ export function Tile({
       </div>
       {speaking && !isScreen && (
         <div className="absolute right-2 top-2 flex h-6 w-6 items-end justify-center gap-[2px] rounded-full bg-sky-500/90 p-1" aria-hidden>
-          <span className="w-[3px] animate-pulse rounded bg-white" style={{ height: "40%" }} />
-          <span className="w-[3px] animate-pulse rounded bg-white" style={{ height: "90%" }} />
-          <span className="w-[3px] animate-pulse rounded bg-white" style={{ height: "55%" }} />
+          <span className="w-[3px] rounded bg-white" style={{ height: "40%" }} />
+          <span className="w-[3px] rounded bg-white" style={{ height: "90%" }} />
+          <span className="w-[3px] rounded bg-white" style={{ height: "55%" }} />
         </div>
       )}
     </motion.div>
