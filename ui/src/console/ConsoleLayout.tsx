@@ -18,6 +18,8 @@ export default function ConsoleLayout() {
           <NavLink to="/console" end className={link} data-testid="nav-meetings">{t("console.meetings")}</NavLink>
           <NavLink to="/console/playbooks" className={link} data-testid="nav-playbooks">{t("console.playbooks")}</NavLink>
           <NavLink to="/console/availability" className={link} data-testid="nav-availability">{t("console.availability")}</NavLink>
+          <NavLink to="/console/analytics" className={link} data-testid="nav-analytics">{t("console.analytics")}</NavLink>
+          {user?.role !== "seller" && <NavLink to="/console/webhooks" className={link} data-testid="nav-webhooks">{t("console.webhooks")}</NavLink>}
           {user && (
             <a href={`/book/${user.slug}`} target="_blank" rel="noreferrer" className="block rounded-lg px-3 py-2 text-sm text-white/65 hover:bg-white/5 hover:text-white">
               {t("console.bookingPage")} ↗
@@ -49,6 +51,7 @@ export default function ConsoleLayout() {
             <NavLink to="/console" end className={link}>{t("console.meetings")}</NavLink>
             <NavLink to="/console/playbooks" className={link}>{t("console.playbooks")}</NavLink>
             <NavLink to="/console/availability" className={link}>{t("console.availability")}</NavLink>
+            <NavLink to="/console/analytics" className={link}>{t("console.analytics")}</NavLink>
           </nav>
         </header>
         <main className="mx-auto w-full max-w-5xl flex-1 p-6 md:p-10">

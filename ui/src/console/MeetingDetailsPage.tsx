@@ -39,6 +39,7 @@ export default function MeetingDetailsPage() {
             {formatDateTime(m.starts_at, lang)} – {new Date(m.ends_at).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" })} · <StatusChip status={m.status} />
           </p>
         </div>
+        {(m.status === "ended" || m.status === "processed") && <Link to={`/console/meetings/${m.id}/recap`}><Button data-testid="details-recap">{t("console.recap")}</Button></Link>}
         {joinable && mine && <Link to={`/host/${m.id}`}><Button data-testid="details-join">{t("console.join")}</Button></Link>}
         {joinable && !mine && user?.role !== "seller" && <Link to={`/shadow/${m.id}`}><Button variant="secondary" data-testid="details-shadow">{t("console.shadow")}</Button></Link>}
         {m.status === "scheduled" && (

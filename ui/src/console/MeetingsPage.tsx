@@ -88,6 +88,11 @@ export default function MeetingsPage() {
                   <Button variant="secondary">{t("console.shadow")}</Button>
                 </Link>
               )}
+              {m.status === "processed" && (
+                <Link to={`/console/meetings/${m.id}/recap`} data-testid="recap-link">
+                  <Button variant="secondary">{t("console.recap")}</Button>
+                </Link>
+              )}
             </li>
           );
         })}

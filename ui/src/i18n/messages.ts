@@ -1,4 +1,6 @@
 /** English is the source catalog; Italian must have every key (checked by the type). */
+import { postcallEn, postcallIt } from "./postcall";
+
 export const en = {
   "lang.label": "Language",
   "app.name": "Closer",
@@ -248,6 +250,7 @@ export const en = {
   "book.manageTitle": "Your booking",
   "book.cancelBooking": "Cancel booking",
   "book.cancelledBooking": "This booking is cancelled.",
+  ...postcallEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -492,4 +495,5 @@ export const it: Record<MessageKey, string> = {
   "book.manageTitle": "La tua prenotazione",
   "book.cancelBooking": "Annulla prenotazione",
   "book.cancelledBooking": "Questa prenotazione è annullata.",
+  ...postcallIt,
 };

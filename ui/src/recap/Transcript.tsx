@@ -1,0 +1,55 @@
+import { useEffect, useRef } from "react";
+import type { TranscriptLine } from "../bindings/TranscriptLine";
+import type { Wire } from "../lib/wire";
+import { useI18n } from "../i18n";
+import { clock } from "./sync";
+
+/**
+ * The call as a chat: the seller's lines on the right, guests' on the left. The line playing
+ * (`active`) is highlighted and kept in view inside the list (the page does not scroll);
+ * clicking a line seeks the player to its start.
+ */
+export function Transcript({ lines, active, onSeek }: { lines: Wire<TranscriptLine>[]; active: number; onSeek: (ms: number) => void }) {
+  const { t } = useI18n();
+  const list = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    const box = list.current;
+    const el = box?.querySelector<HTMLElement>(`[data-index="${active}"]`);
+    if (!box || !el) return;
+    const top = el.offsetTop - box.offsetTop;
+    if (top < box.scrollTop || top + el.offsetHeight > box.scrollTop + box.clientHeight) {
+      box.scrollTo({ top: Math.max(0, top - box.clientHeight / 3), behavior: "smooth" });
+    }
+  }, [active]);
+  if (lines.length === 0) return <p className="text-sm text-white/50">{t("recap.noTranscript")}</p>;
+  return (
+    <ol ref={list} className="max-h-[28rem] space-y-2 overflow-y-auto pr-2" data-testid="recap-transcript">
+      {lines.map((line, i) => {
+        const seller = line.side === "seller";
+        const on = i === active;
+        return (
+          <li key={line.segment_id} data-index={i} className={`flex ${seller ? "justify-end" : "justify-start"}`}>
+            <button
+              type="button"
+              onClick={() => onSeek(line.start_ms)}
+              data-testid="recap-line"
+              data-segment={line.segment_id}
+              data-start-ms={line.start_ms}
+              data-active={on}
+              aria-current={on ? "true" : undefined}
+              className={`max-w-[85%] rounded-2xl px-3 py-2 text-left text-sm transition ${
+                seller ? "rounded-br-sm bg-indigo-500/20" : "rounded-bl-sm bg-white/[0.07]"
+              } ${on ? "ring-2 ring-amber-300 brightness-125" : "hover:bg-white/10"}`}
+            >
+              <span className="mb-0.5 flex items-baseline gap-2 text-xs text-white/50">
+                <span className="font-semibold text-white/75">{line.speaker_name}</span>
+                <span className="tabular-nums">{clock(line.start_ms)}</span>
+              </span>
+              {line.text}
+            </button>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
