@@ -15,6 +15,9 @@ const MeetingDetailsPage = lazy(() => import("./console/MeetingDetailsPage"));
 const PlaybooksPage = lazy(() => import("./console/PlaybooksPage"));
 const PlaybookEditorPage = lazy(() => import("./console/PlaybookEditorPage"));
 const AvailabilityPage = lazy(() => import("./console/AvailabilityPage"));
+const RecapPage = lazy(() => import("./recap/RecapPage"));
+const AnalyticsPage = lazy(() => import("./analytics/AnalyticsPage"));
+const WebhooksPage = lazy(() => import("./webhooks/WebhooksPage"));
 
 function Page({ children }: { children: ReactNode }) {
   return (
@@ -50,6 +53,9 @@ export const router = createBrowserRouter([
     children: [
       { index: true, element: <Page><MeetingsPage /></Page> },
       { path: "meetings/:id", element: <Page><MeetingDetailsPage /></Page> },
+      { path: "meetings/:id/recap", element: <Page><RecapPage /></Page> },
+      { path: "analytics", element: <Page><AnalyticsPage /></Page> },
+      { path: "webhooks", element: <Page><WebhooksPage /></Page> },
       { path: "playbooks", element: <Page><PlaybooksPage /></Page> },
       { path: "playbooks/:id", element: <Page><PlaybookEditorPage /></Page> },
       { path: "availability", element: <Page><AvailabilityPage /></Page> },
