@@ -154,11 +154,12 @@ function Objections({ analytics }: { analytics: Wire<Analytics> }) {
           </BarChart>
         </ResponsiveContainer>
       </div>
-      <table className="w-full text-sm" data-testid="an-objections">
+      <table className="w-full text-sm [&_td]:px-2 [&_td:first-child]:pl-0 [&_td:last-child]:pr-0 [&_th]:whitespace-nowrap [&_th]:px-2 [&_th:first-child]:pl-0 [&_th:last-child]:pr-0" data-testid="an-objections">
         <thead className="text-left text-xs uppercase tracking-wide text-white/45">
           <tr>
             <th className="py-1 font-medium" />
             <th className="py-1 text-right font-medium">{t("an.raised")}</th>
+            <th className="py-1 text-right font-medium">{t("an.handled")}</th>
             <th className="py-1 text-right font-medium">{t("an.presented")}</th>
             <th className="py-1 text-right font-medium">{t("an.rate")}</th>
           </tr>
@@ -168,6 +169,7 @@ function Objections({ analytics }: { analytics: Wire<Analytics> }) {
             <tr key={o.objection} className="border-t border-white/5" data-testid="an-objection" data-objection={o.objection} data-raised={o.raised} data-handled={o.handled}>
               <td className="py-1.5">{o.title}</td>
               <td className="py-1.5 text-right">{o.raised}</td>
+              <td className="py-1.5 text-right">{o.handled}</td>
               <td className="py-1.5 text-right">{o.presented}</td>
               <td className="py-1.5 text-right">{pct(o.handled_rate_pct)}</td>
             </tr>
@@ -210,17 +212,17 @@ function Sellers({ analytics }: { analytics: Wire<Analytics> }) {
   if (analytics.sellers.length === 0) return <p className="text-sm text-white/50">{t("an.empty")}</p>;
   return (
     <div className="overflow-x-auto">
-      <table className="w-full min-w-[640px] text-sm" data-testid="an-sellers">
+      <table className="w-full min-w-[640px] text-sm [&_td]:px-2 [&_td:first-child]:pl-0 [&_td:last-child]:pr-0 [&_th]:whitespace-nowrap [&_th]:px-2 [&_th:first-child]:pl-0 [&_th:last-child]:pr-0" data-testid="an-sellers">
         <thead className="text-left text-xs uppercase tracking-wide text-white/45">
           <tr>
             <th className="py-1 font-medium">{t("an.name")}</th>
-            <th className="py-1 text-right font-medium">{t("an.held")}</th>
-            <th className="py-1 text-right font-medium">{t("an.booked")}</th>
-            <th className="py-1 text-right font-medium">{t("an.adherence")}</th>
-            <th className="py-1 text-right font-medium">{t("an.talk")}</th>
+            <th className="py-1 text-right font-medium">{t("an.col.held")}</th>
+            <th className="py-1 text-right font-medium">{t("an.col.booked")}</th>
+            <th className="py-1 text-right font-medium">{t("an.col.adherence")}</th>
+            <th className="py-1 text-right font-medium">{t("an.col.talk")}</th>
             <th className="py-1 text-right font-medium">wpm</th>
-            <th className="py-1 text-right font-medium">{t("an.sentiment")}</th>
-            <th className="py-1 text-right font-medium">{t("an.handledRate")}</th>
+            <th className="py-1 text-right font-medium">{t("an.col.sentiment")}</th>
+            <th className="py-1 text-right font-medium">{t("an.col.handled")}</th>
           </tr>
         </thead>
         <tbody className="tabular-nums">

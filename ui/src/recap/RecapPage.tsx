@@ -64,7 +64,7 @@ function RecapView({ recap, lang }: { recap: Wire<Recap>; lang: string }) {
           <Link to={`/console/meetings/${recap.meeting_id}`} className="text-sm text-white/50 hover:text-white">← {recap.title}</Link>
           <h1 className="mt-1 text-2xl font-semibold">{t("recap.title")}</h1>
           <p className="text-sm text-white/55">
-            {recap.started_at && formatDateTime(recap.started_at, lang)} · {recap.playbook_name}
+            {[recap.started_at && formatDateTime(recap.started_at, lang), recap.playbook_name].filter(Boolean).join(" · ")}
           </p>
         </div>
         <Button variant="secondary" onClick={exportJson} data-testid="export-json">{t("recap.exportJson")}</Button>
@@ -87,7 +87,7 @@ function RecapView({ recap, lang }: { recap: Wire<Recap>; lang: string }) {
       </Card>
 
       <div className="grid gap-6 lg:grid-cols-5">
-        <Card className="lg:col-span-3">
+        <Card className="lg:col-span-3 lg:self-start">
           <h2 className="mb-3 font-semibold">{t("recap.transcript")}</h2>
           <Transcript lines={recap.transcript} active={active} onSeek={player.seek} />
         </Card>

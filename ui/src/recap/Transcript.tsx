@@ -23,7 +23,7 @@ export function Transcript({ lines, active, onSeek }: { lines: Wire<TranscriptLi
   }, [active]);
   if (lines.length === 0) return <p className="text-sm text-white/50">{t("recap.noTranscript")}</p>;
   return (
-    <ol ref={list} className="max-h-[28rem] space-y-2 overflow-y-auto pr-2" data-testid="recap-transcript">
+    <ol ref={list} className="max-h-[34rem] space-y-2 overflow-y-auto pr-2" data-testid="recap-transcript">
       {lines.map((line, i) => {
         const seller = line.side === "seller";
         const on = i === active;
