@@ -146,9 +146,16 @@ def test_batch_rows_match_single_runs(embed):
 
 # --------------------------------------------------------------------------- (iii) ggml-model.bin
 
+def dequantize_q8_0(data, pos, count):
+    """`count` floats from ggml Q8_0 blocks at `pos` (34 bytes per 32 values: f16 d, 32 int8)."""
+    blocks = np.frombuffer(data, [("d", "<f2"), ("qs", "i1", 32)], count // 32, pos)
+    return (blocks["qs"].astype(np.float32) * blocks["d"].astype(np.float32)[:, None]).reshape(-1), blocks.nbytes
+
+
 def read_ggml(path):
-    """Parse a legacy whisper.cpp GGML file.
-    Returns (hparams, mel filters, tokens, {name: (ftype, dims innermost-first, array)})."""
+    """Parse a legacy whisper.cpp GGML file (f32, f16 and Q8_0 tensors).
+    Returns (hparams, mel filters, tokens, {name: (type, dims innermost-first, array)});
+    Q8_0 tensors come back dequantized to float32."""
     data = (path).read_bytes()
     pos = 0
 
@@ -174,8 +181,12 @@ def read_ggml(path):
         name = data[pos:pos + name_len].decode()
         pos += name_len
         count = int(np.prod(dims))
-        array = np.frombuffer(data, "<f4" if ftype == 0 else "<f2", count, pos)
-        pos += array.nbytes
+        if ftype == 8:
+            array, size = dequantize_q8_0(data, pos, count)
+        else:
+            array = np.frombuffer(data, "<f4" if ftype == 0 else "<f2", count, pos)
+            size = array.nbytes
+        pos += size
         tensors[name] = (ftype, dims, array.reshape(dims[::-1]))
     return hp, filters, tokens, tensors
 
@@ -187,7 +198,7 @@ def ggml():
 
 def test_ggml_header(ggml):
     hp, filters, tokens, _ = ggml
-    assert hp == [51865, 1500, 512, 8, 6, 448, 512, 8, 6, 80, 1]
+    assert hp == [51865, 1500, 512, 8, 6, 448, 512, 8, 6, 80, 2007]  # Q8_0, quantization version 2
     assert filters.shape == (80, 201) and filters.max() > 0
     assert len(tokens) == 50257
     assert tokens[:3] == [b"!", b'"', b"#"] and tokens[220] == b" "
@@ -200,14 +211,14 @@ def test_ggml_tensors(ggml):
     assert t["encoder.conv1.bias"][:2] == (0, (1, 512))
     assert t["encoder.positional_embedding"][:2] == (0, (512, 1500))
     assert t["decoder.positional_embedding"][:2] == (0, (512, 448))
-    assert t["decoder.token_embedding.weight"][:2] == (1, (512, 51865))
-    assert t["encoder.blocks.0.attn.query.weight"][:2] == (1, (512, 512))
+    assert t["decoder.token_embedding.weight"][:2] == (8, (512, 51865))
+    assert t["encoder.blocks.0.attn.query.weight"][:2] == (8, (512, 512))
     assert t["decoder.blocks.5.cross_attn.value.bias"][:2] == (0, (512,))
-    assert t["encoder.blocks.3.mlp.0.weight"][:2] == (1, (512, 2048))
+    assert t["encoder.blocks.3.mlp.0.weight"][:2] == (8, (512, 2048))
     assert "encoder.blocks.0.attn.key.bias" not in t
     for name, (ftype, dims, _) in t.items():
         f32 = len(dims) < 2 or "positional" in name or name in ("encoder.conv1.bias", "encoder.conv2.bias")
-        assert ftype == (0 if f32 else 1), name
+        assert ftype == (0 if f32 else 1 if len(dims) == 3 else 8), name
 
 
 def test_ggml_weights_look_sane(ggml):
@@ -224,6 +235,19 @@ def test_ggml_weights_look_sane(ggml):
             assert 0.1 < a.mean() < 20, name  # layer-norm gains, not pre-scaled away
         if name.endswith(".weight") and len(dims) == 2 and "embedding" not in name:
             assert 0.005 < a.std() < 0.2, name
+
+
+def test_q8_0_round_trip_error_is_within_half_a_step():
+    from prepare_models import quantize_q8_0
+    rng = np.random.default_rng(7)
+    x = np.concatenate([rng.normal(0, 0.05, 32 * 63), np.zeros(32)]).astype(np.float32)
+    packed = quantize_q8_0(x)
+    assert len(packed) == 64 * 34
+    back, _ = dequantize_q8_0(packed, 0, x.size)
+    step = np.abs(x.reshape(-1, 32)).max(axis=1) / 127
+    # Half a quantization step per block, plus the f16 rounding of the scale (2^-11 relative).
+    assert (np.abs(back - x).reshape(-1, 32) <= step[:, None] * (0.5 + 127 * 2 ** -11) + 1e-9).all()
+    assert not back[-32:].any()  # an all-zero block stays zero (no division by zero)
 
 
 def test_manifest_matches_files():
