@@ -188,7 +188,7 @@ function DeliveryRow({ delivery: d, lang }: { delivery: Wire<WebhookDelivery>; l
   const client = useQueryClient();
   const [open, setOpen] = useState(false);
   const log = useQuery({
-    queryKey: ["delivery", d.id, d.attempts],
+    queryKey: ["delivery", d.id, d.attempts, d.status],
     queryFn: () => api<Wire<WebhookDelivery>>(`/api/webhooks/deliveries/${d.id}`),
     enabled: open,
   });
@@ -221,7 +221,7 @@ function DeliveryRow({ delivery: d, lang }: { delivery: Wire<WebhookDelivery>; l
               <span className="text-white/50">{formatDateTime(a.started_at, lang)}</span>
               <span className={a.error ? "text-rose-300" : "text-emerald-300"}>{a.status_code != null ? `HTTP ${a.status_code}` : t("wh.noAnswer")}</span>
               <span className="tabular-nums text-white/50">{a.duration_ms} ms</span>
-              {a.error && <span className="text-white/60">{a.error}</span>}
+              {a.error && a.error !== `HTTP ${a.status_code}` && <span className="text-white/60">{a.error}</span>}
               {a.response_excerpt && <code className="max-w-full truncate text-white/45">{a.response_excerpt}</code>}
             </li>
           ))}
