@@ -216,6 +216,16 @@ describe("recap page and analytics dashboard after a real call", { timeout: 20 *
     assert.ok(talk.includes(`${seller}:${100 - seller}`), talk);
     const adherence = await page.getByTestId("kpi-adherence").innerText();
     assert.ok(adherence.includes(`${Math.round(recap.kpis.script_adherence_pct)}%`), adherence);
+
+    // Exports: the JSON download is this recap; the printable page opens in a new tab.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-json").click()]);
+    const exported = JSON.parse(readFileSync(await download.path(), "utf8"));
+    assert.equal(exported.meeting_id, meeting.id);
+    assert.equal(exported.transcript.length, recap.transcript.length);
+    const [printable] = await Promise.all([page.context().waitForEvent("page"), page.getByTestId("export-html").click()]);
+    await until(async () => (await printable.title()).includes("Acme discovery"), { timeout: 20_000, what: "the printable page" });
+    assert.match(printable.url(), /^blob:/);
+    await printable.close();
   });
 
   it("the analytics dashboard shows the meeting's figures", async () => {

@@ -77,7 +77,7 @@ export function BattleCards({ objections, onSeek }: { objections: Wire<Objection
 export function SpeakerTable({ speakers }: { speakers: Wire<SpeakerStats>[] }) {
   const { t } = useI18n();
   return (
-    <table className="w-full text-sm [&_td]:px-2 [&_td:first-child]:pl-0 [&_td:last-child]:pr-0 [&_th]:whitespace-nowrap [&_th]:px-2 [&_th:first-child]:pl-0 [&_th:last-child]:pr-0" data-testid="recap-speakers">
+    <table className="w-full text-sm [&_th]:align-bottom [&_td]:px-2 [&_td:first-child]:pl-0 [&_td:last-child]:pr-0 [&_th]:px-2 [&_th:first-child]:pl-0 [&_th:last-child]:pr-0" data-testid="recap-speakers">
       <thead className="text-left text-xs uppercase tracking-wide text-white/45">
         <tr>
           <th className="py-1 font-medium">{t("recap.speakers")}</th>
@@ -85,7 +85,7 @@ export function SpeakerTable({ speakers }: { speakers: Wire<SpeakerStats>[] }) {
           <th className="py-1 text-right font-medium">{t("recap.col.wpm")}</th>
           <th className="py-1 text-right font-medium">{t("recap.col.words")}</th>
           <th className="py-1 text-right font-medium">{t("recap.col.questions")}</th>
-          <th className="py-1 text-right font-medium">{t("recap.col.monologue")}</th>
+          <th className="py-1 text-right align-bottom font-medium">{t("recap.col.monologue")}</th>
         </tr>
       </thead>
       <tbody className="tabular-nums">

@@ -103,11 +103,11 @@ function RecapView({ recap, lang }: { recap: Wire<Recap>; lang: string }) {
         </div>
       </div>
 
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid items-start gap-6 lg:grid-cols-2">
         <Card>
           <Notes summary={recap.summary} nextSteps={recap.next_steps} actions={recap.action_items} method={recap.summary_method} />
         </Card>
-        <Card>
+        <Card className="overflow-x-auto">
           <SpeakerTable speakers={recap.speakers} />
         </Card>
       </div>
