@@ -25,9 +25,8 @@ export const USERS = {
   admin: "admin@closer-demo.example.com",
 };
 
-/** Starts one Chromium with `wav` (16 kHz mono) as its microphone; `close()` removes its profile. */
-export async function launch({ wav, headless = true, locale = "en-US", quality = "low" } = {}) {
-  const profile = mkdtempSync(join(tmpdir(), "closer-e2e-chromium-"));
+/** Chromium's command line for the tests; `wav` (16 kHz mono) becomes the fake microphone. */
+export function chromiumArgs(wav) {
   const args = [
     "--no-sandbox",
     "--disable-gpu",
@@ -49,24 +48,54 @@ export async function launch({ wav, headless = true, locale = "en-US", quality =
     ...(process.env.CLOSER_E2E_CHROME_LOG ? ["--enable-logging=stderr", "--v=0", "--vmodule=*/p2p/*=1,*/pc/*=1"] : []),
   ];
   if (wav) args.push(`--use-file-for-fake-audio-capture=${wav}`);
+  return args;
+}
+
+const CONTEXT_OPTIONS = { viewport: { width: 1280, height: 720 }, permissions: ["camera", "microphone"] };
+
+/**
+ * Presets the green room's choices of every page of `context`: "video quality" data saver
+ * (180p) by default here, so five browsers, LiveKit and the speech pipeline fit on a two-core
+ * machine; `devices` adds others (e.g. `{ audio: false, video: false }`).
+ */
+async function presetDevices(context, quality, devices) {
+  await context.addInitScript((prefs) => {
+    if (location.origin !== "null" && !localStorage.getItem("closer.devices")) localStorage.setItem("closer.devices", JSON.stringify(prefs));
+  }, { quality, ...devices });
+}
+
+/** Starts one Chromium with `wav` (16 kHz mono) as its microphone; `close()` removes its profile. */
+export async function launch({ wav, headless = true, locale = "en-US", quality = "low", devices } = {}) {
+  const profile = mkdtempSync(join(tmpdir(), "closer-e2e-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
+    ...CONTEXT_OPTIONS,
     executablePath: "/usr/bin/chromium",
     headless,
-    args,
-    viewport: { width: 1280, height: 720 },
-    permissions: ["camera", "microphone"],
+    args: chromiumArgs(wav),
     locale,
   });
-  // The green room's "video quality" choice: data saver (180p) by default here, so five
-  // browsers, LiveKit and the speech pipeline fit on a two-core machine.
-  await context.addInitScript((q) => {
-    if (location.origin !== "null" && !localStorage.getItem("closer.devices")) localStorage.setItem("closer.devices", JSON.stringify({ quality: q }));
-  }, quality);
+  await presetDevices(context, quality, devices);
   const close = async () => {
     await context.close().catch(() => undefined);
     rmSync(profile, { recursive: true, force: true });
   };
   return { context, close };
+}
+
+/**
+ * One Chromium process for the participants who do not speak (managers, room fillers, LiveKit
+ * probes): each `newContext()` is a participant of its own (own storage, own connection) in
+ * the same process — the fake microphone is per process, so speakers need `launch()` — which
+ * saves a browser, GPU and audio service process per participant.
+ */
+export async function launchShared({ headless = true } = {}) {
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless, args: chromiumArgs() });
+  const newContext = async ({ locale = "en-US", quality = "low", devices } = {}) => {
+    const context = await browser.newContext({ ...CONTEXT_OPTIONS, locale });
+    await presetDevices(context, quality, devices);
+    return context;
+  };
+  return { browser, newContext, newPage: async (options) => (await newContext(options)).newPage(), close: () => browser.close().catch(() => undefined) };
 }
 
 /** JSON API call with an optional bearer token. */
@@ -152,8 +181,9 @@ export async function joinAsGuest(page, meetingId, { name, consent = "accept", m
     await shot(page, screenshot);
   }
   // A fake microphone restarts its WAV whenever it is opened again (e.g. when unmuted later).
-  if (!mic) await page.getByTestId("green-toggle-mic").click();
-  if (!camera) await page.getByTestId("green-toggle-camera").click();
+  const isOn = async (id) => (await page.getByTestId(id).getAttribute("aria-pressed")) === "true";
+  if (mic !== (await isOn("green-toggle-mic"))) await page.getByTestId("green-toggle-mic").click();
+  if (camera !== (await isOn("green-toggle-camera"))) await page.getByTestId("green-toggle-camera").click();
   await page.getByTestId("join").click();
   await page.getByTestId("room").waitFor({ timeout: 60_000 });
 }
@@ -349,4 +379,25 @@ export async function playScript({ scenario, timeline, host, speakers, identitie
   const shown = lags.map((l) => `${l.kind} ${l.key}: ${l.lag_ms === null ? "never shown" : `${l.lag_ms} ms`}`);
   console.log(`${scenario}:\n  ${shown.join("\n  ")}`);
   return { lags, lines, events };
+}
+
+/**
+ * A bare LiveKit participant in `page` (livekit-client's own UMD build, no Closer UI) joined
+ * with `access` ({ livekit_url, token }): what a hand-crafted client could do with a token the
+ * API handed out. Keeps what it hears in `window.__probe` (`identities()`, `data` — payloads
+ * received, as text). No camera, no microphone.
+ */
+export async function livekitProbe(page, access) {
+  await page.setContent("<!doctype html><title>LiveKit probe</title>");
+  await page.addScriptTag({ path: join(repo, "ui", "node_modules", "livekit-client", "dist", "livekit-client.umd.js") });
+  await page.evaluate(async ({ livekit_url, token }) => {
+    const { Room, RoomEvent } = window.LivekitClient;
+    const room = new Room();
+    const probe = { room, data: [], identities: () => [...room.remoteParticipants.keys()] };
+    window.__probe = probe;
+    room.on(RoomEvent.DataReceived, (payload, participant, kind, topic) => {
+      probe.data.push({ from: participant?.identity ?? null, topic: topic ?? null, text: new TextDecoder().decode(payload) });
+    });
+    await room.connect(livekit_url, token, { autoSubscribe: false });
+  }, access);
 }

@@ -243,23 +243,28 @@ async fn priority_message(
     Ok(StatusCode::ACCEPTED)
 }
 
-/// `POST /api/meetings/{id}/end` — the host ends the call for everyone: the live session
-/// finishes its transcripts and analysis, the meeting is marked ended (its recap follows) and
-/// the LiveKit room is closed.
+/// `POST /api/meetings/{id}/end` — the host ends the call for everyone: the LiveKit room is
+/// closed (every participant sees the call end at once), the meeting is marked ended (its
+/// recap follows), then the live session finishes its transcripts and analysis before the
+/// answer.
 async fn end(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<StatusCode, Error> {
     if !crate::meetings::is_host(&state.pg, id, &user).await? {
         return Err(Error::Forbidden("only the meeting's host ends the call".into()));
     }
-    state.live.end(id).await;
+    // The room first: the copilot's backlog (seconds to minutes on a loaded machine) is the
+    // seller's business, not a reason to keep the guests in a call that has ended. The audio
+    // it works on is already here.
+    if let Err(e) = state.livekit.delete_room(&crate::grants::room_name(id)).await {
+        tracing::warn!(meeting = %id, error = %e, "closing the LiveKit room failed");
+    }
     // Ended now, not when LiveKit's webhook arrives (it may not, e.g. behind a firewall): the
-    // finalizer picks up ended meetings for their recap.
+    // finalizer picks up ended meetings for their recap, and flushes the live session itself
+    // before reading its documents.
     sqlx::query("UPDATE meetings SET status = 'ended', ended_at = now() WHERE id = $1 AND status IN ('scheduled', 'live')")
         .bind(id)
         .execute(&state.pg)
         .await?;
-    if let Err(e) = state.livekit.delete_room(&crate::grants::room_name(id)).await {
-        tracing::warn!(meeting = %id, error = %e, "closing the LiveKit room failed");
-    }
+    state.live.end(id).await;
     Ok(StatusCode::NO_CONTENT)
 }
 

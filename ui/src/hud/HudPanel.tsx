@@ -66,7 +66,7 @@ export function HudPanel({ hud, connected, playbook, readOnly, presentingId, onP
         dragElastic={0}
         onDragEnd={() => local.set(POSITION_KEY, { x: x.get(), y: y.get() })}
         style={{ x, y, width: WIDTH }}
-        className="pointer-events-auto absolute left-0 top-0 flex max-h-[calc(100vh-7rem)] flex-col overflow-hidden rounded-2xl border border-white/10 bg-slate-900/75 text-sm text-white shadow-2xl shadow-black/40 backdrop-blur-sm"
+        className="pointer-events-auto absolute left-0 top-0 flex max-h-[calc(100vh-9rem)] flex-col overflow-hidden rounded-2xl border border-white/10 bg-slate-900/75 text-sm text-white shadow-2xl shadow-black/40 backdrop-blur-sm"
         data-testid="hud-panel"
         data-readonly={readOnly || undefined}
       >
@@ -163,10 +163,23 @@ function Cards({ hud, readOnly, presentingId, onPresent, onStop }: { hud: HudSta
               data-testid="battle-card"
               data-objection={c.objection}
             >
-              <button type="button" className="w-full text-left" onClick={() => setOpen(open === c.objection ? null : c.objection)}>
-                <div className="text-[11px] uppercase tracking-wide text-indigo-200/80">{c.title}</div>
-                <div className="font-semibold" data-testid="battle-card-title">{c.card.title}</div>
-              </button>
+              <div className="flex items-start gap-2">
+                <button type="button" className="min-w-0 flex-1 text-left" onClick={() => setOpen(open === c.objection ? null : c.objection)} aria-expanded={expanded}>
+                  <div className="text-[11px] uppercase tracking-wide text-indigo-200/80">{c.title}</div>
+                  <div className="font-semibold" data-testid="battle-card-title">{c.card.title}</div>
+                </button>
+                {!readOnly &&
+                  (presenting ? (
+                    <button type="button" onClick={onStop} className="shrink-0 rounded-full bg-rose-600 px-3 py-1 text-xs font-semibold hover:bg-rose-500" data-testid="stop-presenting">
+                      {t("hud.stopPresenting")}
+                    </button>
+                  ) : (
+                    <button type="button" onClick={() => onPresent?.(c)} className="shrink-0 rounded-full bg-indigo-500 px-3 py-1 text-xs font-semibold hover:bg-indigo-400" data-testid="present-now">
+                      {t("hud.presentNow")}
+                    </button>
+                  ))}
+              </div>
+              {presenting && <div className="mt-1 text-xs text-emerald-300">{t("hud.presentingCard")}</div>}
               {expanded && (
                 <>
                   <ul className="mt-1.5 list-disc space-y-0.5 pl-4 text-white/85">
@@ -175,20 +188,6 @@ function Cards({ hud, readOnly, presentingId, onPresent, onStop }: { hud: HudSta
                     ))}
                   </ul>
                   {c.card.image_url && <AuthedImage src={c.card.image_url} alt="" className="mt-2 max-h-28 rounded-lg bg-white object-contain" />}
-                  {!readOnly && (
-                    <div className="mt-2 flex items-center gap-2">
-                      {presenting ? (
-                        <button type="button" onClick={onStop} className="rounded-full bg-rose-600 px-3 py-1 text-xs font-semibold hover:bg-rose-500" data-testid="stop-presenting">
-                          {t("hud.stopPresenting")}
-                        </button>
-                      ) : (
-                        <button type="button" onClick={() => onPresent?.(c)} className="rounded-full bg-indigo-500 px-3 py-1 text-xs font-semibold hover:bg-indigo-400" data-testid="present-now">
-                          {t("hud.presentNow")}
-                        </button>
-                      )}
-                      {presenting && <span className="text-xs text-emerald-300">{t("hud.presentingCard")}</span>}
-                    </div>
-                  )}
                 </>
               )}
             </motion.div>

@@ -369,7 +369,7 @@ function LevelMeter({ level, label }: { level: number; label: string }) {
   return (
     <div className="absolute bottom-5 right-5 flex h-8 items-end gap-[3px]" role="meter" aria-label={label} aria-valuemin={0} aria-valuemax={1} aria-valuenow={Number(level.toFixed(2))} data-testid="mic-level" data-level={level.toFixed(2)}>
       {Array.from({ length: bars }, (_, i) => (
-        <span key={i} className={`w-[4px] rounded-sm transition-colors ${i < lit ? "bg-emerald-400" : "bg-white/20"}`} style={{ height: `${30 + i * 7}%` }} />
+        <span key={i} className={`w-[4px] rounded-sm ${i < lit ? "bg-emerald-400" : "bg-white/20"}`} style={{ height: `${30 + i * 7}%` }} />
       ))}
     </div>
   );
@@ -390,22 +390,27 @@ function useMicLevel(streamRef: React.RefObject<MediaStream | null>, enabled: bo
     analyser.fftSize = 1024;
     source.connect(analyser);
     const data = new Float32Array(analyser.fftSize);
-    let raf = 0;
     let smoothed = 0;
+    let shown = -1;
+    // ~15 updates a second, and only when a bar would change: the meter need not re-render
+    // the green room on every animation frame.
     const tick = () => {
       analyser.getFloatTimeDomainData(data);
       let sum = 0;
       for (const v of data) sum += v * v;
       const db = 20 * Math.log10(Math.sqrt(sum / data.length) + 1e-9);
       const value = Math.max(0, Math.min(1, (db + 60) / 50));
-      smoothed = Math.max(value, smoothed * 0.85);
-      setLevel(smoothed);
-      raf = requestAnimationFrame(tick);
+      smoothed = Math.max(value, smoothed * 0.7);
+      const rounded = Math.round(smoothed * 20) / 20;
+      if (rounded !== shown) {
+        shown = rounded;
+        setLevel(rounded);
+      }
     };
     void ctx.resume().catch(() => undefined);
-    tick();
+    const timer = setInterval(tick, 66);
     return () => {
-      cancelAnimationFrame(raf);
+      clearInterval(timer);
       source.disconnect();
       void ctx.close();
     };
