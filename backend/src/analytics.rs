@@ -104,7 +104,8 @@ pub fn score(stats: &Aggregate) -> Option<f64> {
     let adherence = stats.avg_adherence_pct.unwrap_or(0.0);
     // No objection raised: nothing mishandled.
     let handled = stats.handled_rate_pct.unwrap_or(100.0);
-    let talk = stats.avg_seller_talk_pct.map_or(0.0, |t| (100.0 - (t - 43.0).abs() * 2.5).max(0.0));
+    let target = crate::recap::kpis::benchmarks().seller_talk_pct;
+    let talk = stats.avg_seller_talk_pct.map_or(0.0, |t| (100.0 - (t - target).abs() * 2.5).max(0.0));
     Some(((0.4 * adherence + 0.3 * handled + 0.3 * talk) * 10.0).round() / 10.0)
 }
 
@@ -157,6 +158,7 @@ pub fn build(
         objections: objections(&done),
         battle_cards: funnel(&done),
         leaderboard: board,
+        benchmarks: crate::recap::kpis::benchmarks(),
     }
 }
 

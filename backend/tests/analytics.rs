@@ -142,6 +142,7 @@ async fn analytics_aggregate_per_seller_and_team() {
     assert_eq!(team["avg_sentiment"], 0.07);
     assert_eq!((team["objections_raised"].as_u64(), team["objections_handled"].as_u64(), team["handled_rate_pct"].as_f64()), (Some(3), Some(2), Some(66.7)));
     assert_eq!(a["battle_cards"], json!({"shown": 3, "presented": 1, "handled": 2, "handled_after_presented": 1}));
+    assert_eq!(a["benchmarks"], json!({"seller_talk_pct": 43.0, "wpm_min": 130.0, "wpm_max": 175.0}), "the dashboard's bands");
     let objections: Vec<(String, u64, u64, u64)> = a["objections"]
         .as_array()
         .unwrap()

@@ -167,6 +167,8 @@ describe("recap page and analytics dashboard after a real call", { timeout: 20 *
     const before = await page.$eval("[data-testid=recap-player]", (a) => a.currentTime);
     assert.ok(before < 1, `player starts at the beginning (${before})`);
 
+    // Centre the chart: the sticky player must not cover the point.
+    await page.getByTestId("sentiment-chart").evaluate((el) => el.scrollIntoView({ block: "center" }));
     await page.locator(`[data-testid=sentiment-point][data-dip=true][data-ms="${dip.ms}"][data-speaker="${dip.speaker}"]`).click();
     const after = await page.waitForFunction(() => {
       const audio = document.querySelector("[data-testid=recap-player]");

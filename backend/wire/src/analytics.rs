@@ -1,6 +1,7 @@
 //! Sales analytics over a date range (`GET /api/analytics`): per seller and for the team,
 //! from the meetings (PostgreSQL) and their recaps (MongoDB).
 
+use crate::recap::Benchmarks;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -116,4 +117,7 @@ pub struct Analytics {
     /// Sellers with at least one processed meeting, best first (managers and admins only;
     /// empty for sellers).
     pub leaderboard: Vec<LeaderboardEntry>,
+    /// The bands the dashboard draws the team's talk share and pace against (the recaps'
+    /// own benchmarks).
+    pub benchmarks: Benchmarks,
 }

@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { Aggregate } from "../bindings/Aggregate";
 import type { Analytics } from "../bindings/Analytics";
+import type { Benchmarks } from "../bindings/Benchmarks";
 import type { User } from "../bindings/User";
 import type { Wire } from "../lib/wire";
 import { api } from "../api/client";
@@ -12,10 +13,6 @@ import { useI18n } from "../i18n";
 import { Card, ErrorText, Field, Input, Select, Spinner } from "../components/ui";
 import { KpiCard, PaceGauge, TalkBar } from "../recap/KpiCards";
 import { analyticsQuery, defaultFilter, funnelWidths, validRange, type AnalyticsFilter } from "./range";
-
-/** Benchmarks the cards are drawn against (the same as the recap's, see `Benchmarks`). */
-const TALK_BENCHMARK_PCT = 43;
-const WPM_BAND = { min: 130, max: 175 };
 
 const pct = (v: number | undefined) => (v == null ? "—" : `${Math.round(v)}%`);
 const num = (v: number | undefined, digits = 0) => (v == null ? "—" : v.toFixed(digits));
@@ -71,7 +68,7 @@ export default function AnalyticsPage() {
       <ErrorText error={analytics.error} />
       {a && (
         <>
-          <TeamCards team={a.team} />
+          <TeamCards team={a.team} benchmarks={a.benchmarks} />
           {a.team.meetings_scheduled === 0 && <p className="text-white/50" data-testid="an-empty">{t("an.empty")}</p>}
           <div className="grid gap-6 lg:grid-cols-2">
             <Card>
@@ -110,7 +107,7 @@ export default function AnalyticsPage() {
   );
 }
 
-function TeamCards({ team }: { team: Wire<Aggregate> }) {
+function TeamCards({ team, benchmarks: b }: { team: Wire<Aggregate>; benchmarks: Wire<Benchmarks> }) {
   const { t } = useI18n();
   return (
     <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4" data-testid="an-team">
@@ -123,11 +120,11 @@ function TeamCards({ team }: { team: Wire<Aggregate> }) {
         value={pct(team.handled_rate_pct)}
         detail={t("an.handledOf", { handled: team.objections_handled, raised: team.objections_raised })}
       />
-      <KpiCard testId="an-talk" title={t("an.talk")} value={pct(team.avg_seller_talk_pct)} detail={t("an.talkBenchmark")}>
-        {team.avg_seller_talk_pct != null && <TalkBar seller={team.avg_seller_talk_pct} benchmark={TALK_BENCHMARK_PCT} />}
+      <KpiCard testId="an-talk" title={t("an.talk")} value={pct(team.avg_seller_talk_pct)} detail={t("an.talkBenchmark", { pct: b.seller_talk_pct })}>
+        {team.avg_seller_talk_pct != null && <TalkBar seller={team.avg_seller_talk_pct} benchmark={b.seller_talk_pct} />}
       </KpiCard>
-      <KpiCard testId="an-wpm" title={t("an.wpm")} value={team.avg_seller_wpm != null ? `${Math.round(team.avg_seller_wpm)} wpm` : "—"} detail={t("an.wpmBand", WPM_BAND)}>
-        {team.avg_seller_wpm != null && <PaceGauge wpm={team.avg_seller_wpm} min={WPM_BAND.min} max={WPM_BAND.max} />}
+      <KpiCard testId="an-wpm" title={t("an.wpm")} value={team.avg_seller_wpm != null ? `${Math.round(team.avg_seller_wpm)} wpm` : "—"} detail={t("an.wpmBand", { min: b.wpm_min, max: b.wpm_max })}>
+        {team.avg_seller_wpm != null && <PaceGauge wpm={team.avg_seller_wpm} min={b.wpm_min} max={b.wpm_max} />}
       </KpiCard>
       <KpiCard testId="an-questions" title={t("an.questions")} value={num(team.avg_seller_questions, 1)} />
       <KpiCard testId="an-sentiment" title={t("an.sentiment")} value={num(team.avg_sentiment, 2)} detail={t("an.sentimentHint")} />

@@ -62,7 +62,7 @@ export function KpiCards({ kpis, speakers }: { kpis: Wire<Kpis>; speakers: Wire<
         testId="kpi-talk"
         title={t("recap.talkRatio")}
         value={`${seller}:${100 - seller}`}
-        detail={delta === 0 ? t("recap.talkRatio.on") : t(delta > 0 ? "recap.talkRatio.over" : "recap.talkRatio.under", { points: Math.abs(delta) })}
+        detail={delta === 0 ? t("recap.talkRatio.on") : t(delta > 0 ? "recap.talkRatio.over" : "recap.talkRatio.under", { points: Math.abs(delta), pct: b.seller_talk_pct })}
       >
         <TalkBar seller={kpis.seller_talk_pct} benchmark={b.seller_talk_pct} />
         <p className="mt-2 text-[11px] leading-snug text-white/45">{t("recap.talkRatio.benchmark")}</p>

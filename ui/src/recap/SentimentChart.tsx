@@ -44,7 +44,7 @@ export function SentimentChart({
         <ResponsiveContainer width="100%" height="100%">
           <LineChart margin={{ top: 10, right: 16, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="rgba(255,255,255,0.06)" />
-            <XAxis type="number" dataKey="t" domain={[0, Math.ceil(end)]} tickFormatter={(s: number) => clock(s * 1000)} stroke="rgba(255,255,255,0.45)" fontSize={11} allowDuplicatedCategory={false} />
+            <XAxis type="number" dataKey="t" domain={[0, Math.ceil(end)]} tickFormatter={(s: number) => clock(s * 1000)} stroke="rgba(255,255,255,0.45)" fontSize={11} />
             <YAxis domain={[-1, 1]} ticks={[-1, 0, 1]} width={70} tickFormatter={scoreLabel} stroke="rgba(255,255,255,0.45)" fontSize={11} />
             <ReferenceLine y={0} stroke="rgba(255,255,255,0.2)" />
             <ReferenceLine x={currentMs / 1000} stroke="#fcd34d" strokeWidth={1.5} ifOverflow="extendDomain" />

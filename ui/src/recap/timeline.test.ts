@@ -33,6 +33,14 @@ describe("sentimentSeries", () => {
     expect(series[2].data.map((d) => d.dip)).toEqual([true]); // first point below neutral
   });
 
+  it("keeps one point per instant, the last, and compares it with the one before", () => {
+    const [tom] = sentimentSeries([point("tom", 60_000, 0), { ...point("tom", 67_020, -1), segment_id: "tom-3" }, { ...point("tom", 67_020, -1), segment_id: "tom-4" }], new Map());
+    expect(tom.data.map((d) => [d.ms, d.segmentId, d.dip])).toEqual([
+      [60_000, "tom-60000", false],
+      [67_020, "tom-4", true],
+    ]);
+  });
+
   it("skips participants without points", () => {
     expect(sentimentSeries([], names)).toEqual([]);
   });

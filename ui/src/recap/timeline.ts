@@ -34,7 +34,9 @@ export function isDip(score: number, previous: number | undefined): boolean {
 
 /**
  * Groups `points` by participant (in the order of `names`, then of first appearance), sorts
- * each by time and marks dips. `names` maps identities to display names.
+ * each by time and marks dips. A participant's points at the same instant (one utterance
+ * finalized as several segments) become one point, the last of them: two dots on the same spot
+ * would hide one another. `names` maps identities to display names.
  */
 export function sentimentSeries(points: readonly SentimentInput[], names: ReadonlyMap<string, string>): ChartSeries[] {
   const bySpeaker = new Map<string, SentimentInput[]>();
@@ -47,7 +49,9 @@ export function sentimentSeries(points: readonly SentimentInput[], names: Readon
   const series: ChartSeries[] = [];
   for (const [speaker, list] of bySpeaker) {
     if (list.length === 0) continue;
-    const sorted = [...list].sort((a, b) => a.start_ms - b.start_ms);
+    const sorted = [...list]
+      .sort((a, b) => a.start_ms - b.start_ms)
+      .filter((p, i, all) => i + 1 === all.length || all[i + 1].start_ms !== p.start_ms);
     const data = sorted.map((p, i) => ({
       t: p.start_ms / 1000,
       score: p.score,
