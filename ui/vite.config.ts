@@ -13,7 +13,14 @@ export default defineConfig({
     host: "127.0.0.1",
     proxy: { "/api": { target: backend, ws: true, changeOrigin: true } },
   },
-  build: { outDir: "dist", sourcemap: true, chunkSizeWarningLimit: 2000 },
+  // Two pages: the web app (index.html) and the desktop app's windows (desktop.html, embedded
+  // into the Tauri binary by src-tauri).
+  build: {
+    outDir: "dist",
+    sourcemap: true,
+    chunkSizeWarningLimit: 2000,
+    rollupOptions: { input: { main: "index.html", desktop: "desktop.html" } },
+  },
   worker: { format: "es" },
   test: {
     environment: "jsdom",

@@ -9,6 +9,7 @@ const ShadowPage = lazy(() => import("./pages/ShadowPage"));
 const BookingPage = lazy(() => import("./pages/BookingPage"));
 const ManageBookingPage = lazy(() => import("./pages/ManageBookingPage"));
 const LoginPage = lazy(() => import("./console/LoginPage"));
+const HandoffPage = lazy(() => import("./pages/HandoffPage"));
 const ConsoleLayout = lazy(() => import("./console/ConsoleLayout"));
 const MeetingsPage = lazy(() => import("./console/MeetingsPage"));
 const MeetingDetailsPage = lazy(() => import("./console/MeetingDetailsPage"));
@@ -45,6 +46,7 @@ export const router = createBrowserRouter([
   { path: "/book/:slug", element: <Page><BookingPage /></Page> },
   { path: "/booking/:token", element: <Page><ManageBookingPage /></Page> },
   { path: "/login", element: <Page><LoginPage /></Page> },
+  { path: "/handoff", element: <Page><HandoffPage /></Page> },
   { path: "/host/:id", element: authed(<HostPage />) },
   { path: "/shadow/:id", element: authed(<ShadowPage />) },
   {

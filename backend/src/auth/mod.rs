@@ -2,6 +2,7 @@
 //! tokens with reuse detection, the [`AuthUser`] extractor, and rate limits.
 
 mod extract;
+pub mod handoff;
 pub mod jwt;
 pub mod password;
 pub mod rate_limit;

@@ -7,6 +7,7 @@ mod availability;
 mod booking;
 mod error;
 mod extract;
+mod handoff;
 mod health;
 mod join;
 mod live;
@@ -64,6 +65,7 @@ fn api() -> Router<AppState> {
     use utoipa::OpenApi;
     let routes = utoipa_axum::router::OpenApiRouter::new()
         .merge(auth::router())
+        .merge(handoff::router())
         .merge(organizations::router())
         .merge(users::router())
         .merge(availability::router())

@@ -86,6 +86,24 @@ pub struct Session {
     pub user: User,
 }
 
+/// `POST /api/auth/handoff`: a one-time token that signs a browser in as the caller.
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Handoff {
+    /// Opaque, single use; redeem at `POST /api/auth/handoff/redeem`. The desktop app puts it
+    /// in the URL fragment (`/handoff#token=…`), which browsers never send to servers.
+    pub token: String,
+    /// Seconds until the token expires (60).
+    pub expires_in: u64,
+}
+
+/// `POST /api/auth/handoff/redeem`.
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HandoffRedeem {
+    pub token: String,
+}
+
 /// A person of the organization (never includes the password hash).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

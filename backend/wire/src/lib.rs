@@ -19,7 +19,7 @@ mod webhooks;
 pub use analytics::{
     Aggregate, Analytics, BattleCardFunnel, LeaderboardEntry, ObjectionAnalytics, SellerAnalytics,
 };
-pub use auth::{Login, NewUser, Organization, RefreshRequest, Role, Session, SignUp, User};
+pub use auth::{Handoff, HandoffRedeem, Login, NewUser, Organization, RefreshRequest, Role, Session, SignUp, User};
 pub use audio_frame::*;
 pub use events::{
     Evidence, HudEnvelope, HudEvent, ProviderState, SentimentLabel, WordTiming,
@@ -64,6 +64,8 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     Login::export_all(&cfg)?;
     RefreshRequest::export_all(&cfg)?;
     Session::export_all(&cfg)?;
+    Handoff::export_all(&cfg)?;
+    HandoffRedeem::export_all(&cfg)?;
     NewUser::export_all(&cfg)?;
     Organization::export_all(&cfg)?;
     Availability::export_all(&cfg)?;

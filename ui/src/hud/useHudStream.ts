@@ -9,15 +9,29 @@ function reducer(state: HudState, action: Action): HudState {
   return reduceHud(state, action.envelope, action.receivedAt);
 }
 
+/** The socket URL for a (re)connection, resuming after `afterSeq` when given. */
+export type HudSocketUrl = (afterSeq: number | null) => Promise<string>;
+
+/** The web UI's socket URL: this origin, the session's access token. */
+const sameOriginSocket = (meetingId: string): HudSocketUrl => async (afterSeq) => {
+  const token = await accessToken().catch(() => null);
+  const params = new URLSearchParams({ access_token: token ?? "" });
+  if (afterSeq !== null) params.set("after_seq", String(afterSeq));
+  return wsUrl(`/api/meetings/${meetingId}/hud?${params}`);
+};
+
 /**
  * The meeting's HUD events over `GET /api/meetings/{id}/hud` (host or manager token), resuming
- * after the last `seq` seen when the socket reconnects.
+ * after the last `seq` seen when the socket reconnects. `socketUrl` builds each connection's
+ * URL (default: this origin with the web session's token; the desktop app passes its own).
  */
-export function useHudStream(meetingId: string, enabled: boolean): { hud: HudState; connected: boolean } {
+export function useHudStream(meetingId: string, enabled: boolean, socketUrl?: HudSocketUrl): { hud: HudState; connected: boolean } {
   const [hud, dispatch] = useReducer(reducer, emptyHud);
   const [connected, setConnected] = useState(false);
   const lastSeq = useRef(-1);
   lastSeq.current = hud.lastSeq;
+  const urlFor = useRef(socketUrl ?? sameOriginSocket(meetingId));
+  urlFor.current = socketUrl ?? sameOriginSocket(meetingId);
 
   useEffect(() => {
     if (!enabled) return;
@@ -28,11 +42,16 @@ export function useHudStream(meetingId: string, enabled: boolean): { hud: HudSta
 
     const open = async () => {
       if (stopped) return;
-      const token = await accessToken().catch(() => null);
+      let url: string;
+      try {
+        url = await urlFor.current(lastSeq.current >= 0 ? lastSeq.current : null);
+      } catch {
+        // Signed out or offline: retry like a dropped socket.
+        if (!stopped) timer = setTimeout(open, Math.min(5000, 300 * 2 ** attempts++));
+        return;
+      }
       if (stopped) return;
-      const params = new URLSearchParams({ access_token: token ?? "" });
-      if (lastSeq.current >= 0) params.set("after_seq", String(lastSeq.current));
-      const ws = new WebSocket(wsUrl(`/api/meetings/${meetingId}/hud?${params}`));
+      const ws = new WebSocket(url);
       socket = ws;
       ws.onopen = () => {
         attempts = 0;

@@ -1,0 +1,176 @@
+//! The commands the UI calls (`invoke`), one thin adapter each over the modules that do the
+//! work. Argument and result types are exported to TypeScript (`ui/src/bindings/desktop/`).
+
+use crate::audio::{self, InputDevice, Level, LevelMeter};
+use crate::auth::AuthError;
+use crate::deep_link::DeepLink;
+use crate::hud;
+use crate::room;
+use crate::state::DesktopState;
+use closer_wire::{Handoff, Meeting, User};
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, State};
+use ts_rs::TS;
+use uuid::Uuid;
+
+/// Event carrying a [`Level`] of the running level meter, every [`audio::METER_INTERVAL_MS`].
+pub const AUDIO_LEVEL_EVENT: &str = "audio-level";
+/// Event carrying a [`DeepLink`] that arrived while the app runs.
+pub const DEEP_LINK_EVENT: &str = "deep-link";
+
+/// A failed command: a stable `code` for the UI's logic and a human-readable `message`.
+#[derive(Debug, Serialize, TS)]
+pub struct CommandError {
+    /// `not_signed_in`, `rejected` (credentials or session refused), `backend`, `network`,
+    /// `keyring`, `audio`, `window`, `invalid`.
+    pub code: String,
+    pub message: String,
+}
+
+impl CommandError {
+    fn new(code: &str, message: impl ToString) -> Self {
+        Self { code: code.into(), message: message.to_string() }
+    }
+}
+
+impl From<AuthError> for CommandError {
+    fn from(e: AuthError) -> Self {
+        let code = match &e {
+            AuthError::NotSignedIn => "not_signed_in",
+            AuthError::Rejected(_) => "rejected",
+            AuthError::Backend(..) => "backend",
+            AuthError::Network(_) => "network",
+            AuthError::Keyring(_) => "keyring",
+        };
+        Self::new(code, e)
+    }
+}
+
+impl From<tauri::Error> for CommandError {
+    fn from(e: tauri::Error) -> Self {
+        Self::new("window", e)
+    }
+}
+
+impl From<audio::AudioError> for CommandError {
+    fn from(e: audio::AudioError) -> Self {
+        Self::new("audio", e)
+    }
+}
+
+type Result<T> = std::result::Result<T, CommandError>;
+
+/// Signs in; the refresh token goes to the OS keyring.
+#[tauri::command]
+pub async fn sign_in(state: State<'_, DesktopState>, email: String, password: String) -> Result<User> {
+    Ok(state.auth.sign_in(&email, &password).await?)
+}
+
+/// The signed-in user (restoring the session from the keyring at start-up), or `null`.
+#[tauri::command]
+pub async fn current_user(state: State<'_, DesktopState>) -> Result<Option<User>> {
+    Ok(state.auth.restore().await?)
+}
+
+/// Signs out: deletes the keyring entry and revokes the login.
+#[tauri::command]
+pub async fn sign_out(state: State<'_, DesktopState>) -> Result<()> {
+    Ok(state.auth.sign_out().await?)
+}
+
+/// Today's meetings of the user (`time_zone`: IANA name defining "today").
+#[tauri::command]
+pub async fn todays_meetings(state: State<'_, DesktopState>, time_zone: String) -> Result<Vec<Meeting>> {
+    let zone: String = url::form_urlencoded::byte_serialize(time_zone.as_bytes()).collect();
+    Ok(state.auth.get(&format!("/meetings?when=today&time_zone={zone}")).await?)
+}
+
+/// `ws(s)://…/api/meetings/{id}/hud?access_token=…[&after_seq=…]` with a fresh access token,
+/// for the HUD window's event stream.
+#[tauri::command]
+pub async fn hud_socket_url(state: State<'_, DesktopState>, meeting_id: Uuid, after_seq: Option<u32>) -> Result<String> {
+    let token = state.auth.access_token().await?;
+    let mut url = state.auth.api_url(&format!("/meetings/{meeting_id}/hud"));
+    let scheme = if url.scheme() == "https" { "wss" } else { "ws" };
+    url.set_scheme(scheme).map_err(|()| CommandError::new("invalid", "cannot make a WebSocket URL"))?;
+    {
+        let mut query = url.query_pairs_mut();
+        query.append_pair("access_token", &token);
+        if let Some(seq) = after_seq {
+            query.append_pair("after_seq", &seq.to_string());
+        }
+    }
+    Ok(url.into())
+}
+
+/// Opens the HUD window for a meeting (`shadow`: a manager's read-only mirror).
+#[tauri::command]
+pub fn open_hud(app: AppHandle, meeting_id: Uuid, shadow: bool) -> Result<()> {
+    Ok(hud::open(&app, meeting_id, shadow)?)
+}
+
+/// Opens the meeting's room signed in through a one-time handoff token: in an app window when
+/// `in_app` (the UI found `RTCPeerConnection` in its web view), else in the system browser.
+#[tauri::command]
+pub async fn open_room(app: AppHandle, state: State<'_, DesktopState>, meeting_id: Uuid, shadow: bool, in_app: bool) -> Result<()> {
+    let handoff: Handoff = state.auth.post("/auth/handoff", &serde_json::json!({})).await?;
+    let url = room::handoff_url(state.auth.base(), &handoff.token, meeting_id, shadow);
+    room::open(&app, url, in_app).map_err(|e| CommandError::new("window", e))
+}
+
+/// Compact (header only) or expanded HUD.
+#[tauri::command]
+pub fn hud_set_expanded(app: AppHandle, expanded: bool) -> Result<()> {
+    Ok(hud::set_expanded(&app, expanded)?)
+}
+
+/// Lets clicks pass through the HUD, or stops.
+#[tauri::command]
+pub fn hud_set_click_through(app: AppHandle, enabled: bool) -> Result<()> {
+    Ok(hud::set_click_through(&app, enabled)?)
+}
+
+/// The microphones, and which one the user chose last (`null`: the system default).
+#[derive(Debug, Serialize, TS)]
+pub struct InputDevices {
+    pub devices: Vec<InputDevice>,
+    pub chosen: Option<String>,
+}
+
+/// Lists the audio inputs.
+#[tauri::command]
+pub fn input_devices(state: State<'_, DesktopState>) -> Result<InputDevices> {
+    let chosen = state.settings.lock().expect("settings lock").settings.input_device.clone();
+    Ok(InputDevices { devices: audio::input_devices()?, chosen })
+}
+
+/// Starts the level meter on `device` (`null`: the default input), remembers the choice, and
+/// emits [`AUDIO_LEVEL_EVENT`] with a [`Level`] every 50 ms until [`stop_level_meter`].
+#[tauri::command]
+pub fn start_level_meter(app: AppHandle, state: State<'_, DesktopState>, device: Option<String>) -> Result<()> {
+    let mut meter = state.meter.lock().expect("meter lock");
+    if let Some(running) = meter.take() {
+        running.stop();
+    }
+    *meter = Some(LevelMeter::start(device.as_deref(), move |level: Level| {
+        let _ = app.emit(AUDIO_LEVEL_EVENT, level);
+    })?);
+    let mut settings = state.settings.lock().expect("settings lock");
+    settings.settings.input_device = device;
+    settings.save().map_err(|e| CommandError::new("invalid", format!("cannot save the settings: {e}")))?;
+    Ok(())
+}
+
+/// Stops the level meter (no-op when none runs).
+#[tauri::command]
+pub fn stop_level_meter(state: State<'_, DesktopState>) {
+    if let Some(running) = state.meter.lock().expect("meter lock").take() {
+        running.stop();
+    }
+}
+
+/// The `closer://` link the app was started with (or received since), once.
+#[tauri::command]
+pub fn take_pending_link(state: State<'_, DesktopState>) -> Option<DeepLink> {
+    state.pending_link.lock().expect("link lock").take()
+}

@@ -1,0 +1,143 @@
+//! The HUD window: transparent, undecorated, always-on-top, kept out of the taskbar and out of
+//! screen captures (where the OS allows: Windows, macOS), placed by [`crate::placement`],
+//! compact ⇄ expanded, optionally click-through, shown/hidden by a global shortcut.
+
+use crate::placement::{self, Monitor, Point, Rect, Size};
+use crate::state::DesktopState;
+use tauri::{AppHandle, Manager, PhysicalPosition, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
+use tauri_plugin_global_shortcut::{Code, Modifiers, Shortcut};
+use uuid::Uuid;
+
+/// Window label of the HUD.
+pub const LABEL: &str = "hud";
+/// HUD width, logical px (the HUD panel's own width plus its shadow).
+pub const WIDTH: f64 = 400.0;
+/// Height when compact (header only), logical px.
+pub const COMPACT_HEIGHT: f64 = 52.0;
+/// Height when expanded, logical px.
+pub const EXPANDED_HEIGHT: f64 = 560.0;
+
+/// Ctrl+Shift+H: show/hide the HUD from any application.
+pub fn toggle_shortcut() -> Shortcut {
+    Shortcut::new(Some(Modifiers::CONTROL | Modifiers::SHIFT), Code::KeyH)
+}
+
+fn size(expanded: bool) -> Size {
+    Size { width: WIDTH, height: if expanded { EXPANDED_HEIGHT } else { COMPACT_HEIGHT } }
+}
+
+/// The OS's monitors as [`placement::Monitor`]s, and the primary one's index.
+fn monitors(window: &WebviewWindow) -> tauri::Result<(Vec<Monitor>, Option<usize>)> {
+    let all = window.available_monitors()?;
+    let primary = window.primary_monitor()?;
+    let rect = |p: &PhysicalPosition<i32>, s: &tauri::PhysicalSize<u32>| Rect { x: p.x, y: p.y, width: s.width, height: s.height };
+    let list: Vec<Monitor> = all
+        .iter()
+        .map(|m| Monitor {
+            name: m.name().cloned(),
+            frame: rect(m.position(), m.size()),
+            work_area: rect(&m.work_area().position, &m.work_area().size),
+            scale: m.scale_factor(),
+        })
+        .collect();
+    let primary = primary.and_then(|p| all.iter().position(|m| m.name() == p.name() && m.position() == p.position()));
+    Ok((list, primary))
+}
+
+/// Opens (or re-targets) the HUD for `meeting` — `shadow` for a manager's read-only mirror —
+/// at its remembered or default place, expanded, without stealing focus from the call.
+pub fn open(app: &AppHandle, meeting: Uuid, shadow: bool) -> tauri::Result<()> {
+    let route = format!("desktop.html#/hud/{meeting}{}", if shadow { "?mode=shadow" } else { "" });
+    let window = match app.get_webview_window(LABEL) {
+        Some(window) => {
+            let url = window.url()?.join(&route).map_err(|e| tauri::Error::Anyhow(e.into()))?;
+            window.navigate(url)?;
+            window
+        }
+        None => {
+            let s = size(true);
+            WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App(route.into()))
+                .title("Closer HUD")
+                .transparent(true)
+                .decorations(false)
+                .shadow(false)
+                .always_on_top(true)
+                .visible_on_all_workspaces(true)
+                .skip_taskbar(true)
+                .content_protected(true)
+                .focused(false)
+                // GTK gives a non-resizable window a minimum height of its own; equal minimum
+                // and maximum sizes pin the size instead.
+                .resizable(true)
+                .inner_size(s.width, s.height)
+                .min_inner_size(s.width, s.height)
+                .max_inner_size(s.width, s.height)
+                .visible(false)
+                .build()?
+        }
+    };
+    place(&window, true)?;
+    window.show()?;
+    Ok(())
+}
+
+/// Moves the HUD to its remembered or default place for its current size.
+fn place(window: &WebviewWindow, expanded: bool) -> tauri::Result<()> {
+    let (monitors, primary) = monitors(window)?;
+    let state = window.state::<DesktopState>();
+    let remembered = state.settings.lock().expect("settings lock").settings.hud.clone();
+    match placement::initial(&monitors, primary, &remembered, size(expanded)) {
+        Ok(p) => window.set_position(PhysicalPosition::new(p.position.x, p.position.y)),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot place the HUD; leaving it where the window manager put it");
+            Ok(())
+        }
+    }
+}
+
+/// Compact (header only) or expanded; keeps the top edge where it is, clamped on screen.
+pub fn set_expanded(app: &AppHandle, expanded: bool) -> tauri::Result<()> {
+    let Some(window) = app.get_webview_window(LABEL) else { return Ok(()) };
+    let s = size(expanded);
+    window.set_min_size(Some(tauri::LogicalSize::new(s.width, s.height)))?;
+    window.set_max_size(Some(tauri::LogicalSize::new(s.width, s.height)))?;
+    window.set_size(tauri::LogicalSize::new(s.width, s.height))?;
+    let (monitors, _) = monitors(&window)?;
+    let at = window.outer_position()?;
+    let here = Point { x: at.x, y: at.y };
+    let mut scratch = placement::Remembered::default();
+    if let Ok(i) = placement::remember(&mut scratch, &monitors, here, s) {
+        let p = placement::clamp(&monitors[i], here, s);
+        window.set_position(PhysicalPosition::new(p.x, p.y))?;
+    }
+    Ok(())
+}
+
+/// Lets mouse clicks pass through the HUD to the window below (or stops doing so).
+pub fn set_click_through(app: &AppHandle, enabled: bool) -> tauri::Result<()> {
+    match app.get_webview_window(LABEL) {
+        Some(window) => window.set_ignore_cursor_events(enabled),
+        None => Ok(()),
+    }
+}
+
+/// Shows a hidden HUD, hides a visible one (no-op without a HUD).
+pub fn toggle(app: &AppHandle) -> tauri::Result<()> {
+    let Some(window) = app.get_webview_window(LABEL) else { return Ok(()) };
+    if window.is_visible()? { window.hide() } else { window.show() }
+}
+
+/// Remembers where the user dragged the HUD (called on the window's `Moved` events).
+pub fn remember_position(window: &WebviewWindow, position: PhysicalPosition<i32>) {
+    let Ok((monitors, _)) = monitors(window) else { return };
+    let Ok(inner) = window.inner_size() else { return };
+    let scale = window.scale_factor().unwrap_or(1.0);
+    let s = Size { width: f64::from(inner.width) / scale, height: f64::from(inner.height) / scale };
+    let state = window.state::<DesktopState>();
+    let mut file = state.settings.lock().expect("settings lock");
+    if placement::remember(&mut file.settings.hud, &monitors, Point { x: position.x, y: position.y }, s).is_ok() {
+        if let Err(e) = file.save() {
+            tracing::warn!(error = %e, "cannot save the HUD position");
+        }
+    }
+}

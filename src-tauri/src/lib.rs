@@ -1,0 +1,129 @@
+//! Closer desktop app (Tauri v2): the main window (sign-in, today's meetings, join, pre-call
+//! microphone check) and the always-on-top HUD window, both rendered by the web UI's `desktop`
+//! entry (`ui/desktop.html`, embedded at build time).
+//!
+//! One module per capability: [`placement`] (pure HUD geometry), [`hud`] (the HUD window),
+//! [`auth`] + [`keyring_store`] (sign-in, refresh token in the OS keyring), [`audio`] (cpal
+//! input devices and level meter), [`deep_link`] (`closer://` links), [`settings`],
+//! [`commands`] (what the UI may call).
+
+pub mod audio;
+pub mod auth;
+pub mod bindings;
+mod command_names;
+pub mod commands;
+pub mod deep_link;
+pub mod hud;
+pub mod keyring_store;
+pub mod placement;
+pub mod room;
+pub mod settings;
+pub mod state;
+
+use deep_link::DeepLink;
+use state::DesktopState;
+use tauri::{AppHandle, Emitter, Manager};
+use tauri_plugin_deep_link::DeepLinkExt;
+use tauri_plugin_global_shortcut::{GlobalShortcutExt, ShortcutState};
+
+/// Label of the main window (declared in `tauri.conf.json`).
+pub const MAIN_WINDOW: &str = "main";
+
+/// Runs the app until its last window closes.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
+    let result = tauri::Builder::default()
+        // First: a second launch (e.g. a clicked closer:// link) hands its arguments over
+        // and exits.
+        .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
+            focus_main(app);
+            if let Some(link) = DeepLink::from_args(&args) {
+                deliver(app, link);
+            }
+        }))
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(
+            tauri_plugin_global_shortcut::Builder::new()
+                .with_handler(|app, shortcut, event| {
+                    if event.state() == ShortcutState::Pressed && *shortcut == hud::toggle_shortcut() {
+                        if let Err(e) = hud::toggle(app) {
+                            tracing::warn!(error = %e, "cannot toggle the HUD");
+                        }
+                    }
+                })
+                .build(),
+        )
+        .setup(|app| {
+            let settings = settings::SettingsFile::load(app.path().app_config_dir()?.join("settings.json"));
+            app.manage(DesktopState::new(settings)?);
+            if let Err(e) = app.global_shortcut().register(hud::toggle_shortcut()) {
+                // Another app owns the chord: the HUD still works, only without the shortcut.
+                tracing::warn!(error = %e, "cannot register the HUD shortcut");
+            }
+            #[cfg(any(target_os = "linux", windows))]
+            if let Err(e) = app.deep_link().register_all() {
+                tracing::warn!(error = %e, "cannot register the closer:// scheme");
+            }
+            let handle = app.handle().clone();
+            app.deep_link().on_open_url(move |event| {
+                for url in event.urls() {
+                    deliver(&handle, DeepLink::parse(url.as_str()));
+                }
+            });
+            if let Some(link) = DeepLink::from_args(std::env::args().skip(1)) {
+                deliver(app.handle(), link);
+            }
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let (tauri::WindowEvent::Moved(position), Some(hud)) = (event, window.app_handle().get_webview_window(hud::LABEL)) {
+                if window.label() == hud::LABEL {
+                    hud::remember_position(&hud, *position);
+                }
+            }
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::sign_in,
+            commands::current_user,
+            commands::sign_out,
+            commands::todays_meetings,
+            commands::hud_socket_url,
+            commands::open_hud,
+            commands::open_room,
+            commands::hud_set_expanded,
+            commands::hud_set_click_through,
+            commands::input_devices,
+            commands::start_level_meter,
+            commands::stop_level_meter,
+            commands::take_pending_link,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("closer-desktop: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn focus_main(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// Hands a `closer://` link to the main window: queued for [`commands::take_pending_link`]
+/// (a UI that has not loaded yet asks at start), and announced with
+/// [`commands::DEEP_LINK_EVENT`] (a loaded UI then takes it).
+fn deliver(app: &AppHandle, link: Result<DeepLink, deep_link::DeepLinkError>) {
+    let link = match link {
+        Ok(link) => link,
+        Err(e) => return tracing::warn!(error = %e, "ignoring a closer:// link"),
+    };
+    focus_main(app);
+    *app.state::<DesktopState>().pending_link.lock().expect("link lock") = Some(link);
+    let _ = app.emit_to(MAIN_WINDOW, commands::DEEP_LINK_EVENT, link);
+}

@@ -1,0 +1,48 @@
+import { useEffect, useRef } from "react";
+import { useParams, useSearchParams } from "react-router";
+import { getCurrentWindow } from "@tauri-apps/api/window";
+import { HudPanel } from "../hud/HudPanel";
+import { useHudStream } from "../hud/useHudStream";
+import { desktop } from "./ipc";
+
+/**
+ * The HUD window's content: the web UI's HUD panel filling a transparent, always-on-top native
+ * window, fed by the meeting's HUD WebSocket (URL with a fresh access token from the app).
+ * Dragging the panel's handle drags the native window; collapsing the panel shrinks it.
+ */
+export default function HudWindow() {
+  const { id = "" } = useParams();
+  const [params] = useSearchParams();
+  const shadow = params.get("mode") === "shadow";
+  const { hud, connected } = useHudStream(id, id !== "", (afterSeq) => desktop.hudSocketUrl(id, afterSeq));
+  const root = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const el = root.current;
+    if (!el) return;
+    const onPointerDown = (e: PointerEvent) => {
+      const target = e.target as Element;
+      if (e.button === 0 && target.closest('[data-testid="hud-handle"]') && !target.closest("button")) {
+        void getCurrentWindow().startDragging();
+      }
+    };
+    el.addEventListener("pointerdown", onPointerDown);
+    // The panel's collapse button carries aria-expanded: follow it with the window's size.
+    const observer = new MutationObserver(() => {
+      const toggle = el.querySelector('[data-testid="hud-handle"] button[aria-expanded]');
+      if (toggle) void desktop.hudSetExpanded(toggle.getAttribute("aria-expanded") === "true");
+    });
+    observer.observe(el, { subtree: true, attributes: true, attributeFilter: ["aria-expanded"] });
+    return () => {
+      el.removeEventListener("pointerdown", onPointerDown);
+      observer.disconnect();
+    };
+  }, []);
+
+  const nameOf = (identity: string) => hud.transcript.findLast((l) => l.speaker === identity)?.name ?? identity;
+  return (
+    <div ref={root} data-testid="desktop-hud" data-meeting-id={id} data-mode={shadow ? "shadow" : "host"}>
+      <HudPanel hud={hud} connected={connected} readOnly nameOf={nameOf} />
+    </div>
+  );
+}
