@@ -62,3 +62,42 @@ fn analyzer_on_scripted_text_meets_quality_bars() {
         assert!(s.sentiment_accuracy_3class() >= 0.8, "{id} sentiment");
     }
 }
+
+/// Sentiment is judged per turn: the VAD cuts a turn at every sentence pause, so the segments
+/// of one speaker are joined until someone else starts speaking (by audio time, whatever order
+/// the finals arrive in) or the speaker falls silent for over `TURN_LAPSE_MS`.
+#[test]
+fn sentiment_is_judged_on_whole_turns_in_audio_order() {
+    let encoder = Arc::new(SentenceEncoder::load(&common::models()).unwrap());
+    let models = Arc::new(AnalysisModels::new(encoder).unwrap());
+    let (_, playbook) = common::fixture("en-discovery");
+    let mut analyzer = Analyzer::new(models, playbook).unwrap();
+    let mut feed = |n: usize, speaker: &str, text: &str, start_ms: u64, end_ms: u64| {
+        let role = if speaker == "host" { SpeakerRole::Host } else { SpeakerRole::Guest };
+        let segment_id = format!("{speaker}-{n}");
+        let u = Utterance { segment_id: &segment_id, speaker, role, text, start_ms, end_ms, is_final: true };
+        analyzer
+            .analyze(&u)
+            .unwrap()
+            .into_iter()
+            .find_map(|f| match f {
+                Finding::Sentiment { label, start_ms, .. } => Some((label, start_ms)),
+                _ => None,
+            })
+            .expect("a final always updates the speaker's sentiment")
+    };
+    use closer_wire::SentimentLabel::{Irritated, Negative};
+    // One complaint cut in two: the second, neutral-sounding sentence belongs to it.
+    feed(1, "guest_a", "Honestly, it is all manual.", 0, 1_800);
+    let (label, start) = feed(2, "guest_a", "We copy data between three tools and it takes our team twenty hours a week.", 2_100, 7_000);
+    assert_eq!(start, 0, "the second segment continues the turn");
+    assert!(matches!(label, Negative | Irritated), "the turn is a complaint, got {label:?}");
+    // The seller answers: the prospect's next segment is a new turn.
+    feed(3, "host", "Twenty hours a week is a lot.", 7_600, 9_000);
+    assert_eq!(feed(4, "guest_a", "Yes it is.", 9_600, 10_400).1, 9_600);
+    // A later segment of someone else that arrives first does not cut the turn.
+    feed(5, "host", "Let me show you the numbers.", 20_000, 21_500);
+    assert_eq!(feed(6, "guest_a", "And the reports take another day.", 10_700, 12_500).1, 9_600);
+    // A silence longer than the lapse ends the turn even without a reply.
+    assert_eq!(feed(7, "guest_a", "Anyway.", 15_000, 15_600).1, 15_000);
+}

@@ -114,7 +114,9 @@ async fn assert_no_pii_stored(meeting_id: &str, mongodb_url: &str) -> usize {
         for d in &docs {
             let mut texts = Vec::new();
             strings(&Bson::Document(d.clone()), &mut texts);
-            for text in texts.iter().filter(|t| *t != meeting_id) {
+            // Ids (`<meeting id>:<seq>`, `<meeting id>/…`) are derived from the meeting id, whose
+            // random hex part can look like a digit run.
+            for text in texts.iter().filter(|t| !t.starts_with(meeting_id)) {
                 assert!(!run.is_match(text), "personal data stored in {collection}: {text:?}");
             }
             scanned += 1;
@@ -123,11 +125,6 @@ async fn assert_no_pii_stored(meeting_id: &str, mongodb_url: &str) -> usize {
     scanned
 }
 
-// Not yet part of `scripts/test`: on this 2-core machine the bars have not been seen met (every
-// run so far shared the cores with other builds and browsers, and final transcripts lagged
-// 7–17 s). Run it alone with `cargo test -p closer-backend --test live_fixtures -- --ignored`;
-// see the issue notes for the figures and what is left.
-#[ignore = "real-time latency bar not yet met on 2 shared cores; run alone with --ignored"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fixture_calls_in_real_time_meet_quality_and_latency_bars() {
     let mongodb_url = common::config().mongodb_url;

@@ -13,7 +13,7 @@ pub use sentiment::SentimentModel;
 use crate::semantics::encoder::{Embedding, EncoderError, SentenceEncoder};
 use closer_wire::{BattleCard, Credit, Evidence, Playbook, SentimentLabel};
 use index::PhraseIndex;
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 /// Default cosine a sentence must reach to tick a checklist item (when the playbook sets no
@@ -36,6 +36,13 @@ pub const PARTIAL_EXTRA: f32 = 0.08;
 pub const PARTIAL_MIN_WORDS: usize = 5;
 /// An objection already shown is not shown again for this long (ms on the audio axis).
 pub const OBJECTION_COOLDOWN_MS: u64 = 120_000;
+/// A speaker's silence longer than this ends their turn even if nobody else spoke (a "lapse"
+/// in conversation-analysis terms; gaps between turns in conversation are mostly under 1 s,
+/// Heldner & Edlund 2010), ms.
+pub const TURN_LAPSE_MS: u64 = 2_000;
+/// How many recent segment starts [`AnalyzerState::recent_starts`] keeps: far more than the
+/// segments that can arrive out of order (a few per speaker).
+pub const RECENT_SEGMENTS: usize = 64;
 
 /// Who spoke an utterance, for `credit` rules and objection detection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,8 +121,30 @@ pub struct AnalyzerState {
     pub raised: HashMap<String, u64>,
     /// Speaker → smoothed sentiment probabilities.
     pub mood: HashMap<String, [f32; 4]>,
+    /// Speaker → their current turn (segments since someone else last spoke).
+    pub turns: HashMap<String, SpeakerTurn>,
+    /// (speaker, start ms) of the latest final segments of everyone, at most
+    /// [`RECENT_SEGMENTS`]: finals of different speakers arrive out of audio order (each
+    /// speaker's STT has its own queue), so "did someone else speak in between" is answered
+    /// from start times, not from arrival order.
+    pub recent_starts: VecDeque<(String, u64)>,
     /// Text of the last tip shown.
     pub last_suggestion: Option<String>,
+}
+
+/// The final segments of one speaker's turn so far. Sentiment is judged on the whole turn:
+/// the VAD cuts a turn at every sentence pause, and "Honestly, it is all manual." followed by
+/// "We copy data between three tools." is one complaint, not a complaint and a neutral remark.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpeakerTurn {
+    /// Redacted text of the turn's final segments, in order.
+    pub text: String,
+    /// Start of the turn's first segment, ms on the audio axis.
+    pub start_ms: u64,
+    /// End of its latest segment, ms.
+    pub end_ms: u64,
+    /// The speaker's smoothed sentiment before this turn (what the turn is smoothed against).
+    pub mood_before: Option<[f32; 4]>,
 }
 
 /// Per-meeting analysis state.
@@ -229,8 +258,14 @@ impl Analyzer {
         }
 
         if u.is_final {
-            let previous = self.state.mood.get(u.speaker).copied();
-            let smoothed = sentiment::smooth(previous, current);
+            let turn = self.extend_turn(u.speaker, &plain, u.start_ms, u.end_ms);
+            let turn_probabilities = if turn.text == plain.as_ref() {
+                current
+            } else {
+                let embedding = self.models.encoder.embed(&[turn.text.as_str()])?.remove(0);
+                self.models.sentiment.classify(&embedding, &turn.text)
+            };
+            let smoothed = sentiment::smooth(turn.mood_before, turn_probabilities);
             self.state.mood.insert(u.speaker.to_owned(), smoothed);
             let (label, confidence) = sentiment::label(&smoothed);
             findings.push(Finding::Sentiment {
@@ -238,7 +273,7 @@ impl Analyzer {
                 label,
                 confidence,
                 segment_id: u.segment_id.to_owned(),
-                start_ms: u.start_ms,
+                start_ms: turn.start_ms,
                 end_ms: u.end_ms,
             });
         }
@@ -246,6 +281,34 @@ impl Analyzer {
             findings.push(tip);
         }
         Ok(findings)
+    }
+
+    /// Adds a final segment (`start_ms..end_ms`, redacted `text`) to `speaker`'s turn and
+    /// returns the turn. The turn starts afresh when another speaker's segment started
+    /// between the turn's end and this segment, or after a silence over [`TURN_LAPSE_MS`].
+    fn extend_turn(&mut self, speaker: &str, text: &str, start_ms: u64, end_ms: u64) -> SpeakerTurn {
+        let state = &mut self.state;
+        let mood_before = state.mood.get(speaker).copied();
+        let interrupted = |turn: &SpeakerTurn| {
+            start_ms.saturating_sub(turn.end_ms) > TURN_LAPSE_MS
+                || state.recent_starts.iter().any(|(other, at)| other != speaker && (turn.end_ms..=start_ms).contains(at))
+        };
+        let fresh = SpeakerTurn { text: String::new(), start_ms, end_ms, mood_before };
+        let mut turn = match state.turns.remove(speaker) {
+            Some(turn) if !interrupted(&turn) => turn,
+            _ => fresh,
+        };
+        if !turn.text.is_empty() {
+            turn.text.push(' ');
+        }
+        turn.text.push_str(text);
+        turn.end_ms = turn.end_ms.max(end_ms);
+        state.turns.insert(speaker.to_owned(), turn.clone());
+        if state.recent_starts.len() == RECENT_SEGMENTS {
+            state.recent_starts.pop_front();
+        }
+        state.recent_starts.push_back((speaker.to_owned(), start_ms));
+        turn
     }
 
     /// Next-best action: answer the objection just raised, else cover the next item of the

@@ -20,8 +20,10 @@ pub const CLASSES: [SentimentLabel; 4] = [
 const TEMPERATURE: f32 = 0.04;
 /// Logit added per cue word of a class (capped at two words), on the cosine scale.
 const CUE_WEIGHT: f32 = 0.05;
-/// Logit added to neutral for a question: in sales calls questions mostly seek information,
-/// whatever emotional words they quote ("what is your biggest headache?").
+/// Logit added to neutral when the text asks a question (any sentence ends with `?`, also
+/// mid-turn: Whisper often puts the mark inside a long question): in sales calls questions
+/// mostly seek information, whatever emotional words they quote ("what is your biggest
+/// headache?").
 const QUESTION_WEIGHT: f32 = 0.08;
 /// Weight of the current utterance in the per-speaker smoothing (the rest is the speaker's
 /// previous smoothed state): recent turns matter, but one neutral remark after a complaint
@@ -91,7 +93,7 @@ impl SentimentModel {
             let cues = words.iter().filter(|w| self.cues[class].contains(w.as_str())).count().min(2);
             *logit = similarity + CUE_WEIGHT * cues as f32;
         }
-        if text.trim_end().ends_with('?') {
+        if text.contains('?') {
             logits[1] += QUESTION_WEIGHT;
         }
         softmax(logits)
