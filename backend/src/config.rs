@@ -113,16 +113,9 @@ pub struct Config {
     pub deepgram_model: String,
 }
 
-/// Which live STT provider the server uses.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SttProviderKind {
-    /// Embedded Whisper base (offline).
-    #[default]
-    Whisper,
-    /// Deepgram live streaming.
-    Deepgram,
-}
+/// Which live STT provider the server uses by default (organizations and meetings may choose
+/// another: [`crate::stt::settings`]).
+pub use closer_wire::SttProviderKind;
 
 impl Default for Config {
     fn default() -> Self {

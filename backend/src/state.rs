@@ -58,10 +58,12 @@ impl AppState {
         let live = Arc::new(LiveRegistry::new(
             ModelPaths::in_dir(&config.models_dir),
             crate::stt::deepgram::DeepgramConfig::from_config(&config),
+            config.stt_provider,
             pg.clone(),
             Persister::start(mongo.clone()),
         )
-        .with_recorder(recorder.clone()));
+        .with_recorder(recorder.clone())
+        .with_llm(crate::llm::LlmClient::from_config(&config)));
         Ok(Self { config: Arc::new(config), pg, mongo, livekit, jwt, mailer, login_limit, join_limit, live, recorder })
     }
 }

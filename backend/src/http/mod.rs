@@ -18,6 +18,7 @@ mod organizations;
 mod playbooks;
 mod presentations;
 mod recap;
+mod stt;
 mod users;
 pub mod validate;
 mod webhooks;
@@ -77,7 +78,8 @@ fn api() -> Router<AppState> {
         .merge(webhooks::router())
         .merge(recap::router())
         .merge(presentations::router())
-        .merge(analytics::router());
+        .merge(analytics::router())
+        .merge(stt::router());
     let (api, spec) = utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api", routes)
         .split_for_parts();

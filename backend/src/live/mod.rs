@@ -7,5 +7,6 @@ pub mod participants;
 pub mod persist;
 pub mod registry;
 pub mod replay;
+pub mod refine;
 pub mod session;
 pub mod vad;

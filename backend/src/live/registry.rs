@@ -8,6 +8,7 @@ use super::engines::Engines;
 use super::persist::Persister;
 use super::session::{Clock, Command, COMMAND_QUEUE, Session, SessionSetup, SessionShared};
 use crate::models::ModelPaths;
+use crate::config::SttProviderKind;
 use crate::stt::deepgram::DeepgramConfig;
 use sqlx::PgPool;
 use std::collections::HashMap;
@@ -60,18 +61,45 @@ pub struct LiveRegistry {
     meetings: Mutex<HashMap<Uuid, Arc<LiveMeeting>>>,
     engines: OnceCell<Engines>,
     models: ModelPaths,
-    /// Set when the configuration selects Deepgram for live STT.
+    /// Set when the server can use Deepgram for live STT (see [`DeepgramConfig::from_config`]).
     deepgram: Option<DeepgramConfig>,
+    /// The server's default provider; organizations and meetings may choose another.
+    default_stt: SttProviderKind,
+    /// Refines tips when set.
+    llm: Option<crate::llm::LlmClient>,
     pg: PgPool,
     persist: Persister,
     recorder: Option<crate::recording::Recorder>,
 }
 
 impl LiveRegistry {
-    /// Creates the registry; models load on the first session. With `deepgram`, sessions
-    /// transcribe with Deepgram and fall back to the embedded Whisper.
-    pub fn new(models: ModelPaths, deepgram: Option<DeepgramConfig>, pg: PgPool, persist: Persister) -> Self {
-        Self { meetings: Mutex::new(HashMap::new()), engines: OnceCell::new(), models, deepgram, pg, persist, recorder: None }
+    /// Creates the registry; models load on the first session. Each session transcribes with
+    /// its meeting's provider (meeting, else organization, else `default_stt`); with
+    /// `deepgram` set, Deepgram can be chosen, falling back to the embedded Whisper.
+    pub fn new(
+        models: ModelPaths,
+        deepgram: Option<DeepgramConfig>,
+        default_stt: SttProviderKind,
+        pg: PgPool,
+        persist: Persister,
+    ) -> Self {
+        Self {
+            meetings: Mutex::new(HashMap::new()),
+            engines: OnceCell::new(),
+            models,
+            deepgram,
+            default_stt,
+            llm: None,
+            pg,
+            persist,
+            recorder: None,
+        }
+    }
+
+    /// Also asks `llm` (when given) to refine each tip, in the background.
+    pub fn with_llm(mut self, llm: Option<crate::llm::LlmClient>) -> Self {
+        self.llm = llm;
+        self
     }
 
     /// Also keeps every consenting participant's audio for the post-call replay.
@@ -81,13 +109,13 @@ impl LiveRegistry {
     }
 
     async fn engines(&self) -> Result<Engines, LiveError> {
-        let (models, deepgram) = (self.models.clone(), self.deepgram.clone());
+        let (models, deepgram, default_stt, llm) = (self.models.clone(), self.deepgram.clone(), self.default_stt, self.llm.clone());
         self.engines
             .get_or_try_init(|| async move {
                 tokio::task::spawn_blocking(move || Engines::load_embedded(&models))
                     .await
                     .map_err(|e| LiveError::Models(e.to_string()))?
-                    .map(|engines| engines.with_deepgram(deepgram))
+                    .map(|engines| engines.with_deepgram(deepgram, default_stt).with_llm(llm))
                     .map_err(|e| LiveError::Models(format!("{e:#}")))
             })
             .await
@@ -113,6 +141,11 @@ impl LiveRegistry {
             .map_err(anyhow::Error::from)?
             .ok_or(LiveError::NotFound)?;
         let participants = super::participants::load(&self.pg, meeting).await.map_err(anyhow::Error::from)?;
+        let choice = crate::stt::settings::for_meeting(&self.pg, meeting).await.map_err(anyhow::Error::from)?;
+        let engines = engines.choose(choice).unwrap_or_else(|e| {
+            tracing::warn!(%meeting, error = %e, "using the server's default STT provider");
+            engines
+        });
         let setup = SessionSetup {
             meeting_id: meeting.to_string(),
             language: playbook.language.clone(),

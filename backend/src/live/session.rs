@@ -8,12 +8,13 @@
 use super::bus::EventBus;
 use super::engines::Engines;
 use super::persist::Persister;
+use super::refine::{RefineError, TipRequest};
 use super::vad::{FRAME, Vad, VadOutput};
 use crate::analysis::{Analyzer, AnalyzerState, Finding, SpeakerRole, Utterance};
 use crate::pii;
 use crate::stt::{SttEvent, SttStream, Transcript};
 use closer_wire::{AudioFrame, HudEnvelope, HudEvent, ProviderState, WordTiming};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 use tokio::sync::{mpsc, oneshot};
@@ -25,6 +26,17 @@ pub const COMMAND_QUEUE: usize = 500;
 const MAX_FILLED_GAP: u32 = 250;
 /// Milliseconds per frame.
 const FRAME_MS: u64 = 20;
+/// Final lines of the call kept as context for tip refinement.
+const CONTEXT_LINES: usize = 6;
+
+/// A tip refinement that came back from the LLM task.
+struct Refined {
+    /// The rule-based tip it rewrites (shown only while that tip is still current).
+    original: String,
+    item: Option<String>,
+    objection: Option<String>,
+    result: Result<String, RefineError>,
+}
 
 /// A participant as the session knows it.
 #[derive(Clone, Debug)]
@@ -135,6 +147,12 @@ pub struct Session {
     seq: u64,
     /// Audio position of the latest frame, ms.
     audio_ms: u64,
+    refined_tx: mpsc::UnboundedSender<Refined>,
+    refined_rx: mpsc::UnboundedReceiver<Refined>,
+    /// Refinements asked for and not yet back.
+    refining: usize,
+    /// The last final lines (`Name: text`, redacted), context for refinement.
+    recent_lines: VecDeque<String>,
 }
 
 impl Session {
@@ -150,6 +168,7 @@ impl Session {
         let snapshot = shared.snapshot.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let analyzer = Analyzer::restore(engines.analysis.clone(), setup.playbook.clone(), snapshot.analysis)?;
         let (stt_tx, stt_rx) = mpsc::unbounded_channel();
+        let (refined_tx, refined_rx) = mpsc::unbounded_channel();
         let mut session = Self {
             seq: shared.bus.next_seq(),
             setup,
@@ -163,6 +182,10 @@ impl Session {
             flushes: Vec::new(),
             origin_ms: snapshot.origin_ms,
             audio_ms: 0,
+            refined_tx,
+            refined_rx,
+            refining: 0,
+            recent_lines: VecDeque::new(),
         };
         for (identity, (next_seq, utterances)) in snapshot.speakers {
             let speaker = session.open_speaker(&identity)?;
@@ -192,15 +215,18 @@ impl Session {
                     None => break,
                 },
                 Some(event) = self.stt_rx.recv() => self.stt(event),
+                Some(refined) = self.refined_rx.recv() => self.refined(refined),
             }
         }
-        // Senders gone: close utterances and deliver what STT still owes.
+        // Senders gone: close utterances and deliver what STT still owes, and the refined tips
+        // still on their way (each bounded by REFINE_TIMEOUT).
         self.close_utterances();
         self.speakers.values_mut().for_each(|s| s.open = None);
-        while self.speakers.values().any(|s| !s.pending.is_empty()) {
-            match self.stt_rx.recv().await {
-                Some(event) => self.stt(event),
-                None => break,
+        while self.speakers.values().any(|s| !s.pending.is_empty()) || self.refining > 0 {
+            tokio::select! {
+                Some(event) = self.stt_rx.recv() => self.stt(event),
+                Some(refined) = self.refined_rx.recv() => self.refined(refined),
+                else => break,
             }
         }
     }
@@ -369,6 +395,10 @@ impl Session {
             .collect();
         let (name, role) = self.speaker_name(identity);
         let segment_id = format!("{identity}-{utterance}");
+        if self.recent_lines.len() == CONTEXT_LINES {
+            self.recent_lines.pop_front();
+        }
+        self.recent_lines.push_back(format!("{name}: {text}"));
         self.emit(
             HudEvent::TranscriptFinal {
                 segment_id: segment_id.clone(),
@@ -403,10 +433,65 @@ impl Session {
                     let speaker_name = self.speaker_name(&speaker).0;
                     HudEvent::SentimentUpdated { speaker, speaker_name, label, confidence, segment_id, start_ms, end_ms }
                 }
-                Finding::Suggestion { text, item, objection } => HudEvent::Suggestion { text, item, objection },
+                Finding::Suggestion { text, item, objection } => {
+                    self.refine(&text, &item, &objection);
+                    HudEvent::Suggestion { text, item, objection, refined_by: None }
+                }
             };
             self.emit(event, audio_ms);
         }
+    }
+
+    /// Asks the LLM (when configured) to rewrite a tip, in a task of its own: the rule-based
+    /// tip is already on its way to the HUD and nothing here waits.
+    fn refine(&mut self, tip: &str, item: &Option<String>, objection: &Option<String>) {
+        let Some(refiner) = self.engines.refiner.clone() else { return };
+        let playbook = &self.setup.playbook;
+        let notes: Vec<String> = match (item, objection) {
+            (_, Some(key)) => playbook
+                .objections
+                .iter()
+                .filter(|o| &o.key == key)
+                .flat_map(|o| std::iter::once(o.battle_card.title.clone()).chain(o.battle_card.points.iter().cloned()))
+                .collect(),
+            (Some(key), None) => playbook
+                .checklist
+                .iter()
+                .filter(|i| &i.key == key)
+                .flat_map(|i| std::iter::once(i.title.clone()).chain(i.examples.iter().cloned()))
+                .collect(),
+            (None, None) => Vec::new(),
+        };
+        let request = TipRequest {
+            language: self.setup.language.clone(),
+            transcript: self.recent_lines.iter().cloned().collect(),
+            tip: tip.to_owned(),
+            notes,
+        };
+        let (original, item, objection, tx) = (tip.to_owned(), item.clone(), objection.clone(), self.refined_tx.clone());
+        self.refining += 1;
+        tokio::spawn(async move {
+            let result = refiner.refine(&request).await;
+            let _ = tx.send(Refined { original, item, objection, result });
+        });
+    }
+
+    /// Shows a refined tip if the tip it rewrites is still the current one.
+    fn refined(&mut self, refined: Refined) {
+        self.refining = self.refining.saturating_sub(1);
+        let text = match refined.result {
+            Ok(text) => pii::redact(&text).text,
+            Err(e) => {
+                tracing::warn!(meeting = self.setup.meeting_id, error = %e, "tip not refined; the rule-based tip stays");
+                return;
+            }
+        };
+        if self.analyzer.state().last_suggestion.as_deref() != Some(refined.original.as_str()) {
+            return; // the call has moved on to another tip
+        }
+        let refined_by = self.engines.refiner.as_ref().map(|r| r.source());
+        let event = HudEvent::Suggestion { text, item: refined.item, objection: refined.objection, refined_by };
+        self.emit(event, self.audio_ms);
     }
 
     fn fail_over(&mut self, identity: &str, error: &str) {

@@ -81,10 +81,12 @@ impl std::fmt::Debug for DeepgramConfig {
 }
 
 impl DeepgramConfig {
-    /// The Deepgram settings of the server configuration, when it selects Deepgram
-    /// (`stt_provider = "deepgram"`); `None` for the embedded provider.
+    /// The Deepgram settings of the server configuration, when Deepgram can be used: it is
+    /// the default (`stt_provider = "deepgram"`) or an API key is configured (organizations and
+    /// meetings may then choose it); `None` otherwise.
     pub fn from_config(config: &Config) -> Option<Self> {
-        (config.stt_provider == SttProviderKind::Deepgram).then(|| Self {
+        let keyed = config.deepgram_api_key.as_deref().is_some_and(|k| !k.is_empty());
+        (keyed || config.stt_provider == SttProviderKind::Deepgram).then(|| Self {
             url: config.deepgram_url.clone(),
             api_key: config.deepgram_api_key.clone().unwrap_or_default(),
             model: config.deepgram_model.clone(),

@@ -7,6 +7,7 @@
 
 pub mod deepgram;
 pub mod embedded;
+pub mod settings;
 pub mod whisper;
 
 use tokio::sync::mpsc::UnboundedSender;

@@ -116,6 +116,11 @@ pub enum HudEvent {
         #[ts(optional)]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         objection: Option<String>,
+        /// Set when an LLM rewrote the rule-based tip (`llm:<model>`); absent for the
+        /// embedded rules' tip, which always comes first.
+        #[ts(optional)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        refined_by: Option<String>,
     },
     /// A manager's message for the seller.
     PriorityMessage { from: String, text: String },

@@ -14,6 +14,7 @@ mod meetings;
 mod playbook;
 mod recap;
 mod scheduling;
+mod stt;
 mod webhooks;
 
 pub use analytics::{
@@ -39,6 +40,7 @@ pub use scheduling::{
     Availability, Booking, BookingPage, BookingRequest, BookingStatus, DateException, MeetingType,
     MeetingTypeInput, PublicMeetingType, RescheduleRequest, Slot, WeeklyRule, Weekday,
 };
+pub use stt::{SttProviderKind, SttSettings};
 pub use webhooks::{
     DeliveryStatus, NewWebhookEndpoint, WebhookAttempt, WebhookDelivery, WebhookEndpoint,
     WebhookEndpointUpdate, WebhookSecret,
@@ -89,5 +91,6 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     WebhookDelivery::export_all(&cfg)?;
     Recap::export_all(&cfg)?;
     Analytics::export_all(&cfg)?;
+    SttSettings::export_all(&cfg)?;
     Ok(())
 }

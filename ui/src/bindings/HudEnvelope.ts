@@ -33,4 +33,9 @@ item?: string,
 /**
  * Objection the tip answers, if any.
  */
-objection?: string, } | { "kind": "priority_message", from: string, text: string, } | { "kind": "provider_status", speaker: string, provider: string, state: ProviderState, message: string, });
+objection?: string, 
+/**
+ * Set when an LLM rewrote the rule-based tip (`llm:<model>`); absent for the
+ * embedded rules' tip, which always comes first.
+ */
+refined_by?: string, } | { "kind": "priority_message", from: string, text: string, } | { "kind": "provider_status", speaker: string, provider: string, state: ProviderState, message: string, });
