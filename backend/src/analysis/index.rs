@@ -54,25 +54,31 @@ impl PhraseIndex {
 
     /// The eligible target this sentence means, if any: the best-scoring eligible target must
     /// reach its threshold and lead by `margin` both the runner-up eligible target and the
-    /// background fillers (`background` = the sentence's best background cosine).
+    /// background fillers (`background` = the sentence's best background cosine), and no
+    /// ineligible target (an item already ticked, an objection in its cooldown) may lead it by
+    /// `covered_lead` or more: a sentence that clearly means something already covered must not
+    /// tick the next-closest item, while one that is only marginally closer to a covered item
+    /// is ambiguous, and the uncovered reading wins.
     /// `extra` raises every threshold (partial text must be more convincing than final text).
     pub(super) fn decide(
         &self,
         embedding: &Embedding,
         background: f32,
         margin: f32,
+        covered_lead: f32,
         extra: f32,
         eligible: impl Fn(&str) -> bool,
     ) -> Option<(&str, f32)> {
-        let mut scored: Vec<(&Target, f32)> = self
+        let (mut scored, covered): (Vec<(&Target, f32)>, Vec<(&Target, f32)>) = self
             .targets
             .iter()
-            .filter(|t| eligible(&t.key))
             .map(|t| (t, best_score(&t.phrasings, embedding)))
-            .collect();
+            .partition(|(t, _)| eligible(&t.key));
         scored.sort_by(|a, b| b.1.total_cmp(&a.1));
         let (best, score) = *scored.first()?;
         let runner_up = scored.get(1).map_or(-1.0, |s| s.1).max(background);
-        (score >= best.threshold + extra && score - runner_up >= margin).then_some((best.key.as_str(), score))
+        let best_covered = covered.iter().map(|c| c.1).fold(-1.0, f32::max);
+        (score >= best.threshold + extra && score - runner_up >= margin && best_covered - score < covered_lead)
+            .then_some((best.key.as_str(), score))
     }
 }

@@ -27,6 +27,13 @@ pub const OBJECTION_THRESHOLD: f32 = 0.40;
 /// How far the best candidate must lead the runner-up (another candidate of the same family
 /// or the background class of fillers) — two items equally close means neither is meant.
 pub const MARGIN: f32 = 0.02;
+/// How far an already-covered target (ticked item, objection in cooldown) may lead the best
+/// uncovered one before the sentence counts as meaning the covered one (see
+/// `PhraseIndex::decide`). Calibrated on the fixture playbooks' calls: sentences that clearly
+/// restate a covered item lead by 0.1 and more ("what is the biggest problem of your sales
+/// office?" after the needs item: 0.42 vs 0.30), genuinely ambiguous ones by a few hundredths
+/// ("who else would be involved in choosing?": pain 0.38 vs decision maker 0.34).
+pub const COVERED_LEAD: f32 = 0.08;
 /// Partial text is matched too — a strong match ticks while the speaker is still talking —
 /// but with every threshold raised by this much and only on sentences of at least
 /// [`PARTIAL_MIN_WORDS`] words: the words so far of an unfinished sentence ("what is the
@@ -230,7 +237,7 @@ impl Analyzer {
                 !self.state.ticked.contains(key)
                     && item.is_some_and(|i| i.credit == Credit::Any || u.role == SpeakerRole::Host)
             };
-            if let Some((key, score)) = self.checklist.decide(embedding, background, MARGIN, extra, eligible) {
+            if let Some((key, score)) = self.checklist.decide(embedding, background, MARGIN, COVERED_LEAD, extra, eligible) {
                 let item = self.playbook.checklist.iter().find(|i| i.key == key).expect("indexed");
                 self.state.ticked.insert(key.to_owned());
                 findings.push(Finding::Ticked {
@@ -245,7 +252,7 @@ impl Analyzer {
             let fresh = |key: &str| {
                 self.state.raised.get(key).is_none_or(|&at| u.start_ms.saturating_sub(at) >= OBJECTION_COOLDOWN_MS)
             };
-            if let Some((key, score)) = self.objections.decide(embedding, background, MARGIN, extra, fresh) {
+            if let Some((key, score)) = self.objections.decide(embedding, background, MARGIN, COVERED_LEAD, extra, fresh) {
                 let objection = self.playbook.objections.iter().find(|o| o.key == key).expect("indexed");
                 self.state.raised.insert(key.to_owned(), u.start_ms);
                 findings.push(Finding::Objection {

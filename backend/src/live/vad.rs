@@ -5,8 +5,11 @@
 //! above −50 dBFS and 12 dB over the noise floor, the quietest frame of the last 5 s (speech
 //! always has pauses between words, so the minimum follows the background, not the voice). An utterance opens after 60 ms of
 //! voiced frames (with 200 ms of pre-roll so the first syllable is kept) and closes after
-//! 300 ms of unvoiced frames (shorter than the 600 ms pause between speakers, longer than most
-//! pauses at commas), or when it reaches 20 s (Whisper's window is 30 s).
+//! 700 ms of unvoiced frames (longer than the pauses between the sentences of one turn, so
+//! Whisper decodes a turn with its context instead of sentence by sentence — short segments
+//! decode worse — and shorter than a real lapse), or when it reaches 20 s (Whisper's window is
+//! 30 s). The longer hangover costs little latency: the speculative decode starts at the first
+//! unvoiced frame, and on this machine it takes longer than the hangover anyway.
 
 use std::collections::VecDeque;
 
@@ -16,7 +19,7 @@ const VOICED_FLOOR_DBFS: f32 = -50.0;
 const OVER_NOISE_DB: f32 = 12.0;
 const OPEN_FRAMES: usize = 3;
 const PRE_ROLL_FRAMES: usize = 10;
-const HANGOVER_FRAMES: usize = 15;
+const HANGOVER_FRAMES: usize = 35;
 /// Silence that closes an utterance, ms.
 pub const HANGOVER_MS: u64 = HANGOVER_FRAMES as u64 * 20;
 const MAX_FRAMES: usize = 1000;
