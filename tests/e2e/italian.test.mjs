@@ -4,7 +4,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { BASE, FIXTURES, HUD_BUDGET_MS, HUD_RECORDER, USERS, api, joinAsGuest, launch, playScript, session, signIn, tileNames, until } from "./lib.mjs";
+import { BASE, FIXTURES, HUD_BUDGET_MS, HUD_RECORDER, USERS, api, joinAsGuest, launch, playScript, session, signIn, tileNames, until, waitProcessed } from "./lib.mjs";
 
 const SCENARIO = "it-primo-contatto";
 const timeline = JSON.parse(readFileSync(`${FIXTURES}/${SCENARIO}/timeline.json`, "utf8"));
@@ -76,5 +76,13 @@ describe("chiamata in italiano: venditore e due ospiti", { timeout: 10 * 60_000 
       assert.notEqual(l.lag_ms, null, `${l.kind} ${l.key} shown`);
       assert.ok(l.lag_ms <= HUD_BUDGET_MS, `${l.kind} ${l.key} shown ${l.lag_ms} ms after the utterance end`);
     }
+  });
+
+  it("il venditore chiude la chiamata per tutti e la chiamata viene elaborata", async () => {
+    host.once("dialog", (d) => d.accept());
+    await host.getByTestId("end-for-all").click();
+    for (const page of [paolo, luca]) await page.getByTestId("ended").waitFor({ timeout: 15_000 });
+    assert.equal(await paolo.getByTestId("ended").locator("h1").textContent(), "L'organizzatore ha terminato la chiamata");
+    await waitProcessed(meeting.id, seller.access_token);
   });
 });

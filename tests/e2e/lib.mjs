@@ -196,11 +196,32 @@ export async function tileNames(page) {
 /**
  * Records when HUD elements appear (MutationObserver, wall clock), from before the page's
  * own scripts run: checklist ticks, battle cards, final transcript lines, manager messages.
+ * Also records when their events arrived on the HUD WebSocket (`window.__e2eHudSocket`), which
+ * splits a lag into the server's part and the page's.
  */
 export const HUD_RECORDER = () => {
   const events = [];
   const seen = new Set();
   window.__e2eHud = events;
+  const arrivals = [];
+  window.__e2eHudSocket = arrivals;
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      if (!String(args[0]).includes("/hud")) return;
+      this.addEventListener("message", (ev) => {
+        if (typeof ev.data !== "string") return;
+        try {
+          const e = JSON.parse(ev.data);
+          const key = e.kind === "checklist_ticked" ? e.item : e.kind === "objection_detected" ? e.objection : e.kind === "priority_message" ? e.text : null;
+          if (key !== null) arrivals.push({ kind: e.kind, key, at: Date.now() });
+        } catch {
+          // not an event: nothing to time
+        }
+      });
+    }
+  };
   const record = (key, event) => {
     if (seen.has(key)) return;
     seen.add(key);
@@ -336,13 +357,15 @@ export async function playScript({ scenario, timeline, host, speakers, identitie
   if (!screenshotTaken) await shot(host, screenshot);
 
   const events = await hudEvents(host);
+  const arrivals = await host.evaluate(() => window.__e2eHudSocket ?? []);
+  const arrived = (kind, key) => arrivals.find((a) => a.kind === kind && a.key === key)?.at ?? null;
   const activity = await host.evaluate(() => window.__closerTap.activity());
   const aligned = {};
   for (const [speaker, identity] of Object.entries(identities)) {
     aligned[speaker] = alignTurns(activity[identity]?.segments ?? [], timeline.turns.filter((t) => t.speaker === speaker));
   }
   const turnEnd = (turn) => aligned[turn.speaker]?.turns.find((t) => t.start_ms === turn.start_ms) ?? null;
-  const lag = (kind, key, turn, shownAt) => {
+  const lag = (kind, key, turn, shownAt, receivedAt) => {
     const end = turnEnd(turn);
     return {
       kind,
@@ -351,24 +374,27 @@ export async function playScript({ scenario, timeline, host, speakers, identitie
       turn: turn.text,
       utterance_end: end?.end ?? null,
       heard_end: end?.heardEnd ?? null,
+      received: receivedAt,
       shown: shownAt ?? null,
       lag_ms: shownAt && end ? shownAt - end.end : null,
+      server_ms: receivedAt && end ? receivedAt - end.end : null,
+      page_ms: shownAt && receivedAt ? shownAt - receivedAt : null,
     };
   };
   const lags = [];
   for (const item of expectedItems) {
     const earning = timeline.turns.find((t) => (t.covers ?? []).includes(item));
-    lags.push(lag("checklist", item, earning, events.find((e) => e.kind === "tick" && e.key === item)?.at));
+    lags.push(lag("checklist", item, earning, events.find((e) => e.kind === "tick" && e.key === item)?.at, arrived("checklist_ticked", item)));
   }
   for (const objection of objections) {
     const earning = timeline.turns.find((t) => t.objection === objection);
-    lags.push(lag("battle_card", objection, earning, events.find((e) => e.kind === "card" && e.key === objection)?.at));
+    lags.push(lag("battle_card", objection, earning, events.find((e) => e.kind === "card" && e.key === objection)?.at, arrived("objection_detected", objection)));
   }
   const lines = events.filter((e) => e.kind === "line");
   writeOutput(`${scenario}-latency.json`, {
     scenario,
     budget_ms: HUD_BUDGET_MS,
-    note: "lag_ms = when the element appeared in the seller's HUD − when the utterance that earns it ended, as the seller's audio tap heard it",
+    note: "lag_ms = when the element appeared in the seller's HUD − when the utterance that earns it ended, as the seller's audio tap heard it; server_ms = its event's arrival on the HUD socket − that end; page_ms = appearance − arrival",
     lags,
     wav_start_ms: Object.fromEntries(Object.entries(aligned).map(([k, v]) => [k, v?.t0 ?? null])),
     unexpected_ticks: events.filter((e) => e.kind === "tick" && !expectedItems.includes(e.key)).map((e) => e.key),
@@ -376,7 +402,7 @@ export async function playScript({ scenario, timeline, host, speakers, identitie
     transcript: lines.map((l) => ({ name: l.name, text: l.text, at: l.at })),
     tap: { counters: await host.evaluate(() => window.__closerTap.counters), identities, activity },
   });
-  const shown = lags.map((l) => `${l.kind} ${l.key}: ${l.lag_ms === null ? "never shown" : `${l.lag_ms} ms`}`);
+  const shown = lags.map((l) => `${l.kind} ${l.key}: ${l.lag_ms === null ? "never shown" : `${l.lag_ms} ms (server ${l.server_ms} ms + page ${l.page_ms} ms)`}`);
   console.log(`${scenario}:\n  ${shown.join("\n  ")}`);
   return { lags, lines, events };
 }
@@ -400,4 +426,14 @@ export async function livekitProbe(page, access) {
     });
     await room.connect(livekit_url, token, { autoSubscribe: false });
   }, access);
+}
+
+/**
+ * Waits until meeting `id` is `processed` (its live session flushed, its recap finalized), so
+ * that the next call measured starts on an idle server; prints how long that took.
+ */
+export async function waitProcessed(id, token, { timeout = 300_000 } = {}) {
+  const start = Date.now();
+  await until(async () => (await api(`/api/meetings/${id}`, { token })).status === "processed", { timeout, interval: 1000, what: `meeting ${id} processed` });
+  console.log(`meeting processed ${Date.now() - start} ms after the call ended`);
 }
