@@ -151,7 +151,7 @@ function Objections({ analytics }: { analytics: Wire<Analytics> }) {
           </BarChart>
         </ResponsiveContainer>
       </div>
-      <table className="w-full text-sm [&_td]:px-2 [&_td:first-child]:pl-0 [&_td:last-child]:pr-0 [&_th]:whitespace-nowrap [&_th]:px-2 [&_th:first-child]:pl-0 [&_th:last-child]:pr-0" data-testid="an-objections">
+      <table className="w-full text-sm [&_th]:align-bottom [&_td]:px-2 [&_td:first-child]:pl-0 [&_td:last-child]:pr-0 [&_th]:px-2 [&_th:first-child]:pl-0 [&_th:last-child]:pr-0" data-testid="an-objections">
         <thead className="text-left text-xs uppercase tracking-wide text-white/45">
           <tr>
             <th className="py-1 font-medium" />
