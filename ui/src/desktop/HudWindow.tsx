@@ -9,6 +9,8 @@ import { desktop } from "./ipc";
  * The HUD window's content: the web UI's HUD panel filling a transparent, always-on-top native
  * window, fed by the meeting's HUD WebSocket (URL with a fresh access token from the app).
  * Dragging the panel's handle drags the native window; collapsing the panel shrinks it.
+ * "Present now" stays in the room's own HUD (it publishes into the call, which may run in the
+ * browser), so the desktop HUD hides that button (desktop.css).
  */
 export default function HudWindow() {
   const { id = "" } = useParams();
@@ -42,7 +44,7 @@ export default function HudWindow() {
   const nameOf = (identity: string) => hud.transcript.findLast((l) => l.speaker === identity)?.name ?? identity;
   return (
     <div ref={root} data-testid="desktop-hud" data-meeting-id={id} data-mode={shadow ? "shadow" : "host"}>
-      <HudPanel hud={hud} connected={connected} readOnly nameOf={nameOf} />
+      <HudPanel hud={hud} connected={connected} readOnly={shadow} nameOf={nameOf} />
     </div>
   );
 }

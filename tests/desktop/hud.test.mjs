@@ -1,0 +1,202 @@
+// The desktop app end to end, driven by WebDriver (tauri-driver + WebKitWebDriver) under Xvfb
+// with openbox and xcompmgr: sign in through the app, keyring-backed restart, join a meeting
+// (HUD window + room handed to the "system browser"), a fixture call fed into the live
+// session, checklist ticks and a battle card in the HUD window, window-manager properties of
+// the HUD (xprop), a screenshot of the translucent HUD over the main window, sign-out.
+// Started by tests/desktop/run, which provides the environment below.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { feed, readWav } from "./feed.mjs";
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const require = createRequire(join(repo, "ui", "package.json"));
+const { Builder, By, until } = require("selenium-webdriver");
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run tests/desktop/run`);
+  return v;
+};
+const BASE = env("CLOSER_E2E_URL");
+const PASSWORD = env("CLOSER_SEED_PASSWORD");
+const APP = env("CLOSER_DESKTOP_APP");
+const DRIVER = env("CLOSER_TAURI_DRIVER_URL");
+const OPENED = env("CLOSER_OPENED_URLS"); // where the fake xdg-open records URLs
+const OUTPUT = env("CLOSER_DESKTOP_OUTPUT");
+const FIXTURES = env("CLOSER_FIXTURES_DIR");
+const SELLER = "seller@closer-demo.example.com";
+
+async function api(path, { method = "GET", body, token } = {}) {
+  const res = await fetch(BASE + path, {
+    method,
+    headers: { ...(body ? { "Content-Type": "application/json" } : {}), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+const x = (cmd, args) => execFileSync(cmd, args, { encoding: "utf8" });
+
+/** X11 window id of the top-level window titled `title` (openbox reparents: the client window). */
+function windowId(title) {
+  const tree = x("xwininfo", ["-root", "-tree"]);
+  const line = tree.split("\n").find((l) => l.includes(`"${title}"`));
+  assert.ok(line, `no X window titled ${title}:\n${tree}`);
+  return line.trim().split(/\s+/)[0];
+}
+
+async function startApp() {
+  return new Builder()
+    .usingServer(DRIVER)
+    .withCapabilities({ browserName: "wry", "tauri:options": { application: APP } })
+    .build();
+}
+
+/** Switches to the window whose document URL matches `pattern`; returns its handle. */
+async function switchToWindow(driver, pattern, timeout = 20_000) {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    for (const handle of await driver.getAllWindowHandles()) {
+      await driver.switchTo().window(handle);
+      if (pattern.test(await driver.getCurrentUrl())) return handle;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no window with a URL matching ${pattern}`);
+}
+
+const byTestId = (id) => By.css(`[data-testid="${id}"]`);
+
+let driver;
+let seller;
+let meeting;
+
+before(async () => {
+  seller = await api("/api/auth/login", { method: "POST", body: { email: SELLER, password: PASSWORD } });
+  const playbooks = await api("/api/playbooks", { token: seller.access_token });
+  const discovery = playbooks.find((p) => p.name === "Discovery Call");
+  assert.ok(discovery, `seeded playbooks: ${playbooks.map((p) => p.name)}`);
+  meeting = await api("/api/meetings", {
+    method: "POST",
+    token: seller.access_token,
+    body: { title: `Desktop e2e ${Date.now()}`, playbook_id: discovery.id, starts_at: new Date().toISOString(), duration_minutes: 30 },
+  });
+});
+
+after(async () => {
+  await driver?.quit().catch(() => undefined);
+});
+
+test("sign in, restart signed in, join: HUD window ticks and shows a battle card, sign out", { timeout: 600_000 }, async () => {
+  driver = await startApp();
+  await driver.wait(until.elementLocated(byTestId("login-email")), 60_000);
+  await driver.findElement(byTestId("login-email")).sendKeys(SELLER);
+  await driver.findElement(byTestId("login-password")).sendKeys("wrong-password-1");
+  await driver.findElement(byTestId("login-submit")).click();
+  await driver.wait(until.elementLocated(byTestId("login-error")), 30_000);
+  await driver.findElement(byTestId("login-password")).clear();
+  await driver.findElement(byTestId("login-password")).sendKeys(PASSWORD);
+  await driver.findElement(byTestId("login-submit")).click();
+  await driver.wait(until.elementLocated(byTestId("signed-in-as")), 30_000);
+
+  // Restart: the refresh token in the keyring signs the new process in.
+  await driver.quit();
+  driver = await startApp();
+  const signedIn = await driver.wait(until.elementLocated(byTestId("signed-in-as")), 60_000);
+  assert.match(await signedIn.getText(), /Signed in as|Accesso come/);
+
+  // Join today's meeting: the HUD opens, the room goes to the system browser (no WebRTC here).
+  const row = await driver.wait(until.elementLocated(By.css(`[data-meeting-id="${meeting.id}"]`)), 30_000);
+  rmSync(OPENED, { force: true });
+  await row.findElement(byTestId("join-meeting")).click();
+  const outcome = await driver.wait(until.elementLocated(byTestId("join-outcome")), 30_000);
+  assert.equal(await outcome.getAttribute("data-where"), "browser", "Debian's WebKitGTK has no RTCPeerConnection");
+  await driver.wait(async () => existsSync(OPENED) && readFileSync(OPENED, "utf8").trim() !== "", 15_000);
+  const opened = new URL(readFileSync(OPENED, "utf8").trim().split("\n").pop());
+  assert.equal(opened.origin + opened.pathname, `${BASE}/handoff`);
+  assert.equal(opened.search, "", "the handoff token travels in the fragment only");
+  const handoff = new URLSearchParams(opened.hash.slice(1));
+  assert.equal(handoff.get("next"), `/host/${meeting.id}`);
+  // What the browser's /handoff page does: redeem once for a session of the seller.
+  const browserSession = await api("/api/auth/handoff/redeem", { method: "POST", body: { token: handoff.get("token") } });
+  assert.equal(browserSession.user.email, SELLER);
+  await assert.rejects(api("/api/auth/handoff/redeem", { method: "POST", body: { token: handoff.get("token") } }), /401/);
+
+  // The HUD window: placed top-centre under the webcam, on top, out of the taskbar, undecorated.
+  const hudId = windowId("Closer HUD");
+  const geometry = x("xwininfo", ["-id", hudId]);
+  const left = Number(/Absolute upper-left X:\s+(-?\d+)/.exec(geometry)[1]);
+  const top = Number(/Absolute upper-left Y:\s+(-?\d+)/.exec(geometry)[1]);
+  const width = Number(/Width:\s+(\d+)/.exec(geometry)[1]);
+  const screen = Number(/Width:\s+(\d+)/.exec(x("xwininfo", ["-root"]))[1]);
+  assert.ok(Math.abs(left + width / 2 - screen / 2) <= 2, `HUD centred: left ${left}, width ${width}, screen ${screen}`);
+  assert.ok(top >= 0 && top <= 40, `HUD at the top: y ${top}`);
+  const props = x("xprop", ["-id", hudId]);
+  assert.match(props, /_NET_WM_STATE\(ATOM\) = .*_NET_WM_STATE_ABOVE/, props);
+  assert.match(props, /_NET_WM_STATE\(ATOM\) = .*_NET_WM_STATE_SKIP_TASKBAR/, props);
+  assert.match(props, /_MOTIF_WM_HINTS\(_MOTIF_WM_HINTS\) = 0x2, 0x0, 0x0/, props);
+  const mainProps = x("xprop", ["-id", windowId("Closer")]);
+  assert.doesNotMatch(mainProps, /_NET_WM_STATE_ABOVE/, "only the HUD is always on top");
+
+  // The live session fed the fixture call's first 70 s (agenda … competitor price objection).
+  const hostAccess = await api(`/api/meetings/${meeting.id}/token`, { method: "POST", token: seller.access_token });
+  const guest = (name) => api(`/api/meetings/${meeting.id}/join`, { method: "POST", body: { display_name: name, ai_consent: "accepted" } });
+  const [sarah, tom] = [await guest("Sarah"), await guest("Tom")];
+  const wav = (who) => readWav(join(FIXTURES, "en-discovery", `${who}.wav`));
+  const ws = `${BASE.replace(/^http/, "ws")}/api/meetings/${meeting.id}/audio?access_token=${encodeURIComponent(seller.access_token)}`;
+  const feeding = feed(ws, [
+    { identity: hostAccess.identity, samples: wav("host") },
+    { identity: sarah.identity, samples: wav("guest_a") },
+    { identity: tom.identity, samples: wav("guest_b") },
+  ], 70);
+
+  await switchToWindow(driver, /#\/hud\//);
+  const hud = await driver.wait(until.elementLocated(byTestId("desktop-hud")), 30_000);
+  assert.equal(await hud.getAttribute("data-mode"), "host");
+  assert.equal(await driver.findElement(byTestId("hud-panel")).getAttribute("data-readonly"), null, "the host's HUD is not the read-only mirror");
+  await driver.wait(until.elementLocated(By.css('[data-testid="hud-connection"][data-connected="true"]')), 30_000);
+  await driver.wait(until.elementLocated(By.css('[data-testid="checklist-item"][data-ticked="true"]')), 120_000);
+  const card = await driver.wait(until.elementLocated(byTestId("battle-card")), 150_000);
+  assert.equal(await card.getAttribute("data-objection"), "price_competitor");
+  await feeding;
+  const ticked = await driver.findElements(By.css('[data-testid="checklist-item"][data-ticked="true"]'));
+  assert.ok(ticked.length >= 3, `ticks after 70 s of the call: ${ticked.length}`);
+
+  // Compact ⇄ expanded: the native window follows the panel's collapse button.
+  const height = () => Number(/Height:\s+(\d+)/.exec(x("xwininfo", ["-id", hudId]))[1]);
+  const toggle = () => driver.findElement(By.css('[data-testid="hud-handle"] button[aria-expanded]')).click();
+  await toggle();
+  await driver.wait(async () => height() === 52, 10_000, "compact HUD is 52 px high");
+  await toggle();
+  await driver.wait(async () => height() === 560, 10_000, "expanded HUD is 560 px high");
+  await driver.wait(until.elementIsVisible(await driver.wait(until.elementLocated(byTestId("battle-card")), 10_000)), 10_000);
+
+  // Where the HUD was is remembered per monitor.
+  const settings = JSON.parse(readFileSync(join(env("XDG_CONFIG_HOME"), "app.closer.desktop", "settings.json"), "utf8"));
+  const remembered = Object.entries(settings.hud.offsets);
+  assert.equal(remembered.length, 1, JSON.stringify(settings));
+  assert.match(remembered[0][0], /@1920x1080$/);
+  assert.equal(settings.hud.last, remembered[0][0]);
+
+  // The translucent HUD over the main window, as the seller sees the screen.
+  // Let WebKit and the compositor repaint the re-expanded window before capturing the screen.
+  await driver.sleep(2000);
+  const shot = join(OUTPUT, "desktop-hud.png");
+  x("import", ["-window", "root", shot]);
+  assert.ok(readFileSync(shot).length > 10_000, "screenshot written");
+
+  // Sign out from the main window; a restart shows the sign-in form again.
+  await switchToWindow(driver, /desktop\.html(#\/?)?$/);
+  await driver.findElement(byTestId("sign-out")).click();
+  await driver.wait(until.elementLocated(byTestId("login-email")), 30_000);
+  await driver.quit();
+  driver = await startApp();
+  await driver.wait(until.elementLocated(byTestId("login-email")), 60_000);
+});
