@@ -198,7 +198,7 @@ function DeliveryRow({ delivery: d, lang }: { delivery: Wire<WebhookDelivery>; l
   });
   const last = d.last_status_code != null ? `HTTP ${d.last_status_code}` : d.last_error ?? "";
   return (
-    <li className="py-2 text-sm" data-testid="wh-delivery" data-delivery={d.id} data-status={d.status}>
+    <li className="py-2 text-sm" data-testid="wh-delivery" data-delivery={d.id} data-event={d.event_type} data-status={d.status}>
       <div className="flex flex-wrap items-center gap-3">
         <code className="text-xs">{d.event_type}</code>
         <span className={`rounded-full px-2 py-0.5 text-xs ${STATUS_TONE[d.status]}`}>{t(`wh.status.${d.status}`)}</span>
