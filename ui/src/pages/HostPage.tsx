@@ -32,7 +32,7 @@ export default function HostPage() {
   const inCall = !!live.room && (live.phase === "connected" || live.phase === "reconnecting");
   const tap = useCopilotTap(live.room, id, inCall);
   const { hud, connected: hudConnected } = useHudStream(id, inCall);
-  const { presenting, present, stop } = usePresenter(live.room, id);
+  const { presenting, present, stop } = usePresenter(live.room, id, hud.cards);
   const [copied, setCopied] = useState(false);
 
   const join = async (choice: MediaChoice) => {
@@ -149,11 +149,31 @@ export default function HostPage() {
   );
 }
 
-/** "Present now": sends a battle card to the guests only (a text stream addressed to them). */
-function usePresenter(room: Room | null, meetingId: string) {
+/**
+ * "Present now": sends a battle card to the guests only (a text stream addressed to them).
+ * `cards` are the HUD's battle cards: their images are fetched as soon as they are shown, so a
+ * click sends at once instead of after a round trip to the server (budget: 500 ms to the
+ * guests' screens).
+ */
+function usePresenter(room: Room | null, meetingId: string, cards: CardEvent[]) {
   const [presenting, setPresenting] = useState<Presented | null>(null);
   const current = useRef<Presented | null>(null);
   current.current = presenting;
+  const images = useRef(new Map<string, Promise<string | undefined>>());
+  const imageOf = useCallback((url: string) => {
+    let image = images.current.get(url);
+    if (!image) {
+      image = fetchImageDataUrl(url).catch(() => {
+        images.current.delete(url); // a failed fetch is tried again on the click
+        return undefined;
+      });
+      images.current.set(url, image);
+    }
+    return image;
+  }, []);
+  useEffect(() => {
+    for (const c of cards) if (c.card.image_url) void imageOf(c.card.image_url);
+  }, [cards, imageOf]);
 
   const guests = useCallback(() => (room ? [...room.remoteParticipants.values()].map((p) => p.identity).filter(isGuestIdentity) : []), [room]);
 
@@ -168,7 +188,7 @@ function usePresenter(room: Room | null, meetingId: string) {
   const present = useCallback(
     async (c: CardEvent) => {
       if (!room) return;
-      const image = c.card.image_url ? await fetchImageDataUrl(c.card.image_url).catch(() => undefined) : undefined;
+      const image = c.card.image_url ? await imageOf(c.card.image_url) : undefined;
       const message: Presented = {
         type: "present",
         id: c.objection,
@@ -182,7 +202,7 @@ function usePresenter(room: Room | null, meetingId: string) {
       // Recaps and analytics count presented cards (fire and forget).
       void api(`/api/meetings/${meetingId}/battle-cards/${encodeURIComponent(c.objection)}/presented`, { method: "POST" }).catch(() => undefined);
     },
-    [room, send, guests, meetingId],
+    [room, send, guests, meetingId, imageOf],
   );
 
   const stop = useCallback(async () => {
