@@ -100,7 +100,7 @@ impl Auth {
         if !fresh {
             self.refresh_locked(&mut live).await?;
         }
-        Ok(live.as_ref().map(|l| l.access_token.clone()).ok_or(AuthError::NotSignedIn)?)
+        live.as_ref().map(|l| l.access_token.clone()).ok_or(AuthError::NotSignedIn)
     }
 
     /// Forces a refresh (after a 401 on a token we believed valid).
@@ -135,7 +135,21 @@ impl Auth {
         self.authed(reqwest::Method::POST, path, Some(body)).await
     }
 
+    /// `POST /api/{path}` with a JSON body for an endpoint that answers without a body (202,
+    /// 204); same token handling as [`Auth::get`].
+    pub async fn post_accepted(&self, path: &str, body: &serde_json::Value) -> Result<(), AuthError> {
+        let response = self.authed_response(reqwest::Method::POST, path, Some(body)).await?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        decode::<serde_json::Value>(response).await.map(|_| ())
+    }
+
     async fn authed<T: DeserializeOwned>(&self, method: reqwest::Method, path: &str, body: Option<&serde_json::Value>) -> Result<T, AuthError> {
+        decode(self.authed_response(method, path, body).await?).await
+    }
+
+    async fn authed_response(&self, method: reqwest::Method, path: &str, body: Option<&serde_json::Value>) -> Result<reqwest::Response, AuthError> {
         let send = |token: String| {
             let mut request = self.http.request(method.clone(), self.api_url(path)).bearer_auth(token);
             if let Some(body) = body {
@@ -148,7 +162,7 @@ impl Auth {
             self.refresh().await?;
             response = send(self.access_token().await?).await?;
         }
-        decode(response).await
+        Ok(response)
     }
 
     async fn post_anonymous<B: serde::Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, AuthError> {

@@ -6,7 +6,7 @@
 use crate::audio::{InputDevice, Level};
 use crate::commands::{CommandError, InputDevices};
 use crate::deep_link::DeepLink;
-use closer_wire::{Meeting, User};
+use closer_wire::{Meeting, StoredPlaybook, User};
 use std::collections::BTreeMap;
 use std::path::Path;
 use ts_rs::{Config, TS};
@@ -73,6 +73,8 @@ pub fn commands() -> Vec<CommandSpec> {
         cmd("hud_socket_url", "The HUD WebSocket URL with a fresh access token.", vec![("meeting_id", string()), ("after_seq", nullable(prim("number")))], string()),
         cmd("open_hud", "Opens the HUD window for a meeting (shadow: read-only mirror).", vec![("meeting_id", string()), ("shadow", boolean())], void()),
         cmd("open_room", "Opens the room signed in by a handoff token: app window (inApp) or system browser.", vec![("meeting_id", string()), ("shadow", boolean()), ("in_app", boolean())], void()),
+        cmd("meeting_playbook", "The meeting's playbook (the HUD's checklist).", vec![("meeting_id", string())], wire::<StoredPlaybook>()),
+        cmd("send_priority_message", "Shadow mode: a manager's priority message to the seller's HUD.", vec![("meeting_id", string()), ("text", string())], void()),
         cmd("hud_set_expanded", "Compact (header only) or expanded HUD.", vec![("expanded", boolean())], void()),
         cmd("hud_set_click_through", "Lets clicks pass through the HUD, or stops.", vec![("enabled", boolean())], void()),
         cmd("input_devices", "The microphones and the remembered choice.", vec![], own::<InputDevices>()),

@@ -8,6 +8,8 @@ pub const COMMAND_NAMES: &[&str] = &[
     "hud_socket_url",
     "open_hud",
     "open_room",
+    "meeting_playbook",
+    "send_priority_message",
     "hud_set_expanded",
     "hud_set_click_through",
     "input_devices",

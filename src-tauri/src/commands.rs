@@ -7,7 +7,7 @@ use crate::deep_link::DeepLink;
 use crate::hud;
 use crate::room;
 use crate::state::DesktopState;
-use closer_wire::{Handoff, Meeting, User};
+use closer_wire::{Handoff, Meeting, PriorityMessageRequest, StoredPlaybook, User};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 use ts_rs::TS;
@@ -116,6 +116,20 @@ pub async fn open_room(app: AppHandle, state: State<'_, DesktopState>, meeting_i
     let handoff: Handoff = state.auth.post("/auth/handoff", &serde_json::json!({})).await?;
     let url = room::handoff_url(state.auth.base(), &handoff.token, meeting_id, shadow);
     room::open(&app, url, in_app).map_err(|e| CommandError::new("window", e))
+}
+
+/// The playbook of a meeting (the HUD lists its checklist, ticked or not).
+#[tauri::command]
+pub async fn meeting_playbook(state: State<'_, DesktopState>, meeting_id: Uuid) -> Result<StoredPlaybook> {
+    let meeting: Meeting = state.auth.get(&format!("/meetings/{meeting_id}")).await?;
+    Ok(state.auth.get(&format!("/playbooks/{}", meeting.playbook_id)).await?)
+}
+
+/// Shadow mode: a manager's priority message, shown at once in the seller's HUD.
+#[tauri::command]
+pub async fn send_priority_message(state: State<'_, DesktopState>, meeting_id: Uuid, text: String) -> Result<()> {
+    let body = serde_json::to_value(PriorityMessageRequest { text }).map_err(|e| CommandError::new("invalid", e))?;
+    Ok(state.auth.post_accepted(&format!("/meetings/{meeting_id}/priority-messages"), &body).await?)
 }
 
 /// Compact (header only) or expanded HUD.

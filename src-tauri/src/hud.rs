@@ -135,9 +135,9 @@ pub fn remember_position(window: &WebviewWindow, position: PhysicalPosition<i32>
     let s = Size { width: f64::from(inner.width) / scale, height: f64::from(inner.height) / scale };
     let state = window.state::<DesktopState>();
     let mut file = state.settings.lock().expect("settings lock");
-    if placement::remember(&mut file.settings.hud, &monitors, Point { x: position.x, y: position.y }, s).is_ok() {
-        if let Err(e) = file.save() {
-            tracing::warn!(error = %e, "cannot save the HUD position");
-        }
+    if placement::remember(&mut file.settings.hud, &monitors, Point { x: position.x, y: position.y }, s).is_ok()
+        && let Err(e) = file.save()
+    {
+        tracing::warn!(error = %e, "cannot save the HUD position");
     }
 }

@@ -48,10 +48,11 @@ pub fn run() {
         .plugin(
             tauri_plugin_global_shortcut::Builder::new()
                 .with_handler(|app, shortcut, event| {
-                    if event.state() == ShortcutState::Pressed && *shortcut == hud::toggle_shortcut() {
-                        if let Err(e) = hud::toggle(app) {
-                            tracing::warn!(error = %e, "cannot toggle the HUD");
-                        }
+                    if event.state() == ShortcutState::Pressed
+                        && *shortcut == hud::toggle_shortcut()
+                        && let Err(e) = hud::toggle(app)
+                    {
+                        tracing::warn!(error = %e, "cannot toggle the HUD");
                     }
                 })
                 .build(),
@@ -79,10 +80,11 @@ pub fn run() {
             Ok(())
         })
         .on_window_event(|window, event| {
-            if let (tauri::WindowEvent::Moved(position), Some(hud)) = (event, window.app_handle().get_webview_window(hud::LABEL)) {
-                if window.label() == hud::LABEL {
-                    hud::remember_position(&hud, *position);
-                }
+            if let tauri::WindowEvent::Moved(position) = event
+                && window.label() == hud::LABEL
+                && let Some(hud) = window.app_handle().get_webview_window(hud::LABEL)
+            {
+                hud::remember_position(&hud, *position);
             }
         })
         .invoke_handler(tauri::generate_handler![
@@ -93,6 +95,8 @@ pub fn run() {
             commands::hud_socket_url,
             commands::open_hud,
             commands::open_room,
+            commands::meeting_playbook,
+            commands::send_priority_message,
             commands::hud_set_expanded,
             commands::hud_set_click_through,
             commands::input_devices,

@@ -289,9 +289,9 @@ mod tests {
         let m = monitor("HDMI-1", 0, 0, 1920, 1080, 1.0);
         let mut saved = Remembered::default();
         saved.offsets.insert(m.key(), Offset { x: 5000.0, y: -300.0 });
-        assert_eq!(initial(&[m.clone()], Some(0), &saved, HUD).unwrap().position, Point { x: 1520, y: 0 });
+        assert_eq!(initial(std::slice::from_ref(&m), Some(0), &saved, HUD).unwrap().position, Point { x: 1520, y: 0 });
         // Dragged half off the right edge: stored clamped.
-        remember(&mut saved, &[m.clone()], Point { x: 1800, y: 500 }, HUD).unwrap();
+        remember(&mut saved, std::slice::from_ref(&m), Point { x: 1800, y: 500 }, HUD).unwrap();
         assert_eq!(saved.offsets[&m.key()], Offset { x: 1520.0, y: 500.0 });
     }
 
@@ -316,7 +316,7 @@ mod tests {
     fn bad_input_is_an_error() {
         assert_eq!(initial(&[], None, &Remembered::default(), HUD), Err(PlacementError::NoMonitor));
         let m = monitor("X", 0, 0, 100, 100, 0.0);
-        assert!(matches!(initial(&[m.clone()], None, &Remembered::default(), HUD), Err(PlacementError::BadScale(_, _))));
+        assert!(matches!(initial(std::slice::from_ref(&m), None, &Remembered::default(), HUD), Err(PlacementError::BadScale(_, _))));
         let mut saved = Remembered::default();
         assert_eq!(remember(&mut saved, &[], Point { x: 0, y: 0 }, HUD), Err(PlacementError::NoMonitor));
     }

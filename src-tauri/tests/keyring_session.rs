@@ -32,7 +32,7 @@ async fn sign_in_survives_a_restart_and_sign_out_deletes_the_entry() {
 
     // Sign in: the refresh token is in the keyring, the access token works.
     let user = auth.sign_in(email, "user-password-1").await.unwrap();
-    assert_eq!(serde_json::to_value(&user.id).unwrap(), seller["id"]);
+    assert_eq!(serde_json::to_value(user.id).unwrap(), seller["id"]);
     let first = store.load().await.unwrap().expect("refresh token in the keyring");
     let me: User = auth.get("/me").await.unwrap();
     assert_eq!(me.id, user.id);

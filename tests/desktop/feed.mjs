@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 
 // Node 20 has no global WebSocket: `ws` (a pinned devDependency of ui/).
 const require = createRequire(join(dirname(fileURLToPath(import.meta.url)), "..", "..", "ui", "package.json"));
-const WebSocket = require("ws");
+export const WebSocket = require("ws");
 
 const MAGIC = [0x43, 0x46];
 const VERSION = 1;

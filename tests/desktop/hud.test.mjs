@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { feed, readWav } from "./feed.mjs";
+import { feed, readWav, WebSocket } from "./feed.mjs";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const require = createRequire(join(repo, "ui", "package.json"));
@@ -30,6 +30,7 @@ const OPENED = env("CLOSER_OPENED_URLS"); // where the fake xdg-open records URL
 const OUTPUT = env("CLOSER_DESKTOP_OUTPUT");
 const FIXTURES = env("CLOSER_FIXTURES_DIR");
 const SELLER = "seller@closer-demo.example.com";
+const MANAGER = "manager@closer-demo.example.com";
 
 async function api(path, { method = "GET", body, token } = {}) {
   const res = await fetch(BASE + path, {
@@ -199,4 +200,54 @@ test("sign in, restart signed in, join: HUD window ticks and shows a battle card
   await driver.quit();
   driver = await startApp();
   await driver.wait(until.elementLocated(byTestId("login-email")), 60_000);
+});
+
+test("shadow mode: a manager's read-only HUD mirror sends a priority message to the seller", { timeout: 300_000 }, async () => {
+  // The seller's HUD stream, watched from here (the app runs one instance: the manager's).
+  const received = [];
+  const hudUrl = `${BASE.replace(/^http/, "ws")}/api/meetings/${meeting.id}/hud?access_token=${encodeURIComponent(seller.access_token)}`;
+  const sellerHud = new WebSocket(hudUrl);
+  sellerHud.onmessage = (e) => received.push(JSON.parse(e.data));
+  await new Promise((resolve, reject) => {
+    sellerHud.onopen = resolve;
+    sellerHud.onerror = reject;
+  });
+
+  await driver?.quit();
+  driver = await startApp();
+  await driver.wait(until.elementLocated(byTestId("login-email")), 60_000);
+  await driver.findElement(byTestId("login-email")).sendKeys(MANAGER);
+  await driver.findElement(byTestId("login-password")).sendKeys(PASSWORD);
+  await driver.findElement(byTestId("login-submit")).click();
+  const row = await driver.wait(until.elementLocated(By.css(`[data-meeting-id="${meeting.id}"]`)), 30_000);
+  assert.equal((await row.findElements(byTestId("join-meeting"))).length, 0, "a manager does not host the seller's meeting");
+  rmSync(OPENED, { force: true });
+  await row.findElement(byTestId("shadow-meeting")).click();
+  await driver.wait(async () => existsSync(OPENED) && readFileSync(OPENED, "utf8").trim() !== "", 15_000);
+  const opened = new URL(readFileSync(OPENED, "utf8").trim().split("\n").pop());
+  assert.equal(new URLSearchParams(opened.hash.slice(1)).get("next"), `/shadow/${meeting.id}`, "the hidden join page");
+
+  await switchToWindow(driver, /#\/hud\//);
+  const hud = await driver.wait(until.elementLocated(byTestId("desktop-hud")), 30_000);
+  assert.equal(await hud.getAttribute("data-mode"), "shadow");
+  assert.equal(await driver.findElement(byTestId("hud-panel")).getAttribute("data-readonly"), "true");
+  // The mirror replays what the seller saw: the ticks and the battle card are there.
+  await driver.wait(until.elementLocated(By.css('[data-testid="checklist-item"][data-ticked="true"]')), 30_000);
+  await driver.wait(until.elementLocated(byTestId("battle-card")), 30_000);
+  const unticked = await driver.findElements(By.css('[data-testid="checklist-item"][data-ticked="false"]'));
+  assert.ok(unticked.length >= 1, "the playbook's checklist lists the items not covered yet");
+
+  await driver.findElement(byTestId("priority-text")).sendKeys("Ask about the timeline now");
+  await driver.findElement(byTestId("priority-send")).click();
+  await driver.wait(until.elementLocated(byTestId("priority-sent")), 15_000);
+  const deadline = Date.now() + 15_000;
+  while (!received.some((e) => e.kind === "priority_message") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  sellerHud.close();
+  const message = received.find((e) => e.kind === "priority_message");
+  assert.ok(message, `the seller's HUD got no priority message: ${received.map((e) => e.kind).join(", ")}`);
+  assert.match(JSON.stringify(message), /Ask about the timeline now/);
+
+  await switchToWindow(driver, /desktop\.html(#\/?)?$/);
+  await driver.findElement(byTestId("sign-out")).click();
+  await driver.wait(until.elementLocated(byTestId("login-email")), 30_000);
 });

@@ -1,13 +1,17 @@
 import { useEffect, useRef } from "react";
 import { useParams, useSearchParams } from "react-router";
 import { getCurrentWindow } from "@tauri-apps/api/window";
+import { useQuery } from "@tanstack/react-query";
 import { HudPanel } from "../hud/HudPanel";
 import { useHudStream } from "../hud/useHudStream";
 import { desktop } from "./ipc";
+import { PriorityComposer } from "./PriorityComposer";
 
 /**
  * The HUD window's content: the web UI's HUD panel filling a transparent, always-on-top native
- * window, fed by the meeting's HUD WebSocket (URL with a fresh access token from the app).
+ * window, fed by the meeting's HUD WebSocket (URL with a fresh access token from the app), with
+ * the meeting's playbook checklist; in shadow mode (managers) read-only, with a composer for
+ * priority messages to the seller.
  * Dragging the panel's handle drags the native window; collapsing the panel shrinks it.
  * "Present now" stays in the room's own HUD (it publishes into the call, which may run in the
  * browser), so the desktop HUD hides that button (desktop.css).
@@ -18,6 +22,7 @@ export default function HudWindow() {
   const shadow = params.get("mode") === "shadow";
   const { hud, connected } = useHudStream(id, id !== "", (afterSeq) => desktop.hudSocketUrl(id, afterSeq));
   const root = useRef<HTMLDivElement>(null);
+  const playbook = useQuery({ queryKey: ["desktop", "playbook", id], queryFn: () => desktop.meetingPlaybook(id), enabled: id !== "" });
 
   useEffect(() => {
     const el = root.current;
@@ -44,7 +49,14 @@ export default function HudWindow() {
   const nameOf = (identity: string) => hud.transcript.findLast((l) => l.speaker === identity)?.name ?? identity;
   return (
     <div ref={root} data-testid="desktop-hud" data-meeting-id={id} data-mode={shadow ? "shadow" : "host"}>
-      <HudPanel hud={hud} connected={connected} readOnly={shadow} nameOf={nameOf} />
+      <HudPanel
+        hud={hud}
+        connected={connected}
+        playbook={playbook.data}
+        readOnly={shadow}
+        nameOf={nameOf}
+        footer={shadow ? <PriorityComposer meetingId={id} /> : undefined}
+      />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import type { Wire } from "../lib/wire";
 import type { DeepLink } from "./bindings/DeepLink";
 import type { InputDevices } from "./bindings/InputDevices";
 import type { Meeting } from "../bindings/Meeting";
+import type { StoredPlaybook } from "../bindings/StoredPlaybook";
 import type { User } from "../bindings/User";
 import { call } from "./invoke";
 
@@ -26,6 +27,12 @@ export const openHud = (meetingId: string, shadow: boolean): Promise<Wire<void>>
 
 /** Opens the room signed in by a handoff token: app window (inApp) or system browser. */
 export const openRoom = (meetingId: string, shadow: boolean, inApp: boolean): Promise<Wire<void>> => call("open_room", { meetingId, shadow, inApp });
+
+/** The meeting's playbook (the HUD's checklist). */
+export const meetingPlaybook = (meetingId: string): Promise<Wire<StoredPlaybook>> => call("meeting_playbook", { meetingId });
+
+/** Shadow mode: a manager's priority message to the seller's HUD. */
+export const sendPriorityMessage = (meetingId: string, text: string): Promise<Wire<void>> => call("send_priority_message", { meetingId, text });
 
 /** Compact (header only) or expanded HUD. */
 export const hudSetExpanded = (expanded: boolean): Promise<Wire<void>> => call("hud_set_expanded", { expanded });
