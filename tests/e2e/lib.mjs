@@ -329,7 +329,8 @@ export const hudEvents = (page) => page.evaluate(() => window.__e2eHud ?? []);
  * WAV from the beginning), waits for the script to end and the HUD to settle, then measures, for
  * every checklist item and objection the timeline labels, the lag between the end of the
  * utterance that earns it (as the seller's tap heard it) and its appearance in the seller's
- * HUD. Writes tests/output/<scenario>-latency.json; returns `{ lags, lines, events }`.
+ * HUD, and mutes the speakers again. Writes tests/output/<scenario>-latency.json; returns
+ * `{ lags, lines, events }`.
  */
 export async function playScript({ scenario, timeline, host, speakers, identities, screenshotOn, screenshot }) {
   const micOnAt = Date.now();
@@ -404,6 +405,9 @@ export async function playScript({ scenario, timeline, host, speakers, identitie
   });
   const shown = lags.map((l) => `${l.kind} ${l.key}: ${l.lag_ms === null ? "never shown" : `${l.lag_ms} ms (server ${l.server_ms} ms + page ${l.page_ms} ms)`}`);
   console.log(`${scenario}:\n  ${shown.join("\n  ")}`);
+  // The script is over: microphones off again (a fake microphone loops its WAV, which would
+  // keep the copilot transcribing for the rest of the test).
+  await Promise.all(Object.values(speakers).map((p) => p.getByTestId("toggle-mic").click()));
   return { lags, lines, events };
 }
 
