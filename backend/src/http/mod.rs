@@ -1,10 +1,11 @@
 //! HTTP API: one module per resource, each with its own `router()`, merged here under the
-//! shared layers (request ids, tracing).
+//! shared layers (request ids, tracing, CORS for the desktop app's web view).
 
 mod analytics;
 mod auth;
 mod availability;
 mod booking;
+mod cors;
 mod error;
 mod extract;
 mod handoff;
@@ -56,7 +57,8 @@ pub fn router(state: AppState) -> Router {
                         .unwrap_or("-");
                     tracing::info_span!("request", id, method = %request.method(), path = request.uri().path())
                 }))
-                .layer(PropagateRequestIdLayer::x_request_id()),
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(cors::layer()),
         )
         .with_state(state)
 }

@@ -21,8 +21,30 @@ type Stored = { access_token: string; refresh_token: string; expires_at: number;
 const SESSION_KEY = "closer.session";
 const listeners = new Set<(user: Wire<User> | null) => void>();
 
+/**
+ * Where the UI's API calls go and how they are authorized. The web UI is served by the backend
+ * itself (same origin, tokens in localStorage: [`webSession`]); the desktop app's web view has an
+ * origin of its own and installs a session whose tokens live in the app's memory
+ * ([`installApiSession`]), so the same components work in both.
+ */
+export type ApiSession = {
+  /** Prefixed to `/api/…` paths: `""` (this page's origin) or `http(s)://host[:port]`. */
+  origin: string;
+  /** A valid access token, or null when signed out. */
+  accessToken(): Promise<string | null>;
+  /** A new access token after `stale` was refused (HTTP 401), or null when the login is over. */
+  refresh(stale: string | null): Promise<string | null>;
+  /** The signed-in user, or null. */
+  user(): Wire<User> | null;
+};
+
+/** Tells [`useUser`](./auth) hooks that the signed-in user changed. */
+export function announceUser(user: Wire<User> | null) {
+  listeners.forEach((fn) => fn(user));
+}
+
 export function currentUser(): Wire<User> | null {
-  return local.get<Stored>(SESSION_KEY)?.user ?? null;
+  return session.user();
 }
 
 export function onSessionChange(fn: (user: Wire<User> | null) => void): () => void {
@@ -38,12 +60,12 @@ export function storeSession(session: Wire<Session>) {
     user: session.user,
   };
   local.set(SESSION_KEY, stored);
-  listeners.forEach((fn) => fn(stored.user));
+  announceUser(stored.user);
 }
 
 export function clearSession() {
   local.remove(SESSION_KEY);
-  listeners.forEach((fn) => fn(null));
+  announceUser(null);
 }
 
 async function parseError(res: Response): Promise<ApiError> {
@@ -71,7 +93,7 @@ async function exclusive<T>(fn: () => Promise<T>): Promise<T> {
 
 let refreshing: Promise<string | null> | null = null;
 
-async function refresh(staleAccess: string | null): Promise<string | null> {
+async function refreshStored(staleAccess: string | null): Promise<string | null> {
   refreshing ??= exclusive(async () => {
     const stored = local.get<Stored>(SESSION_KEY);
     if (!stored) return null;
@@ -95,12 +117,60 @@ async function refresh(staleAccess: string | null): Promise<string | null> {
   return refreshing;
 }
 
+/** The web UI's session: same origin, tokens in localStorage, refreshed a minute before expiry. */
+export const webSession: ApiSession = {
+  origin: "",
+  async accessToken() {
+    const stored = local.get<Stored>(SESSION_KEY);
+    if (!stored) return null;
+    if (stored.expires_at - Date.now() > 60_000) return stored.access_token;
+    return refreshStored(stored.access_token);
+  },
+  refresh: refreshStored,
+  user: () => local.get<Stored>(SESSION_KEY)?.user ?? null,
+};
+
+let session: ApiSession = webSession;
+
+/** Replaces the web session (the desktop app, before it renders anything). */
+export function installApiSession(next: ApiSession) {
+  session = next;
+  announceUser(next.user());
+}
+
 /** A valid access token (refreshed when it expires within a minute), or null when signed out. */
-export async function accessToken(): Promise<string | null> {
-  const stored = local.get<Stored>(SESSION_KEY);
-  if (!stored) return null;
-  if (stored.expires_at - Date.now() > 60_000) return stored.access_token;
-  return refresh(stored.access_token);
+export function accessToken(): Promise<string | null> {
+  return session.accessToken();
+}
+
+/** The absolute URL of an API path (`/api/…`) on the session's backend; other URLs unchanged. */
+export function apiUrl(path: string): string {
+  return path.startsWith("/") ? session.origin + path : path;
+}
+
+/**
+ * `fetch` of an API path on the session's backend with the bearer token (`auth`), refreshed and
+ * retried once on 401. Returns the response whatever its status.
+ */
+export async function authedFetch(path: string, init: RequestInit = {}, auth = true): Promise<Response> {
+  const send = (token: string | null) => {
+    const headers = new Headers(init.headers);
+    if (token) headers.set("Authorization", `Bearer ${token}`);
+    return fetch(apiUrl(path), { ...init, headers });
+  };
+  let token = auth ? await session.accessToken() : null;
+  let res = await send(token);
+  if (res.status === 401 && auth && token) {
+    token = await session.refresh(token);
+    if (token) res = await send(token);
+  }
+  return res;
+}
+
+/** Throws the backend's error of a non-2xx response as an [`ApiError`]. */
+export async function ensureOk(res: Response): Promise<Response> {
+  if (!res.ok) throw await parseError(res);
+  return res;
 }
 
 type Options = { method?: string; body?: unknown; auth?: boolean; raw?: BodyInit; contentType?: string };
@@ -108,20 +178,11 @@ type Options = { method?: string; body?: unknown; auth?: boolean; raw?: BodyInit
 /** Calls the API; JSON in and out; throws [`ApiError`] on non-2xx. */
 export async function api<T>(path: string, options: Options = {}): Promise<T> {
   const { method = "GET", body, auth = true, raw, contentType } = options;
-  const send = async (token: string | null) => {
-    const headers: Record<string, string> = {};
-    if (token) headers.Authorization = `Bearer ${token}`;
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    if (raw !== undefined && contentType) headers["Content-Type"] = contentType;
-    return fetch(path, { method, headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
-  };
-  let token = auth ? await accessToken() : null;
-  let res = await send(token);
-  if (res.status === 401 && auth && token) {
-    token = await refresh(token);
-    if (token) res = await send(token);
-  }
-  if (!res.ok) throw await parseError(res);
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (raw !== undefined && contentType) headers["Content-Type"] = contentType;
+  const init = { method, headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) };
+  const res = await ensureOk(await authedFetch(path, init, auth));
   if (res.status === 204 || res.status === 202) {
     const text = await res.text();
     return (text ? JSON.parse(text) : undefined) as T;
@@ -148,9 +209,9 @@ export async function logout() {
   }
 }
 
-/** `ws(s)://<this origin><path>` for a WebSocket on the API. */
+/** `ws(s)://<the session's backend><path>` for a WebSocket on the API. */
 export function wsUrl(path: string): string {
-  const url = new URL(path, window.location.href);
+  const url = new URL(apiUrl(path), window.location.href);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   return url.toString();
 }

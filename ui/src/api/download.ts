@@ -1,23 +1,12 @@
-import { accessToken, ApiError } from "./client";
+import { authedFetch, ensureOk } from "./client";
 
 /**
- * Fetches an API resource that is not JSON (replay audio, exports) with the bearer token.
- * Media elements and links cannot send an `Authorization` header, so the UI fetches the bytes
- * and hands them over as an object URL. Throws [`ApiError`] on non-2xx.
+ * Fetches an API resource that is not JSON (replay audio, exports) with the bearer token, from
+ * the session's backend. Media elements and links cannot send an `Authorization` header, so the
+ * UI fetches the bytes and hands them over as an object URL. Throws [`ApiError`] on non-2xx.
  */
 export async function fetchBlob(path: string): Promise<Blob> {
-  const token = await accessToken();
-  const res = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
-  if (!res.ok) {
-    let message = res.statusText || `HTTP ${res.status}`;
-    try {
-      message = (await res.json())?.error?.message ?? message;
-    } catch {
-      /* not JSON */
-    }
-    throw new ApiError(res.status, `http_${res.status}`, message);
-  }
-  return res.blob();
+  return (await ensureOk(await authedFetch(path))).blob();
 }
 
 /** Saves `blob` as a download named `filename`. */

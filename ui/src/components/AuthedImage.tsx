@@ -1,16 +1,9 @@
 import { useEffect, useState, type ImgHTMLAttributes } from "react";
-import { accessToken } from "../api/client";
+import { fetchBlob } from "../api/download";
 
-/** Fetches an API image with the bearer token (battle card images are not public). */
-export async function fetchImageBlob(url: string): Promise<Blob> {
-  const token = await accessToken();
-  const res = await fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
-  if (!res.ok) throw new Error(`image ${res.status}`);
-  return res.blob();
-}
-
+/** An API image (battle card images are not public) as a `data:` URL. Throws `ApiError`. */
 export async function fetchImageDataUrl(url: string): Promise<string> {
-  const blob = await fetchImageBlob(url);
+  const blob = await fetchBlob(url);
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onload = () => resolve(String(reader.result));
@@ -19,12 +12,16 @@ export async function fetchImageDataUrl(url: string): Promise<string> {
   });
 }
 
+/**
+ * An API image fetched with the bearer token from the session's backend (in the desktop app
+ * that is not the page's origin); nothing while it loads or when it cannot.
+ */
 export function AuthedImage({ src, version, ...rest }: ImgHTMLAttributes<HTMLImageElement> & { src: string; version?: string }) {
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
     let revoked = false;
     let objectUrl: string | null = null;
-    fetchImageBlob(src)
+    fetchBlob(src)
       .then((blob) => {
         if (revoked) return;
         objectUrl = URL.createObjectURL(blob);

@@ -6,7 +6,8 @@ import type { Objection } from "../bindings/Objection";
 import type { Playbook } from "../bindings/Playbook";
 import type { StoredPlaybook } from "../bindings/StoredPlaybook";
 import type { Wire } from "../lib/wire";
-import { api, accessToken } from "../api/client";
+import { api } from "../api/client";
+import { fetchBlob, saveBlob } from "../api/download";
 import { useUser } from "../api/auth";
 import { usePlaybook } from "../api/queries";
 import { useI18n } from "../i18n";
@@ -27,7 +28,10 @@ const keyOf = (title: string) => title.toLowerCase().normalize("NFD").replace(/[
 
 const EMPTY: Playbook = { name: "", language: "en", checklist: [], objections: [] };
 
-/** Create or edit a playbook (managers and admins); sellers see it read-only. */
+/**
+ * Create or edit a playbook (managers and admins); sellers see it read-only. Links are relative
+ * to the list (console `/console/playbooks`, desktop app `#/playbooks`).
+ */
 export default function PlaybookEditorPage() {
   const { id = "new" } = useParams();
   const isNew = id === "new";
@@ -56,7 +60,7 @@ export default function PlaybookEditorPage() {
       void client.invalidateQueries({ queryKey: ["playbooks"] });
       setSaved(true);
       setTimeout(() => setSaved(false), 1500);
-      if (isNew) navigate(`/console/playbooks/${p.id}`, { replace: true });
+      if (isNew) navigate(`../${p.id}`, { relative: "path", replace: true });
     },
   });
 
@@ -68,16 +72,7 @@ export default function PlaybookEditorPage() {
     },
   });
 
-  const exportJson = async () => {
-    const token = await accessToken();
-    const res = await fetch(`/api/playbooks/${id}/export`, { headers: { Authorization: `Bearer ${token}` } });
-    const url = URL.createObjectURL(await res.blob());
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = `${keyOf(draft.name)}.json`;
-    a.click();
-    URL.revokeObjectURL(url);
-  };
+  const exportJson = async () => saveBlob(await fetchBlob(`/api/playbooks/${id}/export`), `${keyOf(draft.name)}.json`);
 
   const setItem = (i: number, patch: Partial<ChecklistItem>) => setDraft((d) => ({ ...d, checklist: d.checklist.map((it, j) => (j === i ? { ...it, ...patch } : it)) }));
   const setObjection = (i: number, patch: Partial<Objection>) => setDraft((d) => ({ ...d, objections: d.objections.map((o, j) => (j === i ? { ...o, ...patch } : o)) }));
@@ -96,7 +91,7 @@ export default function PlaybookEditorPage() {
       data-testid="playbook-editor"
     >
       <div className="flex flex-wrap items-center gap-3">
-        <Link to="/console/playbooks" className="text-sm text-white/50 hover:text-white">← {t("console.playbooks")}</Link>
+        <Link to=".." relative="path" className="text-sm text-white/50 hover:text-white">← {t("console.playbooks")}</Link>
         <div className="ml-auto flex items-center gap-2">
           {!isNew && <Button variant="ghost" onClick={() => void exportJson()}>{t("pb.export")}</Button>}
           {!readOnly && (

@@ -9,6 +9,10 @@ import { usePlaybooks } from "../api/queries";
 import { useI18n } from "../i18n";
 import { Button, ErrorText, Spinner } from "../components/ui";
 
+/**
+ * The organization's playbooks (import, new: managers and admins). Links are relative, so the
+ * page works under the console's `/console/playbooks` and the desktop app's `#/playbooks`.
+ */
 export default function PlaybooksPage() {
   const { t } = useI18n();
   const user = useUser();
@@ -21,7 +25,7 @@ export default function PlaybooksPage() {
     mutationFn: async (f: File) => api<Wire<StoredPlaybook>>("/api/playbooks/import", { method: "POST", body: JSON.parse(await f.text()) }),
     onSuccess: (p) => {
       void client.invalidateQueries({ queryKey: ["playbooks"] });
-      navigate(`/console/playbooks/${p.id}`);
+      navigate(p.id);
     },
   });
   return (
@@ -32,7 +36,7 @@ export default function PlaybooksPage() {
           <div className="ml-auto flex gap-2">
             <input ref={file} type="file" accept="application/json,.json" className="hidden" onChange={(e) => e.target.files?.[0] && importFile.mutate(e.target.files[0])} />
             <Button variant="secondary" onClick={() => file.current?.click()}>{t("pb.import")}</Button>
-            <Link to="/console/playbooks/new"><Button data-testid="new-playbook">{t("pb.new")}</Button></Link>
+            <Link to="new"><Button data-testid="new-playbook">{t("pb.new")}</Button></Link>
           </div>
         )}
       </div>
@@ -41,7 +45,7 @@ export default function PlaybooksPage() {
       <ul className="grid gap-3 md:grid-cols-2">
         {playbooks.data?.map((p) => (
           <li key={p.id}>
-            <Link to={`/console/playbooks/${p.id}`} className="block rounded-2xl border border-white/10 bg-white/[0.03] p-4 transition hover:bg-white/[0.06]" data-testid="playbook-card">
+            <Link to={p.id} className="block rounded-2xl border border-white/10 bg-white/[0.03] p-4 transition hover:bg-white/[0.06]" data-testid="playbook-card">
               <div className="flex items-center gap-2">
                 <span className="font-semibold">{p.name}</span>
                 <span className="rounded bg-white/10 px-1.5 py-0.5 text-[10px] uppercase">{p.language}</span>
