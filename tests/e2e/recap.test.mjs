@@ -280,7 +280,7 @@ describe("recap page and analytics dashboard after a real call", { timeout: 20 *
   });
 });
 
-describe("CRM webhook delivery log with redeliver", { timeout: 5 * 60_000 }, () => {
+describe("CRM webhook delivery log with redeliver, secret rotation", { timeout: 5 * 60_000 }, () => {
   let browser;
   let receiver;
   const received = [];
@@ -349,5 +349,20 @@ describe("CRM webhook delivery log with redeliver", { timeout: 5 * 60_000 }, () 
     const expected = "sha256=" + createHmac("sha256", secret).update(`${ok[0].headers["x-closer-timestamp"]}.${ok[0].body}`).digest("hex");
     assert.equal(ok[0].headers["x-closer-signature"], expected, "signed with the secret the page showed");
     assert.equal(JSON.parse(ok[0].body).type, "webhook.test");
+
+    // Rotate the secret: asked first, the new one shown once, the next delivery signed with it.
+    page.once("dialog", (dialog) => void dialog.accept());
+    await endpoint.getByTestId("wh-rotate").click();
+    const rotated = (await endpoint.getByTestId("wh-secret").locator("code").innerText()).trim();
+    assert.ok(rotated.length >= 16 && rotated !== secret, "a new secret, shown once");
+    await until(async () => (await endpoint.innerText()).includes(`…${rotated.slice(-4)}`), { what: "the endpoint's new secret hint" });
+    await endpoint.getByTestId("wh-test").click();
+    let next;
+    await until(async () => {
+      next = received.find((r) => r.accepted && r.headers["idempotency-key"] !== id && JSON.parse(r.body).type === "webhook.test");
+      return next !== undefined;
+    }, { timeout: 30_000, what: "the test event after the rotation" });
+    const resigned = "sha256=" + createHmac("sha256", rotated).update(`${next.headers["x-closer-timestamp"]}.${next.body}`).digest("hex");
+    assert.equal(next.headers["x-closer-signature"], resigned, "signed with the rotated secret");
   });
 });

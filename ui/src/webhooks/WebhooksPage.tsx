@@ -17,8 +17,8 @@ type EventType = { type: string; description: string };
 
 /**
  * `/console/webhooks` (managers and admins): the organization's CRM webhook endpoints, adding
- * one (its signing secret is shown once), pausing, deleting, a test event, and each endpoint's
- * delivery log with every attempt and redelivery.
+ * one (its signing secret is shown once), pausing, rotating the secret (the new one shown once),
+ * deleting, a test event, and each endpoint's delivery log with every attempt and redelivery.
  */
 export default function WebhooksPage() {
   const { t } = useI18n();
@@ -97,12 +97,18 @@ function NewEndpoint({ onCreated }: { onCreated: (id: string) => void }) {
         </div>
       </form>
       {!(create.error instanceof ApiError && create.error.field === "url") && <ErrorText error={create.error} />}
-      {secret && (
-        <div className="mt-3 rounded-lg bg-amber-500/10 p-3 text-sm" data-testid="wh-secret">
-          {t("wh.secretOnce")} <code className="break-all font-semibold text-amber-200">{secret}</code>
-        </div>
-      )}
+      {secret && <SecretOnce secret={secret} />}
     </Card>
+  );
+}
+
+/** A signing secret, shown this once (after creation or rotation): the API never returns it again. */
+function SecretOnce({ secret }: { secret: string }) {
+  const { t } = useI18n();
+  return (
+    <div className="mt-3 rounded-lg bg-amber-500/10 p-3 text-sm" data-testid="wh-secret">
+      {t("wh.secretOnce")} <code className="break-all font-semibold text-amber-200">{secret}</code>
+    </div>
   );
 }
 
@@ -115,6 +121,10 @@ function EndpointRow({ endpoint, selected, onSelect }: { endpoint: Wire<WebhookE
     onSuccess: refresh,
   });
   const remove = useMutation({ mutationFn: () => api(`/api/webhooks/${endpoint.id}`, { method: "DELETE" }), onSuccess: refresh });
+  const rotate = useMutation({
+    mutationFn: () => api<Wire<WebhookSecret>>(`/api/webhooks/${endpoint.id}/rotate-secret`, { method: "POST" }),
+    onSuccess: refresh,
+  });
   const test = useMutation({
     mutationFn: () => api(`/api/webhooks/${endpoint.id}/test`, { method: "POST" }),
     onSuccess: () => void client.invalidateQueries({ queryKey: ["deliveries", endpoint.id] }),
@@ -140,9 +150,13 @@ function EndpointRow({ endpoint, selected, onSelect }: { endpoint: Wire<WebhookE
         <Button variant="ghost" onClick={() => update.mutate({ active: !endpoint.active })} disabled={update.isPending}>
           {endpoint.active ? t("wh.pause") : t("wh.resume")}
         </Button>
+        <Button variant="ghost" onClick={() => window.confirm(t("wh.confirmRotate")) && rotate.mutate()} disabled={rotate.isPending} data-testid="wh-rotate">
+          {t("wh.rotate")}
+        </Button>
         <Button variant="ghost" onClick={() => window.confirm(t("wh.confirmDelete")) && remove.mutate()} disabled={remove.isPending}>{t("common.delete")}</Button>
       </div>
-      <ErrorText error={update.error ?? remove.error ?? test.error} />
+      <ErrorText error={update.error ?? remove.error ?? test.error ?? rotate.error} />
+      {rotate.data && <SecretOnce secret={rotate.data.secret} />}
     </li>
   );
 }
