@@ -138,10 +138,41 @@ pub fn hud_set_expanded(app: AppHandle, expanded: bool) -> Result<()> {
     Ok(hud::set_expanded(&app, expanded)?)
 }
 
-/// Lets clicks pass through the HUD, or stops.
+/// Lets clicks pass through the HUD, or stops; remembered as the default for every HUD opened
+/// later (settings).
 #[tauri::command]
-pub fn hud_set_click_through(app: AppHandle, enabled: bool) -> Result<()> {
+pub fn hud_set_click_through(app: AppHandle, state: State<'_, DesktopState>, enabled: bool) -> Result<()> {
+    {
+        let mut settings = state.settings.lock().expect("settings lock");
+        settings.settings.hud_click_through = enabled;
+        settings.save().map_err(|e| CommandError::new("invalid", format!("cannot save the settings: {e}")))?;
+    }
     Ok(hud::set_click_through(&app, enabled)?)
+}
+
+/// Whether clicks pass through the HUD (the remembered default, `false` until chosen).
+#[tauri::command]
+pub fn hud_click_through(state: State<'_, DesktopState>) -> bool {
+    state.settings.lock().expect("settings lock").settings.hud_click_through
+}
+
+/// The backend origin (`http(s)://host[:port]`, no trailing slash) the UI's own API calls go
+/// to: the web UI's components fetch `/api/…` (JSON, replay audio, battle-card images) from it,
+/// since the app's web view has an origin of its own (`tauri://localhost`).
+#[tauri::command]
+pub fn backend_origin(state: State<'_, DesktopState>) -> String {
+    state.auth.base().as_str().trim_end_matches('/').to_owned()
+}
+
+/// A valid access token (memory only, refreshed a minute before it expires) for the UI's
+/// `Authorization: Bearer` calls to [`backend_origin`]; `refresh` forces a new one after the
+/// backend answered 401. Errors: `not_signed_in`, `rejected` (the login is over), `network`.
+#[tauri::command]
+pub async fn access_token(state: State<'_, DesktopState>, refresh: bool) -> Result<String> {
+    if refresh {
+        state.auth.refresh().await?;
+    }
+    Ok(state.auth.access_token().await?)
 }
 
 /// The microphones, and which one the user chose last (`null`: the system default).
@@ -156,6 +187,14 @@ pub struct InputDevices {
 pub fn input_devices(state: State<'_, DesktopState>) -> Result<InputDevices> {
     let chosen = state.settings.lock().expect("settings lock").settings.input_device.clone();
     Ok(InputDevices { devices: audio::input_devices()?, chosen })
+}
+
+/// Remembers the chosen microphone (`null`: the system default) without testing it.
+#[tauri::command]
+pub fn set_input_device(state: State<'_, DesktopState>, device: Option<String>) -> Result<()> {
+    let mut settings = state.settings.lock().expect("settings lock");
+    settings.settings.input_device = device;
+    settings.save().map_err(|e| CommandError::new("invalid", format!("cannot save the settings: {e}")))
 }
 
 /// Starts the level meter on `device` (`null`: the default input), remembers the choice, and

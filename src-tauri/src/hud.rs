@@ -45,7 +45,8 @@ fn monitors(window: &WebviewWindow) -> tauri::Result<(Vec<Monitor>, Option<usize
 }
 
 /// Opens (or re-targets) the HUD for `meeting` — `shadow` for a manager's read-only mirror —
-/// at its remembered or default place, expanded, without stealing focus from the call.
+/// at its remembered or default place, expanded, letting clicks through when the settings say
+/// so, without stealing focus from the call.
 pub fn open(app: &AppHandle, meeting: Uuid, shadow: bool) -> tauri::Result<()> {
     let route = format!("desktop.html#/hud/{meeting}{}", if shadow { "?mode=shadow" } else { "" });
     let window = match app.get_webview_window(LABEL) {
@@ -78,6 +79,11 @@ pub fn open(app: &AppHandle, meeting: Uuid, shadow: bool) -> tauri::Result<()> {
     };
     place(&window, true)?;
     window.show()?;
+    let click_through = window.state::<DesktopState>().settings.lock().expect("settings lock").settings.hud_click_through;
+    if let Err(e) = window.set_ignore_cursor_events(click_through) {
+        // The HUD still works, only taking clicks; the main window's settings can retry.
+        tracing::warn!(error = %e, "cannot apply the HUD's click-through setting");
+    }
     Ok(())
 }
 

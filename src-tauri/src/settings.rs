@@ -1,5 +1,6 @@
 //! What the app remembers between runs (`settings.json` in the app's config directory): the
-//! backend to use, the HUD's position per monitor, the chosen microphone.
+//! backend to use, the HUD's position per monitor, the chosen microphone, whether the HUD lets
+//! clicks through.
 
 use crate::placement::Remembered;
 use serde::{Deserialize, Serialize};
@@ -16,6 +17,8 @@ pub struct Settings {
     pub hud: Remembered,
     /// Name of the chosen microphone (`None`: the system default).
     pub input_device: Option<String>,
+    /// Whether clicks pass through the HUD window when it opens.
+    pub hud_click_through: bool,
 }
 
 /// The settings file and its current contents.
@@ -65,6 +68,7 @@ mod tests {
 
         let mut file = SettingsFile::load(path.clone());
         file.settings.input_device = Some("USB Mic".into());
+        file.settings.hud_click_through = true;
         file.settings.hud.offsets.insert("HDMI-1@1920x1080".into(), Offset { x: 10.0, y: 20.0 });
         file.save().unwrap();
         assert_eq!(SettingsFile::load(path.clone()).settings, file.settings);

@@ -1,14 +1,17 @@
 // The desktop app end to end, driven by WebDriver (tauri-driver + WebKitWebDriver) under Xvfb
 // with openbox and xcompmgr: sign in through the app, keyring-backed restart, join a meeting
 // (HUD window + room handed to the "system browser"), a fixture call fed into the live
-// session, checklist ticks and a battle card in the HUD window, window-manager properties of
-// the HUD (xprop), a screenshot of the translucent HUD over the main window, sign-out.
+// session, checklist ticks and a battle card with its image (from the backend's origin) in the
+// HUD window, window-manager properties of the HUD (xprop), a screenshot of the translucent HUD
+// over the main window, sign-out; shadow mode; after the call the main window's recap (replay,
+// transcript, KPIs), playbooks (open, edit) and settings (microphone, language, HUD
+// click-through default, sign-out).
 // Started by tests/desktop/run, which provides the environment below.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { feed, readWav, WebSocket } from "./feed.mjs";
@@ -78,11 +81,27 @@ const byTestId = (id) => By.css(`[data-testid="${id}"]`);
 let driver;
 let seller;
 let meeting;
+let discovery;
+
+/** The settings file the app writes (`settings.rs`). */
+const appSettings = () => JSON.parse(readFileSync(join(env("XDG_CONFIG_HOME"), "app.closer.desktop", "settings.json"), "utf8"));
+
+/** Signs out from the main window's settings screen and waits for the sign-in form. */
+async function signOutFromSettings() {
+  await switchToWindow(driver, /desktop\.html(#\/(?!hud\/).*)?$/);
+  await driver.findElement(byTestId("tab-settings")).click();
+  await driver.wait(until.elementLocated(byTestId("sign-out")), 10_000).click();
+  await driver.wait(until.elementLocated(byTestId("login-email")), 30_000);
+}
+
+/** True once the `<img>` under `selector` has decoded a picture. */
+const imageLoaded = (selector) => () =>
+  driver.executeScript(`const i = document.querySelector(${JSON.stringify(selector)}); return !!i && i.complete && i.naturalWidth > 0;`);
 
 before(async () => {
   seller = await api("/api/auth/login", { method: "POST", body: { email: SELLER, password: PASSWORD } });
   const playbooks = await api("/api/playbooks", { token: seller.access_token });
-  const discovery = playbooks.find((p) => p.name === "Discovery Call");
+  discovery = playbooks.find((p) => p.name === "Discovery Call");
   assert.ok(discovery, `seeded playbooks: ${playbooks.map((p) => p.name)}`);
   meeting = await api("/api/meetings", {
     method: "POST",
@@ -98,6 +117,14 @@ after(async () => {
 test("sign in, restart signed in, join: HUD window ticks and shows a battle card, sign out", { timeout: 600_000 }, async () => {
   driver = await startApp();
   await driver.wait(until.elementLocated(byTestId("login-email")), 60_000);
+  // The price battle card gets an image (a PNG of the sign-in screen), uploaded by a manager.
+  const manager = await api("/api/auth/login", { method: "POST", body: { email: MANAGER, password: PASSWORD } });
+  const upload = await fetch(`${BASE}/api/playbooks/${discovery.id}/objections/price_competitor/image`, {
+    method: "PUT",
+    headers: { "Content-Type": "image/png", Authorization: `Bearer ${manager.access_token}` },
+    body: Buffer.from(await driver.takeScreenshot(), "base64"),
+  });
+  assert.ok(upload.ok, `battle card image upload: ${upload.status}`);
   await driver.findElement(byTestId("login-email")).sendKeys(SELLER);
   await driver.findElement(byTestId("login-password")).sendKeys("wrong-password-1");
   await driver.findElement(byTestId("login-submit")).click();
@@ -166,6 +193,8 @@ test("sign in, restart signed in, join: HUD window ticks and shows a battle card
   await driver.wait(until.elementLocated(By.css('[data-testid="checklist-item"][data-ticked="true"]')), 120_000);
   const card = await driver.wait(until.elementLocated(byTestId("battle-card")), 150_000);
   assert.equal(await card.getAttribute("data-objection"), "price_competitor");
+  // Its image comes from the backend's origin with the app's access token, not the web view's.
+  await driver.wait(imageLoaded('[data-testid="battle-card"] img'), 15_000, "the battle card's image loads in the HUD");
   await feeding;
   const ticked = await driver.findElements(By.css('[data-testid="checklist-item"][data-ticked="true"]'));
   assert.ok(ticked.length >= 3, `ticks after 70 s of the call: ${ticked.length}`);
@@ -180,7 +209,7 @@ test("sign in, restart signed in, join: HUD window ticks and shows a battle card
   await driver.wait(until.elementIsVisible(await driver.wait(until.elementLocated(byTestId("battle-card")), 10_000)), 10_000);
 
   // Where the HUD was is remembered per monitor.
-  const settings = JSON.parse(readFileSync(join(env("XDG_CONFIG_HOME"), "app.closer.desktop", "settings.json"), "utf8"));
+  const settings = appSettings();
   const remembered = Object.entries(settings.hud.offsets);
   assert.equal(remembered.length, 1, JSON.stringify(settings));
   assert.match(remembered[0][0], /@1920x1080$/);
@@ -194,12 +223,7 @@ test("sign in, restart signed in, join: HUD window ticks and shows a battle card
   assert.ok(readFileSync(shot).length > 10_000, "screenshot written");
 
   // Sign out from the main window; a restart shows the sign-in form again.
-  await switchToWindow(driver, /desktop\.html(#\/?)?$/);
-  await driver.findElement(byTestId("sign-out")).click();
-  await driver.wait(until.elementLocated(byTestId("login-email")), 30_000);
-  await driver.quit();
-  driver = await startApp();
-  await driver.wait(until.elementLocated(byTestId("login-email")), 60_000);
+  await signOutFromSettings();
 });
 
 test("shadow mode: a manager's read-only HUD mirror sends a priority message to the seller", { timeout: 300_000 }, async () => {
@@ -247,7 +271,90 @@ test("shadow mode: a manager's read-only HUD mirror sends a priority message to 
   assert.ok(message, `the seller's HUD got no priority message: ${received.map((e) => e.kind).join(", ")}`);
   assert.match(JSON.stringify(message), /Ask about the timeline now/);
 
-  await switchToWindow(driver, /desktop\.html(#\/?)?$/);
-  await driver.findElement(byTestId("sign-out")).click();
-  await driver.wait(until.elementLocated(byTestId("login-email")), 30_000);
+  await signOutFromSettings();
+});
+
+test("main window after the call: the recap from the meetings list, playbooks, settings", { timeout: 600_000 }, async () => {
+  const host = await api("/api/auth/login", { method: "POST", body: { email: SELLER, password: PASSWORD } });
+  await api(`/api/meetings/${meeting.id}/end`, { method: "POST", token: host.access_token });
+
+  await switchToWindow(driver, /desktop\.html(#\/(?!hud\/).*)?$/);
+  await driver.findElement(byTestId("login-email")).sendKeys(SELLER);
+  await driver.findElement(byTestId("login-password")).sendKeys(PASSWORD);
+  await driver.findElement(byTestId("login-submit")).click();
+  const row = await driver.wait(until.elementLocated(By.css(`[data-meeting-id="${meeting.id}"]`)), 30_000);
+  assert.equal(await row.getAttribute("data-status"), "ended");
+  assert.equal((await row.findElements(byTestId("join-meeting"))).length, 0, "an ended meeting is not joined again");
+
+  // The recap: shown as soon as it is computed (the page polls), its replay fetched from the
+  // backend's origin with the app's access token into a playable <audio> source.
+  const started = Date.now();
+  await row.findElement(byTestId("open-recap")).click();
+  await driver.wait(until.elementLocated(byTestId("recap-page")), 300_000);
+  console.log(`recap in the app ${Math.round((Date.now() - started) / 1000)} s after the end of the call`);
+  const lines = await driver.findElements(byTestId("recap-line"));
+  assert.ok(lines.length >= 5, `transcript lines: ${lines.length}`);
+  assert.match(await lines[0].getText(), /\w{3,}/);
+  for (const kpi of ["kpi-talk", "kpi-pace", "kpi-adherence", "kpi-objections", "kpi-duration"]) {
+    assert.match(await driver.findElement(byTestId(kpi)).getText(), /\d/, `${kpi} shows a figure`);
+  }
+  const adherence = await driver.findElement(byTestId("kpi-adherence")).getText();
+  assert.doesNotMatch(adherence, /(^|\D)0%/, `adherence after ≥ 3 ticks: ${adherence}`);
+  const player = await driver.wait(until.elementLocated(byTestId("recap-player")), 60_000);
+  assert.match(await player.getAttribute("src"), /^blob:/);
+  await driver.wait(
+    () => driver.executeScript(`const a = document.querySelector('[data-testid="recap-player"]'); return a.readyState >= 1 && a.duration > 30;`),
+    30_000,
+    "the replay's metadata loads (≈ 70 s of audio)",
+  );
+  assert.equal((await driver.findElements(byTestId("export-html"))).length, 0, "no exports in the app's web view");
+  writeFileSync(join(OUTPUT, "desktop-recap.png"), Buffer.from(await driver.takeScreenshot(), "base64"));
+
+  // Playbooks: the organization's list, one opened (a seller reads, does not edit).
+  await driver.findElement(byTestId("tab-playbooks")).click();
+  const cards = await driver.wait(until.elementsLocated(byTestId("playbook-card")), 30_000);
+  assert.ok(cards.length >= 2, `playbooks: ${cards.length}`);
+  assert.equal((await driver.findElements(byTestId("new-playbook"))).length, 0, "sellers do not create playbooks");
+  await driver.findElement(By.css(`[data-testid="playbook-card"][href$="/playbooks/${discovery.id}"]`)).click();
+  const name = await driver.wait(until.elementLocated(byTestId("pb-name")), 30_000);
+  assert.equal(await name.getAttribute("value"), "Discovery Call");
+  assert.equal(await name.isEnabled(), false, "read-only for a seller");
+  await signOutFromSettings();
+
+  // A manager edits it; the battle card's image shows in the editor.
+  await driver.findElement(byTestId("login-email")).sendKeys(MANAGER);
+  await driver.findElement(byTestId("login-password")).sendKeys(PASSWORD);
+  await driver.findElement(byTestId("login-submit")).click();
+  await driver.wait(until.elementLocated(byTestId("tab-playbooks")), 30_000).click();
+  await driver.wait(until.elementLocated(By.css(`[data-testid="playbook-card"][href$="/playbooks/${discovery.id}"]`)), 30_000).click();
+  const editable = await driver.wait(until.elementLocated(byTestId("pb-name")), 30_000);
+  await driver.wait(async () => (await editable.getAttribute("value")) === "Discovery Call", 10_000);
+  await driver.wait(imageLoaded('[data-testid="card-image-price_competitor"]'), 15_000, "the battle card's image in the editor");
+  await editable.sendKeys(" (desktop)");
+  await driver.findElement(byTestId("save-playbook")).click();
+  await driver.wait(async () => (await api(`/api/playbooks/${discovery.id}`, { token: host.access_token })).name === "Discovery Call (desktop)", 15_000, "the edit is saved");
+
+  // Settings: microphones (cpal), language, the HUD's click-through default, sign-out.
+  await driver.findElement(byTestId("tab-settings")).click();
+  const mic = await driver.wait(until.elementLocated(byTestId("mic-device")), 10_000);
+  const options = await mic.findElements(By.css("option"));
+  assert.ok(options.length >= 1, "the microphone list");
+  // Choosing a microphone is remembered (when cpal lists one here besides the system default).
+  if (options.length > 1) {
+    const chosen = await options[1].getAttribute("value");
+    await options[1].click();
+    await driver.wait(async () => appSettings().input_device === chosen, 10_000, `microphone ${chosen} remembered`);
+  } else {
+    console.log("no microphone listed besides the system default: choice not exercised");
+  }
+  const clickThrough = await driver.findElement(byTestId("hud-click-through"));
+  await driver.wait(async () => (await clickThrough.getAttribute("disabled")) === null, 10_000);
+  assert.equal(await clickThrough.isSelected(), false);
+  await clickThrough.click();
+  await driver.wait(async () => appSettings().hud_click_through === true, 10_000, "click-through remembered");
+  await driver.findElement(byTestId("lang-it")).click();
+  await driver.wait(async () => (await driver.findElement(byTestId("tab-settings")).getText()) === "Impostazioni", 10_000);
+  await driver.findElement(byTestId("lang-en")).click();
+  await driver.wait(async () => (await driver.findElement(byTestId("tab-settings")).getText()) === "Settings", 10_000);
+  await signOutFromSettings();
 });

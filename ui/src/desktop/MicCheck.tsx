@@ -48,8 +48,11 @@ export function MicCheck() {
           value={device}
           data-testid="mic-device"
           onChange={(e) => {
-            setDevice(e.target.value);
-            if (running) void start(e.target.value);
+            const name = e.target.value;
+            setDevice(name);
+            setError(null);
+            if (running) void start(name);
+            else desktop.setInputDevice(name || null).catch(setError);
           }}
         >
           <option value="">{t("desktop.micDefault")}</option>

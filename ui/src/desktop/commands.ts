@@ -37,11 +37,23 @@ export const sendPriorityMessage = (meetingId: string, text: string): Promise<Wi
 /** Compact (header only) or expanded HUD. */
 export const hudSetExpanded = (expanded: boolean): Promise<Wire<void>> => call("hud_set_expanded", { expanded });
 
-/** Lets clicks pass through the HUD, or stops. */
+/** Lets clicks pass through the HUD, or stops; remembered for later HUDs. */
 export const hudSetClickThrough = (enabled: boolean): Promise<Wire<void>> => call("hud_set_click_through", { enabled });
+
+/** Whether clicks pass through the HUD (the remembered default). */
+export const hudClickThrough = (): Promise<Wire<boolean>> => call("hud_click_through");
+
+/** The backend origin the UI's own /api calls go to. */
+export const backendOrigin = (): Promise<Wire<string>> => call("backend_origin");
+
+/** A valid access token for the UI's calls to the backend (refresh: after a 401). */
+export const accessToken = (refresh: boolean): Promise<Wire<string>> => call("access_token", { refresh });
 
 /** The microphones and the remembered choice. */
 export const inputDevices = (): Promise<Wire<InputDevices>> => call("input_devices");
+
+/** Remembers the chosen microphone (null: the system default). */
+export const setInputDevice = (device: string | null): Promise<Wire<void>> => call("set_input_device", { device });
 
 /** Starts the level meter (device null: default input); emits audio-level events. */
 export const startLevelMeter = (device: string | null): Promise<Wire<void>> => call("start_level_meter", { device });

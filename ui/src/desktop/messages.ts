@@ -3,6 +3,12 @@ import { format, useI18n } from "../i18n";
 
 /** Strings of the desktop app's own screens (the HUD panel and sign-in reuse the web UI's). */
 const en = {
+  "desktop.meetings": "Meetings",
+  "desktop.playbooks": "Playbooks",
+  "desktop.settings": "Settings",
+  "desktop.recap": "Recap",
+  "desktop.language": "Language",
+  "desktop.account": "Account",
   "desktop.today": "Today's meetings",
   "desktop.noMeetings": "No meetings today.",
   "desktop.join": "Join",
@@ -15,7 +21,7 @@ const en = {
   "desktop.micStart": "Test microphone",
   "desktop.micStop": "Stop test",
   "desktop.hud": "HUD",
-  "desktop.clickThrough": "Let clicks pass through the HUD",
+  "desktop.clickThrough": "Let clicks pass through the HUD (remembered for every call)",
   "desktop.shortcut": "Ctrl+Shift+H shows or hides the HUD.",
   "desktop.openedInBrowser": "The call opened in your browser: this app's web view has no WebRTC. The HUD stays here.",
   "desktop.openedInApp": "The call opened in a Closer window.",
@@ -26,6 +32,12 @@ const en = {
 export type DesktopKey = keyof typeof en;
 
 const it: Record<DesktopKey, string> = {
+  "desktop.meetings": "Riunioni",
+  "desktop.playbooks": "Playbook",
+  "desktop.settings": "Impostazioni",
+  "desktop.recap": "Riepilogo",
+  "desktop.language": "Lingua",
+  "desktop.account": "Account",
   "desktop.today": "Riunioni di oggi",
   "desktop.noMeetings": "Nessuna riunione oggi.",
   "desktop.join": "Partecipa",
@@ -38,7 +50,7 @@ const it: Record<DesktopKey, string> = {
   "desktop.micStart": "Prova il microfono",
   "desktop.micStop": "Ferma la prova",
   "desktop.hud": "HUD",
-  "desktop.clickThrough": "Lascia passare i clic attraverso l'HUD",
+  "desktop.clickThrough": "Lascia passare i clic attraverso l'HUD (ricordato per ogni chiamata)",
   "desktop.shortcut": "Ctrl+Maiusc+H mostra o nasconde l'HUD.",
   "desktop.openedInBrowser": "La chiamata si è aperta nel browser: la web view dell'app non ha WebRTC. L'HUD resta qui.",
   "desktop.openedInApp": "La chiamata si è aperta in una finestra di Closer.",

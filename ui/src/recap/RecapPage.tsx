@@ -17,12 +17,21 @@ import { activeLineIndex } from "./sync";
 
 const notReady = (e: unknown) => e instanceof ApiError && e.status === 404;
 
+/** Where the recap sits in an app: the page its back link leads to, whether it offers exports. */
+type Placement = {
+  /** Back link target (default: the console's meeting details). */
+  backTo?: string;
+  /** The JSON and printable exports (default true; the desktop web view has no tabs or downloads). */
+  exports?: boolean;
+};
+
 /**
- * `/console/meetings/:id/recap`: replay with the transcript following playback, the sentiment
- * timeline, KPI cards against their benchmarks, checklist and battle cards with links into the
- * replay, notes, and the JSON / printable exports. Polls until the recap exists.
+ * `/console/meetings/:id/recap` (and the desktop app's `#/meetings/:id/recap`): replay with the
+ * transcript following playback, the sentiment timeline, KPI cards against their benchmarks,
+ * checklist and battle cards with links into the replay, notes, and the JSON / printable
+ * exports. Polls until the recap exists.
  */
-export default function RecapPage() {
+export default function RecapPage({ backTo, exports = true }: Placement) {
   const { id = "" } = useParams();
   const { t, lang } = useI18n();
   const recap = useQuery({
@@ -35,15 +44,15 @@ export default function RecapPage() {
   if (!recap.data) {
     return (
       <div className="space-y-4">
-        <Link to={`/console/meetings/${id}`} className="text-sm text-white/50 hover:text-white">← {t("console.details")}</Link>
+        <Link to={backTo ?? `/console/meetings/${id}`} className="text-sm text-white/50 hover:text-white">← {t("console.details")}</Link>
         {notReady(recap.error) ? <p className="text-white/65" data-testid="recap-pending">{t("recap.notReady")}</p> : <ErrorText error={recap.error} />}
       </div>
     );
   }
-  return <RecapView recap={recap.data} lang={lang} />;
+  return <RecapView recap={recap.data} lang={lang} backTo={backTo ?? `/console/meetings/${id}`} exports={exports} />;
 }
 
-function RecapView({ recap, lang }: { recap: Wire<Recap>; lang: string }) {
+function RecapView({ recap, lang, backTo, exports }: { recap: Wire<Recap>; lang: string; backTo: string; exports: boolean }) {
   const { t } = useI18n();
   const player = usePlayer();
   const media = useAuthedMedia(recap.recording_url);
@@ -61,14 +70,18 @@ function RecapView({ recap, lang }: { recap: Wire<Recap>; lang: string }) {
     <div className="space-y-6" data-testid="recap-page">
       <div className="flex flex-wrap items-start gap-3">
         <div className="min-w-0 flex-1">
-          <Link to={`/console/meetings/${recap.meeting_id}`} className="text-sm text-white/50 hover:text-white">← {recap.title}</Link>
+          <Link to={backTo} className="text-sm text-white/50 hover:text-white">← {recap.title}</Link>
           <h1 className="mt-1 text-2xl font-semibold">{t("recap.title")}</h1>
           <p className="text-sm text-white/55">
             {[recap.started_at && formatDateTime(recap.started_at, lang), recap.playbook_name].filter(Boolean).join(" · ")}
           </p>
         </div>
-        <Button variant="secondary" onClick={exportJson} data-testid="export-json">{t("recap.exportJson")}</Button>
-        <Button variant="secondary" onClick={() => void openInNewTab(`${base}?format=html`).catch(setExportError)} data-testid="export-html">{t("recap.printable")}</Button>
+        {exports && (
+          <>
+            <Button variant="secondary" onClick={exportJson} data-testid="export-json">{t("recap.exportJson")}</Button>
+            <Button variant="secondary" onClick={() => void openInNewTab(`${base}?format=html`).catch(setExportError)} data-testid="export-html">{t("recap.printable")}</Button>
+          </>
+        )}
       </div>
       <ErrorText error={exportError} />
 
