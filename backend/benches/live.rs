@@ -4,7 +4,8 @@
 //! and ONNX Runtime are optimised in both).
 //!
 //! 1. STT real-time factor, one thread: every fixture turn transcribed with the encoder window
-//!    of DESIGN.md (`max(512, samples/320 + 64)`) vs Whisper's full 30 s window (baseline).
+//!    of DESIGN.md (`max(512, samples/320 + 64)`) vs Whisper's full 30 s window (baseline), and
+//!    with the window plus the playbook's vocabulary prompt, as live sessions decode.
 //! 2. Analysis cost per utterance (embedding + matching + sentiment) vs the embedding alone.
 //! 3. Latency from the end of a turn to its checklist tick / battle card, and to its final
 //!    transcript, p50/p95, replaying both calls at 1× through the whole pipeline.
@@ -17,6 +18,7 @@ use closer::eval::{Observed, Timeline, percentile, score};
 use closer::live::engines::Engines;
 use closer::live::replay::{RecordedSpeaker, Recording, replay};
 use closer::models::ModelPaths;
+use closer::stt::SpeechContext;
 use closer::stt::whisper::WhisperEngine;
 use closer_wire::{HudEvent, Playbook};
 use std::path::{Path, PathBuf};
@@ -52,9 +54,11 @@ fn turn_audio(dir: &Path, speaker: &str, start_ms: i64, end_ms: i64) -> Vec<f32>
 }
 
 fn stt_rtf(engine: &WhisperEngine) {
-    let (mut audio_s, mut design_s, mut full_s) = (0.0, 0.0, 0.0);
+    let (mut audio_s, mut design_s, mut full_s, mut prompted_s) = (0.0, 0.0, 0.0, 0.0);
+    let never = std::sync::atomic::AtomicBool::new(false);
     for id in ["en-discovery", "it-primo-contatto"] {
-        let (dir, timeline, _) = load(id);
+        let (dir, timeline, playbook) = load(id);
+        let speech = SpeechContext::for_playbook(&timeline.language, &playbook);
         for turn in &timeline.turns {
             let samples = turn_audio(&dir, &turn.speaker, turn.start_ms, turn.end_ms);
             audio_s += samples.len() as f64 / 16_000.0;
@@ -62,15 +66,19 @@ fn stt_rtf(engine: &WhisperEngine) {
             engine.transcribe(&samples, &timeline.language).unwrap();
             design_s += t.elapsed().as_secs_f64();
             let t = Instant::now();
+            engine.transcribe_abortable(&samples, &speech, &never).unwrap();
+            prompted_s += t.elapsed().as_secs_f64();
+            let t = Instant::now();
             engine.transcribe_full_window(&samples, &timeline.language).unwrap();
             full_s += t.elapsed().as_secs_f64();
         }
     }
     println!(
-        "STT (1 thread, {audio_s:.1} s of speech in 34 turns): RTF {:.3} with the DESIGN window vs {:.3} with the full 30 s window (baseline) — {:.1}x faster",
+        "STT (1 thread, {audio_s:.1} s of speech in 34 turns): RTF {:.3} with the DESIGN window vs {:.3} with the full 30 s window (baseline) — {:.1}x faster; {:.3} with the window and the playbook prompt (as live sessions decode)",
         design_s / audio_s,
         full_s / audio_s,
-        full_s / design_s
+        full_s / design_s,
+        prompted_s / audio_s
     );
 }
 

@@ -15,7 +15,7 @@ use closer::semantics::encoder::SentenceEncoder;
 use closer::stt::deepgram::{DeepgramConfig, DeepgramProvider};
 use closer::stt::embedded::WhisperProvider;
 use closer::stt::whisper::{SAMPLE_RATE, WhisperEngine};
-use closer::stt::{SttEvent, SttProvider, SttStream};
+use closer::stt::{SpeechContext, SttEvent, SttProvider, SttStream};
 use closer_wire::{AudioFrame, HudEvent, ProviderState};
 use deepgram_server::{Behaviour, FakeDeepgram, Failure};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
@@ -85,7 +85,7 @@ async fn streamed_sentence_gives_partials_and_a_timed_final() {
     let server = FakeDeepgram::start(Behaviour { whisper: Some(whisper()), fail_after: None }).await;
     let audio = to_f32(&read_wav(&common::fixture_dir("smoke-en").join("host.wav")));
     let (events_tx, mut events) = mpsc::unbounded_channel();
-    let mut stream = provider(&server).open("host", "en", events_tx).unwrap();
+    let mut stream = provider(&server).open("host", &SpeechContext::language("en"), events_tx).unwrap();
     // The same sentence twice: the second copy sits 7.24 s later on Deepgram's axis, so equal
     // word times prove the mapping to utterance-relative times.
     stream_audio(&mut stream, 1, &audio).await;
@@ -161,7 +161,7 @@ async fn push_until_failed(behaviour: Behaviour, wrong_key: bool) -> (Vec<SttEve
     }
     let key = provider_config.api_key.clone();
     let (events_tx, mut events) = mpsc::unbounded_channel();
-    let mut stream = DeepgramProvider::new(provider_config).open("guest_a", "en", events_tx).unwrap();
+    let mut stream = DeepgramProvider::new(provider_config).open("guest_a", &SpeechContext::language("en"), events_tx).unwrap();
     let tone: Vec<f32> = (0..CHUNK).map(|i| (i as f32 * 0.3).sin() * 0.2).collect();
     let mut seen = Vec::new();
     let mut failed_at = None;
@@ -224,7 +224,7 @@ async fn every_mid_call_failure_reports_failed_once_without_the_key() {
 async fn silent_speaker_keeps_the_connection_alive() {
     let server = FakeDeepgram::start(Behaviour { whisper: None, fail_after: None }).await;
     let (events_tx, mut events) = mpsc::unbounded_channel();
-    let mut stream = provider(&server).open("host", "en", events_tx).unwrap();
+    let mut stream = provider(&server).open("host", &SpeechContext::language("en"), events_tx).unwrap();
     stream.push(1, &[0.1; CHUNK]);
     stream.finish(1);
     sleep(Duration::from_millis(6000)).await;

@@ -1,13 +1,22 @@
-//! Nearest-phrasing search over a playbook family (checklist items or objections).
+//! Prototype search over a playbook family (checklist items or objections).
+//!
+//! Each target is represented by the mean of its phrasings' embeddings (the examples and the
+//! title): a prototype, as in prototypical networks (Snell et al. 2017). A sentence is scored
+//! by its cosine to the prototype rather than to the nearest single phrasing: a paraphrase of
+//! the idea is close to what the phrasings share, while a sentence that happens to echo the
+//! words of one phrasing is diluted by the others (a misheard "cerche rodi esseri breve"
+//! scored 0.30 against the title "Concordare i prossimi passi"). On the fixture calls, with
+//! nearest-phrasing scores no single checklist threshold met the quality bars on every
+//! transcript (scripted text and Whisper's); with prototypes every one from 0.235 to 0.285 does.
 
-use crate::semantics::encoder::{Embedding, EncoderError, SentenceEncoder, cosine};
+use crate::semantics::encoder::{DIM, Embedding, EncoderError, SentenceEncoder, cosine};
 
 /// One target: a checklist item or an objection.
 struct Target {
     key: String,
     threshold: f32,
-    /// Embeddings of the example phrasings and of the title.
-    phrasings: Vec<Embedding>,
+    /// Mean embedding of the example phrasings and the title.
+    prototype: Embedding,
 }
 
 /// The targets of one family with their embedded phrasings.
@@ -31,6 +40,16 @@ pub(super) fn background_phrases() -> Vec<String> {
     file.phrases
 }
 
+/// Component-wise mean of `embeddings` (zeros when empty).
+fn mean(embeddings: &[Embedding]) -> Embedding {
+    let mut sum = [0.0; DIM];
+    for e in embeddings {
+        sum.iter_mut().zip(e).for_each(|(s, x)| *s += x);
+    }
+    let n = embeddings.len().max(1) as f32;
+    sum.map(|s| s / n)
+}
+
 /// Highest cosine between `embedding` and any of `phrasings` (−1 when empty).
 pub(super) fn best_score(phrasings: &[Embedding], embedding: &Embedding) -> f32 {
     phrasings.iter().map(|p| cosine(p, embedding)).fold(-1.0, f32::max)
@@ -46,15 +65,15 @@ impl PhraseIndex {
             .map(|(key, title, examples, threshold)| {
                 let mut texts = examples.to_vec();
                 texts.push(title.to_owned());
-                Ok(Target { key: key.to_owned(), threshold, phrasings: embed_all(encoder, &texts)? })
+                Ok(Target { key: key.to_owned(), threshold, prototype: mean(&embed_all(encoder, &texts)?) })
             })
             .collect::<Result<_, EncoderError>>()?;
         Ok(Self { targets })
     }
 
-    /// The eligible target this sentence means, if any: the best-scoring eligible target must
-    /// reach its threshold and lead by `margin` both the runner-up eligible target and the
-    /// background fillers (`background` = the sentence's best background cosine), and no
+    /// The eligible target this sentence means, if any: the eligible target whose prototype is
+    /// closest must reach its threshold and lead by `margin` both the runner-up eligible target
+    /// and the background fillers (`background` = the sentence's best background cosine), and no
     /// ineligible target (an item already ticked, an objection in its cooldown) may lead it by
     /// `covered_lead` or more: a sentence that clearly means something already covered must not
     /// tick the next-closest item, while one that is only marginally closer to a covered item
@@ -72,7 +91,7 @@ impl PhraseIndex {
         let (mut scored, covered): (Vec<(&Target, f32)>, Vec<(&Target, f32)>) = self
             .targets
             .iter()
-            .map(|t| (t, best_score(&t.phrasings, embedding)))
+            .map(|t| (t, cosine(&t.prototype, embedding)))
             .partition(|(t, _)| eligible(&t.key));
         scored.sort_by(|a, b| b.1.total_cmp(&a.1));
         let (best, score) = *scored.first()?;

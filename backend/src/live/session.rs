@@ -12,7 +12,7 @@ use super::refine::{RefineError, TipRequest};
 use super::vad::{FRAME, Vad, VadOutput};
 use crate::analysis::{Analyzer, AnalyzerState, Finding, SpeakerRole, Utterance};
 use crate::pii;
-use crate::stt::{SttEvent, SttStream, Transcript};
+use crate::stt::{SpeechContext, SttEvent, SttStream, Transcript};
 use closer_wire::{AudioFrame, HudEnvelope, HudEvent, ProviderState, WordTiming};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, RwLock};
@@ -135,6 +135,8 @@ struct Speaker {
 /// The actor. Build with [`Session::start`], then run [`Session::run`] in a task.
 pub struct Session {
     setup: SessionSetup,
+    /// Language and playbook vocabulary every speaker's STT stream is opened with.
+    speech: SpeechContext,
     shared: Arc<SessionShared>,
     engines: Engines,
     persist: Option<Persister>,
@@ -171,6 +173,7 @@ impl Session {
         let (refined_tx, refined_rx) = mpsc::unbounded_channel();
         let mut session = Self {
             seq: shared.bus.next_seq(),
+            speech: SpeechContext::for_playbook(&setup.language, &setup.playbook),
             setup,
             shared,
             engines,
@@ -195,11 +198,11 @@ impl Session {
     }
 
     fn open_speaker(&self, identity: &str) -> anyhow::Result<Speaker> {
-        let (stream, provider) = match self.engines.stt.open(identity, &self.setup.language, self.stt_tx.clone()) {
+        let (stream, provider) = match self.engines.stt.open(identity, &self.speech, self.stt_tx.clone()) {
             Ok(stream) => (stream, self.engines.stt.name()),
             Err(e) => {
                 tracing::warn!(identity, error = %e, "STT provider unavailable; using the embedded one");
-                let stream = self.engines.fallback_stt.open(identity, &self.setup.language, self.stt_tx.clone())?;
+                let stream = self.engines.fallback_stt.open(identity, &self.speech, self.stt_tx.clone())?;
                 (stream, self.engines.fallback_stt.name())
             }
         };
@@ -497,7 +500,7 @@ impl Session {
     fn fail_over(&mut self, identity: &str, error: &str) {
         tracing::warn!(meeting = self.setup.meeting_id, identity, error, "STT stream failed; switching to embedded");
         let fallback = self.engines.fallback_stt.clone();
-        let stream = match fallback.open(identity, &self.setup.language, self.stt_tx.clone()) {
+        let stream = match fallback.open(identity, &self.speech, self.stt_tx.clone()) {
             Ok(stream) => stream,
             Err(e) => {
                 tracing::error!(identity, error = %e, "embedded STT cannot start either");

@@ -18,7 +18,7 @@ mod connection;
 mod utterances;
 mod wire;
 
-use super::{SttError, SttEvent, SttProvider, SttStream};
+use super::{SpeechContext, SttError, SttEvent, SttProvider, SttStream};
 use crate::config::{Config, SttProviderKind};
 use connection::{Command, Connection, report_failure};
 use std::sync::Arc;
@@ -130,16 +130,17 @@ impl SttProvider for DeepgramProvider {
     }
 
     /// Starts the stream's task (the connection is made there: audio pushed meanwhile is
-    /// queued). A connection that fails is reported as [`SttEvent::Failed`].
+    /// queued). A connection that fails is reported as [`SttEvent::Failed`]. Only
+    /// `speech.language` is used: the prompt is a Whisper decoding hint.
     ///
     /// Errors: no API key, an invalid URL, model or language, or no Tokio runtime.
-    fn open(&self, speaker: &str, language: &str, events: mpsc::UnboundedSender<SttEvent>) -> Result<Box<dyn SttStream>, SttError> {
+    fn open(&self, speaker: &str, speech: &SpeechContext, events: mpsc::UnboundedSender<SttEvent>) -> Result<Box<dyn SttStream>, SttError> {
         if self.config.api_key.is_empty() {
             return Err(SttError::Provider("Deepgram API key not configured".into()));
         }
         let mut request = self
             .config
-            .listen_url(language)?
+            .listen_url(&speech.language)?
             .into_client_request()
             .map_err(|e| SttError::Provider(format!("invalid Deepgram URL: {e}")))?;
         let mut token = HeaderValue::from_str(&format!("Token {}", self.config.api_key))

@@ -12,7 +12,7 @@
 //! longer add to the latency. If speech resumes, it was just a partial.
 
 use super::whisper::{SAMPLE_RATE, Transcript, WhisperEngine};
-use super::{SttError, SttEvent, SttProvider, SttStream};
+use super::{SpeechContext, SttError, SttEvent, SttProvider, SttStream};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
@@ -41,7 +41,7 @@ impl SttProvider for WhisperProvider {
     fn open(
         &self,
         speaker: &str,
-        language: &str,
+        speech: &SpeechContext,
         events: UnboundedSender<SttEvent>,
     ) -> Result<Box<dyn SttStream>, SttError> {
         let shared = Arc::new(Shared::default());
@@ -49,7 +49,7 @@ impl SttProvider for WhisperProvider {
             engine: self.engine.clone(),
             shared: shared.clone(),
             speaker: speaker.to_owned(),
-            language: language.to_owned(),
+            speech: speech.clone(),
             events,
         };
         std::thread::Builder::new()
@@ -185,7 +185,7 @@ struct Worker {
     engine: Arc<WhisperEngine>,
     shared: Arc<Shared>,
     speaker: String,
-    language: String,
+    speech: SpeechContext,
     events: UnboundedSender<SttEvent>,
 }
 
@@ -224,7 +224,7 @@ impl Worker {
         while let Some(job) = self.next_job() {
             let event = match job {
                 Job::Partial { utterance, samples, speculative } => {
-                    match self.engine.transcribe_abortable(&samples, &self.language, &self.shared.abort_partial) {
+                    match self.engine.transcribe_abortable(&samples, &self.speech, &self.shared.abort_partial) {
                         Ok(transcript) if speculative && self.promoted(utterance) => {
                             delivered = Some(utterance);
                             SttEvent::Final { speaker: self.speaker.clone(), utterance, transcript }
@@ -254,13 +254,13 @@ impl Worker {
                             SttEvent::Final { speaker: self.speaker.clone(), utterance, transcript }
                         }
                         // Superseded or aborted: decode the whole utterance now.
-                        _ => match self.engine.transcribe_abortable(&samples, &self.language, &never) {
+                        _ => match self.engine.transcribe_abortable(&samples, &self.speech, &never) {
                             Ok(transcript) => SttEvent::Final { speaker: self.speaker.clone(), utterance, transcript },
                             Err(e) => SttEvent::Failed { speaker: self.speaker.clone(), error: e.to_string() },
                         },
                     }
                 }
-                Job::Final { utterance, samples } => match self.engine.transcribe_abortable(&samples, &self.language, &never) {
+                Job::Final { utterance, samples } => match self.engine.transcribe_abortable(&samples, &self.speech, &never) {
                     Ok(transcript) => {
                         delivered = Some(utterance);
                         SttEvent::Final { speaker: self.speaker.clone(), utterance, transcript }

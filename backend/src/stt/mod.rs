@@ -8,9 +8,11 @@
 pub mod deepgram;
 pub mod embedded;
 pub mod settings;
+mod speech;
 pub mod whisper;
 
 use tokio::sync::mpsc::UnboundedSender;
+pub use speech::{PROMPT_MAX_CHARS, SpeechContext};
 pub use whisper::{Transcript, Word};
 
 use crate::models::MissingModel;
@@ -48,13 +50,14 @@ pub trait SttProvider: Send + Sync {
     /// Short name shown in provider-status events (`"whisper"`, `"deepgram"`).
     fn name(&self) -> &'static str;
 
-    /// Opens a stream for `speaker` in `language` (ISO 639-1); events go to `events`.
+    /// Opens a stream for `speaker` with what is known of the call's speech (`speech`:
+    /// language, vocabulary prompt); events go to `events`.
     ///
     /// Errors: the provider cannot start (bad configuration, unreachable service).
     fn open(
         &self,
         speaker: &str,
-        language: &str,
+        speech: &SpeechContext,
         events: UnboundedSender<SttEvent>,
     ) -> Result<Box<dyn SttStream>, SttError>;
 }

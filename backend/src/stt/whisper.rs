@@ -4,8 +4,9 @@
 //! window `audio_ctx = max(512, samples/320 + 64)` (Whisper's encoder sees 50 frames per second
 //! of 16 kHz audio, i.e. one frame per 320 samples; the margin keeps the last word), a token cap,
 //! and no temperature fallback (fallback re-decodes at higher temperature and invents text).
+//! Live streams also prime the decoder with the playbook's vocabulary (`SpeechContext`).
 
-use super::SttError;
+use super::{SpeechContext, SttError};
 use crate::models::require;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -88,20 +89,22 @@ impl WhisperEngine {
     ///
     /// Errors: [`SttError::Whisper`] when decoding fails.
     pub fn transcribe(&self, samples: &[f32], language: &str) -> Result<Transcript, SttError> {
-        self.transcribe_abortable(samples, language, &AtomicBool::new(false))
+        self.transcribe_abortable(samples, &SpeechContext::language(language), &AtomicBool::new(false))
     }
 
-    /// [`transcribe`](Self::transcribe) that gives up as soon as `abort` is set (checked
-    /// between the model's layers), so a stale partial never delays a final.
+    /// [`transcribe`](Self::transcribe) in `speech.language`, primed with `speech.prompt`
+    /// (Whisper's initial prompt: decoded as if it preceded the audio), that gives up as soon
+    /// as `abort` is set (checked between the model's layers), so a stale partial never
+    /// delays a final.
     ///
     /// Errors: [`SttError::Aborted`] when `abort` was set, [`SttError::Whisper`] otherwise.
     pub fn transcribe_abortable(
         &self,
         samples: &[f32],
-        language: &str,
+        speech: &SpeechContext,
         abort: &AtomicBool,
     ) -> Result<Transcript, SttError> {
-        self.decode(samples, language, abort, audio_ctx(samples.len()))
+        self.decode(samples, speech, abort, audio_ctx(samples.len()))
     }
 
     /// [`transcribe`](Self::transcribe) with Whisper's full 30 s encoder window, as
@@ -110,13 +113,13 @@ impl WhisperEngine {
     ///
     /// Errors: [`SttError::Whisper`].
     pub fn transcribe_full_window(&self, samples: &[f32], language: &str) -> Result<Transcript, SttError> {
-        self.decode(samples, language, &AtomicBool::new(false), MAX_AUDIO_CTX)
+        self.decode(samples, &SpeechContext::language(language), &AtomicBool::new(false), MAX_AUDIO_CTX)
     }
 
     fn decode(
         &self,
         samples: &[f32],
-        language: &str,
+        speech: &SpeechContext,
         abort: &AtomicBool,
         audio_ctx: usize,
     ) -> Result<Transcript, SttError> {
@@ -126,7 +129,11 @@ impl WhisperEngine {
         let mut state = self.context.create_state()?;
         let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
         params.set_n_threads(1);
-        params.set_language(Some(language));
+        params.set_language(Some(&speech.language));
+        if !speech.prompt.is_empty() {
+            // `no_context` below drops the text of earlier decodes, not this prompt.
+            params.set_initial_prompt(&speech.prompt);
+        }
         params.set_audio_ctx(audio_ctx as i32);
         params.set_max_tokens(token_cap(samples.len()) as i32);
         params.set_temperature_inc(0.0);
