@@ -226,11 +226,12 @@ test("sign in, restart signed in, join: HUD window ticks and shows a battle card
   await signOutFromSettings();
 });
 
-test("shadow mode: a manager's read-only HUD mirror sends a priority message to the seller", { timeout: 300_000 }, async () => {
+test("shadow mode: a manager's read-only HUD mirror sends a priority message to the seller", { timeout: 300_000 }, async (t) => {
   // The seller's HUD stream, watched from here (the app runs one instance: the manager's).
   const received = [];
   const hudUrl = `${BASE.replace(/^http/, "ws")}/api/meetings/${meeting.id}/hud?access_token=${encodeURIComponent(seller.access_token)}`;
   const sellerHud = new WebSocket(hudUrl);
+  t.after(() => sellerHud.close()); // also when the test fails: an open socket keeps node running
   sellerHud.onmessage = (e) => received.push(JSON.parse(e.data));
   await new Promise((resolve, reject) => {
     sellerHud.onopen = resolve;
@@ -337,16 +338,19 @@ test("main window after the call: the recap from the meetings list, playbooks, s
   // Settings: microphones (cpal), language, the HUD's click-through default, sign-out.
   await driver.findElement(byTestId("tab-settings")).click();
   const mic = await driver.wait(until.elementLocated(byTestId("mic-device")), 10_000);
+  // cpal lists the inputs (tests/desktop/run gives the app a PulseAudio whose default source is a
+  // 440 Hz sine): the one chosen is remembered, and its level meter hears the tone.
   const options = await mic.findElements(By.css("option"));
-  assert.ok(options.length >= 1, "the microphone list");
-  // Choosing a microphone is remembered (when cpal lists one here besides the system default).
-  if (options.length > 1) {
-    const chosen = await options[1].getAttribute("value");
-    await options[1].click();
-    await driver.wait(async () => appSettings().input_device === chosen, 10_000, `microphone ${chosen} remembered`);
-  } else {
-    console.log("no microphone listed besides the system default: choice not exercised");
-  }
+  const names = await Promise.all(options.map((o) => o.getAttribute("value")));
+  assert.ok(names.length > 1, `microphones besides the system default: ${JSON.stringify(names)}`);
+  const chosen = names.includes("pulse") ? "pulse" : names[1];
+  await options[names.indexOf(chosen)].click();
+  await driver.wait(async () => appSettings().input_device === chosen, 10_000, `microphone ${chosen} remembered`);
+  await driver.findElement(byTestId("mic-test")).click();
+  const level = await driver.findElement(byTestId("mic-level"));
+  await driver.wait(async () => Number((await level.getAttribute("data-rms-dbfs")) || -100) > -40, 15_000, "the level meter hears the tone");
+  console.log(`microphone ${chosen} of ${JSON.stringify(names)}: ${await level.getAttribute("data-rms-dbfs")} dBFS RMS`);
+  await driver.findElement(byTestId("mic-test")).click();
   const clickThrough = await driver.findElement(byTestId("hud-click-through"));
   await driver.wait(async () => (await clickThrough.getAttribute("disabled")) === null, 10_000);
   assert.equal(await clickThrough.isSelected(), false);
