@@ -45,7 +45,8 @@ describe("seller console and booking page", { timeout: 5 * 60_000 }, () => {
     await page.getByTestId("meeting-details").waitFor();
     const link = await page.getByTestId("guest-link").textContent();
     assert.match(link, /\/meet\/[0-9a-f-]{36}$/);
-    assert.ok((await page.locator("text=Technical Demo").count()) > 0);
+    // The playbook's name arrives with its own query, after the details.
+    await page.locator("text=Technical Demo").first().waitFor({ timeout: 10_000 });
     await page.goto(`${BASE}/console`);
     const row = page.locator("[data-testid=meeting-row]", { hasText: "Console check — Globex" });
     await row.waitFor();

@@ -5,7 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { HudPanel } from "../hud/HudPanel";
 import { useHudStream } from "../hud/useHudStream";
 import { desktop } from "./ipc";
-import { PriorityComposer } from "./PriorityComposer";
+import { PriorityComposer } from "../hud/PriorityComposer";
 
 /**
  * The HUD window's content: the web UI's HUD panel filling a transparent, always-on-top native
@@ -55,7 +55,7 @@ export default function HudWindow() {
         playbook={playbook.data}
         readOnly={shadow}
         nameOf={nameOf}
-        footer={shadow ? <PriorityComposer meetingId={id} /> : undefined}
+        footer={shadow ? <PriorityComposer deliver={(text) => desktop.sendPriorityMessage(id, text)} /> : undefined}
       />
     </div>
   );

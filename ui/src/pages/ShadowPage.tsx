@@ -1,18 +1,18 @@
 import { useCallback, useState } from "react";
 import { Navigate, useNavigate, useParams } from "react-router";
-import { useMutation } from "@tanstack/react-query";
 import type { PriorityMessageRequest } from "../bindings/PriorityMessageRequest";
 import type { RoomAccess } from "../bindings/RoomAccess";
 import { api } from "../api/client";
 import { useUser } from "../api/auth";
 import { useMeeting, usePlaybook } from "../api/queries";
 import { useI18n, LanguageSwitch } from "../i18n";
-import { Button, Logo, MessageScreen, Spinner, TextArea } from "../components/ui";
+import { Button, Logo, MessageScreen, Spinner } from "../components/ui";
 import { EyeOffIcon } from "../components/icons";
 import { RoomView } from "../room/RoomView";
 import { useLiveRoom } from "../room/useLiveRoom";
 import { useHudStream } from "../hud/useHudStream";
 import { HudPanel } from "../hud/HudPanel";
+import { PriorityComposer } from "../hud/PriorityComposer";
 import { sentimentTone } from "../hud/state";
 
 /** `/shadow/:id` — a manager joins hidden, sees and hears the call, reads the HUD, coaches. */
@@ -69,7 +69,7 @@ export default function ShadowPage() {
             <EyeOffIcon width={14} height={14} /> {t("shadow.title")}
           </span>
         }
-        overlay={<HudPanel hud={hud} connected={connected} playbook={playbook.data} readOnly nameOf={nameOf} footer={<Composer meetingId={id} />} />}
+        overlay={<HudPanel hud={hud} connected={connected} playbook={playbook.data} readOnly nameOf={nameOf} footer={<PriorityComposer deliver={deliverTo(id)} />} />}
       />
     );
   }
@@ -95,53 +95,10 @@ export default function ShadowPage() {
   );
 }
 
-function Composer({ meetingId }: { meetingId: string }) {
-  const { t } = useI18n();
-  const [text, setText] = useState("");
-  const [sent, setSent] = useState(false);
-  const send = useMutation({
-    mutationFn: (text: string) => {
-      const body: PriorityMessageRequest = { text };
-      return api(`/api/meetings/${meetingId}/priority-messages`, { method: "POST", body });
-    },
-    onSuccess: () => {
-      setText("");
-      setSent(true);
-      setTimeout(() => setSent(false), 2000);
-    },
-  });
-  const submit = () => text.trim() && send.mutate(text.trim());
-  return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        submit();
-      }}
-      className="space-y-2"
-      data-testid="priority-composer"
-    >
-      <label className="text-[11px] font-semibold uppercase tracking-wider text-white/45">{t("shadow.compose")}</label>
-      <TextArea
-        rows={2}
-        value={text}
-        maxLength={500}
-        onChange={(e) => setText(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === "Enter" && !e.shiftKey) {
-            e.preventDefault();
-            submit();
-          }
-        }}
-        placeholder={t("shadow.placeholder")}
-        data-testid="priority-text"
-      />
-      <div className="flex items-center gap-2">
-        <Button type="submit" className="!py-1.5" disabled={!text.trim() || send.isPending} data-testid="priority-send">
-          {t("shadow.send")}
-        </Button>
-        {sent && <span className="text-xs text-emerald-300" data-testid="priority-sent">{t("shadow.sent")}</span>}
-        {send.error && <span className="text-xs text-rose-300">{(send.error as Error).message}</span>}
-      </div>
-    </form>
-  );
+/** Sends a priority message to the seller's HUD through the API (the composer's `deliver`). */
+function deliverTo(meetingId: string) {
+  return (text: string) => {
+    const body: PriorityMessageRequest = { text };
+    return api(`/api/meetings/${meetingId}/priority-messages`, { method: "POST", body });
+  };
 }

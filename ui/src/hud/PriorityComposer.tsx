@@ -2,15 +2,18 @@ import { useState } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { useI18n } from "../i18n";
 import { Button, TextArea } from "../components/ui";
-import { desktop } from "./ipc";
 
-/** Shadow mode: a manager's priority message, popped up at once in the seller's HUD. */
-export function PriorityComposer({ meetingId }: { meetingId: string }) {
+/**
+ * Shadow mode: a manager's priority message, popped up at once in the seller's HUD. `deliver`
+ * sends it (the web view calls the API, the desktop app its native command); Enter sends,
+ * Shift+Enter breaks the line; at most 500 characters.
+ */
+export function PriorityComposer({ deliver }: { deliver: (text: string) => Promise<unknown> }) {
   const { t } = useI18n();
   const [text, setText] = useState("");
   const [sent, setSent] = useState(false);
   const send = useMutation({
-    mutationFn: (message: string) => desktop.sendPriorityMessage(meetingId, message),
+    mutationFn: deliver,
     onSuccess: () => {
       setText("");
       setSent(true);
