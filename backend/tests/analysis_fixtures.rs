@@ -101,3 +101,33 @@ fn sentiment_is_judged_on_whole_turns_in_audio_order() {
     // A silence longer than the lapse ends the turn even without a reply.
     assert_eq!(feed(7, "guest_a", "Anyway.", 15_000, 15_600).1, 15_000);
 }
+
+/// A match in partial text needs the next partial of the same utterance to agree; a final
+/// needs no confirmation. (Whisper's real partials of the it-primo-contatto needs question:
+/// its first second came out as "qual è il budget progetto?".)
+#[test]
+fn a_partial_match_counts_once_the_next_partial_agrees() {
+    let encoder = Arc::new(SentenceEncoder::load(&common::models()).unwrap());
+    let models = Arc::new(AnalysisModels::new(encoder).unwrap());
+    let (_, playbook) = common::fixture("it-primo-contatto");
+    let mut analyzer = Analyzer::new(models, playbook).unwrap();
+    let mut ticks = |segment_id: &str, text: &str, is_final: bool| -> Vec<String> {
+        let u = Utterance { segment_id, speaker: "host", role: SpeakerRole::Host, text, start_ms: 12_080, end_ms: 16_000, is_final };
+        analyzer
+            .analyze(&u)
+            .unwrap()
+            .into_iter()
+            .filter_map(|f| match f {
+                Finding::Ticked { item, .. } => Some(item),
+                _ => None,
+            })
+            .collect()
+    };
+    let none = Vec::<String>::new();
+    assert_eq!(ticks("host-3", "Qual è il budget progetto?", false), none, "a first partial match waits");
+    assert_eq!(ticks("host-3", "Qual è oggi il problema più grande?", false), none, "a different match waits too");
+    assert_eq!(ticks("host-3", "Qual è oggi il problema più grande per il vostro ufficio?", false), ["esigenze"], "confirmed");
+    assert_eq!(ticks("host-3", "Qual è oggi il problema più grande per il vostro ufficio commerciale?", true), none);
+    // The hallucinated budget was never ticked, and a final ticks at once.
+    assert_eq!(ticks("host-4", "Avete già stanziato delle risorse economiche per questo progetto?", true), ["budget"]);
+}

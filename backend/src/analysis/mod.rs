@@ -44,6 +44,13 @@ pub const COVERED_LEAD: f32 = 0.08;
 pub const PARTIAL_EXTRA: f32 = 0.08;
 /// Shortest partial sentence (words) that is matched at all.
 pub const PARTIAL_MIN_WORDS: usize = 5;
+// A match in partial text counts only when the utterance's previous partial made the same
+// match (final text needs no confirmation): the "LocalAgreement-2" policy for streaming
+// Whisper (Macháček, Dabre & Bojar, "Turning Whisper into Real-Time Transcription System",
+// IJCNLP-AACL 2023 demos), applied to matches instead of words. Whisper completes the first
+// second of a sentence with whatever fits — "qual è oggi…" came out as "qual è il budget
+// progetto?", the playbook's vocabulary being in its prompt — and the next partial, a second
+// later, no longer says it.
 /// An objection already shown is not shown again for this long (ms on the audio axis).
 pub const OBJECTION_COOLDOWN_MS: u64 = 120_000;
 /// A speaker's silence longer than this ends their turn even if nobody else spoke (a "lapse"
@@ -140,6 +147,9 @@ pub struct AnalyzerState {
     pub recent_starts: VecDeque<(String, u64)>,
     /// Text of the last tip shown.
     pub last_suggestion: Option<String>,
+    /// Segment id → (checklist keys, objection keys) its latest partial text matched, each
+    /// confirmed only if the segment's next partial matches it again.
+    pub partial_matches: HashMap<String, (Vec<String>, Vec<String>)>,
 }
 
 /// The final segments of one speaker's turn so far. Sentiment is judged on the whole turn:
@@ -237,6 +247,8 @@ impl Analyzer {
         // "I see. Who else…?" came out closest to the budget).
         let whole_at = if refs.len() > 1 { refs.len() - 1 } else { usize::MAX };
         let (mut ticked_here, mut raised_here) = (false, false);
+        let confirmed = self.state.partial_matches.remove(u.segment_id).unwrap_or_default();
+        let mut matched: (Vec<String>, Vec<String>) = Default::default();
         for (n, (text, embedding)) in refs.iter().zip(&embeddings).enumerate() {
             if !u.is_final && text.split_whitespace().count() < PARTIAL_MIN_WORDS {
                 continue;
@@ -254,14 +266,18 @@ impl Analyzer {
                 self.checklist.decide(embedding, background, MARGIN, COVERED_LEAD, extra, eligible)
             };
             if let Some((key, score)) = checklist {
-                let item = self.playbook.checklist.iter().find(|i| i.key == key).expect("indexed");
                 ticked_here = true;
-                self.state.ticked.insert(key.to_owned());
-                findings.push(Finding::Ticked {
-                    item: key.to_owned(),
-                    title: item.title.clone(),
-                    evidence: evidence(text, score),
-                });
+                matched.0.push(key.to_owned());
+                // A first match in partial text waits for the next partial.
+                if u.is_final || confirmed.0.iter().any(|k| k == key) {
+                    let item = self.playbook.checklist.iter().find(|i| i.key == key).expect("indexed");
+                    self.state.ticked.insert(key.to_owned());
+                    findings.push(Finding::Ticked {
+                        item: key.to_owned(),
+                        title: item.title.clone(),
+                        evidence: evidence(text, score),
+                    });
+                }
             }
             if u.role != SpeakerRole::Guest || pleased || (whole && raised_here) {
                 continue; // objections are raised by prospects, and not while pleased
@@ -270,8 +286,12 @@ impl Analyzer {
                 self.state.raised.get(key).is_none_or(|&at| u.start_ms.saturating_sub(at) >= OBJECTION_COOLDOWN_MS)
             };
             if let Some((key, score)) = self.objections.decide(embedding, background, MARGIN, COVERED_LEAD, extra, fresh) {
-                let objection = self.playbook.objections.iter().find(|o| o.key == key).expect("indexed");
                 raised_here = true;
+                matched.1.push(key.to_owned());
+                if !u.is_final && !confirmed.1.iter().any(|k| k == key) {
+                    continue;
+                }
+                let objection = self.playbook.objections.iter().find(|o| o.key == key).expect("indexed");
                 self.state.raised.insert(key.to_owned(), u.start_ms);
                 findings.push(Finding::Objection {
                     key: key.to_owned(),
@@ -280,6 +300,9 @@ impl Analyzer {
                     evidence: evidence(text, score),
                 });
             }
+        }
+        if !u.is_final {
+            self.state.partial_matches.insert(u.segment_id.to_owned(), matched);
         }
 
         if u.is_final {

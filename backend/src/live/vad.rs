@@ -3,13 +3,20 @@
 //!
 //! Per 20 ms frame: level in dBFS (RMS relative to full scale); a frame is voiced when it is
 //! above −50 dBFS and 12 dB over the noise floor, the quietest frame of the last 5 s (speech
-//! always has pauses between words, so the minimum follows the background, not the voice). An utterance opens after 60 ms of
-//! voiced frames (with 200 ms of pre-roll so the first syllable is kept) and closes after
-//! 700 ms of unvoiced frames (longer than the pauses between the sentences of one turn, so
-//! Whisper decodes a turn with its context instead of sentence by sentence — short segments
-//! decode worse — and shorter than a real lapse), or when it reaches 20 s (Whisper's window is
-//! 30 s). The longer hangover costs little latency: the speculative decode starts at the first
-//! unvoiced frame, and on this machine it takes longer than the hangover anyway.
+//! always has pauses between words, so the minimum follows the background, not the voice).
+//! An utterance opens after 60 ms of voiced frames (with 200 ms of pre-roll so the first
+//! syllable is kept) and closes after 700 ms of unvoiced frames (longer than the pauses between
+//! the sentences of one turn, so Whisper decodes a turn with its context instead of sentence by
+//! sentence — short segments decode worse — and shorter than a real lapse), or when it reaches
+//! 20 s (Whisper's window is 30 s). The long hangover costs no latency: the speculative
+//! decode starts at the pause, and becomes the final if the pause lasts.
+//!
+//! A pause is 160 ms of unvoiced frames after at least 60 ms of voiced ones: longer than most
+//! gaps between words and stop closures of fluent speech (Campione & Véronis, "A large-scale
+//! multilingual study of silent pause duration", Speech Prosody 2002, set brief pauses below
+//! 200 ms apart from the medium and long ones that mark breaks), so the speculative decode
+//! runs about once per sentence break instead of at every word gap, and a frame or two of
+//! noise in the silence does not restart it.
 
 use std::collections::VecDeque;
 
@@ -20,6 +27,8 @@ const OVER_NOISE_DB: f32 = 12.0;
 const OPEN_FRAMES: usize = 3;
 const PRE_ROLL_FRAMES: usize = 10;
 const HANGOVER_FRAMES: usize = 35;
+/// Unvoiced frames that make a pause (160 ms).
+const PAUSE_FRAMES: usize = 8;
 /// Silence that closes an utterance, ms.
 pub const HANGOVER_MS: u64 = HANGOVER_FRAMES as u64 * 20;
 const MAX_FRAMES: usize = 1000;
@@ -47,6 +56,10 @@ pub struct Vad {
     in_speech: bool,
     utterance_frames: usize,
     pre_roll: VecDeque<Vec<i16>>,
+    /// Voiced frames since the last pause (or the opening).
+    voiced_since_pause: usize,
+    /// The latest frame completed a pause.
+    paused: bool,
 }
 
 impl Default for Vad {
@@ -58,6 +71,8 @@ impl Default for Vad {
             in_speech: false,
             utterance_frames: 0,
             pre_roll: VecDeque::new(),
+            voiced_since_pause: 0,
+            paused: false,
         }
     }
 }
@@ -77,14 +92,16 @@ impl Vad {
         self.in_speech
     }
 
-    /// `true` right after the first unvoiced frame of an open utterance: the speaker paused,
-    /// and the utterance ends if the pause lasts the hangover.
+    /// `true` right after the frame that completed a pause (160 ms unvoiced after at least
+    /// 60 ms of speech) in an open utterance: the utterance ends if the pause lasts the
+    /// hangover. At most once per stretch of speech.
     pub fn pause_started(&self) -> bool {
-        self.in_speech && self.silent_run == 1
+        self.paused
     }
 
     /// Feeds one frame.
     pub fn push(&mut self, frame: &[i16]) -> VadOutput {
+        self.paused = false;
         let level = level_dbfs(frame);
         if self.recent_levels.len() == FLOOR_WINDOW_FRAMES {
             self.recent_levels.pop_front();
@@ -104,13 +121,23 @@ impl Vad {
             }
             self.in_speech = true;
             self.silent_run = 0;
+            self.voiced_since_pause = self.voiced_run;
             let audio: Vec<i16> = self.pre_roll.drain(..).flatten().collect();
             self.utterance_frames = audio.len() / FRAME;
             return VadOutput::Speech(audio);
         }
 
         self.utterance_frames += 1;
-        self.silent_run = if voiced { 0 } else { self.silent_run + 1 };
+        if voiced {
+            self.silent_run = 0;
+            self.voiced_since_pause += 1;
+        } else {
+            self.silent_run += 1;
+        }
+        if self.silent_run == PAUSE_FRAMES && self.voiced_since_pause >= OPEN_FRAMES {
+            self.paused = true;
+            self.voiced_since_pause = 0;
+        }
         if self.silent_run >= HANGOVER_FRAMES || self.utterance_frames >= MAX_FRAMES {
             self.in_speech = false;
             self.voiced_run = 0;
@@ -155,6 +182,51 @@ mod tests {
         }
         assert_eq!(vad.push(&[0; FRAME]), VadOutput::End);
         assert!(!vad.in_speech());
+    }
+
+    /// Frames until `vad` reports a pause, feeding `frames` in a loop (`None`: no pause within
+    /// 100 frames).
+    fn pause_after(vad: &mut Vad, frames: &[Vec<i16>]) -> Option<usize> {
+        (1..=100).find(|i| {
+            vad.push(&frames[(i - 1) % frames.len()]);
+            vad.pause_started()
+        })
+    }
+
+    #[test]
+    fn a_pause_is_160ms_of_silence_once_per_stretch_of_speech() {
+        let (speech, silence) = (tone(8000.0), vec![0; FRAME]);
+        let mut vad = Vad::default();
+        for _ in 0..20 {
+            vad.push(&silence);
+        }
+        for _ in 0..30 {
+            vad.push(&speech);
+        }
+        // Gaps between words (100 ms) are not pauses.
+        let words: Vec<Vec<i16>> = [vec![speech.clone(); 10], vec![silence.clone(); 5]].concat();
+        assert_eq!(pause_after(&mut vad, &words), None);
+        // A sentence break is, after its eighth silent frame.
+        for _ in 0..3 {
+            vad.push(&speech);
+        }
+        assert_eq!(pause_after(&mut vad, std::slice::from_ref(&silence)), Some(PAUSE_FRAMES));
+        // A frame of noise inside the pause does not make another one...
+        vad.push(&speech);
+        assert_eq!(pause_after(&mut vad, std::slice::from_ref(&silence)), None);
+        // ...speech does.
+        let mut vad = Vad::default();
+        for _ in 0..20 {
+            vad.push(&silence);
+        }
+        for _ in 0..10 {
+            vad.push(&speech);
+        }
+        assert_eq!(pause_after(&mut vad, std::slice::from_ref(&silence)), Some(PAUSE_FRAMES));
+        for _ in 0..OPEN_FRAMES {
+            vad.push(&speech);
+        }
+        assert_eq!(pause_after(&mut vad, std::slice::from_ref(&silence)), Some(PAUSE_FRAMES));
     }
 
     #[test]

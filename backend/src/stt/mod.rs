@@ -71,7 +71,7 @@ pub trait SttStream: Send {
     /// Utterance `utterance` ended (the VAD heard silence): produce its final transcript.
     fn finish(&mut self, utterance: u64);
 
-    /// The speaker just paused (first silent frame): the utterance may be over. A provider may
+    /// The speaker paused (160 ms of silence, see `live::vad`): the utterance may be over. A provider may
     /// start decoding what it has so that, if [`finish`](Self::finish) follows, the final is
     /// ready sooner; speech resuming makes it an ordinary partial. Default: nothing.
     fn pause(&mut self, _utterance: u64) {}
