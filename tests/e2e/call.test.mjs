@@ -10,11 +10,11 @@ import {
   BASE,
   DATA_RECORDER,
   FIXTURES,
-  HUD_BUDGET_MS,
   HUD_RECORDER,
   hudEvents,
   USERS,
   api,
+  assertOnTime,
   joinAsGuest,
   launch,
   launchShared,
@@ -215,13 +215,9 @@ describe("seller, two guests, a declining guest and a hidden manager on one call
     assert.ok(!names.has("Dana"), "Dana declined: never in the transcript");
     assert.ok(!lines.some((l) => l.speaker === identities.Dana));
 
-    const price = lags.find((l) => l.key === "price_competitor");
-    assert.notEqual(price.lag_ms, null, "the price_competitor battle card appeared");
-    assert.ok(price.lag_ms <= HUD_BUDGET_MS, `price_competitor card ${price.lag_ms} ms after the utterance`);
-    for (const l of lags.filter((x) => x.kind === "checklist")) {
-      assert.notEqual(l.lag_ms, null, `checklist item ${l.key} ticked`);
-      assert.ok(l.lag_ms <= HUD_BUDGET_MS, `checklist ${l.key} ticked ${l.lag_ms} ms after the utterance end`);
-    }
+    // Every checklist item and battle card of the script (price_competitor among them).
+    assert.ok(lags.some((l) => l.key === "price_competitor"));
+    for (const l of lags) assertOnTime(l);
   });
 
   it("clicking a tick shows its evidence", async () => {

@@ -1,6 +1,7 @@
 // Shared helpers of the end-to-end tests: Debian's Chromium driven by playwright-core, each
 // browser with its own fake microphone (a WAV file) and fake camera, against the server that
 // tests/e2e/run started (CLOSER_E2E_URL).
+import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -321,6 +322,18 @@ export function alignTurns(segments, turns) {
 /** The product requirement: speech end → HUD event within 2 s. */
 export const HUD_BUDGET_MS = 2000;
 
+/**
+ * Asserts one measured lag from `playScript`: shown, within HUD_BUDGET_MS of the end of the
+ * utterance that earns it, and not before that utterance began (an earlier tick or card is a
+ * false positive, as the fixtures' README scores it).
+ */
+export function assertOnTime(lag) {
+  const what = `${lag.kind} ${lag.key}`;
+  assert.notEqual(lag.lag_ms, null, `${what} shown`);
+  assert.ok(lag.lag_ms <= HUD_BUDGET_MS, `${what} shown ${lag.lag_ms} ms after the utterance end`);
+  assert.ok(lag.shown >= lag.utterance_start, `${what} shown ${lag.utterance_start - lag.shown} ms before the utterance that earns it began`);
+}
+
 /** The host's HUD events so far (see HUD_RECORDER). */
 export const hudEvents = (page) => page.evaluate(() => window.__e2eHud ?? []);
 
@@ -373,6 +386,7 @@ export async function playScript({ scenario, timeline, host, speakers, identitie
       key,
       speaker: turn.speaker,
       turn: turn.text,
+      utterance_start: end ? aligned[turn.speaker].t0 + turn.start_ms : null,
       utterance_end: end?.end ?? null,
       heard_end: end?.heardEnd ?? null,
       received: receivedAt,
@@ -395,7 +409,7 @@ export async function playScript({ scenario, timeline, host, speakers, identitie
   writeOutput(`${scenario}-latency.json`, {
     scenario,
     budget_ms: HUD_BUDGET_MS,
-    note: "lag_ms = when the element appeared in the seller's HUD − when the utterance that earns it ended, as the seller's audio tap heard it; server_ms = its event's arrival on the HUD socket − that end; page_ms = appearance − arrival",
+    note: "lag_ms = when the element appeared in the seller's HUD − when the utterance that earns it ended, as the seller's audio tap heard it (negative: shown while it was being spoken, from partial text; before utterance_start it would be a false positive); server_ms = its event's arrival on the HUD socket − that end; page_ms = appearance − arrival",
     lags,
     wav_start_ms: Object.fromEntries(Object.entries(aligned).map(([k, v]) => [k, v?.t0 ?? null])),
     unexpected_ticks: events.filter((e) => e.kind === "tick" && !expectedItems.includes(e.key)).map((e) => e.key),
