@@ -3,7 +3,7 @@
 // tests/e2e/run started (CLOSER_E2E_URL).
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -66,6 +66,27 @@ async function presetDevices(context, quality, devices) {
 }
 
 /** Starts one Chromium with `wav` (16 kHz mono) as its microphone; `close()` removes its profile. */
+/**
+ * Lowers the priority of the Chromiums this process started, as tests/e2e/run does for the
+ * test runner: Playwright starts each browser in a session of its own (setsid), and with the
+ * kernel's autogroup scheduling every session is a group that shares the CPU equally with the
+ * server's, whatever its processes' nice values. The group's own nice (/proc/<pid>/autogroup,
+ * sched(7); raising it needs no privilege) is what counts there: 5, not 10 — at 10 the
+ * browsers' audio (the fake microphones, the seller's tap) came through too late and Whisper
+ * misheard it. A kernel without autogroup has no such file, and nice alone already applies.
+ */
+function yieldCpu() {
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const [, ppid, , session] = stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
+      if (ppid === process.pid && session === Number(pid)) writeFileSync(`/proc/${pid}/autogroup`, "5");
+    } catch {
+      // the process has gone, or the kernel has no autogroup
+    }
+  }
+}
+
 export async function launch({ wav, headless = true, locale = "en-US", quality = "low", devices } = {}) {
   const profile = mkdtempSync(join(tmpdir(), "closer-e2e-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
@@ -75,6 +96,7 @@ export async function launch({ wav, headless = true, locale = "en-US", quality =
     args: chromiumArgs(wav),
     locale,
   });
+  yieldCpu();
   await presetDevices(context, quality, devices);
   const close = async () => {
     await context.close().catch(() => undefined);
@@ -91,6 +113,7 @@ export async function launch({ wav, headless = true, locale = "en-US", quality =
  */
 export async function launchShared({ headless = true } = {}) {
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless, args: chromiumArgs() });
+  yieldCpu();
   const newContext = async ({ locale = "en-US", quality = "low", devices } = {}) => {
     const context = await browser.newContext({ ...CONTEXT_OPTIONS, locale });
     await presetDevices(context, quality, devices);
