@@ -52,26 +52,41 @@ export function frame(identity, seq, captureMs, samples) {
 /**
  * Streams `tracks` ([{ identity, samples }]) over `wsUrl` for `seconds` of audio in real time.
  * Resolves when done; rejects when the server closes the socket or refuses a participant.
+ * A connection lost without a close frame (1006) is reopened, at most `RECONNECTS` times, as
+ * the seller's tap does (ui/src/tap/ingest.ts): the server resumes each participant's sequence
+ * and fills a short gap with silence. Each reopening is logged.
  */
 export async function feed(wsUrl, tracks, seconds) {
-  const ws = new WebSocket(wsUrl);
-  ws.binaryType = "arraybuffer";
+  const RECONNECTS = 3;
   const refused = [];
-  await new Promise((resolve, reject) => {
-    ws.onopen = resolve;
-    ws.onerror = () => reject(new Error(`cannot open ${wsUrl.replace(/access_token=[^&]+/, "access_token=…")}`));
-  });
   let closed = null;
-  ws.onclose = (e) => (closed = `${e.code} ${e.reason}`);
-  ws.onmessage = (e) => {
-    if (typeof e.data !== "string") return;
-    const msg = JSON.parse(e.data);
-    if (msg.type === "refused") refused.push(msg);
+  const open = async () => {
+    const ws = new WebSocket(wsUrl);
+    ws.binaryType = "arraybuffer";
+    await new Promise((resolve, reject) => {
+      ws.onopen = resolve;
+      ws.onerror = () => reject(new Error(`cannot open ${wsUrl.replace(/access_token=[^&]+/, "access_token=…")}`));
+    });
+    closed = null;
+    ws.onclose = (e) => (closed = { code: e.code, text: `${e.code} ${e.reason}` });
+    ws.onmessage = (e) => {
+      if (typeof e.data !== "string") return;
+      const msg = JSON.parse(e.data);
+      if (msg.type === "refused") refused.push(msg);
+    };
+    return ws;
   };
+  let ws = await open();
+  let reconnects = 0;
   const start = Date.now();
   const frames = Math.floor((seconds * 1000) / 20);
   for (let n = 0; n < frames; n++) {
-    if (closed) throw new Error(`audio socket closed: ${closed}`);
+    if (closed?.code === 1006 && reconnects < RECONNECTS) {
+      reconnects += 1;
+      console.log(`feed: audio socket lost without a close frame at frame ${n}; reconnecting (${reconnects}/${RECONNECTS})`);
+      ws = await open();
+    }
+    if (closed) throw new Error(`audio socket closed: ${closed.text}`);
     if (refused.length) throw new Error(`participant refused: ${JSON.stringify(refused)}`);
     for (const t of tracks) ws.send(frame(t.identity, n, start + n * 20, t.samples.subarray(n * SAMPLES, (n + 1) * SAMPLES)));
     const due = start + (n + 1) * 20 - Date.now();

@@ -107,7 +107,11 @@ async fn ingest(mut socket: WebSocket, state: AppState, meeting: Uuid, live: Arc
                         close(&mut socket, close_code::UNSUPPORTED, "only binary audio frames are accepted".into()).await;
                         return;
                     }
-                    Some(Ok(Message::Close(_)) | Err(_)) | None => return,
+                    Some(Err(e)) => {
+                        tracing::warn!(%meeting, error = %e, "audio socket failed");
+                        return;
+                    }
+                    Some(Ok(Message::Close(_))) | None => return,
                 };
                 let frame = match AudioFrame::parse(&bytes) {
                     Ok(frame) => frame,
