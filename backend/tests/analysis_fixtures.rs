@@ -63,15 +63,19 @@ fn analyzer_on_scripted_text_meets_quality_bars() {
     }
 }
 
+/// A fresh analyzer with the playbook of fixture call `id`.
+fn analyzer_for(id: &str) -> Analyzer {
+    let encoder = Arc::new(SentenceEncoder::load(&common::models()).unwrap());
+    let models = Arc::new(AnalysisModels::new(encoder).unwrap());
+    Analyzer::new(models, common::fixture(id).1).unwrap()
+}
+
 /// Sentiment is judged per turn: the VAD cuts a turn at every sentence pause, so the segments
 /// of one speaker are joined until someone else starts speaking (by audio time, whatever order
 /// the finals arrive in) or the speaker falls silent for over `TURN_LAPSE_MS`.
 #[test]
 fn sentiment_is_judged_on_whole_turns_in_audio_order() {
-    let encoder = Arc::new(SentenceEncoder::load(&common::models()).unwrap());
-    let models = Arc::new(AnalysisModels::new(encoder).unwrap());
-    let (_, playbook) = common::fixture("en-discovery");
-    let mut analyzer = Analyzer::new(models, playbook).unwrap();
+    let mut analyzer = analyzer_for("en-discovery");
     let mut feed = |n: usize, speaker: &str, text: &str, start_ms: u64, end_ms: u64| {
         let role = if speaker == "host" { SpeakerRole::Host } else { SpeakerRole::Guest };
         let segment_id = format!("{speaker}-{n}");
@@ -107,10 +111,7 @@ fn sentiment_is_judged_on_whole_turns_in_audio_order() {
 /// its first second came out as "qual è il budget progetto?".)
 #[test]
 fn a_partial_match_counts_once_the_next_partial_agrees() {
-    let encoder = Arc::new(SentenceEncoder::load(&common::models()).unwrap());
-    let models = Arc::new(AnalysisModels::new(encoder).unwrap());
-    let (_, playbook) = common::fixture("it-primo-contatto");
-    let mut analyzer = Analyzer::new(models, playbook).unwrap();
+    let mut analyzer = analyzer_for("it-primo-contatto");
     let mut ticks = |segment_id: &str, text: &str, is_final: bool| -> Vec<String> {
         let u = Utterance { segment_id, speaker: "host", role: SpeakerRole::Host, text, start_ms: 12_080, end_ms: 16_000, is_final };
         analyzer

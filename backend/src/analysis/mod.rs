@@ -288,17 +288,16 @@ impl Analyzer {
             if let Some((key, score)) = self.objections.decide(embedding, background, MARGIN, COVERED_LEAD, extra, fresh) {
                 raised_here = true;
                 matched.1.push(key.to_owned());
-                if !u.is_final && !confirmed.1.iter().any(|k| k == key) {
-                    continue;
+                if u.is_final || confirmed.1.iter().any(|k| k == key) {
+                    let objection = self.playbook.objections.iter().find(|o| o.key == key).expect("indexed");
+                    self.state.raised.insert(key.to_owned(), u.start_ms);
+                    findings.push(Finding::Objection {
+                        key: key.to_owned(),
+                        title: objection.title.clone(),
+                        battle_card: objection.battle_card.clone(),
+                        evidence: evidence(text, score),
+                    });
                 }
-                let objection = self.playbook.objections.iter().find(|o| o.key == key).expect("indexed");
-                self.state.raised.insert(key.to_owned(), u.start_ms);
-                findings.push(Finding::Objection {
-                    key: key.to_owned(),
-                    title: objection.title.clone(),
-                    battle_card: objection.battle_card.clone(),
-                    evidence: evidence(text, score),
-                });
             }
         }
         if !u.is_final {
