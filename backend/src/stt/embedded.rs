@@ -20,7 +20,9 @@
 //! any stream of the provider, routine partials of every stream give up (the one in flight is
 //! aborted, waiting ones are skipped): in turn-taking the next speaker starts talking
 //! while the previous one's final is decoding, and on two cores that speaker's partials would
-//! otherwise halve the CPU the final gets. Partials only use CPU no final needs.
+//! otherwise halve the CPU the final gets. Partials only use CPU no final needs: routine
+//! threads also run at a lower priority (nice +10), so a partial still in its encoder — which
+//! cannot be aborted there — gets only the CPU the urgent thread leaves.
 
 use super::whisper::{SAMPLE_RATE, Transcript, WhisperEngine};
 use super::{SpeechContext, SttError, SttEvent, SttProvider, SttStream};
@@ -31,6 +33,30 @@ use tokio::sync::mpsc::UnboundedSender;
 
 /// New speech, in samples, between two partial transcripts: 1 s.
 pub const PARTIAL_EVERY_SAMPLES: usize = SAMPLE_RATE;
+
+/// How much nicer routine threads are than the rest of the server. With CFS weights (nice 0 =
+/// 1024, nice 10 = 110: `sched_prio_to_weight` in the kernel's `kernel/sched/core.c`) a
+/// routine partial gets about a tenth of a core an urgent decode also wants.
+const ROUTINE_NICE_INCREMENT: i32 = 10;
+
+/// Lowers the calling thread's CPU priority by [`ROUTINE_NICE_INCREMENT`] (capped at nice 19).
+/// Linux keeps a nice value per thread, and raising one's own needs no privilege; elsewhere
+/// `nice` would slow the whole process, so it is left alone.
+fn lower_thread_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: errno is thread-local, and `nice` only changes the calling thread's weight.
+        // -1 is also a valid new nice value, so failure is told by errno, cleared first.
+        let result = unsafe {
+            *libc::__errno_location() = 0;
+            libc::nice(ROUTINE_NICE_INCREMENT)
+        };
+        let error = std::io::Error::last_os_error();
+        if result == -1 && error.raw_os_error() != Some(0) {
+            tracing::warn!(%error, "cannot lower the STT partials' thread priority");
+        }
+    }
+}
 
 /// Decodes one utterance; [`WhisperEngine`] in production.
 trait Decoder: Send + Sync + 'static {
@@ -352,6 +378,7 @@ impl<D: Decoder> Worker<D> {
     /// flag only between the encoder's stages and the decoder's tokens: a partial in its
     /// encoder would hold a final back for up to half a decode.
     fn run_routine(self) {
+        lower_thread_priority();
         while let Some((utterance, samples)) = self.next_routine() {
             // Skipped while a final or speculation of any stream runs or this stream has one
             // waiting (checked after marking this one running: see `Urgent::begin`).
@@ -513,6 +540,31 @@ mod tests {
         }
         let decodes = decoder.log.lock().unwrap().iter().filter(|(n, _)| *n == 56_000).count();
         assert_eq!(decodes, 1, "the final is the speculative decode, not a second one");
+    }
+
+    /// Nice value of this process's thread named `name` (field 19 of `/proc/<pid>/task/<tid>/stat`).
+    #[cfg(target_os = "linux")]
+    fn nice_of_thread(name: &str) -> i32 {
+        for task in std::fs::read_dir("/proc/self/task").unwrap() {
+            let path = task.unwrap().path();
+            if std::fs::read_to_string(path.join("comm")).unwrap().trim_end() == name {
+                let stat = std::fs::read_to_string(path.join("stat")).unwrap();
+                let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..].split(' ').collect();
+                return fields[16].parse().unwrap();
+            }
+        }
+        panic!("no thread named {name}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn partials_run_at_a_lower_priority_than_finals() {
+        let (tx, mut rx) = unbounded_channel();
+        let mut stream = open_stream(fake(), Arc::default(), "nice", &english(), tx).unwrap();
+        stream.push(1, &[0.1; 16_000]);
+        assert!(matches!(next(&mut rx).await, SttEvent::Partial { .. }), "the routine thread is running");
+        let urgent = nice_of_thread("stt-nice");
+        assert_eq!(nice_of_thread("stt-partial-nic"), (urgent + ROUTINE_NICE_INCREMENT).min(19));
     }
 
     #[tokio::test]
