@@ -24,8 +24,11 @@ use std::sync::Arc;
 /// every threshold from 0.235 to 0.285 meets the quality bars there, this is the middle.
 pub const CHECKLIST_THRESHOLD: f32 = 0.26;
 /// Default cosine for an objection. Objections are phrased more distinctly (true matches
-/// 0.38–0.67 on the fixtures; thresholds 0.295–0.375 meet the bars), so the bar is higher.
-pub const OBJECTION_THRESHOLD: f32 = 0.335;
+/// 0.376–0.67 on the fixtures), so the bar is higher; Whisper's mishearing of a complaint
+/// ("we can't hurt this kind of bitch many times and nothing ever changes") scores 0.339
+/// against "happy with the current solution", so thresholds 0.34–0.375 meet the bars on
+/// scripted and transcribed text alike, and this is the middle.
+pub const OBJECTION_THRESHOLD: f32 = 0.355;
 /// How far the best candidate must lead the runner-up (another candidate of the same family
 /// or the background class of fillers) — two items equally close means neither is meant.
 pub const MARGIN: f32 = 0.02;

@@ -1,5 +1,6 @@
 //! Runs of digits — written, spoken in English or Italian, or mixed — classified as payment
-//! cards (Luhn-valid, 13–19 digits) or phone numbers (8–15 digits).
+//! cards (Luhn-valid, 13–19 digits), phone numbers (8–15 digits) or other identifier-like
+//! numbers (5–7 digits).
 
 use super::PiiKind;
 use regex::Regex;
@@ -68,6 +69,7 @@ pub(super) fn find(text: &str) -> Vec<(Range<usize>, PiiKind)> {
             let kind = match digits.len() {
                 13..=19 if luhn(&digits) => PiiKind::PaymentCard,
                 8.. => PiiKind::PhoneNumber,
+                5.. => PiiKind::Number,
                 _ => return,
             };
             found.push((range, kind));

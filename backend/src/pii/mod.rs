@@ -8,7 +8,10 @@
 //! - `[iban]` — IBANs whose ISO 13616 mod-97 check passes;
 //! - `[national_id]` — Italian codice fiscale whose check character (DM 23/12/1976) is right;
 //! - `[card]` — 13–19 digit runs passing the Luhn check (ISO/IEC 7812);
-//! - `[phone]` — any other run of 8–15 digits (E.164 allows at most 15).
+//! - `[phone]` — any other run of 8–15 digits (E.164 allows at most 15);
+//! - `[number]` — a run of 5–7 digits that is not a grouped amount (`50,000`): a piece of an
+//!   identifier — partial transcripts catch a card or account number while it is being read
+//!   out (`the number is 41111…`), and postal codes and PINs are personal too.
 //!
 //! Digit runs may be written (`4111 1111-1111`), spoken (`four one one one`, `tre quattro
 //! sette`) or mixed, with spaces, commas, dots, dashes or parentheses between groups.
@@ -32,6 +35,8 @@ pub enum PiiKind {
     PaymentCard,
     /// Phone number (or another long digit run).
     PhoneNumber,
+    /// A shorter identifier-like digit run (5–7 digits), e.g. the start of a card number.
+    Number,
 }
 
 impl PiiKind {
@@ -43,6 +48,7 @@ impl PiiKind {
             PiiKind::NationalId => "[national_id]",
             PiiKind::PaymentCard => "[card]",
             PiiKind::PhoneNumber => "[phone]",
+            PiiKind::Number => "[number]",
         }
     }
 }
@@ -124,8 +130,14 @@ pub fn redact_words(words: &[(String, u64, u64)]) -> Vec<(String, u64, u64)> {
 /// `text` with the placeholders of [`redact`] removed (for models that would read meaning into
 /// the brackets, e.g. sentiment).
 pub fn strip_placeholders(text: &str) -> std::borrow::Cow<'_, str> {
-    const ALL: [PiiKind; 5] =
-        [PiiKind::Email, PiiKind::Iban, PiiKind::NationalId, PiiKind::PaymentCard, PiiKind::PhoneNumber];
+    const ALL: [PiiKind; 6] = [
+        PiiKind::Email,
+        PiiKind::Iban,
+        PiiKind::NationalId,
+        PiiKind::PaymentCard,
+        PiiKind::PhoneNumber,
+        PiiKind::Number,
+    ];
     if !text.contains('[') {
         return text.into();
     }
@@ -168,6 +180,13 @@ mod tests {
         check("il 347, 123, 4567 va bene", "il [phone] va bene");
         check("dial (555) 010-9999 now", "dial [phone] now");
         check("zero zero quattro quattro due zero sette nove quattro sei", "[phone]");
+    }
+
+    #[test]
+    fn the_start_of_a_number_being_read_out_is_hidden() {
+        check("If we go ahead we can pay by card. The number is 41111.", "If we go ahead we can pay by card. The number is [number].");
+        check("the number is four one one one one", "the number is [number]");
+        check("il codice è 20121", "il codice è [number]");
     }
 
     #[test]
