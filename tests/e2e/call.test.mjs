@@ -246,20 +246,33 @@ describe("seller, two guests, a declining guest and a hidden manager on one call
   it("Present now shows the card's image on both guests' screens, Stop removes it", async () => {
     const present = host.locator("[data-testid=battle-card][data-objection=price_competitor]").getByTestId("present-now");
     await present.waitFor();
-    const clicked = Date.now();
-    await present.click();
-    const seen = await Promise.all(
-      [sarah, tom].map(async (page) => {
-        await page.waitForFunction(() => {
-          const img = document.querySelector("[data-testid=presentation-image]");
-          return img && img.complete && img.naturalWidth > 0;
-        }, null, { timeout: 5000, polling: 20 });
-        return Date.now() - clicked;
-      }),
+    // Timed in the pages themselves (one clock: every browser runs on this machine), so the
+    // test driver's round trips are not counted: the seller's click as the page saw it, and
+    // the first animation frame in which a guest's image is decoded.
+    const watching = [sarah, tom].map((page) =>
+      page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const look = () => {
+              const img = document.querySelector("[data-testid=presentation-image]");
+              if (img && img.complete && img.naturalWidth > 0) resolve(Date.now());
+              else requestAnimationFrame(look);
+            };
+            look();
+          }),
+      ),
     );
+    await present.evaluate((button) => {
+      button.addEventListener("click", () => (window.__e2ePresentClicked = Date.now()), { capture: true, once: true });
+    });
+    await present.click();
+    const shownAt = await Promise.all(watching.map((w) => Promise.race([w, sleep(5000).then(() => null)])));
+    const clicked = await host.evaluate(() => window.__e2ePresentClicked);
+    assert.ok(shownAt.every((t) => t !== null), "the image reached both guests within 5 s");
+    const seen = shownAt.map((t) => t - clicked);
     console.log(`Present now: shown on the guests' screens after ${seen.join(" / ")} ms`);
     writeOutput(`${SCENARIO}-present-now.json`, { lag_ms: seen });
-    assert.ok(Math.max(...seen) < 1500, `presentation shown after ${seen} ms`);
+    assert.ok(Math.max(...seen) < 500, `presentation shown after ${seen} ms (budget 500 ms)`);
     assert.equal(await dana.getByTestId("presentation-image").count(), 1, "every guest gets it");
     assert.equal(await shadow.getByTestId("presentation").count(), 0, "only guests are addressed");
     await sleep(400);
