@@ -65,7 +65,6 @@ async function presetDevices(context, quality, devices) {
   }, { quality, ...devices });
 }
 
-/** Starts one Chromium with `wav` (16 kHz mono) as its microphone; `close()` removes its profile. */
 /**
  * Lowers the priority of the Chromiums this process started, as tests/e2e/run does for the
  * test runner: Playwright starts each browser in a session of its own (setsid), and with the
@@ -87,6 +86,7 @@ function yieldCpu() {
   }
 }
 
+/** Starts one Chromium with `wav` (16 kHz mono) as its microphone; `close()` removes its profile. */
 export async function launch({ wav, headless = true, locale = "en-US", quality = "low", devices } = {}) {
   const profile = mkdtempSync(join(tmpdir(), "closer-e2e-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
