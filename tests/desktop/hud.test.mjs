@@ -1,6 +1,6 @@
-// The desktop app end to end, driven by WebDriver (tauri-driver + WebKitWebDriver) under Xvfb
-// with openbox and xcompmgr: sign in through the app, keyring-backed restart, join a meeting
-// (HUD window + room handed to the "system browser"), a fixture call fed into the live
+// The desktop app end to end, driven by WebDriver (tauri-driver + WebKitWebDriver) under X
+// (two monitors) with openbox and xcompmgr: sign in through the app, keyring-backed restart,
+// join a meeting (HUD window + room handed to the "system browser"), a fixture call fed into the live
 // session, checklist ticks and a battle card with its image (from the backend's origin) in the
 // HUD window, window-manager properties of the HUD (xprop), a screenshot of the translucent HUD
 // over the main window, sign-out; shadow mode; after the call the main window's recap (replay,
@@ -9,90 +9,21 @@
 // Started by tests/desktop/run, which provides the environment below.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { feed, readWav, WebSocket } from "./feed.mjs";
+import { api, appSettings, BASE, By, byTestId, env, MANAGER, OPENED, OUTPUT, PASSWORD, quitApp, SELLER, startApp, switchToWindow, signOutFromSettings as signOut, until } from "./app.mjs";
+import { geometry, monitor, monitorKey, windowId, x } from "./x11.mjs";
 
-const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const require = createRequire(join(repo, "ui", "package.json"));
-const { Builder, By, until } = require("selenium-webdriver");
-
-const env = (name) => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run tests/desktop/run`);
-  return v;
-};
-const BASE = env("CLOSER_E2E_URL");
-const PASSWORD = env("CLOSER_SEED_PASSWORD");
-const APP = env("CLOSER_DESKTOP_APP");
-const DRIVER = env("CLOSER_TAURI_DRIVER_URL");
-const OPENED = env("CLOSER_OPENED_URLS"); // where the fake xdg-open records URLs
-const OUTPUT = env("CLOSER_DESKTOP_OUTPUT");
 const FIXTURES = env("CLOSER_FIXTURES_DIR");
-const SELLER = "seller@closer-demo.example.com";
-const MANAGER = "manager@closer-demo.example.com";
-
-async function api(path, { method = "GET", body, token } = {}) {
-  const res = await fetch(BASE + path, {
-    method,
-    headers: { ...(body ? { "Content-Type": "application/json" } : {}), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
-
-const x = (cmd, args) => execFileSync(cmd, args, { encoding: "utf8" });
-
-/** X11 window id of the top-level window titled `title` (openbox reparents: the client window). */
-function windowId(title) {
-  const tree = x("xwininfo", ["-root", "-tree"]);
-  const line = tree.split("\n").find((l) => l.includes(`"${title}"`));
-  assert.ok(line, `no X window titled ${title}:\n${tree}`);
-  return line.trim().split(/\s+/)[0];
-}
-
-async function startApp() {
-  return new Builder()
-    .usingServer(DRIVER)
-    .withCapabilities({ browserName: "wry", "tauri:options": { application: APP } })
-    .build();
-}
-
-/** Switches to the window whose document URL matches `pattern`; returns its handle. */
-async function switchToWindow(driver, pattern, timeout = 20_000) {
-  const deadline = Date.now() + timeout;
-  while (Date.now() < deadline) {
-    for (const handle of await driver.getAllWindowHandles()) {
-      await driver.switchTo().window(handle);
-      if (pattern.test(await driver.getCurrentUrl())) return handle;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`no window with a URL matching ${pattern}`);
-}
-
-const byTestId = (id) => By.css(`[data-testid="${id}"]`);
 
 let driver;
 let seller;
 let meeting;
 let discovery;
 
-/** The settings file the app writes (`settings.rs`). */
-const appSettings = () => JSON.parse(readFileSync(join(env("XDG_CONFIG_HOME"), "app.closer.desktop", "settings.json"), "utf8"));
-
 /** Signs out from the main window's settings screen and waits for the sign-in form. */
-async function signOutFromSettings() {
-  await switchToWindow(driver, /desktop\.html(#\/(?!hud\/).*)?$/);
-  await driver.findElement(byTestId("tab-settings")).click();
-  await driver.wait(until.elementLocated(byTestId("sign-out")), 10_000).click();
-  await driver.wait(until.elementLocated(byTestId("login-email")), 30_000);
-}
+const signOutFromSettings = () => signOut(driver);
 
 /** True once the `<img>` under `selector` has decoded a picture. */
 const imageLoaded = (selector) => () =>
@@ -111,7 +42,7 @@ before(async () => {
 });
 
 after(async () => {
-  await driver?.quit().catch(() => undefined);
+  if (driver) await quitApp(driver).catch((e) => console.error(e));
 });
 
 test("sign in, restart signed in, join: HUD window ticks and shows a battle card, sign out", { timeout: 600_000 }, async () => {
@@ -135,7 +66,7 @@ test("sign in, restart signed in, join: HUD window ticks and shows a battle card
   await driver.wait(until.elementLocated(byTestId("signed-in-as")), 30_000);
 
   // Restart: the refresh token in the keyring signs the new process in.
-  await driver.quit();
+  await quitApp(driver);
   driver = await startApp();
   const signedIn = await driver.wait(until.elementLocated(byTestId("signed-in-as")), 60_000);
   assert.match(await signedIn.getText(), /Signed in as|Accesso come/);
@@ -157,15 +88,13 @@ test("sign in, restart signed in, join: HUD window ticks and shows a battle card
   assert.equal(browserSession.user.email, SELLER);
   await assert.rejects(api("/api/auth/handoff/redeem", { method: "POST", body: { token: handoff.get("token") } }), /401/);
 
-  // The HUD window: placed top-centre under the webcam, on top, out of the taskbar, undecorated.
+  // The HUD window: placed top-centre of the primary monitor under the webcam, on top, out of
+  // the taskbar, undecorated.
   const hudId = windowId("Closer HUD");
-  const geometry = x("xwininfo", ["-id", hudId]);
-  const left = Number(/Absolute upper-left X:\s+(-?\d+)/.exec(geometry)[1]);
-  const top = Number(/Absolute upper-left Y:\s+(-?\d+)/.exec(geometry)[1]);
-  const width = Number(/Width:\s+(\d+)/.exec(geometry)[1]);
-  const screen = Number(/Width:\s+(\d+)/.exec(x("xwininfo", ["-root"]))[1]);
-  assert.ok(Math.abs(left + width / 2 - screen / 2) <= 2, `HUD centred: left ${left}, width ${width}, screen ${screen}`);
-  assert.ok(top >= 0 && top <= 40, `HUD at the top: y ${top}`);
+  const primary = monitor();
+  const { x: left, y: top, width } = geometry(hudId);
+  assert.ok(Math.abs(left + width / 2 - (primary.x + primary.width / 2)) <= 2, `HUD centred on ${JSON.stringify(primary)}: left ${left}, width ${width}`);
+  assert.ok(top >= primary.y && top <= primary.y + 40, `HUD at the top: y ${top}`);
   const props = x("xprop", ["-id", hudId]);
   assert.match(props, /_NET_WM_STATE\(ATOM\) = .*_NET_WM_STATE_ABOVE/, props);
   assert.match(props, /_NET_WM_STATE\(ATOM\) = .*_NET_WM_STATE_SKIP_TASKBAR/, props);
@@ -208,18 +137,18 @@ test("sign in, restart signed in, join: HUD window ticks and shows a battle card
   await driver.wait(async () => height() === 560, 10_000, "expanded HUD is 560 px high");
   await driver.wait(until.elementIsVisible(await driver.wait(until.elementLocated(byTestId("battle-card")), 10_000)), 10_000);
 
-  // Where the HUD was is remembered per monitor.
+  // Where the HUD was is remembered per monitor (os.test.mjs drags it between monitors).
   const settings = appSettings();
   const remembered = Object.entries(settings.hud.offsets);
   assert.equal(remembered.length, 1, JSON.stringify(settings));
-  assert.match(remembered[0][0], /@1920x1080$/);
+  assert.equal(remembered[0][0], monitorKey(primary));
   assert.equal(settings.hud.last, remembered[0][0]);
 
-  // The translucent HUD over the main window, as the seller sees the screen.
+  // The translucent HUD over the main window, as the seller sees the primary screen.
   // Let WebKit and the compositor repaint the re-expanded window before capturing the screen.
   await driver.sleep(2000);
   const shot = join(OUTPUT, "desktop-hud.png");
-  x("import", ["-window", "root", shot]);
+  x("import", ["-window", "root", "-crop", `${primary.width}x${primary.height}+${primary.x}+${primary.y}`, "+repage", shot]);
   assert.ok(readFileSync(shot).length > 10_000, "screenshot written");
 
   // Sign out from the main window; a restart shows the sign-in form again.
@@ -238,7 +167,7 @@ test("shadow mode: a manager's read-only HUD mirror sends a priority message to 
     sellerHud.onerror = reject;
   });
 
-  await driver?.quit();
+  if (driver) await quitApp(driver);
   driver = await startApp();
   await driver.wait(until.elementLocated(byTestId("login-email")), 60_000);
   await driver.findElement(byTestId("login-email")).sendKeys(MANAGER);
