@@ -93,7 +93,10 @@ fn place(window: &WebviewWindow, expanded: bool) -> tauri::Result<()> {
     let state = window.state::<DesktopState>();
     let remembered = state.settings.lock().expect("settings lock").settings.hud.clone();
     match placement::initial(&monitors, primary, &remembered, size(expanded)) {
-        Ok(p) => window.set_position(PhysicalPosition::new(p.position.x, p.position.y)),
+        Ok(p) => {
+            tracing::info!(monitor = %monitors[p.monitor].key(), x = p.position.x, y = p.position.y, of = monitors.len(), "HUD placed");
+            window.set_position(PhysicalPosition::new(p.position.x, p.position.y))
+        }
         Err(e) => {
             tracing::warn!(error = %e, "cannot place the HUD; leaving it where the window manager put it");
             Ok(())

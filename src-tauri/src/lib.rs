@@ -31,8 +31,10 @@ pub const MAIN_WINDOW: &str = "main";
 
 /// Runs the app until its last window closes.
 pub fn run() {
+    // Logs on stderr, where a desktop session (and tauri-driver under test) keeps them.
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
         .init();
     let result = tauri::Builder::default()
         // First: a second launch (e.g. a clicked closer:// link) hands its arguments over

@@ -27,13 +27,16 @@ export default function HudWindow() {
   useEffect(() => {
     const el = root.current;
     if (!el) return;
-    const onPointerDown = (e: PointerEvent) => {
+    // `mousedown`, not `pointerdown`: the window manager takes the pointer for the move, so the
+    // page never sees that button's release, and WebKit then fires no `pointerdown` for the
+    // next press (the button still counts as down) — a second drag would not start.
+    const onMouseDown = (e: MouseEvent) => {
       const target = e.target as Element;
       if (e.button === 0 && target.closest('[data-testid="hud-handle"]') && !target.closest("button")) {
         void getCurrentWindow().startDragging();
       }
     };
-    el.addEventListener("pointerdown", onPointerDown);
+    el.addEventListener("mousedown", onMouseDown);
     // The panel's collapse button carries aria-expanded: follow it with the window's size.
     const observer = new MutationObserver(() => {
       const toggle = el.querySelector('[data-testid="hud-handle"] button[aria-expanded]');
@@ -41,7 +44,7 @@ export default function HudWindow() {
     });
     observer.observe(el, { subtree: true, attributes: true, attributeFilter: ["aria-expanded"] });
     return () => {
-      el.removeEventListener("pointerdown", onPointerDown);
+      el.removeEventListener("mousedown", onMouseDown);
       observer.disconnect();
     };
   }, []);

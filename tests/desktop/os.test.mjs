@@ -1,0 +1,257 @@
+// The desktop app on a real desktop (tests/desktop/run: an X server with two monitors, openbox,
+// a real pointer and keyboard through xdotool): the HUD opens top-centre of the primary monitor,
+// is dragged by its handle and remembered per monitor across restarts (and when a monitor is
+// unplugged); Ctrl+Shift+H hides and shows it from anywhere; click-through lets a real click
+// reach the window below; compact ⇄ expanded pins the window's size.
+// Started by tests/desktop/run, which provides the environment.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import {
+  api, appSettings, By, byTestId, HUD_URL, MAIN_URL, PASSWORD, repo, SELLER, settingsPath, quitApp, signIn, startApp, switchToWindow, until,
+} from "./app.mjs";
+import { click, dragWindow, geometry, monitor, monitorKey, settled, sizeHints, windowId, x, xdotool } from "./x11.mjs";
+
+/** HUD size, px (`hud.rs`: WIDTH, EXPANDED_HEIGHT, COMPACT_HEIGHT). */
+const HUD = { width: 400, expanded: 560, compact: 52 };
+/** `placement::TOP_MARGIN`, px at scale 1. */
+const TOP_MARGIN = 8;
+
+let driver;
+let seller;
+let discovery;
+let meeting;
+
+before(async () => {
+  // A first launch: no settings yet (the specs before this one leave theirs).
+  rmSync(settingsPath(), { force: true });
+  seller = await api("/api/auth/login", { method: "POST", body: { email: SELLER, password: PASSWORD } });
+  const playbooks = await api("/api/playbooks", { token: seller.access_token });
+  discovery = playbooks.find((p) => p.name.startsWith("Discovery Call"));
+  assert.ok(discovery, `seeded playbooks: ${playbooks.map((p) => p.name)}`);
+  const create = (title) =>
+    api("/api/meetings", {
+      method: "POST",
+      token: seller.access_token,
+      body: { title: `${title} ${Date.now()}`, playbook_id: discovery.id, starts_at: new Date().toISOString(), duration_minutes: 30 },
+    });
+  meeting = await create("Desktop OS e2e");
+});
+
+after(async () => {
+  if (driver) await quitApp(driver).catch((e) => console.error(e));
+});
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` until it returns a truthy value; fails with `message` (and the last value) after `timeout` ms. */
+async function until_(fn, message, timeout = 15_000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  while (Date.now() < deadline) {
+    last = await fn();
+    if (last) return last;
+    await sleep(200);
+  }
+  assert.fail(`${message} (last: ${JSON.stringify(last)})`);
+}
+
+/** Joins `id` from today's meetings; the HUD window's X id once it shows its meeting. */
+async function joinMeeting(id) {
+  await switchToWindow(driver, MAIN_URL);
+  await driver.findElement(byTestId("tab-meetings")).click();
+  const row = await driver.wait(until.elementLocated(By.css(`[data-meeting-id="${id}"]`)), 30_000);
+  await row.findElement(byTestId("join-meeting")).click();
+  await driver.wait(until.elementLocated(byTestId("join-outcome")), 30_000);
+  await switchToWindow(driver, new RegExp(`#/hud/${id}`));
+  await driver.wait(until.elementLocated(byTestId("desktop-hud")), 30_000);
+  const hudId = windowId("Closer HUD");
+  await until_(() => geometry(hudId).mapped, "the HUD window is shown");
+  return hudId;
+}
+
+/** A point on the HUD's drag handle (its title, clear of the collapse button), screen px. */
+async function handlePoint(hudId) {
+  await switchToWindow(driver, HUD_URL);
+  const [left, top, height] = await driver.executeScript(
+    `const r = document.querySelector('[data-testid="hud-handle"]').getBoundingClientRect(); return [r.left, r.top, r.height];`,
+  );
+  const at = geometry(hudId);
+  return [Math.round(at.x + left + 60), Math.round(at.y + top + height / 2)];
+}
+
+/** Drags the HUD by its handle so that its top-left corner lands on `target` ([x, y], px). */
+async function dragHudTo(hudId, target) {
+  return dragWindow(hudId, await handlePoint(hudId), target);
+}
+
+const near = (a, b, what, tolerance = 2) => assert.ok(Math.abs(a - b) <= tolerance, `${what}: ${a}, expected ${b} ± ${tolerance}`);
+
+test("the HUD opens top-centre of the primary monitor, is dragged and remembered per monitor across restarts", { timeout: 400_000 }, async (t) => {
+  const primary = monitor();
+  const left = monitor("DUMMY0");
+  assert.notEqual(primary.name, left.name, "tests/desktop/run lays out two monitors, the right one primary");
+
+  driver = await startApp();
+  await signIn(driver, SELLER);
+  let hudId = await joinMeeting(meeting.id);
+
+  // First launch: top-centre of the primary monitor (not of the first one, not of the whole
+  // desktop), just below its top edge.
+  const home = await settled(hudId);
+  assert.equal(home.width, HUD.width);
+  assert.equal(home.height, HUD.expanded);
+  assert.equal(home.x, primary.x + (primary.width - HUD.width) / 2, `centred on ${primary.name}`);
+  assert.equal(home.y, primary.y + TOP_MARGIN);
+
+  // Dragged by its handle with the pointer, on the primary monitor…
+  const onPrimary = [home.x + 250, home.y + 180];
+  const moved = await dragHudTo(hudId, onPrimary);
+  near(moved.x, onPrimary[0], "x after the drag");
+  near(moved.y, onPrimary[1], "y after the drag");
+  const primaryOffset = { x: moved.x - primary.x, y: moved.y - primary.y };
+  await until_(() => appSettings().hud.offsets[monitorKey(primary)]?.x === primaryOffset.x && appSettings().hud.offsets[monitorKey(primary)]?.y === primaryOffset.y, `offset ${JSON.stringify(primaryOffset)} remembered for ${primary.name}`);
+
+  // …then onto the other monitor.
+  const onLeft = [left.x + 300, left.y + 400];
+  const dropped = await dragHudTo(hudId, onLeft);
+  near(dropped.x, onLeft[0], "x on the left monitor");
+  near(dropped.y, onLeft[1], "y on the left monitor");
+  const leftOffset = { x: dropped.x - left.x, y: dropped.y - left.y };
+  const saved = await until_(() => {
+    const s = appSettings().hud;
+    return s.last === monitorKey(left) && s.offsets[monitorKey(left)]?.x === leftOffset.x && s.offsets[monitorKey(left)]?.y === leftOffset.y && s;
+  }, `the HUD remembered on ${left.name}`);
+  assert.deepEqual(saved.offsets[monitorKey(primary)], primaryOffset, "the primary monitor keeps its own position");
+
+  // Restart: the HUD comes back on the monitor it was left on, where it was dropped.
+  await quitApp(driver);
+  driver = await startApp();
+  await driver.wait(until.elementLocated(byTestId("signed-in-as")), 60_000);
+  hudId = await joinMeeting(meeting.id);
+  const back = await settled(hudId);
+  assert.deepEqual([back.x, back.y], onLeft, "after a restart the HUD is where it was dropped on the left monitor");
+
+  // The left monitor unplugged (the primary now starts at the desktop's left edge): the HUD
+  // opens at the primary's own remembered place, not at the left one's, not at the default.
+  await quitApp(driver);
+  driver = undefined;
+  x("xrandr", ["--output", left.name, "--off"]);
+  t.after(() => x(join(repo, "tests", "desktop", "monitors"), []));
+  const alone = monitor(primary.name);
+  driver = await startApp();
+  await driver.wait(until.elementLocated(byTestId("signed-in-as")), 60_000);
+  hudId = await joinMeeting(meeting.id);
+  const unplugged = await settled(hudId);
+  assert.deepEqual([unplugged.x, unplugged.y], [alone.x + primaryOffset.x, alone.y + primaryOffset.y], `with ${left.name} gone the HUD opens where it was dragged on ${primary.name}`);
+
+  // Plugged back in: still there on the primary, the left monitor's place kept for it.
+  await quitApp(driver);
+  driver = undefined;
+  x(join(repo, "tests", "desktop", "monitors"), []);
+  driver = await startApp();
+  await driver.wait(until.elementLocated(byTestId("signed-in-as")), 60_000);
+  hudId = await joinMeeting(meeting.id);
+  const replugged = await settled(hudId);
+  assert.deepEqual([replugged.x, replugged.y], [moved.x, moved.y], `back on ${primary.name} where it was dragged`);
+  assert.deepEqual(appSettings().hud.offsets[monitorKey(left)], leftOffset);
+});
+
+test("Ctrl+Shift+H hides and shows the HUD from any application", { timeout: 60_000 }, async () => {
+  const hudId = windowId("Closer HUD");
+  const shown = geometry(hudId);
+  assert.ok(shown.mapped, "the HUD is shown");
+  xdotool("key", "ctrl+shift+h");
+  await until_(() => !geometry(hudId).mapped, "Ctrl+Shift+H hides the HUD");
+  await sleep(500);
+  assert.equal(geometry(hudId).mapped, false, "it stays hidden");
+  xdotool("key", "ctrl+shift+h");
+  await until_(() => geometry(hudId).mapped, "Ctrl+Shift+H shows it again");
+  const again = await settled(hudId);
+  assert.deepEqual([again.x, again.y], [shown.x, shown.y], "where it was");
+});
+
+/**
+ * Records real presses in the current window's page, and swallows them before the page's own
+ * handlers (no side effects). `pointerdown` is not cancelled: that would suppress `mousedown`.
+ */
+const RECORD = `
+  window.__presses = [];
+  if (!window.__recorder) {
+    window.__recorder = (e) => {
+      if (e.type === "pointerdown") window.__presses.push([e.screenX, e.screenY]);
+      else e.preventDefault();
+      e.stopPropagation();
+    };
+    for (const type of ["mousedown", "mouseup", "click", "pointerdown", "pointerup"]) document.addEventListener(type, window.__recorder, true);
+  }`;
+const STOP = `for (const type of ["mousedown", "mouseup", "click", "pointerdown", "pointerup"]) document.removeEventListener(type, window.__recorder, true); window.__recorder = undefined;`;
+
+/** Clicks with the real pointer at `point`; the presses each window's page saw there. */
+async function clickAndSee(point) {
+  for (const url of [MAIN_URL, HUD_URL]) {
+    await switchToWindow(driver, url);
+    await driver.executeScript(RECORD);
+  }
+  click(point);
+  await sleep(1000);
+  const seen = {};
+  for (const [name, url] of [["main", MAIN_URL], ["hud", HUD_URL]]) {
+    await switchToWindow(driver, url);
+    seen[name] = await driver.executeScript(`const p = window.__presses; ${STOP} return p;`);
+  }
+  return seen;
+}
+
+/** Toggles the settings screen's click-through box until it reads `enabled` (remembered). */
+async function setClickThrough(enabled) {
+  await switchToWindow(driver, MAIN_URL);
+  await driver.findElement(byTestId("tab-settings")).click();
+  const box = await driver.wait(until.elementLocated(byTestId("hud-click-through")), 10_000);
+  await driver.wait(async () => (await box.getAttribute("disabled")) === null, 10_000);
+  if ((await box.isSelected()) !== enabled) await box.click();
+  await until_(() => appSettings().hud_click_through === enabled, `click-through ${enabled} remembered`);
+}
+
+test("click-through lets a real click reach the window below; compact ⇄ expanded pins the window's size", { timeout: 120_000 }, async () => {
+  const hudId = windowId("Closer HUD");
+  const hud = geometry(hudId);
+  // The main window moved under the HUD (the always-on-top HUD stays above it).
+  const mainId = windowId("Closer");
+  xdotool("windowmove", mainId, hud.x - 300, hud.y - 60);
+  await until_(() => {
+    const m = geometry(mainId);
+    return m.x <= hud.x && m.y <= hud.y + 100 && m.x + m.width >= hud.x + hud.width && m.y + m.height >= hud.y + 300;
+  }, "the main window lies under the HUD");
+  const point = [hud.x + hud.width / 2, hud.y + 300];
+
+  await setClickThrough(false);
+  let seen = await clickAndSee(point);
+  assert.equal(seen.hud.length, 1, `the HUD takes the click: ${JSON.stringify(seen)}`);
+  assert.deepEqual(seen.hud[0], point);
+  assert.equal(seen.main.length, 0, `nothing reaches the main window: ${JSON.stringify(seen)}`);
+
+  await setClickThrough(true);
+  seen = await clickAndSee(point);
+  assert.equal(seen.hud.length, 0, `the click passes through the HUD: ${JSON.stringify(seen)}`);
+  assert.equal(seen.main.length, 1, `the window below gets it: ${JSON.stringify(seen)}`);
+  assert.deepEqual(seen.main[0], point);
+  assert.ok(geometry(hudId).mapped, "the HUD still shows");
+
+  await setClickThrough(false);
+  seen = await clickAndSee(point);
+  assert.deepEqual([seen.hud.length, seen.main.length], [1, 0], `the HUD takes clicks again: ${JSON.stringify(seen)}`);
+
+  // Compact ⇄ expanded: the window's size follows, pinned by equal minimum and maximum sizes
+  // (GTK would otherwise keep a minimum height of its own).
+  await switchToWindow(driver, HUD_URL);
+  const toggle = () => driver.findElement(By.css('[data-testid="hud-handle"] button[aria-expanded]')).click();
+  await toggle();
+  await until_(() => geometry(hudId).height === HUD.compact, `compact HUD is ${HUD.compact} px high`);
+  assert.deepEqual(sizeHints(hudId), { min: [HUD.width, HUD.compact], max: [HUD.width, HUD.compact] });
+  assert.equal(geometry(hudId).y, hud.y, "the top edge stays put");
+  await toggle();
+  await until_(() => geometry(hudId).height === HUD.expanded, `expanded HUD is ${HUD.expanded} px high`);
+  assert.deepEqual(sizeHints(hudId), { min: [HUD.width, HUD.expanded], max: [HUD.width, HUD.expanded] });
+});
