@@ -66,8 +66,17 @@ pub fn run() {
                 // Another app owns the chord: the HUD still works, only without the shortcut.
                 tracing::warn!(error = %e, "cannot register the HUD shortcut");
             }
+            // Windows: the registry entry points at this executable. Linux: the .deb's desktop
+            // entry registers the scheme when installed; only an AppImage (no install step)
+            // registers itself. The plugin's own entry quotes its Exec line, which Debian 12's
+            // xdg-open (xdg-utils 1.1.3) cannot launch: put first for the user, it would break
+            // the links that work through the package's entry.
+            #[cfg(target_os = "linux")]
+            let register = app.env().appimage.is_some();
+            #[cfg(windows)]
+            let register = true;
             #[cfg(any(target_os = "linux", windows))]
-            if let Err(e) = app.deep_link().register_all() {
+            if register && let Err(e) = app.deep_link().register_all() {
                 tracing::warn!(error = %e, "cannot register the closer:// scheme");
             }
             let handle = app.handle().clone();
@@ -133,6 +142,7 @@ fn deliver(app: &AppHandle, link: Result<DeepLink, deep_link::DeepLinkError>) {
         Ok(link) => link,
         Err(e) => return tracing::warn!(error = %e, "ignoring a closer:// link"),
     };
+    tracing::info!(?link, "closer:// link received");
     focus_main(app);
     *app.state::<DesktopState>().pending_link.lock().expect("link lock") = Some(link);
     let _ = app.emit_to(MAIN_WINDOW, commands::DEEP_LINK_EVENT, link);

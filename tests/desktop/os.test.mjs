@@ -2,14 +2,16 @@
 // a real pointer and keyboard through xdotool): the HUD opens top-centre of the primary monitor,
 // is dragged by its handle and remembered per monitor across restarts (and when a monitor is
 // unplugged); Ctrl+Shift+H hides and shows it from anywhere; click-through lets a real click
-// reach the window below; compact ⇄ expanded pins the window's size.
+// reach the window below; compact ⇄ expanded pins the window's size; closer:// links opened by
+// the OS (xdg-open → the .deb's desktop entry → a second launch) reach the running instance.
 // Started by tests/desktop/run, which provides the environment.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import {
-  api, appSettings, By, byTestId, HUD_URL, MAIN_URL, PASSWORD, repo, SELLER, settingsPath, quitApp, signIn, startApp, switchToWindow, until,
+  api, appProcesses, appSettings, By, byTestId, HUD_URL, MAIN_URL, MANAGER, OPENED, PASSWORD, repo, SELLER, settingsPath, quitApp, signIn, startApp, switchToWindow, until,
 } from "./app.mjs";
 import { click, dragWindow, geometry, monitor, monitorKey, settled, sizeHints, windowId, x, xdotool } from "./x11.mjs";
 
@@ -21,7 +23,8 @@ const TOP_MARGIN = 8;
 let driver;
 let seller;
 let discovery;
-let meeting;
+let meeting; // the one joined from the list
+let other; // the one a closer:// link opens
 
 before(async () => {
   // A first launch: no settings yet (the specs before this one leave theirs).
@@ -37,6 +40,7 @@ before(async () => {
       body: { title: `${title} ${Date.now()}`, playbook_id: discovery.id, starts_at: new Date().toISOString(), duration_minutes: 30 },
     });
   meeting = await create("Desktop OS e2e");
+  other = await create("Desktop deep link e2e");
 });
 
 after(async () => {
@@ -254,4 +258,40 @@ test("click-through lets a real click reach the window below; compact ⇄ expand
   await toggle();
   await until_(() => geometry(hudId).height === HUD.expanded, `expanded HUD is ${HUD.expanded} px high`);
   assert.deepEqual(sizeHints(hudId), { min: [HUD.width, HUD.expanded], max: [HUD.width, HUD.expanded] });
+});
+
+/** Opens `url` the way the desktop does (the real xdg-open); its exit status. */
+function xdgOpen(url) {
+  const run = spawnSync("/usr/bin/xdg-open", [url], { encoding: "utf8", timeout: 60_000 });
+  assert.equal(run.error, undefined, `xdg-open ${url} did not return (a second instance kept running?)`);
+  assert.equal(run.status, 0, `xdg-open ${url}: ${run.stderr}`);
+}
+
+/** The last URL the app handed to the system browser. */
+const lastOpened = () => new URL(readFileSync(OPENED, "utf8").trim().split("\n").pop());
+
+test("closer:// links opened by the OS reach the running app: meet joins, shadow mirrors", { timeout: 180_000 }, async () => {
+  assert.equal(x("xdg-mime", ["query", "default", "x-scheme-handler/closer"]).trim(), "Closer.desktop", "the .deb's desktop entry handles closer://");
+  const running = appProcesses();
+  assert.equal(running.length, 1, `one app process: ${running}`);
+
+  rmSync(OPENED, { force: true });
+  xdgOpen(`closer://meet/${other.id}`);
+  await switchToWindow(driver, new RegExp(`#/hud/${other.id}$`), 30_000);
+  assert.equal(await driver.wait(until.elementLocated(byTestId("desktop-hud")), 30_000).getAttribute("data-mode"), "host");
+  await until_(() => existsSync(OPENED), "the room opens in the browser");
+  assert.equal(new URLSearchParams(lastOpened().hash.slice(1)).get("next"), `/host/${other.id}`);
+  await switchToWindow(driver, MAIN_URL);
+  await driver.wait(until.elementLocated(byTestId("join-outcome")), 10_000);
+  assert.deepEqual(appProcesses(), running, "the second launch handed the link over and exited");
+
+  // A manager's shadow link.
+  await signIn(driver, MANAGER);
+  rmSync(OPENED, { force: true });
+  xdgOpen(`closer://shadow/${meeting.id}`);
+  await switchToWindow(driver, new RegExp(`#/hud/${meeting.id}\\?mode=shadow$`), 30_000);
+  assert.equal(await driver.wait(until.elementLocated(byTestId("desktop-hud")), 30_000).getAttribute("data-mode"), "shadow");
+  await until_(() => existsSync(OPENED), "the hidden join opens in the browser");
+  assert.equal(new URLSearchParams(lastOpened().hash.slice(1)).get("next"), `/shadow/${meeting.id}`);
+  assert.deepEqual(appProcesses(), running, "still one app process");
 });
