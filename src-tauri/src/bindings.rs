@@ -85,6 +85,12 @@ pub fn commands() -> Vec<CommandSpec> {
         cmd("start_level_meter", "Starts the level meter (device null: default input); emits audio-level events.", vec![("device", nullable(string()))], void()),
         cmd("stop_level_meter", "Stops the level meter.", vec![], void()),
         cmd("take_pending_link", "The closer:// link received and not yet handled, once.", vec![], nullable(own::<DeepLink>())),
+        cmd(
+            "save_export",
+            "Saves an export (UTF-8 text) where the user picks in the save dialog; the path, or null when cancelled.",
+            vec![("title", string()), ("file_name", string()), ("contents", string())],
+            nullable(string()),
+        ),
     ]
 }
 

@@ -20,4 +20,5 @@ pub const COMMAND_NAMES: &[&str] = &[
     "start_level_meter",
     "stop_level_meter",
     "take_pending_link",
+    "save_export",
 ];

@@ -4,12 +4,13 @@
 use crate::audio::{self, InputDevice, Level, LevelMeter};
 use crate::auth::AuthError;
 use crate::deep_link::DeepLink;
+use crate::export::{self, ExportError};
 use crate::hud;
 use crate::room;
 use crate::state::DesktopState;
 use closer_wire::{Handoff, Meeting, PriorityMessageRequest, StoredPlaybook, User};
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, State};
+use tauri::{AppHandle, Emitter, State, WebviewWindow};
 use ts_rs::TS;
 use uuid::Uuid;
 
@@ -22,7 +23,7 @@ pub const DEEP_LINK_EVENT: &str = "deep-link";
 #[derive(Debug, Serialize, TS)]
 pub struct CommandError {
     /// `not_signed_in`, `rejected` (credentials or session refused), `backend`, `network`,
-    /// `keyring`, `audio`, `window`, `invalid`.
+    /// `keyring`, `audio`, `window`, `file` (an export could not be saved), `invalid`.
     pub code: String,
     pub message: String,
 }
@@ -55,6 +56,12 @@ impl From<tauri::Error> for CommandError {
 impl From<audio::AudioError> for CommandError {
     fn from(e: audio::AudioError) -> Self {
         Self::new("audio", e)
+    }
+}
+
+impl From<ExportError> for CommandError {
+    fn from(e: ExportError) -> Self {
+        Self::new("file", e)
     }
 }
 
@@ -226,4 +233,13 @@ pub fn stop_level_meter(state: State<'_, DesktopState>) {
 #[tauri::command]
 pub fn take_pending_link(state: State<'_, DesktopState>) -> Option<DeepLink> {
     state.pending_link.lock().expect("link lock").take()
+}
+
+/// Saves an export (`contents`, UTF-8 text) where the user picks in the OS's save dialog, titled
+/// `title` (the UI's words, in its language) and suggesting `file_name` (a name only). Returns
+/// the path written, or `null` when the user cancelled. Errors: `file`.
+#[tauri::command]
+pub async fn save_export(app: AppHandle, window: WebviewWindow, title: String, file_name: String, contents: String) -> Result<Option<String>> {
+    let saved = export::save(&app, &window, &title, &file_name, contents.as_bytes()).await?;
+    Ok(saved.map(|path| path.display().to_string()))
 }

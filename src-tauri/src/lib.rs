@@ -4,8 +4,8 @@
 //!
 //! One module per capability: [`placement`] (pure HUD geometry), [`hud`] (the HUD window),
 //! [`auth`] + [`keyring_store`] (sign-in, refresh token in the OS keyring), [`audio`] (cpal
-//! input devices and level meter), [`deep_link`] (`closer://` links), [`settings`],
-//! [`commands`] (what the UI may call).
+//! input devices and level meter), [`deep_link`] (`closer://` links), [`export`] (saving
+//! exports through the save dialog), [`settings`], [`commands`] (what the UI may call).
 
 pub mod audio;
 pub mod auth;
@@ -13,6 +13,7 @@ pub mod bindings;
 mod command_names;
 pub mod commands;
 pub mod deep_link;
+pub mod export;
 pub mod hud;
 pub mod keyring_store;
 pub mod placement;
@@ -47,6 +48,7 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .plugin(
             tauri_plugin_global_shortcut::Builder::new()
                 .with_handler(|app, shortcut, event| {
@@ -118,6 +120,7 @@ pub fn run() {
             commands::start_level_meter,
             commands::stop_level_meter,
             commands::take_pending_link,
+            commands::save_export,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -3,15 +3,17 @@
 // is dragged by its handle and remembered per monitor across restarts (and when a monitor is
 // unplugged); Ctrl+Shift+H hides and shows it from anywhere; click-through lets a real click
 // reach the window below; compact ⇄ expanded pins the window's size; closer:// links opened by
-// the OS (xdg-open → the .deb's desktop entry → a second launch) reach the running instance.
+// the OS (xdg-open → the .deb's desktop entry → a second launch) reach the running instance;
+// a playbook is exported through the save dialog.
 // Started by tests/desktop/run, which provides the environment.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  api, appProcesses, appSettings, By, byTestId, HUD_URL, MAIN_URL, MANAGER, OPENED, PASSWORD, repo, SELLER, settingsPath, quitApp, signIn, startApp, switchToWindow, until,
+  api, appProcesses, appSettings, BASE, By, byTestId, HUD_URL, MAIN_URL, MANAGER, OPENED, PASSWORD, repo, SELLER, settingsPath, quitApp, signIn, startApp, switchToWindow, until,
 } from "./app.mjs";
 import { click, dragWindow, geometry, monitor, monitorKey, settled, sizeHints, windowId, x, xdotool } from "./x11.mjs";
 
@@ -294,4 +296,29 @@ test("closer:// links opened by the OS reach the running app: meet joins, shadow
   await until_(() => existsSync(OPENED), "the hidden join opens in the browser");
   assert.equal(new URLSearchParams(lastOpened().hash.slice(1)).get("next"), `/shadow/${meeting.id}`);
   assert.deepEqual(appProcesses(), running, "still one app process");
+});
+
+test("a playbook is exported through the save dialog", { timeout: 120_000 }, async () => {
+  // The manager signed in above opens the playbook and exports it.
+  await switchToWindow(driver, MAIN_URL);
+  await driver.findElement(byTestId("tab-playbooks")).click();
+  await driver.wait(until.elementLocated(By.css(`[data-testid="playbook-card"][href$="/playbooks/${discovery.id}"]`)), 30_000).click();
+  await driver.wait(until.elementLocated(byTestId("pb-name")), 30_000);
+  const dir = mkdtempSync(join(tmpdir(), "closer-export-"));
+  const target = join(dir, "discovery-export.json");
+  await driver.findElement(byTestId("export-playbook")).click();
+  // The native save dialog: the file name typed as a path, then Enter.
+  const dialog = await until_(() => x("xwininfo", ["-root", "-tree"]).split("\n").find((l) => l.includes('"Export JSON"')), "the save dialog opens", 20_000);
+  const dialogId = dialog.trim().split(/\s+/)[0];
+  await sleep(1000);
+  xdotool("windowactivate", "--sync", dialogId);
+  xdotool("key", "ctrl+a");
+  xdotool("type", "--delay", 20, target);
+  xdotool("key", "Return");
+  await until_(() => existsSync(target), `${target} written`);
+  const manager = await api("/api/auth/login", { method: "POST", body: { email: MANAGER, password: PASSWORD } });
+  const res = await fetch(`${BASE}/api/playbooks/${discovery.id}/export`, { headers: { Authorization: `Bearer ${manager.access_token}` } });
+  assert.ok(res.ok, `export from the API: ${res.status}`);
+  assert.deepEqual(JSON.parse(readFileSync(target, "utf8")), await res.json(), "the saved file is the playbook's export");
+  rmSync(dir, { recursive: true, force: true });
 });

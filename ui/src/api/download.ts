@@ -9,14 +9,36 @@ export async function fetchBlob(path: string): Promise<Blob> {
   return (await ensureOk(await authedFetch(path))).blob();
 }
 
-/** Saves `blob` as a download named `filename`. */
-export function saveBlob(blob: Blob, filename: string) {
+/**
+ * Saves a file the user asked for: `blob` under the suggested `filename`; `title` names the
+ * action (the desktop app's save dialog shows it). Resolves once saved, or when the user
+ * cancelled.
+ */
+export type Saver = (blob: Blob, filename: string, title: string) => Promise<void>;
+
+/** The browser's way: a download (`<a download>`). */
+const download: Saver = async (blob, filename) => {
   const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;
   a.download = filename;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+};
+
+let saver: Saver = download;
+
+/**
+ * Replaces the browser download: the desktop app's web view keeps no downloads (WebKitGTK
+ * silently writes them into the process's working directory), so the app asks where to save.
+ */
+export function installSaver(next: Saver) {
+  saver = next;
+}
+
+/** Saves `blob` as `filename` (see [`Saver`]). */
+export function saveBlob(blob: Blob, filename: string, title: string): Promise<void> {
+  return saver(blob, filename, title);
 }
 
 /**

@@ -72,7 +72,13 @@ export default function PlaybookEditorPage() {
     },
   });
 
-  const exportJson = async () => saveBlob(await fetchBlob(`/api/playbooks/${id}/export`), `${keyOf(draft.name)}.json`);
+  const [exportError, setExportError] = useState<unknown>(null);
+  const exportJson = () => {
+    setExportError(null);
+    fetchBlob(`/api/playbooks/${id}/export`)
+      .then((blob) => saveBlob(blob, `${keyOf(draft.name)}.json`, t("pb.export")))
+      .catch(setExportError);
+  };
 
   const setItem = (i: number, patch: Partial<ChecklistItem>) => setDraft((d) => ({ ...d, checklist: d.checklist.map((it, j) => (j === i ? { ...it, ...patch } : it)) }));
   const setObjection = (i: number, patch: Partial<Objection>) => setDraft((d) => ({ ...d, objections: d.objections.map((o, j) => (j === i ? { ...o, ...patch } : o)) }));
@@ -93,7 +99,7 @@ export default function PlaybookEditorPage() {
       <div className="flex flex-wrap items-center gap-3">
         <Link to=".." relative="path" className="text-sm text-white/50 hover:text-white">← {t("console.playbooks")}</Link>
         <div className="ml-auto flex items-center gap-2">
-          {!isNew && <Button variant="ghost" onClick={() => void exportJson()}>{t("pb.export")}</Button>}
+          {!isNew && <Button variant="ghost" onClick={exportJson} data-testid="export-playbook">{t("pb.export")}</Button>}
           {!readOnly && (
             <Button type="submit" disabled={save.isPending} data-testid="save-playbook">
               {saved ? t("common.saved") : t("common.save")}
@@ -103,6 +109,7 @@ export default function PlaybookEditorPage() {
       </div>
       {readOnly && <p className="rounded-xl bg-white/5 p-3 text-sm text-white/60">{t("pb.readOnly")}</p>}
       {error && <p className="text-sm text-rose-300" role="alert">{error.field ? `${error.field}: ` : ""}{error.message}</p>}
+      <ErrorText error={exportError} />
 
       <fieldset disabled={readOnly} className="space-y-6">
         <Card className="grid gap-4 md:grid-cols-[1fr_10rem]">

@@ -63,3 +63,6 @@ export const stopLevelMeter = (): Promise<Wire<void>> => call("stop_level_meter"
 
 /** The closer:// link received and not yet handled, once. */
 export const takePendingLink = (): Promise<Wire<DeepLink | null>> => call("take_pending_link");
+
+/** Saves an export (UTF-8 text) where the user picks in the save dialog; the path, or null when cancelled. */
+export const saveExport = (title: string, fileName: string, contents: string): Promise<Wire<string | null>> => call("save_export", { title, fileName, contents });

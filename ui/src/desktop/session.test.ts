@@ -1,11 +1,13 @@
 // The desktop app's API session: the backend origin and access tokens come from the app's
 // commands (Tauri's IPC mocked at its boundary with @tauri-apps/api/mocks), the requests go to a
 // real HTTP server on loopback standing in for that backend.
+import { Blob as NodeBlob } from "node:buffer";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { mockIPC, clearMocks } from "@tauri-apps/api/mocks";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { api, ApiError, currentUser, installApiSession, webSession } from "../api/client";
+import { saveBlob } from "../api/download";
 import { installDesktopSession, setDesktopUser } from "./session";
 
 let server: Server;
@@ -39,6 +41,7 @@ function app(tokens: (refresh: boolean) => string | { code: string; message: str
   mockIPC((cmd, payload) => {
     calls.push([cmd, payload]);
     if (cmd === "backend_origin") return origin;
+    if (cmd === "save_export") return "/home/sam/discovery_call.json";
     if (cmd === "access_token") {
       const answer = tokens(Boolean((payload as { refresh: boolean }).refresh));
       if (typeof answer === "string") return answer;
@@ -86,5 +89,14 @@ describe("desktop API session", () => {
     expect(currentUser()).toBe(user);
     setDesktopUser(null);
     expect(currentUser()).toBeNull();
+  });
+
+  it("saves exports through the app's save dialog (the web view keeps no downloads)", async () => {
+    const calls = app(() => "t");
+    await installDesktopSession();
+    // Node's Blob: jsdom's has no text(); the web view's (and fetch's) has.
+    const blob = new NodeBlob(['{"name":"Discovery Call"}'], { type: "application/json" }) as unknown as Blob;
+    await saveBlob(blob, "discovery_call.json", "Export JSON");
+    expect(calls).toContainEqual(["save_export", { title: "Export JSON", fileName: "discovery_call.json", contents: '{"name":"Discovery Call"}' }]);
   });
 });

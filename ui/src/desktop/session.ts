@@ -1,6 +1,7 @@
 import type { User } from "../bindings/User";
 import type { Wire } from "../lib/wire";
 import { announceUser, installApiSession } from "../api/client";
+import { installSaver } from "../api/download";
 import { desktop, DesktopError } from "./ipc";
 
 let user: Wire<User> | null = null;
@@ -19,7 +20,8 @@ async function token(refresh: boolean): Promise<string | null> {
  * Points the web UI's API client (`api/client.ts`) at the backend the app signed in to, with
  * the access token the app keeps in memory (the refresh token never leaves the keyring), so the
  * web components reused here — recap with its replay audio, playbooks, battle-card images —
- * call that backend rather than the web view's own origin. Call once before rendering.
+ * call that backend rather than the web view's own origin; exports are saved where the user
+ * picks in the OS's save dialog (the web view keeps no downloads). Call once before rendering.
  */
 export async function installDesktopSession(): Promise<void> {
   installApiSession({
@@ -27,6 +29,9 @@ export async function installDesktopSession(): Promise<void> {
     accessToken: () => token(false),
     refresh: () => token(true),
     user: () => user,
+  });
+  installSaver(async (blob, filename, title) => {
+    await desktop.saveExport(title, filename, await blob.text());
   });
 }
 

@@ -63,7 +63,7 @@ function RecapView({ recap, lang, backTo, exports }: { recap: Wire<Recap>; lang:
 
   const exportJson = () =>
     fetchBlob(base)
-      .then((blob) => saveBlob(blob, `recap-${recap.meeting_id}.json`))
+      .then((blob) => saveBlob(blob, `recap-${recap.meeting_id}.json`, t("recap.exportJson")))
       .catch(setExportError);
 
   return (

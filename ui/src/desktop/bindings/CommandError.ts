@@ -6,6 +6,6 @@
 export type CommandError = { 
 /**
  * `not_signed_in`, `rejected` (credentials or session refused), `backend`, `network`,
- * `keyring`, `audio`, `window`, `invalid`.
+ * `keyring`, `audio`, `window`, `file` (an export could not be saved), `invalid`.
  */
 code: string, message: string, };
