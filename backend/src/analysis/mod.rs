@@ -5,6 +5,7 @@
 //! session owns the state of that meeting (what is ticked, which objections were raised).
 
 mod index;
+mod rejoin;
 mod sentiment;
 mod sentences;
 
@@ -13,6 +14,7 @@ pub use sentiment::SentimentModel;
 use crate::semantics::encoder::{Embedding, EncoderError, SentenceEncoder};
 use closer_wire::{BattleCard, Credit, Evidence, Playbook, SentimentLabel};
 use index::PhraseIndex;
+use rejoin::Vocabulary;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
@@ -176,6 +178,8 @@ pub struct Analyzer {
     playbook: Playbook,
     checklist: PhraseIndex,
     objections: PhraseIndex,
+    /// Words of the playbook's phrasings, for the rejoined readings of sentences.
+    vocabulary: Vocabulary,
     state: AnalyzerState,
 }
 
@@ -207,7 +211,10 @@ impl Analyzer {
                 (o.key.as_str(), o.title.as_str(), &o.examples[..], o.threshold.unwrap_or(OBJECTION_THRESHOLD))
             }),
         )?;
-        Ok(Self { models, playbook, checklist, objections, state })
+        let phrasings = playbook.checklist.iter().flat_map(|i| std::iter::once(&i.title).chain(&i.examples));
+        let phrasings = phrasings.chain(playbook.objections.iter().flat_map(|o| std::iter::once(&o.title).chain(&o.examples)));
+        let vocabulary = Vocabulary::new(phrasings.map(String::as_str));
+        Ok(Self { models, playbook, checklist, objections, vocabulary, state })
     }
 
     /// Everything concluded so far.
@@ -223,6 +230,15 @@ impl Analyzer {
         let parts = sentences::split(u.text);
         let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
         let embeddings = self.models.encoder.embed(&refs)?;
+        // Each part's readings: its text, then the text with split playbook words rejoined
+        // (embedded apart: the int8 encoder quantises per batch, and the text's own embedding
+        // must not depend on whether a rejoined reading exists).
+        let mut readings: Vec<Vec<Embedding>> = embeddings.iter().map(|e| vec![*e]).collect();
+        for (reading, part) in readings.iter_mut().zip(&parts) {
+            if let Some(rejoined) = self.vocabulary.rejoin(part) {
+                reading.extend(self.models.encoder.embed(&[rejoined.as_str()])?);
+            }
+        }
         let evidence = |text: &str, score: f32| Evidence {
             segment_id: u.segment_id.to_owned(),
             speaker: u.speaker.to_owned(),
@@ -252,12 +268,13 @@ impl Analyzer {
         let (mut ticked_here, mut raised_here) = (false, false);
         let confirmed = self.state.partial_matches.remove(u.segment_id).unwrap_or_default();
         let mut matched: (Vec<String>, Vec<String>) = Default::default();
-        for (n, (text, embedding)) in refs.iter().zip(&embeddings).enumerate() {
+        for (n, (text, readings)) in refs.iter().zip(&readings).enumerate() {
             if !u.is_final && text.split_whitespace().count() < PARTIAL_MIN_WORDS {
                 continue;
             }
             let whole = n == whole_at;
-            let background = index::best_score(&self.models.background, embedding);
+            let background =
+                readings.iter().map(|r| index::best_score(&self.models.background, r)).fold(-1.0, f32::max);
             let eligible = |key: &str| {
                 let item = self.playbook.checklist.iter().find(|i| i.key == key);
                 !self.state.ticked.contains(key)
@@ -266,7 +283,7 @@ impl Analyzer {
             let checklist = if whole && ticked_here {
                 None
             } else {
-                self.checklist.decide(embedding, background, MARGIN, COVERED_LEAD, extra, eligible)
+                self.checklist.decide(readings, background, MARGIN, COVERED_LEAD, extra, eligible)
             };
             if let Some((key, score)) = checklist {
                 ticked_here = true;
@@ -288,7 +305,7 @@ impl Analyzer {
             let fresh = |key: &str| {
                 self.state.raised.get(key).is_none_or(|&at| u.start_ms.saturating_sub(at) >= OBJECTION_COOLDOWN_MS)
             };
-            if let Some((key, score)) = self.objections.decide(embedding, background, MARGIN, COVERED_LEAD, extra, fresh) {
+            if let Some((key, score)) = self.objections.decide(readings, background, MARGIN, COVERED_LEAD, extra, fresh) {
                 raised_here = true;
                 matched.1.push(key.to_owned());
                 if u.is_final || confirmed.1.iter().any(|k| k == key) {
