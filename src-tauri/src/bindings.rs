@@ -76,6 +76,7 @@ pub fn commands() -> Vec<CommandSpec> {
         cmd("meeting_playbook", "The meeting's playbook (the HUD's checklist).", vec![("meeting_id", string())], wire::<StoredPlaybook>()),
         cmd("send_priority_message", "Shadow mode: a manager's priority message to the seller's HUD.", vec![("meeting_id", string()), ("text", string())], void()),
         cmd("hud_set_expanded", "Compact (header only) or expanded HUD.", vec![("expanded", boolean())], void()),
+        cmd("hud_start_drag", "Starts the user's drag of the HUD (a press on its handle); where it is left is remembered per monitor.", vec![], void()),
         cmd("hud_set_click_through", "Lets clicks pass through the HUD, or stops; remembered for later HUDs.", vec![("enabled", boolean())], void()),
         cmd("hud_click_through", "Whether clicks pass through the HUD (the remembered default).", vec![], boolean()),
         cmd("backend_origin", "The backend origin the UI's own /api calls go to.", vec![], string()),

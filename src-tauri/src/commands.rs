@@ -145,6 +145,17 @@ pub fn hud_set_expanded(app: AppHandle, expanded: bool) -> Result<()> {
     Ok(hud::set_expanded(&app, expanded)?)
 }
 
+/// Starts the user's drag of the HUD window (a press on its handle): the window manager moves it
+/// with the pointer, and where the user leaves it is remembered for its monitor. Only the HUD
+/// window may call it (capability `hud`); errors `invalid` from another window.
+#[tauri::command]
+pub fn hud_start_drag(window: WebviewWindow) -> Result<()> {
+    if window.label() != hud::LABEL {
+        return Err(CommandError::new("invalid", format!("only the HUD window is dragged this way, not {:?}", window.label())));
+    }
+    Ok(hud::start_drag(&window)?)
+}
+
 /// Lets clicks pass through the HUD, or stops; remembered as the default for every HUD opened
 /// later (settings).
 #[tauri::command]

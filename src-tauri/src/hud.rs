@@ -1,6 +1,7 @@
 //! The HUD window: transparent, undecorated, always-on-top, kept out of the taskbar and out of
 //! screen captures (where the OS allows: Windows, macOS), placed by [`crate::placement`],
-//! compact ⇄ expanded, optionally click-through, shown/hidden by a global shortcut.
+//! compact ⇄ expanded, optionally click-through, shown/hidden by a global shortcut. Where the
+//! user drags it is remembered per monitor; nothing else that moves it is ([`crate::hud_moves`]).
 
 use crate::placement::{self, Monitor, Point, Rect, Size};
 use crate::state::DesktopState;
@@ -95,31 +96,56 @@ fn place(window: &WebviewWindow, expanded: bool) -> tauri::Result<()> {
     match placement::initial(&monitors, primary, &remembered, size(expanded)) {
         Ok(p) => {
             tracing::info!(monitor = %monitors[p.monitor].key(), x = p.position.x, y = p.position.y, of = monitors.len(), "HUD placed");
+            state.hud_moves.lock().expect("HUD moves lock").app_changed(Some(p.position));
             window.set_position(PhysicalPosition::new(p.position.x, p.position.y))
         }
         Err(e) => {
             tracing::warn!(error = %e, "cannot place the HUD; leaving it where the window manager put it");
+            state.hud_moves.lock().expect("HUD moves lock").app_changed(None);
             Ok(())
         }
     }
 }
 
-/// Compact (header only) or expanded; keeps the top edge where it is, clamped on screen.
+/// Compact (header only) or expanded: keeps the top-left corner where it is, moved only as far
+/// as keeps the HUD inside the work area of the monitor it is on ([`placement::resized`]).
+/// "Where it is" is the app's own record ([`crate::hud_moves::HudMoves::position`]), not the
+/// window system's cached geometry, which lags behind moves it has not reported yet. Remembers
+/// nothing: resizing is not the user's drag.
 pub fn set_expanded(app: &AppHandle, expanded: bool) -> tauri::Result<()> {
     let Some(window) = app.get_webview_window(LABEL) else { return Ok(()) };
     let s = size(expanded);
+    let state = window.state::<DesktopState>();
+    let at = {
+        let mut moves = state.hud_moves.lock().expect("HUD moves lock");
+        moves.app_changed(None);
+        moves.position()
+    };
     window.set_min_size(Some(tauri::LogicalSize::new(s.width, s.height)))?;
     window.set_max_size(Some(tauri::LogicalSize::new(s.width, s.height)))?;
     window.set_size(tauri::LogicalSize::new(s.width, s.height))?;
+    let Some(at) = at else { return place(&window, expanded) };
     let (monitors, _) = monitors(&window)?;
-    let at = window.outer_position()?;
-    let here = Point { x: at.x, y: at.y };
-    let mut scratch = placement::Remembered::default();
-    if let Ok(i) = placement::remember(&mut scratch, &monitors, here, s) {
-        let p = placement::clamp(&monitors[i], here, s);
-        window.set_position(PhysicalPosition::new(p.x, p.y))?;
+    match placement::resized(&monitors, at, s) {
+        Ok(to) if to != at => {
+            tracing::info!(from_x = at.x, from_y = at.y, x = to.x, y = to.y, expanded, "HUD kept on screen");
+            state.hud_moves.lock().expect("HUD moves lock").app_changed(Some(to));
+            window.set_position(PhysicalPosition::new(to.x, to.y))
+        }
+        Ok(_) => Ok(()),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot keep the resized HUD on screen");
+            Ok(())
+        }
     }
-    Ok(())
+}
+
+/// Starts the user's drag of the HUD (a press on its handle): the window manager moves the
+/// window with the pointer, and where the user leaves it is remembered for that monitor
+/// ([`on_moved`]).
+pub fn start_drag(window: &WebviewWindow) -> tauri::Result<()> {
+    window.state::<DesktopState>().hud_moves.lock().expect("HUD moves lock").drag_started();
+    window.start_dragging()
 }
 
 /// Lets mouse clicks pass through the HUD to the window below (or stops doing so).
@@ -133,20 +159,33 @@ pub fn set_click_through(app: &AppHandle, enabled: bool) -> tauri::Result<()> {
 /// Shows a hidden HUD, hides a visible one (no-op without a HUD).
 pub fn toggle(app: &AppHandle) -> tauri::Result<()> {
     let Some(window) = app.get_webview_window(LABEL) else { return Ok(()) };
+    window.state::<DesktopState>().hud_moves.lock().expect("HUD moves lock").app_changed(None);
     if window.is_visible()? { window.hide() } else { window.show() }
 }
 
-/// Remembers where the user dragged the HUD (called on the window's `Moved` events).
-pub fn remember_position(window: &WebviewWindow, position: PhysicalPosition<i32>) {
-    let Ok((monitors, _)) = monitors(window) else { return };
-    let Ok(inner) = window.inner_size() else { return };
-    let scale = window.scale_factor().unwrap_or(1.0);
-    let s = Size { width: f64::from(inner.width) / scale, height: f64::from(inner.height) / scale };
+/// The HUD window's `Moved` event (top-left corner `position`): records where the HUD is and,
+/// when the user is dragging it ([`start_drag`]), remembers the place for its monitor and saves
+/// the settings.
+pub fn on_moved(window: &WebviewWindow, position: PhysicalPosition<i32>) {
+    let at = Point { x: position.x, y: position.y };
     let state = window.state::<DesktopState>();
+    // Without the monitors the position is still recorded; remembering it fails (logged).
+    let monitors = monitors(window).map(|(list, _)| list).unwrap_or_default();
+    let scale = window.scale_factor().unwrap_or(1.0);
+    let s = match window.inner_size() {
+        Ok(inner) => Size { width: f64::from(inner.width) / scale, height: f64::from(inner.height) / scale },
+        Err(_) => size(true),
+    };
+    let mut moves = state.hud_moves.lock().expect("HUD moves lock");
     let mut file = state.settings.lock().expect("settings lock");
-    if placement::remember(&mut file.settings.hud, &monitors, Point { x: position.x, y: position.y }, s).is_ok()
-        && let Err(e) = file.save()
-    {
-        tracing::warn!(error = %e, "cannot save the HUD position");
+    match moves.moved(&mut file.settings.hud, &monitors, at, s) {
+        Ok(Some(index)) => {
+            tracing::debug!(monitor = %monitors[index].key(), x = at.x, y = at.y, "HUD position remembered");
+            if let Err(e) = file.save() {
+                tracing::warn!(error = %e, "cannot save the HUD position");
+            }
+        }
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, "cannot remember the HUD position"),
     }
 }

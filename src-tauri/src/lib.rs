@@ -2,7 +2,8 @@
 //! microphone check) and the always-on-top HUD window, both rendered by the web UI's `desktop`
 //! entry (`ui/desktop.html`, embedded at build time).
 //!
-//! One module per capability: [`placement`] (pure HUD geometry), [`hud`] (the HUD window),
+//! One module per capability: [`placement`] (pure HUD geometry), [`hud`] (the HUD window) and
+//! [`hud_moves`] (which of its moves are the user's, remembered),
 //! [`auth`] + [`keyring_store`] (sign-in, refresh token in the OS keyring), [`audio`] (cpal
 //! input devices and level meter), [`deep_link`] (`closer://` links), [`export`] (saving
 //! exports through the save dialog), [`settings`], [`commands`] (what the UI may call).
@@ -15,6 +16,7 @@ pub mod commands;
 pub mod deep_link;
 pub mod export;
 pub mod hud;
+pub mod hud_moves;
 pub mod keyring_store;
 pub mod placement;
 pub mod room;
@@ -97,7 +99,7 @@ pub fn run() {
                 && window.label() == hud::LABEL
                 && let Some(hud) = window.app_handle().get_webview_window(hud::LABEL)
             {
-                hud::remember_position(&hud, *position);
+                hud::on_moved(&hud, *position);
             }
         })
         .invoke_handler(tauri::generate_handler![
@@ -111,6 +113,7 @@ pub fn run() {
             commands::meeting_playbook,
             commands::send_priority_message,
             commands::hud_set_expanded,
+            commands::hud_start_drag,
             commands::hud_set_click_through,
             commands::hud_click_through,
             commands::backend_origin,

@@ -90,7 +90,8 @@ pub struct Offset {
     pub y: f64,
 }
 
-/// Positions remembered per monitor ([`Monitor::key`]), and the monitor the HUD was last on.
+/// Positions remembered per monitor ([`Monitor::key`]), and the monitor the user last left the
+/// HUD on (only the user's drags are remembered: `hud_moves.rs`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Remembered {
     pub offsets: BTreeMap<String, Offset>,
@@ -135,8 +136,8 @@ pub fn clamp(monitor: &Monitor, position: Point, size: Size) -> Point {
     Point { x: fit(position.x, area.x, area.width, width), y: fit(position.y, area.y, area.height, height) }
 }
 
-/// Where the HUD opens: on the monitor it was last on if that one is still connected, else on
-/// the primary monitor (`primary`, else the first); at the position remembered for that
+/// Where the HUD opens: on the monitor the user last left it on if that one is connected, else
+/// on the primary monitor (`primary`, else the first); at the position remembered for that
 /// monitor (clamped), else at [`top_centre`].
 pub fn initial(monitors: &[Monitor], primary: Option<usize>, remembered: &Remembered, size: Size) -> Result<Placement, PlacementError> {
     validate(monitors)?;
@@ -162,20 +163,34 @@ pub fn initial(monitors: &[Monitor], primary: Option<usize>, remembered: &Rememb
     Ok(Placement { monitor: index, position })
 }
 
-/// Records that the user left the HUD (top-left corner `position`, physical px) where it is:
-/// the offset is stored for the monitor holding the HUD's centre (the nearest one when the
-/// centre is off every screen), which becomes the `last` monitor. Returns that monitor's index.
-pub fn remember(remembered: &mut Remembered, monitors: &[Monitor], position: Point, size: Size) -> Result<usize, PlacementError> {
+/// The monitor holding the HUD (top-left corner `position`, physical px; size `size`): the one
+/// holding its centre, else (the centre off every screen) the nearest one. Its index.
+pub fn monitor_of(monitors: &[Monitor], position: Point, size: Size) -> Result<usize, PlacementError> {
     validate(monitors)?;
     let probe = |m: &Monitor| Point {
         x: saturate(i64::from(position.x) + m.physical(size.width) / 2),
         y: saturate(i64::from(position.y) + m.physical(size.height) / 2),
     };
-    let index = monitors
+    monitors
         .iter()
         .position(|m| m.frame.contains(probe(m)))
         .or_else(|| (0..monitors.len()).min_by_key(|&i| monitors[i].frame.distance2(probe(&monitors[i]))))
-        .ok_or(PlacementError::NoMonitor)?;
+        .ok_or(PlacementError::NoMonitor)
+}
+
+/// Where the HUD at `position` goes when it takes the size `size` (compact ⇄ expanded): it
+/// stays on its monitor ([`monitor_of`], judged at the new size), its top-left corner moved the
+/// least that keeps it inside that monitor's work area ([`clamp`]).
+pub fn resized(monitors: &[Monitor], position: Point, size: Size) -> Result<Point, PlacementError> {
+    let index = monitor_of(monitors, position, size)?;
+    Ok(clamp(&monitors[index], position, size))
+}
+
+/// Records that the user left the HUD (top-left corner `position`, physical px) where it is:
+/// the offset is stored for the monitor holding it ([`monitor_of`]), which becomes the `last`
+/// monitor. Returns that monitor's index.
+pub fn remember(remembered: &mut Remembered, monitors: &[Monitor], position: Point, size: Size) -> Result<usize, PlacementError> {
+    let index = monitor_of(monitors, position, size)?;
     let monitor = &monitors[index];
     let kept = clamp(monitor, position, size);
     let offset = Offset {
@@ -304,6 +319,24 @@ mod tests {
         let index = remember(&mut saved, &monitors, Point { x: 2000, y: 200 }, HUD).unwrap();
         assert_eq!(index, 0, "A is 281 px away, B 341 px");
         assert_eq!(saved.offsets["A@1920x1080"], Offset { x: 1520.0, y: 200.0 });
+    }
+
+    #[test]
+    fn resizing_keeps_the_hud_on_its_monitor_and_on_screen() {
+        let monitors = [monitor("DUMMY0", 0, 0, 1280, 1024, 1.0), monitor("DUMMY1", 1280, 0, 1920, 1080, 1.0)];
+        let compact = Size { width: 400.0, height: 52.0 };
+        let expanded = Size { width: 400.0, height: 560.0 };
+        // Top-centre of the primary: both sizes fit, the HUD stays put.
+        assert_eq!(resized(&monitors, Point { x: 2040, y: 8 }, compact).unwrap(), Point { x: 2040, y: 8 });
+        assert_eq!(resized(&monitors, Point { x: 2040, y: 8 }, expanded).unwrap(), Point { x: 2040, y: 8 });
+        // Compact near the bottom of the left monitor: expanding lifts it, on the same monitor.
+        assert_eq!(resized(&monitors, Point { x: 300, y: 960 }, expanded).unwrap(), Point { x: 300, y: 1024 - 560 });
+        // Compact at the primary's bottom-left, straddling the edge between the monitors: once
+        // expanded its centre (1430, 1300) lies below both; the nearest monitor (the primary)
+        // keeps it, lifted and pushed inside, not moved to the other monitor.
+        assert_eq!(monitor_of(&monitors, Point { x: 1230, y: 1020 }, compact).unwrap(), 1);
+        assert_eq!(resized(&monitors, Point { x: 1230, y: 1020 }, expanded).unwrap(), Point { x: 1280, y: 1080 - 560 });
+        assert_eq!(resized(&[], Point { x: 0, y: 0 }, expanded), Err(PlacementError::NoMonitor));
     }
 
     #[test]

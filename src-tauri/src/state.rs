@@ -3,6 +3,7 @@
 use crate::audio::LevelMeter;
 use crate::auth::Auth;
 use crate::deep_link::DeepLink;
+use crate::hud_moves::HudMoves;
 use crate::keyring_store::RefreshTokenStore;
 use crate::settings::SettingsFile;
 use std::sync::{Arc, Mutex};
@@ -16,6 +17,8 @@ pub const DEFAULT_BACKEND: &str = "http://127.0.0.1:8787";
 pub struct DesktopState {
     pub auth: Arc<Auth>,
     pub settings: Mutex<SettingsFile>,
+    /// Whether the user is dragging the HUD, and where it is (lock before `settings` when both).
+    pub hud_moves: Mutex<HudMoves>,
     pub meter: Mutex<Option<LevelMeter>>,
     /// A `closer://` link that arrived before the main window's UI asked for it.
     pub pending_link: Mutex<Option<DeepLink>>,
@@ -31,6 +34,7 @@ impl DesktopState {
         Ok(Self {
             auth: Arc::new(Auth::new(base, store)),
             settings: Mutex::new(settings),
+            hud_moves: Mutex::new(HudMoves::default()),
             meter: Mutex::new(None),
             pending_link: Mutex::new(None),
         })

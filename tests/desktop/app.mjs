@@ -2,7 +2,7 @@
 // and the app driven by WebDriver (tauri-driver + WebKitWebDriver): starting it, its windows,
 // its settings file, signing in and out through its main window.
 import { createRequire } from "node:module";
-import { readdirSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -96,6 +96,11 @@ export const byTestId = (id) => By.css(`[data-testid="${id}"]`);
 export const settingsPath = () => join(env("XDG_CONFIG_HOME"), "app.closer.desktop", "settings.json");
 /** The settings the app wrote last. */
 export const appSettings = () => JSON.parse(readFileSync(settingsPath(), "utf8"));
+/**
+ * The HUD positions the app remembers (`settings.json`'s `hud`: offsets per monitor key and the
+ * last monitor); none before the app first wrote its settings.
+ */
+export const rememberedHud = () => (existsSync(settingsPath()) ? appSettings().hud : { offsets: {}, last: null });
 
 /** Signs out from the main window's settings screen and waits for the sign-in form. */
 export async function signOutFromSettings(driver) {

@@ -12,8 +12,8 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { feed, readWav, WebSocket } from "./feed.mjs";
-import { api, appSettings, BASE, By, byTestId, env, MANAGER, OPENED, OUTPUT, PASSWORD, quitApp, SELLER, startApp, switchToWindow, signOutFromSettings as signOut, until } from "./app.mjs";
-import { geometry, monitor, monitorKey, windowId, x } from "./x11.mjs";
+import { api, appSettings, BASE, By, byTestId, env, MANAGER, OPENED, OUTPUT, PASSWORD, quitApp, rememberedHud, SELLER, startApp, switchToWindow, signOutFromSettings as signOut, until } from "./app.mjs";
+import { geometry, monitor, windowId, x } from "./x11.mjs";
 
 const FIXTURES = env("CLOSER_FIXTURES_DIR");
 
@@ -128,21 +128,21 @@ test("sign in, restart signed in, join: HUD window ticks and shows a battle card
   const ticked = await driver.findElements(By.css('[data-testid="checklist-item"][data-ticked="true"]'));
   assert.ok(ticked.length >= 3, `ticks after 70 s of the call: ${ticked.length}`);
 
-  // Compact ⇄ expanded: the native window follows the panel's collapse button.
-  const height = () => Number(/Height:\s+(\d+)/.exec(x("xwininfo", ["-id", hudId]))[1]);
+  // Compact ⇄ expanded: the native window follows the panel's collapse button, its top-left
+  // corner stays put (top-centre of the primary), and only the user's drags are remembered
+  // (os.test.mjs drags it between monitors): opening and resizing the HUD remember nothing.
+  const placed = geometry(hudId);
+  assert.ok(Math.abs(placed.x + placed.width / 2 - (primary.x + primary.width / 2)) <= 2, `HUD still centred on ${JSON.stringify(primary)}: ${JSON.stringify(placed)}`);
+  const remembered = rememberedHud();
+  assert.deepEqual(remembered, { offsets: {}, last: null }, "opening the HUD remembers no position");
   const toggle = () => driver.findElement(By.css('[data-testid="hud-handle"] button[aria-expanded]')).click();
   await toggle();
-  await driver.wait(async () => height() === 52, 10_000, "compact HUD is 52 px high");
+  await driver.wait(async () => geometry(hudId).height === 52, 10_000, "compact HUD is 52 px high");
+  assert.deepEqual([geometry(hudId).x, geometry(hudId).y], [placed.x, placed.y], "compact: the HUD stays where it was");
   await toggle();
-  await driver.wait(async () => height() === 560, 10_000, "expanded HUD is 560 px high");
+  await driver.wait(async () => geometry(hudId).height === 560, 10_000, "expanded HUD is 560 px high");
+  assert.deepEqual([geometry(hudId).x, geometry(hudId).y], [placed.x, placed.y], "expanded: the HUD stays where it was");
   await driver.wait(until.elementIsVisible(await driver.wait(until.elementLocated(byTestId("battle-card")), 10_000)), 10_000);
-
-  // Where the HUD was is remembered per monitor (os.test.mjs drags it between monitors).
-  const settings = appSettings();
-  const remembered = Object.entries(settings.hud.offsets);
-  assert.equal(remembered.length, 1, JSON.stringify(settings));
-  assert.equal(remembered[0][0], monitorKey(primary));
-  assert.equal(settings.hud.last, remembered[0][0]);
 
   // The translucent HUD over the main window, as the seller sees the primary screen.
   // Let WebKit and the compositor repaint the re-expanded window before capturing the screen.
@@ -150,6 +150,8 @@ test("sign in, restart signed in, join: HUD window ticks and shows a battle card
   const shot = join(OUTPUT, "desktop-hud.png");
   x("import", ["-window", "root", "-crop", `${primary.width}x${primary.height}+${primary.x}+${primary.y}`, "+repage", shot]);
   assert.ok(readFileSync(shot).length > 10_000, "screenshot written");
+  assert.deepEqual(rememberedHud(), remembered, "compact ⇄ expanded changes no remembered position");
+  assert.deepEqual([geometry(hudId).x, geometry(hudId).y], [placed.x, placed.y], "the HUD is still top-centre of the primary monitor");
 
   // Sign out from the main window; a restart shows the sign-in form again.
   await signOutFromSettings();

@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  api, appProcesses, appSettings, BASE, By, byTestId, HUD_URL, MAIN_URL, MANAGER, OPENED, PASSWORD, repo, SELLER, settingsPath, quitApp, signIn, startApp, switchToWindow, until,
+  api, appProcesses, appSettings, BASE, By, byTestId, HUD_URL, MAIN_URL, MANAGER, OPENED, PASSWORD, rememberedHud, repo, SELLER, settingsPath, quitApp, signIn, startApp, switchToWindow, until,
 } from "./app.mjs";
 import { click, dragWindow, geometry, monitor, monitorKey, settled, sizeHints, windowId, x, xdotool } from "./x11.mjs";
 
@@ -110,6 +110,7 @@ test("the HUD opens top-centre of the primary monitor, is dragged and remembered
   assert.equal(home.height, HUD.expanded);
   assert.equal(home.x, primary.x + (primary.width - HUD.width) / 2, `centred on ${primary.name}`);
   assert.equal(home.y, primary.y + TOP_MARGIN);
+  assert.deepEqual(rememberedHud(), { offsets: {}, last: null }, "placing the HUD remembers nothing: only the user's drags are");
 
   // Dragged by its handle with the pointer, on the primary monitor…
   const onPrimary = [home.x + 250, home.y + 180];
@@ -152,7 +153,10 @@ test("the HUD opens top-centre of the primary monitor, is dragged and remembered
   const unplugged = await settled(hudId);
   assert.deepEqual([unplugged.x, unplugged.y], [alone.x + primaryOffset.x, alone.y + primaryOffset.y], `with ${left.name} gone the HUD opens where it was dragged on ${primary.name}`);
 
-  // Plugged back in: still there on the primary, the left monitor's place kept for it.
+  // Opening it on the primary while the left monitor was gone remembered nothing: only the
+  // user's drags are remembered. Plugged back in, the HUD opens again where the user left it,
+  // on the left monitor (a laptop re-docked: the HUD goes back to the external screen).
+  assert.deepEqual(rememberedHud(), saved, "opening the HUD elsewhere changes no remembered position or monitor");
   await quitApp(driver);
   driver = undefined;
   x(join(repo, "tests", "desktop", "monitors"), []);
@@ -160,8 +164,8 @@ test("the HUD opens top-centre of the primary monitor, is dragged and remembered
   await driver.wait(until.elementLocated(byTestId("signed-in-as")), 60_000);
   hudId = await joinMeeting(meeting.id);
   const replugged = await settled(hudId);
-  assert.deepEqual([replugged.x, replugged.y], [moved.x, moved.y], `back on ${primary.name} where it was dragged`);
-  assert.deepEqual(appSettings().hud.offsets[monitorKey(left)], leftOffset);
+  assert.deepEqual([replugged.x, replugged.y], onLeft, `back on ${left.name} where it was dropped`);
+  assert.deepEqual(rememberedHud(), saved, "each monitor keeps its own place");
 });
 
 test("Ctrl+Shift+H hides and shows the HUD from any application", { timeout: 60_000 }, async () => {
@@ -251,15 +255,22 @@ test("click-through lets a real click reach the window below; compact ⇄ expand
 
   // Compact ⇄ expanded: the window's size follows, pinned by equal minimum and maximum sizes
   // (GTK would otherwise keep a minimum height of its own).
+  // Resizing is not the user's drag: the remembered positions (two monitors' own, from the
+  // drags above) stay as they were, and so does the HUD's place.
+  const remembered = rememberedHud();
+  assert.equal(Object.keys(remembered.offsets).length, 2, `the drags above were remembered: ${JSON.stringify(remembered)}`);
   await switchToWindow(driver, HUD_URL);
   const toggle = () => driver.findElement(By.css('[data-testid="hud-handle"] button[aria-expanded]')).click();
   await toggle();
   await until_(() => geometry(hudId).height === HUD.compact, `compact HUD is ${HUD.compact} px high`);
   assert.deepEqual(sizeHints(hudId), { min: [HUD.width, HUD.compact], max: [HUD.width, HUD.compact] });
-  assert.equal(geometry(hudId).y, hud.y, "the top edge stays put");
+  assert.deepEqual([geometry(hudId).x, geometry(hudId).y], [hud.x, hud.y], "the top-left corner stays put");
   await toggle();
   await until_(() => geometry(hudId).height === HUD.expanded, `expanded HUD is ${HUD.expanded} px high`);
   assert.deepEqual(sizeHints(hudId), { min: [HUD.width, HUD.expanded], max: [HUD.width, HUD.expanded] });
+  await sleep(1000); // any move the resizes caused has been reported by now
+  assert.deepEqual([geometry(hudId).x, geometry(hudId).y], [hud.x, hud.y], "expanded again where it was");
+  assert.deepEqual(rememberedHud(), remembered, "compact ⇄ expanded changes no remembered position or monitor");
 });
 
 /** Opens `url` the way the desktop does (the real xdg-open); its exit status. */

@@ -1,6 +1,5 @@
 import { useEffect, useRef } from "react";
 import { useParams, useSearchParams } from "react-router";
-import { getCurrentWindow } from "@tauri-apps/api/window";
 import { useQuery } from "@tanstack/react-query";
 import { HudPanel } from "../hud/HudPanel";
 import { useHudStream } from "../hud/useHudStream";
@@ -30,10 +29,11 @@ export default function HudWindow() {
     // `mousedown`, not `pointerdown`: the window manager takes the pointer for the move, so the
     // page never sees that button's release, and WebKit then fires no `pointerdown` for the
     // next press (the button still counts as down) — a second drag would not start.
+    // The app's own command starts it, so the app remembers only the user's drags.
     const onMouseDown = (e: MouseEvent) => {
       const target = e.target as Element;
       if (e.button === 0 && target.closest('[data-testid="hud-handle"]') && !target.closest("button")) {
-        void getCurrentWindow().startDragging();
+        void desktop.hudStartDrag();
       }
     };
     el.addEventListener("mousedown", onMouseDown);

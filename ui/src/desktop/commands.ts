@@ -37,6 +37,9 @@ export const sendPriorityMessage = (meetingId: string, text: string): Promise<Wi
 /** Compact (header only) or expanded HUD. */
 export const hudSetExpanded = (expanded: boolean): Promise<Wire<void>> => call("hud_set_expanded", { expanded });
 
+/** Starts the user's drag of the HUD (a press on its handle); where it is left is remembered per monitor. */
+export const hudStartDrag = (): Promise<Wire<void>> => call("hud_start_drag");
+
 /** Lets clicks pass through the HUD, or stops; remembered for later HUDs. */
 export const hudSetClickThrough = (enabled: boolean): Promise<Wire<void>> => call("hud_set_click_through", { enabled });
 
