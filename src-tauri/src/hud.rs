@@ -145,6 +145,8 @@ pub fn set_expanded(app: &AppHandle, expanded: bool) -> tauri::Result<()> {
 /// ([`on_moved`]).
 pub fn start_drag(window: &WebviewWindow) -> tauri::Result<()> {
     window.state::<DesktopState>().hud_moves.lock().expect("HUD moves lock").drag_started();
+    let pointer = window.cursor_position().map(|p| (p.x.round() as i32, p.y.round() as i32)).ok();
+    tracing::info!(?pointer, "HUD drag started by the user");
     window.start_dragging()
 }
 

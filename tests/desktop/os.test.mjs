@@ -188,8 +188,10 @@ test("Ctrl+Shift+H hides and shows the HUD from any application", { timeout: 60_
  */
 const RECORD = `
   window.__presses = [];
+  window.__events = [];
   if (!window.__recorder) {
     window.__recorder = (e) => {
+      window.__events.push(e.type);
       if (e.type === "pointerdown") window.__presses.push([e.screenX, e.screenY]);
       else e.preventDefault();
       e.stopPropagation();
@@ -198,19 +200,44 @@ const RECORD = `
   }`;
 const STOP = `for (const type of ["mousedown", "mouseup", "click", "pointerdown", "pointerup"]) document.removeEventListener(type, window.__recorder, true); window.__recorder = undefined;`;
 
-/** Clicks with the real pointer at `point`; the presses each window's page saw there. */
+/** Presses recorded so far in the main window's and the HUD's pages together. */
+async function pressesSeen() {
+  let n = 0;
+  for (const url of [MAIN_URL, HUD_URL]) {
+    await switchToWindow(driver, url);
+    n += await driver.executeScript("return window.__presses.length;");
+  }
+  return n;
+}
+
+/**
+ * Clicks with the real pointer at `point`; the presses each window's page saw there. Waits until
+ * a page saw the press (15 s at most: on a loaded machine the pages take a while), then a second
+ * more, so a press that reaches both windows is counted in both. For a failure's message it adds
+ * the events each page saw (`mainEvents`, `hudEvents`), the HUD page's view (`hudView`: inner
+ * size, visibility, focus, the element at the click) and the X client under the pointer (`under`).
+ */
 async function clickAndSee(point) {
   for (const url of [MAIN_URL, HUD_URL]) {
     await switchToWindow(driver, url);
     await driver.executeScript(RECORD);
   }
   click(point);
+  const deadline = Date.now() + 15_000;
+  while ((await pressesSeen()) === 0 && Date.now() < deadline) await sleep(250);
   await sleep(1000);
   const seen = {};
   for (const [name, url] of [["main", MAIN_URL], ["hud", HUD_URL]]) {
     await switchToWindow(driver, url);
-    seen[name] = await driver.executeScript(`const p = window.__presses; ${STOP} return p;`);
+    [seen[name], seen[`${name}Events`]] = await driver.executeScript(`const p = [window.__presses, window.__events]; ${STOP} return p;`);
   }
+  const hud = geometry(windowId("Closer HUD"));
+  seen.hudView = await driver.executeScript(
+    `const e = document.elementFromPoint(${point[0] - hud.x}, ${point[1] - hud.y});
+     return [innerWidth, innerHeight, document.visibilityState, document.hasFocus(), e && (e.tagName + "." + e.className).slice(0, 60)];`,
+  );
+  const frame = /WINDOW=(\d+)/.exec(xdotool("getmouselocation", "--shell"))[1];
+  seen.under = x("xwininfo", ["-id", frame, "-children"]).split("\n").filter((l) => /0x[0-9a-f]+ "/.test(l)).map((l) => l.trim()).join(" | ");
   return seen;
 }
 
@@ -221,7 +248,8 @@ async function setClickThrough(enabled) {
   const box = await driver.wait(until.elementLocated(byTestId("hud-click-through")), 10_000);
   await driver.wait(async () => (await box.getAttribute("disabled")) === null, 10_000);
   if ((await box.isSelected()) !== enabled) await box.click();
-  await until_(() => appSettings().hud_click_through === enabled, `click-through ${enabled} remembered`);
+  // No settings file yet: nothing chosen, click-through off.
+  await until_(() => (existsSync(settingsPath()) ? appSettings().hud_click_through : false) === enabled, `click-through ${enabled} remembered`);
 }
 
 test("click-through lets a real click reach the window below; compact ⇄ expanded pins the window's size", { timeout: 120_000 }, async () => {
