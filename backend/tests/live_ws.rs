@@ -402,3 +402,36 @@ async fn uploaded_recording_is_analysed_and_stored() {
     let response = app.client.post(&url).bearer_auth(&seller).multipart(form).send().await.unwrap();
     assert_eq!(response.status(), 409);
 }
+
+/// The HUD socket and the audio socket of a meeting open together, and each starts the
+/// meeting's session if it is not running: every caller must get a meeting that takes
+/// commands at once, none one still starting (which told the first audio frame "the meeting
+/// has ended").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_starts_of_a_session_all_get_a_meeting_that_takes_commands() {
+    use closer::live::session::Command;
+    let app = TestApp::start(|_| {}).await;
+    let (admin, slug) = app.sign_up("race").await;
+    let (seller, _) = app.add_user(&admin, &slug, "seller", "marco").await;
+    let playbook = app.import_fixture_playbook(&admin, "discovery-en.json").await;
+    let m = meeting(&app, &playbook, &seller).await;
+    let id = uuid::Uuid::parse_str(&m.id).unwrap();
+    let starts = (0..8).map(|n| {
+        let registry = app.state.live.clone();
+        tokio::spawn(async move {
+            let live = registry.session(id).await.expect("session");
+            let sent = live.send(Command::PriorityMessage { from: format!("manager {n}"), text: format!("note {n}") }).await;
+            (live, sent)
+        })
+    });
+    let started: Vec<_> = futures_util::future::join_all(starts).await.into_iter().map(Result::unwrap).collect();
+    for (n, (live, sent)) in started.iter().enumerate() {
+        assert!(sent, "caller {n} was told the meeting had ended");
+        assert!(std::sync::Arc::ptr_eq(live, &started[0].0), "caller {n} got a second session");
+    }
+    // Every message reached the one session (the HUD stream starts with the meeting's backlog).
+    let mut hud = connect(&app, &format!("/meetings/{}/hud", m.id), &m.host).await;
+    let mut events = Vec::new();
+    collect_until(&mut hud, &mut events, |e| e.iter().filter(|x| matches!(x.event, HudEvent::PriorityMessage { .. })).count() == 8)
+        .await;
+}

@@ -164,17 +164,35 @@ impl LiveRegistry {
             started: Mutex::new(None),
             recorder: self.recorder.clone(),
         });
-        let live = Arc::new(LiveMeeting { shared, commands: RwLock::new(None), task: Mutex::new(None) });
+        // The meeting is visible to other callers from here on, so it gets its command queue
+        // now: whatever they send waits in the queue (backpressure) until the session task,
+        // started below, reads it. (Installed after the start instead, a HUD socket and an
+        // ingest socket opening together saw a meeting without a sender: "the meeting has
+        // ended" on the first frame.)
+        let (tx, rx) = mpsc::channel(COMMAND_QUEUE);
+        let live = Arc::new(LiveMeeting { shared, commands: RwLock::new(Some(tx)), task: Mutex::new(None) });
         meetings.insert(meeting, live.clone());
         drop(meetings);
-        self.supervise(setup, live.clone(), engines)?;
+        if let Err(e) = self.supervise(setup, live.clone(), engines, rx) {
+            // Not left half-started: the next caller tries again.
+            live.commands.write().unwrap_or_else(|p| p.into_inner()).take();
+            self.meetings.lock().unwrap_or_else(|p| p.into_inner()).remove(&meeting);
+            return Err(e.into());
+        }
         Ok(live)
     }
 
-    /// Starts the session task and a supervisor that restarts it if it dies.
-    fn supervise(&self, setup: SessionSetup, live: Arc<LiveMeeting>, engines: Engines) -> anyhow::Result<()> {
+    /// Starts the session task on `commands` (the receiving end of the meeting's queue) and a
+    /// supervisor that restarts it, on a new queue, if it dies.
+    fn supervise(
+        &self,
+        setup: SessionSetup,
+        live: Arc<LiveMeeting>,
+        engines: Engines,
+        commands: mpsc::Receiver<Command>,
+    ) -> anyhow::Result<()> {
         let persist = self.persist.clone();
-        let first = Self::spawn(&setup, &live, &engines, &persist)?;
+        let first = Self::spawn(&setup, &live, &engines, &persist, commands)?;
         tokio::spawn(async move {
             let mut task = first;
             loop {
@@ -182,10 +200,14 @@ impl LiveRegistry {
                     Ok(()) => return, // every sender dropped: the meeting ended
                     Err(e) => {
                         tracing::error!(meeting = setup.meeting_id, error = %e, "live session died; restarting from its snapshot");
-                        match Self::spawn(&setup, &live, &engines, &persist) {
+                        let (tx, rx) = mpsc::channel(COMMAND_QUEUE);
+                        *live.commands.write().unwrap_or_else(|p| p.into_inner()) = Some(tx);
+                        match Self::spawn(&setup, &live, &engines, &persist, rx) {
                             Ok(next) => task = next,
                             Err(e) => {
                                 tracing::error!(meeting = setup.meeting_id, error = %e, "live session cannot restart");
+                                // Nothing reads the new queue: senders are told the meeting ended.
+                                live.commands.write().unwrap_or_else(|p| p.into_inner()).take();
                                 return;
                             }
                         }
@@ -201,12 +223,11 @@ impl LiveRegistry {
         live: &Arc<LiveMeeting>,
         engines: &Engines,
         persist: &Persister,
+        commands: mpsc::Receiver<Command>,
     ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
         let session = Session::start(setup.clone(), live.shared.clone(), engines.clone(), Some(persist.clone()))?;
-        let (tx, rx) = mpsc::channel(COMMAND_QUEUE);
-        let task = tokio::spawn(session.run(rx));
+        let task = tokio::spawn(session.run(commands));
         *live.task.lock().unwrap_or_else(|p| p.into_inner()) = Some(task.abort_handle());
-        *live.commands.write().unwrap_or_else(|p| p.into_inner()) = Some(tx);
         Ok(task)
     }
 
