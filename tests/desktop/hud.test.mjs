@@ -249,7 +249,8 @@ test("main window after the call: the recap from the meetings list, playbooks, s
   assert.equal((await driver.findElements(byTestId("new-playbook"))).length, 0, "sellers do not create playbooks");
   await driver.findElement(By.css(`[data-testid="playbook-card"][href$="/playbooks/${discovery.id}"]`)).click();
   const name = await driver.wait(until.elementLocated(byTestId("pb-name")), 30_000);
-  assert.equal(await name.getAttribute("value"), "Discovery Call");
+  // The editor renders before the playbook has loaded (an empty name at first).
+  await driver.wait(async () => (await name.getAttribute("value")) === "Discovery Call", 10_000, "the playbook's name loads");
   assert.equal(await name.isEnabled(), false, "read-only for a seller");
   await signOutFromSettings();
 
