@@ -114,15 +114,7 @@ fn a_partial_match_counts_once_the_next_partial_agrees() {
     let mut analyzer = analyzer_for("it-primo-contatto");
     let mut ticks = |segment_id: &str, text: &str, is_final: bool| -> Vec<String> {
         let u = Utterance { segment_id, speaker: "host", role: SpeakerRole::Host, text, start_ms: 12_080, end_ms: 16_000, is_final };
-        analyzer
-            .analyze(&u)
-            .unwrap()
-            .into_iter()
-            .filter_map(|f| match f {
-                Finding::Ticked { item, .. } => Some(item),
-                _ => None,
-            })
-            .collect()
+        keys(&mut analyzer, &u, ticked)
     };
     let none = Vec::<String>::new();
     assert_eq!(ticks("host-3", "Qual è il budget progetto?", false), none, "a first partial match waits");
@@ -133,19 +125,31 @@ fn a_partial_match_counts_once_the_next_partial_agrees() {
     assert_eq!(ticks("host-4", "Avete già stanziato delle risorse economiche per questo progetto?", true), ["budget"]);
 }
 
+/// What `analyzer` concludes from `u`: the keys `pick` takes from its findings.
+fn keys(analyzer: &mut Analyzer, u: &Utterance<'_>, pick: fn(Finding) -> Option<String>) -> Vec<String> {
+    analyzer.analyze(u).unwrap().into_iter().filter_map(pick).collect()
+}
+
+/// The checklist item a finding ticks.
+fn ticked(finding: Finding) -> Option<String> {
+    match finding {
+        Finding::Ticked { item, .. } => Some(item),
+        _ => None,
+    }
+}
+
+/// The objection a finding raises.
+fn objection(finding: Finding) -> Option<String> {
+    match finding {
+        Finding::Objection { key, .. } => Some(key),
+        _ => None,
+    }
+}
+
 /// Objection keys a prospect's final `text` raises on a fresh analyzer for fixture call `id`.
 fn objections_in(id: &str, text: &str) -> Vec<String> {
-    let mut analyzer = analyzer_for(id);
     let u = Utterance { segment_id: "guest_a-1", speaker: "guest_a", role: SpeakerRole::Guest, text, start_ms: 0, end_ms: 4_000, is_final: true };
-    analyzer
-        .analyze(&u)
-        .unwrap()
-        .into_iter()
-        .filter_map(|f| match f {
-            Finding::Objection { key, .. } => Some(key),
-            _ => None,
-        })
-        .collect()
+    keys(&mut analyzer_for(id), &u, objection)
 }
 
 /// Whisper split the playbook's "mail" in two on the browser path (the clean-clone CI at

@@ -86,6 +86,15 @@ async fn meeting(app: &TestApp, playbook: &str, seller: &str) -> Meeting {
     Meeting { id, host: seller.to_owned(), host_identity: access["identity"].as_str().unwrap().to_owned() }
 }
 
+/// A new organization `org` with a seller (`seller_name`) and the en-discovery playbook, and a
+/// meeting of that seller's.
+async fn seller_meeting(app: &TestApp, org: &str, seller_name: &str) -> Meeting {
+    let (admin, slug) = app.sign_up(org).await;
+    let (seller, _) = app.add_user(&admin, &slug, "seller", seller_name).await;
+    let playbook = app.import_fixture_playbook(&admin, "discovery-en.json").await;
+    meeting(app, &playbook, &seller).await
+}
+
 async fn join(app: &TestApp, meeting: &str, name: &str, consent: &str) -> String {
     let body = serde_json::json!({"display_name": name, "ai_consent": consent});
     let (status, access) = app.call(Method::POST, &format!("/meetings/{meeting}/join"), None, Some(body)).await;
@@ -271,10 +280,7 @@ impl Cases {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_and_out_of_order_frames_never_break_a_meeting() {
     let app = TestApp::start(|_| {}).await;
-    let (admin, slug) = app.sign_up("fuzz").await;
-    let (seller, _) = app.add_user(&admin, &slug, "seller", "fuzzer").await;
-    let playbook = app.import_fixture_playbook(&admin, "discovery-en.json").await;
-    let m = meeting(&app, &playbook, &seller).await;
+    let m = seller_meeting(&app, "fuzz", "fuzzer").await;
     let audio = format!("/meetings/{}/audio", m.id);
     let silence = vec![0i16; FRAME_SAMPLES * 400];
     let mut cases = Cases(0x9E37_79B9_7F4A_7C15);
@@ -411,10 +417,7 @@ async fn uploaded_recording_is_analysed_and_stored() {
 async fn concurrent_starts_of_a_session_all_get_a_meeting_that_takes_commands() {
     use closer::live::session::Command;
     let app = TestApp::start(|_| {}).await;
-    let (admin, slug) = app.sign_up("race").await;
-    let (seller, _) = app.add_user(&admin, &slug, "seller", "marco").await;
-    let playbook = app.import_fixture_playbook(&admin, "discovery-en.json").await;
-    let m = meeting(&app, &playbook, &seller).await;
+    let m = seller_meeting(&app, "race", "marco").await;
     let id = uuid::Uuid::parse_str(&m.id).unwrap();
     let starts = (0..8).map(|n| {
         let registry = app.state.live.clone();
