@@ -543,15 +543,23 @@ mod tests {
     }
 
     /// Nice value of this process's thread named `name` (field 19 of `/proc/<pid>/task/<tid>/stat`).
+    /// A new thread names itself once it first runs, which on a loaded machine can be after its
+    /// sibling has already produced output: the name is looked for for up to 10 s.
     #[cfg(target_os = "linux")]
     fn nice_of_thread(name: &str) -> i32 {
-        for task in std::fs::read_dir("/proc/self/task").unwrap() {
-            let path = task.unwrap().path();
-            if std::fs::read_to_string(path.join("comm")).unwrap().trim_end() == name {
-                let stat = std::fs::read_to_string(path.join("stat")).unwrap();
-                let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..].split(' ').collect();
-                return fields[16].parse().unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::time::Instant::now() < deadline {
+            for task in std::fs::read_dir("/proc/self/task").unwrap() {
+                let path = task.unwrap().path();
+                // A thread may exit between the listing and the read.
+                let Ok(comm) = std::fs::read_to_string(path.join("comm")) else { continue };
+                if comm.trim_end() == name {
+                    let stat = std::fs::read_to_string(path.join("stat")).unwrap();
+                    let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..].split(' ').collect();
+                    return fields[16].parse().unwrap();
+                }
             }
+            std::thread::sleep(std::time::Duration::from_millis(20));
         }
         panic!("no thread named {name}");
     }
