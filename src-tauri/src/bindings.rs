@@ -6,6 +6,7 @@
 use crate::audio::{InputDevice, Level};
 use crate::commands::{CommandError, InputDevices};
 use crate::deep_link::DeepLink;
+use crate::hud_drag_region::{CssRect, DragRegion};
 use closer_wire::{Meeting, StoredPlaybook, User};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -77,6 +78,7 @@ pub fn commands() -> Vec<CommandSpec> {
         cmd("send_priority_message", "Shadow mode: a manager's priority message to the seller's HUD.", vec![("meeting_id", string()), ("text", string())], void()),
         cmd("hud_set_expanded", "Compact (header only) or expanded HUD.", vec![("expanded", boolean())], void()),
         cmd("hud_start_drag", "Starts the user's drag of the HUD (a press on its handle); where it is left is remembered per monitor.", vec![], void()),
+        cmd("hud_set_drag_region", "Reports the HUD's drag region (its handle less its buttons, CSS px); on Linux the app starts drags there itself.", vec![("region", own::<DragRegion>())], void()),
         cmd("hud_set_click_through", "Lets clicks pass through the HUD, or stops; remembered for later HUDs.", vec![("enabled", boolean())], void()),
         cmd("hud_click_through", "Whether clicks pass through the HUD (the remembered default).", vec![], boolean()),
         cmd("backend_origin", "The backend origin the UI's own /api calls go to.", vec![], string()),
@@ -156,6 +158,8 @@ pub fn export(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
     InputDevice::export_all(&cfg)?;
     Level::export_all(&cfg)?;
     DeepLink::export_all(&cfg)?;
+    DragRegion::export_all(&cfg)?;
+    CssRect::export_all(&cfg)?;
     std::fs::write(dir.join("commands.ts"), commands_ts())?;
     Ok(())
 }

@@ -12,6 +12,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     "send_priority_message",
     "hud_set_expanded",
     "hud_start_drag",
+    "hud_set_drag_region",
     "hud_set_click_through",
     "hud_click_through",
     "backend_origin",

@@ -6,6 +6,7 @@ use crate::auth::AuthError;
 use crate::deep_link::DeepLink;
 use crate::export::{self, ExportError};
 use crate::hud;
+use crate::hud_drag_region::DragRegion;
 use crate::room;
 use crate::state::DesktopState;
 use closer_wire::{Handoff, Meeting, PriorityMessageRequest, StoredPlaybook, User};
@@ -154,6 +155,20 @@ pub fn hud_start_drag(window: WebviewWindow) -> Result<()> {
         return Err(CommandError::new("invalid", format!("only the HUD window is dragged this way, not {:?}", window.label())));
     }
     Ok(hud::start_drag(&window)?)
+}
+
+/// The HUD page's drag region (its handle less the handle's buttons, CSS px), reported whenever
+/// its layout changes: on Linux a press there starts the window's drag before the page sees it
+/// ([`crate::hud_drag_region`]). Only the HUD window may call it (capability `hud`); errors
+/// `invalid` from another window or for a bad region ([`DragRegion::validate`]).
+#[tauri::command]
+pub fn hud_set_drag_region(window: WebviewWindow, state: State<'_, DesktopState>, region: DragRegion) -> Result<()> {
+    if window.label() != hud::LABEL {
+        return Err(CommandError::new("invalid", format!("only the HUD window has a drag region, not {:?}", window.label())));
+    }
+    region.validate().map_err(|e| CommandError::new("invalid", e))?;
+    *state.hud_drag_region.lock().expect("drag region lock") = Some(region);
+    Ok(())
 }
 
 /// Lets clicks pass through the HUD, or stops; remembered as the default for every HUD opened

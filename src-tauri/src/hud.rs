@@ -58,7 +58,7 @@ pub fn open(app: &AppHandle, meeting: Uuid, shadow: bool) -> tauri::Result<()> {
         }
         None => {
             let s = size(true);
-            WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App(route.into()))
+            let window = WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App(route.into()))
                 .title("Closer HUD")
                 .transparent(true)
                 .decorations(false)
@@ -75,7 +75,10 @@ pub fn open(app: &AppHandle, meeting: Uuid, shadow: bool) -> tauri::Result<()> {
                 .min_inner_size(s.width, s.height)
                 .max_inner_size(s.width, s.height)
                 .visible(false)
-                .build()?
+                .build()?;
+            #[cfg(target_os = "linux")]
+            crate::hud_gtk_drag::install(&window)?;
+            window
         }
     };
     place(&window, true)?;
@@ -140,8 +143,9 @@ pub fn set_expanded(app: &AppHandle, expanded: bool) -> tauri::Result<()> {
     }
 }
 
-/// Starts the user's drag of the HUD (a press on its handle): the window manager moves the
-/// window with the pointer, and where the user leaves it is remembered for that monitor
+/// Starts the user's drag of the HUD (the page's press on its handle; on Linux the app starts
+/// it from GTK's press instead, [`crate::hud_gtk_drag`]): the window manager moves the window
+/// with the pointer, and where the user leaves it is remembered for that monitor
 /// ([`on_moved`]).
 pub fn start_drag(window: &WebviewWindow) -> tauri::Result<()> {
     window.state::<DesktopState>().hud_moves.lock().expect("HUD moves lock").drag_started();

@@ -2,7 +2,8 @@
 //! microphone check) and the always-on-top HUD window, both rendered by the web UI's `desktop`
 //! entry (`ui/desktop.html`, embedded at build time).
 //!
-//! One module per capability: [`placement`] (pure HUD geometry), [`hud`] (the HUD window) and
+//! One module per capability: [`placement`] (pure HUD geometry), [`hud`] (the HUD window),
+//! [`hud_drag_region`] (where a press drags it; on Linux started from GTK's press) and
 //! [`hud_moves`] (which of its moves are the user's, remembered),
 //! [`auth`] + [`keyring_store`] (sign-in, refresh token in the OS keyring), [`audio`] (cpal
 //! input devices and level meter), [`deep_link`] (`closer://` links), [`export`] (saving
@@ -16,6 +17,9 @@ pub mod commands;
 pub mod deep_link;
 pub mod export;
 pub mod hud;
+pub mod hud_drag_region;
+#[cfg(target_os = "linux")]
+mod hud_gtk_drag;
 pub mod hud_moves;
 pub mod keyring_store;
 pub mod placement;
@@ -114,6 +118,7 @@ pub fn run() {
             commands::send_priority_message,
             commands::hud_set_expanded,
             commands::hud_start_drag,
+            commands::hud_set_drag_region,
             commands::hud_set_click_through,
             commands::hud_click_through,
             commands::backend_origin,

@@ -3,6 +3,7 @@
 use crate::audio::LevelMeter;
 use crate::auth::Auth;
 use crate::deep_link::DeepLink;
+use crate::hud_drag_region::DragRegion;
 use crate::hud_moves::HudMoves;
 use crate::keyring_store::RefreshTokenStore;
 use crate::settings::SettingsFile;
@@ -19,6 +20,8 @@ pub struct DesktopState {
     pub settings: Mutex<SettingsFile>,
     /// Whether the user is dragging the HUD, and where it is (lock before `settings` when both).
     pub hud_moves: Mutex<HudMoves>,
+    /// Where on the HUD a press drags it, as its page last reported (`None` before it did).
+    pub hud_drag_region: Mutex<Option<DragRegion>>,
     pub meter: Mutex<Option<LevelMeter>>,
     /// A `closer://` link that arrived before the main window's UI asked for it.
     pub pending_link: Mutex<Option<DeepLink>>,
@@ -35,6 +38,7 @@ impl DesktopState {
             auth: Arc::new(Auth::new(base, store)),
             settings: Mutex::new(settings),
             hud_moves: Mutex::new(HudMoves::default()),
+            hud_drag_region: Mutex::new(None),
             meter: Mutex::new(None),
             pending_link: Mutex::new(None),
         })

@@ -112,9 +112,13 @@ test("the HUD opens top-centre of the primary monitor, is dragged and remembered
   assert.equal(home.y, primary.y + TOP_MARGIN);
   assert.deepEqual(rememberedHud(), { offsets: {}, last: null }, "placing the HUD remembers nothing: only the user's drags are");
 
-  // Dragged by its handle with the pointer, on the primary monitor…
+  // Dragged by its handle with the pointer, on the primary monitor… The app starts the drag
+  // from GTK's press itself (hud_gtk_drag.rs): the page never sees that press.
+  await switchToWindow(driver, HUD_URL);
+  await driver.executeScript(`window.__pageSaw = []; for (const type of ["mousedown", "pointerdown"]) document.addEventListener(type, (e) => window.__pageSaw.push(e.type), true);`);
   const onPrimary = [home.x + 250, home.y + 180];
   const moved = await dragHudTo(hudId, onPrimary);
+  assert.deepEqual(await driver.executeScript("return window.__pageSaw;"), [], "the press on the handle went to the app, not to the page");
   near(moved.x, onPrimary[0], "x after the drag");
   near(moved.y, onPrimary[1], "y after the drag");
   const primaryOffset = { x: moved.x - primary.x, y: moved.y - primary.y };
@@ -285,6 +289,18 @@ test("click-through lets a real click reach the window below; compact ⇄ expand
   await setClickThrough(false);
   seen = await clickAndSee(point);
   assert.deepEqual([seen.hud.length, seen.main.length], [1, 0], `the HUD takes clicks again: ${JSON.stringify(seen)}`);
+
+  // A button on the handle is a hole in the drag region: its press goes to the page and moves
+  // nothing.
+  await switchToWindow(driver, HUD_URL);
+  const button = await driver.executeScript(
+    `const r = document.querySelector('[data-testid="hud-handle"] button[aria-expanded]').getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2];`,
+  );
+  const onButton = [Math.round(hud.x + button[0]), Math.round(hud.y + button[1])];
+  seen = await clickAndSee(onButton);
+  assert.deepEqual([seen.hud.length, seen.main.length], [1, 0], `the handle's button takes the click: ${JSON.stringify(seen)}`);
+  const still = await settled(hudId);
+  assert.deepEqual([still.x, still.y], [hud.x, hud.y], "a press on the handle's button does not drag the HUD");
 
   // Compact ⇄ expanded: the window's size follows, pinned by equal minimum and maximum sizes
   // (GTK would otherwise keep a minimum height of its own).

@@ -5,13 +5,15 @@ import { HudPanel } from "../hud/HudPanel";
 import { useHudStream } from "../hud/useHudStream";
 import { desktop } from "./ipc";
 import { PriorityComposer } from "../hud/PriorityComposer";
+import type { CssRect } from "./bindings/CssRect";
 
 /**
  * The HUD window's content: the web UI's HUD panel filling a transparent, always-on-top native
  * window, fed by the meeting's HUD WebSocket (URL with a fresh access token from the app), with
  * the meeting's playbook checklist; in shadow mode (managers) read-only, with a composer for
  * priority messages to the seller.
- * Dragging the panel's handle drags the native window; collapsing the panel shrinks it.
+ * Dragging the panel's handle drags the native window (the page reports the handle's region to
+ * the app, which on Linux starts the drag from the native press); collapsing the panel shrinks it.
  * "Present now" stays in the room's own HUD (it publishes into the call, which may run in the
  * browser), so the desktop HUD hides that button (desktop.css).
  */
@@ -26,6 +28,7 @@ export default function HudWindow() {
   useEffect(() => {
     const el = root.current;
     if (!el) return;
+    // Where the app does not start the drag natively (see below), the page starts it.
     // `mousedown`, not `pointerdown`: the window manager takes the pointer for the move, so the
     // page never sees that button's release, and WebKit then fires no `pointerdown` for the
     // next press (the button still counts as down) — a second drag would not start.
@@ -37,14 +40,33 @@ export default function HudWindow() {
       }
     };
     el.addEventListener("mousedown", onMouseDown);
+    // The app learns where the handle is (less its buttons): on Linux it starts the drag from
+    // the native press itself, and this page never sees those presses. Sent when it changes.
+    let reported = "";
+    const reportRegion = () => {
+      const handle = el.querySelector('[data-testid="hud-handle"]');
+      if (!handle) return;
+      const rect = (e: Element): CssRect => {
+        const r = e.getBoundingClientRect();
+        return { x: r.x, y: r.y, width: r.width, height: r.height };
+      };
+      const region = { handle: rect(handle), holes: [...handle.querySelectorAll("button")].map(rect) };
+      if (JSON.stringify(region) === reported) return;
+      reported = JSON.stringify(region);
+      void desktop.hudSetDragRegion(region);
+    };
+    const resized = new ResizeObserver(reportRegion);
+    resized.observe(el);
     // The panel's collapse button carries aria-expanded: follow it with the window's size.
     const observer = new MutationObserver(() => {
+      reportRegion();
       const toggle = el.querySelector('[data-testid="hud-handle"] button[aria-expanded]');
       if (toggle) void desktop.hudSetExpanded(toggle.getAttribute("aria-expanded") === "true");
     });
-    observer.observe(el, { subtree: true, attributes: true, attributeFilter: ["aria-expanded"] });
+    observer.observe(el, { subtree: true, childList: true, attributes: true, attributeFilter: ["aria-expanded"] });
     return () => {
       el.removeEventListener("mousedown", onMouseDown);
+      resized.disconnect();
       observer.disconnect();
     };
   }, []);
