@@ -144,8 +144,8 @@ pub fn set_expanded(app: &AppHandle, expanded: bool) -> tauri::Result<()> {
 }
 
 /// Starts the user's drag of the HUD (the page's press on its handle; on Linux the app starts
-/// it from GTK's press instead, [`crate::hud_gtk_drag`]): the window manager moves the window
-/// with the pointer, and where the user leaves it is remembered for that monitor
+/// it from GDK's press event instead, [`crate::hud_gtk_drag`]): the window manager moves the
+/// window with the pointer, and where the user leaves it is remembered for that monitor
 /// ([`on_moved`]).
 pub fn start_drag(window: &WebviewWindow) -> tauri::Result<()> {
     window.state::<DesktopState>().hud_moves.lock().expect("HUD moves lock").drag_started();

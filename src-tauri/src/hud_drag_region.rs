@@ -1,9 +1,9 @@
 //! Where on the HUD a press starts the user's drag of the window: its handle, less the handle's
 //! buttons. The page lays the handle out, so it reports the region (`hud_set_drag_region`).
 //!
-//! On Linux the app starts the drag itself from GTK's press on the web view, and the page never
-//! sees that press ([`crate::hud_gtk_drag`]). Elsewhere the page starts it (`hud_start_drag` on
-//! `mousedown`).
+//! On Linux the app starts the drag itself from GDK's press event on the web view, and the page
+//! never sees that press ([`crate::hud_gtk_drag`]). Elsewhere the page starts it
+//! (`hud_start_drag` on `mousedown`).
 //!
 //! Pure geometry, no Tauri types, so it is unit-tested.
 

@@ -4,9 +4,10 @@
 //! corner): the user's drags, the app's own placements (opening, compact ⇄ expanded), and the
 //! window manager's (placing a mapped window, e.g. on the pointer's monitor). Only the user's
 //! drags are remembered: a drag the user starts on the HUD's handle (`hud_start_drag`, or on
-//! Linux GTK's press there, `hud_gtk_drag`) makes the moves that follow the user's, until the
-//! app next moves, resizes, shows or hides the HUD itself. (A drag's end is not observable across platforms — on X11 the window manager keeps
-//! the button's release — so the app's own next change of the window ends it.)
+//! Linux GDK's press event there, `hud_gtk_drag`) makes the moves that follow the user's, until
+//! the app next moves, resizes, shows or hides the HUD itself. (A drag's end is not observable
+//! across platforms — on X11 the window manager keeps the button's release — so the app's own
+//! next change of the window ends it.)
 //!
 //! Pure state, no Tauri types, so the rule is unit-tested; `hud.rs` feeds it the window's events.
 

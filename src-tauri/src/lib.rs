@@ -3,7 +3,7 @@
 //! entry (`ui/desktop.html`, embedded at build time).
 //!
 //! One module per capability: [`placement`] (pure HUD geometry), [`hud`] (the HUD window),
-//! [`hud_drag_region`] (where a press drags it; on Linux started from GTK's press) and
+//! [`hud_drag_region`] (where a press drags it; on Linux started from GDK's press event) and
 //! [`hud_moves`] (which of its moves are the user's, remembered),
 //! [`auth`] + [`keyring_store`] (sign-in, refresh token in the OS keyring), [`audio`] (cpal
 //! input devices and level meter), [`deep_link`] (`closer://` links), [`export`] (saving

@@ -13,7 +13,8 @@ import type { CssRect } from "./bindings/CssRect";
  * the meeting's playbook checklist; in shadow mode (managers) read-only, with a composer for
  * priority messages to the seller.
  * Dragging the panel's handle drags the native window (the page reports the handle's region to
- * the app, which on Linux starts the drag from the native press); collapsing the panel shrinks it.
+ * the app, which on Linux starts the drag from GDK's press event); collapsing the panel shrinks
+ * it.
  * "Present now" stays in the room's own HUD (it publishes into the call, which may run in the
  * browser), so the desktop HUD hides that button (desktop.css).
  */
