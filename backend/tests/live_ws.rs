@@ -143,11 +143,11 @@ async fn ingest_resume_consent_hud_priority_and_isolation() {
     assert!(refused.1.contains("declined"), "{}", refused.1);
     // Wait until the server has processed what was sent, then drop the connection.
     loop {
-        if let IngestControl::Ack { next_seq } = control(&mut ingest).await {
-            if next_seq.get(&m.host_identity) == Some(&400) && next_seq.get(&sarah) == Some(&400) {
-                assert!(!next_seq.contains_key(&dora), "declined guest's frames were processed");
-                break;
-            }
+        if let IngestControl::Ack { next_seq } = control(&mut ingest).await
+            && next_seq.get(&m.host_identity) == Some(&400) && next_seq.get(&sarah) == Some(&400)
+        {
+            assert!(!next_seq.contains_key(&dora), "declined guest's frames were processed");
+            break;
         }
     }
     drop(ingest);
@@ -329,10 +329,10 @@ async fn malformed_and_out_of_order_frames_never_break_a_meeting() {
         socket.send(frame(&m.host_identity, &silence, *seq)).await.unwrap();
     }
     loop {
-        if let IngestControl::Ack { next_seq } = control(&mut socket).await {
-            if next_seq.get(&m.host_identity) == Some(&200) {
-                break;
-            }
+        if let IngestControl::Ack { next_seq } = control(&mut socket).await
+            && next_seq.get(&m.host_identity) == Some(&200)
+        {
+            break;
         }
     }
     // A text message is refused with 1003; the meeting still answers afterwards.

@@ -193,7 +193,7 @@ impl SmtpServer {
         let dir = tempfile::tempdir().unwrap();
         let maildir = dir.path().join("mail");
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new(mail_python())
+        let mut child = Command::new(mail_python())
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
             .arg(&maildir)
             .spawn()
@@ -204,6 +204,9 @@ impl SmtpServer {
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
+        // Not left running after the failed test.
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("aiosmtpd did not start on port {port}");
     }
 

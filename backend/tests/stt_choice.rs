@@ -34,12 +34,11 @@ async fn speak(app: &TestApp, meeting: &str, seller: &str) {
     }
     loop {
         let message = tokio::time::timeout(Duration::from_secs(30), socket.next()).await.expect("ack in time");
-        if let Some(Ok(Message::Text(text))) = message {
-            if let IngestControl::Ack { next_seq } = serde_json::from_str(&text).unwrap() {
-                if next_seq.get(&identity) == Some(&FRAMES) {
-                    return;
-                }
-            }
+        if let Some(Ok(Message::Text(text))) = message
+            && let IngestControl::Ack { next_seq } = serde_json::from_str(&text).unwrap()
+            && next_seq.get(&identity) == Some(&FRAMES)
+        {
+            return;
         }
     }
 }

@@ -90,7 +90,7 @@ impl PhraseIndex {
         extra: f32,
         eligible: impl Fn(&str) -> bool,
     ) -> Option<(&str, f32)> {
-        let (mut scored, covered): (Vec<(&Target, f32)>, Vec<(&Target, f32)>) = self
+        let (mut scored, covered): (Vec<_>, Vec<_>) = self
             .targets
             .iter()
             .map(|t| (t, readings.iter().map(|r| cosine(&t.prototype, r)).fold(-1.0, f32::max)))

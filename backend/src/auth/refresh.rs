@@ -65,6 +65,10 @@ async fn insert<'e>(
     Ok(())
 }
 
+/// A `refresh_tokens` row as [`rotate`] reads it: user, family, expiry, when it was used, when
+/// it was revoked.
+type TokenRow = (Uuid, Uuid, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
 /// Exchanges `token` for its successor; returns `(user id, new token)`.
 ///
 /// Errors: [`RefreshError::Invalid`] for unknown/expired/revoked tokens,
@@ -74,7 +78,7 @@ pub async fn rotate(pg: &PgPool, token: &str, ttl_days: u32) -> Result<(Uuid, St
     let mut tx = pg.begin().await?;
     // FOR UPDATE: two concurrent exchanges of one token serialize here, so the second sees
     // `used_at` set and is treated as reuse.
-    let row: Option<(Uuid, Uuid, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> = sqlx::query_as(
+    let row: Option<TokenRow> = sqlx::query_as(
         "SELECT user_id, family_id, expires_at, used_at, revoked_at FROM refresh_tokens
          WHERE token_hash = $1 FOR UPDATE",
     )

@@ -65,13 +65,13 @@ async fn join(
     refuse_join(meeting.status)?;
     let room = grants::room_name(id);
     // LiveKit refuses the 11th participant itself; checking first lets the guest page say why.
-    if let Ok(present) = state.livekit.list_participants(&room).await {
-        if present.len() >= grants::MAX_PARTICIPANTS as usize {
-            return Err(Error::Conflict(format!(
-                "This call is full ({} participants). Please ask the host to make room.",
-                grants::MAX_PARTICIPANTS
-            )));
-        }
+    if let Ok(present) = state.livekit.list_participants(&room).await
+        && present.len() >= grants::MAX_PARTICIPANTS as usize
+    {
+        return Err(Error::Conflict(format!(
+            "This call is full ({} participants). Please ask the host to make room.",
+            grants::MAX_PARTICIPANTS
+        )));
     }
     let identity = format!("guest-{}", &Uuid::new_v4().simple().to_string()[..12]);
     Ok(Json(admit(&state, id, ParticipantRole::Guest, &identity, &display_name, None, Some(body.ai_consent)).await?))

@@ -43,10 +43,10 @@ impl Engines {
     /// `default` says so; the embedded Whisper stays the fallback.
     pub fn with_deepgram(mut self, deepgram: Option<DeepgramConfig>, default: SttProviderKind) -> Self {
         self.deepgram = deepgram.map(|config| Arc::new(DeepgramProvider::new(config)) as Arc<dyn SttProvider>);
-        if default == SttProviderKind::Deepgram {
-            if let Some(deepgram) = &self.deepgram {
-                self.stt = deepgram.clone();
-            }
+        if default == SttProviderKind::Deepgram
+            && let Some(deepgram) = &self.deepgram
+        {
+            self.stt = deepgram.clone();
         }
         self
     }

@@ -28,10 +28,10 @@ pub fn validate(availability: &Availability) -> Result<Tz, Error> {
         return Err(Error::invalid("exceptions", "at most 400 exceptions"));
     }
     for (i, exception) in availability.exceptions.iter().enumerate() {
-        if let DateException::ExtraHours { start, end, .. } = exception {
-            if start >= end {
-                return Err(Error::invalid(format!("exceptions[{i}].end"), "must be after start"));
-            }
+        if let DateException::ExtraHours { start, end, .. } = exception
+            && start >= end
+        {
+            return Err(Error::invalid(format!("exceptions[{i}].end"), "must be after start"));
         }
     }
     if availability.buffer_minutes > 240 {

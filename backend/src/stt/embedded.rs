@@ -241,12 +241,12 @@ impl WhisperStream {
             Job::Promote { utterance, .. } => {
                 // Still queued: run it as the final.
                 for j in queue.iter_mut() {
-                    if let Job::Speculative { utterance: u, samples } = j {
-                        if *u == utterance {
-                            *j = Job::Final { utterance, samples: samples.clone() };
-                            self.shared.wake.notify_one();
-                            return;
-                        }
+                    if let Job::Speculative { utterance: u, samples } = j
+                        && *u == utterance
+                    {
+                        *j = Job::Final { utterance, samples: samples.clone() };
+                        self.shared.wake.notify_one();
+                        return;
                     }
                 }
                 // Running (or done): the urgent thread delivers it as the final.
