@@ -59,10 +59,10 @@ fn starts_drag(app: &AppHandle, event: &mut gdk::Event) -> bool {
     let (x, y) = (root_x - f64::from(origin_x + offset_x), root_y - f64::from(origin_y + offset_y));
     let state = app.state::<DesktopState>();
     let on_handle = state.hud_drag_region.lock().expect("drag region lock").as_ref().is_some_and(|region| region.starts_drag(x, y));
-    let Some(toplevel) = view.toplevel().and_then(|w| w.downcast::<gtk::Window>().ok()) else { return false };
     if !on_handle {
         return false;
     }
+    let Some(toplevel) = view.toplevel().and_then(|w| w.downcast::<gtk::Window>().ok()) else { return false };
     state.hud_moves.lock().expect("HUD moves lock").drag_started();
     tracing::info!(x, y, root_x, root_y, "HUD drag started by the user (GDK press)");
     toplevel.begin_move_drag(1, root_x.round() as i32, root_y.round() as i32, event.time());

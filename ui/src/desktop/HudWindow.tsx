@@ -42,7 +42,8 @@ export default function HudWindow() {
     };
     el.addEventListener("mousedown", onMouseDown);
     // The app learns where the handle is (less its buttons): on Linux it starts the drag from
-    // the native press itself, and this page never sees those presses. Sent when it changes.
+    // the native press itself, and this page never sees those presses. Sent when the handle or
+    // the window changes size (the buttons sit at the handle's ends), not on every HUD update.
     let reported = "";
     const reportRegion = () => {
       const handle = el.querySelector('[data-testid="hud-handle"]');
@@ -52,19 +53,22 @@ export default function HudWindow() {
         return { x: r.x, y: r.y, width: r.width, height: r.height };
       };
       const region = { handle: rect(handle), holes: [...handle.querySelectorAll("button")].map(rect) };
-      if (JSON.stringify(region) === reported) return;
-      reported = JSON.stringify(region);
+      const json = JSON.stringify(region);
+      if (json === reported) return;
+      reported = json;
       void desktop.hudSetDragRegion(region);
     };
     const resized = new ResizeObserver(reportRegion);
     resized.observe(el);
+    const handle = el.querySelector('[data-testid="hud-handle"]');
+    if (handle) resized.observe(handle);
     // The panel's collapse button carries aria-expanded: follow it with the window's size.
     const observer = new MutationObserver(() => {
       reportRegion();
       const toggle = el.querySelector('[data-testid="hud-handle"] button[aria-expanded]');
       if (toggle) void desktop.hudSetExpanded(toggle.getAttribute("aria-expanded") === "true");
     });
-    observer.observe(el, { subtree: true, childList: true, attributes: true, attributeFilter: ["aria-expanded"] });
+    observer.observe(el, { subtree: true, attributes: true, attributeFilter: ["aria-expanded"] });
     return () => {
       el.removeEventListener("mousedown", onMouseDown);
       resized.disconnect();
