@@ -92,3 +92,27 @@ fn arbitrary_json_bodies_get_4xx_json_errors_never_5xx() {
         }
     });
 }
+
+/// The property above once found `POST /auth/login` with `["\0", ""]` answering 500:
+/// PostgreSQL's `text` cannot hold NUL. Every way in for text, with NUL in it, is refused at
+/// the edge naming where.
+#[tokio::test]
+async fn nul_in_a_body_path_or_query_is_refused_naming_where() {
+    let app = TestApp::start(|_| {}).await;
+    let (admin, _) = app.sign_up("nul").await;
+    let cases = [
+        (Method::POST, "/auth/login", None, Some(json!(["\u{0}", ""])), 422, "[0]"),
+        (Method::POST, "/auth/login", None, Some(json!({"email": "a\u{0}@b.co", "password": "x"})), 422, "email"),
+        (Method::POST, "/playbooks", Some(&admin), Some(json!({"title": "t", "checklist": [{"key": "k\u{0}"}]})), 422, "checklist[0].key"),
+        (Method::GET, "/book/a%00b", None, None, 400, "path"),
+        (Method::GET, "/meetings?time_zone=Europe/Rome%00", Some(&admin), None, 400, "query"),
+    ];
+    for (method, path, token, body, status, field) in cases {
+        let (got, answer) = app.call(method.clone(), path, token.map(String::as_str), body.clone()).await;
+        assert_eq!((got, answer["error"]["field"].as_str()), (status, Some(field)), "{method} {path} {body:?} → {answer}");
+        assert!(answer["error"]["message"].as_str().is_some_and(|m| m.contains("NUL")), "{answer}");
+    }
+    // Text without NUL still goes through.
+    let (got, answer) = app.call(Method::GET, "/book/a%2500b", None, None).await;
+    assert_eq!(got, 404, "{answer}");
+}

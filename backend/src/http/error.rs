@@ -81,7 +81,15 @@ impl From<JsonRejection> for Error {
                 "expected a JSON body (Content-Type: application/json)".into(),
             );
         }
-        let message = rejection.body_text();
+        Error::bad_body(rejection.body_text())
+    }
+}
+
+impl Error {
+    /// 400 for a JSON body that does not fit its type; `message` is axum's wording
+    /// ("Failed to deserialize the JSON body into the target type: <path>: <serde error>"),
+    /// whose path becomes `field` (`"body"` when it names none).
+    pub fn bad_body(message: String) -> Self {
         let field = json_error_field(&message).unwrap_or_else(|| "body".into());
         Error::BadRequest { field, message }
     }
