@@ -1,7 +1,8 @@
 // Issue 3's LiveKit grants proven with live connections in Chromium against the real
 // livekit-server (not by decoding tokens): a hidden shadow manager never appears in a guest's
 // participant list, a guest's data messages are refused by LiveKit while the host's arrive,
-// and with max_participants 10 the 11th join is refused with a clear "room full" screen.
+// with max_participants 10 the 11th join is refused with a clear "room full" screen, and once
+// the host ends the call a guest's unexpired token cannot bring the room back.
 // Nobody here speaks: every participant is a context of one Chromium process.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -132,5 +133,14 @@ describe("LiveKit grants on live connections", { timeout: 5 * 60_000 }, () => {
     await shot(eleventh, "room-full");
     assert.equal((await livekitParticipants(room)).length, 10);
     assert.ok(!(await livekitParticipants(room)).some((p) => p.name === "Guest 11"));
+  });
+
+  it("after the host ends the call, an unexpired token cannot bring the room back", async () => {
+    const late = await api(`/api/meetings/${meeting.id}/token`, { method: "POST", token: seller.access_token });
+    await api(`/api/meetings/${meeting.id}/end`, { method: "POST", token: seller.access_token });
+    await assert.rejects(guestAccess("Later"), (e) => e.status === 410, "no new joins once ended");
+    const page = await shared.newPage();
+    await assert.rejects(livekitProbe(page, late), "LiveKit refuses the old token: the room is gone");
+    assert.deepEqual(await livekitParticipants(room), [], "nobody is in a room again");
   });
 });

@@ -247,27 +247,29 @@ async fn priority_message(
     Ok(StatusCode::ACCEPTED)
 }
 
-/// `POST /api/meetings/{id}/end` — the host ends the call for everyone: the LiveKit room is
-/// closed (every participant sees the call end at once), the meeting is marked ended (its
-/// recap follows), then the live session finishes its transcripts and analysis before the
-/// answer.
+/// `POST /api/meetings/{id}/end` — the host ends the call for everyone: the meeting is marked
+/// ended (no new joins; its recap follows), the LiveKit room is closed (every participant sees
+/// the call end at once), then the live session finishes its transcripts and analysis before
+/// the answer.
 async fn end(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<StatusCode, Error> {
     if !crate::meetings::is_host(&state.pg, id, &user).await? {
         return Err(Error::Forbidden("only the meeting's host ends the call".into()));
     }
-    // The room first: the copilot's backlog (seconds to minutes on a loaded machine) is the
-    // seller's business, not a reason to keep the guests in a call that has ended. The audio
-    // it works on is already here.
-    if let Err(e) = state.livekit.delete_room(&crate::grants::room_name(id)).await {
-        tracing::warn!(meeting = %id, error = %e, "closing the LiveKit room failed");
-    }
-    // Ended now, not when LiveKit's webhook arrives (it may not, e.g. behind a firewall): the
-    // finalizer picks up ended meetings for their recap, and flushes the live session itself
-    // before reading its documents.
+    // Ended before the room closes: a guest reconnecting as the room goes gets 410 from
+    // `join` instead of a token for a room `ensure_room` would create again. Ended now, not
+    // when LiveKit's webhook arrives (it may not, e.g. behind a firewall): the finalizer picks
+    // up ended meetings for their recap, and flushes the live session itself before reading
+    // its documents.
     sqlx::query("UPDATE meetings SET status = 'ended', ended_at = now() WHERE id = $1 AND status IN ('scheduled', 'live')")
         .bind(id)
         .execute(&state.pg)
         .await?;
+    // Then the room, before the copilot's backlog (seconds to minutes on a loaded machine):
+    // that is the seller's business, not a reason to keep the guests in a call that has
+    // ended. The audio it works on is already here.
+    if let Err(e) = state.livekit.delete_room(&crate::grants::room_name(id)).await {
+        tracing::warn!(meeting = %id, error = %e, "closing the LiveKit room failed");
+    }
     state.live.end(id).await;
     Ok(StatusCode::NO_CONTENT)
 }

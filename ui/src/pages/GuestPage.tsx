@@ -73,6 +73,19 @@ export default function GuestPage() {
     void join(saved.name, saved.consent, saved.choice);
   }, [saved, info.data, join]);
 
+  // A connection that drops may be the host ending the call while this page was reconnecting
+  // (LiveKit's "room deleted" then never arrives): ask the server what became of the meeting,
+  // and an ended meeting shows its screen instead of a reconnect loop.
+  const { refetch } = info;
+  useEffect(() => {
+    if (live.phase === "reconnecting" || live.phase === "disconnected") void refetch();
+  }, [live.phase, refetch]);
+  const over = info.data?.status === "ended" || info.data?.status === "processed" || info.data?.status === "cancelled";
+  const { room, leave: leaveRoom } = live;
+  useEffect(() => {
+    if (over && room) void leaveRoom();
+  }, [over, room, leaveRoom]);
+
   const leave = async () => {
     if (saved) session.set(savedKey(id), { ...saved, joined: false });
     setSaved((s) => (s ? { ...s, joined: false } : s));
