@@ -1,22 +1,26 @@
 // The Italian scripted call (it-primo-contatto) with the UI in Italian (browser language it-IT):
-// seller and two guests on the real livekit-server, each fed its own fixture WAV; the HUD must
-// label transcript lines by name and show ticks and battle cards within 2 s of the utterance.
+// seller, two guests and a hidden manager on the real livekit-server, each speaker fed its own
+// fixture WAV; the HUD must label transcript lines by name and show ticks and battle cards
+// within 2 s of the utterance, and the manager's priority message must reach it.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { BASE, FIXTURES, HUD_RECORDER, USERS, api, assertOnTime, joinAsGuest, launch, playScript, session, signIn, tileNames, until, waitProcessed } from "./lib.mjs";
+import { BASE, FIXTURES, HUD_RECORDER, USERS, api, assertOnTime, hudEvents, joinAsGuest, launch, launchShared, playScript, session, signIn, tileNames, until, waitProcessed } from "./lib.mjs";
 
 const SCENARIO = "it-primo-contatto";
 const timeline = JSON.parse(readFileSync(`${FIXTURES}/${SCENARIO}/timeline.json`, "utf8"));
 const wav = (speaker) => `${FIXTURES}/${SCENARIO}/${speaker}.wav`;
+const PRIORITY_TEXT = "Chiedi chi firma sopra i diecimila euro — messaggio prioritario e2e";
 
-describe("chiamata in italiano: venditore e due ospiti", { timeout: 10 * 60_000 }, () => {
+describe("chiamata in italiano: venditore, due ospiti e una manager nascosta", { timeout: 10 * 60_000 }, () => {
   const browsers = [];
   let seller;
   let meeting;
   let host;
   let paolo;
   let luca;
+  let shadow; // manager page
+  let managerName;
 
   const open = async (options) => {
     const b = await launch({ locale: "it-IT", ...options });
@@ -58,6 +62,26 @@ describe("chiamata in italiano: venditore e due ospiti", { timeout: 10 * 60_000 
     await until(async () => (await tileNames(host)).length === 3, { what: "three tiles", timeout: 30_000 });
   });
 
+  it("la manager entra nascosta e gli ospiti non la vedono", async () => {
+    const manager = await session(USERS.manager);
+    managerName = manager.user.display_name;
+    const silent = await launchShared();
+    browsers.push(silent);
+    const context = await silent.newContext({ locale: "it-IT" });
+    shadow = await context.newPage();
+    await signIn(context, USERS.manager);
+    await shadow.goto(`${BASE}/shadow/${meeting.id}`);
+    await shadow.getByTestId("shadow-join").click();
+    await shadow.getByTestId("room").waitFor({ timeout: 30_000 });
+    assert.equal(await shadow.getByTestId("hud-panel").getAttribute("data-readonly"), "true");
+    await until(async () => (await tileNames(shadow)).length === 3, { what: "the manager's three tiles", timeout: 20_000 });
+    assert.deepEqual((await tileNames(shadow)).sort(), ["Luca", "Paolo", "Sara Seller"], "the manager sees everyone, and no tile of their own");
+    for (const page of [paolo, luca]) {
+      assert.deepEqual((await tileNames(page)).sort(), ["Luca", "Paolo", "Sara Seller"]);
+      assert.ok(!(await page.locator("body").innerText()).includes(managerName), "the manager is invisible to guests");
+    }
+  });
+
   it("trascrizione con i nomi, checklist e schede obiezioni entro 2 s", async () => {
     const participants = await api(`/api/meetings/${meeting.id}/participants`, { token: seller.access_token });
     const id = (name) => participants.find((p) => p.display_name === name).identity;
@@ -73,6 +97,16 @@ describe("chiamata in italiano: venditore e due ospiti", { timeout: 10 * 60_000 
     const names = new Set(lines.map((l) => l.name));
     assert.ok(names.has("Paolo") && names.has("Luca"), `transcript labelled Paolo and Luca (got ${[...names]})`);
     for (const l of lags) assertOnTime(l);
+  });
+
+  it("il messaggio prioritario della manager arriva nell'HUD del venditore", async () => {
+    assert.ok((await shadow.locator("[data-testid=checklist-item][data-ticked=true]").count()) > 0, "ticks in the manager's HUD");
+    await shadow.getByTestId("priority-text").fill(PRIORITY_TEXT);
+    const sentAt = Date.now();
+    await shadow.getByTestId("priority-send").click();
+    await host.locator("[data-testid=manager-message]", { hasText: PRIORITY_TEXT }).waitFor({ timeout: 5000 });
+    const shown = (await hudEvents(host)).find((e) => e.kind === "message" && e.text.includes(PRIORITY_TEXT));
+    assert.ok(shown.at - sentAt < 2000, `priority message after ${shown.at - sentAt} ms`);
   });
 
   it("il venditore chiude la chiamata per tutti e la chiamata viene elaborata", async () => {
