@@ -65,13 +65,14 @@ export default function GuestPage() {
     [id, connect, t],
   );
 
+  const over = info.data?.status === "ended" || info.data?.status === "processed" || info.data?.status === "cancelled";
+
   // A reload (or a dropped connection) rejoins with the same name and consent choice.
   useEffect(() => {
     if (!rejoinOnLoad.current || !saved?.joined || !info.data) return;
     rejoinOnLoad.current = false;
-    if (info.data.status === "ended" || info.data.status === "processed" || info.data.status === "cancelled") return;
-    void join(saved.name, saved.consent, saved.choice);
-  }, [saved, info.data, join]);
+    if (!over) void join(saved.name, saved.consent, saved.choice);
+  }, [saved, info.data, over, join]);
 
   // A connection that drops may be the host ending the call while this page was reconnecting
   // (LiveKit's "room deleted" then never arrives): ask the server what became of the meeting,
@@ -80,7 +81,6 @@ export default function GuestPage() {
   useEffect(() => {
     if (live.phase === "reconnecting" || live.phase === "disconnected") void refetch();
   }, [live.phase, refetch]);
-  const over = info.data?.status === "ended" || info.data?.status === "processed" || info.data?.status === "cancelled";
   const { room, leave: leaveRoom } = live;
   useEffect(() => {
     if (over && room) void leaveRoom();
