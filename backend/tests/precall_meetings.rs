@@ -293,6 +293,55 @@ async fn guest_join_validates_records_webhooks_and_refuses_ended_meetings() {
 }
 
 #[tokio::test]
+async fn a_guest_presenting_its_earlier_token_rejoins_as_the_same_participant() {
+    let app = TestApp::start(|c| c.login_rate_per_minute = 1000).await;
+    let (_, seller, _, meeting) = org_with_meeting(&app).await;
+    let (_, _, _, other_meeting) = org_with_meeting(&app).await;
+    let join = |meeting: &str, consent: &str, rejoin: Option<&str>| {
+        let mut body = json!({"display_name": "Tom", "ai_consent": consent});
+        if let Some(token) = rejoin {
+            body["rejoin_token"] = json!(token);
+        }
+        let path = format!("/meetings/{meeting}/join");
+        let app = &app;
+        async move {
+            let (status, access) = app.call(Method::POST, &path, None, Some(body)).await;
+            assert_eq!(status, 200, "{access}");
+            (access["identity"].as_str().unwrap().to_owned(), access["token"].as_str().unwrap().to_owned())
+        }
+    };
+    let (tom, token) = join(&meeting, "accepted", None).await;
+    let (again, _) = join(&meeting, "accepted", Some(&token)).await;
+    assert_eq!(again, tom, "a reload comes back as the same participant");
+
+    // Anything else joins as a new participant, never as someone else.
+    let (_, elsewhere) = join(&other_meeting, "accepted", None).await;
+    let (_, host) = app.call(Method::POST, &format!("/meetings/{meeting}/token"), Some(&seller), None).await;
+    let forged = AccessToken::with_api_key(&app.config.livekit_api_key, "not the server's secret")
+        .with_identity(&tom)
+        .with_grants(livekit_api::access_token::VideoGrants { room_join: true, room: format!("meeting-{meeting}"), ..Default::default() })
+        .to_jwt()
+        .unwrap();
+    for (what, consent, rejoin) in [
+        ("another meeting's guest token", "accepted", elsewhere.as_str()),
+        ("the host's token", "accepted", host["token"].as_str().unwrap()),
+        ("a token signed with another secret", "accepted", forged.as_str()),
+        ("not a token", "accepted", "garbage"),
+        ("its own token with the other consent choice", "declined", token.as_str()),
+    ] {
+        let (identity, _) = join(&meeting, consent, Some(rejoin)).await;
+        assert!(identity.starts_with("guest-") && identity != tom, "{what}: {identity}");
+    }
+
+    let (_, participants) = app.call(Method::GET, &format!("/meetings/{meeting}/participants"), Some(&seller), None).await;
+    let toms: Vec<&Value> = participants.as_array().unwrap().iter().filter(|p| p["identity"] == tom.as_str()).collect();
+    assert_eq!(toms.len(), 1, "{participants}");
+    assert_eq!(toms[0]["ai_consent"], "accepted", "the consent recorded at the first join stands");
+    let guests = participants.as_array().unwrap().iter().filter(|p| p["role"] == "guest").count();
+    assert_eq!(guests, 6, "Tom once, and a new participant for each token refused: {participants}");
+}
+
+#[tokio::test]
 async fn meetings_are_listed_updated_and_cancelled() {
     let app = TestApp::start(|c| c.login_rate_per_minute = 1000).await;
     let (admin, seller, manager, meeting) = org_with_meeting(&app).await;

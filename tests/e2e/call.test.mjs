@@ -301,11 +301,18 @@ describe("seller, two guests, a declining guest and a hidden manager on one call
     }
   });
 
-  it("a guest reload rejoins the same room", async () => {
+  it("a guest reload rejoins the same room as the same participant", async () => {
+    const toms = async () => (await api(`/api/meetings/${meeting.id}/participants`, { token: seller.access_token })).filter((p) => p.display_name === "Tom");
+    const before = await toms();
+    assert.equal(before.length, 1);
     await tom.reload();
     await tom.getByTestId("room").waitFor({ timeout: 30_000 });
     await until(async () => (await tileNames(tom)).sort().join() === ["Dana", "Sara Seller", "Sarah", "Tom"].sort().join(), { what: "Tom back with everyone", timeout: 20_000 });
     await until(async () => (await tileNames(host)).filter((n) => n === "Tom").length === 1, { what: "the seller sees Tom once", timeout: 20_000 });
+    // One participant, not a second "Tom" in the records, the recap and the talk ratios.
+    assert.deepEqual((await toms()).map((p) => p.identity), before.map((p) => p.identity), "Tom came back as the same participant");
+    const tomsInRoom = async () => (await livekitParticipants(`meeting-${meeting.id}`)).filter((p) => p.name === "Tom").map((p) => p.identity);
+    await until(async () => (await tomsInRoom()).join() === before[0].identity, { what: `LiveKit listing Tom once, as ${before[0].identity}`, timeout: 20_000 });
   });
 
   it("the seller ends the call for everyone, and the call is processed", async () => {

@@ -1,7 +1,8 @@
 // Issue 3's LiveKit grants proven with live connections in Chromium against the real
 // livekit-server (not by decoding tokens): a hidden shadow manager never appears in a guest's
 // participant list, a guest's data messages are refused by LiveKit while the host's arrive,
-// with max_participants 10 the 11th join is refused with a clear "room full" screen, and once
+// with max_participants 10 the 11th join is refused with a clear "room full" screen while a
+// guest of the ten whose tab crashed gets back in by reloading (the same participant), and once
 // the host ends the call a guest's unexpired token cannot bring the room back.
 // Nobody here speaks: every participant is a context of one Chromium process.
 import { after, before, describe, it } from "node:test";
@@ -18,6 +19,7 @@ describe("LiveKit grants on live connections", { timeout: 5 * 60_000 }, () => {
   let guestB;
   let gina; // a guest through the real guest page
   let managerIdentity;
+  let firstFiller; // the first guest page that filled the room to ten
 
   const probe = async (access) => {
     const page = await shared.newPage();
@@ -119,6 +121,7 @@ describe("LiveKit grants on live connections", { timeout: 5 * 60_000 }, () => {
     while (present < 10) {
       const page = await fillers.newPage();
       await joinAsGuest(page, meeting.id, { name: `Guest ${++n}`, mic: false, camera: false });
+      firstFiller ??= page;
       await until(async () => (await livekitParticipants(room)).length > present, { what: "the participant in LiveKit" });
       present = (await livekitParticipants(room)).length;
     }
@@ -133,6 +136,30 @@ describe("LiveKit grants on live connections", { timeout: 5 * 60_000 }, () => {
     await shot(eleventh, "room-full");
     assert.equal((await livekitParticipants(room)).length, 10);
     assert.ok(!(await livekitParticipants(room)).some((p) => p.name === "Guest 11"));
+  });
+
+  it("a guest whose tab crashed in the full room gets back in by reloading, as the same participant", async () => {
+    const key = `closer.guest.${meeting.id}`;
+    const saved = await firstFiller.evaluate((k) => sessionStorage.getItem(k), key);
+    const name = JSON.parse(saved).name;
+    const identityOf = async () => (await livekitParticipants(room)).find((p) => p.name === name)?.identity;
+    const before = await identityOf();
+    assert.ok(before, `${name} is in the room`);
+    // A renderer crash sends LiveKit no leave: the old connection stays listed, so the room
+    // still counts ten when the tab comes back.
+    const crashed = new Promise((resolve) => firstFiller.once("crash", resolve));
+    const cdp = await firstFiller.context().newCDPSession(firstFiller);
+    void cdp.send("Page.crash").catch(() => {}); // never answered: the renderer is gone
+    await crashed;
+    assert.equal((await livekitParticipants(room)).length, 10, "the crashed tab's connection is still listed");
+    // Chrome's reload of a crashed tab keeps its sessionStorage; Playwright cannot reload a
+    // crashed page, so the same tab state is opened in a new page of the same context.
+    const back = await firstFiller.context().newPage();
+    await back.addInitScript(([k, v]) => sessionStorage.setItem(k, v), [key, saved]);
+    await back.goto(`${BASE}/meet/${meeting.id}`);
+    await back.getByTestId("room").waitFor({ timeout: 15_000 });
+    assert.equal(await identityOf(), before, "back as the same participant");
+    assert.equal((await livekitParticipants(room)).length, 10);
   });
 
   it("after the host ends the call, an unexpired token cannot bring the room back", async () => {

@@ -9,7 +9,8 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
-use closer_wire::{JoinRequest, MeetingStatus, ParticipantRole, PublicMeeting, RoomAccess};
+use closer_wire::{AiConsent, JoinRequest, MeetingStatus, ParticipantRole, PublicMeeting, RoomAccess};
+use livekit_api::access_token::TokenVerifier;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -46,7 +47,8 @@ async fn public_info(State(state): State<AppState>, PathParams(id): PathParams<U
 }
 
 /// Join as a guest: records the display name and AI-consent choice (with the time it was
-/// made) and returns a guest token for the meeting's room.
+/// made) and returns a guest token for the meeting's room. With a `rejoin_token` from this
+/// tab's earlier join the guest comes back as the same participant (see [`rejoining`]).
 #[utoipa::path(post, path = "/meetings/{id}/join", tag = "join", params(("id" = Uuid, Path)), request_body = JoinRequest,
     responses((status = 200, body = RoomAccess), (status = 404, description = "unknown link"),
         (status = 409, description = "the call is full (10 participants)"), (status = 410, description = "ended or cancelled"),
@@ -64,15 +66,46 @@ async fn join(
     let meeting = lookup(&state, id).await?;
     refuse_join(meeting.status)?;
     let room = grants::room_name(id);
+    let returning = match &body.rejoin_token {
+        Some(token) => rejoining(&state, id, &room, token, body.ai_consent).await?,
+        None => None,
+    };
     // LiveKit refuses the 11th participant itself; checking first lets the guest page say why.
+    // A guest coming back is not counted twice: its new connection replaces its old one.
     if let Ok(present) = state.livekit.list_participants(&room).await
-        && present.len() >= grants::MAX_PARTICIPANTS as usize
+        && present.iter().filter(|p| Some(&p.identity) != returning.as_ref()).count() >= grants::MAX_PARTICIPANTS as usize
     {
         return Err(Error::Conflict(format!(
             "This call is full ({} participants). Please ask the host to make room.",
             grants::MAX_PARTICIPANTS
         )));
     }
-    let identity = format!("guest-{}", &Uuid::new_v4().simple().to_string()[..12]);
+    let identity = returning.unwrap_or_else(|| format!("guest-{}", &Uuid::new_v4().simple().to_string()[..12]));
     Ok(Json(admit(&state, id, ParticipantRole::Guest, &identity, &display_name, None, Some(body.ai_consent)).await?))
+}
+
+/// The identity a guest comes back as: the subject of `token` when it is a guest token this
+/// server minted for `room` (signature, issuer and expiry checked by LiveKit's verifier) and the
+/// meeting has that guest on record with the same AI-consent choice. Any other token gives
+/// `None`, a new participant: an expired token is the ordinary case of a tab reloaded over an
+/// hour later, not an error; and a guest who now chooses differently becomes a new participant
+/// because the live pipeline keeps each identity's consent for the whole call.
+///
+/// Errors: only the database failing.
+async fn rejoining(state: &AppState, meeting: Uuid, room: &str, token: &str, consent: AiConsent) -> Result<Option<String>, Error> {
+    let verifier = TokenVerifier::with_api_key(&state.config.livekit_api_key, &state.config.livekit_api_secret);
+    let Ok(claims) = verifier.verify(token) else { return Ok(None) };
+    if claims.video.room != room || !claims.sub.starts_with("guest-") {
+        return Ok(None);
+    }
+    let known: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM participants
+         WHERE meeting_id = $1 AND identity = $2 AND role = 'guest' AND ai_consent = $3)",
+    )
+    .bind(meeting)
+    .bind(&claims.sub)
+    .bind(consent.as_str())
+    .fetch_one(&state.pg)
+    .await?;
+    Ok(known.then_some(claims.sub))
 }

@@ -287,10 +287,7 @@ pub(super) async fn admit(
     .bind(role.as_str())
     .bind(name)
     .bind(user)
-    .bind(consent.map(|c| match c {
-        AiConsent::Accepted => "accepted",
-        AiConsent::Declined => "declined",
-    }))
+    .bind(consent.map(AiConsent::as_str))
     .execute(&state.pg)
     .await?;
     let token = grants::mint(&state.config, role, &room, identity, name)?;

@@ -114,6 +114,16 @@ pub enum AiConsent {
     Declined,
 }
 
+impl AiConsent {
+    /// The name stored in the database (`"accepted"`, `"declined"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AiConsent::Accepted => "accepted",
+            AiConsent::Declined => "declined",
+        }
+    }
+}
+
 /// `POST /api/meetings/{id}/join` (guest, no login).
 #[derive(Clone, Debug, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -121,6 +131,16 @@ pub struct JoinRequest {
     /// Trimmed; 1–60 characters, no control characters.
     pub display_name: String,
     pub ai_consent: AiConsent,
+    /// The LiveKit `token` this browser tab got from its earlier join of the same meeting. A
+    /// reload presents it to come back as the same participant: the same identity, so LiveKit
+    /// replaces the old connection (no second tile, no second participant row, and a full room
+    /// lets its own participant back in). A token that is not a valid guest token for this
+    /// meeting's room (another meeting, forged, expired after `livekit_token_ttl_secs`), or that
+    /// comes with another `ai_consent` than the one recorded, is ignored: the guest joins as a
+    /// new participant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub rejoin_token: Option<String>,
 }
 
 /// LiveKit access for one participant of one meeting.

@@ -8,4 +8,14 @@ export type JoinRequest = {
 /**
  * Trimmed; 1–60 characters, no control characters.
  */
-display_name: string, ai_consent: AiConsent, };
+display_name: string, ai_consent: AiConsent, 
+/**
+ * The LiveKit `token` this browser tab got from its earlier join of the same meeting. A
+ * reload presents it to come back as the same participant: the same identity, so LiveKit
+ * replaces the old connection (no second tile, no second participant row, and a full room
+ * lets its own participant back in). A token that is not a valid guest token for this
+ * meeting's room (another meeting, forged, expired after `livekit_token_ttl_secs`), or that
+ * comes with another `ai_consent` than the one recorded, is ignored: the guest joins as a
+ * new participant.
+ */
+rejoin_token?: string, };

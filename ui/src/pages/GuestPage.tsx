@@ -15,7 +15,8 @@ import { RoomView } from "../room/RoomView";
 import { useLiveRoom, type MediaChoice } from "../room/useLiveRoom";
 import { isHostIdentity, parsePresentation, PresentationStage, PRESENT_TOPIC, type Presentation } from "../room/presentation";
 
-type Saved = { name: string; consent: AiConsent; choice: MediaChoice; joined: boolean };
+/** What a tab remembers of its join; `token` lets a reload come back as the same participant. */
+type Saved = { name: string; consent: AiConsent; choice: MediaChoice; joined: boolean; token?: string };
 type Blocked = "full" | "limited" | "notFound" | "ended" | "cancelled" | null;
 
 const savedKey = (id: string) => `closer.guest.${id}`;
@@ -44,9 +45,10 @@ export default function GuestPage() {
       setJoining(true);
       setJoinError(null);
       try {
-        const body: JoinRequest = { display_name: name, ai_consent: consent };
+        const rejoin = session.get<Saved>(savedKey(id))?.token;
+        const body: JoinRequest = { display_name: name, ai_consent: consent, ...(rejoin ? { rejoin_token: rejoin } : {}) };
         const access = await api<RoomAccess>(`/api/meetings/${id}/join`, { method: "POST", auth: false, body });
-        const next = { name, consent, choice, joined: true };
+        const next = { name, consent, choice, joined: true, token: access.token };
         session.set(savedKey(id), next);
         setSaved(next);
         await connect(access, choice);
