@@ -197,8 +197,10 @@ function usePresenter(room: Room | null, meetingId: string, cards: CardEvent[]) 
         image,
         from: room.localParticipant.name || "",
       };
-      setPresenting(message);
+      // Sent before the seller's own page re-renders with the stage, so on a busy machine that
+      // render cannot take its turn ahead of the guests' copy; a failed send shows nothing.
       await send(message, guests());
+      setPresenting(message);
       // Recaps and analytics count presented cards (fire and forget).
       void api(`/api/meetings/${meetingId}/battle-cards/${encodeURIComponent(c.objection)}/presented`, { method: "POST" }).catch(() => undefined);
     },
