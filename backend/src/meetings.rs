@@ -59,11 +59,7 @@ pub async fn consent_of(pg: &PgPool, meeting: Uuid, identity: &str) -> Result<Op
     .bind(identity)
     .fetch_optional(pg)
     .await?;
-    Ok(consent.flatten().and_then(|c| match c.as_str() {
-        "accepted" => Some(AiConsent::Accepted),
-        "declined" => Some(AiConsent::Declined),
-        _ => None,
-    }))
+    Ok(consent.flatten().as_deref().and_then(AiConsent::parse))
 }
 
 /// The playbook chosen for `meeting` in the interchange format; `None` for an unknown meeting.

@@ -230,7 +230,7 @@ async fn participants(State(state): State<AppState>, user: AuthUser, PathParams(
                     "shadow" => ParticipantRole::Shadow,
                     _ => ParticipantRole::Guest,
                 },
-                ai_consent: consent.map(|c| if c == "accepted" { AiConsent::Accepted } else { AiConsent::Declined }),
+                ai_consent: consent.as_deref().and_then(AiConsent::parse),
                 consent_at,
                 joined_at,
                 left_at,

@@ -122,6 +122,11 @@ impl AiConsent {
             AiConsent::Declined => "declined",
         }
     }
+
+    /// Inverse of [`AiConsent::as_str`].
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Accepted, Self::Declined].into_iter().find(|consent| consent.as_str() == s)
+    }
 }
 
 /// `POST /api/meetings/{id}/join` (guest, no login).
@@ -199,5 +204,21 @@ impl ParticipantRole {
             ParticipantRole::Guest => "guest",
             ParticipantRole::Shadow => "shadow",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_names_round_trip() {
+        for status in [MeetingStatus::Scheduled, MeetingStatus::Live, MeetingStatus::Ended, MeetingStatus::Processed, MeetingStatus::Cancelled] {
+            assert_eq!(MeetingStatus::parse(status.as_str()), Some(status));
+        }
+        for consent in [AiConsent::Accepted, AiConsent::Declined] {
+            assert_eq!(AiConsent::parse(consent.as_str()), Some(consent));
+        }
+        assert_eq!(AiConsent::parse("maybe"), None);
     }
 }
