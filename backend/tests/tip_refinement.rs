@@ -87,7 +87,7 @@ async fn tips_are_refined_in_the_background_and_redacted() {
     let system = last["messages"][0]["content"].as_str().unwrap();
     let user = last["messages"][1]["content"].as_str().unwrap();
     assert!(system.contains("at most 20 words"), "{system}");
-    assert!(user.contains("Call language: en") && user.contains("The copilot's rule-based tip: Next:"), "{user}");
+    assert!(user.contains("Call language: en") && user.contains("The copilot's rule-based tip: “Set the agenda” is covered. Next:"), "{user}");
     assert!(
         requests.iter().any(|r| r["messages"][1]["content"].as_str().unwrap().contains("Marco: ")),
         "the transcript so far is sent as context: {requests:#?}"
@@ -99,5 +99,5 @@ async fn tips_are_refined_in_the_background_and_redacted() {
     let unrefined = tips(embedded.with_llm(LlmClient::from_config(&config))).await;
     assert!(!failing.requests.lock().unwrap().is_empty());
     assert!(!unrefined.is_empty() && unrefined.iter().all(|t| t.2.is_none()), "{unrefined:#?}");
-    assert!(unrefined.iter().all(|t| t.0.starts_with("Next: ")));
+    assert!(unrefined.iter().all(|t| t.0.contains("Next: ")), "{unrefined:#?}");
 }

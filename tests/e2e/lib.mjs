@@ -357,6 +357,24 @@ export function assertOnTime(lag) {
   assert.ok(lag.shown >= lag.utterance_start, `${what} shown ${lag.utterance_start - lag.shown} ms before the utterance that earns it began`);
 }
 
+/** Nearest-rank percentile `p` (0–100) of `values`, or null when empty. */
+export function percentile(values, p) {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1];
+}
+
+/**
+ * One line with the lag percentiles of the shown elements (and how many were never shown), so
+ * a drift towards the budget is visible in every run's log before it fails one.
+ */
+export function lagSummary(lags) {
+  const shown = lags.filter((l) => l.lag_ms !== null);
+  const of = (key) => shown.map((l) => l[key]).filter((v) => v !== null);
+  const line = (key) => `p50 ${percentile(of(key), 50)} / p95 ${percentile(of(key), 95)} / max ${percentile(of(key), 100)} ms`;
+  return `lag ${line("lag_ms")} (server ${line("server_ms")}); ${shown.length} of ${lags.length} shown, budget ${HUD_BUDGET_MS} ms`;
+}
+
 /** The host's HUD events so far (see HUD_RECORDER). */
 export const hudEvents = (page) => page.evaluate(() => window.__e2eHud ?? []);
 
@@ -441,7 +459,7 @@ export async function playScript({ scenario, timeline, host, speakers, identitie
     tap: { counters: await host.evaluate(() => window.__closerTap.counters), identities, activity },
   });
   const shown = lags.map((l) => `${l.kind} ${l.key}: ${l.lag_ms === null ? "never shown" : `${l.lag_ms} ms (server ${l.server_ms} ms + page ${l.page_ms} ms)`}`);
-  console.log(`${scenario}:\n  ${shown.join("\n  ")}`);
+  console.log(`${scenario}:\n  ${shown.join("\n  ")}\n  ${lagSummary(lags)}`);
   // The script is over: microphones off again (a fake microphone loops its WAV, which would
   // keep the copilot transcribing for the rest of the test).
   await Promise.all(Object.values(speakers).map((p) => p.getByTestId("toggle-mic").click()));

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod corpus;
+
 use closer::config::Config;
 use std::path::PathBuf;
 
