@@ -11,7 +11,7 @@
 
 use closer::analysis::{AnalysisModels, Analyzer, Finding, SpeakerRole, Utterance};
 use closer::eval::{Observed, Score, Timeline};
-use closer_wire::{Playbook, SentimentLabel};
+use closer_wire::Playbook;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -231,9 +231,4 @@ pub fn tally_by_language(calls: &[Call], mut run: impl FnMut(&Call) -> (Timeline
         out.entry(call.timeline.language.clone()).or_default().add(&closer::eval::score(&timeline, &observed));
     }
     out
-}
-
-/// Index of `label` in `closer::analysis::SENTIMENT_CLASSES`.
-pub fn class(label: SentimentLabel) -> usize {
-    closer::analysis::SENTIMENT_CLASSES.iter().position(|c| *c == label).unwrap()
 }
