@@ -12,7 +12,7 @@
 #[path = "../tests/common/corpus.rs"]
 mod corpus;
 
-use closer::analysis::{AnalysisModels, Analyzer, SpeakerRole, Utterance};
+use closer::analysis::{AnalysisModels, Analyzer, Utterance};
 use closer::models::ModelPaths;
 use closer::semantics::encoder::SentenceEncoder;
 use std::path::PathBuf;
@@ -30,9 +30,8 @@ fn analysis_cost(models: &Arc<AnalysisModels>, calls: &[corpus::Call]) {
     for call in calls {
         let mut analyzer = Analyzer::new(models.clone(), call.playbook.clone()).unwrap();
         for (n, turn) in call.timeline.turns.iter().enumerate() {
-            let role = if call.timeline.speakers[&turn.speaker].role == "host" { SpeakerRole::Host } else { SpeakerRole::Guest };
             let segment = format!("s{n}");
-            let u = Utterance { segment_id: &segment, speaker: &turn.speaker, role, text: &turn.text, start_ms: turn.start_ms as u64, end_ms: turn.end_ms as u64, is_final: true };
+            let u = Utterance { segment_id: &segment, speaker: &turn.speaker, role: call.role(&turn.speaker), text: &turn.text, start_ms: turn.start_ms as u64, end_ms: turn.end_ms as u64, is_final: true };
             let t = Instant::now();
             analyzer.analyze(&u).unwrap();
             times.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -62,10 +61,8 @@ fn main() {
             .unwrap_or_default();
         conditions.sort_by_key(|c| (corpus::CONDITIONS.iter().position(|k| k == c).unwrap_or(9), c.clone()));
         for condition in &conditions {
-            let complete: Vec<&corpus::Call> =
-                calls.iter().filter(|c| asr.join(condition).join(format!("{}.json", c.id)).is_file()).collect();
-            let subset: Vec<corpus::Call> = corpus::calls(half).into_iter().filter(|c| complete.iter().any(|k| k.id == c.id)).collect();
-            for (language, t) in corpus::tally_by_language(&subset, |c| c.run_transcript(&models, condition)) {
+            let transcribed = calls.iter().filter(|c| asr.join(condition).join(format!("{}.json", c.id)).is_file());
+            for (language, t) in corpus::tally_by_language(transcribed, |c| c.run_transcript(&models, condition)) {
                 println!("  {condition:<10} {language}: {}", t.line());
             }
         }

@@ -100,7 +100,8 @@ impl Call {
         read(&root().join(&self.half).join("asr").join(condition).join(format!("{}.json", self.id)))
     }
 
-    fn role(&self, speaker: &str) -> SpeakerRole {
+    /// Seller or prospect, from the scenario's speakers.
+    pub fn role(&self, speaker: &str) -> SpeakerRole {
         if self.timeline.speakers[speaker].role == "host" { SpeakerRole::Host } else { SpeakerRole::Guest }
     }
 
@@ -224,7 +225,10 @@ impl Tally {
 }
 
 /// Tallies per language (`en`, `it`) of `run` over `calls`.
-pub fn tally_by_language(calls: &[Call], mut run: impl FnMut(&Call) -> (Timeline, Vec<Observed>)) -> BTreeMap<String, Tally> {
+pub fn tally_by_language<'a>(
+    calls: impl IntoIterator<Item = &'a Call>,
+    mut run: impl FnMut(&Call) -> (Timeline, Vec<Observed>),
+) -> BTreeMap<String, Tally> {
     let mut out: BTreeMap<String, Tally> = BTreeMap::new();
     for call in calls {
         let (timeline, observed) = run(call);
