@@ -42,19 +42,20 @@ impl AudioFrame {
 pub struct AudioStream {
     ffi: &'static Ffi,
     handle: Handle,
+    _track: Handle,
     frames: mpsc::UnboundedReceiver<AudioFrame>,
 }
 
 impl AudioStream {
     pub(crate) fn open(
         ffi: &'static Ffi,
-        track: u64,
+        track: Handle,
         track_sid: &str,
         sample_rate: u32,
         channels: u32,
     ) -> Result<AudioStream, Error> {
         let request = req::Message::NewAudioStream(proto::NewAudioStreamRequest {
-            track_handle: track,
+            track_handle: track.id,
             r#type: proto::AudioStreamType::AudioStreamNative as i32,
             sample_rate: Some(sample_rate),
             num_channels: Some(channels),
@@ -66,11 +67,7 @@ impl AudioStream {
         };
         let (tx, frames) = mpsc::unbounded_channel();
         ffi.route_stream(stream.id, track_sid, tx);
-        Ok(AudioStream {
-            ffi,
-            handle: stream,
-            frames,
-        })
+        Ok(AudioStream { ffi, handle: stream, _track: track, frames })
     }
 
     /// The next frame, or `None` once the track is gone (unsubscribed, unpublished, room left).

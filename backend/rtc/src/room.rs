@@ -361,14 +361,15 @@ impl Room {
 
     /// Receives a subscribed audio track as PCM frames, resampled and down-mixed by the library
     /// to `sample_rate` Hz and `channels` channels (e.g. 16 000 Hz mono for speech-to-text), in
-    /// 10 ms frames. The stream ends when the track is unsubscribed.
+    /// 10 ms frames. The stream owns the track (the library ends a stream whose track handle is
+    /// released) and ends when the track is unsubscribed or unpublished.
     pub fn subscribe_audio(
         &self,
-        track: &RemoteTrack,
+        track: RemoteTrack,
         sample_rate: u32,
         channels: u32,
     ) -> Result<AudioStream, Error> {
-        AudioStream::open(self.ffi, track.handle.id, &track.sid, sample_rate, channels)
+        AudioStream::open(self.ffi, track.handle, &track.sid, sample_rate, channels)
     }
 
     /// Publishes a microphone track named `name`, fed with PCM at `sample_rate` Hz and

@@ -179,13 +179,15 @@ async fn a_hidden_listener_hears_a_speaker_at_16_khz_mono_and_nobody_sees_it() {
     );
     assert_eq!(copilot.identity, "copilot");
 
-    let talking = speak(&alice, 440.0, 3.0).await;
+    let talking = speak(&alice, 440.0, 4.0).await;
     let track = subscribed_audio(&mut copilot_events, "alice").await;
     let mut stream = copilot
-        .subscribe_audio(&track, 16_000, 1)
+        .subscribe_audio(track, 16_000, 1)
         .expect("audio stream");
     let mut heard = Vec::new();
-    while heard.len() < 16_000 {
+    // Two seconds: more than the frames held for a stream before it is registered, so they
+    // cannot alone make the test pass.
+    while heard.len() < 32_000 {
         let frame = timeout(Duration::from_secs(10), stream.recv())
             .await
             .expect("a frame within 10 s")
@@ -278,7 +280,7 @@ async fn without_auto_subscribe_only_the_chosen_track_is_received() {
     let track = subscribed_audio(&mut copilot_events, "alice").await;
     assert_eq!(track.sid, microphone.sid);
     let mut stream = copilot
-        .subscribe_audio(&track, 16_000, 1)
+        .subscribe_audio(track, 16_000, 1)
         .expect("audio stream");
     let frame = timeout(Duration::from_secs(10), stream.recv())
         .await
