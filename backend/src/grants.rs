@@ -6,8 +6,6 @@
 //! | guest  | no    | camera, microphone, screen(+audio) | no | yes       | no     |
 //! | shadow | no    | nothing                         | no   | yes       | yes    |
 //!
-//! | copilot agent | no | nothing                   | yes  | yes       | yes (agent) |
-//!
 //! Every token names exactly one room (the meeting's) and expires.
 
 use crate::config::Config;
@@ -72,34 +70,6 @@ pub fn mint(config: &Config, role: ParticipantRole, room: &str, identity: &str, 
         .with_name(name)
         .with_ttl(Duration::from_secs(config.livekit_token_ttl_secs))
         .with_grants(grants(role, room))
-        .to_jwt()?)
-}
-
-/// Identity of the copilot agent in every meeting's room (hidden: guests never see it).
-pub const COPILOT_IDENTITY: &str = "agent-copilot";
-
-/// A token for the copilot agent in `room`: hidden and marked as an agent, subscribes (to the
-/// tracks it chooses), sends data, publishes no media.
-///
-/// Errors: signing failure (an empty API key or secret).
-pub fn mint_copilot(config: &Config, room: &str) -> anyhow::Result<String> {
-    let grants = VideoGrants {
-        room_join: true,
-        room: room.to_owned(),
-        hidden: true,
-        agent: true,
-        can_publish: Some(false),
-        can_subscribe: Some(true),
-        can_publish_data: Some(true),
-        can_update_own_metadata: Some(false),
-        ..VideoGrants::default()
-    };
-    Ok(AccessToken::with_api_key(&config.livekit_api_key, &config.livekit_api_secret)
-        .with_identity(COPILOT_IDENTITY)
-        .with_name("Closer copilot")
-        .with_kind("agent")
-        .with_ttl(Duration::from_secs(config.livekit_token_ttl_secs))
-        .with_grants(grants)
         .to_jwt()?)
 }
 

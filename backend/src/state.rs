@@ -1,6 +1,5 @@
 //! Shared application state handed to every HTTP handler.
 
-use crate::agent::copilot::CopilotAgents;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::rate_limit::KeyedLimit;
 use crate::config::Config;
@@ -39,8 +38,6 @@ pub struct AppState {
     pub live: Arc<LiveRegistry>,
     /// Per-speaker audio kept for the post-call replay (shared by live sessions and finalize).
     pub recorder: Recorder,
-    /// The copilot agents this server runs in meeting rooms.
-    pub copilots: Arc<CopilotAgents>,
 }
 
 impl AppState {
@@ -67,8 +64,6 @@ impl AppState {
         )
         .with_recorder(recorder.clone())
         .with_llm(crate::llm::LlmClient::from_config(&config)));
-        let config = Arc::new(config);
-        let copilots = Arc::new(CopilotAgents::new(config.clone(), live.clone()));
-        Ok(Self { config, pg, mongo, livekit, jwt, mailer, login_limit, join_limit, live, recorder, copilots })
+        Ok(Self { config: Arc::new(config), pg, mongo, livekit, jwt, mailer, login_limit, join_limit, live, recorder })
     }
 }

@@ -50,7 +50,7 @@ describe("chiamata in italiano: venditore, due ospiti e una manager nascosta", {
     await host.getByTestId("green-toggle-camera").click();
     await host.getByTestId("join").click();
     await host.getByTestId("room").waitFor({ timeout: 60_000 });
-    await host.locator("[data-testid=copilot-status][data-status=live]").waitFor({ timeout: 30_000 });
+    await until(() => host.evaluate(() => window.__closerTap?.status() === "live"), { what: "the audio tap" });
 
     paolo = (await open({ wav: wav("guest_a") })).page;
     luca = (await open({ wav: wav("guest_b") })).page;

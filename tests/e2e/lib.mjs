@@ -98,7 +98,6 @@ export async function launch({ wav, headless = true, locale = "en-US", quality =
   });
   yieldCpu();
   await presetDevices(context, quality, devices);
-  if (wav) await context.addInitScript(MIC_RECORDER);
   const close = async () => {
     await context.close().catch(() => undefined);
     rmSync(profile, { recursive: true, force: true });
@@ -224,69 +223,16 @@ export async function tileNames(page) {
  * Also records when their events arrived on the HUD WebSocket (`window.__e2eHudSocket`), which
  * splits a lag into the server's part and the page's.
  */
-/**
- * In a browser with a fake microphone: when that microphone carried speech, measured at its
- * source. Every audio track from getUserMedia gets an analyser; a 20 ms RMS above −50 dBFS on an
- * enabled track opens a segment, 400 ms below closes it (`window.__e2eMic`: [start, end] pairs,
- * Date.now() ms). The scripted calls align each speaker's turns with them to time the HUD from
- * the end of the utterance as spoken. Test-only: nothing in the product measures this.
- */
-export const MIC_RECORDER = () => {
-  const segments = [];
-  window.__e2eMic = segments;
-  const devices = navigator.mediaDevices;
-  if (!devices) return;
-  const watch = (track) => {
-    const context = new AudioContext();
-    const analyser = context.createAnalyser();
-    analyser.fftSize = 1024;
-    context.createMediaStreamSource(new MediaStream([track])).connect(analyser);
-    const samples = new Float32Array(analyser.fftSize);
-    let open = null;
-    const timer = setInterval(() => {
-      if (track.readyState === "ended") {
-        clearInterval(timer);
-        if (open) segments.push([open.start, open.last]);
-        void context.close();
-        return;
-      }
-      analyser.getFloatTimeDomainData(samples);
-      let sum = 0;
-      for (const x of samples) sum += x * x;
-      const rms = Math.sqrt(sum / samples.length);
-      const db = rms > 0 ? 20 * Math.log10(rms) : -120;
-      const at = Date.now();
-      if (track.enabled && db > -50) {
-        if (open) open.last = at;
-        else open = { start: at - 20, last: at };
-      } else if (open && at - open.last > 400) {
-        segments.push([open.start, open.last]);
-        open = null;
-      }
-    }, 20);
-  };
-  const getUserMedia = devices.getUserMedia.bind(devices);
-  devices.getUserMedia = async (constraints) => {
-    const stream = await getUserMedia(constraints);
-    for (const track of stream.getAudioTracks()) watch(track);
-    return stream;
-  };
-};
-
 export const HUD_RECORDER = () => {
   const events = [];
   const seen = new Set();
   window.__e2eHud = events;
   const arrivals = [];
   window.__e2eHudSocket = arrivals;
-  // Every WebSocket the page opens (path only), so a test can assert which ones it never does.
-  const sockets = [];
-  window.__e2eSockets = sockets;
   const NativeWebSocket = window.WebSocket;
   window.WebSocket = class extends NativeWebSocket {
     constructor(...args) {
       super(...args);
-      sockets.push(new URL(String(args[0]), location.href).pathname);
       if (!String(args[0]).includes("/hud")) return;
       this.addEventListener("message", (ev) => {
         if (typeof ev.data !== "string") return;
@@ -468,11 +414,10 @@ export async function playScript({ scenario, timeline, host, speakers, identitie
   const events = await hudEvents(host);
   const arrivals = await host.evaluate(() => window.__e2eHudSocket ?? []);
   const arrived = (kind, key) => arrivals.find((a) => a.kind === kind && a.key === key)?.at ?? null;
-  const activity = {};
+  const activity = await host.evaluate(() => window.__closerTap.activity());
   const aligned = {};
-  for (const [speaker, page] of Object.entries(speakers)) {
-    activity[speaker] = (await page.evaluate(() => window.__e2eMic ?? [])).sort((a, b) => a[0] - b[0]);
-    aligned[speaker] = alignTurns(activity[speaker], timeline.turns.filter((t) => t.speaker === speaker));
+  for (const [speaker, identity] of Object.entries(identities)) {
+    aligned[speaker] = alignTurns(activity[identity]?.segments ?? [], timeline.turns.filter((t) => t.speaker === speaker));
   }
   const turnEnd = (turn) => aligned[turn.speaker]?.turns.find((t) => t.start_ms === turn.start_ms) ?? null;
   const lag = (kind, key, turn, shownAt, receivedAt) => {
@@ -505,13 +450,13 @@ export async function playScript({ scenario, timeline, host, speakers, identitie
   writeOutput(`${scenario}-latency.json`, {
     scenario,
     budget_ms: HUD_BUDGET_MS,
-    note: "lag_ms = when the element appeared in the seller's HUD − when the utterance that earns it ended, as its speaker's microphone carried it (negative: shown while it was being spoken, from partial text; before utterance_start it would be a false positive); server_ms = its event's arrival on the HUD socket − that end; page_ms = appearance − arrival",
+    note: "lag_ms = when the element appeared in the seller's HUD − when the utterance that earns it ended, as the seller's audio tap heard it (negative: shown while it was being spoken, from partial text; before utterance_start it would be a false positive); server_ms = its event's arrival on the HUD socket − that end; page_ms = appearance − arrival",
     lags,
     wav_start_ms: Object.fromEntries(Object.entries(aligned).map(([k, v]) => [k, v?.t0 ?? null])),
     unexpected_ticks: events.filter((e) => e.kind === "tick" && !expectedItems.includes(e.key)).map((e) => e.key),
     unexpected_cards: events.filter((e) => e.kind === "card" && !objections.includes(e.key)).map((e) => e.key),
     transcript: lines.map((l) => ({ name: l.name, text: l.text, at: l.at })),
-    microphones: { identities, speech_segments: activity },
+    tap: { counters: await host.evaluate(() => window.__closerTap.counters), identities, activity },
   });
   const shown = lags.map((l) => `${l.kind} ${l.key}: ${l.lag_ms === null ? "never shown" : `${l.lag_ms} ms (server ${l.server_ms} ms + page ${l.page_ms} ms)`}`);
   console.log(`${scenario}:\n  ${shown.join("\n  ")}\n  ${lagSummary(lags)}`);

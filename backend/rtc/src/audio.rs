@@ -59,6 +59,10 @@ impl AudioStream {
             r#type: proto::AudioStreamType::AudioStreamNative as i32,
             sample_rate: Some(sample_rate),
             num_channels: Some(channels),
+            // 0, as LiveKit's own Python SDK always sends (an unbounded queue, in its words): no
+            // frame may be dropped inside the library when a busy server delays the reader; a
+            // backlog shows in `AudioStream::backlog` instead.
+            queue_size_frames: Some(0),
             ..Default::default()
         });
         let stream = match ffi.request("new_audio_stream", request)? {
@@ -67,7 +71,12 @@ impl AudioStream {
         };
         let (tx, frames) = mpsc::unbounded_channel();
         ffi.route_stream(stream.id, track_sid, tx);
-        Ok(AudioStream { ffi, handle: stream, _track: track, frames })
+        Ok(AudioStream {
+            ffi,
+            handle: stream,
+            _track: track,
+            frames,
+        })
     }
 
     /// The next frame, or `None` once the track is gone (unsubscribed, unpublished, room left).

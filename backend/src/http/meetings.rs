@@ -259,12 +259,7 @@ async fn room_token(State(state): State<AppState>, user: AuthUser, PathParams(id
     let name: String = sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1").bind(user.id).fetch_one(&state.pg).await?;
     // One identity per user and role, so a reconnect replaces the previous connection.
     let identity = format!("{}-{}", role.as_str(), user.id.simple());
-    let access = admit(&state, id, role, &identity, &name, Some(user.id), None).await?;
-    if role == ParticipantRole::Host {
-        // The seller is joining: the copilot joins with them (once; a rejoin finds it there).
-        state.copilots.ensure(id);
-    }
-    Ok(Json(access))
+    Ok(Json(admit(&state, id, role, &identity, &name, Some(user.id), None).await?))
 }
 
 /// Creates the room (max 10 participants), records the participant and mints the token.

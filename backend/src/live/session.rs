@@ -82,8 +82,6 @@ pub enum Command {
     PriorityMessage { from: String, text: String },
     /// Close every open utterance, wait for their final transcripts and analysis, then reply.
     Flush(oneshot::Sender<()>),
-    /// The copilot agent's subscriptions changed: tell the HUD whom it hears.
-    Hearing { hearing: Vec<String>, excluded: Vec<String> },
 }
 
 /// What the supervisor keeps across restarts of a session.
@@ -247,9 +245,6 @@ impl Session {
                 self.close_utterances();
                 self.flushes.push(reply);
                 self.maybe_flushed();
-            }
-            Command::Hearing { hearing, excluded } => {
-                self.emit(HudEvent::CopilotHearing { hearing, excluded }, self.audio_ms);
             }
         }
     }

@@ -126,10 +126,6 @@ pub enum HudEvent {
     PriorityMessage { from: String, text: String },
     /// STT provider change for a speaker (e.g. cloud failure → embedded fallback).
     ProviderStatus { speaker: String, provider: String, state: ProviderState, message: String },
-    /// Whom the copilot agent in the room hears, whenever that changes: the identities whose
-    /// microphones it is subscribed to, and those it leaves out (declined AI assistance, or
-    /// not a participant of the meeting). Both sorted.
-    CopilotHearing { hearing: Vec<String>, excluded: Vec<String> },
 }
 
 /// An event with its place in the meeting's stream.

@@ -41,11 +41,4 @@ describe("reduceHud", () => {
     expect(s.tips).toHaveLength(5);
     expect(s.tips[0].text).toBe("tip 9");
   });
-
-  it("knows whom the copilot hears only once the agent has said so, and follows its changes", () => {
-    expect(emptyHud.hearing).toBeNull();
-    let s = reduceHud(emptyHud, ev(0, { kind: "copilot_hearing", hearing: ["host-1"], excluded: [] }));
-    s = reduceHud(s, ev(1, { kind: "copilot_hearing", hearing: ["guest-a", "host-1"], excluded: ["guest-d"] }));
-    expect(s.hearing).toEqual({ hearing: ["guest-a", "host-1"], excluded: ["guest-d"] });
-  });
 });

@@ -35,8 +35,6 @@ export type HudState = {
   providers: Record<string, Provider>;
   /** Display names by identity, learned from transcript and sentiment events. */
   names: Record<string, string>;
-  /** Whom the copilot agent in the room hears and leaves out (declined or unknown); `null` until it has joined. */
-  hearing: { hearing: string[]; excluded: string[] } | null;
 };
 
 export const emptyHud: HudState = {
@@ -49,7 +47,6 @@ export const emptyHud: HudState = {
   messages: [],
   providers: {},
   names: {},
-  hearing: null,
 };
 
 const MAX_LINES = 200;
@@ -110,9 +107,6 @@ export function reduceHud(state: HudState, e: Envelope, receivedAt = Date.now())
       return next;
     case "provider_status":
       next.providers = { ...state.providers, [e.speaker]: { provider: e.provider, state: e.state, message: e.message } };
-      return next;
-    case "copilot_hearing":
-      next.hearing = { hearing: e.hearing, excluded: e.excluded };
       return next;
     default:
       return next;

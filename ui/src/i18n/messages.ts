@@ -100,9 +100,9 @@ export const en = {
 
   // Host room / HUD
   "host.title": "Seller room",
-  "host.copilotOn": "AI copilot listening",
-  "host.copilotOff": "AI copilot offline",
-  "host.copilotDeclined": "Not transcribed (declined)",
+  "host.tapOn": "AI copilot listening",
+  "host.tapOff": "AI copilot offline",
+  "host.tapDeclined": "Not transcribed (declined)",
   "hud.title": "Copilot",
   "hud.readOnly": "Read-only (shadow)",
   "hud.transcript": "Transcript",
@@ -350,9 +350,9 @@ export const it: Record<MessageKey, string> = {
   "host.guestLinkHint": "Invia questo link ai tuoi ospiti:",
 
   "host.title": "Stanza del venditore",
-  "host.copilotOn": "Copilota AI in ascolto",
-  "host.copilotOff": "Copilota AI non connesso",
-  "host.copilotDeclined": "Non trascritto (consenso negato)",
+  "host.tapOn": "Copilota AI in ascolto",
+  "host.tapOff": "Copilota AI non connesso",
+  "host.tapDeclined": "Non trascritto (consenso negato)",
   "hud.title": "Copilota",
   "hud.readOnly": "Sola lettura (ombra)",
   "hud.transcript": "Trascrizione",

@@ -12,13 +12,14 @@ import { GreenRoom } from "../room/GreenRoom";
 import { RoomView } from "../room/RoomView";
 import { useLiveRoom, type MediaChoice } from "../room/useLiveRoom";
 import { isGuestIdentity, PresentationStage, PRESENT_TOPIC, type Presentation } from "../room/presentation";
+import { useCopilotTap } from "../tap/useCopilotTap";
 import { useHudStream } from "../hud/useHudStream";
 import { HudPanel } from "../hud/HudPanel";
 import { sentimentTone, type CardEvent } from "../hud/state";
 
 type Presented = Extract<Presentation, { type: "present" }>;
 
-/** `/host/:id` — the seller's room: the Meet-like room + HUD + "Present now". The copilot hears the call through its own participant in the room (backend `agent::copilot`), not through this page. */
+/** `/host/:id` — the seller's room: the Meet-like room + audio tap + HUD + "Present now". */
 export default function HostPage() {
   const { id = "" } = useParams();
   const { t } = useI18n();
@@ -29,6 +30,7 @@ export default function HostPage() {
   const [joining, setJoining] = useState(false);
   const [joinError, setJoinError] = useState<string | null>(null);
   const inCall = !!live.room && (live.phase === "connected" || live.phase === "reconnecting");
+  const tap = useCopilotTap(live.room, id, inCall);
   const { hud, connected: hudConnected } = useHudStream(id, inCall);
   const { presenting, present, stop } = usePresenter(live.room, id, hud.cards);
   const [copied, setCopied] = useState(false);
@@ -80,8 +82,6 @@ export default function HostPage() {
   }
 
   if (inCall && live.room) {
-    // Listening: the HUD stream is up and the copilot agent has joined the room.
-    const listening = hudConnected && hud.hearing !== null;
     const copy = () => {
       void navigator.clipboard?.writeText(m.guest_url).then(() => {
         setCopied(true);
@@ -94,20 +94,18 @@ export default function HostPage() {
         phase={live.phase}
         title={m.title}
         toneOf={(identity) => sentimentTone(hud.sentiment[identity]?.label)}
-        badgeOf={(identity) => (hud.hearing?.excluded.includes(identity) ? t("host.copilotDeclined") : undefined)}
+        badgeOf={(identity) => (tap.excluded.includes(identity) ? t("host.tapDeclined") : undefined)}
         stage={presenting ? <PresentationStage presentation={presenting} onStop={() => void stop()} /> : undefined}
         onLeave={() => void leave()}
         headerExtra={
           <>
             <span
-              className={`flex items-center gap-1.5 rounded-full px-2.5 py-1 text-xs ${listening ? "bg-emerald-500/15 text-emerald-200" : "bg-white/10 text-white/60"}`}
-              data-testid="copilot-status"
-              data-status={listening ? "live" : "offline"}
-              data-hearing={hud.hearing?.hearing.join(" ") ?? ""}
-              data-excluded={hud.hearing?.excluded.join(" ") ?? ""}
+              className={`flex items-center gap-1.5 rounded-full px-2.5 py-1 text-xs ${tap.status === "live" ? "bg-emerald-500/15 text-emerald-200" : "bg-white/10 text-white/60"}`}
+              data-testid="tap-status"
+              data-status={tap.status}
             >
-              <span className={`h-1.5 w-1.5 rounded-full ${listening ? "bg-emerald-400" : "bg-white/40"}`} />
-              {listening ? t("host.copilotOn") : t("host.copilotOff")}
+              <span className={`h-1.5 w-1.5 rounded-full ${tap.status === "live" ? "bg-emerald-400" : "bg-white/40"}`} />
+              {tap.status === "live" ? t("host.tapOn") : t("host.tapOff")}
             </span>
             <Button variant="ghost" className="!px-3 !py-1 text-xs" onClick={copy}>
               <LinkIcon width={14} height={14} /> {copied ? t("common.copied") : t("room.copyLink")}
