@@ -16,12 +16,14 @@
 //! - [`Room::subscribe_audio`] turns a subscribed remote audio track into [`AudioFrame`]s resampled
 //!   by the library (e.g. 16 kHz mono for speech-to-text);
 //! - [`Room::publish_audio`] publishes a microphone track fed with PCM frames ([`AudioSource`]);
-//! - [`Room::send_data`] sends a data packet to chosen participant identities.
+//! - [`Room::send_data`] sends a data packet to chosen participant identities;
+//! - [`Worker::register`] makes the process an agent worker livekit-server dispatches rooms to.
 
 mod audio;
 mod error;
 mod ffi;
 mod room;
+mod worker;
 
 /// The FFI protocol's message types, generated from `proto/livekit_ffi.fds` (package
 /// `livekit.proto` of the `livekit` wheel). Exposed for the enums the safe API returns
@@ -37,6 +39,7 @@ pub use ffi::Rtc;
 pub use room::{
     Connected, Participant, RemotePublication, RemoteTrack, Room, RoomEvent, RoomOptions,
 };
+pub use worker::{Assignment, Worker, WorkerEvent, WorkerOptions};
 
 /// The `livekit` wheel version whose library and protocol this crate binds.
 pub const LIVEKIT_FFI_VERSION: &str = "1.2.0";

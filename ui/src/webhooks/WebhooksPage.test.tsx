@@ -78,6 +78,12 @@ describe("WebhooksPage", () => {
     fireEvent.click(within(row).getByTestId("wh-rotate"));
     const secret = await within(row).findByTestId("wh-secret");
     expect(secret.textContent).toContain("whsec_rotated_0123456789abcdef9f3a");
+    // Shown once, so copied in one click.
+    const writeText = vi.fn(() => Promise.resolve());
+    Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
+    fireEvent.click(within(secret).getByTestId("wh-secret-copy"));
+    expect(writeText).toHaveBeenCalledWith("whsec_rotated_0123456789abcdef9f3a");
+    await waitFor(() => expect(within(secret).getByTestId("wh-secret-copy").textContent).toBe("Copied"));
     expect(calls).toContain(`POST /api/webhooks/${ID}/rotate-secret Bearer token-1`);
     await waitFor(() => expect(screen.getByTestId("wh-endpoint").textContent).toContain("secret …9f3a"));
     confirm.mockRestore();

@@ -102,12 +102,27 @@ function NewEndpoint({ onCreated }: { onCreated: (id: string) => void }) {
   );
 }
 
-/** A signing secret, shown this once (after creation or rotation): the API never returns it again. */
+/**
+ * A signing secret, shown this once (after creation or rotation): the API never returns it again,
+ * so it can be copied in one click rather than selected by hand.
+ */
 function SecretOnce({ secret }: { secret: string }) {
   const { t } = useI18n();
+  const [copied, setCopied] = useState(false);
+  const copy = () => {
+    void navigator.clipboard?.writeText(secret).then(() => {
+      setCopied(true);
+      setTimeout(() => setCopied(false), 1500);
+    });
+  };
   return (
-    <div className="mt-3 rounded-lg bg-amber-500/10 p-3 text-sm" data-testid="wh-secret">
-      {t("wh.secretOnce")} <code className="break-all font-semibold text-amber-200">{secret}</code>
+    <div className="mt-3 flex flex-wrap items-center gap-2 rounded-lg bg-amber-500/10 p-3 text-sm" data-testid="wh-secret">
+      <span>
+        {t("wh.secretOnce")} <code className="break-all font-semibold text-amber-200">{secret}</code>
+      </span>
+      <Button variant="ghost" className="!px-3 !py-1 text-xs" onClick={copy} data-testid="wh-secret-copy">
+        {copied ? t("common.copied") : t("common.copy")}
+      </Button>
     </div>
   );
 }

@@ -1,0 +1,337 @@
+//! Agent dispatch: this process registers with livekit-server as an agent *worker* (LiveKit's
+//! agent worker protocol, `livekit.WorkerMessage` / `livekit.ServerMessage` over the server's
+//! `/agent` WebSocket), and livekit-server hands it jobs — one room each — choosing among the
+//! registered workers by their reported load, and dispatching again elsewhere when a worker goes
+//! away.
+//!
+//! The exchange, in protobuf binary frames (types from `livekit-protocol`):
+//! 1. the worker sends `RegisterWorkerRequest { type: JT_ROOM, agent_name, … }`, the server answers
+//!    `RegisterWorkerResponse { worker_id }`;
+//! 2. for a dispatch (`AgentDispatchService.CreateDispatch` naming the agent), the server asks
+//!    `AvailabilityRequest { job }`; the worker accepts with `AvailabilityResponse { available,
+//!    participant_identity, participant_name }` while it has capacity (an accepted job counts from
+//!    then on), and declines otherwise (the server then asks another worker);
+//! 3. the server sends `JobAssignment { job, url, token }`: the token admits the worker into the
+//!    job's room with the identity it chose, as an agent participant;
+//! 4. the worker reports `UpdateJobStatus` when a job ends, `UpdateWorkerStatus { status, load,
+//!    job_count }` whenever its load changes, and pings every `ping_interval` seconds.
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use livekit_protocol as lk;
+use prost::Message as _;
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+use crate::error::Error;
+
+/// Seconds between the worker's pings (what LiveKit's own SDKs use).
+const PING_INTERVAL_S: u32 = 30;
+
+/// What this worker offers.
+#[derive(Debug, Clone)]
+pub struct WorkerOptions {
+    /// The agent name dispatches must give to reach this worker (explicit dispatch).
+    pub agent_name: String,
+    /// Jobs run at once at most; further availability requests are declined.
+    pub max_jobs: usize,
+    /// Identity the worker takes in a job's room.
+    pub identity: String,
+    /// Display name in a job's room.
+    pub name: String,
+}
+
+/// A room job livekit-server assigned to this worker.
+#[derive(Debug, Clone)]
+pub struct Assignment {
+    /// Job id (`AJ_…`); pass to [`Worker::finish`].
+    pub job_id: String,
+    /// The room's name.
+    pub room: String,
+    /// The job's metadata, as given to the dispatch.
+    pub metadata: String,
+    /// Where to connect, when the server names another URL than the one registered with.
+    pub url: Option<String>,
+    /// Access token for the room, with the identity this worker chose.
+    pub token: String,
+}
+
+/// What the server tells a registered worker.
+#[derive(Debug, Clone)]
+pub enum WorkerEvent {
+    /// Join this room.
+    Assigned(Assignment),
+    /// Leave the job's room (dispatch deleted, room closed).
+    Terminated {
+        /// The job's id.
+        job_id: String,
+    },
+}
+
+/// A registered worker. Dropping it closes the connection; the server then dispatches its jobs
+/// to other workers.
+pub struct Worker {
+    /// The id the server gave this worker (`AW_…`).
+    pub id: String,
+    outgoing: mpsc::UnboundedSender<lk::worker_message::Message>,
+    running: Arc<Mutex<Vec<String>>>,
+    max_jobs: usize,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Worker {
+    /// Registers with the livekit-server at `url` (`http(s)://` or `ws(s)://`), authenticated by
+    /// `token` (a JWT with the `agent` video grant), and returns the worker with the stream of
+    /// its assignments.
+    ///
+    /// Errors: [`Error::Rejected`] when the server refuses the connection or the registration.
+    pub async fn register(
+        url: &str,
+        token: &str,
+        options: WorkerOptions,
+    ) -> Result<(Worker, mpsc::UnboundedReceiver<WorkerEvent>), Error> {
+        let endpoint = format!(
+            "{}/agent",
+            url.trim_end_matches('/').replacen("http", "ws", 1)
+        );
+        let mut request = endpoint
+            .as_str()
+            .into_client_request()
+            .map_err(|e| Error::Rejected(format!("bad LiveKit URL {endpoint}: {e}")))?;
+        let bearer = format!("Bearer {token}")
+            .parse()
+            .map_err(|_| Error::Rejected("the token is not a valid header value".into()))?;
+        request.headers_mut().insert("Authorization", bearer);
+        let (socket, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .map_err(|e| Error::Rejected(format!("agent worker connection to {endpoint}: {e}")))?;
+        let (mut sink, mut stream) = socket.split();
+
+        let register = lk::worker_message::Message::Register(lk::RegisterWorkerRequest {
+            r#type: lk::JobType::JtRoom as i32,
+            agent_name: options.agent_name.clone(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            ping_interval: PING_INTERVAL_S,
+            ..Default::default()
+        });
+        sink.send(encode(register)).await.map_err(closed)?;
+        let id = loop {
+            match next(&mut stream).await? {
+                lk::server_message::Message::Register(registered) => break registered.worker_id,
+                other => tracing::debug!(target: "livekit", ?other, "before registration"),
+            }
+        };
+
+        let max_jobs = options.max_jobs.max(1);
+        let (outgoing, mut to_send) = mpsc::unbounded_channel();
+        let (events, received) = mpsc::unbounded_channel();
+        let running = Arc::new(Mutex::new(Vec::new()));
+        let worker_running = running.clone();
+        let outgoing_from_task = outgoing.clone();
+        let task = tokio::spawn(async move {
+            let mut ping = tokio::time::interval(Duration::from_secs(PING_INTERVAL_S.into()));
+            loop {
+                tokio::select! {
+                    _ = ping.tick() => {
+                        let now = std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map_or(0, |d| d.as_millis() as i64);
+                        let ping = lk::worker_message::Message::Ping(lk::WorkerPing { timestamp: now });
+                        if sink.send(encode(ping)).await.is_err() { return; }
+                    }
+                    message = to_send.recv() => {
+                        let Some(message) = message else { return };
+                        if sink.send(encode(message)).await.is_err() { return; }
+                    }
+                    message = next(&mut stream) => {
+                        let Ok(message) = message else { return };
+                        for reply in handle(message, &options, max_jobs, &worker_running, &events) {
+                            let _ = outgoing_from_task.send(reply);
+                        }
+                    }
+                }
+            }
+        });
+        let worker = Worker {
+            id,
+            outgoing,
+            running,
+            max_jobs,
+            task,
+        };
+        Ok((worker, received))
+    }
+
+    /// Reports a job finished: its capacity is free again.
+    pub fn finish(&self, job_id: &str, error: Option<&str>) {
+        let job_count = {
+            let mut running = self.running.lock().unwrap_or_else(|p| p.into_inner());
+            running.retain(|j| j != job_id);
+            running.len()
+        };
+        let status = if error.is_some() {
+            lk::JobStatus::JsFailed
+        } else {
+            lk::JobStatus::JsSuccess
+        };
+        let _ = self.outgoing.send(lk::worker_message::Message::UpdateJob(
+            lk::UpdateJobStatus {
+                job_id: job_id.to_owned(),
+                status: status as i32,
+                error: error.unwrap_or_default().to_owned(),
+            },
+        ));
+        self.report_load(job_count);
+    }
+
+    /// Jobs this worker runs now.
+    pub fn jobs(&self) -> usize {
+        self.running.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    fn report_load(&self, job_count: usize) {
+        let _ = self.outgoing.send(status_update(job_count, self.max_jobs));
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        // The task owns the socket: aborting it closes the connection.
+        self.task.abort();
+    }
+}
+
+/// The server's message, answered: availability by capacity, an assignment recorded and passed on.
+fn handle(
+    message: lk::server_message::Message,
+    options: &WorkerOptions,
+    max_jobs: usize,
+    running: &Mutex<Vec<String>>,
+    events: &mpsc::UnboundedSender<WorkerEvent>,
+) -> Vec<lk::worker_message::Message> {
+    use lk::server_message::Message as M;
+    match message {
+        M::Availability(request) => {
+            let Some(job) = request.job else {
+                return Vec::new();
+            };
+            // A job accepted counts from the acceptance on, not from its assignment, which can
+            // come later: the server may meanwhile ask about the next job.
+            let available = {
+                let mut running = running.lock().unwrap_or_else(|p| p.into_inner());
+                let available = running.len() < max_jobs;
+                if available {
+                    running.push(job.id.clone());
+                }
+                available
+            };
+            vec![lk::worker_message::Message::Availability(
+                lk::AvailabilityResponse {
+                    job_id: job.id,
+                    available,
+                    participant_identity: options.identity.clone(),
+                    participant_name: options.name.clone(),
+                    ..Default::default()
+                },
+            )]
+        }
+        M::Assignment(assignment) => {
+            let Some(job) = assignment.job else {
+                return Vec::new();
+            };
+            let job_count = {
+                let mut running = running.lock().unwrap_or_else(|p| p.into_inner());
+                if !running.contains(&job.id) {
+                    running.push(job.id.clone());
+                }
+                running.len()
+            };
+            let job_id = job.id.clone();
+            let _ = events.send(WorkerEvent::Assigned(Assignment {
+                room: job.room.map(|r| r.name).unwrap_or_default(),
+                job_id: job.id,
+                metadata: job.metadata,
+                url: assignment.url.filter(|u| !u.is_empty()),
+                token: assignment.token,
+            }));
+            vec![running_update(&job_id), status_update(job_count, max_jobs)]
+        }
+        M::Termination(termination) => {
+            let job_count = {
+                let mut running = running.lock().unwrap_or_else(|p| p.into_inner());
+                running.retain(|j| *j != termination.job_id);
+                running.len()
+            };
+            let _ = events.send(WorkerEvent::Terminated {
+                job_id: termination.job_id,
+            });
+            vec![status_update(job_count, max_jobs)]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// `UpdateJobStatus { JS_RUNNING }`: the job is taken (the server re-dispatches running jobs
+/// of a worker that disappears).
+fn running_update(job_id: &str) -> lk::worker_message::Message {
+    lk::worker_message::Message::UpdateJob(lk::UpdateJobStatus {
+        job_id: job_id.to_owned(),
+        status: lk::JobStatus::JsRunning as i32,
+        error: String::new(),
+    })
+}
+
+/// `UpdateWorkerStatus`: full at capacity, load = running jobs / capacity.
+fn status_update(job_count: usize, max_jobs: usize) -> lk::worker_message::Message {
+    let full = job_count >= max_jobs;
+    lk::worker_message::Message::UpdateWorker(lk::UpdateWorkerStatus {
+        status: Some(if full {
+            lk::WorkerStatus::WsFull
+        } else {
+            lk::WorkerStatus::WsAvailable
+        } as i32),
+        load: job_count as f32 / max_jobs as f32,
+        job_count: job_count as u32,
+        ..Default::default()
+    })
+}
+
+fn encode(message: lk::worker_message::Message) -> Message {
+    Message::Binary(
+        lk::WorkerMessage {
+            message: Some(message),
+        }
+        .encode_to_vec()
+        .into(),
+    )
+}
+
+/// The next server message; errors when the connection ends or sends something undecodable.
+async fn next<S>(stream: &mut S) -> Result<lk::server_message::Message, Error>
+where
+    S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    loop {
+        match stream.next().await {
+            Some(Ok(Message::Binary(bytes))) => {
+                if let Some(message) = lk::ServerMessage::decode(bytes.as_ref())?.message {
+                    return Ok(message);
+                }
+            }
+            Some(Ok(Message::Close(frame))) => {
+                return Err(Error::Rejected(format!(
+                    "livekit-server closed the worker connection: {frame:?}"
+                )));
+            }
+            Some(Ok(_)) => {}
+            Some(Err(e)) => return Err(closed(e)),
+            None => return Err(Error::Closed),
+        }
+    }
+}
+
+fn closed(e: tokio_tungstenite::tungstenite::Error) -> Error {
+    Error::Rejected(format!("agent worker connection: {e}"))
+}

@@ -1,0 +1,128 @@
+//! Agent dispatch against a real livekit-server: a worker registers under an agent name, an
+//! explicit dispatch of that name to a room reaches it (and not a worker registered under another
+//! name), its assignment's token admits it to the room as an agent participant with the identity
+//! it chose, and a job it finishes frees its capacity. Needs CLOSER_MODELS_DIR and
+//! CLOSER_LIVEKIT_* (scripts/test exports them).
+use std::time::Duration;
+
+use closer_rtc::{Connected, RoomOptions, Worker, WorkerEvent, WorkerOptions};
+use livekit_api::access_token::{AccessToken, VideoGrants};
+use livekit_api::services::agent_dispatch::AgentDispatchClient;
+use livekit_api::services::room::RoomClient;
+use livekit_protocol as lk;
+use tokio::time::timeout;
+
+mod common;
+use common::{env, rtc, unique_room};
+
+fn worker_token(secret: &str) -> String {
+    AccessToken::with_api_key(&env("CLOSER_LIVEKIT_API_KEY"), secret)
+        .with_identity("closer-worker")
+        .with_grants(VideoGrants {
+            agent: true,
+            ..Default::default()
+        })
+        .to_jwt()
+        .expect("token")
+}
+
+fn options(agent_name: &str) -> WorkerOptions {
+    WorkerOptions {
+        agent_name: agent_name.to_owned(),
+        max_jobs: 1,
+        identity: "agent-copilot".into(),
+        name: "Closer copilot".into(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dispatch_reaches_the_worker_of_that_agent_name_which_joins_as_an_agent() {
+    let url = env("CLOSER_LIVEKIT_URL");
+    let secret = env("CLOSER_LIVEKIT_API_SECRET");
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let agent_name = format!("closer-test-{nanos}");
+    let (worker, mut events) = Worker::register(&url, &worker_token(&secret), options(&agent_name))
+        .await
+        .expect("the worker registers");
+    assert!(worker.id.starts_with("AW_"), "worker id {}", worker.id);
+    let (_other, mut other_events) = Worker::register(
+        &url,
+        &worker_token(&secret),
+        options(&format!("{agent_name}-other")),
+    )
+    .await
+    .expect("a second worker registers");
+
+    let room = unique_room("dispatch").await;
+    let dispatches =
+        AgentDispatchClient::with_api_key(&url, &env("CLOSER_LIVEKIT_API_KEY"), &secret);
+    dispatches
+        .create_dispatch(lk::CreateAgentDispatchRequest {
+            agent_name: agent_name.clone(),
+            room: room.clone(),
+            metadata: "meeting 42".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("dispatch");
+
+    let assignment = match timeout(Duration::from_secs(20), events.recv()).await {
+        Ok(Some(WorkerEvent::Assigned(assignment))) => assignment,
+        other => panic!("no assignment within 20 s: {other:?}"),
+    };
+    assert_eq!(
+        (assignment.room.as_str(), assignment.metadata.as_str()),
+        (room.as_str(), "meeting 42")
+    );
+    assert_eq!(worker.jobs(), 1);
+
+    let Connected { room: joined, .. } = rtc()
+        .connect(
+            assignment.url.as_deref().unwrap_or(&url),
+            &assignment.token,
+            RoomOptions {
+                auto_subscribe: false,
+            },
+        )
+        .await
+        .expect("the assignment's token admits the worker");
+    assert_eq!(joined.identity, "agent-copilot");
+    let listed = RoomClient::with_api_key(&url, &env("CLOSER_LIVEKIT_API_KEY"), &secret)
+        .list_participants(&room)
+        .await
+        .expect("list participants");
+    let agent = listed
+        .iter()
+        .find(|p| p.identity == "agent-copilot")
+        .expect("LiveKit lists the agent");
+    assert_eq!(
+        agent.kind,
+        lk::participant_info::Kind::Agent as i32,
+        "joined as an agent participant"
+    );
+    assert_eq!(agent.name, "Closer copilot");
+
+    // The dispatch named the first worker's agent: the other worker was never asked.
+    assert!(
+        other_events.try_recv().is_err(),
+        "a worker of another agent name got the job"
+    );
+
+    joined.disconnect().await.expect("leave");
+    worker.finish(&assignment.job_id, None);
+    assert_eq!(worker.jobs(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_with_a_forged_token_is_refused() {
+    let refused = Worker::register(
+        &env("CLOSER_LIVEKIT_URL"),
+        &worker_token("not-the-secret-not-the-secret-0000"),
+        options("closer-test-forged"),
+    )
+    .await;
+    assert!(refused.is_err(), "a forged worker token must be refused");
+}
