@@ -27,12 +27,16 @@ pub async fn load(pg: &PgPool, id: Uuid) -> Result<Option<(Uuid, Playbook, DateT
 /// (`checklist[2].key`).
 ///
 /// Rules: name 1–100 chars; language two lower-case letters; keys `[a-z0-9_]{1,64}` unique per
-/// list; titles 1–200 chars; at least one example per item/objection, each 1–500 chars, at most
-/// 50; thresholds in (0, 1]; battle card title 1–200 chars, ≤ 20 points of 1–500 chars.
+/// list; at least one checklist item (without one the copilot has nothing to tick); titles 1–200
+/// chars; at least one example per item/objection, each 1–500 chars, at most 50; thresholds in
+/// (0, 1]; battle card title 1–200 chars, ≤ 20 points of 1–500 chars.
 pub fn validate(playbook: &Playbook) -> Result<(), Error> {
     text("name", &playbook.name, 100)?;
     if !(playbook.language.len() == 2 && playbook.language.bytes().all(|b| b.is_ascii_lowercase())) {
         return Err(Error::invalid("language", "expected an ISO 639-1 code such as \"en\" or \"it\""));
+    }
+    if playbook.checklist.is_empty() {
+        return Err(Error::invalid("checklist", "add at least one checklist item: it is what the copilot ticks during the call"));
     }
     let mut keys = HashSet::new();
     for (i, item) in playbook.checklist.iter().enumerate() {

@@ -47,6 +47,14 @@ async fn playbooks_round_trip_validate_and_carry_battle_card_images() {
     let (status, body) = app.call(Method::POST, "/playbooks", Some(&admin), Some(bad.clone())).await;
     assert_eq!((status, body["error"]["field"].as_str()), (422, Some("objections[2].examples")), "{body}");
     bad["objections"][2]["examples"] = json!(["ok"]);
+    // A playbook without checklist items gives the copilot nothing to tick: refused, and the
+    // message says what to do.
+    let items = bad["checklist"].take();
+    bad["checklist"] = json!([]);
+    let (status, body) = app.call(Method::POST, "/playbooks", Some(&admin), Some(bad.clone())).await;
+    assert_eq!((status, body["error"]["field"].as_str()), (422, Some("checklist")), "{body}");
+    assert!(body["error"]["message"].as_str().unwrap_or_default().contains("at least one checklist item"), "{body}");
+    bad["checklist"] = items;
     bad["checklist"][0]["credit"] = json!("everyone");
     let (status, body) = app.call(Method::POST, "/playbooks", Some(&admin), Some(bad.clone())).await;
     assert_eq!(status, 400, "{body}");
