@@ -14,7 +14,7 @@ import {
   hudEvents,
   USERS,
   api,
-  assertOnTime,
+  assertCallOnTime,
   joinAsGuest,
   launch,
   launchShared,
@@ -217,7 +217,7 @@ describe("seller, two guests, a declining guest and a hidden manager on one call
 
     // Every checklist item and battle card of the script (price_competitor among them).
     assert.ok(lags.some((l) => l.key === "price_competitor"));
-    for (const l of lags) assertOnTime(l);
+    assertCallOnTime(lags);
   });
 
   it("clicking a tick shows its evidence", async () => {

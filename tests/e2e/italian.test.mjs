@@ -5,7 +5,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { BASE, FIXTURES, HUD_RECORDER, USERS, api, assertOnTime, hudEvents, joinAsGuest, launch, launchShared, playScript, session, signIn, tileNames, until, waitProcessed } from "./lib.mjs";
+import { BASE, FIXTURES, HUD_RECORDER, USERS, api, assertCallOnTime, hudEvents, joinAsGuest, launch, launchShared, playScript, session, signIn, tileNames, until, waitProcessed } from "./lib.mjs";
 
 const SCENARIO = "it-primo-contatto";
 const timeline = JSON.parse(readFileSync(`${FIXTURES}/${SCENARIO}/timeline.json`, "utf8"));
@@ -96,7 +96,7 @@ describe("chiamata in italiano: venditore, due ospiti e una manager nascosta", {
     });
     const names = new Set(lines.map((l) => l.name));
     assert.ok(names.has("Paolo") && names.has("Luca"), `transcript labelled Paolo and Luca (got ${[...names]})`);
-    for (const l of lags) assertOnTime(l);
+    assertCallOnTime(lags);
   });
 
   it("il messaggio prioritario della manager arriva nell'HUD del venditore", async () => {
