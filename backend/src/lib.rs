@@ -26,5 +26,6 @@ pub mod server;
 pub mod state;
 pub mod store;
 pub mod stt;
+pub mod team;
 pub mod telemetry;
 pub mod webhooks;

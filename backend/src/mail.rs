@@ -1,4 +1,5 @@
-//! Outgoing e-mail over SMTP (`lettre`): booking confirmations with an `.ics` invitation.
+//! Outgoing e-mail over SMTP (`lettre`): booking confirmations with an `.ics` invitation, and
+//! plain-text messages (invitations into an organization).
 
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
@@ -56,6 +57,19 @@ impl Mailer {
                     .singlepart(SinglePart::plain(email.text.to_owned()))
                     .singlepart(Attachment::new("invite.ics".into()).body(email.ics, calendar)),
             )?;
+        self.transport.send(message).await?;
+        Ok(())
+    }
+
+    /// Sends a plain-text message to `to_email`.
+    ///
+    /// Errors: an address that does not parse, or the SMTP exchange failing.
+    pub async fn send_text(&self, to_email: &str, subject: &str, text: &str) -> anyhow::Result<()> {
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(Mailbox::new(None, to_email.parse()?))
+            .subject(subject)
+            .singlepart(SinglePart::plain(text.to_owned()))?;
         self.transport.send(message).await?;
         Ok(())
     }

@@ -7,10 +7,9 @@ mod common;
 use chrono::{DateTime, Duration, NaiveDate, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 use common::TestApp;
+use common::smtp::SmtpServer;
 use reqwest::Method;
 use serde_json::{Value, json};
-use std::path::PathBuf;
-use std::process::{Child, Command};
 
 /// A seller with a 60-minute meeting type `demo` and availability every day 09:00–11:00 in
 /// `tz`; returns the seller's booking slug.
@@ -170,90 +169,6 @@ async fn fifty_concurrent_bookings_of_one_slot_make_exactly_one_meeting() {
     let code = overlap.as_database_error().and_then(|e| e.code()).map(|c| c.into_owned());
     assert_eq!(code.as_deref(), Some("23P01"), "{overlap}");
 }
-
-/// aiosmtpd writing every message into a Maildir; killed on drop.
-struct SmtpServer {
-    child: Child,
-    port: u16,
-    maildir: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-fn mail_python() -> PathBuf {
-    let cache = std::env::var_os("CLOSER_CACHE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache/closer"));
-    let python = cache.join("venv-mail-1/bin/python");
-    assert!(python.exists(), "{} missing: run scripts/setup", python.display());
-    python
-}
-
-impl SmtpServer {
-    fn start() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let maildir = dir.path().join("mail");
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut child = Command::new(mail_python())
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(&maildir)
-            .spawn()
-            .expect("start aiosmtpd");
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Self { child, port, maildir, _dir: dir };
-            }
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        // Not left running after the failed test.
-        let _ = child.kill();
-        let _ = child.wait();
-        panic!("aiosmtpd did not start on port {port}");
-    }
-
-    /// Waits for the `n`-th message (1-based, by arrival) and returns it parsed by Python's
-    /// `email` and `icalendar` packages.
-    async fn message(&self, n: usize) -> Value {
-        for _ in 0..100 {
-            let mut files: Vec<_> = std::fs::read_dir(self.maildir.join("new"))
-                .map(|d| d.map(|e| e.unwrap().path()).collect())
-                .unwrap_or_default();
-            files.sort_by_key(|p| std::fs::metadata(p).unwrap().modified().unwrap());
-            if files.len() >= n {
-                let out = Command::new(mail_python()).arg("-c").arg(PARSE).arg(&files[n - 1]).output().unwrap();
-                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-                return serde_json::from_slice(&out.stdout).unwrap();
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        panic!("message {n} never arrived");
-    }
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Parses a message file; the .ics must be accepted by the `icalendar` package.
-const PARSE: &str = r#"
-import email, json, sys, icalendar
-msg = email.message_from_binary_file(open(sys.argv[1], 'rb'))
-out = {"subject": str(msg["subject"]), "to": str(msg["to"]), "text": ""}
-for part in msg.walk():
-    ctype = part.get_content_type()
-    if ctype == "text/plain":
-        out["text"] = part.get_payload(decode=True).decode()
-    elif ctype == "text/calendar":
-        cal = icalendar.Calendar.from_ical(part.get_payload(decode=True))
-        ev = next(iter(cal.walk("VEVENT")))
-        out["ics"] = {"method": str(cal["METHOD"]), "uid": str(ev["UID"]), "sequence": int(ev["SEQUENCE"]),
-            "start": ev.decoded("DTSTART").isoformat(), "end": ev.decoded("DTEND").isoformat(),
-            "url": str(ev["URL"]), "status": str(ev["STATUS"]), "attendee": str(ev["ATTENDEE"]),
-            "filename": part.get_filename(), "params": part.get_params()}
-print(json.dumps(out))
-"#;
 
 fn same_instant(a: &Value, b: &Value) -> bool {
     let parse = |v: &Value| DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap().to_utc();

@@ -19,6 +19,9 @@ const AvailabilityPage = lazy(() => import("./console/AvailabilityPage"));
 const RecapPage = lazy(() => import("./recap/RecapPage"));
 const AnalyticsPage = lazy(() => import("./analytics/AnalyticsPage"));
 const WebhooksPage = lazy(() => import("./webhooks/WebhooksPage"));
+const SignUpPage = lazy(() => import("./team/SignUpPage"));
+const AcceptInvitePage = lazy(() => import("./team/AcceptInvitePage"));
+const TeamPage = lazy(() => import("./team/TeamPage"));
 
 function Page({ children }: { children: ReactNode }) {
   return (
@@ -46,6 +49,8 @@ export const router = createBrowserRouter([
   { path: "/book/:slug", element: <Page><BookingPage /></Page> },
   { path: "/booking/:token", element: <Page><ManageBookingPage /></Page> },
   { path: "/login", element: <Page><LoginPage /></Page> },
+  { path: "/signup", element: <Page><SignUpPage /></Page> },
+  { path: "/invite", element: <Page><AcceptInvitePage /></Page> },
   { path: "/handoff", element: <Page><HandoffPage /></Page> },
   { path: "/host/:id", element: authed(<HostPage />) },
   { path: "/shadow/:id", element: authed(<ShadowPage />) },
@@ -58,6 +63,7 @@ export const router = createBrowserRouter([
       { path: "meetings/:id/recap", element: <Page><RecapPage /></Page> },
       { path: "analytics", element: <Page><AnalyticsPage /></Page> },
       { path: "webhooks", element: <Page><WebhooksPage /></Page> },
+      { path: "team", element: <Page><TeamPage /></Page> },
       { path: "playbooks", element: <Page><PlaybooksPage /></Page> },
       { path: "playbooks/:id", element: <Page><PlaybookEditorPage /></Page> },
       { path: "availability", element: <Page><AvailabilityPage /></Page> },

@@ -122,6 +122,15 @@ pub async fn revoke(pg: &PgPool, token: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// Revokes every token of `user` (their account was switched off).
+pub async fn revoke_user<'e>(db: impl sqlx::PgExecutor<'e>, user: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL")
+        .bind(user)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 async fn revoke_family_in<'e>(db: impl sqlx::PgExecutor<'e>, family: Uuid) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL")
         .bind(family)

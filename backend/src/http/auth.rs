@@ -8,7 +8,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use closer_wire::{Login, RefreshRequest, Role, Session, User};
+use closer_wire::{Login, RefreshRequest, Session, User};
 use sqlx::PgPool;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -24,21 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// A user row as the API shows it.
 pub(super) async fn load_user(pg: &PgPool, id: Uuid, org: Uuid) -> Result<Option<User>, Error> {
-    let row: Option<(Uuid, Uuid, String, String, String, String)> = sqlx::query_as(
-        "SELECT id, organization_id, email, display_name, role, slug FROM users WHERE id = $1 AND organization_id = $2",
-    )
-    .bind(id)
-    .bind(org)
-    .fetch_optional(pg)
-    .await?;
-    Ok(row.map(|(id, organization_id, email, display_name, role, slug)| User {
-        id,
-        organization_id,
-        email,
-        display_name,
-        role: Role::parse(&role).unwrap_or(Role::Seller),
-        slug,
-    }))
+    Ok(crate::team::users::load(pg, id, org).await?)
 }
 
 /// A new session (access token + first refresh token of a new family) for `user`.
@@ -59,6 +45,7 @@ fn session_with(state: &AppState, user: User, refresh_token: String) -> Result<S
 /// Log in with e-mail and password.
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = Login,
     responses((status = 200, body = Session), (status = 401, description = "wrong e-mail or password"),
+        (status = 403, description = "the account was deactivated"),
         (status = 429, description = "too many attempts from this address")))]
 async fn login(State(state): State<AppState>, ClientIp(ip): ClientIp, Body(body): Body<Login>) -> Result<Json<Session>, Error> {
     if !state.login_limit.check(ip) {
@@ -80,6 +67,9 @@ async fn login(State(state): State<AppState>, ClientIp(ip): ClientIp, Body(body)
         return Err(Error::Unauthorized("wrong e-mail or password".into()));
     };
     let user = load_user(&state.pg, id, org).await?.ok_or(Error::NotFound)?;
+    if !user.active {
+        return Err(Error::Forbidden("this account was deactivated by an admin of your organization".into()));
+    }
     Ok(Json(start_session(&state, user).await?))
 }
 
@@ -99,6 +89,10 @@ async fn refresh_session(State(state): State<AppState>, Body(body): Body<Refresh
         .fetch_one(&state.pg)
         .await?;
     let user = load_user(&state.pg, user_id, org).await?.ok_or(Error::NotFound)?;
+    if !user.active {
+        // Deactivation revoked the user's tokens; this closes the race with a rotation in flight.
+        return Err(Error::Unauthorized("this account was deactivated".into()));
+    }
     Ok(Json(session_with(&state, user, next)?))
 }
 

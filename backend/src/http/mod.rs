@@ -10,6 +10,7 @@ mod error;
 mod extract;
 mod handoff;
 mod health;
+mod invitations;
 mod join;
 mod live;
 mod livekit_webhook;
@@ -71,6 +72,7 @@ fn api() -> Router<AppState> {
         .merge(handoff::router())
         .merge(organizations::router())
         .merge(users::router())
+        .merge(invitations::router())
         .merge(availability::router())
         .merge(booking::router())
         .merge(meetings::router())

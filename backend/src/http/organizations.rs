@@ -57,7 +57,7 @@ async fn sign_up(
     .await
     .map_err(|e| validate::unique_conflict(e, "this e-mail or booking slug is already registered"))?;
     tx.commit().await?;
-    let user = User { id, organization_id: org, email, display_name, role: Role::Admin, slug };
+    let user = User { id, organization_id: org, email, display_name, role: Role::Admin, slug, active: true };
     Ok((StatusCode::CREATED, Json(super::auth::start_session(&state, user).await?)))
 }
 

@@ -4,16 +4,17 @@ use super::extract::{Body, PathParams};
 use super::{Error, validate};
 use crate::auth::{AuthUser, password};
 use crate::state::AppState;
+use crate::team::users;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use closer_wire::{NewUser, Role, User};
+use closer_wire::{NewUser, Role, User, UserUpdate};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get_one))
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get_one, update))
 }
 
 /// Users of the caller's organization (managers and admins).
@@ -21,25 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, body = Vec<User>), (status = 403, description = "sellers cannot list users")))]
 async fn list(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<User>>, Error> {
     user.require_manager()?;
-    let rows: Vec<(Uuid, Uuid, String, String, String, String)> = sqlx::query_as(
-        "SELECT id, organization_id, email, display_name, role, slug FROM users
-         WHERE organization_id = $1 ORDER BY display_name, id",
-    )
-    .bind(user.org)
-    .fetch_all(&state.pg)
-    .await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|(id, organization_id, email, display_name, role, slug)| User {
-                id,
-                organization_id,
-                email,
-                display_name,
-                role: Role::parse(&role).unwrap_or(Role::Seller),
-                slug,
-            })
-            .collect(),
-    ))
+    Ok(Json(users::list(&state.pg, user.org).await?))
 }
 
 /// Add a user to the caller's organization (admins).
@@ -66,7 +49,7 @@ async fn create(State(state): State<AppState>, user: AuthUser, Body(body): Body<
     .fetch_one(&state.pg)
     .await
     .map_err(|e| validate::unique_conflict(e, "this e-mail or booking slug is already registered"))?;
-    Ok((StatusCode::CREATED, Json(User { id, organization_id: user.org, email, display_name, role: body.role, slug })))
+    Ok((StatusCode::CREATED, Json(User { id, organization_id: user.org, email, display_name, role: body.role, slug, active: true })))
 }
 
 /// One user of the caller's organization (sellers may read only themselves).
@@ -76,5 +59,21 @@ async fn get_one(State(state): State<AppState>, user: AuthUser, PathParams(id): 
     if user.role == Role::Seller && id != user.id {
         return Err(Error::NotFound);
     }
-    Ok(Json(super::auth::load_user(&state.pg, id, user.org).await?.ok_or(Error::NotFound)?))
+    Ok(Json(users::load(&state.pg, id, user.org).await?.ok_or(Error::NotFound)?))
+}
+
+/// Deactivate or reactivate a user, or change their role (admins). Deactivating signs the user
+/// out everywhere; the organization always keeps an active admin.
+#[utoipa::path(patch, path = "/users/{id}", tag = "users", security(("bearer" = [])), request_body = UserUpdate,
+    params(("id" = Uuid, Path)), responses((status = 200, body = User), (status = 403, description = "admins only"),
+        (status = 404, description = "not in your organization"),
+        (status = 422, description = "would leave no active admin, or an admin switching themselves off")))]
+async fn update(
+    State(state): State<AppState>,
+    user: AuthUser,
+    PathParams(id): PathParams<Uuid>,
+    Body(body): Body<UserUpdate>,
+) -> Result<Json<User>, Error> {
+    user.require_admin()?;
+    Ok(Json(users::update(&state.pg, user.org, user.id, id, body.active, body.role).await?))
 }

@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 pub mod corpus;
+pub mod smtp;
 
 use closer::config::Config;
 use std::path::PathBuf;

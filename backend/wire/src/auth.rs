@@ -115,6 +115,8 @@ pub struct User {
     pub role: Role,
     /// Booking page slug: `/book/<slug>`.
     pub slug: String,
+    /// `false` once an admin deactivated the account: it cannot sign in.
+    pub active: bool,
 }
 
 /// `POST /api/users` (admin only).

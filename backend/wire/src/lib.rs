@@ -15,6 +15,7 @@ mod playbook;
 mod recap;
 mod scheduling;
 mod stt;
+mod team;
 mod webhooks;
 
 pub use analytics::{
@@ -41,6 +42,7 @@ pub use scheduling::{
     MeetingTypeInput, PublicMeetingType, RescheduleRequest, Slot, WeeklyRule, Weekday,
 };
 pub use stt::{SttProviderKind, SttSettings};
+pub use team::{AcceptInvitation, Invitation, InvitationPreview, InvitationSent, InvitationStatus, NewInvitation, UserUpdate};
 pub use webhooks::{
     DeliveryStatus, NewWebhookEndpoint, WebhookAttempt, WebhookDelivery, WebhookEndpoint,
     WebhookEndpointUpdate, WebhookSecret,
@@ -92,5 +94,10 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     Recap::export_all(&cfg)?;
     Analytics::export_all(&cfg)?;
     SttSettings::export_all(&cfg)?;
+    NewInvitation::export_all(&cfg)?;
+    InvitationSent::export_all(&cfg)?;
+    InvitationPreview::export_all(&cfg)?;
+    AcceptInvitation::export_all(&cfg)?;
+    UserUpdate::export_all(&cfg)?;
     Ok(())
 }

@@ -8,4 +8,8 @@ export type User = { id: string, organization_id: string, email: string, display
 /**
  * Booking page slug: `/book/<slug>`.
  */
-slug: string, };
+slug: string, 
+/**
+ * `false` once an admin deactivated the account: it cannot sign in.
+ */
+active: boolean, };

@@ -2,24 +2,43 @@ import { NavLink, Outlet, useNavigate } from "react-router";
 import { logout } from "../api/client";
 import { useUser } from "../api/auth";
 import { useI18n, LanguageSwitch } from "../i18n";
+import type { MessageKey } from "../i18n/messages";
 import { Logo } from "../components/ui";
 
+/** The console's sections: path, label, test id, and whether sellers see it. */
+const SECTIONS: { to: string; label: MessageKey; testId: string; sellers: boolean }[] = [
+  { to: "/console", label: "console.meetings", testId: "nav-meetings", sellers: true },
+  { to: "/console/playbooks", label: "console.playbooks", testId: "nav-playbooks", sellers: true },
+  { to: "/console/availability", label: "console.availability", testId: "nav-availability", sellers: true },
+  { to: "/console/analytics", label: "console.analytics", testId: "nav-analytics", sellers: true },
+  { to: "/console/webhooks", label: "console.webhooks", testId: "nav-webhooks", sellers: false },
+  { to: "/console/team", label: "console.team", testId: "nav-team", sellers: false },
+];
+
+/**
+ * The console's frame: a sidebar on wide screens; on phones a top bar with sign-out and the
+ * sections in a row that scrolls sideways instead of widening the page.
+ */
 export default function ConsoleLayout() {
   const { t } = useI18n();
   const user = useUser();
   const navigate = useNavigate();
+  const sections = SECTIONS.filter((s) => s.sellers || user?.role !== "seller");
   const link = ({ isActive }: { isActive: boolean }) =>
-    `block rounded-lg px-3 py-2 text-sm transition ${isActive ? "bg-white/10 font-semibold text-white" : "text-white/65 hover:bg-white/5 hover:text-white"}`;
+    `block whitespace-nowrap rounded-lg px-3 py-2 text-sm transition ${isActive ? "bg-white/10 font-semibold text-white" : "text-white/65 hover:bg-white/5 hover:text-white"}`;
+  const signOut = (testId: string) => (
+    <button type="button" className="text-xs text-white/60 hover:text-white" onClick={() => void logout().then(() => navigate("/login"))} data-testid={testId}>
+      {t("console.signOut")}
+    </button>
+  );
   return (
     <div className="flex min-h-screen bg-slate-950 text-white">
       <aside className="flex w-60 shrink-0 flex-col border-r border-white/10 p-4 max-md:hidden">
         <Logo className="mb-8 px-2" />
         <nav className="space-y-1">
-          <NavLink to="/console" end className={link} data-testid="nav-meetings">{t("console.meetings")}</NavLink>
-          <NavLink to="/console/playbooks" className={link} data-testid="nav-playbooks">{t("console.playbooks")}</NavLink>
-          <NavLink to="/console/availability" className={link} data-testid="nav-availability">{t("console.availability")}</NavLink>
-          <NavLink to="/console/analytics" className={link} data-testid="nav-analytics">{t("console.analytics")}</NavLink>
-          {user?.role !== "seller" && <NavLink to="/console/webhooks" className={link} data-testid="nav-webhooks">{t("console.webhooks")}</NavLink>}
+          {sections.map((s) => (
+            <NavLink key={s.to} to={s.to} end={s.to === "/console"} className={link} data-testid={s.testId}>{t(s.label)}</NavLink>
+          ))}
           {user && (
             <a href={`/book/${user.slug}`} target="_blank" rel="noreferrer" className="block rounded-lg px-3 py-2 text-sm text-white/65 hover:bg-white/5 hover:text-white">
               {t("console.bookingPage")} ↗
@@ -33,25 +52,23 @@ export default function ConsoleLayout() {
           </div>
           <div className="flex items-center justify-between">
             <LanguageSwitch />
-            <button
-              type="button"
-              className="text-xs text-white/60 hover:text-white"
-              onClick={() => void logout().then(() => navigate("/login"))}
-              data-testid="sign-out"
-            >
-              {t("console.signOut")}
-            </button>
+            {signOut("sign-out")}
           </div>
         </div>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="flex items-center justify-between border-b border-white/10 px-4 py-3 md:hidden">
-          <Logo />
-          <nav className="flex gap-1">
-            <NavLink to="/console" end className={link}>{t("console.meetings")}</NavLink>
-            <NavLink to="/console/playbooks" className={link}>{t("console.playbooks")}</NavLink>
-            <NavLink to="/console/availability" className={link}>{t("console.availability")}</NavLink>
-            <NavLink to="/console/analytics" className={link}>{t("console.analytics")}</NavLink>
+        <header className="border-b border-white/10 md:hidden">
+          <div className="flex items-center justify-between px-4 py-3">
+            <Logo />
+            <div className="flex items-center gap-3">
+              <LanguageSwitch />
+              {signOut("sign-out-phone")}
+            </div>
+          </div>
+          <nav className="flex gap-1 overflow-x-auto px-2 pb-2">
+            {sections.map((s) => (
+              <NavLink key={s.to} to={s.to} end={s.to === "/console"} className={link}>{t(s.label)}</NavLink>
+            ))}
           </nav>
         </header>
         <main className="mx-auto w-full max-w-5xl flex-1 p-6 md:p-10">

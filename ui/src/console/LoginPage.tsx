@@ -1,4 +1,4 @@
-import { useNavigate, useSearchParams } from "react-router";
+import { Link, useNavigate, useSearchParams } from "react-router";
 import { ApiError, login } from "../api/client";
 import { useI18n, LanguageSwitch } from "../i18n";
 import { Logo } from "../components/ui";
@@ -16,14 +16,23 @@ export default function LoginPage() {
         <Logo />
         <LanguageSwitch />
       </header>
-      <main className="flex flex-1 items-center justify-center p-6">
+      <main className="flex flex-1 flex-col items-center justify-center gap-4 p-6">
         <SignInCard
           signIn={async (email, password) => {
             await login(email, password);
             navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : "/console", { replace: true });
           }}
-          describeError={(e) => (e instanceof ApiError && e.status === 401 ? t("login.failed") : e instanceof Error ? e.message : t("common.error"))}
+          describeError={(e) =>
+            e instanceof ApiError && e.status === 401
+              ? t("login.failed")
+              : e instanceof ApiError && e.status === 403
+                ? t("login.deactivated")
+                : e instanceof Error
+                  ? e.message
+                  : t("common.error")
+          }
         />
+        <Link to="/signup" className="text-sm text-white/60 hover:text-white" data-testid="login-signup">{t("login.noAccount")}</Link>
       </main>
     </div>
   );

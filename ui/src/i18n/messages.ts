@@ -1,5 +1,6 @@
 /** English is the source catalog; Italian must have every key (checked by the type). */
 import { postcallEn, postcallIt } from "./postcall";
+import { teamEn, teamIt } from "./team";
 
 export const en = {
   "lang.label": "Language",
@@ -251,6 +252,7 @@ export const en = {
   "book.cancelBooking": "Cancel booking",
   "book.cancelledBooking": "This booking is cancelled.",
   ...postcallEn,
+  ...teamEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -496,4 +498,5 @@ export const it: Record<MessageKey, string> = {
   "book.cancelBooking": "Annulla prenotazione",
   "book.cancelledBooking": "Questa prenotazione è annullata.",
   ...postcallIt,
+  ...teamIt,
 };

@@ -1,0 +1,100 @@
+//! User rows and their rules: who is active, and that an organization always keeps an admin.
+
+use crate::auth::refresh;
+use crate::http::Error;
+use closer_wire::{Role, User};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// Columns of [`User`], in the order [`from_row`] reads them.
+pub const COLUMNS: &str = "id, organization_id, email, display_name, role, slug, deactivated_at IS NULL";
+
+/// A row of [`COLUMNS`].
+pub type Row = (Uuid, Uuid, String, String, String, String, bool);
+
+/// The API's view of a row of [`COLUMNS`].
+pub fn from_row((id, organization_id, email, display_name, role, slug, active): Row) -> User {
+    User { id, organization_id, email, display_name, role: Role::parse(&role).unwrap_or(Role::Seller), slug, active }
+}
+
+/// User `id` of organization `org`, active or not.
+pub async fn load(pg: &PgPool, id: Uuid, org: Uuid) -> Result<Option<User>, sqlx::Error> {
+    let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1 AND organization_id = $2"))
+        .bind(id)
+        .bind(org)
+        .fetch_optional(pg)
+        .await?;
+    Ok(row.map(from_row))
+}
+
+/// Everyone in organization `org`, by name.
+pub async fn list(pg: &PgPool, org: Uuid) -> Result<Vec<User>, sqlx::Error> {
+    let rows: Vec<Row> =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE organization_id = $1 ORDER BY display_name, id"))
+            .bind(org)
+            .fetch_all(pg)
+            .await?;
+    Ok(rows.into_iter().map(from_row).collect())
+}
+
+/// Changes `target`'s active flag and/or role on behalf of admin `by` (same organization) and
+/// returns the user as it now is. Switching a user off revokes every refresh token they hold,
+/// so no new access token is issued to them.
+///
+/// Errors: [`Error::NotFound`] for another organization's user; [`Error::Invalid`] when an
+/// admin switches themselves off or demotes themselves, or when the change would leave the
+/// organization without an active admin.
+pub async fn update(
+    pg: &PgPool,
+    org: Uuid,
+    by: Uuid,
+    target: Uuid,
+    active: Option<bool>,
+    role: Option<Role>,
+) -> Result<User, Error> {
+    let mut tx = pg.begin().await?;
+    // Serializes concurrent changes of this organization's admins (the "one admin left" check).
+    sqlx::query("SELECT id FROM organizations WHERE id = $1 FOR UPDATE").bind(org).execute(&mut *tx).await?;
+    let row: Option<Row> =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1 AND organization_id = $2"))
+            .bind(target)
+            .bind(org)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let current = row.map(from_row).ok_or(Error::NotFound)?;
+    if target == by && active == Some(false) {
+        return Err(Error::invalid("active", "you cannot deactivate yourself; ask another admin"));
+    }
+    if target == by && role.is_some_and(|r| r != Role::Admin) {
+        return Err(Error::invalid("role", "you cannot give up your own admin role; ask another admin"));
+    }
+    let next_active = active.unwrap_or(current.active);
+    let next_role = role.unwrap_or(current.role);
+    if current.role == Role::Admin && current.active && (!next_active || next_role != Role::Admin) {
+        let admins: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM users WHERE organization_id = $1 AND role = 'admin' AND deactivated_at IS NULL",
+        )
+        .bind(org)
+        .fetch_one(&mut *tx)
+        .await?;
+        if admins <= 1 {
+            return Err(Error::invalid("role", "the organization needs at least one active admin"));
+        }
+    }
+    let row: Row = sqlx::query_as(&format!(
+        "UPDATE users SET role = $3,
+             deactivated_at = CASE WHEN $4 THEN NULL ELSE coalesce(deactivated_at, now()) END
+         WHERE id = $1 AND organization_id = $2 RETURNING {COLUMNS}"
+    ))
+    .bind(target)
+    .bind(org)
+    .bind(next_role.as_str())
+    .bind(next_active)
+    .fetch_one(&mut *tx)
+    .await?;
+    if !next_active {
+        refresh::revoke_user(&mut *tx, target).await?;
+    }
+    tx.commit().await?;
+    Ok(from_row(row))
+}

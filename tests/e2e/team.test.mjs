@@ -1,0 +1,121 @@
+// A team starts on its own, through the UI only: a company signs up, its admin invites a seller
+// by e-mail (received by a real SMTP server), the seller opens the e-mailed link — the page in
+// the invitation's language — creates the account and lands in the console; the admin sees the
+// invitation accepted, deactivates the seller, and the seller's next sign-in is refused. Each
+// screen is captured at 1280 and 390 px wide, and none is wider than a 390 px viewport.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { BASE, launchShared, shot } from "./lib.mjs";
+import { emailTo } from "./mail.mjs";
+
+const RUN = randomUUID().slice(0, 8);
+const ADMIN_EMAIL = `giulia.${RUN}@ferri-arredamenti.example`;
+const SELLER_EMAIL = `marco.${RUN}@ferri-arredamenti.example`;
+const PHONE = { width: 390, height: 844 };
+
+/** Screenshots `page` as `<name>` and `<name>-390`, asserting no horizontal overflow at 390 px. */
+async function bothSizes(page, name) {
+  const size = page.viewportSize();
+  await shot(page, name);
+  await page.setViewportSize(PHONE);
+  await page.waitForTimeout(200);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= PHONE.width, `${name} is ${width} px wide on a ${PHONE.width} px screen`);
+  await shot(page, `${name}-390`);
+  await page.setViewportSize(size);
+}
+
+describe("a team starts on its own", { timeout: 3 * 60_000 }, () => {
+  let browser;
+  let admin;
+  let link;
+
+  before(async () => {
+    browser = await launchShared();
+    admin = await browser.newPage({ locale: "en-US" });
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  it("a company signs up from the sign-in page and lands on its team page as admin", async () => {
+    await admin.goto(`${BASE}/login`);
+    await admin.getByTestId("login-signup").click();
+    await admin.waitForURL(`${BASE}/signup`);
+    await admin.getByTestId("signup-organization").fill(`Ferri Arredamenti ${RUN}`);
+    assert.equal(await admin.getByTestId("signup-slug").inputValue(), `ferri-arredamenti-${RUN}`, "slug proposed from the name");
+    await admin.getByTestId("signup-name").fill("Giulia Ferri");
+    await admin.getByTestId("signup-email").fill(ADMIN_EMAIL);
+    await admin.getByTestId("signup-password").fill("a-long-password-1");
+    await bothSizes(admin, "team-signup");
+    await admin.getByTestId("signup-submit").click();
+    await admin.waitForURL(`${BASE}/console/team`);
+    const people = admin.getByTestId("team-person");
+    await people.first().waitFor();
+    assert.equal(await people.count(), 1);
+    assert.match(await people.first().textContent(), /Giulia Ferri.*Admin/);
+  });
+
+  it("the admin invites a seller in Italian; the e-mail carries the link shown once", async () => {
+    await admin.getByTestId("invite-email").fill(SELLER_EMAIL);
+    await admin.getByTestId("invite-role").selectOption("seller");
+    await admin.getByTestId("invite-language").selectOption("it");
+    await admin.getByTestId("invite-send").click();
+    const sent = admin.getByTestId("invite-sent");
+    await sent.waitFor();
+    assert.match(await sent.textContent(), new RegExp(`Invitation sent to ${SELLER_EMAIL.replace(/\./g, "\\.")}`));
+    link = await admin.getByTestId("invite-link").textContent();
+    assert.match(link, /\/invite#token=[A-Za-z0-9_-]{43}$/);
+
+    const mail = await emailTo(SELLER_EMAIL);
+    assert.equal(mail.subject, `Giulia Ferri ti invita in Ferri Arredamenti ${RUN} su Closer`);
+    assert.ok(mail.text.includes(link), `the e-mail's link is the one shown: ${mail.text}`);
+    assert.match(mail.text, /come venditore/);
+    assert.equal(await admin.locator("[data-testid=team-invitation][data-status=pending]").count(), 1);
+    await bothSizes(admin, "team-page");
+  });
+
+  it("the invitee opens the link, sees the page in Italian, creates the account and is signed in", async () => {
+    const invitee = await browser.newPage({ locale: "en-US" });
+    await invitee.goto(link);
+    const title = invitee.getByTestId("invite-title");
+    await title.waitFor();
+    assert.equal(await title.textContent(), `Entra in Ferri Arredamenti ${RUN} su Closer`);
+    assert.match(await invitee.locator("main").textContent(), new RegExp(`venditore con ${SELLER_EMAIL.replace(/\./g, "\\.")}`));
+    await invitee.getByTestId("invite-name").fill("Marco Bassi");
+    assert.equal(await invitee.getByTestId("invite-slug").inputValue(), "marco-bassi");
+    await invitee.getByTestId("invite-slug").fill(`marco-bassi-${RUN}`);
+    await invitee.getByTestId("invite-password").fill("short");
+    await bothSizes(invitee, "team-invite");
+    await invitee.getByTestId("invite-password").fill("another-long-password-2");
+    await invitee.getByTestId("invite-submit").click();
+    await invitee.waitForURL(`${BASE}/console`);
+    assert.equal(await invitee.getByTestId("console-user").textContent(), "Marco Bassi");
+    // The link works once.
+    const again = await browser.newPage({ locale: "it-IT" });
+    await again.goto(link);
+    await again.getByTestId("invite-unusable").waitFor();
+    assert.match(await again.getByTestId("invite-unusable").textContent(), /già stato accettato/, "in the invitation's language");
+  });
+
+  it("the admin sees the invitation accepted, deactivates the seller, and the seller's sign-in is refused", async () => {
+    await admin.reload();
+    await admin.locator("[data-testid=team-invitation][data-status=accepted]").waitFor();
+    const marco = admin.locator("[data-testid=team-person]", { hasText: "Marco Bassi" });
+    await marco.waitFor();
+    assert.match(await marco.textContent(), /Seller/);
+    await marco.getByTestId("team-deactivate").click();
+    await admin.locator("[data-testid=team-person][data-active=false]", { hasText: "Marco Bassi" }).waitFor();
+
+    const later = await browser.newPage({ locale: "en-US" });
+    await later.goto(`${BASE}/login`);
+    await later.getByTestId("login-email").fill(SELLER_EMAIL);
+    await later.getByTestId("login-password").fill("another-long-password-2");
+    await later.getByTestId("login-submit").click();
+    const error = later.getByTestId("login-error");
+    await error.waitFor();
+    assert.match(await error.textContent(), /deactivated/);
+  });
+});
