@@ -29,6 +29,8 @@ struct Received {
     timestamp: i64,
     signature: String,
     event: String,
+    /// `webhook-id`, `webhook-timestamp`, `webhook-signature` (Standard Webhooks).
+    standard: [String; 3],
     body: String,
 }
 
@@ -79,6 +81,11 @@ async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Str
         timestamp: header(signature::TIMESTAMP_HEADER).parse().unwrap_or(0),
         signature: header(signature::SIGNATURE_HEADER),
         event: header(signature::EVENT_HEADER),
+        standard: [
+            header(signature::WEBHOOK_ID_HEADER),
+            header(signature::WEBHOOK_TIMESTAMP_HEADER),
+            header(signature::WEBHOOK_SIGNATURE_HEADER),
+        ],
         body,
     };
     let n = {
@@ -98,6 +105,40 @@ async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Str
         log.duplicates += 1;
     }
     StatusCode::OK
+}
+
+/// Verifies `got` the way a CRM would with Standard Webhooks' own Python library
+/// (`standardwebhooks`, pinned by `scripts/setup`): `Ok` with the parsed body, or the library's
+/// refusal. The secret goes through stdin, never a command line or the test output.
+fn standard_library_verifies(secret: &str, got: &Received) -> Result<Value, String> {
+    use std::io::Write;
+    const VERIFY: &str = r#"
+import json, sys
+from standardwebhooks.webhooks import Webhook
+given = json.load(sys.stdin)
+try:
+    print(json.dumps(Webhook(given["secret"]).verify(given["body"], given["headers"])))
+except Exception as e:
+    print(type(e).__name__, e, file=sys.stderr)
+    sys.exit(3)
+"#;
+    let [id, timestamp, signature] = &got.standard;
+    let input = json!({"secret": secret, "body": got.body,
+        "headers": {"webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": signature}});
+    let mut child = std::process::Command::new(common::receivers_python())
+        .args(["-c", VERIFY])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python");
+    child.stdin.take().unwrap().write_all(input.to_string().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    if out.status.success() {
+        Ok(serde_json::from_slice(&out.stdout).unwrap())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
 }
 
 fn settings(allow_private: bool, backoff_ms: u64, timeout_ms: u64) -> Settings {
@@ -186,6 +227,15 @@ async fn signed_delivery_verifies_with_the_endpoint_secret() {
     let body: Value = serde_json::from_str(&got.body).unwrap();
     assert_eq!(body["type"], "webhook.test");
     assert_eq!(body["data"]["endpoint_id"], endpoint.as_str());
+    // Standard Webhooks: the message id is the delivery id; the standard's own library verifies
+    // the delivery with the secret as shown, and refuses another secret or a changed body.
+    assert_eq!(got.standard[0], got.key);
+    assert!(signature::verify_standard(&secret, &got.standard[0], got.timestamp, got.body.as_bytes(), &got.standard[2], now, 300));
+    assert_eq!(standard_library_verifies(&secret, got).expect("standardwebhooks verifies the delivery"), body);
+    let other = closer::webhooks::endpoints::generate_secret();
+    assert!(standard_library_verifies(&other, got).unwrap_err().contains("No matching signature"));
+    let tampered = Received { body: got.body.replace("webhook.test", "webhook.tset"), ..got.clone() };
+    assert!(standard_library_verifies(&secret, &tampered).is_err());
 
     wait_for("the log entry", Duration::from_secs(5), async || delivery_of(&app, &admin, &endpoint).await["status"] == "delivered").await;
     let delivery = delivery_of(&app, &admin, &endpoint).await;
@@ -203,6 +253,9 @@ async fn signed_delivery_verifies_with_the_endpoint_secret() {
     let again = &receiver.requests()[1];
     assert_eq!(again.key, got.key, "a redelivery keeps its Idempotency-Key");
     assert!(signature::verify(&new_secret, again.timestamp, again.body.as_bytes(), &again.signature, now, 300));
+    assert_eq!(again.standard[0], got.standard[0], "a redelivery keeps its webhook-id");
+    assert!(standard_library_verifies(&new_secret, again).is_ok(), "signed with the rotated secret");
+    assert!(standard_library_verifies(&secret, again).is_err(), "not with the old one");
     assert_eq!(receiver.log.lock().unwrap().processed.len(), 1, "one key, processed once by the receiver");
 }
 

@@ -39,9 +39,9 @@ fn status(expires_at: DateTime<Utc>, accepted: bool, revoked: bool) -> Invitatio
     }
 }
 
-fn from_row((id, email, role, language, created_at, expires_at, accepted, revoked): Row) -> Invitation {
+fn from_row((id, email, role, language, created_at, expires_at, accepted, revoked): Row) -> Result<Invitation, sqlx::Error> {
     let status = status(expires_at, accepted, revoked);
-    Invitation { id, email, role: Role::parse(&role).unwrap_or(Role::Seller), language, status, created_at, expires_at }
+    Ok(Invitation { id, email, role: users::parse_role(&role)?, language, status, created_at, expires_at })
 }
 
 /// Invites `email` (validated, lower-case) into `org` as `role`; an open invitation of the same
@@ -85,7 +85,7 @@ pub async fn create(pg: &PgPool, org: Uuid, by: Uuid, email: &str, role: Role, l
         .fetch_one(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(Created { invitation: from_row(row), organization_name, token })
+    Ok(Created { invitation: from_row(row)?, organization_name, token })
 }
 
 /// The organization's invitations, newest first (at most 200).
@@ -96,7 +96,7 @@ pub async fn list(pg: &PgPool, org: Uuid) -> Result<Vec<Invitation>, sqlx::Error
     .bind(org)
     .fetch_all(pg)
     .await?;
-    Ok(rows.into_iter().map(from_row).collect())
+    rows.into_iter().map(from_row).collect()
 }
 
 /// Withdraws invitation `id` of `org`; withdrawing one no longer open changes nothing.
@@ -111,7 +111,7 @@ pub async fn revoke(pg: &PgPool, org: Uuid, id: Uuid) -> Result<Invitation, Erro
     .bind(org)
     .fetch_optional(pg)
     .await?;
-    row.map(from_row).ok_or(Error::NotFound)
+    row.map(from_row).transpose()?.ok_or(Error::NotFound)
 }
 
 /// What the acceptance page shows for `token`, whatever its status.
@@ -143,7 +143,7 @@ async fn find(pg: &PgPool, token: &str) -> Result<(Invitation, String), Error> {
     .await?;
     let (id, email, role, language, created_at, expires_at, accepted, revoked, org_name) =
         row.ok_or_else(|| Error::NotFoundMessage("this invitation link is not valid".into()))?;
-    Ok((from_row((id, email, role, language, created_at, expires_at, accepted, revoked)), org_name))
+    Ok((from_row((id, email, role, language, created_at, expires_at, accepted, revoked))?, org_name))
 }
 
 /// Whether `token` can still be accepted.
@@ -197,7 +197,7 @@ pub async fn accept(pg: &PgPool, token: &str, display_name: &str, password_hash:
     .map_err(|e| validate::unique_conflict(e, "this booking slug (or e-mail) is already taken; pick another slug"))?;
     sqlx::query("UPDATE invitations SET accepted_at = now() WHERE id = $1").bind(id).execute(&mut *tx).await?;
     tx.commit().await?;
-    Ok(users::from_row(user))
+    Ok(users::from_row(user)?)
 }
 
 /// Subject and plain text of the invitation e-mail in `language` (`en` or `it`): who invites,

@@ -13,8 +13,16 @@ pub const COLUMNS: &str = "id, organization_id, email, display_name, role, slug,
 pub type Row = (Uuid, Uuid, String, String, String, String, bool);
 
 /// The API's view of a row of [`COLUMNS`].
-pub fn from_row((id, organization_id, email, display_name, role, slug, active): Row) -> User {
-    User { id, organization_id, email, display_name, role: Role::parse(&role).unwrap_or(Role::Seller), slug, active }
+///
+/// Errors: a role this build does not know (a row is never read as a weaker or stronger role
+/// than it says).
+pub fn from_row((id, organization_id, email, display_name, role, slug, active): Row) -> Result<User, sqlx::Error> {
+    Ok(User { id, organization_id, email, display_name, role: parse_role(&role)?, slug, active })
+}
+
+/// `role` of a row as a [`Role`]; errors on anything else.
+pub fn parse_role(role: &str) -> Result<Role, sqlx::Error> {
+    Role::parse(role).ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role:?} in a row").into()))
 }
 
 /// User `id` of organization `org`, active or not.
@@ -24,7 +32,7 @@ pub async fn load(pg: &PgPool, id: Uuid, org: Uuid) -> Result<Option<User>, sqlx
         .bind(org)
         .fetch_optional(pg)
         .await?;
-    Ok(row.map(from_row))
+    row.map(from_row).transpose()
 }
 
 /// Everyone in organization `org`, by name.
@@ -34,7 +42,7 @@ pub async fn list(pg: &PgPool, org: Uuid) -> Result<Vec<User>, sqlx::Error> {
             .bind(org)
             .fetch_all(pg)
             .await?;
-    Ok(rows.into_iter().map(from_row).collect())
+    rows.into_iter().map(from_row).collect()
 }
 
 /// Changes `target`'s active flag and/or role on behalf of admin `by` (same organization) and
@@ -61,7 +69,7 @@ pub async fn update(
             .bind(org)
             .fetch_optional(&mut *tx)
             .await?;
-    let current = row.map(from_row).ok_or(Error::NotFound)?;
+    let current = row.map(from_row).transpose()?.ok_or(Error::NotFound)?;
     if target == by && active == Some(false) {
         return Err(Error::invalid("active", "you cannot deactivate yourself; ask another admin"));
     }
@@ -96,5 +104,5 @@ pub async fn update(
         refresh::revoke_user(&mut *tx, target).await?;
     }
     tx.commit().await?;
-    Ok(from_row(row))
+    Ok(from_row(row)?)
 }

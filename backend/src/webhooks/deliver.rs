@@ -1,6 +1,9 @@
 //! One HTTP attempt of one delivery: vet the URL, sign, POST, read the start of the answer.
 
-use super::signature::{self, EVENT_HEADER, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+use super::signature::{
+    self, EVENT_HEADER, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, WEBHOOK_ID_HEADER, WEBHOOK_SIGNATURE_HEADER,
+    WEBHOOK_TIMESTAMP_HEADER,
+};
 use super::ssrf::{self, Refusal};
 use std::time::Duration;
 use uuid::Uuid;
@@ -60,12 +63,16 @@ pub async fn send(request: &Request, timeout: Duration, allow_private: bool) -> 
         Err(e) => return Outcome::Failed { status: None, error: format!("client: {}", e.without_url()), excerpt: None },
     };
     let timestamp = chrono::Utc::now().timestamp();
+    let id = request.delivery.to_string();
     let sent = client
         .post(url)
         .header("Content-Type", "application/json")
+        .header(WEBHOOK_ID_HEADER, &id)
+        .header(WEBHOOK_TIMESTAMP_HEADER, timestamp.to_string())
+        .header(WEBHOOK_SIGNATURE_HEADER, signature::sign_standard(&request.secret, &id, timestamp, request.body.as_bytes()))
         .header(SIGNATURE_HEADER, signature::sign(&request.secret, timestamp, request.body.as_bytes()))
         .header(TIMESTAMP_HEADER, timestamp.to_string())
-        .header(IDEMPOTENCY_HEADER, request.delivery.to_string())
+        .header(IDEMPOTENCY_HEADER, &id)
         .header(EVENT_HEADER, &request.event_type)
         .body(request.body.clone())
         .send()

@@ -1,7 +1,8 @@
 //! Webhook endpoints of an organization (PostgreSQL `webhook_endpoints`). Every function is
 //! scoped by the organization: another tenant's endpoint is "not found".
 
-use crate::auth::refresh;
+use super::signature::SECRET_PREFIX;
+use argon2::password_hash::rand_core::{OsRng, RngCore};
 use chrono::{DateTime, Utc};
 use closer_wire::WebhookEndpoint;
 use sqlx::PgPool;
@@ -16,9 +17,13 @@ fn endpoint((id, url, events, description, active, secret, created_at, updated_a
     WebhookEndpoint { id, url, events, description, active, secret_hint: format!("…{hint}"), created_at, updated_at }
 }
 
-/// A fresh signing secret: `whsec_` + 32 random bytes in base64url (49 characters).
+/// A fresh signing secret as Standard Webhooks defines one: `whsec_` + 32 random bytes in
+/// base64 (50 characters), which the standard's libraries decode into the HMAC key.
 pub fn generate_secret() -> String {
-    format!("whsec_{}", refresh::generate())
+    use base64::Engine;
+    let mut key = [0u8; 32];
+    OsRng.fill_bytes(&mut key);
+    format!("{SECRET_PREFIX}{}", base64::engine::general_purpose::STANDARD.encode(key))
 }
 
 /// The organization's endpoints, oldest first.

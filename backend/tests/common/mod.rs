@@ -16,6 +16,17 @@ pub fn config() -> Config {
     })
 }
 
+/// Python of the venv `scripts/setup` makes for the receivers of what Closer sends (aiosmtpd,
+/// icalendar, standardwebhooks).
+pub fn receivers_python() -> PathBuf {
+    let cache = std::env::var_os("CLOSER_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache/closer"));
+    let python = cache.join("venv-receivers/bin/python");
+    assert!(python.exists(), "{} missing: run scripts/setup", python.display());
+    python
+}
+
 /// Repository root.
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")

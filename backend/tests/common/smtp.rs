@@ -1,4 +1,4 @@
-//! A real SMTP server for the e-mail tests: aiosmtpd from the venv `scripts/setup` creates,
+//! A real SMTP server for the e-mail tests: aiosmtpd from the receivers' venv,
 //! writing every message into a Maildir, and the messages parsed by Python's `email` package
 //! (and `icalendar` for calendar parts).
 
@@ -15,22 +15,13 @@ pub struct SmtpServer {
     _dir: tempfile::TempDir,
 }
 
-fn mail_python() -> PathBuf {
-    let cache = std::env::var_os("CLOSER_CACHE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache/closer"));
-    let python = cache.join("venv-mail-1/bin/python");
-    assert!(python.exists(), "{} missing: run scripts/setup", python.display());
-    python
-}
-
 impl SmtpServer {
     /// Starts it on a free loopback port and waits until it accepts connections.
     pub fn start() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let maildir = dir.path().join("mail");
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut child = Command::new(mail_python())
+        let mut child = Command::new(super::receivers_python())
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
             .arg(&maildir)
             .spawn()
@@ -56,7 +47,7 @@ impl SmtpServer {
                 .unwrap_or_default();
             files.sort_by_key(|p| std::fs::metadata(p).unwrap().modified().unwrap());
             if files.len() >= n {
-                let out = Command::new(mail_python()).arg("-c").arg(PARSE).arg(&files[n - 1]).output().unwrap();
+                let out = Command::new(super::receivers_python()).arg("-c").arg(PARSE).arg(&files[n - 1]).output().unwrap();
                 assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
                 return serde_json::from_slice(&out.stdout).unwrap();
             }
