@@ -205,3 +205,69 @@ async fn a_deactivated_user_is_signed_out_and_cannot_sign_in_until_reactivated()
     let (status, _) = app.call(Method::PATCH, &format!("/users/{id}"), Some(&other), Some(json!({"active": false}))).await;
     assert_eq!(status, 404, "another organization's admin");
 }
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_once_by_e_mail_link_and_signs_out_other_sessions() {
+    let smtp = SmtpServer::start();
+    let app = app(&smtp).await;
+    let (admin, org) = app.sign_up("reset").await;
+    let (_, seller) = app.add_user(&admin, &org, "seller", "rita").await;
+    let email = seller["email"].as_str().unwrap().to_owned();
+    let (_, session) = login(&app, &email, "user-password-1").await;
+    let old_refresh = session["refresh_token"].as_str().unwrap().to_owned();
+
+    // An unknown address gets the same answer and no e-mail.
+    let (status, _) =
+        app.call(Method::POST, "/auth/password-reset", None, Some(json!({"email": format!("nobody@{org}.example.com")}))).await;
+    assert_eq!(status, 202);
+    let (status, _) = app
+        .call(Method::POST, "/auth/password-reset", None, Some(json!({"email": email.to_uppercase(), "language": "it"})))
+        .await;
+    assert_eq!(status, 202);
+    let mail = smtp.message(1).await;
+    assert!(mail["to"].as_str().unwrap().contains(&email), "the first e-mail is the known address's: {mail}");
+    assert_eq!(mail["subject"], "Reimposta la password di Closer");
+    let text = mail["text"].as_str().unwrap();
+    let link = text.lines().find(|l| l.starts_with("http://closer.test/reset-password#token=")).expect("link in the e-mail");
+    let token = token_of(link);
+
+    let confirm = |password: &str| json!({"token": token, "password": password});
+    let (status, body) = app.call(Method::POST, "/auth/password-reset/confirm", None, Some(confirm("short"))).await;
+    assert_eq!((status, body["error"]["field"].as_str()), (422, Some("password")), "{body}");
+    let (status, session) = app.call(Method::POST, "/auth/password-reset/confirm", None, Some(confirm("a-brand-new-password"))).await;
+    assert_eq!(status, 200, "{session}");
+    assert_eq!(session["user"]["email"], email.as_str());
+    let (status, _) = login(&app, &email, "user-password-1").await;
+    assert_eq!(status, 401, "the old password no longer works");
+    let (status, _) = login(&app, &email, "a-brand-new-password").await;
+    assert_eq!(status, 200);
+    let (status, _) = app.call(Method::POST, "/auth/refresh", None, Some(json!({"refresh_token": old_refresh}))).await;
+    assert_eq!(status, 401, "sessions from before the reset are signed out");
+    let (status, body) = app.call(Method::POST, "/auth/password-reset/confirm", None, Some(confirm("yet-another-password"))).await;
+    assert_eq!(status, 410, "the link works once: {body}");
+    let (status, _) = app.call(Method::POST, "/auth/password-reset/confirm", None, Some(json!({"token": "nope", "password": "yet-another-password"}))).await;
+    assert_eq!(status, 404);
+
+    // An expired link, and no link at all for a deactivated account.
+    let (status, _) = app.call(Method::POST, "/auth/password-reset", None, Some(json!({"email": email}))).await;
+    assert_eq!(status, 202);
+    let mail = smtp.message(2).await;
+    assert_eq!(mail["subject"], "Reset your Closer password", "English by default");
+    let link = mail["text"].as_str().unwrap().lines().find(|l| l.contains("#token=")).unwrap().to_owned();
+    sqlx::query("UPDATE password_resets SET expires_at = now() - interval '1 second' WHERE used_at IS NULL")
+        .execute(&app.pg)
+        .await
+        .unwrap();
+    let (status, body) = app
+        .call(Method::POST, "/auth/password-reset/confirm", None, Some(json!({"token": token_of(&link), "password": "yet-another-password"})))
+        .await;
+    assert_eq!(status, 410, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("expired"));
+    let id = seller["id"].as_str().unwrap();
+    let (status, _) = app.call(Method::PATCH, &format!("/users/{id}"), Some(&admin), Some(json!({"active": false}))).await;
+    assert_eq!(status, 200);
+    let (status, _) = app.call(Method::POST, "/auth/password-reset", None, Some(json!({"email": email}))).await;
+    assert_eq!(status, 202);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(smtp.count(), 2, "no link for a deactivated account");
+}

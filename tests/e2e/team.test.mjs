@@ -1,7 +1,8 @@
 // A team starts on its own, through the UI only: a company signs up, its admin invites a seller
 // by e-mail (received by a real SMTP server), the seller opens the e-mailed link — the page in
 // the invitation's language — creates the account and lands in the console; the admin sees the
-// invitation accepted, deactivates the seller, and the seller's next sign-in is refused. Each
+// invitation accepted, deactivates the seller, and the seller's next sign-in is refused; the
+// admin, having forgotten the password, resets it through an e-mailed link. Each
 // screen is captured at 1280 and 390 px wide, and none is wider than a 390 px viewport.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -117,5 +118,30 @@ describe("a team starts on its own", { timeout: 3 * 60_000 }, () => {
     const error = later.getByTestId("login-error");
     await error.waitFor();
     assert.match(await error.textContent(), /deactivated/);
+  });
+
+  it("the admin resets a forgotten password through the e-mailed link and is signed in", async () => {
+    const page = await browser.newPage({ locale: "it-IT" });
+    await page.goto(`${BASE}/login`);
+    await page.getByTestId("login-forgot").click();
+    await page.waitForURL(`${BASE}/forgot-password`);
+    await page.getByTestId("reset-email").fill(ADMIN_EMAIL);
+    await page.getByTestId("reset-request").click();
+    await page.getByTestId("reset-sent").waitFor();
+    const mail = await emailTo(ADMIN_EMAIL);
+    assert.equal(mail.subject, "Reimposta la password di Closer", "in the page's language");
+    const resetLink = mail.text.split(/\r?\n/).find((l) => l.includes("/reset-password#token="));
+    assert.ok(resetLink, mail.text);
+    await page.goto(resetLink);
+    await page.getByTestId("reset-password").fill("a-new-long-password-3");
+    await bothSizes(page, "team-reset-password");
+    await page.getByTestId("reset-confirm").click();
+    await page.waitForURL(`${BASE}/console`);
+    assert.equal(await page.getByTestId("console-user").textContent(), "Giulia Ferri");
+    // The link works once.
+    await page.goto(resetLink);
+    await page.getByTestId("reset-password").fill("a-new-long-password-4");
+    await page.getByTestId("reset-confirm").click();
+    await page.getByTestId("reset-dead").waitFor();
   });
 });

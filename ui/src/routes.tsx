@@ -22,6 +22,8 @@ const WebhooksPage = lazy(() => import("./webhooks/WebhooksPage"));
 const SignUpPage = lazy(() => import("./team/SignUpPage"));
 const AcceptInvitePage = lazy(() => import("./team/AcceptInvitePage"));
 const TeamPage = lazy(() => import("./team/TeamPage"));
+const ForgotPasswordPage = lazy(() => import("./team/ForgotPasswordPage"));
+const ResetPasswordPage = lazy(() => import("./team/ResetPasswordPage"));
 
 function Page({ children }: { children: ReactNode }) {
   return (
@@ -51,6 +53,8 @@ export const router = createBrowserRouter([
   { path: "/login", element: <Page><LoginPage /></Page> },
   { path: "/signup", element: <Page><SignUpPage /></Page> },
   { path: "/invite", element: <Page><AcceptInvitePage /></Page> },
+  { path: "/forgot-password", element: <Page><ForgotPasswordPage /></Page> },
+  { path: "/reset-password", element: <Page><ResetPasswordPage /></Page> },
   { path: "/handoff", element: <Page><HandoffPage /></Page> },
   { path: "/host/:id", element: authed(<HostPage />) },
   { path: "/shadow/:id", element: authed(<ShadowPage />) },

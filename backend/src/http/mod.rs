@@ -17,6 +17,7 @@ mod livekit_webhook;
 mod meetings;
 mod openapi;
 mod organizations;
+mod password_reset;
 mod playbooks;
 mod presentations;
 mod recap;
@@ -73,6 +74,7 @@ fn api() -> Router<AppState> {
         .merge(organizations::router())
         .merge(users::router())
         .merge(invitations::router())
+        .merge(password_reset::router())
         .merge(availability::router())
         .merge(booking::router())
         .merge(meetings::router())

@@ -38,6 +38,11 @@ impl SmtpServer {
         panic!("aiosmtpd did not start on port {port}");
     }
 
+    /// How many messages arrived so far.
+    pub fn count(&self) -> usize {
+        std::fs::read_dir(self.maildir.join("new")).map(|d| d.count()).unwrap_or(0)
+    }
+
     /// Waits for the `n`-th message (1-based, by arrival) and returns it parsed by Python's
     /// `email` and `icalendar` packages.
     pub async fn message(&self, n: usize) -> Value {

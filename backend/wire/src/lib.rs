@@ -42,7 +42,10 @@ pub use scheduling::{
     MeetingTypeInput, PublicMeetingType, RescheduleRequest, Slot, WeeklyRule, Weekday,
 };
 pub use stt::{SttProviderKind, SttSettings};
-pub use team::{AcceptInvitation, Invitation, InvitationPreview, InvitationSent, InvitationStatus, NewInvitation, UserUpdate};
+pub use team::{
+    AcceptInvitation, Invitation, InvitationPreview, InvitationSent, InvitationStatus, NewInvitation, PasswordResetConfirm,
+    PasswordResetRequest, UserUpdate,
+};
 pub use webhooks::{
     DeliveryStatus, NewWebhookEndpoint, WebhookAttempt, WebhookDelivery, WebhookEndpoint,
     WebhookEndpointUpdate, WebhookSecret,
@@ -99,5 +102,7 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     InvitationPreview::export_all(&cfg)?;
     AcceptInvitation::export_all(&cfg)?;
     UserUpdate::export_all(&cfg)?;
+    PasswordResetRequest::export_all(&cfg)?;
+    PasswordResetConfirm::export_all(&cfg)?;
     Ok(())
 }

@@ -104,3 +104,26 @@ pub struct UserUpdate {
     #[ts(optional)]
     pub role: Option<Role>,
 }
+
+/// `POST /api/auth/password-reset` (no login): e-mails a one-time link to set a new password.
+/// The answer is the same whether or not the address has an account.
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordResetRequest {
+    pub email: String,
+    /// ISO 639-1 of the e-mail: `en` or `it`. Default `en`.
+    #[serde(default)]
+    #[ts(optional)]
+    pub language: Option<String>,
+}
+
+/// `POST /api/auth/password-reset/confirm` (no login): sets the new password, signs out every
+/// other session of the user and signs this one in.
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordResetConfirm {
+    /// From the link.
+    pub token: String,
+    /// At least 10 characters.
+    pub password: String,
+}

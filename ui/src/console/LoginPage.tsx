@@ -32,7 +32,10 @@ export default function LoginPage() {
                   : t("common.error")
           }
         />
-        <Link to="/signup" className="text-sm text-white/60 hover:text-white" data-testid="login-signup">{t("login.noAccount")}</Link>
+        <div className="flex flex-col items-center gap-2 text-sm">
+          <Link to="/forgot-password" className="text-white/60 hover:text-white" data-testid="login-forgot">{t("login.forgot")}</Link>
+          <Link to="/signup" className="text-white/60 hover:text-white" data-testid="login-signup">{t("login.noAccount")}</Link>
+        </div>
       </main>
     </div>
   );
