@@ -8,6 +8,43 @@ use sqlx::types::Json;
 use std::collections::HashSet;
 use uuid::Uuid;
 
+/// Starter playbooks every organization can start from (`GET /api/playbooks/starters`), keyed
+/// by a slug: two from `shared/fixtures/playbooks` (copied verbatim) and two written for the
+/// demo, in English and Italian. The demo organization is seeded with all four.
+pub const STARTERS: [(&str, &str); 4] = [
+    ("discovery-call", include_str!("../seed/discovery-call.en.json")),
+    ("primo-contatto", include_str!("../seed/primo-contatto.it.json")),
+    ("technical-demo", include_str!("../seed/technical-demo.en.json")),
+    ("demo-tecnica", include_str!("../seed/demo-tecnica.it.json")),
+];
+
+/// The starter playbook of `key`, parsed; `None` for an unknown key.
+pub fn starter(key: &str) -> Option<Playbook> {
+    STARTERS.iter().find(|(k, _)| *k == key).map(|(_, text)| serde_json::from_str(text).expect("built-in starter playbooks parse"))
+}
+
+/// Adds starter `key` to `org` under its own name, once: when the organization already has a
+/// playbook of that name, that one is returned. Returns `(id, created)`.
+///
+/// Errors: [`Error::NotFound`] for an unknown key.
+pub async fn add_starter(pg: &PgPool, org: Uuid, key: &str) -> Result<(Uuid, bool), Error> {
+    let playbook = starter(key).ok_or(Error::NotFound)?;
+    let existing: Option<Uuid> = sqlx::query_scalar("SELECT id FROM playbooks WHERE organization_id = $1 AND name = $2")
+        .bind(org)
+        .bind(playbook.name.trim())
+        .fetch_optional(pg)
+        .await?;
+    match existing {
+        Some(id) => Ok((id, false)),
+        None => match insert(pg, org, &playbook).await {
+            Ok(id) => Ok((id, true)),
+            // Added concurrently by another click: the unique name makes it the same one.
+            Err(Error::Conflict(_)) => Box::pin(add_starter(pg, org, key)).await,
+            Err(e) => Err(e),
+        },
+    }
+}
+
 /// Loads playbook `id` (any organization: callers scope by organization first) as
 /// `(organization id, playbook, updated_at)`.
 pub async fn load(pg: &PgPool, id: Uuid) -> Result<Option<(Uuid, Playbook, DateTime<Utc>)>, sqlx::Error> {

@@ -1,21 +1,12 @@
 //! `closer-server seed`: a demo organization with an admin, a manager and a seller, the four
-//! demo playbooks (`backend/seed/*.json`, interchange format), the seller's availability
+//! starter playbooks (`crate::playbooks::STARTERS`), the seller's availability
 //! (Mon–Fri 09:00–17:00 Europe/Rome) and one meeting type per playbook. Idempotent: what
 //! already exists is kept.
 
 use crate::auth::password;
-use closer_wire::{Availability, Playbook, WeeklyRule, Weekday};
+use closer_wire::{Availability, WeeklyRule, Weekday};
 use sqlx::PgPool;
 use uuid::Uuid;
-
-/// The demo playbooks: two from `shared/fixtures/playbooks` (copied verbatim) and two written
-/// for the demo, in English and Italian.
-pub const PLAYBOOKS: [(&str, &str); 4] = [
-    ("discovery-call", include_str!("../seed/discovery-call.en.json")),
-    ("primo-contatto", include_str!("../seed/primo-contatto.it.json")),
-    ("technical-demo", include_str!("../seed/technical-demo.en.json")),
-    ("demo-tecnica", include_str!("../seed/demo-tecnica.it.json")),
-];
 
 /// Slug of the demo organization; also the admin's booking slug.
 pub const ORG_SLUG: &str = "closer-demo";
@@ -52,18 +43,10 @@ pub async fn run(pg: &PgPool, password: &str) -> anyhow::Result<Uuid> {
             seller = id;
         }
     }
-    for (slug, text) in PLAYBOOKS {
-        let playbook: Playbook = serde_json::from_str(text)?;
-        crate::playbooks::validate(&playbook).map_err(|e| anyhow::anyhow!("seed playbook {slug}: {e}"))?;
-        let id: Uuid = match sqlx::query_scalar("SELECT id FROM playbooks WHERE organization_id = $1 AND name = $2")
-            .bind(org)
-            .bind(&playbook.name)
-            .fetch_optional(pg)
-            .await?
-        {
-            Some(id) => id,
-            None => crate::playbooks::insert(pg, org, &playbook).await.map_err(|e| anyhow::anyhow!("{e}"))?,
-        };
+    for (slug, _) in crate::playbooks::STARTERS {
+        let playbook = crate::playbooks::starter(slug).expect("listed");
+        let (id, _) =
+            crate::playbooks::add_starter(pg, org, slug).await.map_err(|e| anyhow::anyhow!("seed playbook {slug}: {e}"))?;
         sqlx::query(
             "INSERT INTO meeting_types (organization_id, seller_id, slug, title, duration_minutes, playbook_id)
              VALUES ($1, $2, $3, $4, 30, $5) ON CONFLICT (seller_id, slug) DO NOTHING",

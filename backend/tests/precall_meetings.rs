@@ -391,3 +391,29 @@ async fn meetings_are_listed_updated_and_cancelled() {
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("/api/docs/openapi.json"));
 }
+
+#[tokio::test]
+async fn a_new_organization_adds_a_starter_playbook_once() {
+    let app = TestApp::start(|c| c.login_rate_per_minute = 1000).await;
+    let (admin, org) = app.sign_up("starter").await;
+    let (seller, _) = app.add_user(&admin, &org, "seller", "sid").await;
+    let (status, starters) = app.call(Method::GET, "/playbooks/starters", Some(&seller), None).await;
+    assert_eq!(status, 200, "{starters}");
+    let starters = starters.as_array().unwrap();
+    let languages: std::collections::BTreeSet<&str> = starters.iter().map(|s| s["language"].as_str().unwrap()).collect();
+    assert_eq!(languages, ["en", "it"].into(), "starters in both languages");
+    assert!(starters.iter().all(|s| !s["checklist"].as_array().unwrap().is_empty()));
+    let key = starters.iter().find(|s| s["language"] == "it").unwrap()["key"].as_str().unwrap();
+
+    let (status, _) = app.call(Method::POST, &format!("/playbooks/starters/{key}"), Some(&seller), None).await;
+    assert_eq!(status, 403, "sellers do not add playbooks");
+    let (status, added) = app.call(Method::POST, &format!("/playbooks/starters/{key}"), Some(&admin), None).await;
+    assert_eq!(status, 201, "{added}");
+    let (status, again) = app.call(Method::POST, &format!("/playbooks/starters/{key}"), Some(&admin), None).await;
+    assert_eq!((status, &again["id"]), (200, &added["id"]), "adding twice adds once");
+    let (_, list) = app.call(Method::GET, "/playbooks", Some(&seller), None).await;
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list[0]["language"], "it");
+    let (status, _) = app.call(Method::POST, "/playbooks/starters/no-such-starter", Some(&admin), None).await;
+    assert_eq!(status, 404);
+}

@@ -7,7 +7,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { BASE, launchShared, shot } from "./lib.mjs";
+import { BASE, launchShared, shot, until } from "./lib.mjs";
 import { emailTo } from "./mail.mjs";
 
 const RUN = randomUUID().slice(0, 8);
@@ -57,6 +57,24 @@ describe("a team starts on its own", { timeout: 3 * 60_000 }, () => {
     await people.first().waitFor();
     assert.equal(await people.count(), 1);
     assert.match(await people.first().textContent(), /Giulia Ferri.*Admin/);
+  });
+
+  it("the first-run checklist leads the admin to a starter playbook, added with one click", async () => {
+    await admin.getByTestId("nav-meetings").click();
+    const steps = admin.getByTestId("get-started-step");
+    await steps.first().waitFor();
+    assert.deepEqual(await steps.evaluateAll((els) => els.map((e) => e.dataset.done)), ["false", "false", "false"]);
+    await shot(admin, "team-get-started");
+    await steps.nth(1).locator("a").click();
+    await admin.waitForURL(`${BASE}/console/playbooks`);
+    await admin.getByTestId("playbooks-empty").waitFor();
+    const starter = admin.locator("[data-testid=starter-playbook]", { hasText: "Primo Contatto" });
+    await starter.getByTestId("starter-add").click();
+    await admin.waitForURL(/\/console\/playbooks\/[0-9a-f-]{36}$/);
+    await admin.getByTestId("nav-meetings").click();
+    await until(async () => (await steps.nth(1).getAttribute("data-done")) === "true", { what: "the playbook step ticked" });
+    await admin.getByTestId("nav-team").click();
+    await admin.waitForURL(`${BASE}/console/team`);
   });
 
   it("the admin invites a seller in Italian; the e-mail carries the link shown once", async () => {

@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::Json;
-use closer_wire::{Playbook, StoredPlaybook};
+use closer_wire::{Playbook, StarterPlaybook, StoredPlaybook};
 use sqlx::types::Json as SqlJson;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -25,6 +25,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(import))
+        .routes(routes!(starters))
+        .routes(routes!(add_starter))
         .routes(routes!(get_one, replace, delete))
         .routes(routes!(export))
         .routes(routes!(put_image, get_image))
@@ -77,6 +79,30 @@ async fn create(State(state): State<AppState>, user: AuthUser, Body(body): Body<
     responses((status = 201, body = StoredPlaybook), (status = 409, description = "name taken"), (status = 422, description = "invalid field")))]
 async fn import(state: State<AppState>, user: AuthUser, body: Body<Playbook>) -> Result<(StatusCode, Json<StoredPlaybook>), Error> {
     create(state, user, body).await
+}
+
+/// The starter playbooks (English and Italian) an organization can begin with.
+#[utoipa::path(get, path = "/playbooks/starters", tag = "playbooks", security(("bearer" = [])),
+    responses((status = 200, body = Vec<StarterPlaybook>)))]
+async fn starters(_user: AuthUser) -> Json<Vec<StarterPlaybook>> {
+    Json(
+        playbooks::STARTERS
+            .iter()
+            .filter_map(|(key, _)| Some(StarterPlaybook { key: (*key).to_owned(), playbook: playbooks::starter(key)? }))
+            .collect(),
+    )
+}
+
+/// Add a starter playbook to the organization (managers and admins): 201 with the copy, or 200
+/// with the playbook of the same name the organization already has (adding twice adds once).
+#[utoipa::path(post, path = "/playbooks/starters/{key}", tag = "playbooks", security(("bearer" = [])), params(("key" = String, Path)),
+    responses((status = 201, body = StoredPlaybook), (status = 200, body = StoredPlaybook, description = "already added"),
+        (status = 403, description = "sellers cannot add playbooks"), (status = 404, description = "no such starter")))]
+async fn add_starter(State(state): State<AppState>, user: AuthUser, PathParams(key): PathParams<String>) -> Result<(StatusCode, Json<StoredPlaybook>), Error> {
+    user.require_manager()?;
+    let (id, created) = playbooks::add_starter(&state.pg, user.org, &key).await?;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(stored(&state, user.org, id).await?)))
 }
 
 /// One playbook.

@@ -36,7 +36,7 @@ pub use recap::{
     ActionItem, Benchmarks, ChecklistCoverage, Kpis, ObjectionOutcome, Recap, SentimentPoint, Side,
     SpeakerStats, TranscriptLine,
 };
-pub use playbook::{BattleCard, ChecklistItem, Credit, Objection, Playbook, StoredPlaybook};
+pub use playbook::{BattleCard, ChecklistItem, Credit, Objection, Playbook, StarterPlaybook, StoredPlaybook};
 pub use scheduling::{
     Availability, Booking, BookingPage, BookingRequest, BookingStatus, DateException, MeetingType,
     MeetingTypeInput, PublicMeetingType, RescheduleRequest, Slot, WeeklyRule, Weekday,
@@ -67,6 +67,7 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     IngestControl::export_all(&cfg)?;
     PriorityMessageRequest::export_all(&cfg)?;
     StoredPlaybook::export_all(&cfg)?;
+    StarterPlaybook::export_all(&cfg)?;
     SignUp::export_all(&cfg)?;
     Login::export_all(&cfg)?;
     RefreshRequest::export_all(&cfg)?;

@@ -90,3 +90,14 @@ pub struct StoredPlaybook {
     pub playbook: Playbook,
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
+
+/// A starter playbook an organization can add with one click: `GET /api/playbooks/starters`.
+/// The playbook's fields are inlined next to `key`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StarterPlaybook {
+    /// `POST /api/playbooks/starters/{key}` adds it.
+    pub key: String,
+    #[serde(flatten)]
+    pub playbook: Playbook,
+}

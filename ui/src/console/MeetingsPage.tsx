@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { Availability } from "../bindings/Availability";
 import type { Meeting } from "../bindings/Meeting";
 import type { MeetingStatus } from "../bindings/MeetingStatus";
 import type { NewMeeting } from "../bindings/NewMeeting";
@@ -31,11 +32,7 @@ export default function MeetingsPage() {
   const user = useUser();
   const [when, setWhen] = useState<When>("today");
   const [creating, setCreating] = useState(false);
-  const meetings = useQuery({
-    queryKey: ["meetings", when],
-    queryFn: () => api<Wire<Meeting>[]>(`/api/meetings?when=${when}&time_zone=${encodeURIComponent(browserTimeZone())}`),
-    refetchInterval: 30_000,
-  });
+  const meetings = useQuery({ ...meetingsQuery(when), refetchInterval: 30_000 });
   const playbooks = usePlaybooks();
   const playbookName = (id: string) => playbooks.data?.find((p) => p.id === id)?.name ?? "";
 
@@ -59,6 +56,7 @@ export default function MeetingsPage() {
         <Button onClick={() => setCreating((c) => !c)} data-testid="new-meeting">{t("console.newMeeting")}</Button>
       </div>
 
+      <GetStarted />
       {creating && <NewMeetingForm onDone={() => setCreating(false)} />}
 
       {meetings.isLoading && <Spinner />}
@@ -98,6 +96,52 @@ export default function MeetingsPage() {
         })}
       </ul>
     </div>
+  );
+}
+
+const meetingsQuery = (when: When) => ({
+  queryKey: ["meetings", when],
+  queryFn: () => api<Wire<Meeting>[]>(`/api/meetings?when=${when}&time_zone=${encodeURIComponent(browserTimeZone())}`),
+});
+
+/**
+ * The first-run checklist: availability, a playbook, a first meeting — each step links to where
+ * it is done and is ticked once it is. Gone when all three are.
+ */
+function GetStarted() {
+  const { t } = useI18n();
+  const availability = useQuery({ queryKey: ["availability"], queryFn: () => api<Wire<Availability>>("/api/availability") });
+  const playbooks = usePlaybooks();
+  const today = useQuery(meetingsQuery("today"));
+  const upcoming = useQuery(meetingsQuery("upcoming"));
+  const past = useQuery(meetingsQuery("past"));
+  const queries = [availability, playbooks, today, upcoming, past];
+  if (queries.some((q) => !q.data)) return null;
+  const steps = [
+    { key: "start.availability" as const, done: (availability.data?.weekly.length ?? 0) > 0, to: "/console/availability" },
+    { key: "start.playbook" as const, done: (playbooks.data?.length ?? 0) > 0, to: "/console/playbooks" },
+    { key: "start.meeting" as const, done: [today, upcoming, past].some((q) => (q.data?.length ?? 0) > 0), to: null },
+  ];
+  if (steps.every((s) => s.done)) return null;
+  return (
+    <Card>
+      <h2 className="font-semibold">{t("start.title")}</h2>
+      <p className="mb-3 text-sm text-white/55">{t("start.intro")}</p>
+      <ol className="space-y-2" data-testid="get-started">
+        {steps.map((step, n) => (
+          <li key={step.key} className="flex items-center gap-3 text-sm" data-testid="get-started-step" data-done={step.done}>
+            <span className={`flex h-6 w-6 shrink-0 items-center justify-center rounded-full text-xs ${step.done ? "bg-emerald-500/20 text-emerald-200" : "bg-white/10 text-white/70"}`}>
+              {step.done ? "✓" : n + 1}
+            </span>
+            {step.done || !step.to ? (
+              <span className={step.done ? "text-white/50 line-through" : ""}>{t(step.key)}</span>
+            ) : (
+              <Link to={step.to} className="text-indigo-300 underline-offset-2 hover:underline">{t(step.key)} →</Link>
+            )}
+          </li>
+        ))}
+      </ol>
+    </Card>
   );
 }
 

@@ -1,6 +1,7 @@
 import { useRef } from "react";
 import { Link, useNavigate } from "react-router";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { StarterPlaybook } from "../bindings/StarterPlaybook";
 import type { StoredPlaybook } from "../bindings/StoredPlaybook";
 import type { Wire } from "../lib/wire";
 import { api } from "../api/client";
@@ -10,8 +11,10 @@ import { useI18n } from "../i18n";
 import { Button, ErrorText, Spinner } from "../components/ui";
 
 /**
- * The organization's playbooks (import, new: managers and admins). Links are relative, so the
- * page works under the console's `/console/playbooks` and the desktop app's `#/playbooks`.
+ * The organization's playbooks (import, new, starters: managers and admins). An organization
+ * without playbooks is told how to get one; the starter playbooks (English and Italian) are
+ * added with one click. Links are relative, so the page works under the console's
+ * `/console/playbooks` and the desktop app's `#/playbooks`.
  */
 export default function PlaybooksPage() {
   const { t } = useI18n();
@@ -42,6 +45,9 @@ export default function PlaybooksPage() {
       </div>
       <ErrorText error={importFile.error} />
       {playbooks.isLoading && <Spinner />}
+      {playbooks.data?.length === 0 && (
+        <p className="text-white/60" data-testid="playbooks-empty">{canEdit ? t("pb.emptyManager") : t("pb.emptySeller")}</p>
+      )}
       <ul className="grid gap-3 md:grid-cols-2">
         {playbooks.data?.map((p) => (
           <li key={p.id}>
@@ -57,6 +63,49 @@ export default function PlaybooksPage() {
           </li>
         ))}
       </ul>
+      {canEdit && <Starters have={new Set(playbooks.data?.map((p) => p.name) ?? [])} />}
     </div>
+  );
+}
+
+/** The starter playbooks not yet in the organization (by name), each added with one click. */
+function Starters({ have }: { have: Set<string> }) {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const starters = useQuery({ queryKey: ["playbook-starters"], queryFn: () => api<Wire<StarterPlaybook>[]>("/api/playbooks/starters") });
+  const add = useMutation({
+    mutationFn: (key: string) => api<Wire<StoredPlaybook>>(`/api/playbooks/starters/${encodeURIComponent(key)}`, { method: "POST" }),
+    onSuccess: (p) => {
+      void client.invalidateQueries({ queryKey: ["playbooks"] });
+      navigate(p.id);
+    },
+  });
+  const offered = starters.data?.filter((s) => !have.has(s.name)) ?? [];
+  if (offered.length === 0) return null;
+  return (
+    <section className="space-y-3">
+      <div>
+        <h2 className="font-semibold">{t("pb.starters")}</h2>
+        <p className="text-sm text-white/55">{t("pb.startersIntro")}</p>
+      </div>
+      <ErrorText error={add.error} />
+      <ul className="grid gap-3 md:grid-cols-2">
+        {offered.map((s) => (
+          <li key={s.key} className="flex items-center gap-3 rounded-2xl border border-dashed border-white/15 p-4" data-testid="starter-playbook">
+            <div className="min-w-0 flex-1">
+              <div className="flex items-center gap-2">
+                <span className="font-semibold">{s.name}</span>
+                <span className="rounded bg-white/10 px-1.5 py-0.5 text-[10px] uppercase">{s.language}</span>
+              </div>
+              <div className="mt-1 text-sm text-white/55">
+                {t("pb.items", { count: s.checklist.length })} · {t("pb.objectionCount", { count: s.objections.length })}
+              </div>
+            </div>
+            <Button variant="secondary" disabled={add.isPending} onClick={() => add.mutate(s.key)} data-testid="starter-add">{t("pb.useStarter")}</Button>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
