@@ -37,11 +37,6 @@ impl Mailer {
         Ok(Self { transport, from: from.parse()? })
     }
 
-    /// The sender address (used as the invitation's organizer).
-    pub fn from_address(&self) -> String {
-        self.from.email.to_string()
-    }
-
     /// Sends `email`: `multipart/mixed` with the text and `invite.ics` (`text/calendar`).
     ///
     /// Errors: an address that does not parse, or the SMTP exchange failing.

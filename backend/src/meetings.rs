@@ -3,7 +3,7 @@
 //! Every function is scoped by the caller's organization where a user is involved.
 
 use crate::auth::AuthUser;
-use closer_wire::{AiConsent, MeetingStatus, Playbook, Role};
+use closer_wire::{MeetingStatus, Playbook, Role};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -49,19 +49,6 @@ pub async fn consents(pg: &PgPool, meeting: Uuid) -> Result<Vec<(String, bool)>,
         .collect())
 }
 
-/// The AI-consent choice of one participant identity; `None` when the identity is not a
-/// guest of `meeting`.
-pub async fn consent_of(pg: &PgPool, meeting: Uuid, identity: &str) -> Result<Option<AiConsent>, sqlx::Error> {
-    let consent: Option<Option<String>> = sqlx::query_scalar(
-        "SELECT ai_consent FROM participants WHERE meeting_id = $1 AND identity = $2 AND role = 'guest'",
-    )
-    .bind(meeting)
-    .bind(identity)
-    .fetch_optional(pg)
-    .await?;
-    Ok(consent.flatten().as_deref().and_then(AiConsent::parse))
-}
-
 /// The playbook chosen for `meeting` in the interchange format; `None` for an unknown meeting.
 pub async fn playbook(pg: &PgPool, meeting: Uuid) -> Result<Option<Playbook>, sqlx::Error> {
     let id: Option<Uuid> = sqlx::query_scalar("SELECT playbook_id FROM meetings WHERE id = $1")
@@ -75,12 +62,20 @@ pub async fn playbook(pg: &PgPool, meeting: Uuid) -> Result<Option<Playbook>, sq
 }
 
 /// Current status of `meeting`; `None` when unknown.
+///
+/// Errors: the database, or a status this build does not know ([`parse_status`]).
 pub async fn status(pg: &PgPool, meeting: Uuid) -> Result<Option<MeetingStatus>, sqlx::Error> {
     let status: Option<String> = sqlx::query_scalar("SELECT status FROM meetings WHERE id = $1")
         .bind(meeting)
         .fetch_optional(pg)
         .await?;
-    Ok(status.as_deref().and_then(MeetingStatus::parse))
+    status.as_deref().map(parse_status).transpose()
+}
+
+/// A `meetings.status` value as a [`MeetingStatus`]. A value this build does not know is an
+/// error, never read as another status (a cancelled meeting must not pass for a scheduled one).
+pub fn parse_status(status: &str) -> Result<MeetingStatus, sqlx::Error> {
+    MeetingStatus::parse(status).ok_or_else(|| sqlx::Error::Decode(format!("unknown meeting status {status:?} in a row").into()))
 }
 
 /// Moves `meeting` to `processed` once post-call analysis is done (only from `ended`);
@@ -92,4 +87,15 @@ pub async fn mark_processed<'e>(db: impl sqlx::PgExecutor<'e>, meeting: Uuid) ->
         .execute(db)
         .await?;
     Ok(done.rows_affected() == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_status_in_a_row_is_an_error_not_scheduled() {
+        assert_eq!(parse_status("cancelled").unwrap(), MeetingStatus::Cancelled);
+        assert!(matches!(parse_status("archived"), Err(sqlx::Error::Decode(_))));
+    }
 }

@@ -9,7 +9,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
-use closer_wire::{AiConsent, JoinRequest, MeetingStatus, ParticipantRole, PublicMeeting, RoomAccess};
+use closer_wire::{AiConsent, JoinRequest, ParticipantRole, PublicMeeting, RoomAccess};
 use livekit_api::access_token::TokenVerifier;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -35,7 +35,7 @@ async fn lookup(state: &AppState, id: Uuid) -> Result<PublicMeeting, Error> {
         host_name,
         organization_name,
         starts_at,
-        status: MeetingStatus::parse(&status).unwrap_or(MeetingStatus::Scheduled),
+        status: crate::meetings::parse_status(&status)?,
     })
 }
 

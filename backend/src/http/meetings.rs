@@ -32,18 +32,18 @@ const COLUMNS: &str = "m.id, m.title, m.host_id, m.playbook_id, m.starts_at, m.e
 
 type Row = (Uuid, String, Uuid, Uuid, DateTime<Utc>, DateTime<Utc>, String, Option<Uuid>);
 
-fn meeting(state: &AppState, (id, title, host_id, playbook_id, starts_at, ends_at, status, booking_id): Row) -> Meeting {
-    Meeting {
+fn meeting(state: &AppState, (id, title, host_id, playbook_id, starts_at, ends_at, status, booking_id): Row) -> Result<Meeting, sqlx::Error> {
+    Ok(Meeting {
         id,
         title,
         host_id,
         playbook_id,
         starts_at,
         ends_at,
-        status: MeetingStatus::parse(&status).unwrap_or(MeetingStatus::Scheduled),
+        status: crate::meetings::parse_status(&status)?,
         guest_url: format!("{}/meet/{id}", state.config.public_base_url.trim_end_matches('/')),
         booking_id,
-    }
+    })
 }
 
 /// The meeting if `user` may see it: any meeting of the organization for managers and
@@ -59,7 +59,7 @@ pub(super) async fn visible(state: &AppState, user: &AuthUser, id: Uuid) -> Resu
     .bind(user.id)
     .fetch_optional(&state.pg)
     .await?;
-    Ok(meeting(state, row.ok_or(Error::NotFound)?))
+    Ok(meeting(state, row.ok_or(Error::NotFound)?)?)
 }
 
 async fn check_playbook(pg: &PgPool, org: Uuid, playbook: Uuid) -> Result<(), Error> {
@@ -146,7 +146,7 @@ async fn list(State(state): State<AppState>, user: AuthUser, QueryParams(query):
     .bind(user.id)
     .fetch_all(&state.pg)
     .await?;
-    Ok(Json(rows.into_iter().map(|r| meeting(&state, r)).collect()))
+    Ok(Json(rows.into_iter().map(|r| meeting(&state, r)).collect::<Result<_, _>>()?))
 }
 
 /// One meeting.

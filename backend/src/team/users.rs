@@ -106,3 +106,14 @@ pub async fn update(
     tx.commit().await?;
     Ok(from_row(row)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_role_in_a_row_is_an_error_not_a_seller() {
+        assert_eq!(parse_role("manager").unwrap(), Role::Manager);
+        assert!(matches!(parse_role("owner"), Err(sqlx::Error::Decode(_))));
+    }
+}
