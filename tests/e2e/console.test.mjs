@@ -114,6 +114,13 @@ describe("seller console and booking page", { timeout: 5 * 60_000 }, () => {
       await p.getByTestId("book-confirm").click();
       await p.getByTestId("booking-confirmed").waitFor({ timeout: 15_000 });
       await shot(p, "booking-confirmed");
+      // The meeting link, opened early: its time in the guest's zone and how long until it starts.
+      const upcoming = await api("/api/meetings?when=upcoming", { token: seller.access_token });
+      const booked = upcoming.find((m) => m.booking_id);
+      await p.goto(booked.guest_url);
+      await p.getByTestId("meeting-time").waitFor();
+      assert.match(await p.getByTestId("meeting-time").textContent(), /\(([A-Za-z_]+\/)*[A-Za-z_]+\)$/, "with the time zone");
+      assert.match(await p.getByTestId("meeting-starts-in").textContent(), /^Inizia tra \d+ (h|min).*aspettare Sara Seller\.$/);
     } finally {
       await prospect.close();
     }

@@ -14,6 +14,8 @@ import { GreenRoom, type JoinRequestUi } from "../room/GreenRoom";
 import { RoomView } from "../room/RoomView";
 import { useLiveRoom, type MediaChoice } from "../room/useLiveRoom";
 import { isHostIdentity, parsePresentation, PresentationStage, PRESENT_TOPIC, type Presentation } from "../room/presentation";
+import { browserTimeZone, formatDateTime, formatTime } from "../lib/time";
+import { minutesUntil, spell } from "./meetingTime";
 
 /** What a tab remembers of its join; `token` lets a reload come back as the same participant. */
 type Saved = { name: string; consent: AiConsent; choice: MediaChoice; joined: boolean; token?: string };
@@ -24,7 +26,7 @@ const savedKey = (id: string) => `closer.guest.${id}`;
 /** `/meet/:id` — the prospect's page: green room, then the room. A reload rejoins. */
 export default function GuestPage() {
   const { id = "" } = useParams();
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const info = useQuery({
     queryKey: ["public", id],
     queryFn: () => api<PublicMeeting>(`/api/meetings/${id}/public`, { auth: false }),
@@ -135,6 +137,7 @@ export default function GuestPage() {
         phase={live.phase}
         title={meeting.title}
         stage={presentation?.type === "present" ? <PresentationStage presentation={presentation} /> : undefined}
+        aloneHint={t("guest.waitingHost", { host: meeting.host_name, time: formatTime(meeting.starts_at, lang) })}
         onLeave={() => void leave()}
       />
     );
@@ -158,6 +161,7 @@ export default function GuestPage() {
     <GreenRoom
       title={meeting.title}
       subtitle={t("guest.hostedBy", { host: meeting.host_name, org: meeting.organization_name })}
+      note={<MeetingTime startsAt={meeting.starts_at} host={meeting.host_name} />}
       askName
       askConsent
       initialName={saved?.name ?? ""}
@@ -165,6 +169,29 @@ export default function GuestPage() {
       error={joinError}
       onJoin={({ choice, name, consent }: JoinRequestUi) => void join(name, consent!, choice)}
     />
+  );
+}
+
+/**
+ * When the meeting is, in the guest's own time zone and language, and while it has not started
+ * how long until it does (refreshed every 30 s): a guest who opens the link early knows whether
+ * to wait here or come back.
+ */
+function MeetingTime({ startsAt, host }: { startsAt: string; host: string }) {
+  const { t, lang } = useI18n();
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+  const minutes = minutesUntil(startsAt, now);
+  return (
+    <>
+      <p data-testid="meeting-time">{t("guest.when", { time: formatDateTime(startsAt, lang), zone: browserTimeZone() })}</p>
+      {minutes !== null && (
+        <p className="text-amber-200/90" data-testid="meeting-starts-in">{t("guest.startsIn", { duration: spell(minutes), host })}</p>
+      )}
+    </>
   );
 }
 

@@ -21,6 +21,7 @@ export type JoinRequestUi = { choice: MediaChoice; name: string; consent: AiCons
 export function GreenRoom({
   title,
   subtitle,
+  note,
   askName = false,
   askConsent = false,
   initialName = "",
@@ -32,6 +33,8 @@ export function GreenRoom({
 }: {
   title: string;
   subtitle?: string;
+  /** Under the subtitle, e.g. the meeting's time for a guest. */
+  note?: ReactNode;
   askName?: boolean;
   askConsent?: boolean;
   initialName?: string;
@@ -264,6 +267,7 @@ export function GreenRoom({
             <h1 className="text-3xl font-semibold tracking-tight" data-testid="green-title">{t("green.title")}</h1>
             <p className="mt-2 text-lg text-white/80">{title}</p>
             {subtitle && <p className="text-sm text-white/50">{subtitle}</p>}
+            {note && <div className="mt-2 text-sm text-white/70" data-testid="green-note">{note}</div>}
           </div>
 
           {askName && (

@@ -33,6 +33,8 @@ export type RoomViewProps = {
   extraControls?: ReactNode;
   /** Header content on the right. */
   headerExtra?: ReactNode;
+  /** What to tell a participant alone in the room (default: share the link). */
+  aloneHint?: string;
   onLeave: () => void;
 };
 
@@ -48,7 +50,7 @@ export function RoomView(props: RoomViewProps) {
   );
 }
 
-function RoomLayout({ room, phase, title, shadow, toneOf, badgeOf, stage, overlay, extraControls, headerExtra, onLeave }: RoomViewProps) {
+function RoomLayout({ room, phase, title, shadow, toneOf, badgeOf, stage, overlay, extraControls, headerExtra, aloneHint, onLeave }: RoomViewProps) {
   const { t } = useI18n();
   const tracks = useTracks(
     [
@@ -95,7 +97,7 @@ function RoomLayout({ room, phase, title, shadow, toneOf, badgeOf, stage, overla
         {remoteCount === 0 && !big && !shadow && (
           <div className="pointer-events-none absolute inset-x-0 top-6 flex justify-center">
             <div className="rounded-full bg-black/50 px-4 py-2 text-sm text-white/80 backdrop-blur" data-testid="alone">
-              {t("room.alone")} — {t("room.aloneHint")}
+              {t("room.alone")} — {aloneHint ?? t("room.aloneHint")}
             </div>
           </div>
         )}
