@@ -196,3 +196,53 @@ pub async fn load(pg: &PgPool, mongo: &mongodb::Database, filter: &Filter, leade
         crate::recap::store::get_many(mongo, filter.organization, &ids).await?.into_iter().map(|r| (r.meeting_id, r)).collect();
     Ok(build(filter, &meetings, &recaps, &names, leaderboard))
 }
+
+/// Header of [`csv`]'s rows.
+pub const CSV_HEADER: [&str; 13] = [
+    "seller",
+    "meetings_scheduled",
+    "meetings_booked",
+    "meetings_held",
+    "meetings_processed",
+    "avg_adherence_pct",
+    "avg_seller_talk_pct",
+    "avg_seller_wpm",
+    "avg_seller_questions",
+    "avg_sentiment",
+    "objections_raised",
+    "objections_handled",
+    "handled_rate_pct",
+];
+
+/// `figures` as CSV (RFC 4180, `csv` crate): [`CSV_HEADER`], one row per seller, then a row
+/// named `Team` for everyone in the filter. A figure without data is an empty cell. A name
+/// that a spreadsheet would run as a formula (starting with `= + - @`, tab or carriage return)
+/// gets a leading `'` (OWASP, "CSV Injection").
+///
+/// Errors: only the writer's (none for an in-memory buffer in practice).
+pub fn csv(figures: &Analytics) -> Result<String, ::csv::Error> {
+    let mut out = ::csv::Writer::from_writer(Vec::new());
+    out.write_record(CSV_HEADER)?;
+    let team = ("Team", &figures.team);
+    for (name, s) in figures.sellers.iter().map(|s| (s.name.as_str(), &s.stats)).chain(std::iter::once(team)) {
+        let name = if name.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{name}") } else { name.to_owned() };
+        let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+        out.write_record([
+            name,
+            s.meetings_scheduled.to_string(),
+            s.meetings_booked.to_string(),
+            s.meetings_held.to_string(),
+            s.meetings_processed.to_string(),
+            opt(s.avg_adherence_pct),
+            opt(s.avg_seller_talk_pct),
+            opt(s.avg_seller_wpm),
+            opt(s.avg_seller_questions),
+            opt(s.avg_sentiment),
+            s.objections_raised.to_string(),
+            s.objections_handled.to_string(),
+            opt(s.handled_rate_pct),
+        ])?;
+    }
+    let bytes = out.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8(bytes).expect("the writer was given UTF-8 only"))
+}

@@ -178,6 +178,47 @@ async fn analytics_aggregate_per_seller_and_team() {
     assert_eq!((status, body["error"]["field"].as_str()), (422, Some("from")));
     let (status, body) = app.call(Method::GET, "/analytics?to=yesterday", Some(&admin), None).await;
     assert_eq!((status, body["error"]["field"].as_str()), (422, Some("to")));
+
+    // The same figures as CSV: a row per seller and the team, read back with the csv crate.
+    let response = app.client.get(app.url("/analytics/export.csv?from=2026-01-01&to=2026-12-31")).bearer_auth(&manager).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(
+        response.headers()["content-disposition"],
+        "attachment; filename=\"closer-analytics-2026-01-01-2026-12-31.csv\""
+    );
+    let (_, json) = app.call(Method::GET, "/analytics?from=2026-01-01&to=2026-12-31", Some(&manager), None).await;
+    let text = response.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), closer::analytics::CSV_HEADER);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let names: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+    assert_eq!(names, ["ada", "bob", "Team"]);
+    let team_row = &rows[2];
+    for (column, field) in closer::analytics::CSV_HEADER.iter().enumerate().skip(1) {
+        let cell: f64 = team_row[column].parse().unwrap();
+        assert_eq!(Some(cell), json["team"][field].as_f64(), "{field}");
+    }
+    let response = app.client.get(app.url(&format!("/analytics/export.csv?seller={bob_id}"))).bearer_auth(&ada).send().await.unwrap();
+    assert_eq!(response.status(), 403, "a seller exports only their own figures");
+}
+
+#[test]
+fn csv_names_never_run_as_spreadsheet_formulas() {
+    let mut figures: closer_wire::Analytics = serde_json::from_value(json!({
+        "from": "2026-01-01T00:00:00Z", "to": "2026-02-01T00:00:00Z",
+        "team": {"meetings_scheduled": 1, "meetings_booked": 0, "meetings_held": 1, "meetings_processed": 0,
+            "objections_raised": 0, "objections_handled": 0},
+        "sellers": [], "objections": [],
+        "battle_cards": {"shown": 0, "presented": 0, "handled": 0, "handled_after_presented": 0},
+        "leaderboard": [], "benchmarks": {"seller_talk_pct": 43.0, "wpm_min": 130.0, "wpm_max": 175.0}
+    }))
+    .unwrap();
+    figures.sellers.push(closer_wire::SellerAnalytics { seller_id: Uuid::nil(), name: "=HYPERLINK(\"x\")".into(), stats: figures.team.clone() });
+    let text = closer::analytics::csv(&figures).unwrap();
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(text.as_bytes()).records().map(Result::unwrap).collect();
+    assert_eq!(&rows[0][0], "'=HYPERLINK(\"x\")");
+    assert_eq!(&rows[1][5], "", "a figure without data is an empty cell");
 }
 
 #[tokio::test]

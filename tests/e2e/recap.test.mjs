@@ -274,6 +274,16 @@ describe("recap page and analytics dashboard after a real call", { timeout: 20 *
     }
     assert.equal(await page.getByTestId("an-funnel-shown").getAttribute("data-value"), String(expected.battle_cards.shown));
     assert.ok((await page.getByTestId("an-leader").count()) >= 1, "managers see the leaderboard");
+    // The same figures as a CSV download: this seller's row holds the dashboard's numbers.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("an-export").click()]);
+    assert.equal(download.suggestedFilename(), `closer-analytics-${day(from)}-${day(to)}.csv`);
+    const csv = readFileSync(await download.path(), "utf8").trim().split(/\r?\n/).map((line) => line.split(","));
+    assert.equal(csv[0][3], "meetings_held");
+    assert.equal(csv.at(-1)[0], "Team");
+    const sellerRow = csv.find((cells) => cells[0] === mine.name);
+    assert.ok(sellerRow, `a row for ${mine.name}: ${JSON.stringify(csv)}`);
+    assert.equal(Number(sellerRow[3]), mine.stats.meetings_held);
+    assert.equal(Number(sellerRow[5]), mine.stats.avg_adherence_pct);
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot(page, "analytics");
     await page.screenshot({ path: join(OUTPUT, "analytics-full.png"), fullPage: true });

@@ -10,6 +10,8 @@ use crate::auth::AuthUser;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use closer_wire::{Analytics, Role};
 use serde::Deserialize;
@@ -18,7 +20,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_analytics))
+    OpenApiRouter::new().routes(routes!(get_analytics)).routes(routes!(export_csv))
 }
 
 /// The range and filters.
@@ -55,6 +57,32 @@ fn instant(field: &str, value: &str, end: bool) -> Result<DateTime<Utc>, Error> 
     responses((status = 200, body = Analytics), (status = 403, description = "a seller asking for someone else"),
         (status = 422, description = "invalid range")))]
 async fn get_analytics(State(state): State<AppState>, user: AuthUser, QueryParams(params): QueryParams<Params>) -> Result<Json<Analytics>, Error> {
+    let (filter, manager) = filter(&user, params)?;
+    Ok(Json(analytics::load(&state.pg, &state.mongo, &filter, manager).await?))
+}
+
+/// The same figures as a spreadsheet: one CSV row per seller and a last row for the team
+/// (`text/csv`, UTF-8, a download named after the range).
+#[utoipa::path(get, path = "/analytics/export.csv", tag = "analytics", security(("bearer" = [])), params(Params),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 403, description = "a seller asking for someone else"),
+        (status = 422, description = "invalid range")))]
+async fn export_csv(State(state): State<AppState>, user: AuthUser, QueryParams(params): QueryParams<Params>) -> Result<impl IntoResponse, Error> {
+    let (filter, manager) = filter(&user, params)?;
+    let figures = analytics::load(&state.pg, &state.mongo, &filter, manager).await?;
+    let name = format!("closer-analytics-{}-{}.csv", figures.from.format("%Y-%m-%d"), (figures.to - Duration::seconds(1)).format("%Y-%m-%d"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        analytics::csv(&figures).map_err(anyhow::Error::from)?,
+    ))
+}
+
+/// The [`Filter`] of `params` for `user`, and whether `user` sees the whole organization.
+///
+/// Errors: an invalid or over-long range (422), a seller asking for someone else (403).
+fn filter(user: &AuthUser, params: Params) -> Result<(Filter, bool), Error> {
     let to = match params.to.as_deref() {
         Some(to) => instant("to", to, true)?,
         None => Utc::now(),
@@ -75,6 +103,5 @@ async fn get_analytics(State(state): State<AppState>, user: AuthUser, QueryParam
         (false, Some(other)) if other != user.id => return Err(Error::Forbidden("sellers see only their own analytics".into())),
         (false, _) => Some(user.id),
     };
-    let filter = Filter { organization: user.org, from, to, seller, playbook: params.playbook };
-    Ok(Json(analytics::load(&state.pg, &state.mongo, &filter, manager).await?))
+    Ok((Filter { organization: user.org, from, to, seller, playbook: params.playbook }, manager))
 }

@@ -7,10 +7,11 @@ import type { Benchmarks } from "../bindings/Benchmarks";
 import type { User } from "../bindings/User";
 import type { Wire } from "../lib/wire";
 import { api } from "../api/client";
+import { fetchBlob, saveBlob } from "../api/download";
 import { useUser } from "../api/auth";
 import { usePlaybooks } from "../api/queries";
 import { useI18n } from "../i18n";
-import { Card, ErrorText, Field, Input, Select, Spinner } from "../components/ui";
+import { Button, Card, ErrorText, Field, Input, Select, Spinner } from "../components/ui";
 import { KpiCard, PaceGauge, TalkBar } from "../recap/KpiCards";
 import { analyticsQuery, defaultFilter, funnelWidths, validRange, type AnalyticsFilter } from "./range";
 
@@ -37,10 +38,30 @@ export default function AnalyticsPage() {
   });
   const set = (patch: Partial<AnalyticsFilter>) => setFilter((f) => ({ ...f, ...patch }));
   const a = analytics.data;
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<unknown>(null);
+  const exportCsv = async () => {
+    setExporting(true);
+    setExportError(null);
+    try {
+      const blob = await fetchBlob(`/api/analytics/export.csv${analyticsQuery(filter)}`);
+      await saveBlob(blob, `closer-analytics-${filter.from}-${filter.to}.csv`, t("an.exportCsv"));
+    } catch (e) {
+      setExportError(e);
+    } finally {
+      setExporting(false);
+    }
+  };
 
   return (
     <div className="space-y-6" data-testid="analytics-page">
-      <h1 className="text-2xl font-semibold">{t("an.title")}</h1>
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-semibold">{t("an.title")}</h1>
+        <Button variant="secondary" className="ml-auto" disabled={!ok || exporting} onClick={() => void exportCsv()} data-testid="an-export">
+          {exporting && <Spinner className="h-4 w-4" />} {t("an.exportCsv")}
+        </Button>
+      </div>
+      <ErrorText error={exportError} />
       <div className="grid gap-3 sm:grid-cols-4">
         <Field label={t("an.from")}>
           <Input type="date" value={filter.from} onChange={(e) => set({ from: e.target.value })} data-testid="an-from" />

@@ -70,6 +70,7 @@ export const postcallEn = {
   "recap.method.llm": "Summary written by {model}.",
 
   "an.title": "Analytics",
+  "an.exportCsv": "Export CSV",
   "an.from": "From",
   "an.to": "To",
   "an.seller": "Seller",
@@ -220,6 +221,7 @@ export const postcallIt: Record<keyof typeof postcallEn, string> = {
   "recap.method.llm": "Sintesi scritta da {model}.",
 
   "an.title": "Statistiche",
+  "an.exportCsv": "Esporta CSV",
   "an.from": "Dal",
   "an.to": "Al",
   "an.seller": "Venditore",
