@@ -271,3 +271,33 @@ async fn a_forgotten_password_is_reset_once_by_e_mail_link_and_signs_out_other_s
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert_eq!(smtp.count(), 2, "no link for a deactivated account");
 }
+
+#[tokio::test]
+async fn users_change_their_own_name_and_password() {
+    let smtp = SmtpServer::start();
+    let app = app(&smtp).await;
+    let (admin, org) = app.sign_up("profile").await;
+    let (seller, user) = app.add_user(&admin, &org, "seller", "pia").await;
+    let email = user["email"].as_str().unwrap().to_owned();
+    let (_, other) = login(&app, &email, "user-password-1").await;
+
+    let (status, me) = app.call(Method::PATCH, "/me", Some(&seller), Some(json!({"display_name": "  Pia Rossi "}))).await;
+    assert_eq!((status, me["display_name"].as_str()), (200, Some("Pia Rossi")), "{me}");
+    let (status, body) = app.call(Method::PATCH, "/me", Some(&seller), Some(json!({"display_name": " "}))).await;
+    assert_eq!((status, body["error"]["field"].as_str()), (422, Some("display_name")));
+
+    let change = |current: &str, new: &str| json!({"current_password": current, "new_password": new});
+    let (status, body) = app.call(Method::POST, "/me/password", Some(&seller), Some(change("wrong-password-9", "a-new-password-1"))).await;
+    assert_eq!(status, 403, "{body}");
+    let (status, body) = app.call(Method::POST, "/me/password", Some(&seller), Some(change("user-password-1", "short"))).await;
+    assert_eq!((status, body["error"]["field"].as_str()), (422, Some("new_password")));
+    let (status, session) = app.call(Method::POST, "/me/password", Some(&seller), Some(change("user-password-1", "a-new-password-1"))).await;
+    assert_eq!(status, 200, "{session}");
+    assert_eq!(session["user"]["display_name"], "Pia Rossi");
+    let (status, _) = app.call(Method::POST, "/auth/refresh", None, Some(json!({"refresh_token": session["refresh_token"]}))).await;
+    assert_eq!(status, 200, "the new session works");
+    let (status, _) = app.call(Method::POST, "/auth/refresh", None, Some(json!({"refresh_token": other["refresh_token"]}))).await;
+    assert_eq!(status, 401, "other sessions are signed out");
+    assert_eq!(login(&app, &email, "user-password-1").await.0, 401);
+    assert_eq!(login(&app, &email, "a-new-password-1").await.0, 200);
+}

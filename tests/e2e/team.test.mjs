@@ -112,6 +112,19 @@ describe("a team starts on its own", { timeout: 3 * 60_000 }, () => {
     await invitee.getByTestId("invite-submit").click();
     await invitee.waitForURL(`${BASE}/console`);
     assert.equal(await invitee.getByTestId("console-user").textContent(), "Marco Bassi");
+    // His profile: the name guests see, and a new password.
+    await invitee.getByTestId("nav-profile").click();
+    await invitee.getByTestId("profile-name").fill("Marco Bassi Ferri");
+    await invitee.getByTestId("profile-save").click();
+    await until(async () => (await invitee.getByTestId("console-user").textContent()) === "Marco Bassi Ferri", { what: "the new name in the console" });
+    await invitee.getByTestId("profile-current").fill("wrong-password-0");
+    await invitee.getByTestId("profile-new").fill("third-long-password-3");
+    await invitee.getByTestId("profile-change-password").click();
+    await invitee.locator("[role=alert]", { hasText: "attuale non è corretta" }).waitFor();
+    await invitee.getByTestId("profile-current").fill("another-long-password-2");
+    await invitee.getByTestId("profile-change-password").click();
+    await invitee.getByTestId("profile-password-changed").waitFor();
+    await bothSizes(invitee, "team-profile");
     // The link works once.
     const again = await browser.newPage({ locale: "it-IT" });
     await again.goto(link);
@@ -131,7 +144,7 @@ describe("a team starts on its own", { timeout: 3 * 60_000 }, () => {
     const later = await browser.newPage({ locale: "en-US" });
     await later.goto(`${BASE}/login`);
     await later.getByTestId("login-email").fill(SELLER_EMAIL);
-    await later.getByTestId("login-password").fill("another-long-password-2");
+    await later.getByTestId("login-password").fill("third-long-password-3");
     await later.getByTestId("login-submit").click();
     const error = later.getByTestId("login-error");
     await error.waitFor();

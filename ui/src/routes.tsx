@@ -22,6 +22,7 @@ const WebhooksPage = lazy(() => import("./webhooks/WebhooksPage"));
 const SignUpPage = lazy(() => import("./team/SignUpPage"));
 const AcceptInvitePage = lazy(() => import("./team/AcceptInvitePage"));
 const TeamPage = lazy(() => import("./team/TeamPage"));
+const ProfilePage = lazy(() => import("./team/ProfilePage"));
 const ForgotPasswordPage = lazy(() => import("./team/ForgotPasswordPage"));
 const ResetPasswordPage = lazy(() => import("./team/ResetPasswordPage"));
 
@@ -68,6 +69,7 @@ export const router = createBrowserRouter([
       { path: "analytics", element: <Page><AnalyticsPage /></Page> },
       { path: "webhooks", element: <Page><WebhooksPage /></Page> },
       { path: "team", element: <Page><TeamPage /></Page> },
+      { path: "profile", element: <Page><ProfilePage /></Page> },
       { path: "playbooks", element: <Page><PlaybooksPage /></Page> },
       { path: "playbooks/:id", element: <Page><PlaybookEditorPage /></Page> },
       { path: "availability", element: <Page><AvailabilityPage /></Page> },

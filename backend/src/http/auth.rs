@@ -8,7 +8,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use closer_wire::{Login, RefreshRequest, Session, User};
+use closer_wire::{Login, PasswordChange, ProfileUpdate, RefreshRequest, Session, User};
 use sqlx::PgPool;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -19,7 +19,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(login))
         .routes(routes!(refresh_session))
         .routes(routes!(logout))
-        .routes(routes!(me))
+        .routes(routes!(me, update_me))
+        .routes(routes!(change_password))
 }
 
 /// A user row as the API shows it.
@@ -109,4 +110,29 @@ async fn logout(State(state): State<AppState>, Body(body): Body<RefreshRequest>)
     responses((status = 200, body = User), (status = 401, description = "no valid access token")))]
 async fn me(State(state): State<AppState>, user: AuthUser) -> Result<Json<User>, Error> {
     Ok(Json(load_user(&state.pg, user.id, user.org).await?.ok_or(Error::NotFound)?))
+}
+
+/// Change your own name.
+#[utoipa::path(patch, path = "/me", tag = "auth", security(("bearer" = [])), request_body = ProfileUpdate,
+    responses((status = 200, body = User), (status = 422, description = "invalid field")))]
+async fn update_me(State(state): State<AppState>, user: AuthUser, Body(body): Body<ProfileUpdate>) -> Result<Json<User>, Error> {
+    let display_name = super::validate::name("display_name", &body.display_name, 100)?;
+    Ok(Json(crate::team::users::update_profile(&state.pg, user.org, user.id, Some(&display_name), None).await?))
+}
+
+/// Change your own password (the current one is required). Every other session is signed out;
+/// the answer is a new session for this one.
+#[utoipa::path(post, path = "/me/password", tag = "auth", security(("bearer" = [])), request_body = PasswordChange,
+    responses((status = 200, body = Session), (status = 403, description = "wrong current password"),
+        (status = 422, description = "invalid field")))]
+async fn change_password(State(state): State<AppState>, user: AuthUser, Body(body): Body<PasswordChange>) -> Result<Json<Session>, Error> {
+    super::validate::password("new_password", &body.new_password)?;
+    let stored = crate::team::users::password_hash(&state.pg, user.id).await?.ok_or(Error::NotFound)?;
+    let PasswordChange { current_password, new_password } = body;
+    let hash = tokio::task::spawn_blocking(move || password::verify(&current_password, &stored).then(|| password::hash(&new_password)))
+        .await
+        .map_err(anyhow::Error::from)?
+        .ok_or_else(|| Error::Forbidden("the current password is not right".into()))??;
+    let updated = crate::team::users::update_profile(&state.pg, user.org, user.id, None, Some(&hash)).await?;
+    Ok(Json(start_session(&state, updated).await?))
 }

@@ -107,6 +107,40 @@ pub async fn update(
     Ok(from_row(row)?)
 }
 
+/// The argon2 hash of `user`'s password (`None` for an unknown user).
+pub async fn password_hash(pg: &PgPool, user: Uuid) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1").bind(user).fetch_optional(pg).await
+}
+
+/// Applies the signed-in user's own changes: `display_name` (validated) and/or a new
+/// `password_hash` (already checked against the current password), which also revokes every
+/// refresh token the user holds. Returns the user as it now is.
+pub async fn update_profile(
+    pg: &PgPool,
+    org: Uuid,
+    user: Uuid,
+    display_name: Option<&str>,
+    password_hash: Option<&str>,
+) -> Result<User, Error> {
+    let mut tx = pg.begin().await?;
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "UPDATE users SET display_name = coalesce($3, display_name), password_hash = coalesce($4, password_hash)
+         WHERE id = $1 AND organization_id = $2 AND deactivated_at IS NULL RETURNING {COLUMNS}"
+    ))
+    .bind(user)
+    .bind(org)
+    .bind(display_name)
+    .bind(password_hash)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let row = row.ok_or_else(|| Error::Unauthorized("this account was deactivated".into()))?;
+    if password_hash.is_some() {
+        refresh::revoke_user(&mut *tx, user).await?;
+    }
+    tx.commit().await?;
+    Ok(from_row(row)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

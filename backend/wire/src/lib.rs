@@ -44,7 +44,7 @@ pub use scheduling::{
 pub use stt::{SttProviderKind, SttSettings};
 pub use team::{
     AcceptInvitation, Invitation, InvitationPreview, InvitationSent, InvitationStatus, NewInvitation, PasswordResetConfirm,
-    PasswordResetRequest, UserUpdate,
+    PasswordChange, PasswordResetRequest, ProfileUpdate, UserUpdate,
 };
 pub use webhooks::{
     DeliveryStatus, NewWebhookEndpoint, WebhookAttempt, WebhookDelivery, WebhookEndpoint,
@@ -105,5 +105,7 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     UserUpdate::export_all(&cfg)?;
     PasswordResetRequest::export_all(&cfg)?;
     PasswordResetConfirm::export_all(&cfg)?;
+    ProfileUpdate::export_all(&cfg)?;
+    PasswordChange::export_all(&cfg)?;
     Ok(())
 }

@@ -127,3 +127,21 @@ pub struct PasswordResetConfirm {
     /// At least 10 characters.
     pub password: String,
 }
+
+/// `PATCH /api/me`: the signed-in user changes their own name.
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProfileUpdate {
+    /// 1–100 chars.
+    pub display_name: String,
+}
+
+/// `POST /api/me/password`: the signed-in user changes their password. Every other session is
+/// signed out; the answer is a new session for this one.
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordChange {
+    pub current_password: String,
+    /// At least 10 characters.
+    pub new_password: String,
+}

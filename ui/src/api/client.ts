@@ -63,6 +63,14 @@ export function storeSession(session: Wire<Session>) {
   announceUser(stored.user);
 }
 
+/** Replaces the signed-in user of the stored web session (after they changed their profile). */
+export function updateStoredUser(user: Wire<User>) {
+  const stored = local.get<Stored>(SESSION_KEY);
+  if (!stored) return;
+  local.set(SESSION_KEY, { ...stored, user });
+  announceUser(user);
+}
+
 export function clearSession() {
   local.remove(SESSION_KEY);
   announceUser(null);

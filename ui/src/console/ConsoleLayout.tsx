@@ -14,6 +14,7 @@ const SECTIONS: { to: string; label: MessageKey; testId: string; sellers: boolea
   { to: "/console/analytics", label: "console.analytics", testId: "nav-analytics", sellers: true },
   { to: "/console/webhooks", label: "console.webhooks", testId: "nav-webhooks", sellers: false },
   { to: "/console/team", label: "console.team", testId: "nav-team", sellers: false },
+  { to: "/console/profile", label: "console.profile", testId: "nav-profile", sellers: true },
 ];
 
 /**
