@@ -65,11 +65,14 @@ describe("seller console and booking page", { timeout: 5 * 60_000 }, () => {
       const demo = playbooks.find((p) => p.name === "Technical Demo");
       await m.goto(`${BASE}/console/playbooks/${demo.id}`);
       await m.getByTestId("playbook-editor").waitFor();
+      assert.equal(await m.getByTestId("playbook-unsaved").count(), 0, "nothing to save when just opened");
       await m.getByTestId("add-item").click();
       await m.getByTestId("item-title").last().fill("Confirm the security review");
       await m.getByTestId("item-examples").last().fill("Who runs your security review?\nChi si occupa della revisione di sicurezza?");
+      await m.getByTestId("playbook-unsaved").waitFor();
       await m.getByTestId("save-playbook").click();
       await until(async () => (await api(`/api/playbooks/${demo.id}`, { token: s.access_token })).checklist.some((i) => i.key === "confirm_the_security_review"), { what: "the new item saved" });
+      await m.getByTestId("playbook-unsaved").waitFor({ state: "detached" });
       const saved = await api(`/api/playbooks/${demo.id}`, { token: s.access_token });
       assert.deepEqual(saved.checklist.find((i) => i.key === "confirm_the_security_review").examples, ["Who runs your security review?", "Chi si occupa della revisione di sicurezza?"]);
 

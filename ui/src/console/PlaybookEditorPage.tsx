@@ -41,6 +41,9 @@ export default function PlaybookEditorPage() {
   const client = useQueryClient();
   const stored = usePlaybook(isNew ? undefined : id);
   const [draft, setDraft] = useState<Playbook>(EMPTY);
+  // What the server has (the loaded playbook, or nothing for a new one): the draft differs
+  // from it = unsaved changes.
+  const [baseline, setBaseline] = useState<string>(JSON.stringify(cleaned(EMPTY)));
   const [saved, setSaved] = useState(false);
   const [imageVersion, setImageVersion] = useState(0);
   const readOnly = user?.role === "seller";
@@ -49,13 +52,23 @@ export default function PlaybookEditorPage() {
     if (stored.data) {
       const { id: _id, updated_at: _u, ...playbook } = stored.data;
       setDraft(playbook);
+      setBaseline(JSON.stringify(cleaned(playbook)));
     }
   }, [stored.data]);
+  const dirty = !readOnly && JSON.stringify(cleaned(draft)) !== baseline;
+  // Leaving the page (tab closed, reload) with unsaved changes asks first.
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty]);
 
   const save = useMutation({
     mutationFn: (body: Playbook) =>
       isNew ? api<Wire<StoredPlaybook>>("/api/playbooks", { method: "POST", body }) : api<Wire<StoredPlaybook>>(`/api/playbooks/${id}`, { method: "PUT", body }),
-    onSuccess: (p) => {
+    onSuccess: (p, body) => {
+      setBaseline(JSON.stringify(cleaned(body)));
       client.setQueryData(["playbook", p.id], p);
       void client.invalidateQueries({ queryKey: ["playbooks"] });
       setSaved(true);
@@ -99,6 +112,11 @@ export default function PlaybookEditorPage() {
       <div className="flex flex-wrap items-center gap-3">
         <Link to=".." relative="path" className="text-sm text-white/50 hover:text-white">← {t("console.playbooks")}</Link>
         <div className="ml-auto flex items-center gap-2">
+          {dirty && (
+            <span className="rounded-full bg-amber-500/15 px-2 py-0.5 text-xs text-amber-200" role="status" data-testid="playbook-unsaved">
+              {t("pb.unsaved")}
+            </span>
+          )}
           {!isNew && <Button variant="ghost" onClick={exportJson} data-testid="export-playbook">{t("pb.export")}</Button>}
           {!readOnly && (
             <Button type="submit" disabled={save.isPending} data-testid="save-playbook">
