@@ -1,7 +1,7 @@
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { ApiError, login } from "../api/client";
-import { useI18n, LanguageSwitch } from "../i18n";
-import { Logo } from "../components/ui";
+import { useI18n } from "../i18n";
+import { AuthShell } from "../components/AuthShell";
 import { SignInCard } from "../components/SignInCard";
 
 export default function LoginPage() {
@@ -11,32 +11,26 @@ export default function LoginPage() {
   const next = params.get("next");
 
   return (
-    <div className="flex min-h-screen flex-col bg-slate-950 text-white">
-      <header className="flex items-center justify-between px-6 py-4">
-        <Logo />
-        <LanguageSwitch />
-      </header>
-      <main className="flex flex-1 flex-col items-center justify-center gap-4 p-6">
-        <SignInCard
-          signIn={async (email, password) => {
-            await login(email, password);
-            navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : "/console", { replace: true });
-          }}
-          describeError={(e) =>
-            e instanceof ApiError && e.status === 401
-              ? t("login.failed")
-              : e instanceof ApiError && e.status === 403
-                ? t("login.deactivated")
-                : e instanceof Error
-                  ? e.message
-                  : t("common.error")
-          }
-        />
-        <div className="flex flex-col items-center gap-2 text-sm">
-          <Link to="/forgot-password" className="text-white/60 hover:text-white" data-testid="login-forgot">{t("login.forgot")}</Link>
-          <Link to="/signup" className="text-white/60 hover:text-white" data-testid="login-signup">{t("login.noAccount")}</Link>
-        </div>
-      </main>
-    </div>
+    <AuthShell>
+      <SignInCard
+        signIn={async (email, password) => {
+          await login(email, password);
+          navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : "/console", { replace: true });
+        }}
+        describeError={(e) =>
+          e instanceof ApiError && e.status === 401
+            ? t("login.failed")
+            : e instanceof ApiError && e.status === 403
+              ? t("login.deactivated")
+              : e instanceof Error
+                ? e.message
+                : t("common.error")
+        }
+      />
+      <div className="flex flex-col items-center gap-2 text-sm">
+        <Link to="/forgot-password" className="text-white/60 hover:text-white" data-testid="login-forgot">{t("login.forgot")}</Link>
+        <Link to="/signup" className="text-white/60 hover:text-white" data-testid="login-signup">{t("login.noAccount")}</Link>
+      </div>
+    </AuthShell>
   );
 }

@@ -6,8 +6,9 @@ import type { InvitationPreview } from "../bindings/InvitationPreview";
 import type { Session } from "../bindings/Session";
 import type { Wire } from "../lib/wire";
 import { api, ApiError, storeSession } from "../api/client";
-import { useI18n, LanguageSwitch, type Lang } from "../i18n";
-import { Button, Card, ErrorText, Field, Input, Logo, MessageScreen, Spinner } from "../components/ui";
+import { useI18n, type Lang } from "../i18n";
+import { AuthShell, useSubmit } from "../components/AuthShell";
+import { Button, Card, ErrorText, Field, Input, MessageScreen, Spinner } from "../components/ui";
 import { slugify } from "./slug";
 
 /** The invitation token of `/invite#token=…` (a fragment: browsers never send it to servers). */
@@ -38,8 +39,11 @@ export default function AcceptInvitePage() {
   const [slug, setSlug] = useState("");
   const [slugEdited, setSlugEdited] = useState(false);
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, submit } = useSubmit(async () => {
+    const body: AcceptInvitation = { token: token ?? "", display_name: name, password, slug };
+    storeSession(await api<Wire<Session>>("/api/invitations/accept", { method: "POST", body, auth: false }));
+    navigate("/console", { replace: true });
+  });
   const fieldError = (field: string) => (error instanceof ApiError && error.field === field ? error.message : null);
 
   if (!token) return <MessageScreen title={t("invite.invalid")} body={t("invite.missing")} testId="invite-missing" tone="warn" />;
@@ -63,74 +67,53 @@ export default function AcceptInvitePage() {
     );
   }
 
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const body: AcceptInvitation = { token, display_name: name, password, slug };
-      const session = await api<Wire<Session>>("/api/invitations/accept", { method: "POST", body, auth: false });
-      storeSession(session);
-      navigate("/console", { replace: true });
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
-    <div className="flex min-h-screen flex-col bg-slate-950 text-white">
-      <header className="flex items-center justify-between px-6 py-4">
-        <Logo />
-        <LanguageSwitch />
-      </header>
-      <main className="flex flex-1 items-center justify-center p-6">
-        <Card className="w-full max-w-md">
-          <h1 className="text-xl font-semibold" data-testid="invite-title">{t("invite.title", { org: invitation.organization_name })}</h1>
-          <p className="mb-6 mt-1 text-sm text-white/60">
-            {t("invite.as", { role: t(`role.${invitation.role}`).toLowerCase(), email: invitation.email })}
-          </p>
-          <form
-            className="space-y-4"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void submit();
-            }}
-          >
-            <Field label={t("invite.name")} error={fieldError("display_name")}>
-              <Input
-                required
-                maxLength={100}
-                autoComplete="name"
-                value={name}
-                onChange={(e) => {
-                  setName(e.target.value);
-                  if (!slugEdited) setSlug(slugify(e.target.value));
-                }}
-                data-testid="invite-name"
-              />
-            </Field>
-            <Field label={t("invite.slug")} hint={t("signup.slugHint", { url: `${window.location.origin}/book/${slug || "…"}` })} error={fieldError("slug")}>
-              <Input
-                required
-                value={slug}
-                onChange={(e) => {
-                  setSlugEdited(true);
-                  setSlug(e.target.value.toLowerCase());
-                }}
-                data-testid="invite-slug"
-              />
-            </Field>
-            <Field label={t("invite.password")} error={fieldError("password")}>
-              <Input required type="password" minLength={10} autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} data-testid="invite-password" />
-            </Field>
-            {!(error instanceof ApiError && error.field) && <ErrorText error={error} />}
-            <Button type="submit" className="w-full" disabled={busy} data-testid="invite-submit">
-              {busy && <Spinner className="h-4 w-4" />} {t("invite.submit")}
-            </Button>
-          </form>
-        </Card>
-      </main>
-    </div>
+    <AuthShell>
+      <Card className="w-full max-w-md">
+        <h1 className="text-xl font-semibold" data-testid="invite-title">{t("invite.title", { org: invitation.organization_name })}</h1>
+        <p className="mb-6 mt-1 text-sm text-white/60">
+          {t("invite.as", { role: t(`role.${invitation.role}`).toLowerCase(), email: invitation.email })}
+        </p>
+        <form
+          className="space-y-4"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submit();
+          }}
+        >
+          <Field label={t("invite.name")} error={fieldError("display_name")}>
+            <Input
+              required
+              maxLength={100}
+              autoComplete="name"
+              value={name}
+              onChange={(e) => {
+                setName(e.target.value);
+                if (!slugEdited) setSlug(slugify(e.target.value));
+              }}
+              data-testid="invite-name"
+            />
+          </Field>
+          <Field label={t("invite.slug")} hint={t("signup.slugHint", { url: `${window.location.origin}/book/${slug || "…"}` })} error={fieldError("slug")}>
+            <Input
+              required
+              value={slug}
+              onChange={(e) => {
+                setSlugEdited(true);
+                setSlug(e.target.value.toLowerCase());
+              }}
+              data-testid="invite-slug"
+            />
+          </Field>
+          <Field label={t("invite.password")} error={fieldError("password")}>
+            <Input required type="password" minLength={10} autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} data-testid="invite-password" />
+          </Field>
+          {!(error instanceof ApiError && error.field) && <ErrorText error={error} />}
+          <Button type="submit" className="w-full" disabled={busy} data-testid="invite-submit">
+            {busy && <Spinner className="h-4 w-4" />} {t("invite.submit")}
+          </Button>
+        </form>
+      </Card>
+    </AuthShell>
   );
 }
