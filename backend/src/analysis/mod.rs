@@ -10,7 +10,7 @@ mod sentiment;
 mod sentences;
 mod tips;
 
-pub use sentiment::SentimentModel;
+pub use sentiment::{CLASSES as SENTIMENT_CLASSES, ClassExamples, L2_C as SENTIMENT_L2_C, SentimentModel, label as sentiment_label};
 
 use crate::semantics::encoder::{Embedding, EncoderError, SentenceEncoder};
 use closer_wire::{BattleCard, Credit, Evidence, Playbook, SentimentLabel};
@@ -103,7 +103,7 @@ pub enum Finding {
     Ticked { item: String, title: String, evidence: Evidence },
     /// A prospect raised an objection.
     Objection { key: String, title: String, battle_card: BattleCard, evidence: Evidence },
-    /// The speaker's smoothed sentiment.
+    /// The speaker's sentiment over their current turn.
     Sentiment { speaker: String, label: SentimentLabel, confidence: f32, segment_id: String, start_ms: u64, end_ms: u64 },
     /// A new next-best-action tip.
     Suggestion { text: String, item: Option<String>, objection: Option<String> },
@@ -116,19 +116,19 @@ pub type AnalysisError = EncoderError;
 pub struct AnalysisModels {
     /// The sentence encoder.
     pub encoder: Arc<SentenceEncoder>,
-    /// Sentiment centroids and cue words.
+    /// The fitted sentiment model.
     pub sentiment: SentimentModel,
     /// Embeddings of the background fillers (see `data/background.json`).
     pub background: Vec<Embedding>,
 }
 
 impl AnalysisModels {
-    /// Embeds the built-in sentiment examples and background phrases (≈ 100 sentences, a few
-    /// hundred ms once per process).
+    /// Embeds the background phrases (≈ 50 sentences, tens of ms once per process) and loads
+    /// the sentiment model.
     ///
     /// Errors: the encoder failing.
     pub fn new(encoder: Arc<SentenceEncoder>) -> Result<Self, AnalysisError> {
-        let sentiment = SentimentModel::new(&encoder)?;
+        let sentiment = SentimentModel::builtin();
         let background = index::embed_all(&encoder, &index::background_phrases())?;
         Ok(Self { encoder, sentiment, background })
     }
@@ -142,8 +142,6 @@ pub struct AnalyzerState {
     pub ticked: HashSet<String>,
     /// Objection key → audio time (ms) it was last shown.
     pub raised: HashMap<String, u64>,
-    /// Speaker → smoothed sentiment probabilities.
-    pub mood: HashMap<String, [f32; 4]>,
     /// Speaker → their current turn (segments since someone else last spoke).
     pub turns: HashMap<String, SpeakerTurn>,
     /// (speaker, start ms) of the latest final segments of everyone, at most
@@ -171,8 +169,6 @@ pub struct SpeakerTurn {
     pub start_ms: u64,
     /// End of its latest segment, ms.
     pub end_ms: u64,
-    /// The speaker's smoothed sentiment before this turn (what the turn is smoothed against).
-    pub mood_before: Option<[f32; 4]>,
 }
 
 /// Per-meeting analysis state.
@@ -230,6 +226,7 @@ impl Analyzer {
     /// Errors: the encoder failing (the caller keeps the transcript and carries on).
     pub fn analyze(&mut self, u: &Utterance<'_>) -> Result<Vec<Finding>, AnalysisError> {
         let mut findings = Vec::new();
+        let plain = crate::pii::strip_placeholders(u.text);
         let parts = sentences::split(u.text);
         let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
         let embeddings = self.models.encoder.embed(&refs)?;
@@ -252,13 +249,12 @@ impl Analyzer {
 
         // The whole text's sentiment: an objection is not raised in a pleased remark ("perfect,
         // that works for us" is agreement, however close it sounds to "what we have works").
-        let plain = crate::pii::strip_placeholders(u.text);
         let whole = if plain != u.text {
             self.models.encoder.embed(&[plain.as_ref()])?.remove(0)
         } else {
             *embeddings.last().expect("split always returns the whole text")
         };
-        let current = self.models.sentiment.classify(&whole, &plain);
+        let current = self.models.sentiment.classify(&whole);
         let pleased = sentiment::label(&current).0 == SentimentLabel::Positive;
 
         let extra = if u.is_final { 0.0 } else { PARTIAL_EXTRA };
@@ -333,11 +329,9 @@ impl Analyzer {
                 current
             } else {
                 let embedding = self.models.encoder.embed(&[turn.text.as_str()])?.remove(0);
-                self.models.sentiment.classify(&embedding, &turn.text)
+                self.models.sentiment.classify(&embedding)
             };
-            let smoothed = sentiment::smooth(turn.mood_before, turn_probabilities);
-            self.state.mood.insert(u.speaker.to_owned(), smoothed);
-            let (label, confidence) = sentiment::label(&smoothed);
+            let (label, confidence) = sentiment::label(&turn_probabilities);
             findings.push(Finding::Sentiment {
                 speaker: u.speaker.to_owned(),
                 label,
@@ -353,21 +347,23 @@ impl Analyzer {
         Ok(findings)
     }
 
+    /// Whether an utterance of `speaker` starting at `start_ms` begins a new turn after `turn`:
+    /// another speaker's segment started in between, or the silence was over [`TURN_LAPSE_MS`].
+    fn interrupts(&self, speaker: &str, turn: &SpeakerTurn, start_ms: u64) -> bool {
+        start_ms.saturating_sub(turn.end_ms) > TURN_LAPSE_MS
+            || self.state.recent_starts.iter().any(|(other, at)| other != speaker && (turn.end_ms..=start_ms).contains(at))
+    }
+
     /// Adds a final segment (`start_ms..end_ms`, redacted `text`) to `speaker`'s turn and
     /// returns the turn. The turn starts afresh when another speaker's segment started
     /// between the turn's end and this segment, or after a silence over [`TURN_LAPSE_MS`].
     fn extend_turn(&mut self, speaker: &str, text: &str, start_ms: u64, end_ms: u64) -> SpeakerTurn {
-        let state = &mut self.state;
-        let mood_before = state.mood.get(speaker).copied();
-        let interrupted = |turn: &SpeakerTurn| {
-            start_ms.saturating_sub(turn.end_ms) > TURN_LAPSE_MS
-                || state.recent_starts.iter().any(|(other, at)| other != speaker && (turn.end_ms..=start_ms).contains(at))
-        };
-        let fresh = SpeakerTurn { text: String::new(), start_ms, end_ms, mood_before };
-        let mut turn = match state.turns.remove(speaker) {
-            Some(turn) if !interrupted(&turn) => turn,
+        let fresh = SpeakerTurn { text: String::new(), start_ms, end_ms };
+        let mut turn = match self.state.turns.remove(speaker) {
+            Some(turn) if !self.interrupts(speaker, &turn, start_ms) => turn,
             _ => fresh,
         };
+        let state = &mut self.state;
         if !turn.text.is_empty() {
             turn.text.push(' ');
         }

@@ -11,7 +11,7 @@
 
 use closer::analysis::{AnalysisModels, Analyzer, Finding, SpeakerRole, Utterance};
 use closer::eval::{Observed, Score, Timeline};
-use closer_wire::Playbook;
+use closer_wire::{Playbook, SentimentLabel};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -235,4 +235,9 @@ pub fn tally_by_language<'a>(
         out.entry(call.timeline.language.clone()).or_default().add(&closer::eval::score(&timeline, &observed));
     }
     out
+}
+
+/// Index of `label` in `closer::analysis::SENTIMENT_CLASSES`.
+pub fn class(label: SentimentLabel) -> usize {
+    closer::analysis::SENTIMENT_CLASSES.iter().position(|c| *c == label).unwrap()
 }
