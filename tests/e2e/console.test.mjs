@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BASE, PASSWORD, USERS, api, launch, session, shot, until } from "./lib.mjs";
+import { BASE, PASSWORD, PHONE, USERS, api, bothSizes, inView, launch, session, until } from "./lib.mjs";
 
 describe("seller console and booking page", { timeout: 5 * 60_000 }, () => {
   let browser;
@@ -47,11 +47,17 @@ describe("seller console and booking page", { timeout: 5 * 60_000 }, () => {
     assert.match(link, /\/meet\/[0-9a-f-]{36}$/);
     // The playbook's name arrives with its own query, after the details.
     await page.locator("text=Technical Demo").first().waitFor({ timeout: 10_000 });
+    // On a phone the title takes the width and Join is on the first screen, under it.
+    await bothSizes(page, "meeting-details", async () => {
+      assert.ok(await inView(page.getByTestId("details-join")), "Join on the first screen at 390 px");
+      const title = await page.getByRole("heading", { name: "Console check — Globex" }).boundingBox();
+      assert.ok(title.width >= 300, `the title is ${title.width} px wide at 390 px`);
+    });
     await page.goto(`${BASE}/console`);
     const row = page.locator("[data-testid=meeting-row]", { hasText: "Console check — Globex" });
     await row.waitFor();
     assert.equal(await row.getByTestId("join-meeting").count(), 1);
-    await shot(page, "console-meetings");
+    await bothSizes(page, "console-meetings");
   });
 
   it("a manager edits a playbook: a checklist item with examples, an objection with a battle card image", async () => {
@@ -83,7 +89,7 @@ describe("seller console and booking page", { timeout: 5 * 60_000 }, () => {
       await m.getByTestId(`card-image-${objection}`).waitFor({ timeout: 15_000 });
       const after = await api(`/api/playbooks/${demo.id}`, { token: s.access_token });
       assert.match(after.objections[0].battle_card.image_url, /\/image$/);
-      await shot(m, "playbook-editor");
+      await bothSizes(m, "playbook-editor");
     } finally {
       await manager.close();
     }
@@ -95,7 +101,7 @@ describe("seller console and booking page", { timeout: 5 * 60_000 }, () => {
     await saturday.getByRole("button", { name: /Add hours/ }).click();
     await page.getByTestId("save-availability").click();
     await until(async () => (await api("/api/availability", { token: seller.access_token })).weekly.some((r) => r.weekday === "saturday"), { what: "Saturday saved" });
-    await shot(page, "availability");
+    await bothSizes(page, "availability");
   });
 
   it("a prospect books a slot on /book/<slug> and the meeting appears for the seller", async () => {
@@ -110,13 +116,21 @@ describe("seller console and booking page", { timeout: 5 * 60_000 }, () => {
         await p.getByRole("button", { name: /Dopo/ }).click();
         await p.waitForTimeout(800);
       }
+      await bothSizes(p, "booking-slots");
+      // Picking a time brings the form into view, ready to type in, on a phone too.
+      const desk = p.viewportSize();
+      await p.setViewportSize(PHONE);
       await p.getByTestId("slot").first().click();
+      await until(() => inView(p.getByTestId("book-name")), { timeout: 5_000, what: "the booking form in view after picking a time" });
+      assert.equal(await p.evaluate(() => document.activeElement?.dataset.testid), "book-name", "the cursor is in the name field");
+      await p.setViewportSize(desk);
+      await bothSizes(p, "booking-form");
       await p.getByTestId("book-name").fill("Ada Prospect");
       await p.getByTestId("book-email").fill("ada@example.com");
       await p.getByTestId("book-company").fill("Initech");
       await p.getByTestId("book-confirm").click();
       await p.getByTestId("booking-confirmed").waitFor({ timeout: 15_000 });
-      await shot(p, "booking-confirmed");
+      await bothSizes(p, "booking-confirmed");
       // The meeting link, opened early: its time in the guest's zone and how long until it starts.
       const upcoming = await api("/api/meetings?when=upcoming", { token: seller.access_token });
       const booked = upcoming.find((m) => m.booking_id);
@@ -124,6 +138,9 @@ describe("seller console and booking page", { timeout: 5 * 60_000 }, () => {
       await p.getByTestId("meeting-time").waitFor();
       assert.match(await p.getByTestId("meeting-time").textContent(), /\(([A-Za-z_]+\/)*[A-Za-z_]+\)$/, "with the time zone");
       assert.match(await p.getByTestId("meeting-starts-in").textContent(), /^Inizia tra \d+ (h|min).*aspettare Sara Seller\.$/);
+      await bothSizes(p, "green-room", async () => {
+        assert.ok(await inView(p.getByTestId("join")), "Join on the first screen at 390 px, before the device pickers");
+      });
     } finally {
       await prospect.close();
     }

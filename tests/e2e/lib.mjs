@@ -167,6 +167,47 @@ export async function shot(page, name) {
   return path;
 }
 
+/** A phone's viewport (iPhone 12–15), where #22 asks every screen to fit. */
+export const PHONE = { width: 390, height: 844 };
+
+/**
+ * Screenshots `page` as `<name>` at its size and `<name>-390` at {@link PHONE}'s, asserting that
+ * the page is no wider than the phone's screen (no sideways scrolling) and running `atPhone`
+ * (more assertions) at that size, then restores the size.
+ */
+export async function bothSizes(page, name, atPhone = async () => {}) {
+  const size = page.viewportSize();
+  await shot(page, name);
+  await page.setViewportSize(PHONE);
+  await page.waitForTimeout(200);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  await shot(page, `${name}-390`);
+  if (width > PHONE.width) {
+    // Name the outermost elements that reach past the screen's right edge, to say what to fix.
+    const offenders = await page.evaluate((limit) => {
+      const clipped = (e) => {
+        for (let a = e.parentElement; a; a = a.parentElement) if (getComputedStyle(a).overflowX !== "visible") return true;
+        return false;
+      };
+      const wide = [...document.body.querySelectorAll("*")].filter((e) => e.getBoundingClientRect().right > limit + 0.5 && !clipped(e));
+      return wide
+        .filter((e) => !wide.includes(e.parentElement))
+        .slice(0, 5)
+        .map((e) => `${e.tagName.toLowerCase()}${e.dataset.testid ? `[${e.dataset.testid}]` : ""}.${String(e.className).slice(0, 60)} → ${Math.round(e.getBoundingClientRect().right)} px`);
+    }, PHONE.width);
+    assert.fail(`${name} is ${width} px wide on a ${PHONE.width} px screen: ${offenders.join("; ")}`);
+  }
+  await atPhone();
+  await page.setViewportSize(size);
+}
+
+/** Whether all of `locator`'s first element is inside the viewport as it is scrolled now. */
+export async function inView(locator) {
+  const box = await locator.first().boundingBox();
+  const size = locator.page().viewportSize();
+  return !!box && box.y >= 0 && box.x >= 0 && box.y + box.height <= size.height && box.x + box.width <= size.width;
+}
+
 export function writeOutput(name, data) {
   writeFileSync(join(OUTPUT, name), typeof data === "string" ? data : JSON.stringify(data, null, 2));
 }

@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { BASE, FIXTURES, OUTPUT, USERS, api, launch, session, shot, signIn, until, writeOutput } from "./lib.mjs";
+import { BASE, FIXTURES, OUTPUT, USERS, api, bothSizes, launch, session, signIn, until, writeOutput } from "./lib.mjs";
 
 const SCENARIO = "en-discovery";
 const SPEAKERS = { host: "Marco", guest_a: "Sarah", guest_b: "Tom" };
@@ -211,8 +211,8 @@ describe("recap page and analytics dashboard after a real call", { timeout: 20 *
       return box && line && line.top >= box.top - 1 && line.bottom <= box.bottom + 1;
     }, null, { timeout: 5_000 });
     await page.evaluate(() => window.scrollTo(0, 0));
-    await shot(page, "recap-page");
     await page.screenshot({ path: join(OUTPUT, "recap-page-full.png"), fullPage: true });
+    await bothSizes(page, "recap-page");
 
     // Clicking a transcript line seeks there too.
     const first = recap.transcript[1];
@@ -285,8 +285,8 @@ describe("recap page and analytics dashboard after a real call", { timeout: 20 *
     assert.equal(Number(sellerRow[3]), mine.stats.meetings_held);
     assert.equal(Number(sellerRow[5]), mine.stats.avg_adherence_pct);
     await page.evaluate(() => window.scrollTo(0, 0));
-    await shot(page, "analytics");
     await page.screenshot({ path: join(OUTPUT, "analytics-full.png"), fullPage: true });
+    await bothSizes(page, "analytics");
   });
 });
 
@@ -349,7 +349,7 @@ describe("CRM webhook delivery log with redeliver, secret rotation", { timeout: 
       timeout: 30_000,
       what: "delivered after redelivery",
     });
-    await shot(page, "webhooks");
+    await bothSizes(page, "webhooks");
 
     const { createHmac } = await import("node:crypto");
     const mine = received.filter((r) => r.headers["idempotency-key"] === id);

@@ -7,26 +7,12 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { BASE, launchShared, shot, until } from "./lib.mjs";
+import { BASE, bothSizes, launchShared, shot, until } from "./lib.mjs";
 import { emailTo } from "./mail.mjs";
 
 const RUN = randomUUID().slice(0, 8);
 const ADMIN_EMAIL = `giulia.${RUN}@ferri-arredamenti.example`;
 const SELLER_EMAIL = `marco.${RUN}@ferri-arredamenti.example`;
-const PHONE = { width: 390, height: 844 };
-
-/** Screenshots `page` as `<name>` and `<name>-390`, asserting no horizontal overflow at 390 px. */
-async function bothSizes(page, name) {
-  const size = page.viewportSize();
-  await shot(page, name);
-  await page.setViewportSize(PHONE);
-  await page.waitForTimeout(200);
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= PHONE.width, `${name} is ${width} px wide on a ${PHONE.width} px screen`);
-  await shot(page, `${name}-390`);
-  await page.setViewportSize(size);
-}
-
 describe("a team starts on its own", { timeout: 3 * 60_000 }, () => {
   let browser;
   let admin;

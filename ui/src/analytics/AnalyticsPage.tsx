@@ -91,7 +91,7 @@ export default function AnalyticsPage() {
         <>
           <TeamCards team={a.team} benchmarks={a.benchmarks} />
           {a.team.meetings_scheduled === 0 && <p className="text-white/50" data-testid="an-empty">{t("an.empty")}</p>}
-          <div className="grid gap-6 lg:grid-cols-2">
+          <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
             <Card>
               <h2 className="mb-3 font-semibold">{t("an.objections")}</h2>
               <Objections analytics={a} />
@@ -172,28 +172,30 @@ function Objections({ analytics }: { analytics: Wire<Analytics> }) {
           </BarChart>
         </ResponsiveContainer>
       </div>
-      <table className="w-full text-sm [&_th]:align-bottom [&_td]:px-2 [&_td:first-child]:pl-0 [&_td:last-child]:pr-0 [&_th]:px-2 [&_th:first-child]:pl-0 [&_th:last-child]:pr-0" data-testid="an-objections">
-        <thead className="text-left text-xs uppercase tracking-wide text-white/45">
-          <tr>
-            <th className="py-1 font-medium" />
-            <th className="py-1 text-right font-medium">{t("an.raised")}</th>
-            <th className="py-1 text-right font-medium">{t("an.handled")}</th>
-            <th className="py-1 text-right font-medium">{t("an.presented")}</th>
-            <th className="py-1 text-right font-medium">{t("an.rate")}</th>
-          </tr>
-        </thead>
-        <tbody className="tabular-nums">
-          {analytics.objections.map((o) => (
-            <tr key={o.objection} className="border-t border-white/5" data-testid="an-objection" data-objection={o.objection} data-raised={o.raised} data-handled={o.handled}>
-              <td className="py-1.5">{o.title}</td>
-              <td className="py-1.5 text-right">{o.raised}</td>
-              <td className="py-1.5 text-right">{o.handled}</td>
-              <td className="py-1.5 text-right">{o.presented}</td>
-              <td className="py-1.5 text-right">{pct(o.handled_rate_pct)}</td>
+      <div className="overflow-x-auto">
+        <table className="w-full text-sm [&_th]:align-bottom [&_td]:px-2 [&_td:first-child]:pl-0 [&_td:last-child]:pr-0 [&_th]:px-2 [&_th:first-child]:pl-0 [&_th:last-child]:pr-0" data-testid="an-objections">
+          <thead className="text-left text-xs uppercase tracking-wide text-white/45">
+            <tr>
+              <th className="py-1 font-medium" />
+              <th className="py-1 text-right font-medium">{t("an.raised")}</th>
+              <th className="py-1 text-right font-medium">{t("an.handled")}</th>
+              <th className="py-1 text-right font-medium">{t("an.presented")}</th>
+              <th className="py-1 text-right font-medium">{t("an.rate")}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody className="tabular-nums">
+            {analytics.objections.map((o) => (
+              <tr key={o.objection} className="border-t border-white/5" data-testid="an-objection" data-objection={o.objection} data-raised={o.raised} data-handled={o.handled}>
+                <td className="py-1.5">{o.title}</td>
+                <td className="py-1.5 text-right">{o.raised}</td>
+                <td className="py-1.5 text-right">{o.handled}</td>
+                <td className="py-1.5 text-right">{o.presented}</td>
+                <td className="py-1.5 text-right">{pct(o.handled_rate_pct)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import type { ButtonHTMLAttributes, InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+import type { ButtonHTMLAttributes, ComponentProps, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 import { LanguageSwitch } from "../i18n";
 
 type Variant = "primary" | "secondary" | "danger" | "ghost";
@@ -19,7 +19,7 @@ export function Button({ variant = "primary", className = "", ...rest }: ButtonH
   );
 }
 
-export function Input({ className = "", ...rest }: InputHTMLAttributes<HTMLInputElement>) {
+export function Input({ className = "", ...rest }: ComponentProps<"input">) {
   return (
     <input
       className={`w-full rounded-lg border border-white/15 bg-white/5 px-3 py-2 text-sm text-white placeholder:text-white/35 focus:border-indigo-400 focus:outline-none ${className}`}
@@ -57,8 +57,12 @@ export function Field({ label, children, hint, error }: { label: string; childre
   );
 }
 
-export function Card({ children, className = "" }: { children: ReactNode; className?: string }) {
-  return <div className={`rounded-2xl border border-white/10 bg-white/[0.04] p-5 shadow-xl shadow-black/20 ${className}`}>{children}</div>;
+export function Card({ children, className = "", ...rest }: ComponentProps<"div">) {
+  return (
+    <div className={`rounded-2xl border border-white/10 bg-white/[0.04] p-5 shadow-xl shadow-black/20 ${className}`} {...rest}>
+      {children}
+    </div>
+  );
 }
 
 export function Spinner({ className = "" }: { className?: string }) {

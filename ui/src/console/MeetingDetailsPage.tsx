@@ -33,7 +33,7 @@ export default function MeetingDetailsPage() {
         <Link to="/console" className="text-sm text-white/50 hover:text-white">← {t("console.meetings")}</Link>
       </div>
       <div className="flex flex-wrap items-start gap-4">
-        <div className="min-w-0 flex-1">
+        <div className="min-w-0 basis-full sm:basis-0 sm:flex-1">
           <h1 className="text-2xl font-semibold">{m.title}</h1>
           <p className="mt-1 text-white/60">
             {formatDateTime(m.starts_at, lang)} – {new Date(m.ends_at).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" })} · <StatusChip status={m.status} />

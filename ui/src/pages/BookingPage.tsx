@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useParams } from "react-router";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import type { Booking } from "../bindings/Booking";
@@ -22,6 +22,14 @@ export default function BookingPage() {
   const [weekOffset, setWeekOffset] = useState(0);
   const [slot, setSlot] = useState<Slot | null>(null);
   const [form, setForm] = useState({ name: "", email: "", company: "" });
+  const nameField = useRef<HTMLInputElement>(null);
+  // The form opens below the week of slots, a screen or more down on a phone: bring it into
+  // view with the cursor in its first field as soon as a time is picked.
+  useEffect(() => {
+    if (!slot) return;
+    nameField.current?.focus({ preventScroll: true });
+    nameField.current?.closest("[data-testid=booking-details]")?.scrollIntoView({ block: "center", behavior: "smooth" });
+  }, [slot]);
   const chosenType = type ?? page.data?.meeting_types[0]?.slug ?? null;
 
   const range = useMemo(() => {
@@ -145,7 +153,7 @@ export default function BookingPage() {
         </section>
 
         {slot && chosenType && (
-          <Card>
+          <Card data-testid="booking-details">
             <h2 className="mb-4 font-semibold">{t("book.yourDetails")} · {dayLabel(slot.local_start.slice(0, 10))} {timeLabel(slot)}</h2>
             <form
               className="grid gap-4 md:grid-cols-3"
@@ -154,7 +162,7 @@ export default function BookingPage() {
                 book.mutate({ meeting_type: chosenType, start: slot.start, name: form.name, email: form.email, company: form.company, time_zone: tz });
               }}
             >
-              <Field label={t("book.name")}><Input value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} required maxLength={100} data-testid="book-name" /></Field>
+              <Field label={t("book.name")}><Input ref={nameField} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} required maxLength={100} data-testid="book-name" /></Field>
               <Field label={t("book.email")}><Input type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} required data-testid="book-email" /></Field>
               <Field label={t("book.company")}><Input value={form.company} onChange={(e) => setForm({ ...form, company: e.target.value })} required maxLength={200} data-testid="book-company" /></Field>
               <div className="flex items-center gap-3 md:col-span-3">

@@ -69,7 +69,7 @@ function RecapView({ recap, lang, backTo, exports }: { recap: Wire<Recap>; lang:
   return (
     <div className="space-y-6" data-testid="recap-page">
       <div className="flex flex-wrap items-start gap-3">
-        <div className="min-w-0 flex-1">
+        <div className="min-w-0 basis-full sm:basis-0 sm:flex-1">
           <Link to={backTo} className="text-sm text-white/50 hover:text-white">← {recap.title}</Link>
           <h1 className="mt-1 text-2xl font-semibold">{t("recap.title")}</h1>
           <p className="text-sm text-white/55">
@@ -99,7 +99,7 @@ function RecapView({ recap, lang, backTo, exports }: { recap: Wire<Recap>; lang:
         <SentimentChart points={recap.sentiment} names={names} durationMs={recap.kpis.duration_ms} currentMs={player.currentMs} onSeek={player.seek} />
       </Card>
 
-      <div className="grid gap-6 lg:grid-cols-5">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-5">
         <Card className="lg:col-span-3 lg:self-start">
           <h2 className="mb-3 font-semibold">{t("recap.transcript")}</h2>
           <Transcript lines={recap.transcript} active={active} onSeek={player.seek} />
@@ -116,7 +116,7 @@ function RecapView({ recap, lang, backTo, exports }: { recap: Wire<Recap>; lang:
         </div>
       </div>
 
-      <div className="grid items-start gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-2">
         <Card>
           <Notes summary={recap.summary} nextSteps={recap.next_steps} actions={recap.action_items} method={recap.summary_method} />
         </Card>

@@ -40,7 +40,7 @@ export function SentimentChart({
 
   return (
     <div data-testid="sentiment-chart">
-      <div className="h-56 w-full [&_*:focus:not(:focus-visible)]:outline-none">
+      <div className="h-56 w-full overflow-hidden [&_*:focus:not(:focus-visible)]:outline-none">
         <ResponsiveContainer width="100%" height="100%">
           <LineChart margin={{ top: 10, right: 16, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="rgba(255,255,255,0.06)" />

@@ -178,8 +178,10 @@ export function GreenRoom({
         <Logo />
         <LanguageSwitch />
       </header>
-      <main className="mx-auto grid max-w-6xl items-center gap-10 px-6 pb-12 pt-4 lg:grid-cols-[1.5fr_1fr]">
-        <section>
+      {/* On a phone: preview, then the join panel, then the device pickers (Join on the first
+          screen); from lg: preview over pickers on the left, the join panel on the right. */}
+      <main className="mx-auto grid max-w-6xl items-center gap-x-10 gap-y-4 px-6 lg:gap-y-6 pb-12 pt-4 lg:grid-cols-[1.5fr_1fr]">
+        <section className="lg:col-start-1 lg:row-start-1">
           <div className="relative aspect-video overflow-hidden rounded-3xl bg-slate-800 shadow-2xl shadow-black/40">
             <video
               ref={videoRef}
@@ -241,30 +243,30 @@ export function GreenRoom({
               {t("green.noDevices")}
             </p>
           )}
+        </section>
 
-          <div className="mt-4 grid gap-3 sm:grid-cols-2">
-            <DevicePicker label={t("green.camera")} devices={devices.cameras} value={cameraId} onChange={setCameraId} testId="pick-camera" />
-            <label className="block min-w-0 space-y-1">
-              <span className="text-xs font-medium uppercase tracking-wide text-white/55">{t("green.quality")}</span>
-              <Select value={quality} onChange={(e) => setQuality(e.target.value as VideoQuality)} data-testid="pick-quality">
-                <option value="high">{t("green.quality.high")}</option>
-                <option value="standard">{t("green.quality.standard")}</option>
-                <option value="low">{t("green.quality.low")}</option>
-              </Select>
-            </label>
-            <DevicePicker label={t("green.microphone")} devices={devices.mics} value={micId} onChange={setMicId} testId="pick-mic" />
-            <div className="flex items-end gap-2">
-              <DevicePicker label={t("green.speaker")} devices={devices.speakers} value={speakerId} onChange={setSpeakerId} testId="pick-speaker" />
-              <Button variant="ghost" className="shrink-0" onClick={() => void testSpeaker()}>
-                {t("green.testSpeaker")}
-              </Button>
-            </div>
+        <section className="order-last grid gap-3 sm:grid-cols-2 lg:order-none lg:col-start-1 lg:row-start-2 lg:self-start" data-testid="device-pickers">
+          <DevicePicker label={t("green.camera")} devices={devices.cameras} value={cameraId} onChange={setCameraId} testId="pick-camera" />
+          <label className="block min-w-0 space-y-1">
+            <span className="text-xs font-medium uppercase tracking-wide text-white/55">{t("green.quality")}</span>
+            <Select value={quality} onChange={(e) => setQuality(e.target.value as VideoQuality)} data-testid="pick-quality">
+              <option value="high">{t("green.quality.high")}</option>
+              <option value="standard">{t("green.quality.standard")}</option>
+              <option value="low">{t("green.quality.low")}</option>
+            </Select>
+          </label>
+          <DevicePicker label={t("green.microphone")} devices={devices.mics} value={micId} onChange={setMicId} testId="pick-mic" />
+          <div className="flex items-end gap-2">
+            <DevicePicker label={t("green.speaker")} devices={devices.speakers} value={speakerId} onChange={setSpeakerId} testId="pick-speaker" />
+            <Button variant="ghost" className="shrink-0" onClick={() => void testSpeaker()}>
+              {t("green.testSpeaker")}
+            </Button>
           </div>
         </section>
 
-        <section className="space-y-6">
+        <section className="space-y-4 lg:col-start-2 lg:row-span-2 lg:row-start-1 lg:space-y-6">
           <div>
-            <h1 className="text-3xl font-semibold tracking-tight" data-testid="green-title">{t("green.title")}</h1>
+            <h1 className="text-2xl font-semibold tracking-tight sm:text-3xl" data-testid="green-title">{t("green.title")}</h1>
             <p className="mt-2 text-lg text-white/80">{title}</p>
             {subtitle && <p className="text-sm text-white/50">{subtitle}</p>}
             {note && <div className="mt-2 text-sm text-white/70" data-testid="green-note">{note}</div>}
