@@ -72,6 +72,19 @@ pub async fn status(pg: &PgPool, meeting: Uuid) -> Result<Option<MeetingStatus>,
     status.as_deref().map(parse_status).transpose()
 }
 
+/// Records that `meeting`'s call has begun, now, unless a start is already recorded (LiveKit's
+/// `participant_joined` webhook sets it too, and may come first or never, e.g. behind a
+/// firewall). `started_at`/`ended_at` give the call's real duration.
+///
+/// Errors: the database.
+pub async fn mark_started(pg: &PgPool, meeting: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE meetings SET started_at = coalesce(started_at, now()) WHERE id = $1 AND status IN ('scheduled', 'live')")
+        .bind(meeting)
+        .execute(pg)
+        .await?;
+    Ok(())
+}
+
 /// A `meetings.status` value as a [`MeetingStatus`]. A value this build does not know is an
 /// error, never read as another status (a cancelled meeting must not pass for a scheduled one).
 pub fn parse_status(status: &str) -> Result<MeetingStatus, sqlx::Error> {

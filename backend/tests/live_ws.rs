@@ -126,9 +126,14 @@ async fn ingest_resume_consent_hud_priority_and_isolation() {
     let dora_track = track("guest_b");
     let audio = format!("/meetings/{}/audio", m.id);
 
-    // First connection: 8 s of audio, then the connection drops.
+    // First connection: 8 s of audio, then the connection drops. The call has begun from the
+    // copilot's first hearing (no LiveKit participant joined here), and has not ended.
+    let (_, before) = app.call(Method::GET, &format!("/meetings/{}", m.id), Some(&m.host), None).await;
+    assert!(before.get("started_at").is_none(), "{before}");
     let mut ingest = connect(&app, &audio, &m.host).await;
     assert_eq!(control(&mut ingest).await, IngestControl::Resume { next_seq: Default::default() });
+    let (_, begun) = app.call(Method::GET, &format!("/meetings/{}", m.id), Some(&m.host), None).await;
+    assert!(begun["started_at"].is_string() && begun.get("ended_at").is_none(), "{begun}");
     for seq in 0..400 {
         ingest.send(frame(&m.host_identity, &host_track, seq)).await.unwrap();
         ingest.send(frame(&sarah, &sarah_track, seq)).await.unwrap();

@@ -74,6 +74,14 @@ describe("seller console and booking page", { timeout: 5 * 60_000 }, () => {
       assert.equal(await m.getByTestId("playbook-unsaved").count(), 0, "nothing to save when just opened");
       await m.getByTestId("add-item").click();
       await m.getByTestId("item-title").last().fill("Confirm the security review");
+      // Saved without examples: refused, and the reason names the item in words, in view with
+      // Save however far down the editor is scrolled.
+      await m.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      assert.ok(await inView(m.getByTestId("save-playbook")), "Save in view at the bottom of the editor");
+      await m.getByTestId("save-playbook").click();
+      await m.getByTestId("playbook-error").waitFor();
+      assert.match(await m.getByTestId("playbook-error").innerText(), /^Checklist item \d+ “Confirm the security review” · example phrasings: expected 1–50 example phrasings$/);
+      assert.ok(await inView(m.getByTestId("playbook-error")), "the reason in view");
       await m.getByTestId("item-examples").last().fill("Who runs your security review?\nChi si occupa della revisione di sicurezza?");
       await m.getByTestId("playbook-unsaved").waitFor();
       await m.getByTestId("save-playbook").click();

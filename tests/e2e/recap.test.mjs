@@ -171,7 +171,13 @@ describe("recap page and analytics dashboard after a real call", { timeout: 20 *
     assert.ok(recap, "needs the recap of the previous test");
     const page = await open(USERS.seller);
     await page.setViewportSize({ width: 1280, height: 1000 });
-    await page.goto(`${BASE}/console/meetings/${meeting.id}/recap`);
+    // The ended meeting says how long the call lasted, from its real start and end.
+    const ended = await api(`/api/meetings/${meeting.id}`, { token: seller.access_token });
+    const minutes = Math.max(1, Math.round((Date.parse(ended.ended_at) - Date.parse(ended.started_at)) / 60_000));
+    assert.ok(minutes >= 1 && minutes <= 5, `a ${minutes} min call for a two-minute recording`);
+    await page.goto(`${BASE}/console/meetings/${meeting.id}`);
+    assert.equal(await page.getByTestId("details-duration").innerText(), `lasted ${minutes} min`);
+    await page.getByTestId("details-recap").click();
     await page.getByTestId("recap-page").waitFor({ timeout: 60_000 });
     await page.waitForFunction(() => {
       const audio = document.querySelector("[data-testid=recap-player]");
@@ -186,6 +192,13 @@ describe("recap page and analytics dashboard after a real call", { timeout: 20 *
       await page.$$eval("[data-testid=sentiment-point][data-dip=true]", (els) => els.map((e) => ({ ms: Number(e.dataset.ms), speaker: e.dataset.speaker, segment: e.dataset.segment })))
     ).filter((d) => guests.includes(d.speaker));
     assert.ok(dips.length > 0, "the chart shows the guests' dips");
+    // The seller's line is drawn apart and names them as the seller; their drops are not dips.
+    const sellers = recap.speakers.filter((s) => s.side === "seller");
+    for (const seller of sellers) {
+      const flags = await page.$$eval(`[data-testid=sentiment-point][data-speaker="${seller.speaker}"]`, (els) => els.map((e) => e.dataset.dip));
+      assert.ok(flags.length > 0 && flags.every((f) => f === "false"), `the seller's points are never dips: ${flags}`);
+      await page.getByTestId("sentiment-chart").getByText(`${seller.name} (seller)`).waitFor();
+    }
     const dip = dips.reduce((a, b) => (b.ms > a.ms ? b : a));
     assert.ok(dip.ms > 20_000, `latest dip at ${dip.ms} ms`);
     const before = await page.$eval("[data-testid=recap-player]", (a) => a.currentTime);
@@ -228,8 +241,8 @@ describe("recap page and analytics dashboard after a real call", { timeout: 20 *
 
     // KPI cards carry the recap's figures.
     const talk = await page.getByTestId("kpi-talk").innerText();
-    const seller = Math.round(recap.kpis.seller_talk_pct);
-    assert.ok(talk.includes(`${seller}:${100 - seller}`), talk);
+    const sellerPct = Math.round(recap.kpis.seller_talk_pct);
+    assert.ok(talk.includes(`${sellerPct}:${100 - sellerPct}`), talk);
     const adherence = await page.getByTestId("kpi-adherence").innerText();
     assert.ok(adherence.includes(`${Math.round(recap.kpis.script_adherence_pct)}%`), adherence);
 

@@ -42,10 +42,7 @@ async fn create(
 ) -> Result<(StatusCode, Json<InvitationSent>), Error> {
     user.require_admin()?;
     let email = validate::email("email", &body.email)?;
-    let language = body.language.as_deref().unwrap_or("en");
-    if !invitations::LANGUAGES.contains(&language) {
-        return Err(Error::invalid("language", "expected \"en\" or \"it\""));
-    }
+    let language = validate::email_language("language", body.language.as_deref())?;
     let created = invitations::create(&state.pg, user.org, user.id, &email, body.role, language).await?;
     let inviter = users::load(&state.pg, user.id, user.org).await?.map(|u| u.display_name).unwrap_or_default();
     let link = format!("{}/invite#token={}", state.config.public_base_url.trim_end_matches('/'), created.token);

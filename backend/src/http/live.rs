@@ -68,6 +68,8 @@ async fn audio(
         return Err(Error::Forbidden("only the meeting's host sends audio".into()));
     }
     open_meeting(&state, id).await?;
+    // The copilot hears the call from here on: it has begun, whatever LiveKit reports.
+    crate::meetings::mark_started(&state.pg, id).await?;
     let live = state.live.session(id).await?;
     Ok(upgrade.on_upgrade(move |socket| ingest(socket, state, id, live)))
 }

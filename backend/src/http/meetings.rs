@@ -28,11 +28,23 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(room_token))
 }
 
-const COLUMNS: &str = "m.id, m.title, m.host_id, m.playbook_id, m.starts_at, m.ends_at, m.status, b.id";
+const COLUMNS: &str = "m.id, m.title, m.host_id, m.playbook_id, m.starts_at, m.ends_at, m.status, m.started_at, m.ended_at, b.id AS booking_id";
 
-type Row = (Uuid, String, Uuid, Uuid, DateTime<Utc>, DateTime<Utc>, String, Option<Uuid>);
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    title: String,
+    host_id: Uuid,
+    playbook_id: Uuid,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    status: String,
+    started_at: Option<DateTime<Utc>>,
+    ended_at: Option<DateTime<Utc>>,
+    booking_id: Option<Uuid>,
+}
 
-fn meeting(state: &AppState, (id, title, host_id, playbook_id, starts_at, ends_at, status, booking_id): Row) -> Result<Meeting, sqlx::Error> {
+fn meeting(state: &AppState, Row { id, title, host_id, playbook_id, starts_at, ends_at, status, started_at, ended_at, booking_id }: Row) -> Result<Meeting, sqlx::Error> {
     Ok(Meeting {
         id,
         title,
@@ -41,6 +53,8 @@ fn meeting(state: &AppState, (id, title, host_id, playbook_id, starts_at, ends_a
         starts_at,
         ends_at,
         status: crate::meetings::parse_status(&status)?,
+        started_at,
+        ended_at,
         guest_url: format!("{}/meet/{id}", state.config.public_base_url.trim_end_matches('/')),
         booking_id,
     })

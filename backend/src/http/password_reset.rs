@@ -4,7 +4,7 @@ use super::extract::{Body, ClientIp};
 use super::{Error, validate};
 use crate::auth::password;
 use crate::state::AppState;
-use crate::team::{invitations, password_resets};
+use crate::team::password_resets;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -31,10 +31,7 @@ async fn request(
         return Err(Error::TooManyRequests);
     }
     let email = validate::email("email", &body.email)?;
-    let language = body.language.as_deref().unwrap_or("en");
-    if !invitations::LANGUAGES.contains(&language) {
-        return Err(Error::invalid("language", "expected \"en\" or \"it\""));
-    }
+    let language = validate::email_language("language", body.language.as_deref())?;
     if let Some(issued) = password_resets::issue(&state.pg, &email).await? {
         let link = format!("{}/reset-password#token={}", state.config.public_base_url.trim_end_matches('/'), issued.token);
         let (subject, text) = password_resets::email(language, &issued.display_name, &link);

@@ -33,6 +33,16 @@ pub fn email(field: &str, value: &str) -> Result<String, Error> {
     Ok(email)
 }
 
+/// The language of an e-mail Closer sends (invitations, password resets): `en` (the default
+/// when `value` is `None`) or `it`, the languages of `team::invitations::LANGUAGES`.
+pub fn email_language<'a>(field: &str, value: Option<&'a str>) -> Result<&'a str, Error> {
+    let language = value.unwrap_or("en");
+    if !crate::team::invitations::LANGUAGES.contains(&language) {
+        return Err(Error::invalid(field, "expected \"en\" or \"it\""));
+    }
+    Ok(language)
+}
+
 /// Checks a URL slug: 1–64 characters of `[a-z0-9-]`, not starting or ending with `-`.
 pub fn slug(field: &str, value: &str) -> Result<String, Error> {
     let ok = (1..=64).contains(&value.len())

@@ -49,6 +49,14 @@ pub struct Meeting {
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub status: MeetingStatus,
+    /// When the call really began (the room's first participant) and ended; absent until then.
+    /// Their difference is the call's duration, shown for ended meetings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub started_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub ended_at: Option<DateTime<Utc>>,
     /// `<public_base_url>/meet/<id>`.
     pub guest_url: String,
     /// Set when the meeting was booked through a booking page.

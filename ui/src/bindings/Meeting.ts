@@ -10,6 +10,11 @@ export type Meeting = {
  */
 id: string, title: string, host_id: string, playbook_id: string, starts_at: string, ends_at: string, status: MeetingStatus, 
 /**
+ * When the call really began (the room's first participant) and ended; absent until then.
+ * Their difference is the call's duration, shown for ended meetings.
+ */
+started_at?: string, ended_at?: string, 
+/**
  * `<public_base_url>/meet/<id>`.
  */
 guest_url: string, 

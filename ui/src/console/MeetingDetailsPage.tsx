@@ -5,7 +5,7 @@ import { api } from "../api/client";
 import { useUser } from "../api/auth";
 import { useMeeting, useParticipants, usePlaybook } from "../api/queries";
 import { useI18n } from "../i18n";
-import { formatDateTime } from "../lib/time";
+import { callMinutes, formatDateTime, spell } from "../lib/time";
 import { Button, Card, ErrorText, Spinner } from "../components/ui";
 import { StatusChip } from "./MeetingsPage";
 
@@ -27,6 +27,7 @@ export default function MeetingDetailsPage() {
   const m = meeting.data;
   const mine = m.host_id === user?.id;
   const joinable = m.status === "scheduled" || m.status === "live";
+  const lasted = callMinutes(m.started_at, m.ended_at);
   return (
     <div className="space-y-6" data-testid="meeting-details">
       <div className="flex flex-wrap items-center gap-3">
@@ -37,6 +38,11 @@ export default function MeetingDetailsPage() {
           <h1 className="text-2xl font-semibold">{m.title}</h1>
           <p className="mt-1 text-white/60">
             {formatDateTime(m.starts_at, lang)} – {new Date(m.ends_at).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" })} · <StatusChip status={m.status} />
+            {lasted !== null && (
+              <span className="ml-2 text-sm" data-testid="details-duration">
+                {t("console.lasted", { duration: spell(lasted) })}
+              </span>
+            )}
           </p>
         </div>
         {(m.status === "ended" || m.status === "processed") && <Link to={`/console/meetings/${m.id}/recap`}><Button data-testid="details-recap">{t("console.recap")}</Button></Link>}

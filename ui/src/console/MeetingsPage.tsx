@@ -10,7 +10,7 @@ import { api } from "../api/client";
 import { useUser } from "../api/auth";
 import { usePlaybooks } from "../api/queries";
 import { useI18n } from "../i18n";
-import { browserTimeZone, formatDateTime, formatTime } from "../lib/time";
+import { browserTimeZone, callMinutes, formatDateTime, formatTime, spell } from "../lib/time";
 import { Button, Card, ErrorText, Field, Input, Select, Spinner } from "../components/ui";
 
 type When = "today" | "upcoming" | "past";
@@ -66,6 +66,7 @@ export default function MeetingsPage() {
         {meetings.data?.map((m) => {
           const mine = m.host_id === user?.id;
           const joinable = m.status === "scheduled" || m.status === "live";
+          const lasted = callMinutes(m.started_at, m.ended_at);
           return (
             <li key={m.id} className="flex flex-wrap items-center gap-4 rounded-2xl border border-white/10 bg-white/[0.03] px-4 py-3" data-testid="meeting-row" data-meeting-id={m.id}>
               <div className="w-28 shrink-0 text-sm text-white/60">
@@ -75,6 +76,11 @@ export default function MeetingsPage() {
                 <Link to={`/console/meetings/${m.id}`} className="font-medium hover:underline">{m.title}</Link>
                 <div className="text-xs text-white/50">{playbookName(m.playbook_id)}</div>
               </div>
+              {lasted !== null && (
+                <span className="text-xs tabular-nums text-white/50" title={t("console.callLasted")} data-testid="meeting-duration">
+                  {spell(lasted)}
+                </span>
+              )}
               <StatusChip status={m.status} />
               {joinable && mine && (
                 <Link to={`/host/${m.id}`} data-testid="join-meeting">

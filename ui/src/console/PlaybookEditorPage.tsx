@@ -13,6 +13,7 @@ import { usePlaybook } from "../api/queries";
 import { useI18n } from "../i18n";
 import { AuthedImage } from "../components/AuthedImage";
 import { Button, Card, ErrorText, Field, Input, Select, Spinner, TextArea } from "../components/ui";
+import { describePlaybookField } from "./playbookField";
 
 const clean = (list: string[]) => list.map((l) => l.trim()).filter(Boolean);
 
@@ -109,7 +110,8 @@ export default function PlaybookEditorPage() {
       }}
       data-testid="playbook-editor"
     >
-      <div className="flex flex-wrap items-center gap-3">
+      {/* Save, the unsaved mark and a refused save's reason stay in view however long the playbook. */}
+      <div className="sticky top-0 z-20 -mx-2 flex flex-wrap items-center gap-3 rounded-b-xl bg-slate-950/90 px-2 py-2 backdrop-blur" data-testid="playbook-bar">
         <Link to=".." relative="path" className="text-sm text-white/50 hover:text-white">← {t("console.playbooks")}</Link>
         <div className="ml-auto flex items-center gap-2">
           {dirty && (
@@ -124,9 +126,14 @@ export default function PlaybookEditorPage() {
             </Button>
           )}
         </div>
+        {error && (
+          <p className="basis-full text-sm text-rose-300" role="alert" data-testid="playbook-error">
+            {error.field ? `${describePlaybookField(error.field, draft, t)}: ` : ""}
+            {error.message}
+          </p>
+        )}
       </div>
       {readOnly && <p className="rounded-xl bg-white/5 p-3 text-sm text-white/60">{t("pb.readOnly")}</p>}
-      {error && <p className="text-sm text-rose-300" role="alert">{error.field ? `${error.field}: ` : ""}{error.message}</p>}
       <ErrorText error={exportError} />
 
       <fieldset disabled={readOnly} className="space-y-6">

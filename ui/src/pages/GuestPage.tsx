@@ -14,8 +14,7 @@ import { GreenRoom, type JoinRequestUi } from "../room/GreenRoom";
 import { RoomView } from "../room/RoomView";
 import { useLiveRoom, type MediaChoice } from "../room/useLiveRoom";
 import { isHostIdentity, parsePresentation, PresentationStage, PRESENT_TOPIC, type Presentation } from "../room/presentation";
-import { browserTimeZone, formatDateTime, formatTime } from "../lib/time";
-import { minutesUntil, spell } from "./meetingTime";
+import { browserTimeZone, formatDateTime, formatTime, minutesUntil, spell } from "../lib/time";
 
 /** What a tab remembers of its join; `token` lets a reload come back as the same participant. */
 type Saved = { name: string; consent: AiConsent; choice: MediaChoice; joined: boolean; token?: string };

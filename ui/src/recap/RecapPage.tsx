@@ -58,6 +58,7 @@ function RecapView({ recap, lang, backTo, exports }: { recap: Wire<Recap>; lang:
   const media = useAuthedMedia(recap.recording_url);
   const [exportError, setExportError] = useState<unknown>(null);
   const names = useMemo(() => new Map(recap.speakers.map((s) => [s.speaker, s.name])), [recap.speakers]);
+  const sellers = useMemo(() => new Set(recap.speakers.filter((s) => s.side === "seller").map((s) => s.speaker)), [recap.speakers]);
   const active = activeLineIndex(recap.transcript, player.currentMs);
   const base = `/api/meetings/${recap.meeting_id}/recap`;
 
@@ -96,7 +97,7 @@ function RecapView({ recap, lang, backTo, exports }: { recap: Wire<Recap>; lang:
 
       <Card>
         <h2 className="mb-3 font-semibold">{t("recap.sentiment")}</h2>
-        <SentimentChart points={recap.sentiment} names={names} durationMs={recap.kpis.duration_ms} currentMs={player.currentMs} onSeek={player.seek} />
+        <SentimentChart points={recap.sentiment} names={names} sellers={sellers} durationMs={recap.kpis.duration_ms} currentMs={player.currentMs} onSeek={player.seek} />
       </Card>
 
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-5">

@@ -7,8 +7,9 @@ import type { MessageKey } from "../i18n/messages";
 import { clock } from "./sync";
 import { sentimentSeries, seekTarget, type ChartDatum } from "./timeline";
 
-/** Line colours per participant, in series order (seller first when they have points). */
+/** Line colours per prospect, in series order; the seller's line is grey and dashed. */
 const COLORS = ["#818cf8", "#2dd4bf", "#f472b6", "#fbbf24", "#a3e635", "#38bdf8"];
+const SELLER = "#94a3b8";
 const DIP = "#f43f5e";
 
 /**
@@ -20,18 +21,23 @@ const DIP = "#f43f5e";
 export function SentimentChart({
   points,
   names,
+  sellers,
   durationMs,
   currentMs,
   onSeek,
 }: {
   points: Wire<SentimentPoint>[];
   names: ReadonlyMap<string, string>;
+  /** Identities on the seller's side: drawn apart, with no dips. */
+  sellers: ReadonlySet<string>;
   durationMs: number;
   currentMs: number;
   onSeek: (ms: number) => void;
 }) {
   const { t } = useI18n();
-  const series = useMemo(() => sentimentSeries(points, names), [points, names]);
+  const series = useMemo(() => sentimentSeries(points, names, sellers), [points, names, sellers]);
+  const prospects = series.filter((s) => !s.seller);
+  const color = (s: (typeof series)[number]) => (s.seller ? SELLER : COLORS[prospects.indexOf(s) % COLORS.length]);
   if (series.length === 0) return <p className="text-sm text-white/50">{t("recap.noSentiment")}</p>;
   const end = Math.max(durationMs, ...series.flatMap((s) => s.data.map((d) => d.ms))) / 1000;
   const dips = series.flatMap((s) => s.data.filter((d) => d.dip).map((d) => ({ ...d, name: s.name })));
@@ -55,15 +61,16 @@ export function SentimentChart({
               formatter={(value, name, item) => [`${Number(value).toFixed(2)} · ${t(`sentiment.${(item.payload as ChartDatum).label}` as MessageKey)}`, name]}
             />
             <Legend wrapperStyle={{ fontSize: 12 }} />
-            {series.map((s, i) => (
+            {series.map((s) => (
               <Line
                 key={s.speaker}
                 data={s.data}
                 dataKey="score"
-                name={s.name}
+                name={s.seller ? t("recap.sellerLine", { name: s.name }) : s.name}
                 type="stepAfter"
-                stroke={COLORS[i % COLORS.length]}
-                strokeWidth={2}
+                stroke={color(s)}
+                strokeDasharray={s.seller ? "5 4" : undefined}
+                strokeWidth={s.seller ? 1.5 : 2}
                 isAnimationActive={false}
                 activeDot={false}
                 dot={(props) => {
@@ -81,7 +88,7 @@ export function SentimentChart({
                       onClick={() => onSeek(seekTarget(d))}
                     >
                       <circle cx={props.cx} cy={props.cy} r={11} fill="transparent" />
-                      <circle cx={props.cx} cy={props.cy} r={d.dip ? 5 : 3.5} fill={d.dip ? DIP : COLORS[i % COLORS.length]} stroke="#0f172a" strokeWidth={1.5} />
+                      <circle cx={props.cx} cy={props.cy} r={d.dip ? 5 : 3.5} fill={d.dip ? DIP : color(s)} stroke="#0f172a" strokeWidth={1.5} />
                     </g>
                   );
                 }}

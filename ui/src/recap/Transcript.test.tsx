@@ -23,6 +23,16 @@ describe("Transcript", () => {
     expect(onSeek).toHaveBeenCalledWith(21_640);
   });
 
+  it("shows a speaker's run of the same words once, ×N, highlighted while any of it plays", () => {
+    const loop = Array.from({ length: 7 }, (_, i) => ({ ...lines[0], segment_id: `host-loop-${i}`, text: "Sounds good.", start_ms: 30_000 + i * 2_000, end_ms: 31_000 + i * 2_000 }));
+    const all = [...lines.slice(0, 2), ...loop, lines[2]];
+    renderWithI18n(<Transcript lines={all} active={activeLineIndex(all, 41_500)} onSeek={() => undefined} />);
+    const rendered = screen.getAllByTestId("recap-line");
+    expect(rendered.map((l) => l.getAttribute("data-segment"))).toEqual(["host-1", "guest_a-1", "host-loop-0", "guest_b-1"]);
+    expect(rendered.map((l) => l.getAttribute("data-active"))).toEqual(["false", "false", "true", "false"]);
+    expect(screen.getByTestId("recap-repeats").textContent).toBe("×7");
+  });
+
   it("says so when nothing was transcribed", () => {
     renderWithI18n(<Transcript lines={[]} active={-1} onSeek={() => undefined} />);
     expect(screen.getByText("Nothing was transcribed.")).toBeTruthy();

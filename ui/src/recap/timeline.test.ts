@@ -22,6 +22,13 @@ describe("sentimentSeries", () => {
     expect(series[1].data.map((d) => d.ms)).toEqual([12_000, 40_000, 70_000, 90_000]);
   });
 
+  it("marks the seller's line and never calls its drops dips", () => {
+    const [host, guest] = sentimentSeries([point("host", 5_000, 1), point("host", 9_000, -1), point("guest_a", 12_000, -1)], names, new Set(["host"]));
+    expect([host.seller, guest.seller]).toEqual([true, false]);
+    expect(host.data.map((d) => d.dip)).toEqual([false, false]);
+    expect(guest.data.map((d) => d.dip)).toEqual([true]);
+  });
+
   it("puts points at the utterance start in seconds", () => {
     expect(series[1].data.map((d) => d.t)).toEqual([12, 40, 70, 90]);
     expect(series[1].data[1].segmentId).toBe("guest_a-40000");

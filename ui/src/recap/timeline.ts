@@ -21,8 +21,8 @@ export type ChartDatum = {
   dip: boolean;
 };
 
-/** One participant's line. */
-export type ChartSeries = { speaker: string; name: string; data: ChartDatum[] };
+/** One participant's line; `seller` for the call's seller side (drawn apart, never a dip). */
+export type ChartSeries = { speaker: string; name: string; seller: boolean; data: ChartDatum[] };
 
 /**
  * A point is a dip when its score is below the same participant's previous score, or, for
@@ -36,9 +36,11 @@ export function isDip(score: number, previous: number | undefined): boolean {
  * Groups `points` by participant (in the order of `names`, then of first appearance), sorts
  * each by time and marks dips. A participant's points at the same instant (one utterance
  * finalized as several segments) become one point, the last of them: two dots on the same spot
- * would hide one another. `names` maps identities to display names.
+ * would hide one another. `names` maps identities to display names; `sellers` are the
+ * identities on the seller's side, whose lines carry no dips: a dip is the prospect's reaction
+ * a manager reviews, and a seller's drop in tone ("I hear you, that is frustrating") is not one.
  */
-export function sentimentSeries(points: readonly SentimentInput[], names: ReadonlyMap<string, string>): ChartSeries[] {
+export function sentimentSeries(points: readonly SentimentInput[], names: ReadonlyMap<string, string>, sellers: ReadonlySet<string> = new Set()): ChartSeries[] {
   const bySpeaker = new Map<string, SentimentInput[]>();
   for (const speaker of names.keys()) bySpeaker.set(speaker, []);
   for (const p of points) {
@@ -58,9 +60,9 @@ export function sentimentSeries(points: readonly SentimentInput[], names: Readon
       ms: p.start_ms,
       segmentId: p.segment_id,
       label: p.label,
-      dip: isDip(p.score, i > 0 ? sorted[i - 1].score : undefined),
+      dip: !sellers.has(speaker) && isDip(p.score, i > 0 ? sorted[i - 1].score : undefined),
     }));
-    series.push({ speaker, name: names.get(speaker) ?? speaker, data });
+    series.push({ speaker, name: names.get(speaker) ?? speaker, seller: sellers.has(speaker), data });
   }
   return series;
 }

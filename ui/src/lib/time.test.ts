@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { minutesUntil, spell } from "./meetingTime";
+import { callMinutes, minutesUntil, spell } from "./time";
 
 describe("meeting time", () => {
   const start = "2026-12-08T14:00:00Z";
@@ -14,5 +14,11 @@ describe("meeting time", () => {
     expect(spell(45)).toBe("45 min");
     expect(spell(125)).toBe("2 h 5 min");
     expect(spell(180)).toBe("3 h");
+  });
+  it("measures a call from its real start to its end, once both are known", () => {
+    expect(callMinutes("2026-12-08T14:02:10Z", "2026-12-08T14:33:40Z")).toBe(32);
+    expect(callMinutes("2026-12-08T14:02:10Z", "2026-12-08T14:02:20Z")).toBe(1);
+    expect(callMinutes("2026-12-08T14:02:10Z", undefined)).toBeNull();
+    expect(callMinutes(undefined, "2026-12-08T14:33:40Z")).toBeNull();
   });
 });
