@@ -28,6 +28,17 @@ function hud() {
 }
 
 describe("HudPanel", () => {
+  it("shows the copilot delayed, in words, while its last final came late, and live again after", () => {
+    const late = reduceHud(emptyHud, { seq: 0, at_ms: 9_000, kind: "transcript_final", segment_id: "s", speaker: "g", speaker_name: "Sarah", text: "Hi.", start_ms: 3_000, end_ms: 4_000, words: [] } as unknown as Envelope);
+    const first = renderWithI18n(<HudPanel hud={late} connected playbook={playbook} nameOf={(id) => id} />);
+    expect(screen.getByTestId("hud-status").textContent).toBe("Delayed 5 s");
+    expect(screen.getByTestId("hud-connection").dataset.status).toBe("delayed");
+    const caughtUp = reduceHud(late, { seq: 1, at_ms: 12_000, kind: "transcript_final", segment_id: "t", speaker: "g", speaker_name: "Sarah", text: "Ok.", start_ms: 10_000, end_ms: 11_000, words: [] } as unknown as Envelope);
+    first.unmount();
+    renderWithI18n(<HudPanel hud={caughtUp} connected playbook={playbook} nameOf={(id) => id} />);
+    expect(screen.getByTestId("hud-status").textContent).toBe("Live");
+  });
+
   it("shows ticks with their evidence, the battle card, names, sentiment and manager messages", () => {
     const onPresent = vi.fn();
     renderWithI18n(<HudPanel hud={hud()} connected playbook={playbook} nameOf={(id) => (id === "guest-a" ? "Sarah" : id)} onPresent={onPresent} />);

@@ -6,7 +6,7 @@ import { useI18n } from "../i18n";
 import { local } from "../lib/storage";
 import { AuthedImage } from "../components/AuthedImage";
 import { CheckIcon, ChevronIcon, GripIcon } from "../components/icons";
-import { sentimentTone, type CardEvent, type HudState } from "./state";
+import { hudStatus, sentimentTone, type CardEvent, type HudState } from "./state";
 
 const POSITION_KEY = "closer.hud.position";
 const WIDTH = 380;
@@ -48,6 +48,7 @@ function initialPosition() {
  */
 export function HudPanel({ hud, connected, playbook, readOnly, presentingId, onPresent, onStopPresenting, nameOf, footer }: HudPanelProps) {
   const { t } = useI18n();
+  const status = hudStatus(connected, hud.lagMs);
   const start = useRef(initialPosition());
   const x = useMotionValue(start.current.x);
   const y = useMotionValue(start.current.y);
@@ -78,8 +79,15 @@ export function HudPanel({ hud, connected, playbook, readOnly, presentingId, onP
         >
           <GripIcon width={16} height={16} className="text-white/40" />
           <span className="font-semibold">{t("hud.title")}</span>
-          <span className={`h-2 w-2 rounded-full ${connected ? "bg-emerald-400" : "animate-pulse bg-amber-400"}`} data-testid="hud-connection" data-connected={connected} />
-          <span className="text-xs text-white/50">{connected ? t("hud.connected") : t("hud.disconnected")}</span>
+          <span
+            className={`h-2 w-2 rounded-full ${status.state === "live" ? "bg-emerald-400" : status.state === "delayed" ? "bg-amber-400" : "animate-pulse bg-amber-400"}`}
+            data-testid="hud-connection"
+            data-connected={connected}
+            data-status={status.state}
+          />
+          <span className={`text-xs ${status.state === "delayed" ? "text-amber-200" : "text-white/50"}`} role="status" data-testid="hud-status">
+            {status.state === "live" ? t("hud.connected") : status.state === "delayed" ? t("hud.delayed", { seconds: status.seconds }) : t("hud.disconnected")}
+          </span>
           {readOnly && <span className="rounded bg-white/10 px-1.5 py-0.5 text-[10px] uppercase tracking-wide text-white/60">{t("hud.readOnly")}</span>}
           <button
             type="button"

@@ -1,4 +1,4 @@
-import { emptyHud, reduceHud, type Envelope } from "./state";
+import { DELAYED_MS, emptyHud, hudStatus, reduceHud, type Envelope } from "./state";
 
 const ev = (seq: number, body: Record<string, unknown>) => ({ seq, at_ms: seq * 100, ...body }) as unknown as Envelope;
 const evidence = { segment_id: "guest-a-3", speaker: "guest-a", start_ms: 1000, text: "a much lower price", score: 0.8 };
@@ -14,6 +14,26 @@ describe("reduceHud", () => {
       ["Sarah", "To be honest.", true],
     ]);
     expect(s.names["guest-a"]).toBe("Sarah");
+  });
+
+  it("measures the copilot's lag from each final's end to its emission", () => {
+    const final = (seq: number, at_ms: number, end_ms: number) =>
+      ({ seq, at_ms, kind: "transcript_final", segment_id: `s-${seq}`, speaker: "g", speaker_name: "Sarah", text: "Hi.", start_ms: end_ms - 1000, end_ms, words: [] }) as unknown as Envelope;
+    expect(emptyHud.lagMs).toBeNull();
+    let s = reduceHud(emptyHud, final(0, 11_200, 10_000));
+    expect(s.lagMs).toBe(1_200);
+    s = reduceHud(s, final(1, 26_000, 20_000));
+    expect(s.lagMs).toBe(6_000);
+    s = reduceHud(s, final(2, 30_900, 30_000));
+    expect(s.lagMs).toBe(900);
+  });
+
+  it("says connecting, live, or delayed by whole seconds, never live while late", () => {
+    expect(hudStatus(false, 500)).toEqual({ state: "connecting" });
+    expect(hudStatus(true, null)).toEqual({ state: "live" });
+    expect(hudStatus(true, DELAYED_MS - 1)).toEqual({ state: "live" });
+    expect(hudStatus(true, 6_400)).toEqual({ state: "delayed", seconds: 6 });
+    expect(DELAYED_MS).toBeGreaterThan(2_000);
   });
 
   it("ignores duplicates after a reconnect", () => {

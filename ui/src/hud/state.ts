@@ -35,7 +35,29 @@ export type HudState = {
   providers: Record<string, Provider>;
   /** Display names by identity, learned from transcript and sentiment events. */
   names: Record<string, string>;
+  /**
+   * How far the copilot is behind the call, ms: from the end of the latest final utterance to
+   * its emission (`at_ms − end_ms`, both on the meeting's audio axis); null before the first.
+   */
+  lagMs: number | null;
 };
+
+/**
+ * From this lag on, the HUD says the copilot is delayed instead of live: twice the finals' p95
+ * in the real-time fixture calls (1.3 s, `backend/tests/live_fixtures.rs` on 2 cores), and
+ * above the 2 s in which ticks and cards are due, so "Live" never shows while they are late.
+ */
+export const DELAYED_MS = 2_600;
+
+/** What the HUD's status light says: connecting, live, or delayed by whole seconds. */
+export type HudStatus = { state: "connecting" } | { state: "live" } | { state: "delayed"; seconds: number };
+
+/** The HUD's status from its socket and the copilot's last measured lag. */
+export function hudStatus(connected: boolean, lagMs: number | null): HudStatus {
+  if (!connected) return { state: "connecting" };
+  if (lagMs !== null && lagMs >= DELAYED_MS) return { state: "delayed", seconds: Math.round(lagMs / 1000) };
+  return { state: "live" };
+}
 
 export const emptyHud: HudState = {
   lastSeq: -1,
@@ -47,6 +69,7 @@ export const emptyHud: HudState = {
   messages: [],
   providers: {},
   names: {},
+  lagMs: null,
 };
 
 const MAX_LINES = 200;
@@ -83,6 +106,7 @@ export function reduceHud(state: HudState, e: Envelope, receivedAt = Date.now())
       if (line.final && !line.text.trim()) transcript = transcript.filter((l) => l.segmentId !== e.segment_id);
       next.transcript = transcript;
       next.names = { ...state.names, [e.speaker]: e.speaker_name };
+      if (e.kind === "transcript_final") next.lagMs = Math.max(0, e.at_ms - e.end_ms);
       return next;
     }
     case "checklist_ticked":
