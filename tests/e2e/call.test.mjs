@@ -301,6 +301,38 @@ describe("seller, two guests, a declining guest and a hidden manager on one call
     assert.ok(slower[2] < 1000, `a presentation took ${slower[2]} ms (all: ${rounds.join(" | ")})`);
   });
 
+  it("the seller's HUD is docked beside the call, never over it: resized, folded and unfolded", async () => {
+    const box = (testId) => host.getByTestId(testId).boundingBox();
+    const apart = (a, b) => a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+    // Over a presented card (the stage) and over the grid of faces.
+    await host.locator("[data-testid=battle-card][data-objection=price_competitor]").getByTestId("present-now").click();
+    await host.getByTestId("stage").waitFor();
+    assert.ok(apart(await box("hud-dock"), await box("stage")), "the HUD leaves the presented card uncovered");
+    await host.getByTestId("stop-presenting-stage").click();
+    await host.getByTestId("grid").waitFor();
+    const grid = await box("grid");
+    const dock = await box("hud-dock");
+    assert.ok(apart(dock, grid), `the HUD (${JSON.stringify(dock)}) leaves the grid (${JSON.stringify(grid)}) uncovered`);
+    for (const tile of await host.getByTestId("tile").all()) assert.ok(apart(dock, await tile.boundingBox()), "no tile under the HUD");
+
+    // Wider from its edge with the keyboard: the grid gives way.
+    const edge = host.getByTestId("hud-resize");
+    await edge.focus();
+    for (let i = 0; i < 4; i++) await host.keyboard.press("ArrowLeft");
+    const wider = await box("hud-dock");
+    assert.ok(wider.width >= dock.width + 90, `the dock widened (${dock.width} → ${wider.width} px)`);
+    await until(async () => (await box("grid")).width <= grid.width - 90, { what: "the grid narrowed by the dock's growth" });
+
+    // Folded to a rail the call takes the width; unfolded it comes back as it was.
+    await host.getByTestId("hud-collapse").click();
+    await until(async () => (await box("hud-dock")).width < 80, { what: "the HUD folded to a rail" });
+    await until(async () => (await box("grid")).width > grid.width, { what: "the grid widened" });
+    await shot(host, "seller-hud-folded");
+    await host.getByTestId("hud-expand").click();
+    await host.getByTestId("hud-panel").waitFor();
+    assert.equal(Math.round((await box("hud-dock")).width), Math.round(wider.width), "unfolded at the width it had");
+  });
+
   it("guests' pages and data messages carry no HUD data", async () => {
     const hudLines = (await hudEvents(host)).filter((e) => e.kind === "line").map((e) => e.text.split(":").slice(1).join(":").trim());
     const markers = ["transcript_final", "transcript_partial", "checklist_ticked", "sentiment_updated", "priority_message", "speaker_name", PRIORITY_TEXT, "Copilot"];

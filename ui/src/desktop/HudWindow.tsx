@@ -85,6 +85,7 @@ export default function HudWindow() {
         playbook={playbook.data}
         readOnly={shadow}
         nameOf={nameOf}
+        movable
         footer={shadow ? <PriorityComposer deliver={(text) => desktop.sendPriorityMessage(id, text)} /> : undefined}
       />
     </div>

@@ -1,15 +1,11 @@
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
-import { AnimatePresence, motion, useDragControls, useMotionValue } from "motion/react";
+import { AnimatePresence, motion } from "motion/react";
 import type { StoredPlaybook } from "../bindings/StoredPlaybook";
 import type { Wire } from "../lib/wire";
 import { useI18n } from "../i18n";
-import { local } from "../lib/storage";
 import { AuthedImage } from "../components/AuthedImage";
 import { CheckIcon, ChevronIcon, GripIcon } from "../components/icons";
-import { hudStatus, sentimentTone, type CardEvent, type HudState } from "./state";
-
-const POSITION_KEY = "closer.hud.position";
-const WIDTH = 380;
+import { hudStatus, sentimentTone, type CardEvent, type HudState, type HudStatus } from "./state";
 
 const TONE_CHIP = {
   good: "bg-emerald-400/20 text-emerald-200 ring-emerald-400/40",
@@ -28,91 +24,82 @@ export type HudPanelProps = {
   /** Display name of an identity (room participants first, then what the HUD learned). */
   nameOf: (identity: string) => string;
   footer?: ReactNode;
+  /** The header is a handle that moves its window (the desktop HUD): shows a grip. */
+  movable?: boolean;
+  /** The collapse button's action; without it the panel collapses to its header by itself. */
+  onCollapse?: () => void;
 };
 
-/** Where the panel starts: saved position, else top-centre (under the webcam). */
-function initialPosition() {
-  const saved = local.get<{ x: number; y: number }>(POSITION_KEY);
-  const maxX = Math.max(0, window.innerWidth - WIDTH - 8);
-  const maxY = Math.max(0, window.innerHeight - 120);
-  if (saved && Number.isFinite(saved.x) && Number.isFinite(saved.y)) {
-    return { x: Math.min(Math.max(0, saved.x), maxX), y: Math.min(Math.max(0, saved.y), maxY) };
-  }
-  return { x: Math.max(0, (window.innerWidth - WIDTH) / 2), y: 56 };
-}
-
 /**
- * The copilot HUD: a semi-transparent panel the seller drags anywhere (position remembered),
- * with manager messages, battle cards ("Present now"), next-best-action, sentiment chips,
- * the self-ticking checklist (click a tick for its evidence) and the live transcript.
+ * The copilot HUD's panel, filling its container (the room's dock, or the desktop HUD window):
+ * a header with the copilot's status (connecting / live / delayed N s) and a collapse button,
+ * then manager messages, battle cards ("Present now"), next-best-action, sentiment chips, the
+ * self-ticking checklist (click a tick for its evidence) and the live transcript.
  */
-export function HudPanel({ hud, connected, playbook, readOnly, presentingId, onPresent, onStopPresenting, nameOf, footer }: HudPanelProps) {
+export function HudPanel({ hud, connected, playbook, readOnly, presentingId, onPresent, onStopPresenting, nameOf, footer, movable, onCollapse }: HudPanelProps) {
   const { t } = useI18n();
   const status = hudStatus(connected, hud.lagMs);
-  const start = useRef(initialPosition());
-  const x = useMotionValue(start.current.x);
-  const y = useMotionValue(start.current.y);
-  const controls = useDragControls();
-  const bounds = useRef<HTMLDivElement>(null);
   const [collapsed, setCollapsed] = useState(false);
 
   return (
-    <div ref={bounds} className="pointer-events-none fixed inset-0 z-30">
-      <motion.aside
-        drag
-        dragListener={false}
-        dragControls={controls}
-        dragMomentum={false}
-        dragConstraints={bounds}
-        dragElastic={0}
-        onDragEnd={() => local.set(POSITION_KEY, { x: x.get(), y: y.get() })}
-        style={{ x, y, width: WIDTH }}
-        className="pointer-events-auto absolute left-0 top-0 flex max-h-[calc(100vh-9rem)] flex-col overflow-hidden rounded-2xl border border-white/10 bg-slate-900/75 text-sm text-white shadow-2xl shadow-black/40 backdrop-blur-sm"
-        data-testid="hud-panel"
-        data-readonly={readOnly || undefined}
+    <aside
+      className="flex h-full min-h-0 w-full flex-col overflow-hidden rounded-2xl border border-white/10 bg-slate-900/75 text-sm text-white shadow-2xl shadow-black/40 backdrop-blur-sm"
+      data-testid="hud-panel"
+      data-readonly={readOnly || undefined}
+      aria-label={t("hud.title")}
+    >
+      <div
+        className={`flex select-none items-center gap-2 border-b border-white/10 px-3 py-2 ${movable ? "cursor-grab active:cursor-grabbing" : ""}`}
+        title={movable ? t("hud.dragHint") : undefined}
+        data-testid="hud-handle"
       >
-        <div
-          className="flex cursor-grab select-none items-center gap-2 border-b border-white/10 px-3 py-2 active:cursor-grabbing"
-          onPointerDown={(e) => controls.start(e)}
-          title={t("hud.dragHint")}
-          data-testid="hud-handle"
+        {movable && <GripIcon width={16} height={16} className="text-white/40" />}
+        <span className="font-semibold">{t("hud.title")}</span>
+        <StatusLight status={status} connected={connected} />
+        {readOnly && <span className="rounded bg-white/10 px-1.5 py-0.5 text-[10px] uppercase tracking-wide text-white/60">{t("hud.readOnly")}</span>}
+        <button
+          type="button"
+          className="ml-auto rounded p-1 text-white/60 hover:bg-white/10 hover:text-white"
+          onClick={() => (onCollapse ? onCollapse() : setCollapsed((c) => !c))}
+          aria-label={collapsed ? t("hud.expand") : t("hud.collapse")}
+          aria-expanded={!collapsed}
+          data-testid="hud-collapse"
         >
-          <GripIcon width={16} height={16} className="text-white/40" />
-          <span className="font-semibold">{t("hud.title")}</span>
-          <span
-            className={`h-2 w-2 rounded-full ${status.state === "live" ? "bg-emerald-400" : status.state === "delayed" ? "bg-amber-400" : "animate-pulse bg-amber-400"}`}
-            data-testid="hud-connection"
-            data-connected={connected}
-            data-status={status.state}
-          />
-          <span className={`text-xs ${status.state === "delayed" ? "text-amber-200" : "text-white/50"}`} role="status" data-testid="hud-status">
-            {status.state === "live" ? t("hud.connected") : status.state === "delayed" ? t("hud.delayed", { seconds: status.seconds }) : t("hud.disconnected")}
-          </span>
-          {readOnly && <span className="rounded bg-white/10 px-1.5 py-0.5 text-[10px] uppercase tracking-wide text-white/60">{t("hud.readOnly")}</span>}
-          <button
-            type="button"
-            className="ml-auto rounded p-1 text-white/60 hover:bg-white/10 hover:text-white"
-            onPointerDown={(e) => e.stopPropagation()}
-            onClick={() => setCollapsed((c) => !c)}
-            aria-label={collapsed ? t("hud.expand") : t("hud.collapse")}
-            aria-expanded={!collapsed}
-          >
-            <ChevronIcon width={16} height={16} className={collapsed ? "" : "rotate-180"} />
-          </button>
+          <ChevronIcon width={16} height={16} className={collapsed ? "" : "rotate-180"} />
+        </button>
+      </div>
+      {!collapsed && (
+        <div className="min-h-0 flex-1 space-y-3 overflow-y-auto p-3">
+          <Messages hud={hud} />
+          <Cards hud={hud} readOnly={readOnly} presentingId={presentingId} onPresent={onPresent} onStop={onStopPresenting} />
+          <Tips hud={hud} />
+          <Sentiment hud={hud} nameOf={nameOf} />
+          <Checklist hud={hud} playbook={playbook} nameOf={nameOf} />
+          <Transcript hud={hud} />
         </div>
-        {!collapsed && (
-          <div className="min-h-0 flex-1 space-y-3 overflow-y-auto p-3">
-            <Messages hud={hud} />
-            <Cards hud={hud} readOnly={readOnly} presentingId={presentingId} onPresent={onPresent} onStop={onStopPresenting} />
-            <Tips hud={hud} />
-            <Sentiment hud={hud} nameOf={nameOf} />
-            <Checklist hud={hud} playbook={playbook} nameOf={nameOf} />
-            <Transcript hud={hud} />
-          </div>
-        )}
-        {footer && <div className="border-t border-white/10 p-3">{footer}</div>}
-      </motion.aside>
-    </div>
+      )}
+      {footer && <div className="border-t border-white/10 p-3">{footer}</div>}
+    </aside>
+  );
+}
+
+/** The copilot's status as a light and words: pulsing while connecting, amber while delayed. */
+export function StatusLight({ status, connected, compact }: { status: HudStatus; connected: boolean; compact?: boolean }) {
+  const { t } = useI18n();
+  const words = status.state === "live" ? t("hud.connected") : status.state === "delayed" ? t("hud.delayed", { seconds: status.seconds }) : t("hud.disconnected");
+  return (
+    <>
+      <span
+        className={`h-2 w-2 shrink-0 rounded-full ${status.state === "live" ? "bg-emerald-400" : status.state === "delayed" ? "bg-amber-400" : "animate-pulse bg-amber-400"}`}
+        data-testid="hud-connection"
+        data-connected={connected}
+        data-status={status.state}
+        title={compact ? words : undefined}
+      />
+      <span className={compact ? "sr-only" : `text-xs ${status.state === "delayed" ? "text-amber-200" : "text-white/50"}`} role="status" data-testid="hud-status">
+        {words}
+      </span>
+    </>
   );
 }
 

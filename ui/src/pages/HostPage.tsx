@@ -14,7 +14,7 @@ import { useLiveRoom, type MediaChoice } from "../room/useLiveRoom";
 import { isGuestIdentity, PresentationStage, PRESENT_TOPIC, type Presentation } from "../room/presentation";
 import { useCopilotTap } from "../tap/useCopilotTap";
 import { useHudStream } from "../hud/useHudStream";
-import { HudPanel } from "../hud/HudPanel";
+import { HudDock } from "../hud/HudDock";
 import { sentimentTone, type CardEvent } from "../hud/state";
 
 type Presented = Extract<Presentation, { type: "present" }>;
@@ -117,8 +117,8 @@ export default function HostPage() {
             {t("room.endForAll")}
           </Button>
         }
-        overlay={
-          <HudPanel
+        side={
+          <HudDock
             hud={hud}
             connected={hudConnected}
             playbook={playbook.data}

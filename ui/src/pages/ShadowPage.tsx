@@ -11,7 +11,7 @@ import { EyeOffIcon } from "../components/icons";
 import { RoomView } from "../room/RoomView";
 import { useLiveRoom } from "../room/useLiveRoom";
 import { useHudStream } from "../hud/useHudStream";
-import { HudPanel } from "../hud/HudPanel";
+import { HudDock } from "../hud/HudDock";
 import { PriorityComposer } from "../hud/PriorityComposer";
 import { sentimentTone } from "../hud/state";
 
@@ -69,7 +69,7 @@ export default function ShadowPage() {
             <EyeOffIcon width={14} height={14} /> {t("shadow.title")}
           </span>
         }
-        overlay={<HudPanel hud={hud} connected={connected} playbook={playbook.data} readOnly nameOf={nameOf} footer={<PriorityComposer deliver={deliverTo(id)} />} />}
+        side={<HudDock hud={hud} connected={connected} playbook={playbook.data} readOnly nameOf={nameOf} footer={<PriorityComposer deliver={deliverTo(id)} />} />}
       />
     );
   }

@@ -27,8 +27,8 @@ export type RoomViewProps = {
   badgeOf?: (identity: string) => string | undefined;
   /** Shown large instead of the grid (e.g. a presented battle card). */
   stage?: ReactNode;
-  /** Floating content (the HUD). */
-  overlay?: ReactNode;
+  /** A panel docked beside the call (the HUD): the grid or stage shrinks to leave it room. */
+  side?: ReactNode;
   /** Extra buttons on the right of the bar. */
   extraControls?: ReactNode;
   /** Header content on the right. */
@@ -50,7 +50,7 @@ export function RoomView(props: RoomViewProps) {
   );
 }
 
-function RoomLayout({ room, phase, title, shadow, toneOf, badgeOf, stage, overlay, extraControls, headerExtra, aloneHint, onLeave }: RoomViewProps) {
+function RoomLayout({ room, phase, title, shadow, toneOf, badgeOf, stage, side, extraControls, headerExtra, aloneHint, onLeave }: RoomViewProps) {
   const { t } = useI18n();
   const tracks = useTracks(
     [
@@ -77,32 +77,34 @@ function RoomLayout({ room, phase, title, shadow, toneOf, badgeOf, stage, overla
         <div className="ml-auto flex items-center gap-3">{headerExtra}</div>
       </header>
 
-      <main className="relative min-h-0 flex-1 px-3 pb-2">
-        {big ? (
-          <div className="flex h-full gap-3 max-md:flex-col">
-            <div className="min-h-0 min-w-0 flex-1" data-testid="stage">{big}</div>
-            <div className="flex shrink-0 gap-3 overflow-auto md:w-56 md:flex-col max-md:h-28">
-              <AnimatePresence>
-                {cameras.map((r) => (
-                  <div key={r.participant.identity} className="aspect-video shrink-0 max-md:h-full md:w-full">
-                    <Tile trackRef={r} tone={toneOf?.(r.participant.identity) ?? null} badge={badgeOf?.(r.participant.identity)} compact />
-                  </div>
-                ))}
-              </AnimatePresence>
+      <div className="flex min-h-0 flex-1 max-md:flex-col">
+        <main className="relative min-h-0 min-w-0 flex-1 px-3 pb-2">
+          {big ? (
+            <div className="flex h-full gap-3 max-md:flex-col">
+              <div className="min-h-0 min-w-0 flex-1" data-testid="stage">{big}</div>
+              <div className="flex shrink-0 gap-3 overflow-auto md:w-56 md:flex-col max-md:h-28">
+                <AnimatePresence>
+                  {cameras.map((r) => (
+                    <div key={r.participant.identity} className="aspect-video shrink-0 max-md:h-full md:w-full">
+                      <Tile trackRef={r} tone={toneOf?.(r.participant.identity) ?? null} badge={badgeOf?.(r.participant.identity)} compact />
+                    </div>
+                  ))}
+                </AnimatePresence>
+              </div>
             </div>
-          </div>
-        ) : (
-          <Grid tracks={cameras} toneOf={toneOf} badgeOf={badgeOf} />
-        )}
-        {remoteCount === 0 && !big && !shadow && (
-          <div className="pointer-events-none absolute inset-x-0 top-6 flex justify-center">
-            <div className="rounded-full bg-black/50 px-4 py-2 text-sm text-white/80 backdrop-blur" data-testid="alone">
-              {t("room.alone")} — {aloneHint ?? t("room.aloneHint")}
+          ) : (
+            <Grid tracks={cameras} toneOf={toneOf} badgeOf={badgeOf} />
+          )}
+          {remoteCount === 0 && !big && !shadow && (
+            <div className="pointer-events-none absolute inset-x-0 top-6 flex justify-center">
+              <div className="rounded-full bg-black/50 px-4 py-2 text-sm text-white/80 backdrop-blur" data-testid="alone">
+                {t("room.alone")} — {aloneHint ?? t("room.aloneHint")}
+              </div>
             </div>
-          </div>
-        )}
-        {overlay}
-      </main>
+          )}
+        </main>
+        {side}
+      </div>
 
       <footer className="relative flex h-20 shrink-0 items-center justify-center gap-3 px-4">
         <div className="absolute left-4 hidden text-xs text-white/40 lg:block">{t("room.shortcuts")}</div>
