@@ -111,6 +111,9 @@ pub struct Config {
     pub deepgram_api_key: Option<String>,
     /// Deepgram model. Default `nova-2`.
     pub deepgram_model: String,
+    /// The Chromium that prints recaps to PDF ([`crate::recap::pdf`]): a path, or a name looked
+    /// up in `PATH`. Default `chromium` (Debian's package; `scripts/setup` installs it).
+    pub pdf_browser: String,
 }
 
 /// Which live STT provider the server uses by default (organizations and meetings may choose
@@ -159,6 +162,7 @@ impl Default for Config {
             deepgram_url: "wss://api.deepgram.com/v1/listen".into(),
             deepgram_api_key: None,
             deepgram_model: "nova-2".into(),
+            pdf_browser: "chromium".into(),
         }
     }
 }

@@ -205,6 +205,21 @@ async fn finalize_stores_the_recap_once_and_sends_a_valid_signed_webhook() {
     assert_eq!(html.status(), 200);
     let page = html.text().await.unwrap();
     assert!(page.starts_with("<!doctype html>") && page.contains("Discovery with Acme") && page.contains("<svg"), "{page}");
+    // The same page as a PDF download, printed by Chromium: its text is the recap's.
+    let pdf = app.client.get(app.url(&format!("/meetings/{}/recap?format=pdf", call.meeting))).bearer_auth(&call.admin).send().await.unwrap();
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert_eq!(pdf.headers()["content-disposition"].to_str().unwrap(), format!("attachment; filename=\"recap-{}.pdf\"", call.meeting));
+    let bytes = pdf.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("recap.pdf"), &bytes).unwrap();
+    let text = std::process::Command::new("pdftotext").arg(dir.path().join("recap.pdf")).arg("-").output().expect("pdftotext (poppler-utils, scripts/setup)");
+    let text = String::from_utf8_lossy(&text.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("Discovery with Acme") && text.contains("Action items") && text.contains("total cost comparison"), "{text}");
+    assert!(!text.contains("4111"), "only redacted text is printed");
+    let (status, body) = app.call(Method::GET, &format!("/meetings/{}/recap?format=docx", call.meeting), Some(&call.admin), None).await;
+    assert_eq!((status, body["error"]["field"].as_str()), (422, Some("format")), "{body}");
 
     let _worker = closer::webhooks::worker::start(app.pg.clone(), closer::webhooks::worker::Settings::from_config(&Config { webhook_poll_ms: 50, ..app.config.clone() }));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);

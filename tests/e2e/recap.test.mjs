@@ -3,10 +3,12 @@
 // ends the meeting, the backend finalizes it (recap + ffmpeg replay mix). Then, in Chromium, the
 // recap page: clicking a sentiment dip moves the player's currentTime to that moment (±1 s) and
 // highlights the transcript line playing there; and the analytics dashboard shows the figures
-// the API computes for the meeting. Screenshots: tests/output/recap-page.png, analytics.png.
+// the API computes for the meeting. Screenshots: tests/output/recap-page.png, analytics.png;
+// the recap's PDF export: tests/output/recap.pdf.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BASE, FIXTURES, OUTPUT, USERS, api, bothSizes, launch, session, signIn, until, writeOutput } from "./lib.mjs";
 
@@ -251,6 +253,14 @@ describe("recap page and analytics dashboard after a real call", { timeout: 20 *
     const exported = JSON.parse(readFileSync(await download.path(), "utf8"));
     assert.equal(exported.meeting_id, meeting.id);
     assert.equal(exported.transcript.length, recap.transcript.length);
+    // The PDF (printed on the server) is this recap: its title, checklist and transcript in its text.
+    const [pdf] = await Promise.all([page.waitForEvent("download", { timeout: 60_000 }), page.getByTestId("export-pdf").click()]);
+    assert.equal(pdf.suggestedFilename(), `recap-${meeting.id}.pdf`);
+    const pdfText = execFileSync("pdftotext", [await pdf.path(), "-"], { encoding: "utf8" }).split(/\s+/).join(" ");
+    assert.ok(pdfText.includes("Acme discovery"), `the PDF names the meeting: ${pdfText.slice(0, 300)}`);
+    const heard = recap.transcript.map((l) => l.text.split(" ").slice(0, 3)).find((w) => w.length === 3 && w.every((x) => /^[A-Za-z]+$/.test(x))).join(" ");
+    assert.ok(pdfText.includes(heard), `the PDF holds the transcript ("${heard}")`);
+    copyFileSync(await pdf.path(), join(OUTPUT, "recap.pdf"));
     const [printable] = await Promise.all([page.context().waitForEvent("page"), page.getByTestId("export-html").click()]);
     await until(async () => (await printable.title()).includes("Acme discovery"), { timeout: 20_000, what: "the printable page" });
     assert.match(printable.url(), /^blob:/);

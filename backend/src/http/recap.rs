@@ -1,5 +1,5 @@
 //! `GET /api/meetings/{id}/recap`: the post-call recap as JSON (`?format=html`: a printable,
-//! self-contained HTML page), and `GET /api/meetings/{id}/recording`: its mixed replay audio
+//! self-contained HTML page; `?format=pdf`: that page as a PDF download), and `GET /api/meetings/{id}/recording`: its mixed replay audio
 //! (Opus/WebM, HTTP range requests for seeking). Visible to whoever may see the meeting (its
 //! host, the organization's managers and admins); 404 until the meeting is finalized.
 
@@ -9,6 +9,7 @@ use crate::auth::AuthUser;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
+use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use closer_wire::Recap;
 use serde::Deserialize;
@@ -24,14 +25,15 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct Format {
-    /// `json` (default) or `html` (printable page).
+    /// `json` (default), `html` (printable page) or `pdf` (that page printed, `application/pdf`).
     #[serde(default)]
     format: Option<String>,
 }
 
 /// The recap of a finalized meeting.
 #[utoipa::path(get, path = "/meetings/{id}/recap", tag = "recap", security(("bearer" = [])), params(("id" = Uuid, Path), Format),
-    responses((status = 200, body = Recap), (status = 404, description = "not visible to you, or not finalized yet")))]
+    responses((status = 200, body = Recap), (status = 404, description = "not visible to you, or not finalized yet"),
+        (status = 503, description = "`pdf` asked of a server without Chromium, or the print failed")))]
 async fn get_recap(
     State(state): State<AppState>,
     user: AuthUser,
@@ -45,7 +47,21 @@ async fn get_recap(
     match query.format.as_deref().unwrap_or("json") {
         "json" => Ok(Json(recap).into_response()),
         "html" => Ok(Html(crate::recap::html::page(&recap)).into_response()),
-        _ => Err(Error::invalid("format", "expected json or html")),
+        "pdf" => {
+            let pdf = crate::recap::pdf::render(&crate::recap::html::page(&recap), &state.config.pdf_browser).await.map_err(|e| {
+                tracing::warn!(meeting = %id, error = %e, "recap PDF");
+                match e {
+                    crate::recap::pdf::PdfError::NoBrowser { .. } => Error::Unavailable(e.to_string()),
+                    _ => Error::Unavailable("The PDF could not be printed this time: try again, or use the printable page.".into()),
+                }
+            })?;
+            let headers = [
+                (header::CONTENT_TYPE, "application/pdf".to_owned()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"recap-{id}.pdf\"")),
+            ];
+            Ok((headers, pdf).into_response())
+        }
+        _ => Err(Error::invalid("format", "expected json, html or pdf")),
     }
 }
 

@@ -73,7 +73,7 @@ body{{font:13px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:52rem;color
 .card .v{{font-size:1.3rem;font-weight:600}}.card .l{{color:#444}}.card .b{{color:#777;font-size:11px}}.card.off{{border-color:#f59e0b}}
 table{{border-collapse:collapse;width:100%}}td,th{{text-align:left;padding:.25rem .4rem;border-bottom:1px solid #eee;vertical-align:top}}
 .t{{color:#777;white-space:nowrap}}.seller{{color:#1d4ed8}}pre{{white-space:pre-wrap;font:inherit}}
-@media print{{body{{margin:0}}h2{{break-after:avoid}}tr{{break-inside:avoid}}}}</style></head><body>"#,
+@page{{size:A4;margin:14mm}}@media print{{body{{margin:0}}h2{{break-after:avoid}}tr{{break-inside:avoid}}}}</style></head><body>"#,
         lang = escape(&recap.language),
         title = escape(&recap.title)
     );

@@ -9,7 +9,8 @@
 //!   [`notes_llm`]: notes by the configured LLM instead.
 //! - [`build`]: assembles the [`closer_wire::Recap`]; [`store`]: the `recaps` collection.
 //! - [`finalize`]: one meeting, idempotently; [`jobs`]: the durable job queue and worker.
-//! - [`payload`]: the `meeting.processed` webhook body; [`html`]: the printable page.
+//! - [`payload`]: the `meeting.processed` webhook body; [`html`]: the printable page, and
+//!   [`pdf`]: that page printed to PDF by headless Chromium.
 
 pub mod actions;
 pub mod build;
@@ -22,6 +23,7 @@ pub mod load;
 pub mod notes_llm;
 pub mod objections;
 pub mod payload;
+pub mod pdf;
 pub mod record;
 pub mod sentiment;
 pub mod store;

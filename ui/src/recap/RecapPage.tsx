@@ -21,14 +21,14 @@ const notReady = (e: unknown) => e instanceof ApiError && e.status === 404;
 type Placement = {
   /** Back link target (default: the console's meeting details). */
   backTo?: string;
-  /** The JSON and printable exports (default true; the desktop web view has no tabs or downloads). */
+  /** The PDF, JSON and printable exports (default true; the desktop web view has no tabs or downloads). */
   exports?: boolean;
 };
 
 /**
  * `/console/meetings/:id/recap` (and the desktop app's `#/meetings/:id/recap`): replay with the
  * transcript following playback, the sentiment timeline, KPI cards against their benchmarks,
- * checklist and battle cards with links into the replay, notes, and the JSON / printable
+ * checklist and battle cards with links into the replay, notes, and the PDF / JSON / printable
  * exports. Polls until the recap exists.
  */
 export default function RecapPage({ backTo, exports = true }: Placement) {
@@ -62,10 +62,20 @@ function RecapView({ recap, lang, backTo, exports }: { recap: Wire<Recap>; lang:
   const active = activeLineIndex(recap.transcript, player.currentMs);
   const base = `/api/meetings/${recap.meeting_id}/recap`;
 
+  const [printing, setPrinting] = useState(false);
   const exportJson = () =>
     fetchBlob(base)
       .then((blob) => saveBlob(blob, `recap-${recap.meeting_id}.json`, t("recap.exportJson")))
       .catch(setExportError);
+  // Printed on the server (a second or two): the button says so meanwhile.
+  const exportPdf = () => {
+    setPrinting(true);
+    setExportError(null);
+    fetchBlob(`${base}?format=pdf`)
+      .then((blob) => saveBlob(blob, `recap-${recap.meeting_id}.pdf`, t("recap.exportPdf")))
+      .catch(setExportError)
+      .finally(() => setPrinting(false));
+  };
 
   return (
     <div className="space-y-6" data-testid="recap-page">
@@ -79,6 +89,7 @@ function RecapView({ recap, lang, backTo, exports }: { recap: Wire<Recap>; lang:
         </div>
         {exports && (
           <>
+            <Button variant="secondary" onClick={exportPdf} disabled={printing} aria-busy={printing} data-testid="export-pdf">{printing ? t("recap.printingPdf") : t("recap.exportPdf")}</Button>
             <Button variant="secondary" onClick={exportJson} data-testid="export-json">{t("recap.exportJson")}</Button>
             <Button variant="secondary" onClick={() => void openInNewTab(`${base}?format=html`).catch(setExportError)} data-testid="export-html">{t("recap.printable")}</Button>
           </>
