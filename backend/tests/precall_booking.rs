@@ -213,6 +213,16 @@ async fn booking_e_mails_a_valid_invitation_and_manage_links_work() {
     assert!(same_instant(&ics["end"], &booking["end"]));
     assert_eq!(ics["url"], meeting_url);
     assert_eq!(ics["attendee"], "mailto:giulia@example.com");
+    // The seller hears of it in the language of the meeting type's (Italian) playbook, at the
+    // time of their own zone (Europe/Rome), with the meeting's console link.
+    let notice = smtp.message(2).await;
+    let seller_email = notice["to"].as_str().unwrap().to_owned();
+    assert!(seller_email.contains("sam"), "{notice}");
+    let rome: DateTime<Utc> = first.as_str().unwrap().parse().unwrap();
+    let rome = rome.with_timezone(&chrono_tz::Europe::Rome).format("%H:%M").to_string();
+    let subject = notice["subject"].as_str().unwrap();
+    assert!(subject.starts_with("Nuova prenotazione: Demo con Giulia Verdi (Verdi SpA)") && subject.contains(&rome), "{notice}");
+    assert!(notice["text"].as_str().unwrap().contains(&format!("/console/meetings/{meeting_id}")), "{notice}");
 
     // The public meeting page and the booking via its manage link.
     let (status, public) = app.call(Method::GET, &format!("/meetings/{meeting_id}/public"), None, None).await;
@@ -225,19 +235,26 @@ async fn booking_e_mails_a_valid_invitation_and_manage_links_work() {
     let (status, moved) = app.call(Method::POST, &format!("/bookings/{token}/reschedule"), None, Some(json!({"start": second}))).await;
     assert_eq!(status, 200, "{moved}");
     assert_eq!(moved["meeting_id"].as_str(), Some(meeting_id));
-    let mail = smtp.message(2).await;
+    let mail = smtp.message(3).await;
+    assert!(mail["subject"].as_str().unwrap().starts_with("Rescheduled: Demo with sam"), "{mail}");
     assert_eq!(mail["ics"]["sequence"], 1);
     assert_eq!(mail["ics"]["uid"], ics["uid"], "same event, updated");
     assert!(same_instant(&mail["ics"]["start"], &second));
     let left = slots(&app, &slug, day, day, "America/New_York").await;
     assert!(left.iter().any(|s| s["start"] == first), "old slot is free again");
     assert!(left.iter().all(|s| s["start"] != second), "new slot is taken");
+    let notice = smtp.message(4).await;
+    assert!(notice["subject"].as_str().unwrap().starts_with("Spostato: Demo con Giulia Verdi"), "{notice}");
 
     // Cancel: meeting cancelled, slot freed, cancellation e-mailed; joining is refused (410).
     let (status, cancelled) = app.call(Method::POST, &format!("/bookings/{token}/cancel"), None, None).await;
     assert_eq!((status, cancelled["status"].as_str()), (200, Some("cancelled")), "{cancelled}");
-    let mail = smtp.message(3).await;
+    let mail = smtp.message(5).await;
     assert_eq!((mail["ics"]["method"].as_str(), mail["ics"]["status"].as_str()), (Some("CANCEL"), Some("CANCELLED")));
+    assert!(!mail["text"].as_str().unwrap().contains(&token), "no reschedule link once cancelled: {mail}");
+    let notice = smtp.message(6).await;
+    assert_eq!(notice["to"].as_str(), Some(seller_email.as_str()));
+    assert!(notice["subject"].as_str().unwrap().starts_with("Annullato: Demo con Giulia Verdi"), "{notice}");
     let (status, again) = app.call(Method::POST, &format!("/bookings/{token}/cancel"), None, None).await;
     assert_eq!(status, 410, "{again}");
     let left = slots(&app, &slug, day, day, "America/New_York").await;
@@ -247,6 +264,18 @@ async fn booking_e_mails_a_valid_invitation_and_manage_links_work() {
         .await;
     assert_eq!(status, 410, "{body}");
     assert_eq!(body["error"]["message"], "This meeting was cancelled.");
+
+    // A prospect who books in Italian reads Italian.
+    let (status, booking) = app
+        .call(Method::POST, &format!("/book/{slug}"), None, Some(json!({"meeting_type": "demo", "start": first,
+            "name": "Luca Bianchi", "email": "luca@example.com", "company": "Bianchi Srl", "time_zone": "Europe/Rome", "language": "it"})))
+        .await;
+    assert_eq!(status, 201, "{booking}");
+    let mail = smtp.message(7).await;
+    assert_eq!(mail["to"].as_str().map(|to| to.contains("luca@example.com")), Some(true), "{mail}");
+    assert!(mail["subject"].as_str().unwrap().starts_with("Confermato: Demo con sam"), "{mail}");
+    let text = mail["text"].as_str().unwrap();
+    assert!(text.contains("Partecipa: ") && text.contains("Sposta o annulla: "), "{text}");
 
     // Unknown manage token and unknown seller: 404 with a message.
     let (status, _) = app.call(Method::GET, "/bookings/not-a-token", None, None).await;
@@ -270,6 +299,7 @@ async fn booking_rejects_bad_fields_and_unoffered_times() {
         ("company", json!("")),
         ("time_zone", json!("Mars/Olympus")),
         ("meeting_type", json!("nope")),
+        ("language", json!("fr")),
     ] {
         let mut body = good.clone();
         body[field] = value;

@@ -4,6 +4,7 @@
 // booking through /book/<slug> that shows up in the seller's meetings.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { emailTo } from "./mail.mjs";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -125,6 +126,14 @@ describe("seller console and booking page", { timeout: 5 * 60_000 }, () => {
         await p.waitForTimeout(800);
       }
       await bothSizes(p, "booking-slots");
+      // Times in another zone: the slots come again in it, shown at its wall-clock times.
+      const [tokyo] = await Promise.all([
+        p.waitForResponse((r) => r.url().includes("/slots?") && r.url().includes("time_zone=Asia%2FTokyo")),
+        p.getByTestId("book-time-zone").selectOption("Asia/Tokyo"),
+      ]);
+      const tokyoSlots = await tokyo.json();
+      assert.ok(tokyoSlots.length > 0, "slots in Tokyo's week");
+      await until(async () => (await p.getByTestId("slot").first().textContent()) === tokyoSlots[0].local_start.slice(11, 16), { what: "the first slot at Tokyo's time" });
       // Picking a time brings the form into view, ready to type in, on a phone too.
       const desk = p.viewportSize();
       await p.setViewportSize(PHONE);
@@ -139,6 +148,12 @@ describe("seller console and booking page", { timeout: 5 * 60_000 }, () => {
       await p.getByTestId("book-confirm").click();
       await p.getByTestId("booking-confirmed").waitFor({ timeout: 15_000 });
       await bothSizes(p, "booking-confirmed");
+      // The prospect's invitation in the page's language; the seller is told who booked.
+      const invitation = await emailTo("ada@example.com");
+      assert.match(invitation.subject, /^Confermato: Discovery Call con Sara Seller, .* JST$/, invitation.subject);
+      const notice = await emailTo(USERS.seller, { subject: /Ada Prospect/ });
+      // In English: the language of the meeting type's playbook (the English starter).
+      assert.match(notice.subject, /^New booking: Discovery Call with Ada Prospect \(Initech\) on /, notice.subject);
       // The meeting link, opened early: its time in the guest's zone and how long until it starts.
       const upcoming = await api("/api/meetings?when=upcoming", { token: seller.access_token });
       const booked = upcoming.find((m) => m.booking_id);

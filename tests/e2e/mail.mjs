@@ -35,8 +35,11 @@ function parse(path) {
   return { to: header("to"), subject: header("subject"), text: decodeBody(headers, raw.slice(split).trimStart()) };
 }
 
-/** Waits for a plain-text message to `address` and returns `{ to, subject, text }`. */
-export async function emailTo(address, { timeout = 10_000 } = {}) {
+/**
+ * Waits for a message to `address` (whose subject matches `subject`, when given) and returns
+ * `{ to, subject, text }`; `text` is the body of a single-part message.
+ */
+export async function emailTo(address, { timeout = 10_000, subject } = {}) {
   if (!MAILDIR) throw new Error("CLOSER_E2E_MAILDIR is not set: run the specs through tests/e2e/run");
   let found = null;
   await until(
@@ -47,7 +50,7 @@ export async function emailTo(address, { timeout = 10_000 } = {}) {
       } catch {
         return false;
       }
-      found = files.map(parse).find((m) => m.to.toLowerCase().includes(address.toLowerCase())) ?? null;
+      found = files.map(parse).find((m) => m.to.toLowerCase().includes(address.toLowerCase()) && (!subject || subject.test(m.subject))) ?? null;
       return found !== null;
     },
     { timeout, interval: 200, what: `an e-mail to ${address}` },

@@ -7,6 +7,7 @@ use super::{Error, validate};
 use crate::auth::refresh;
 use crate::ics::{self, Invite};
 use crate::mail::Email;
+use crate::scheduling::emails::{self, Change};
 use crate::scheduling::{self, SlotQuery};
 use crate::state::AppState;
 use axum::Json;
@@ -60,18 +61,22 @@ struct Kind {
     title: String,
     duration: Duration,
     playbook: Uuid,
+    /// The language of the meeting type's playbook: the seller's notices are written in it.
+    language: String,
 }
 
 async fn meeting_type(pg: &PgPool, seller: Uuid, slug: &str) -> Result<Kind, Error> {
-    let row: Option<(Uuid, String, i32, Uuid)> = sqlx::query_as(
-        "SELECT id, title, duration_minutes, playbook_id FROM meeting_types WHERE seller_id = $1 AND slug = $2 AND active",
+    let row: Option<(Uuid, String, i32, Uuid, String)> = sqlx::query_as(
+        "SELECT t.id, t.title, t.duration_minutes, t.playbook_id, p.language
+         FROM meeting_types t JOIN playbooks p ON p.id = t.playbook_id
+         WHERE t.seller_id = $1 AND t.slug = $2 AND t.active",
     )
     .bind(seller)
     .bind(slug)
     .fetch_optional(pg)
     .await?;
-    let (id, title, minutes, playbook) = row.ok_or_else(|| Error::invalid("meeting_type", "no such meeting type on this page"))?;
-    Ok(Kind { id, title, duration: Duration::minutes(minutes.into()), playbook })
+    let (id, title, minutes, playbook, language) = row.ok_or_else(|| Error::invalid("meeting_type", "no such meeting type on this page"))?;
+    Ok(Kind { id, title, duration: Duration::minutes(minutes.into()), playbook, language })
 }
 
 /// Free slots of `seller` between two dates of the prospect's zone (inclusive).
@@ -189,6 +194,7 @@ async fn book(
     let email = validate::email("email", &body.email)?;
     let company = validate::name("company", &body.company, 200)?;
     let prospect_tz = scheduling::parse_time_zone("time_zone", &body.time_zone)?;
+    let language = validate::email_language("language", body.language.as_deref())?.to_owned();
     let seller = seller(&state.pg, &slug).await?;
     let kind = meeting_type(&state.pg, seller.id, &body.meeting_type).await?;
     let availability = scheduling::store::load(&state.pg, seller.id)
@@ -217,8 +223,8 @@ async fn book(
     .await?;
     let inserted = sqlx::query_scalar::<_, Uuid>(
         "INSERT INTO bookings (organization_id, seller_id, meeting_type_id, meeting_id, slot, guest_name, guest_email,
-             guest_company, guest_time_zone, manage_token_hash)
-         VALUES ($1, $2, $3, $4, tstzrange($5, $6, '[)'), $7, $8, $9, $10, $11) RETURNING id",
+             guest_company, guest_time_zone, manage_token_hash, language)
+         VALUES ($1, $2, $3, $4, tstzrange($5, $6, '[)'), $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(org)
     .bind(seller.id)
@@ -231,6 +237,7 @@ async fn book(
     .bind(&company)
     .bind(prospect_tz.name())
     .bind(refresh::digest(&token))
+    .bind(&language)
     .fetch_one(&mut *tx)
     .await;
     let booking_id = match inserted {
@@ -249,8 +256,17 @@ async fn book(
         status: BookingStatus::Confirmed,
         manage_token: None,
     };
-    let notice = Notice { seller: &seller, title: &kind.title, guest_name: &name, guest_email: &email, prospect_tz, sequence: 0 };
-    notify(&state, &notice, &booking, Some(&token)).await;
+    let parties = Parties {
+        seller,
+        seller_language: kind.language,
+        title: kind.title,
+        guest_name: name,
+        guest_email: email,
+        guest_company: company,
+        guest_language: language,
+        prospect_tz,
+    };
+    notify(&state, &parties, &booking, Change::Booked, 0, Some(&token)).await;
     Ok((StatusCode::CREATED, Json(Booking { manage_token: Some(token), ..booking })))
 }
 
@@ -258,49 +274,58 @@ fn meeting_url(state: &AppState, meeting: Uuid) -> String {
     format!("{}/meet/{meeting}", state.config.public_base_url.trim_end_matches('/'))
 }
 
-/// What the prospect's e-mail needs besides the booking.
-struct Notice<'a> {
-    seller: &'a Seller,
-    title: &'a str,
-    guest_name: &'a str,
-    guest_email: &'a str,
+/// Who a booking's e-mails go to, in which language and time zone.
+struct Parties {
+    seller: Seller,
+    /// The seller's notices are written in the language of the meeting type's playbook, the
+    /// one the seller sells in (users keep no language of their own); English when it is
+    /// neither English nor Italian.
+    seller_language: String,
+    /// The meeting type's title.
+    title: String,
+    guest_name: String,
+    guest_email: String,
+    guest_company: String,
+    /// The language the prospect booked in (`en` or `it`).
+    guest_language: String,
     prospect_tz: Tz,
-    sequence: u32,
 }
 
-/// E-mails the prospect the booking's state with an invitation (or cancellation). A failure is
-/// logged, not returned: the booking stands and the links work without the e-mail.
-async fn notify(state: &AppState, notice: &Notice<'_>, booking: &Booking, manage_token: Option<&str>) {
+/// E-mails the prospect the booking's state with an invitation (or cancellation), revision
+/// `sequence` of the calendar event, and tells the seller. A failure is logged, not returned:
+/// the booking stands and the links work without the e-mails.
+async fn notify(state: &AppState, parties: &Parties, booking: &Booking, change: Change, sequence: u32, manage_token: Option<&str>) {
     let confirmed = booking.status == BookingStatus::Confirmed;
-    let local = booking.start.with_timezone(&notice.prospect_tz).format("%A %e %B %Y, %H:%M %Z").to_string();
-    let subject = if confirmed {
-        format!("Confirmed: {} with {} on {local}", notice.title, notice.seller.name)
-    } else {
-        format!("Cancelled: {} with {} on {local}", notice.title, notice.seller.name)
-    };
     let base = state.config.public_base_url.trim_end_matches('/');
-    let mut text = format!("{subject}\n\nJoin: {}\n", booking.meeting_url);
-    if let Some(token) = manage_token {
-        text.push_str(&format!("Reschedule or cancel: {base}/booking/{token}\n"));
-    }
-    let description = format!("Join the call: {}", booking.meeting_url);
+    let notice = emails::Notice {
+        title: &parties.title,
+        seller_name: &parties.seller.name,
+        guest_name: &parties.guest_name,
+        guest_company: &parties.guest_company,
+        meeting_url: &booking.meeting_url,
+        change,
+    };
+    let manage_url = manage_token.map(|token| format!("{base}/booking/{token}"));
+    let guest_start = booking.start.with_timezone(&parties.prospect_tz);
+    let (subject, text) = emails::for_guest(&parties.guest_language, &notice, guest_start, manage_url.as_deref());
+    let description = format!("{} {}", if parties.guest_language == "it" { "Partecipa alla chiamata:" } else { "Join the call:" }, booking.meeting_url);
     let ics = ics::render(&Invite {
         uid: booking.id,
-        sequence: notice.sequence,
+        sequence,
         start: booking.start,
         end: booking.end,
-        summary: &format!("{} with {}", notice.title, notice.seller.name),
+        summary: &format!("{} — {}", parties.title, parties.seller.name),
         description: &description,
         url: &booking.meeting_url,
-        organizer_name: &notice.seller.name,
-        organizer_email: &notice.seller.email,
-        attendee_name: notice.guest_name,
-        attendee_email: notice.guest_email,
+        organizer_name: &parties.seller.name,
+        organizer_email: &parties.seller.email,
+        attendee_name: &parties.guest_name,
+        attendee_email: &parties.guest_email,
         confirmed,
     });
     let email = Email {
-        to_name: notice.guest_name,
-        to_email: notice.guest_email,
+        to_name: &parties.guest_name,
+        to_email: &parties.guest_email,
         subject: &subject,
         text: &text,
         ics,
@@ -310,52 +335,86 @@ async fn notify(state: &AppState, notice: &Notice<'_>, booking: &Booking, manage
         // No address or name in the log (PII): the booking id finds the rest.
         tracing::warn!(booking = %booking.id, error = %e, "booking e-mail not sent");
     }
+
+    // The seller's notice, in the seller's own zone (their availability's), after the
+    // prospect's so that a slow seller mailbox never delays the invitation.
+    let seller_tz = match scheduling::store::load(&state.pg, parties.seller.id).await {
+        Ok(Some(availability)) => availability.time_zone.parse().unwrap_or(parties.prospect_tz),
+        _ => parties.prospect_tz,
+    };
+    let language = if emails::LANGUAGES.contains(&parties.seller_language.as_str()) { parties.seller_language.as_str() } else { "en" };
+    let console_url = format!("{base}/console/meetings/{}", booking.meeting_id);
+    let (subject, text) = emails::for_seller(language, &notice, booking.start.with_timezone(&seller_tz), &console_url);
+    if let Err(e) = state.mailer.send_text(&parties.seller.email, &subject, &text).await {
+        tracing::warn!(booking = %booking.id, error = %e, "seller's booking notice not sent");
+    }
 }
 
 struct Managed {
     booking: Booking,
-    seller: Seller,
+    parties: Parties,
     seller_id: Uuid,
-    title: String,
     duration: Duration,
-    guest_name: String,
-    guest_email: String,
-    prospect_tz: Tz,
     sequence: u32,
 }
 
 async fn managed(state: &AppState, token: &str) -> Result<Managed, Error> {
-    type Row = (Uuid, Uuid, DateTime<Utc>, DateTime<Utc>, String, String, String, String, i32, Uuid, String, String, String, String);
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: Uuid,
+        meeting_id: Uuid,
+        starts_at: DateTime<Utc>,
+        ends_at: DateTime<Utc>,
+        status: String,
+        guest_name: String,
+        guest_email: String,
+        guest_company: String,
+        guest_time_zone: String,
+        language: String,
+        sequence: i32,
+        seller_id: Uuid,
+        seller_name: String,
+        seller_email: String,
+        organization_name: String,
+        title: String,
+        playbook_language: String,
+    }
     let row: Option<Row> = sqlx::query_as(
-        "SELECT b.id, b.meeting_id, m.starts_at, m.ends_at, b.status, b.guest_name, b.guest_email, b.guest_time_zone,
-                b.sequence, u.id, u.display_name, u.email, o.name, t.title
+        "SELECT b.id, b.meeting_id, m.starts_at, m.ends_at, b.status, b.guest_name, b.guest_email, b.guest_company,
+                b.guest_time_zone, b.language, b.sequence, u.id AS seller_id, u.display_name AS seller_name,
+                u.email AS seller_email, o.name AS organization_name, t.title, p.language AS playbook_language
          FROM bookings b JOIN meetings m ON m.id = b.meeting_id JOIN users u ON u.id = b.seller_id
          JOIN organizations o ON o.id = b.organization_id JOIN meeting_types t ON t.id = b.meeting_type_id
+         JOIN playbooks p ON p.id = t.playbook_id
          WHERE b.manage_token_hash = $1",
     )
     .bind(refresh::digest(token))
     .fetch_optional(&state.pg)
     .await?;
-    let (id, meeting, start, end, status, guest_name, guest_email, tz, sequence, seller_id, seller_name, seller_email, org_name, title) =
-        row.ok_or_else(|| Error::NotFoundMessage("This booking link is not valid.".into()))?;
+    let row = row.ok_or_else(|| Error::NotFoundMessage("This booking link is not valid.".into()))?;
     Ok(Managed {
         booking: Booking {
-            id,
-            meeting_id: meeting,
-            meeting_url: meeting_url(state, meeting),
-            start,
-            end,
-            status: if status == "confirmed" { BookingStatus::Confirmed } else { BookingStatus::Cancelled },
+            id: row.id,
+            meeting_id: row.meeting_id,
+            meeting_url: meeting_url(state, row.meeting_id),
+            start: row.starts_at,
+            end: row.ends_at,
+            status: if row.status == "confirmed" { BookingStatus::Confirmed } else { BookingStatus::Cancelled },
             manage_token: None,
         },
-        seller: Seller { id: seller_id, name: seller_name, email: seller_email, organization_name: org_name },
-        seller_id,
-        title,
-        duration: end - start,
-        guest_name,
-        guest_email,
-        prospect_tz: tz.parse().unwrap_or(chrono_tz::UTC),
-        sequence: sequence.max(0) as u32,
+        parties: Parties {
+            seller: Seller { id: row.seller_id, name: row.seller_name, email: row.seller_email, organization_name: row.organization_name },
+            seller_language: row.playbook_language,
+            title: row.title,
+            guest_name: row.guest_name,
+            guest_email: row.guest_email,
+            guest_company: row.guest_company,
+            guest_language: row.language,
+            prospect_tz: row.guest_time_zone.parse().unwrap_or(chrono_tz::UTC),
+        },
+        seller_id: row.seller_id,
+        duration: row.ends_at - row.starts_at,
+        sequence: row.sequence.max(0) as u32,
     })
 }
 
@@ -388,15 +447,7 @@ async fn cancel(State(state): State<AppState>, PathParams(token): PathParams<Str
         .await?;
     tx.commit().await?;
     let booking = Booking { status: BookingStatus::Cancelled, ..managed.booking };
-    let notice = Notice {
-        seller: &managed.seller,
-        title: &managed.title,
-        guest_name: &managed.guest_name,
-        guest_email: &managed.guest_email,
-        prospect_tz: managed.prospect_tz,
-        sequence: managed.sequence + 1,
-    };
-    notify(&state, &notice, &booking, None).await;
+    notify(&state, &managed.parties, &booking, Change::Cancelled, managed.sequence + 1, None).await;
     Ok(Json(booking))
 }
 
@@ -445,14 +496,6 @@ async fn reschedule(
     }
     tx.commit().await?;
     let booking = Booking { start, end, ..managed.booking };
-    let notice = Notice {
-        seller: &managed.seller,
-        title: &managed.title,
-        guest_name: &managed.guest_name,
-        guest_email: &managed.guest_email,
-        prospect_tz: managed.prospect_tz,
-        sequence: managed.sequence + 1,
-    };
-    notify(&state, &notice, &booking, Some(&token)).await;
+    notify(&state, &managed.parties, &booking, Change::Rescheduled, managed.sequence + 1, Some(&token)).await;
     Ok(Json(booking))
 }

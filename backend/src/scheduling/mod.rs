@@ -2,6 +2,7 @@
 //! time zone; slots are instants, so a 09:00 rule gives a 09:00 slot on both sides of a DST
 //! change (08:00 UTC before, 07:00 UTC after, in Europe/Rome).
 
+pub mod emails;
 mod slots;
 pub mod store;
 mod validate;

@@ -149,6 +149,11 @@ pub struct BookingRequest {
     pub company: String,
     /// The prospect's IANA time zone (times in the e-mail are shown in it).
     pub time_zone: String,
+    /// ISO 639-1 of the prospect's e-mails (confirmation, reschedule, cancellation): `en` or
+    /// `it`. Default `en`; the booking page sends the language it is shown in.
+    #[serde(default)]
+    #[ts(optional)]
+    pub language: Option<String>,
 }
 
 /// A confirmed booking. `manage_token` is the secret of the cancel/reschedule links.

@@ -23,4 +23,9 @@ company: string,
 /**
  * The prospect's IANA time zone (times in the e-mail are shown in it).
  */
-time_zone: string, };
+time_zone: string, 
+/**
+ * ISO 639-1 of the prospect's e-mails (confirmation, reschedule, cancellation): `en` or
+ * `it`. Default `en`; the booking page sends the language it is shown in.
+ */
+language?: string, };

@@ -8,15 +8,25 @@ import type { Slot } from "../bindings/Slot";
 import { api, ApiError } from "../api/client";
 import { useI18n, LanguageSwitch } from "../i18n";
 import { browserTimeZone, isoDay } from "../lib/time";
-import { Button, Card, ErrorText, Field, Input, Logo, MessageScreen, Spinner } from "../components/ui";
+import { Button, Card, ErrorText, Field, Input, Logo, MessageScreen, Select, Spinner } from "../components/ui";
 
 const DAYS = 7;
 
-/** `/book/:slug` — a prospect picks a meeting type and a free slot, and books it. */
+/** The IANA zones a prospect may pick from (the browser's list), `current` always among them. */
+function timeZones(current: string): string[] {
+  const all = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  return all.includes(current) ? all : [current, ...all];
+}
+
+/**
+ * `/book/:slug` — a prospect picks a meeting type and a free slot (times in a zone guessed from
+ * the browser, or picked), and books it; the e-mails come in the language the page is shown in.
+ */
 export default function BookingPage() {
   const { slug = "" } = useParams();
   const { t, lang } = useI18n();
-  const tz = browserTimeZone();
+  // Guessed from the browser; a prospect planning from elsewhere picks another.
+  const [tz, setTz] = useState(browserTimeZone);
   const page = useQuery({ queryKey: ["book", slug], queryFn: () => api<Page>(`/api/book/${slug}`, { auth: false }), retry: false });
   const [type, setType] = useState<string | null>(null);
   const [weekOffset, setWeekOffset] = useState(0);
@@ -41,7 +51,7 @@ export default function BookingPage() {
   }, [weekOffset]);
 
   const slots = useQuery({
-    queryKey: ["slots", slug, chosenType, range.from],
+    queryKey: ["slots", slug, chosenType, range.from, tz],
     queryFn: () =>
       api<Slot[]>(`/api/book/${slug}/slots?${new URLSearchParams({ meeting_type: chosenType!, from: range.from, to: range.to, time_zone: tz })}`, { auth: false }),
     enabled: !!chosenType,
@@ -122,9 +132,24 @@ export default function BookingPage() {
         </section>
 
         <section>
-          <div className="mb-2 flex items-center gap-3">
+          <div className="mb-2 flex flex-wrap items-center gap-3">
             <h2 className="text-sm font-semibold uppercase tracking-wide text-white/55">{t("book.chooseSlot")}</h2>
-            <span className="text-xs text-white/40">{t("book.timesIn", { tz })}</span>
+            <label className="flex min-w-0 items-center gap-2 text-xs text-white/50">
+              <span>{t("book.timeZone")}</span>
+              <Select
+                value={tz}
+                onChange={(e) => {
+                  setTz(e.target.value);
+                  setSlot(null);
+                }}
+                className="!w-auto max-w-[13rem] !py-1 text-xs"
+                data-testid="book-time-zone"
+              >
+                {timeZones(tz).map((zone) => (
+                  <option key={zone} value={zone}>{zone.replaceAll("_", " ")}</option>
+                ))}
+              </Select>
+            </label>
             <div className="ml-auto flex gap-2">
               <Button variant="ghost" disabled={weekOffset === 0} onClick={() => setWeekOffset((w) => w - 1)}>← {t("book.earlier")}</Button>
               <Button variant="ghost" onClick={() => setWeekOffset((w) => w + 1)}>{t("book.later")} →</Button>
@@ -159,7 +184,7 @@ export default function BookingPage() {
               className="grid gap-4 md:grid-cols-3"
               onSubmit={(e) => {
                 e.preventDefault();
-                book.mutate({ meeting_type: chosenType, start: slot.start, name: form.name, email: form.email, company: form.company, time_zone: tz });
+                book.mutate({ meeting_type: chosenType, start: slot.start, name: form.name, email: form.email, company: form.company, time_zone: tz, language: lang });
               }}
             >
               <Field label={t("book.name")}><Input ref={nameField} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} required maxLength={100} data-testid="book-name" /></Field>
