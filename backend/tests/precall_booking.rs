@@ -231,6 +231,14 @@ async fn booking_e_mails_a_valid_invitation_and_manage_links_work() {
     assert_eq!((status, got["status"].as_str()), (200, Some("confirmed")));
     assert!(got.get("manage_token").is_none());
 
+    // The manage link lists the times the booking may move to, its own among them.
+    let movable = format!("/bookings/{token}/slots?from={day}&to={day}&time_zone=America/New_York");
+    let (status, choices) = app.call(Method::GET, &movable, None, None).await;
+    assert_eq!(status, 200, "{choices}");
+    let choices: Vec<Value> = choices.as_array().unwrap().clone();
+    assert!(choices.iter().any(|s| s["start"] == first) && choices.iter().any(|s| s["start"] == second), "{choices:?}");
+    assert_eq!(choices.len(), free.len(), "the same times the booking page offered");
+
     // Reschedule to the second slot: same meeting, new time, updated invitation.
     let (status, moved) = app.call(Method::POST, &format!("/bookings/{token}/reschedule"), None, Some(json!({"start": second}))).await;
     assert_eq!(status, 200, "{moved}");
@@ -257,6 +265,8 @@ async fn booking_e_mails_a_valid_invitation_and_manage_links_work() {
     assert!(notice["subject"].as_str().unwrap().starts_with("Annullato: Demo con Giulia Verdi"), "{notice}");
     let (status, again) = app.call(Method::POST, &format!("/bookings/{token}/cancel"), None, None).await;
     assert_eq!(status, 410, "{again}");
+    let (status, _) = app.call(Method::GET, &movable, None, None).await;
+    assert_eq!(status, 410, "a cancelled booking moves nowhere");
     let left = slots(&app, &slug, day, day, "America/New_York").await;
     assert!(left.iter().any(|s| s["start"] == second));
     let (status, body) = app

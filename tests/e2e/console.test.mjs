@@ -120,11 +120,16 @@ describe("seller console and booking page", { timeout: 5 * 60_000 }, () => {
       await p.goto(`${BASE}/book/${seller.user.slug}`);
       assert.equal(await p.getByTestId("booking-title").textContent(), "Prenota una riunione con Sara Seller");
       await p.getByTestId("meeting-type").filter({ hasText: "Discovery Call" }).click();
-      // The first week may have no free slot (minimum notice, weekend): look ahead.
-      for (let i = 0; i < 4 && (await p.getByTestId("slot").count()) === 0; i++) {
+      // A month calendar opening on the first day with free times (the rest of this month may
+      // have none, near its end: look ahead).
+      const loaded = () => p.locator("[data-testid=slot], [data-testid=no-slots]").first().waitFor();
+      await loaded();
+      for (let i = 0; i < 3 && (await p.getByTestId("slot").count()) === 0; i++) {
         await p.getByRole("button", { name: /Dopo/ }).click();
-        await p.waitForTimeout(800);
+        await loaded();
       }
+      const firstDay = await p.locator("[data-testid=calendar-day][data-open=true]").first().getAttribute("data-day");
+      assert.equal(await p.locator("[data-testid=calendar-day][aria-pressed=true]").getAttribute("data-day"), firstDay, "the first day with free times is chosen");
       await bothSizes(p, "booking-slots");
       // Times in another zone: the slots come again in it, shown at its wall-clock times.
       const [tokyo] = await Promise.all([
@@ -154,6 +159,20 @@ describe("seller console and booking page", { timeout: 5 * 60_000 }, () => {
       const notice = await emailTo(USERS.seller, { subject: /Ada Prospect/ });
       // In English: the language of the meeting type's playbook (the English starter).
       assert.match(notice.subject, /^New booking: Discovery Call with Ada Prospect \(Initech\) on /, notice.subject);
+      // The manage link moves the booking to another time from a month calendar.
+      await p.locator('a[href^="/booking/"]').click();
+      await p.getByTestId("reschedule").click();
+      await p.getByTestId("slot").first().waitFor();
+      const before = await p.getByTestId("booking-time").textContent();
+      const choices = p.getByTestId("slot");
+      await choices.nth((await choices.count()) > 1 ? 1 : 0).click();
+      await bothSizes(p, "booking-reschedule");
+      await p.getByTestId("reschedule-confirm").click();
+      await p.getByTestId("booking-moved").waitFor({ timeout: 15_000 });
+      assert.notEqual(await p.getByTestId("booking-time").textContent(), before, "the booking shows its new time");
+      const moved = await emailTo("ada@example.com", { subject: /^Spostato: / });
+      assert.match(moved.subject, /^Spostato: Discovery Call con Sara Seller, ora /, moved.subject);
+      await emailTo(USERS.seller, { subject: /^Rescheduled: Discovery Call with Ada Prospect/ });
       // The meeting link, opened early: its time in the guest's zone and how long until it starts.
       const upcoming = await api("/api/meetings?when=upcoming", { token: seller.access_token });
       const booked = upcoming.find((m) => m.booking_id);

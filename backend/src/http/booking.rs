@@ -34,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_booking))
         .routes(routes!(cancel))
         .routes(routes!(reschedule))
+        .routes(routes!(reschedule_slots))
 }
 
 struct Seller {
@@ -147,18 +148,60 @@ async fn slots(
     PathParams(slug): PathParams<String>,
     QueryParams(query): QueryParams<SlotParams>,
 ) -> Result<Json<Vec<Slot>>, Error> {
-    let prospect_tz = scheduling::parse_time_zone("time_zone", &query.time_zone)?;
-    if query.to < query.from || (query.to - query.from).num_days() > 62 {
-        return Err(Error::invalid("to", "must be on or after from, and at most 62 days after it"));
-    }
+    let (prospect_tz, days) = slot_window(&query.time_zone, query.from, query.to)?;
     let seller = seller(&state.pg, &slug).await?;
     let kind = meeting_type(&state.pg, seller.id, &query.meeting_type).await?;
     let Some(availability) = scheduling::store::load(&state.pg, seller.id).await? else {
         return Ok(Json(vec![]));
     };
     Ok(Json(
-        free_slots(&state.pg, seller.id, &availability, kind.duration, prospect_tz, (query.from, query.to), None).await?,
+        free_slots(&state.pg, seller.id, &availability, kind.duration, prospect_tz, days, None).await?,
     ))
+}
+
+/// The prospect's zone and the days of a slot query: at most 62 days, `to` not before `from`.
+fn slot_window(time_zone: &str, from: NaiveDate, to: NaiveDate) -> Result<(Tz, (NaiveDate, NaiveDate)), Error> {
+    let prospect_tz = scheduling::parse_time_zone("time_zone", time_zone)?;
+    if to < from || (to - from).num_days() > 62 {
+        return Err(Error::invalid("to", "must be on or after from, and at most 62 days after it"));
+    }
+    Ok((prospect_tz, (from, to)))
+}
+
+/// Query of the manage link's slot API.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct RescheduleSlotParams {
+    /// First day (prospect's calendar), `YYYY-MM-DD`.
+    #[param(value_type = String)]
+    from: NaiveDate,
+    /// Last day, inclusive; at most 62 days after `from`.
+    #[param(value_type = String)]
+    to: NaiveDate,
+    /// The prospect's IANA time zone.
+    time_zone: String,
+}
+
+/// The times a booking may move to: free slots of its seller, of its length, between two dates
+/// in the prospect's zone (its own time counts as free, so it is listed too).
+#[utoipa::path(get, path = "/bookings/{manage_token}/slots", tag = "booking", params(("manage_token" = String, Path), RescheduleSlotParams),
+    responses((status = 200, body = Vec<Slot>), (status = 404, description = "unknown link"), (status = 410, description = "cancelled"),
+        (status = 422, description = "invalid parameter")))]
+async fn reschedule_slots(
+    State(state): State<AppState>,
+    PathParams(token): PathParams<String>,
+    QueryParams(query): QueryParams<RescheduleSlotParams>,
+) -> Result<Json<Vec<Slot>>, Error> {
+    let (prospect_tz, days) = slot_window(&query.time_zone, query.from, query.to)?;
+    let managed = managed(&state, &token).await?;
+    if managed.booking.status == BookingStatus::Cancelled {
+        return Err(Error::Gone("This booking is cancelled.".into()));
+    }
+    let Some(availability) = scheduling::store::load(&state.pg, managed.seller_id).await? else {
+        return Ok(Json(vec![]));
+    };
+    let except = Some(managed.booking.meeting_id);
+    Ok(Json(free_slots(&state.pg, managed.seller_id, &availability, managed.duration, prospect_tz, days, except).await?))
 }
 
 /// `true` when `start` is one of the free slots of its day.

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useParams } from "react-router";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import type { Booking } from "../bindings/Booking";
@@ -7,10 +7,9 @@ import type { BookingRequest } from "../bindings/BookingRequest";
 import type { Slot } from "../bindings/Slot";
 import { api, ApiError } from "../api/client";
 import { useI18n, LanguageSwitch } from "../i18n";
-import { browserTimeZone, isoDay } from "../lib/time";
+import { browserTimeZone } from "../lib/time";
+import { SlotPicker } from "../booking/SlotPicker";
 import { Button, Card, ErrorText, Field, Input, Logo, MessageScreen, Select, Spinner } from "../components/ui";
-
-const DAYS = 7;
 
 /** The IANA zones a prospect may pick from (the browser's list), `current` always among them. */
 function timeZones(current: string): string[] {
@@ -29,11 +28,10 @@ export default function BookingPage() {
   const [tz, setTz] = useState(browserTimeZone);
   const page = useQuery({ queryKey: ["book", slug], queryFn: () => api<Page>(`/api/book/${slug}`, { auth: false }), retry: false });
   const [type, setType] = useState<string | null>(null);
-  const [weekOffset, setWeekOffset] = useState(0);
   const [slot, setSlot] = useState<Slot | null>(null);
   const [form, setForm] = useState({ name: "", email: "", company: "" });
   const nameField = useRef<HTMLInputElement>(null);
-  // The form opens below the week of slots, a screen or more down on a phone: bring it into
+  // The form opens below the calendar, a screen or more down on a phone: bring it into
   // view with the cursor in its first field as soon as a time is picked.
   useEffect(() => {
     if (!slot) return;
@@ -42,33 +40,9 @@ export default function BookingPage() {
   }, [slot]);
   const chosenType = type ?? page.data?.meeting_types[0]?.slug ?? null;
 
-  const range = useMemo(() => {
-    const from = new Date();
-    from.setDate(from.getDate() + weekOffset * DAYS);
-    const to = new Date(from);
-    to.setDate(to.getDate() + DAYS - 1);
-    return { from: isoDay(from), to: isoDay(to) };
-  }, [weekOffset]);
-
-  const slots = useQuery({
-    queryKey: ["slots", slug, chosenType, range.from, tz],
-    queryFn: () =>
-      api<Slot[]>(`/api/book/${slug}/slots?${new URLSearchParams({ meeting_type: chosenType!, from: range.from, to: range.to, time_zone: tz })}`, { auth: false }),
-    enabled: !!chosenType,
-  });
-
   const book = useMutation({
     mutationFn: (body: BookingRequest) => api<Booking>(`/api/book/${slug}`, { method: "POST", body, auth: false }),
   });
-
-  const byDay = useMemo(() => {
-    const groups = new Map<string, Slot[]>();
-    for (const s of slots.data ?? []) {
-      const day = s.local_start.slice(0, 10);
-      groups.set(day, [...(groups.get(day) ?? []), s]);
-    }
-    return groups;
-  }, [slots.data]);
 
   if (page.isLoading) return <div className="flex min-h-screen items-center justify-center bg-slate-950"><Spinner /></div>;
   if (page.error) {
@@ -150,31 +124,18 @@ export default function BookingPage() {
                 ))}
               </Select>
             </label>
-            <div className="ml-auto flex gap-2">
-              <Button variant="ghost" disabled={weekOffset === 0} onClick={() => setWeekOffset((w) => w - 1)}>← {t("book.earlier")}</Button>
-              <Button variant="ghost" onClick={() => setWeekOffset((w) => w + 1)}>{t("book.later")} →</Button>
-            </div>
           </div>
-          {slots.isLoading && <Spinner />}
-          {slots.data && slots.data.length === 0 && <p className="text-white/50">{t("book.noSlots")}</p>}
-          <div className="grid gap-3 sm:grid-cols-3 lg:grid-cols-5">
-            {[...byDay].map(([day, list]) => (
-              <div key={day} className="space-y-2">
-                <div className="text-sm font-medium">{dayLabel(day)}</div>
-                {list.map((s) => (
-                  <button
-                    key={s.start}
-                    type="button"
-                    onClick={() => setSlot(s)}
-                    className={`block w-full rounded-lg border px-3 py-1.5 text-sm ${slot?.start === s.start ? "border-indigo-400 bg-indigo-500 text-white" : "border-white/10 bg-white/5 hover:border-indigo-300"}`}
-                    data-testid="slot"
-                  >
-                    {timeLabel(s)}
-                  </button>
-                ))}
-              </div>
-            ))}
-          </div>
+          {chosenType && (
+            <SlotPicker
+              cacheKey={["book", slug, chosenType]}
+              load={(from, to, timeZone) =>
+                api<Slot[]>(`/api/book/${slug}/slots?${new URLSearchParams({ meeting_type: chosenType, from, to, time_zone: timeZone })}`, { auth: false })
+              }
+              timeZone={tz}
+              selected={slot}
+              onPick={setSlot}
+            />
+          )}
         </section>
 
         {slot && chosenType && (
