@@ -7,6 +7,7 @@ import { after, afterEach, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import {
+  accessibilityViolations,
   BASE,
   DATA_RECORDER,
   FIXTURES,
@@ -331,6 +332,10 @@ describe("seller, two guests, a declining guest and a hidden manager on one call
     await host.getByTestId("hud-expand").click();
     await host.getByTestId("hud-panel").waitFor();
     assert.equal(Math.round((await box("hud-dock")).width), Math.round(wider.width), "unfolded at the width it had");
+    // The seller's room with its HUD, and a guest's, pass axe-core's serious and critical rules.
+    for (const [page, who] of [[host, "seller"], [sarah, "guest"], [shadow, "manager"]]) {
+      assert.deepEqual(await accessibilityViolations(page), [], `${who}'s room: serious or critical accessibility violations`);
+    }
   });
 
   it("guests' pages and data messages carry no HUD data", async () => {

@@ -13,6 +13,8 @@ export const repo = join(here, "..", "..");
 // playwright-core is a devDependency of the UI package (installed by `npm ci` in ui/).
 const require = createRequire(join(repo, "ui", "package.json"));
 export const { chromium } = require("playwright-core");
+// axe-core (a devDependency of the UI package too): the accessibility rules #22 holds every screen to.
+const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
 export const BASE = process.env.CLOSER_E2E_URL ?? "http://127.0.0.1:8787";
 export const PASSWORD = process.env.CLOSER_SEED_PASSWORD ?? "";
@@ -171,13 +173,32 @@ export async function shot(page, name) {
 export const PHONE = { width: 390, height: 844 };
 
 /**
+ * The serious and critical accessibility violations axe-core finds on `page` as it is now
+ * (WCAG 2.1 A/AA rules and axe's best practices), each as "rule: target, …" for the failure
+ * message; `[]` when there are none.
+ */
+export async function accessibilityViolations(page) {
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 4).map((n) => n.target.join(" ")).join(", ")}${v.nodes.length > 4 ? `, … ${v.nodes.length} in all` : ""}`);
+  });
+  return violations;
+}
+
+/**
  * Screenshots `page` as `<name>` at its size and `<name>-390` at {@link PHONE}'s, asserting that
- * the page is no wider than the phone's screen (no sideways scrolling) and running `atPhone`
- * (more assertions) at that size, then restores the size.
+ * the page has no serious or critical accessibility violation (axe-core) and is no wider than
+ * the phone's screen (no sideways scrolling), and running `atPhone` (more assertions) at that
+ * size, then restores the size.
  */
 export async function bothSizes(page, name, atPhone = async () => {}) {
   const size = page.viewportSize();
   await shot(page, name);
+  const violations = await accessibilityViolations(page);
+  assert.deepEqual(violations, [], `${name}: serious or critical accessibility violations`);
   await page.setViewportSize(PHONE);
   await page.waitForTimeout(200);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);

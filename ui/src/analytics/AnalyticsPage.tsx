@@ -108,7 +108,7 @@ export default function AnalyticsPage() {
           {manager && a.leaderboard.length > 0 && (
             <Card>
               <h2 className="mb-1 font-semibold">{t("an.leaderboard")}</h2>
-              <p className="mb-3 text-xs text-white/45">{t("an.scoreHint")}</p>
+              <p className="mb-3 text-xs text-white/60">{t("an.scoreHint")}</p>
               <ol className="space-y-2" data-testid="an-leaderboard">
                 {a.leaderboard.map((e) => (
                   <li key={e.seller_id} className="flex items-center gap-3 text-sm" data-testid="an-leader" data-seller={e.seller_id}>
@@ -174,7 +174,7 @@ function Objections({ analytics }: { analytics: Wire<Analytics> }) {
       </div>
       <div className="overflow-x-auto">
         <table className="w-full text-sm [&_th]:align-bottom [&_td]:px-2 [&_td:first-child]:pl-0 [&_td:last-child]:pr-0 [&_th]:px-2 [&_th:first-child]:pl-0 [&_th:last-child]:pr-0" data-testid="an-objections">
-          <thead className="text-left text-xs uppercase tracking-wide text-white/45">
+          <thead className="text-left text-xs uppercase tracking-wide text-white/60">
             <tr>
               <th className="py-1 font-medium" />
               <th className="py-1 text-right font-medium">{t("an.raised")}</th>
@@ -233,7 +233,7 @@ function Sellers({ analytics }: { analytics: Wire<Analytics> }) {
   return (
     <div className="overflow-x-auto">
       <table className="w-full min-w-[640px] text-sm [&_td]:px-2 [&_td:first-child]:pl-0 [&_td:last-child]:pr-0 [&_th]:whitespace-nowrap [&_th]:px-2 [&_th:first-child]:pl-0 [&_th:last-child]:pr-0" data-testid="an-sellers">
-        <thead className="text-left text-xs uppercase tracking-wide text-white/45">
+        <thead className="text-left text-xs uppercase tracking-wide text-white/60">
           <tr>
             <th className="py-1 font-medium">{t("an.name")}</th>
             <th className="py-1 text-right font-medium">{t("an.col.held")}</th>

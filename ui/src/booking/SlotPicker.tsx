@@ -57,12 +57,12 @@ export function SlotPicker({ cacheKey, load, timeZone, selected, onPick }: SlotP
           <span className="flex-1 text-center font-medium capitalize" data-testid="calendar-month">{monthName}</span>
           <Button variant="ghost" onClick={() => setMonth(addMonths(month, 1))} aria-label={t("book.later")}>→</Button>
         </div>
-        <div className="grid grid-cols-7 gap-1 text-center text-xs text-white/45">
+        <div className="grid grid-cols-7 gap-1 text-center text-xs text-white/60">
           {weekdayNames(lang).map((w) => (
             <span key={w} className="py-1 capitalize">{w}</span>
           ))}
         </div>
-        <div className="grid grid-cols-7 gap-1" role="grid" aria-label={monthName}>
+        <div className="grid grid-cols-7 gap-1" role="group" aria-label={monthName}>
           {monthWeeks(month).flat().map((d, i) => {
             if (!d) return <span key={`pad-${i}`} />;
             const open = byDay.has(d);
@@ -76,7 +76,7 @@ export function SlotPicker({ cacheKey, load, timeZone, selected, onPick }: SlotP
                 aria-pressed={chosen}
                 aria-label={dayName(d)}
                 className={`mx-auto flex aspect-square w-full max-w-11 items-center justify-center rounded-full text-sm ${
-                  chosen ? "bg-indigo-500 font-semibold text-white" : open ? "bg-indigo-500/15 font-semibold text-indigo-200 hover:bg-indigo-500/30" : "text-white/25"
+                  chosen ? "bg-indigo-600 font-semibold text-white" : open ? "bg-indigo-500/15 font-semibold text-indigo-200 hover:bg-indigo-500/30" : "text-white/25"
                 }`}
                 data-testid="calendar-day"
                 data-day={d}
@@ -100,7 +100,7 @@ export function SlotPicker({ cacheKey, load, timeZone, selected, onPick }: SlotP
               type="button"
               onClick={() => onPick(s)}
               className={`block w-full rounded-lg border px-3 py-2 text-sm font-medium ${
-                selected?.start === s.start ? "border-indigo-400 bg-indigo-500 text-white" : "border-indigo-400/40 text-indigo-100 hover:border-indigo-300 hover:bg-indigo-500/10"
+                selected?.start === s.start ? "border-indigo-400 bg-indigo-600 text-white" : "border-indigo-400/40 text-indigo-100 hover:border-indigo-300 hover:bg-indigo-500/10"
               }`}
               data-testid="slot"
             >

@@ -3,7 +3,7 @@ import { LanguageSwitch } from "../i18n";
 
 type Variant = "primary" | "secondary" | "danger" | "ghost";
 const VARIANTS: Record<Variant, string> = {
-  primary: "bg-indigo-500 text-white hover:bg-indigo-400 disabled:bg-indigo-500/40",
+  primary: "bg-indigo-600 text-white hover:bg-indigo-500 disabled:bg-indigo-600/40",
   secondary: "bg-white/10 text-white hover:bg-white/20 disabled:opacity-40",
   danger: "bg-rose-600 text-white hover:bg-rose-500 disabled:opacity-40",
   ghost: "text-white/70 hover:bg-white/10 hover:text-white disabled:opacity-40",
@@ -51,7 +51,7 @@ export function Field({ label, children, hint, error }: { label: string; childre
     <label className="block space-y-1">
       <span className="text-xs font-medium uppercase tracking-wide text-white/55">{label}</span>
       {children}
-      {hint && <span className="block text-xs text-white/40">{hint}</span>}
+      {hint && <span className="block text-xs text-white/60">{hint}</span>}
       {error && <span className="block text-xs text-rose-300">{error}</span>}
     </label>
   );

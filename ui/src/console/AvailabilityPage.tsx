@@ -84,12 +84,12 @@ export default function AvailabilityPage() {
                 <div key={day} className="flex flex-wrap items-start gap-4 py-3" data-testid={`weekday-${day}`}>
                   <div className="w-28 pt-2 text-sm font-medium">{t(`weekday.${day}`)}</div>
                   <div className="flex-1 space-y-2">
-                    {rules.length === 0 && <div className="pt-2 text-sm text-white/40">{t("av.unavailable")}</div>}
+                    {rules.length === 0 && <div className="pt-2 text-sm text-white/60">{t("av.unavailable")}</div>}
                     {rules.map(({ r, i }) => (
                       <div key={i} className="flex items-center gap-2">
-                        <Input type="time" className="!w-32" value={hm(r.start)} onChange={(e) => set({ weekly: draft.weekly.map((x, j) => (j === i ? { ...x, start: e.target.value } : x)) })} />
-                        <span className="text-white/40">–</span>
-                        <Input type="time" className="!w-32" value={hm(r.end)} onChange={(e) => set({ weekly: draft.weekly.map((x, j) => (j === i ? { ...x, end: e.target.value } : x)) })} />
+                        <Input type="time" className="!w-32" aria-label={t("av.from", { day: t(`weekday.${day}`) })} value={hm(r.start)} onChange={(e) => set({ weekly: draft.weekly.map((x, j) => (j === i ? { ...x, start: e.target.value } : x)) })} />
+                        <span className="text-white/60">–</span>
+                        <Input type="time" className="!w-32" aria-label={t("av.to", { day: t(`weekday.${day}`) })} value={hm(r.end)} onChange={(e) => set({ weekly: draft.weekly.map((x, j) => (j === i ? { ...x, end: e.target.value } : x)) })} />
                         <Button variant="ghost" onClick={() => set({ weekly: draft.weekly.filter((_, j) => j !== i) })} aria-label={t("common.remove")}>×</Button>
                       </div>
                     ))}
@@ -128,9 +128,10 @@ function ExceptionRow({ value, onChange, onRemove }: { value: DateException; onC
   const { t } = useI18n();
   return (
     <div className="flex flex-wrap items-center gap-2">
-      <Input type="date" className="!w-44" value={value.date} onChange={(e) => onChange({ ...value, date: e.target.value })} />
+      <Input type="date" className="!w-44" aria-label={t("av.exceptions")} value={value.date} onChange={(e) => onChange({ ...value, date: e.target.value })} />
       <Select
         className="!w-40"
+        aria-label={t("av.exceptions")}
         value={value.kind}
         onChange={(e) => onChange(e.target.value === "day_off" ? { kind: "day_off", date: value.date } : { kind: "extra_hours", date: value.date, start: "09:00", end: "12:00" })}
       >
@@ -139,9 +140,9 @@ function ExceptionRow({ value, onChange, onRemove }: { value: DateException; onC
       </Select>
       {value.kind === "extra_hours" && (
         <>
-          <Input type="time" className="!w-32" value={hm(value.start)} onChange={(e) => onChange({ ...value, start: e.target.value })} />
-          <span className="text-white/40">–</span>
-          <Input type="time" className="!w-32" value={hm(value.end)} onChange={(e) => onChange({ ...value, end: e.target.value })} />
+          <Input type="time" className="!w-32" aria-label={t("av.from", { day: value.date })} value={hm(value.start)} onChange={(e) => onChange({ ...value, start: e.target.value })} />
+          <span className="text-white/60">–</span>
+          <Input type="time" className="!w-32" aria-label={t("av.to", { day: value.date })} value={hm(value.end)} onChange={(e) => onChange({ ...value, end: e.target.value })} />
         </>
       )}
       <Button variant="ghost" onClick={onRemove} aria-label={t("common.remove")}>×</Button>
@@ -175,9 +176,9 @@ function MeetingTypes() {
         {types.data?.map((mt) => (
           <li key={mt.id} className="flex flex-wrap items-center gap-3 py-2 text-sm">
             <span className="font-medium">{mt.title}</span>
-            <code className="text-white/45">/{mt.slug}</code>
-            <span className="text-white/45">{t("book.minutes", { count: mt.duration_minutes })}</span>
-            <span className="text-white/45">{playbooks.data?.find((p) => p.id === mt.playbook_id)?.name}</span>
+            <code className="text-white/60">/{mt.slug}</code>
+            <span className="text-white/60">{t("book.minutes", { count: mt.duration_minutes })}</span>
+            <span className="text-white/60">{playbooks.data?.find((p) => p.id === mt.playbook_id)?.name}</span>
             <label className="ml-auto flex items-center gap-2 text-white/70">
               <input
                 type="checkbox"

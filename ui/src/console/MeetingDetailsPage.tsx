@@ -80,11 +80,11 @@ export default function MeetingDetailsPage() {
             <h2 className="font-semibold">{t("console.playbook")}: {playbook.data?.name}</h2>
             {playbook.data && <Link to={`/console/playbooks/${playbook.data.id}`} className="text-sm text-indigo-300 hover:underline">→</Link>}
           </div>
-          <h3 className="mb-1 text-xs uppercase tracking-wide text-white/45">{t("pb.checklist")}</h3>
+          <h3 className="mb-1 text-xs uppercase tracking-wide text-white/60">{t("pb.checklist")}</h3>
           <ol className="mb-4 list-decimal space-y-1 pl-5 text-sm">
             {playbook.data?.checklist.map((i) => <li key={i.key}>{i.title}</li>)}
           </ol>
-          <h3 className="mb-1 text-xs uppercase tracking-wide text-white/45">{t("pb.objections")}</h3>
+          <h3 className="mb-1 text-xs uppercase tracking-wide text-white/60">{t("pb.objections")}</h3>
           <ul className="space-y-1 text-sm">
             {playbook.data?.objections.map((o) => (
               <li key={o.key}>
@@ -100,7 +100,7 @@ export default function MeetingDetailsPage() {
             {participants.data?.map((p) => (
               <li key={p.identity} className="flex items-center gap-2">
                 <span className="font-medium">{p.display_name}</span>
-                <span className="text-white/45">{t(`role.${p.role}`)}</span>
+                <span className="text-white/60">{t(`role.${p.role}`)}</span>
                 {p.ai_consent && (
                   <span className={`ml-auto rounded-full px-2 py-0.5 text-xs ${p.ai_consent === "accepted" ? "bg-emerald-500/15 text-emerald-200" : "bg-amber-500/15 text-amber-200"}`}>
                     {t("console.consent")}: {t(`consent.${p.ai_consent}`)}

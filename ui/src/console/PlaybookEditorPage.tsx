@@ -261,7 +261,7 @@ function ImageField({ url, version, disabled, busy, onFile, objectionKey }: { ur
         <Button variant="secondary" disabled={disabled || busy} onClick={() => input.current?.click()}>
           {busy && <Spinner className="h-4 w-4" />} {t("pb.upload")}
         </Button>
-        <span className="text-xs text-white/45">{t("pb.uploadHint")}</span>
+        <span className="text-xs text-white/60">{t("pb.uploadHint")}</span>
       </div>
     </div>
   );

@@ -62,7 +62,7 @@ function HudOptions() {
         />
         {t("desktop.clickThrough")}
       </label>
-      <p className="mt-2 text-xs text-white/45">{t("desktop.shortcut")}</p>
+      <p className="mt-2 text-xs text-white/60">{t("desktop.shortcut")}</p>
       {(error != null || clickThrough.error) && (
         <p className="mt-2 text-sm text-rose-300" role="alert">
           <ErrorText error={error ?? clickThrough.error} />

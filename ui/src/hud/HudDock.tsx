@@ -74,7 +74,7 @@ export function HudDock(props: HudPanelProps) {
             <span data-testid="hud-rail-ticks">{ticked}</span>
           </span>
           {props.hud.cards.length > 0 && (
-            <span className="rounded-full bg-indigo-500 px-1.5 font-semibold text-white" title={t("hud.battleCards")} data-testid="hud-rail-cards">
+            <span className="rounded-full bg-indigo-600 px-1.5 font-semibold text-white" title={t("hud.battleCards")} data-testid="hud-rail-cards">
               {props.hud.cards.length}
             </span>
           )}

@@ -53,7 +53,7 @@ export function HudPanel({ hud, connected, playbook, readOnly, presentingId, onP
         title={movable ? t("hud.dragHint") : undefined}
         data-testid="hud-handle"
       >
-        {movable && <GripIcon width={16} height={16} className="text-white/40" />}
+        {movable && <GripIcon width={16} height={16} className="text-white/60" />}
         <span className="font-semibold">{t("hud.title")}</span>
         <StatusLight status={status} connected={connected} />
         {readOnly && <span className="rounded bg-white/10 px-1.5 py-0.5 text-[10px] uppercase tracking-wide text-white/60">{t("hud.readOnly")}</span>}
@@ -106,7 +106,7 @@ export function StatusLight({ status, connected, compact }: { status: HudStatus;
 function Section({ title, children, testId }: { title: string; children: ReactNode; testId?: string }) {
   return (
     <section data-testid={testId}>
-      <h3 className="mb-1.5 text-[11px] font-semibold uppercase tracking-wider text-white/45">{title}</h3>
+      <h3 className="mb-1.5 text-[11px] font-semibold uppercase tracking-wider text-white/60">{title}</h3>
       {children}
     </section>
   );
@@ -169,7 +169,7 @@ function Cards({ hud, readOnly, presentingId, onPresent, onStop }: { hud: HudSta
                       {t("hud.stopPresenting")}
                     </button>
                   ) : (
-                    <button type="button" onClick={() => onPresent?.(c)} className="shrink-0 rounded-full bg-indigo-500 px-3 py-1 text-xs font-semibold hover:bg-indigo-400" data-testid="present-now">
+                    <button type="button" onClick={() => onPresent?.(c)} className="shrink-0 rounded-full bg-indigo-600 px-3 py-1 text-xs font-semibold hover:bg-indigo-500" data-testid="present-now">
                       {t("hud.presentNow")}
                     </button>
                   ))}
@@ -285,8 +285,9 @@ function Transcript({ hud }: { hud: HudState }) {
   }, []);
   return (
     <Section title={t("hud.transcript")} testId="hud-transcript">
-      <div ref={ref} className="max-h-44 space-y-1 overflow-y-auto pr-1">
-        {lines.length === 0 && <p className="text-white/40">{t("hud.transcriptEmpty")}</p>}
+      {/* Focusable, so a keyboard can scroll back through it. */}
+      <div ref={ref} className="max-h-44 space-y-1 overflow-y-auto pr-1" tabIndex={0} role="log" aria-label={t("hud.transcript")}>
+        {lines.length === 0 && <p className="text-white/60">{t("hud.transcriptEmpty")}</p>}
         {lines.map((l) => (
           <p key={l.segmentId} className={l.final ? "text-white/90" : "italic text-white/55"} data-testid="transcript-line" data-speaker={l.speaker} data-speaker-name={l.name} data-final={l.final}>
             <span className="font-semibold text-indigo-200">{l.name}:</span> {l.text}

@@ -30,7 +30,7 @@ export function PriorityComposer({ deliver }: { deliver: (text: string) => Promi
       className="space-y-2"
       data-testid="priority-composer"
     >
-      <label className="text-[11px] font-semibold uppercase tracking-wider text-white/45">{t("shadow.compose")}</label>
+      <label className="text-[11px] font-semibold uppercase tracking-wider text-white/60">{t("shadow.compose")}</label>
       <TextArea
         rows={2}
         value={text}

@@ -31,7 +31,7 @@ export function Checklist({ items, onSeek }: { items: Wire<ChecklistCoverage>[];
       {items.map((item) => (
         <li key={item.item} data-testid="recap-checklist-item" data-covered={item.covered}>
           <div className="flex items-center gap-2 text-sm">
-            <span className={`flex h-5 w-5 shrink-0 items-center justify-center rounded-full text-xs ${item.covered ? "bg-emerald-500/25 text-emerald-200" : "bg-white/10 text-white/40"}`} aria-hidden>
+            <span className={`flex h-5 w-5 shrink-0 items-center justify-center rounded-full text-xs ${item.covered ? "bg-emerald-500/25 text-emerald-200" : "bg-white/10 text-white/60"}`} aria-hidden>
               {item.covered ? "✓" : "·"}
             </span>
             <span className={item.covered ? "" : "text-white/55"}>{item.title}</span>
@@ -68,7 +68,7 @@ export function BattleCards({ objections, onSeek }: { objections: Wire<Objection
           </li>
         ))}
       </ul>
-      <p className="text-[11px] text-white/40">{t("recap.card.handledRule")}</p>
+      <p className="text-[11px] text-white/60">{t("recap.card.handledRule")}</p>
     </div>
   );
 }
@@ -78,7 +78,7 @@ export function SpeakerTable({ speakers }: { speakers: Wire<SpeakerStats>[] }) {
   const { t } = useI18n();
   return (
     <table className="w-full text-sm [&_th]:align-bottom [&_td]:px-2 [&_td:first-child]:pl-0 [&_td:last-child]:pr-0 [&_th]:px-2 [&_th:first-child]:pl-0 [&_th:last-child]:pr-0" data-testid="recap-speakers">
-      <thead className="text-left text-xs uppercase tracking-wide text-white/45">
+      <thead className="text-left text-xs uppercase tracking-wide text-white/60">
         <tr>
           <th className="py-1 font-medium">{t("recap.speakers")}</th>
           <th className="py-1 text-right font-medium">{t("recap.col.talk")}</th>
@@ -92,7 +92,7 @@ export function SpeakerTable({ speakers }: { speakers: Wire<SpeakerStats>[] }) {
         {speakers.map((s) => (
           <tr key={s.speaker} className="border-t border-white/5">
             <td className="py-1.5">
-              {s.name} <span className="text-xs text-white/40">{t(s.side === "seller" ? "recap.seller" : "recap.guest")}</span>
+              {s.name} <span className="text-xs text-white/60">{t(s.side === "seller" ? "recap.seller" : "recap.guest")}</span>
             </td>
             <td className="py-1.5 text-right">{s.talk_pct.toFixed(0)}%</td>
             <td className="py-1.5 text-right">{s.wpm != null ? Math.round(s.wpm) : "—"}</td>
@@ -114,7 +114,7 @@ export function Notes({ summary, nextSteps, actions, method }: { summary: string
       <div>
         <h3 className="mb-1 text-xs font-medium uppercase tracking-wide text-white/50">{t("recap.summary")}</h3>
         <p className="whitespace-pre-line leading-relaxed text-white/85">{summary}</p>
-        <p className="mt-1 text-[11px] text-white/40">{method.startsWith("llm:") ? t("recap.method.llm", { model: method.slice(4) }) : t("recap.method.extractive")}</p>
+        <p className="mt-1 text-[11px] text-white/60">{method.startsWith("llm:") ? t("recap.method.llm", { model: method.slice(4) }) : t("recap.method.extractive")}</p>
       </div>
       {nextSteps.length > 0 && (
         <div>

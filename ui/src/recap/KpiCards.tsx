@@ -65,7 +65,7 @@ export function KpiCards({ kpis, speakers }: { kpis: Wire<Kpis>; speakers: Wire<
         detail={delta === 0 ? t("recap.talkRatio.on") : t(delta > 0 ? "recap.talkRatio.over" : "recap.talkRatio.under", { points: Math.abs(delta), pct: b.seller_talk_pct })}
       >
         <TalkBar seller={kpis.seller_talk_pct} benchmark={b.seller_talk_pct} />
-        <p className="mt-2 text-[11px] leading-snug text-white/45">{t("recap.talkRatio.benchmark")}</p>
+        <p className="mt-2 text-[11px] leading-snug text-white/60">{t("recap.talkRatio.benchmark")}</p>
       </KpiCard>
       <KpiCard
         testId="kpi-pace"
@@ -74,7 +74,7 @@ export function KpiCards({ kpis, speakers }: { kpis: Wire<Kpis>; speakers: Wire<
         detail={verdict ? t(`recap.pace.${verdict}`) : t("recap.pace.unknown")}
       >
         {kpis.seller_wpm != null && <PaceGauge wpm={kpis.seller_wpm} min={b.wpm_min} max={b.wpm_max} />}
-        <p className="mt-2 text-[11px] text-white/45">{t("recap.pace.band", { min: b.wpm_min, max: b.wpm_max })}</p>
+        <p className="mt-2 text-[11px] text-white/60">{t("recap.pace.band", { min: b.wpm_min, max: b.wpm_max })}</p>
       </KpiCard>
       <KpiCard
         testId="kpi-adherence"

@@ -97,7 +97,7 @@ export function SentimentChart({
           </LineChart>
         </ResponsiveContainer>
       </div>
-      <p className="mt-2 text-xs text-white/45">{t("recap.sentimentHint")}</p>
+      <p className="mt-2 text-xs text-white/60">{t("recap.sentimentHint")}</p>
       {dips.length > 0 && (
         <div className="mt-2 flex flex-wrap items-center gap-2 text-xs">
           <span className="text-white/50">{t("recap.dips")}:</span>

@@ -72,7 +72,7 @@ function RoomLayout({ room, phase, title, shadow, toneOf, badgeOf, stage, side, 
     <div className="fixed inset-0 flex flex-col bg-slate-950 text-white" data-testid="room" data-phase={phase}>
       <header className="flex h-12 shrink-0 items-center gap-3 px-4 text-sm">
         <span className="truncate font-medium" data-testid="room-title">{title}</span>
-        <span className="text-white/40">·</span>
+        <span className="text-white/60">·</span>
         <span className="text-white/50" data-testid="room-count">{t("room.participants", { count: cameras.length })}</span>
         <div className="ml-auto flex items-center gap-3">{headerExtra}</div>
       </header>
@@ -107,7 +107,7 @@ function RoomLayout({ room, phase, title, shadow, toneOf, badgeOf, stage, side, 
       </div>
 
       <footer className="relative flex h-20 shrink-0 items-center justify-center gap-3 px-4">
-        <div className="absolute left-4 hidden text-xs text-white/40 lg:block">{t("room.shortcuts")}</div>
+        <div className="absolute left-4 hidden text-xs text-white/60 lg:block">{t("room.shortcuts")}</div>
         {!shadow && <MediaControls room={room} />}
         <button
           type="button"
@@ -158,7 +158,7 @@ function RoomLayout({ room, phase, title, shadow, toneOf, badgeOf, stage, side, 
         <button
           type="button"
           onClick={() => void startAudio()}
-          className="fixed left-1/2 top-1/2 z-50 -translate-x-1/2 -translate-y-1/2 rounded-full bg-indigo-500 px-6 py-3 font-semibold shadow-xl"
+          className="fixed left-1/2 top-1/2 z-50 -translate-x-1/2 -translate-y-1/2 rounded-full bg-indigo-600 px-6 py-3 font-semibold shadow-xl"
           data-testid="start-audio"
         >
           {t("room.enableAudio")}

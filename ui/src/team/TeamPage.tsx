@@ -57,7 +57,7 @@ function PersonRow({ person, editable }: { person: Wire<User>; editable: boolean
   return (
     <li className="flex flex-wrap items-center gap-3 py-3" data-testid="team-person" data-active={person.active}>
       <div className="min-w-0 flex-1">
-        <div className={`font-medium ${person.active ? "" : "text-white/45 line-through"}`}>{person.display_name}</div>
+        <div className={`font-medium ${person.active ? "" : "text-white/60 line-through"}`}>{person.display_name}</div>
         <div className="truncate text-xs text-white/50">{person.email}</div>
       </div>
       {!person.active && <span className="rounded-full bg-white/10 px-2 py-0.5 text-xs text-white/60">{t("team.inactive")}</span>}

@@ -236,7 +236,7 @@ function DeliveryRow({ delivery: d, lang }: { delivery: Wire<WebhookDelivery>; l
           {last}
           {d.status === "pending" && d.next_attempt_at && ` · ${t("wh.nextAttempt", { time: formatDateTime(d.next_attempt_at, lang) })}`}
         </span>
-        <span className="text-xs text-white/40">{formatDateTime(d.created_at, lang)}</span>
+        <span className="text-xs text-white/60">{formatDateTime(d.created_at, lang)}</span>
         <Button variant="ghost" onClick={() => setOpen((o) => !o)} aria-expanded={open}>{t("wh.showAttempts")}</Button>
         <Button variant="secondary" onClick={() => redeliver.mutate()} disabled={redeliver.isPending} data-testid="wh-redeliver">{t("wh.redeliver")}</Button>
       </div>
@@ -251,7 +251,7 @@ function DeliveryRow({ delivery: d, lang }: { delivery: Wire<WebhookDelivery>; l
               <span className={a.error ? "text-rose-300" : "text-emerald-300"}>{a.status_code != null ? `HTTP ${a.status_code}` : t("wh.noAnswer")}</span>
               <span className="tabular-nums text-white/50">{a.duration_ms} ms</span>
               {a.error && a.error !== `HTTP ${a.status_code}` && <span className="text-white/60">{a.error}</span>}
-              {a.response_excerpt && <code className="max-w-full truncate text-white/45">{a.response_excerpt}</code>}
+              {a.response_excerpt && <code className="max-w-full truncate text-white/60">{a.response_excerpt}</code>}
             </li>
           ))}
         </ol>
