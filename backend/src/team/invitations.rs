@@ -26,6 +26,10 @@ pub struct Created {
 
 const COLUMNS: &str = "id, email, role, language, created_at, expires_at, accepted_at IS NOT NULL, revoked_at IS NOT NULL";
 type Row = (Uuid, String, String, String, DateTime<Utc>, DateTime<Utc>, bool, bool);
+/// [`Row`]'s columns, then the organization's name.
+type RowWithOrganization = (Uuid, String, String, String, DateTime<Utc>, DateTime<Utc>, bool, bool, String);
+/// What accepting reads: id, organization, e-mail, role, expiry, accepted, revoked.
+type Acceptance = (Uuid, Uuid, String, String, DateTime<Utc>, bool, bool);
 
 fn status(expires_at: DateTime<Utc>, accepted: bool, revoked: bool) -> InvitationStatus {
     if accepted {
@@ -133,7 +137,7 @@ pub async fn preview(pg: &PgPool, token: &str) -> Result<InvitationPreview, Erro
 ///
 /// Errors: [`Error::NotFoundMessage`] for an unknown token.
 async fn find(pg: &PgPool, token: &str) -> Result<(Invitation, String), Error> {
-    let row: Option<(Uuid, String, String, String, DateTime<Utc>, DateTime<Utc>, bool, bool, String)> = sqlx::query_as(
+    let row: Option<RowWithOrganization> = sqlx::query_as(
         "SELECT i.id, i.email, i.role, i.language, i.created_at, i.expires_at,
                 i.accepted_at IS NOT NULL, i.revoked_at IS NOT NULL, o.name
          FROM invitations i JOIN organizations o ON o.id = i.organization_id WHERE i.token_hash = $1",
@@ -171,7 +175,7 @@ fn gone_unless_pending(status: InvitationStatus) -> Result<(), Error> {
 /// meanwhile.
 pub async fn accept(pg: &PgPool, token: &str, display_name: &str, password_hash: &str, slug: &str) -> Result<User, Error> {
     let mut tx = pg.begin().await?;
-    let row: Option<(Uuid, Uuid, String, String, DateTime<Utc>, bool, bool)> = sqlx::query_as(
+    let row: Option<Acceptance> = sqlx::query_as(
         "SELECT id, organization_id, email, role, expires_at, accepted_at IS NOT NULL, revoked_at IS NOT NULL
          FROM invitations WHERE token_hash = $1 FOR UPDATE",
     )
