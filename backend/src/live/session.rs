@@ -28,6 +28,12 @@ const MAX_FILLED_GAP: u32 = 250;
 const FRAME_MS: u64 = 20;
 /// Final lines of the call kept as context for tip refinement.
 const CONTEXT_LINES: usize = 6;
+/// From this far behind (ms) the HUD is told the copilot is late ([`HudEvent::CopilotStatus`]).
+/// Ticks and cards are due within 2 s of speech (issue #5's budget, `tests/e2e`), so a final
+/// transcript still missing 2 s after its utterance ended can no longer be on time.
+pub const BEHIND_REPORT_MS: u64 = 2000;
+/// While late, a new report for every further second behind (the HUD counts the seconds).
+const BEHIND_STEP_MS: u64 = 1000;
 
 /// A tip refinement that came back from the LLM task.
 struct Refined {
@@ -155,6 +161,9 @@ pub struct Session {
     refining: usize,
     /// The last final lines (`Name: text`, redacted), context for refinement.
     recent_lines: VecDeque<String>,
+    /// How far behind the last [`HudEvent::CopilotStatus`] said the copilot was, while it is
+    /// late; `None` while it is on time.
+    reported_behind: Option<u64>,
 }
 
 impl Session {
@@ -189,6 +198,7 @@ impl Session {
             refined_rx,
             refining: 0,
             recent_lines: VecDeque::new(),
+            reported_behind: None,
         };
         for (identity, (next_seq, utterances)) in snapshot.speakers {
             let speaker = session.open_speaker(&identity)?;
@@ -290,6 +300,32 @@ impl Session {
             self.vad_step(&frame.identity, &samples, frame_end);
         }
         self.save_snapshot();
+        self.report_delay();
+    }
+
+    /// How long the oldest utterance still waiting for its final transcript has been over, ms
+    /// on the session's clock; 0 when none waits, and always 0 for recordings analysed faster
+    /// than real time ([`Clock::Audio`]), whose audio runs ahead of any clock.
+    fn behind_ms(&self) -> u64 {
+        if let Clock::Audio = self.setup.clock {
+            return 0;
+        }
+        let now = self.clock_ms(self.audio_ms);
+        self.speakers.values().flat_map(|s| s.pending.values()).map(|&(_, end)| now.saturating_sub(end)).max().unwrap_or(0)
+    }
+
+    /// Tells the HUD when the copilot falls [`BEHIND_REPORT_MS`] behind, for every further
+    /// [`BEHIND_STEP_MS`], and when it is back on time.
+    fn report_delay(&mut self) {
+        let behind = self.behind_ms();
+        let report = match self.reported_behind {
+            None => behind >= BEHIND_REPORT_MS,
+            Some(last) => behind < BEHIND_REPORT_MS || behind >= last + BEHIND_STEP_MS,
+        };
+        if report {
+            self.reported_behind = (behind >= BEHIND_REPORT_MS).then_some(behind);
+            self.emit(HudEvent::CopilotStatus { behind_ms: behind }, self.audio_ms);
+        }
     }
 
     fn vad_step(&mut self, identity: &str, samples: &[i16], frame_end: u64) {
@@ -353,6 +389,7 @@ impl Session {
                     self.final_transcript(&speaker, utterance, start, end, transcript);
                 }
                 self.save_snapshot();
+                self.report_delay();
                 self.maybe_flushed();
             }
             SttEvent::Failed { speaker, error } => self.fail_over(&speaker, &error),
@@ -527,16 +564,19 @@ impl Session {
         self.maybe_flushed();
     }
 
-    fn emit(&mut self, event: HudEvent, audio_ms: u64) {
-        let at_ms = match self.setup.clock {
+    /// Now on the meeting's time axis: `audio_ms` for [`Clock::Audio`], the wall time since the
+    /// first frame for [`Clock::Wall`].
+    fn clock_ms(&self, audio_ms: u64) -> u64 {
+        match self.setup.clock {
             Clock::Audio => audio_ms,
-            Clock::Wall => self
-                .shared
-                .started
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .map_or(0, |started| started.elapsed().as_millis() as u64),
-        };
+            Clock::Wall => {
+                self.shared.started.lock().unwrap_or_else(|p| p.into_inner()).map_or(0, |started| started.elapsed().as_millis() as u64)
+            }
+        }
+    }
+
+    fn emit(&mut self, event: HudEvent, audio_ms: u64) {
+        let at_ms = self.clock_ms(audio_ms);
         let envelope = HudEnvelope { seq: self.seq, at_ms, event };
         self.seq += 1;
         if let Some(persist) = &self.persist {

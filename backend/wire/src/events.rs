@@ -126,6 +126,12 @@ pub enum HudEvent {
     PriorityMessage { from: String, text: String },
     /// STT provider change for a speaker (e.g. cloud failure → embedded fallback).
     ProviderStatus { speaker: String, provider: String, state: ProviderState, message: String },
+    /// The copilot is falling behind the call, or caught up: `behind_ms` is how long the
+    /// oldest finished utterance still waiting for its transcript has been over (ms; 0 when
+    /// none waits). Sent in live calls when it first reaches 2 s, again for every further
+    /// second, and once more when the copilot is back under 2 s, so the HUD can say
+    /// "delayed" even while no transcript arrives at all.
+    CopilotStatus { behind_ms: u64 },
 }
 
 /// An event with its place in the meeting's stream.

@@ -38,4 +38,4 @@ objection?: string,
  * Set when an LLM rewrote the rule-based tip (`llm:<model>`); absent for the
  * embedded rules' tip, which always comes first.
  */
-refined_by?: string, } | { "kind": "priority_message", from: string, text: string, } | { "kind": "provider_status", speaker: string, provider: string, state: ProviderState, message: string, });
+refined_by?: string, } | { "kind": "priority_message", from: string, text: string, } | { "kind": "provider_status", speaker: string, provider: string, state: ProviderState, message: string, } | { "kind": "copilot_status", behind_ms: bigint, });

@@ -37,17 +37,18 @@ export type HudState = {
   names: Record<string, string>;
   /**
    * How far the copilot is behind the call, ms: from the end of the latest final utterance to
-   * its emission (`at_ms − end_ms`, both on the meeting's audio axis); null before the first.
+   * its emission (`at_ms − end_ms`, both on the meeting's audio axis), or what the server's
+   * latest `copilot_status` said (it speaks up while finals are missing); null before either.
    */
   lagMs: number | null;
 };
 
 /**
- * From this lag on, the HUD says the copilot is delayed instead of live: twice the finals' p95
- * in the real-time fixture calls (1.3 s, `backend/tests/live_fixtures.rs` on 2 cores), and
- * above the 2 s in which ticks and cards are due, so "Live" never shows while they are late.
+ * From this lag on, the HUD says the copilot is delayed instead of live: ticks and cards are
+ * due within 2 s of speech, so "Live" never shows while they are late. The server speaks up
+ * (`copilot_status`) from the same 2 s (`BEHIND_REPORT_MS` in `backend/src/live/session.rs`).
  */
-export const DELAYED_MS = 2_600;
+export const DELAYED_MS = 2_000;
 
 /** What the HUD's status light says: connecting, live, or delayed by whole seconds. */
 export type HudStatus = { state: "connecting" } | { state: "live" } | { state: "delayed"; seconds: number };
@@ -128,6 +129,9 @@ export function reduceHud(state: HudState, e: Envelope, receivedAt = Date.now())
       return next;
     case "priority_message":
       next.messages = [...state.messages, { from: e.from, text: e.text, seq: e.seq, receivedAt }];
+      return next;
+    case "copilot_status":
+      next.lagMs = e.behind_ms;
       return next;
     case "provider_status":
       next.providers = { ...state.providers, [e.speaker]: { provider: e.provider, state: e.state, message: e.message } };
