@@ -70,6 +70,7 @@ pub async fn run(pg: &PgPool, password: &str) -> anyhow::Result<Uuid> {
         buffer_minutes: 10,
         min_notice_minutes: 120,
         horizon_days: 60,
+        intro: String::new(),
     };
     if crate::scheduling::store::load(pg, seller).await?.is_none() {
         crate::scheduling::store::save(pg, org, seller, &availability).await?;

@@ -25,11 +25,18 @@ async fn seller(app: &TestApp, tz: &str, buffer_minutes: u32) -> String {
         "buffer_minutes": buffer_minutes,
         "min_notice_minutes": 0,
         "horizon_days": 365,
+        "intro": "I help Italian manufacturers sell abroad.",
     });
-    let (status, body) = app.call(Method::PUT, "/availability", Some(&seller), Some(availability)).await;
+    let (status, body) = app.call(Method::PUT, "/availability", Some(&seller), Some(availability.clone())).await;
+    assert_eq!(body["intro"], "I help Italian manufacturers sell abroad.");
+    let mut wordy = availability;
+    wordy["intro"] = json!("x".repeat(501));
+    let (too_long, answer) = app.call(Method::PUT, "/availability", Some(&seller), Some(wordy)).await;
+    assert_eq!((too_long, answer["error"]["field"].as_str()), (422, Some("intro")), "{answer}");
     assert_eq!(status, 200, "{body}");
     let (status, body) = app
-        .call(Method::POST, "/meeting-types", Some(&seller), Some(json!({"slug": "demo", "title": "Demo", "duration_minutes": 60, "playbook_id": playbook})))
+        .call(Method::POST, "/meeting-types", Some(&seller), Some(json!({"slug": "demo", "title": "Demo", "duration_minutes": 60, "playbook_id": playbook,
+            "description": "A live tour of the product on your own data."})))
         .await;
     assert_eq!(status, 201, "{body}");
     user["slug"].as_str().unwrap().to_owned()
@@ -332,5 +339,7 @@ async fn booking_rejects_bad_fields_and_unoffered_times() {
     let (status, page) = app.call(Method::GET, &format!("/book/{slug}"), None, None).await;
     assert_eq!(status, 200);
     assert_eq!(page["meeting_types"][0]["slug"], "demo");
+    assert_eq!(page["meeting_types"][0]["description"], "A live tour of the product on your own data.");
+    assert_eq!(page["seller_intro"], "I help Italian manufacturers sell abroad.");
     assert_eq!(page["time_zone"], "Europe/Rome");
 }

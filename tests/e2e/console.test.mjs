@@ -10,6 +10,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BASE, PASSWORD, PHONE, USERS, api, bothSizes, inView, launch, session, until } from "./lib.mjs";
 
+/** What the seller writes on their booking page, and what a prospect reads there. */
+const INTRO = "Sara helps finance teams close their books in days, not weeks.";
+const DESCRIPTION = "Twenty minutes on how you close today and where the hours go.";
+
 describe("seller console and booking page", { timeout: 5 * 60_000 }, () => {
   let browser;
   let page;
@@ -104,12 +108,21 @@ describe("seller console and booking page", { timeout: 5 * 60_000 }, () => {
     }
   });
 
-  it("edits availability: adds Saturday hours and saves", async () => {
+  it("edits availability: adds Saturday hours, an introduction and a meeting type's description, and saves", async () => {
     await page.goto(`${BASE}/console/availability`);
     const saturday = page.getByTestId("weekday-saturday");
     await saturday.getByRole("button", { name: /Add hours/ }).click();
+    await page.getByTestId("booking-intro").fill(INTRO);
     await page.getByTestId("save-availability").click();
-    await until(async () => (await api("/api/availability", { token: seller.access_token })).weekly.some((r) => r.weekday === "saturday"), { what: "Saturday saved" });
+    await until(async () => {
+      const saved = await api("/api/availability", { token: seller.access_token });
+      return saved.weekly.some((r) => r.weekday === "saturday") && saved.intro === INTRO;
+    }, { what: "Saturday and the introduction saved" });
+    const discovery = page.getByTestId("meeting-type-row").filter({ hasText: "Discovery Call" });
+    await discovery.getByTestId("edit-meeting-type").click();
+    await page.getByTestId("meeting-type-description").fill(DESCRIPTION);
+    await page.getByTestId("save-meeting-type").click();
+    await discovery.getByText(DESCRIPTION).waitFor();
     await bothSizes(page, "availability");
   });
 
@@ -119,6 +132,8 @@ describe("seller console and booking page", { timeout: 5 * 60_000 }, () => {
       const p = prospect.context.pages()[0];
       await p.goto(`${BASE}/book/${seller.user.slug}`);
       assert.equal(await p.getByTestId("booking-title").textContent(), "Prenota una riunione con Sara Seller");
+      assert.equal(await p.getByTestId("booking-intro").textContent(), INTRO);
+      assert.equal(await p.getByTestId("meeting-type").filter({ hasText: "Discovery Call" }).getByTestId("meeting-type-description").textContent(), DESCRIPTION);
       await p.getByTestId("meeting-type").filter({ hasText: "Discovery Call" }).click();
       // A month calendar opening on the first day with free times (the rest of this month may
       // have none, near its end: look ahead).

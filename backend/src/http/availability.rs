@@ -33,6 +33,7 @@ async fn get_availability(State(state): State<AppState>, user: AuthUser) -> Resu
         buffer_minutes: 0,
         min_notice_minutes: 60,
         horizon_days: 60,
+        intro: String::new(),
     })))
 }
 
@@ -45,15 +46,19 @@ async fn put_availability(State(state): State<AppState>, user: AuthUser, Body(bo
     Ok(Json(body))
 }
 
-type TypeRow = (Uuid, String, String, i32, Uuid, bool);
+type TypeRow = (Uuid, String, String, i32, Uuid, bool, String);
+const TYPE_COLUMNS: &str = "id, slug, title, duration_minutes, playbook_id, active, description";
 
-fn meeting_type((id, slug, title, duration, playbook_id, active): TypeRow) -> MeetingType {
-    MeetingType { id, slug, title, duration_minutes: duration.max(0) as u32, playbook_id, active }
+fn meeting_type((id, slug, title, duration, playbook_id, active, description): TypeRow) -> MeetingType {
+    MeetingType { id, slug, title, duration_minutes: duration.max(0) as u32, playbook_id, active, description }
 }
 
 async fn check_type(state: &AppState, user: &AuthUser, body: &MeetingTypeInput) -> Result<(String, String), Error> {
     let slug = validate::slug("slug", &body.slug)?;
     let title = validate::name("title", &body.title, 100)?;
+    if body.description.chars().count() > 500 {
+        return Err(Error::invalid("description", "at most 500 characters"));
+    }
     if !(5..=480).contains(&body.duration_minutes) {
         return Err(Error::invalid("duration_minutes", "must be 5–480"));
     }
@@ -72,10 +77,9 @@ async fn check_type(state: &AppState, user: &AuthUser, body: &MeetingTypeInput) 
 #[utoipa::path(get, path = "/meeting-types", tag = "availability", security(("bearer" = [])),
     responses((status = 200, body = Vec<MeetingType>)))]
 async fn list_types(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<MeetingType>>, Error> {
-    let rows: Vec<TypeRow> = sqlx::query_as(
-        "SELECT id, slug, title, duration_minutes, playbook_id, active FROM meeting_types
-         WHERE seller_id = $1 AND organization_id = $2 ORDER BY title",
-    )
+    let rows: Vec<TypeRow> = sqlx::query_as(&format!(
+        "SELECT {TYPE_COLUMNS} FROM meeting_types WHERE seller_id = $1 AND organization_id = $2 ORDER BY title"
+    ))
     .bind(user.id)
     .bind(user.org)
     .fetch_all(&state.pg)
@@ -88,10 +92,10 @@ async fn list_types(State(state): State<AppState>, user: AuthUser) -> Result<Jso
     responses((status = 201, body = MeetingType), (status = 409, description = "slug taken"), (status = 422, description = "invalid field")))]
 async fn create_type(State(state): State<AppState>, user: AuthUser, Body(body): Body<MeetingTypeInput>) -> Result<(StatusCode, Json<MeetingType>), Error> {
     let (slug, title) = check_type(&state, &user, &body).await?;
-    let row: TypeRow = sqlx::query_as(
-        "INSERT INTO meeting_types (organization_id, seller_id, slug, title, duration_minutes, playbook_id, active)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, slug, title, duration_minutes, playbook_id, active",
-    )
+    let row: TypeRow = sqlx::query_as(&format!(
+        "INSERT INTO meeting_types (organization_id, seller_id, slug, title, duration_minutes, playbook_id, active, description)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {TYPE_COLUMNS}"
+    ))
     .bind(user.org)
     .bind(user.id)
     .bind(&slug)
@@ -99,6 +103,7 @@ async fn create_type(State(state): State<AppState>, user: AuthUser, Body(body): 
     .bind(body.duration_minutes as i32)
     .bind(body.playbook_id)
     .bind(body.active)
+    .bind(body.description.trim())
     .fetch_one(&state.pg)
     .await
     .map_err(|e| validate::unique_conflict(e, "you already have a meeting type with this slug"))?;
@@ -110,10 +115,10 @@ async fn create_type(State(state): State<AppState>, user: AuthUser, Body(body): 
     request_body = MeetingTypeInput, responses((status = 200, body = MeetingType), (status = 404, description = "not yours")))]
 async fn update_type(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>, Body(body): Body<MeetingTypeInput>) -> Result<Json<MeetingType>, Error> {
     let (slug, title) = check_type(&state, &user, &body).await?;
-    let row: Option<TypeRow> = sqlx::query_as(
-        "UPDATE meeting_types SET slug = $3, title = $4, duration_minutes = $5, playbook_id = $6, active = $7
-         WHERE id = $1 AND seller_id = $2 RETURNING id, slug, title, duration_minutes, playbook_id, active",
-    )
+    let row: Option<TypeRow> = sqlx::query_as(&format!(
+        "UPDATE meeting_types SET slug = $3, title = $4, duration_minutes = $5, playbook_id = $6, active = $7, description = $8
+         WHERE id = $1 AND seller_id = $2 RETURNING {TYPE_COLUMNS}"
+    ))
     .bind(id)
     .bind(user.id)
     .bind(&slug)
@@ -121,6 +126,7 @@ async fn update_type(State(state): State<AppState>, user: AuthUser, PathParams(i
     .bind(body.duration_minutes as i32)
     .bind(body.playbook_id)
     .bind(body.active)
+    .bind(body.description.trim())
     .fetch_optional(&state.pg)
     .await
     .map_err(|e| validate::unique_conflict(e, "you already have a meeting type with this slug"))?;

@@ -106,20 +106,22 @@ async fn free_slots(
     responses((status = 200, body = BookingPage), (status = 404, description = "no such booking page")))]
 async fn page(State(state): State<AppState>, PathParams(slug): PathParams<String>) -> Result<Json<BookingPage>, Error> {
     let seller = seller(&state.pg, &slug).await?;
-    let rows: Vec<(String, String, i32)> = sqlx::query_as(
-        "SELECT slug, title, duration_minutes FROM meeting_types WHERE seller_id = $1 AND active ORDER BY title",
+    let rows: Vec<(String, String, i32, String)> = sqlx::query_as(
+        "SELECT slug, title, duration_minutes, description FROM meeting_types WHERE seller_id = $1 AND active ORDER BY title",
     )
     .bind(seller.id)
     .fetch_all(&state.pg)
     .await?;
-    let time_zone = scheduling::store::load(&state.pg, seller.id).await?.map(|a| a.time_zone).unwrap_or_else(|| "UTC".into());
+    let availability = scheduling::store::load(&state.pg, seller.id).await?;
+    let (time_zone, seller_intro) = availability.map(|a| (a.time_zone, a.intro)).unwrap_or_else(|| ("UTC".into(), String::new()));
     Ok(Json(BookingPage {
         seller_name: seller.name,
+        seller_intro,
         organization_name: seller.organization_name,
         time_zone,
         meeting_types: rows
             .into_iter()
-            .map(|(slug, title, minutes)| PublicMeetingType { slug, title, duration_minutes: minutes.max(0) as u32 })
+            .map(|(slug, title, minutes, description)| PublicMeetingType { slug, title, duration_minutes: minutes.max(0) as u32, description })
             .collect(),
     }))
 }

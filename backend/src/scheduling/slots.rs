@@ -145,6 +145,7 @@ mod tests {
             buffer_minutes: 0,
             min_notice_minutes: 0,
             horizon_days: 365,
+            intro: String::new(),
         }
     }
 

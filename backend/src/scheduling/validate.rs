@@ -43,5 +43,8 @@ pub fn validate(availability: &Availability) -> Result<Tz, Error> {
     if !(1..=365).contains(&availability.horizon_days) {
         return Err(Error::invalid("horizon_days", "must be 1–365"));
     }
+    if availability.intro.chars().count() > 500 {
+        return Err(Error::invalid("intro", "at most 500 characters"));
+    }
     Ok(tz)
 }

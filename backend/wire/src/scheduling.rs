@@ -71,6 +71,10 @@ pub struct Availability {
     pub min_notice_minutes: u32,
     /// No slot starts later than this many days from now (1–365).
     pub horizon_days: u32,
+    /// What the booking page says about the seller, under their name (plain text, 0–500
+    /// characters; empty: nothing).
+    #[serde(default)]
+    pub intro: String,
 }
 
 /// One free slot. `start`/`end` are instants (UTC, RFC 3339); `local_start` is the same
@@ -95,6 +99,8 @@ pub struct MeetingType {
     pub duration_minutes: u32,
     pub playbook_id: Uuid,
     pub active: bool,
+    /// What the call is about, as the booking page shows it (plain text, 0–500 characters).
+    pub description: String,
 }
 
 /// `POST /api/meeting-types` and `PUT /api/meeting-types/{id}`.
@@ -108,6 +114,9 @@ pub struct MeetingTypeInput {
     pub playbook_id: Uuid,
     #[serde(default = "yes")]
     pub active: bool,
+    /// What the call is about, as the booking page shows it (plain text, 0–500 characters).
+    #[serde(default)]
+    pub description: String,
 }
 
 fn yes() -> bool {
@@ -119,6 +128,8 @@ fn yes() -> bool {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BookingPage {
     pub seller_name: String,
+    /// The seller's introduction (`Availability::intro`; empty: none).
+    pub seller_intro: String,
     pub organization_name: String,
     /// The seller's time zone (the page shows slots in the visitor's own).
     pub time_zone: String,
@@ -132,6 +143,8 @@ pub struct PublicMeetingType {
     pub slug: String,
     pub title: String,
     pub duration_minutes: u32,
+    /// What the call is about (empty: nothing to say).
+    pub description: String,
 }
 
 /// `POST /api/book/{seller_slug}`.

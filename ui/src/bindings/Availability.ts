@@ -21,4 +21,9 @@ min_notice_minutes: number,
 /**
  * No slot starts later than this many days from now (1–365).
  */
-horizon_days: number, };
+horizon_days: number, 
+/**
+ * What the booking page says about the seller, under their name (plain text, 0–500
+ * characters; empty: nothing).
+ */
+intro: string, };

@@ -4,7 +4,11 @@ import type { PublicMeetingType } from "./PublicMeetingType";
 /**
  * Public data of `/book/<seller-slug>`.
  */
-export type BookingPage = { seller_name: string, organization_name: string, 
+export type BookingPage = { seller_name: string, 
+/**
+ * The seller's introduction (`Availability::intro`; empty: none).
+ */
+seller_intro: string, organization_name: string, 
 /**
  * The seller's time zone (the page shows slots in the visitor's own).
  */

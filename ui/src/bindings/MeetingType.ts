@@ -7,4 +7,8 @@ export type MeetingType = { id: string,
 /**
  * URL-safe key used by the booking page, unique per seller.
  */
-slug: string, title: string, duration_minutes: number, playbook_id: string, active: boolean, };
+slug: string, title: string, duration_minutes: number, playbook_id: string, active: boolean, 
+/**
+ * What the call is about, as the booking page shows it (plain text, 0–500 characters).
+ */
+description: string, };

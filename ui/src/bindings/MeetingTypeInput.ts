@@ -7,4 +7,8 @@ export type MeetingTypeInput = { slug: string, title: string,
 /**
  * 5–480.
  */
-duration_minutes: number, playbook_id: string, active: boolean, };
+duration_minutes: number, playbook_id: string, active: boolean, 
+/**
+ * What the call is about, as the booking page shows it (plain text, 0–500 characters).
+ */
+description: string, };

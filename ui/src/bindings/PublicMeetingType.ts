@@ -3,4 +3,8 @@
 /**
  * A meeting type as the public booking page shows it.
  */
-export type PublicMeetingType = { slug: string, title: string, duration_minutes: number, };
+export type PublicMeetingType = { slug: string, title: string, duration_minutes: number, 
+/**
+ * What the call is about (empty: nothing to say).
+ */
+description: string, };

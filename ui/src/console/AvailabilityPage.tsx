@@ -9,7 +9,7 @@ import { api } from "../api/client";
 import { usePlaybooks } from "../api/queries";
 import { useI18n } from "../i18n";
 import { browserTimeZone, isoDay } from "../lib/time";
-import { Button, Card, ErrorText, Field, Input, Select, Spinner } from "../components/ui";
+import { Button, Card, ErrorText, Field, Input, Select, Spinner, TextArea } from "../components/ui";
 
 const WEEKDAYS: Weekday[] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 const hm = (t: string) => t.slice(0, 5);
@@ -73,6 +73,11 @@ export default function AvailabilityPage() {
           <Field label={t("av.horizon")}>
             <Input type="number" min={1} max={365} value={draft.horizon_days} onChange={(e) => set({ horizon_days: Number(e.target.value) })} />
           </Field>
+          <div className="md:col-span-4">
+            <Field label={t("av.intro")} hint={t("av.introHint")}>
+              <TextArea rows={2} maxLength={500} value={draft.intro} onChange={(e) => set({ intro: e.target.value })} data-testid="booking-intro" />
+            </Field>
+          </div>
         </Card>
 
         <Card>
@@ -150,6 +155,9 @@ function ExceptionRow({ value, onChange, onRemove }: { value: DateException; onC
   );
 }
 
+/** What the editor sends for a stored meeting type. */
+const input = ({ slug, title, duration_minutes, playbook_id, active, description }: MeetingType): MeetingTypeInput => ({ slug, title, duration_minutes, playbook_id, active, description });
+
 function MeetingTypes() {
   const { t } = useI18n();
   const client = useQueryClient();
@@ -162,20 +170,23 @@ function MeetingTypes() {
     onSuccess: refresh,
   });
   const remove = useMutation({ mutationFn: (id: string) => api(`/api/meeting-types/${id}`, { method: "DELETE" }), onSuccess: refresh });
-  const [draft, setDraft] = useState<MeetingTypeInput | null>(null);
+  // The meeting type being added (no id) or edited.
+  const [draft, setDraft] = useState<{ id?: string; body: MeetingTypeInput } | null>(null);
+  const edit = (body: Partial<MeetingTypeInput>) => draft && setDraft({ ...draft, body: { ...draft.body, ...body } });
   return (
     <Card>
       <div className="mb-4 flex items-center">
         <h2 className="font-semibold">{t("av.meetingTypes")}</h2>
-        <Button variant="ghost" className="ml-auto" onClick={() => setDraft({ slug: "", title: "", duration_minutes: 30, playbook_id: playbooks.data?.[0]?.id ?? "", active: true })}>
+        <Button variant="ghost" className="ml-auto" onClick={() => setDraft({ body: { slug: "", title: "", duration_minutes: 30, playbook_id: playbooks.data?.[0]?.id ?? "", active: true, description: "" } })}>
           + {t("av.addType")}
         </Button>
       </div>
       <ErrorText error={upsert.error ?? remove.error} />
       <ul className="divide-y divide-white/5">
         {types.data?.map((mt) => (
-          <li key={mt.id} className="flex flex-wrap items-center gap-3 py-2 text-sm">
+          <li key={mt.id} className="flex flex-wrap items-center gap-3 py-2 text-sm" data-testid="meeting-type-row">
             <span className="font-medium">{mt.title}</span>
+            {mt.description && <span className="basis-full text-white/60 sm:order-last">{mt.description}</span>}
             <code className="text-white/60">/{mt.slug}</code>
             <span className="text-white/60">{t("book.minutes", { count: mt.duration_minutes })}</span>
             <span className="text-white/60">{playbooks.data?.find((p) => p.id === mt.playbook_id)?.name}</span>
@@ -183,10 +194,11 @@ function MeetingTypes() {
               <input
                 type="checkbox"
                 checked={mt.active}
-                onChange={(e) => upsert.mutate({ id: mt.id, body: { slug: mt.slug, title: mt.title, duration_minutes: mt.duration_minutes, playbook_id: mt.playbook_id, active: e.target.checked } })}
+                onChange={(e) => upsert.mutate({ id: mt.id, body: { ...input(mt), active: e.target.checked } })}
               />
               {t("av.active")}
             </label>
+            <Button variant="ghost" onClick={() => setDraft({ id: mt.id, body: input(mt) })} data-testid="edit-meeting-type">{t("common.edit")}</Button>
             <Button variant="ghost" onClick={() => remove.mutate(mt.id)}>{t("common.delete")}</Button>
           </li>
         ))}
@@ -196,19 +208,24 @@ function MeetingTypes() {
           className="mt-4 grid gap-3 rounded-xl bg-white/5 p-3 md:grid-cols-4"
           onSubmit={(e) => {
             e.preventDefault();
-            upsert.mutate({ body: draft }, { onSuccess: () => setDraft(null) });
+            upsert.mutate(draft, { onSuccess: () => setDraft(null) });
           }}
         >
-          <Field label={t("console.title")}><Input value={draft.title} onChange={(e) => setDraft({ ...draft, title: e.target.value })} required /></Field>
-          <Field label={t("av.slug")}><Input value={draft.slug} onChange={(e) => setDraft({ ...draft, slug: e.target.value })} required /></Field>
-          <Field label={t("console.duration")}><Input type="number" min={5} max={480} value={draft.duration_minutes} onChange={(e) => setDraft({ ...draft, duration_minutes: Number(e.target.value) })} /></Field>
+          <Field label={t("console.title")}><Input value={draft.body.title} onChange={(e) => edit({ title: e.target.value })} required /></Field>
+          <Field label={t("av.slug")}><Input value={draft.body.slug} onChange={(e) => edit({ slug: e.target.value })} required /></Field>
+          <Field label={t("console.duration")}><Input type="number" min={5} max={480} value={draft.body.duration_minutes} onChange={(e) => edit({ duration_minutes: Number(e.target.value) })} /></Field>
           <Field label={t("console.playbook")}>
-            <Select value={draft.playbook_id} onChange={(e) => setDraft({ ...draft, playbook_id: e.target.value })}>
+            <Select value={draft.body.playbook_id} onChange={(e) => edit({ playbook_id: e.target.value })}>
               {playbooks.data?.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
             </Select>
           </Field>
+          <div className="md:col-span-4">
+            <Field label={t("av.description")}>
+              <TextArea rows={2} maxLength={500} value={draft.body.description} onChange={(e) => edit({ description: e.target.value })} data-testid="meeting-type-description" />
+            </Field>
+          </div>
           <div className="flex gap-2 md:col-span-4">
-            <Button type="submit" disabled={upsert.isPending}>{t("common.save")}</Button>
+            <Button type="submit" disabled={upsert.isPending} data-testid="save-meeting-type">{t("common.save")}</Button>
             <Button variant="ghost" onClick={() => setDraft(null)}>{t("common.cancel")}</Button>
           </div>
         </form>

@@ -82,6 +82,7 @@ export default function BookingPage() {
         <div>
           <p className="text-sm text-white/50">{p.organization_name}</p>
           <h1 className="text-3xl font-semibold" data-testid="booking-title">{t("book.title", { name: p.seller_name })}</h1>
+          {p.seller_intro && <p className="mt-2 max-w-2xl whitespace-pre-line text-white/70" data-testid="booking-intro">{p.seller_intro}</p>}
         </div>
 
         <section>
@@ -99,7 +100,8 @@ export default function BookingPage() {
                 data-testid="meeting-type"
               >
                 <div className="font-medium">{mt.title}</div>
-                <div className="text-xs text-white/55">{t("book.minutes", { count: mt.duration_minutes })}</div>
+                <div className="text-xs text-white/60">{t("book.minutes", { count: mt.duration_minutes })}</div>
+                {mt.description && <div className="mt-1 max-w-xs text-xs text-white/70" data-testid="meeting-type-description">{mt.description}</div>}
               </button>
             ))}
           </div>
