@@ -7,7 +7,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { BASE, bothSizes, launchShared, shot, until } from "./lib.mjs";
+import { BASE, bothSizes, launchShared, until } from "./lib.mjs";
 import { emailTo } from "./mail.mjs";
 
 const RUN = randomUUID().slice(0, 8);
@@ -29,6 +29,8 @@ describe("a team starts on its own", { timeout: 3 * 60_000 }, () => {
 
   it("a company signs up from the sign-in page and lands on its team page as admin", async () => {
     await admin.goto(`${BASE}/login`);
+    await admin.getByTestId("login-signup").waitFor();
+    await bothSizes(admin, "sign-in");
     await admin.getByTestId("login-signup").click();
     await admin.waitForURL(`${BASE}/signup`);
     await admin.getByTestId("signup-organization").fill(`Ferri Arredamenti ${RUN}`);
@@ -50,7 +52,7 @@ describe("a team starts on its own", { timeout: 3 * 60_000 }, () => {
     const steps = admin.getByTestId("get-started-step");
     await steps.first().waitFor();
     assert.deepEqual(await steps.evaluateAll((els) => els.map((e) => e.dataset.done)), ["false", "false", "false"]);
-    await shot(admin, "team-get-started");
+    await bothSizes(admin, "team-get-started");
     await steps.nth(1).locator("a").click();
     await admin.waitForURL(`${BASE}/console/playbooks`);
     await admin.getByTestId("playbooks-empty").waitFor();
@@ -143,6 +145,7 @@ describe("a team starts on its own", { timeout: 3 * 60_000 }, () => {
     await page.getByTestId("login-forgot").click();
     await page.waitForURL(`${BASE}/forgot-password`);
     await page.getByTestId("reset-email").fill(ADMIN_EMAIL);
+    await bothSizes(page, "team-forgot-password");
     await page.getByTestId("reset-request").click();
     await page.getByTestId("reset-sent").waitFor();
     const mail = await emailTo(ADMIN_EMAIL);
