@@ -1,6 +1,7 @@
 // What the desktop specs share: the environment tests/desktop/run provides, the backend's API,
 // and the app driven by WebDriver (tauri-driver + WebKitWebDriver): starting it, its windows,
 // its settings file, signing in and out through its main window.
+import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
 import { join, dirname } from "node:path";
@@ -59,15 +60,26 @@ export function appProcesses() {
     });
 }
 
+/** The single-instance D-Bus name the app holds while it runs (tauri-plugin-single-instance). */
+const INSTANCE_NAME = "app.closer.desktop.SingleInstance";
+
+/** Whether any connection on the session bus still owns the app's single-instance name. */
+function instanceNameOwned() {
+  const names = execFileSync("dbus-send", ["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.ListNames"], { encoding: "utf8" });
+  return names.includes(`"${INSTANCE_NAME}`);
+}
+
 /**
- * Ends the app's WebDriver session and waits until its process has exited: a new start while
- * the old one still holds the single-instance name would hand over to it and exit.
+ * Ends the app's WebDriver session and waits until its process has exited and the bus has
+ * dropped its single-instance name: a new start while the old one still holds the name would
+ * hand over to it (and fail outright when the old one is already going: "NoReply"). A process
+ * that is exiting vanishes from /proc a moment before the bus notices, hence both checks.
  */
 export async function quitApp(driver) {
   await driver.quit();
   const deadline = Date.now() + 30_000;
-  while (appProcesses().length > 0) {
-    if (Date.now() > deadline) throw new Error(`the app is still running 30 s after quitting: ${appProcesses()}`);
+  while (appProcesses().length > 0 || instanceNameOwned()) {
+    if (Date.now() > deadline) throw new Error(`the app is still running 30 s after quitting: ${appProcesses()}, name owned: ${instanceNameOwned()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
