@@ -81,7 +81,7 @@ pub fn validate(playbook: &Playbook) -> Result<(), Error> {
         key(&at, &item.key, &mut keys)?;
         text(&format!("{at}.title"), &item.title, 200)?;
         examples(&at, &item.examples)?;
-        threshold(&at, item.threshold)?;
+        threshold(&at, item.threshold, "a probability")?;
     }
     let mut keys = HashSet::new();
     for (i, objection) in playbook.objections.iter().enumerate() {
@@ -89,7 +89,7 @@ pub fn validate(playbook: &Playbook) -> Result<(), Error> {
         key(&at, &objection.key, &mut keys)?;
         text(&format!("{at}.title"), &objection.title, 200)?;
         examples(&at, &objection.examples)?;
-        threshold(&at, objection.threshold)?;
+        threshold(&at, objection.threshold, "a cosine similarity")?;
         text(&format!("{at}.battle_card.title"), &objection.battle_card.title, 200)?;
         if objection.battle_card.points.len() > 20 {
             return Err(Error::invalid(format!("{at}.battle_card.points"), "at most 20 points"));
@@ -131,11 +131,11 @@ fn examples(at: &str, examples: &[String]) -> Result<(), Error> {
     Ok(())
 }
 
-fn threshold(at: &str, threshold: Option<f32>) -> Result<(), Error> {
+/// A per-item threshold is a probability of the checklist model, a per-objection one a cosine
+/// (see `analysis`); both must lie in (0, 1].
+fn threshold(at: &str, threshold: Option<f32>, what: &str) -> Result<(), Error> {
     match threshold {
-        Some(t) if !(t > 0.0 && t <= 1.0) => {
-            Err(Error::invalid(format!("{at}.threshold"), "expected a cosine similarity in (0, 1]"))
-        }
+        Some(t) if !(t > 0.0 && t <= 1.0) => Err(Error::invalid(format!("{at}.threshold"), format!("expected {what} in (0, 1]"))),
         _ => Ok(()),
     }
 }

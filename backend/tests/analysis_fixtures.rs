@@ -9,6 +9,16 @@ use closer::eval::{Observed, score};
 use closer::semantics::encoder::SentenceEncoder;
 use std::sync::Arc;
 
+/// Checklist recall floor on the scripted text. The checklist model is fitted on the analysis
+/// corpus's calibration half, not on these two calls (whose old cosine threshold was chosen to
+/// tick every item of them, #21). Fed as whole scripted turns, "Great. So the next step is…"
+/// and "That is fair. When would you ideally want…?" come out just under its threshold (0.35
+/// and 0.44 against 0.45: the leading pleased remark weighs against coverage), and so does the
+/// Italian greeting turn "Buongiorno Paolo, grazie…": 4 of 6 English items, 5 of 6 Italian. As heard, Whisper ends a segment at each sentence pause and every
+/// item of both calls is ticked; `live_fixtures.rs` asserts ≥ 0.9 there. Held-out figures are
+/// `analysis_corpus.rs`'.
+const SCRIPTED_CHECKLIST_RECALL: f64 = 0.6;
+
 #[test]
 fn analyzer_on_scripted_text_meets_quality_bars() {
     let encoder = Arc::new(SentenceEncoder::load(&common::models()).unwrap());
@@ -57,7 +67,7 @@ fn analyzer_on_scripted_text_meets_quality_bars() {
             s.sentiment_accuracy_3class(),
             s.sentiment_mistakes
         );
-        assert!(s.checklist.precision() >= 0.9 && s.checklist.recall() >= 0.9, "{id} checklist");
+        assert!(s.checklist.precision() >= 0.9 && s.checklist.recall() >= SCRIPTED_CHECKLIST_RECALL, "{id} checklist");
         assert!(s.objections.precision() >= 0.9 && s.objections.recall() >= 0.9, "{id} objections");
         assert!(s.sentiment_accuracy_3class() >= 0.8, "{id} sentiment");
     }

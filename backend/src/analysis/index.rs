@@ -41,7 +41,7 @@ pub(super) fn background_phrases() -> Vec<String> {
 }
 
 /// Component-wise mean of `embeddings` (zeros when empty).
-fn mean(embeddings: &[Embedding]) -> Embedding {
+pub(super) fn mean(embeddings: &[Embedding]) -> Embedding {
     let mut sum = [0.0; DIM];
     for e in embeddings {
         sum.iter_mut().zip(e).for_each(|(s, x)| *s += x);
@@ -69,6 +69,11 @@ impl PhraseIndex {
             })
             .collect::<Result<_, EncoderError>>()?;
         Ok(Self { targets })
+    }
+
+    /// Best cosine between `embedding` and any target's prototype (−1 when there is none).
+    pub(super) fn best_cosine(&self, embedding: &Embedding) -> f32 {
+        self.targets.iter().map(|t| cosine(&t.prototype, embedding)).fold(-1.0, f32::max)
     }
 
     /// The eligible target this sentence means, if any. `readings` are the embeddings of the

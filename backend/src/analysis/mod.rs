@@ -4,6 +4,7 @@
 //! Everything runs on the embedded multilingual sentence encoder; one [`Analyzer`] per live
 //! session owns the state of that meeting (what is ticked, which objections were raised).
 
+pub mod checklist;
 mod index;
 mod rejoin;
 mod sentiment;
@@ -13,41 +14,34 @@ mod tips;
 pub use sentiment::{CLASSES as SENTIMENT_CLASSES, ClassExamples, L2_C as SENTIMENT_L2_C, SentimentModel, label as sentiment_label};
 
 use crate::semantics::encoder::{Embedding, EncoderError, SentenceEncoder};
-use closer_wire::{BattleCard, Credit, Evidence, Playbook, SentimentLabel};
+use closer_wire::{BattleCard, Evidence, Playbook, SentimentLabel};
+use checklist::{ChecklistIndex, ChecklistModel};
 use index::PhraseIndex;
 use rejoin::Vocabulary;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
-/// Default cosine to an item's prototype (the mean embedding of its examples and title) a
-/// sentence must reach to tick it, when the playbook sets no per-item `threshold`. Calibrated
-/// on the fixture playbooks' calls (`shared/fixtures`), scripted text and Whisper's
-/// transcripts alike: the sentence that earns each item scores 0.285–0.52, 96 % of the other
-/// sentence–item pairs below 0.26, and the margin and background class below remove the rest;
-/// every threshold from 0.235 to 0.285 meets the quality bars there, this is the middle.
-pub const CHECKLIST_THRESHOLD: f32 = 0.26;
 /// Default cosine for an objection. Objections are phrased more distinctly (true matches
 /// 0.376–0.67 on the fixtures), so the bar is higher; Whisper's mishearing of a complaint
 /// ("we can't hurt this kind of bitch many times and nothing ever changes") scores 0.339
 /// against "happy with the current solution", so thresholds 0.34–0.375 meet the bars on
 /// scripted and transcribed text alike, and this is the middle.
 pub const OBJECTION_THRESHOLD: f32 = 0.355;
-/// How far the best candidate must lead the runner-up (another candidate of the same family
-/// or the background class of fillers) — two items equally close means neither is meant.
+/// How far the best objection must lead the runner-up (another objection or the background
+/// class of fillers) — two objections equally close means neither is meant.
 pub const MARGIN: f32 = 0.02;
-/// How far an already-covered target (ticked item, objection in cooldown) may lead the best
-/// uncovered one before the sentence counts as meaning the covered one (see
-/// `PhraseIndex::decide`). Calibrated on the fixture playbooks' calls: sentences that clearly
-/// restate a covered item lead by 0.1 and more ("qual è oggi il problema più grande…?" once
-/// the needs item is ticked: 0.50 vs 0.24), genuinely ambiguous ones by a few hundredths
-/// ("entro quando vorreste avere una soluzione operativa?": needs 0.45, timeline 0.43); any
-/// lead from 0.04 up meets the quality bars there.
+/// How far an objection in its cooldown may lead the best fresh one before the sentence counts
+/// as meaning the one already shown (see `PhraseIndex::decide`). Calibrated on the fixture
+/// playbooks' calls, where any lead from 0.04 up met the quality bars.
 pub const COVERED_LEAD: f32 = 0.08;
 /// Partial text is matched too — a strong match ticks while the speaker is still talking —
-/// but with every threshold raised by this much and only on sentences of at least
+/// but with every objection cosine threshold raised by this much, every checklist probability
+/// threshold by [`PARTIAL_EXTRA_PROBABILITY`], and only on sentences of at least
 /// [`PARTIAL_MIN_WORDS`] words: the words so far of an unfinished sentence ("what is the
 /// biggest") can sound like another item; the final text settles the weak cases.
 pub const PARTIAL_EXTRA: f32 = 0.08;
+/// See [`PARTIAL_EXTRA`]: a checklist item needs this much more probability in partial text.
+pub const PARTIAL_EXTRA_PROBABILITY: f32 = 0.1;
 /// Shortest partial sentence (words) that is matched at all.
 pub const PARTIAL_MIN_WORDS: usize = 5;
 // A match in partial text counts only when the utterance's previous partial made the same
@@ -120,6 +114,8 @@ pub struct AnalysisModels {
     pub sentiment: SentimentModel,
     /// Embeddings of the background fillers (see `data/background.json`).
     pub background: Vec<Embedding>,
+    /// The fitted checklist model.
+    pub checklist: ChecklistModel,
 }
 
 impl AnalysisModels {
@@ -130,7 +126,7 @@ impl AnalysisModels {
     pub fn new(encoder: Arc<SentenceEncoder>) -> Result<Self, AnalysisError> {
         let sentiment = SentimentModel::builtin();
         let background = index::embed_all(&encoder, &index::background_phrases())?;
-        Ok(Self { encoder, sentiment, background })
+        Ok(Self { encoder, sentiment, background, checklist: ChecklistModel::builtin() })
     }
 }
 
@@ -171,11 +167,25 @@ pub struct SpeakerTurn {
     pub end_ms: u64,
 }
 
+/// An utterance readied for matching (see [`Analyzer::prepare`]).
+struct Prepared {
+    /// Its sentences, then its whole text.
+    parts: Vec<String>,
+    /// Each part's readings: its text's embedding, then its rejoined reading's, if any.
+    readings: Vec<Vec<Embedding>>,
+    /// The whole text without PII placeholders.
+    plain: String,
+    /// Sentiment probabilities of `plain`.
+    current: [f32; 4],
+    /// Index of the whole text among `parts` when it follows sentences, else `usize::MAX`.
+    whole_at: usize,
+}
+
 /// Per-meeting analysis state.
 pub struct Analyzer {
     models: Arc<AnalysisModels>,
     playbook: Playbook,
-    checklist: PhraseIndex,
+    checklist: ChecklistIndex,
     objections: PhraseIndex,
     /// Words of the playbook's phrasings, for the rejoined readings of sentences.
     vocabulary: Vocabulary,
@@ -198,12 +208,7 @@ impl Analyzer {
         playbook: Playbook,
         state: AnalyzerState,
     ) -> Result<Self, AnalysisError> {
-        let checklist = PhraseIndex::new(
-            &models.encoder,
-            playbook.checklist.iter().map(|i| {
-                (i.key.as_str(), i.title.as_str(), &i.examples[..], i.threshold.unwrap_or(CHECKLIST_THRESHOLD))
-            }),
-        )?;
+        let checklist = ChecklistIndex::new(&models.encoder, &playbook.checklist, models.checklist.clone())?;
         let objections = PhraseIndex::new(
             &models.encoder,
             playbook.objections.iter().map(|o| {
@@ -226,19 +231,7 @@ impl Analyzer {
     /// Errors: the encoder failing (the caller keeps the transcript and carries on).
     pub fn analyze(&mut self, u: &Utterance<'_>) -> Result<Vec<Finding>, AnalysisError> {
         let mut findings = Vec::new();
-        let plain = crate::pii::strip_placeholders(u.text);
-        let parts = sentences::split(u.text);
-        let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
-        let embeddings = self.models.encoder.embed(&refs)?;
-        // Each part's readings: its text, then the text with split playbook words rejoined
-        // (embedded apart: the int8 encoder quantises per batch, and the text's own embedding
-        // must not depend on whether a rejoined reading exists).
-        let mut readings: Vec<Vec<Embedding>> = embeddings.iter().map(|e| vec![*e]).collect();
-        for (reading, part) in readings.iter_mut().zip(&parts) {
-            if let Some(rejoined) = self.vocabulary.rejoin(part) {
-                reading.extend(self.models.encoder.embed(&[rejoined.as_str()])?);
-            }
-        }
+        let Prepared { parts, readings, plain, current, whole_at } = self.prepare(u)?;
         let evidence = |text: &str, score: f32| Evidence {
             segment_id: u.segment_id.to_owned(),
             speaker: u.speaker.to_owned(),
@@ -246,43 +239,26 @@ impl Analyzer {
             text: text.to_owned(),
             score,
         };
-
-        // The whole text's sentiment: an objection is not raised in a pleased remark ("perfect,
-        // that works for us" is agreement, however close it sounds to "what we have works").
-        let whole = if plain != u.text {
-            self.models.encoder.embed(&[plain.as_ref()])?.remove(0)
-        } else {
-            *embeddings.last().expect("split always returns the whole text")
-        };
-        let current = self.models.sentiment.classify(&whole);
+        // An objection is not raised in a pleased remark ("perfect, that works for us" is
+        // agreement, however close it sounds to "what we have works").
         let pleased = sentiment::label(&current).0 == SentimentLabel::Positive;
-
         let extra = if u.is_final { 0.0 } else { PARTIAL_EXTRA };
-        // The whole text (last, after the sentences) is matched for what its sentences did not
-        // settle: it is there for an idea spread over two short sentences, and once one of
-        // them ticked an item, the whole mostly says that item again, less clearly (after
-        // "Who else takes part in the decision?" ticked the decision maker, the whole
-        // "I see. Who else…?" came out closest to the budget).
-        let whole_at = if refs.len() > 1 { refs.len() - 1 } else { usize::MAX };
+        let extra_probability = if u.is_final { 0.0 } else { PARTIAL_EXTRA_PROBABILITY };
         let (mut ticked_here, mut raised_here) = (false, false);
         let confirmed = self.state.partial_matches.remove(u.segment_id).unwrap_or_default();
         let mut matched: (Vec<String>, Vec<String>) = Default::default();
-        for (n, (text, readings)) in refs.iter().zip(&readings).enumerate() {
+        for (n, (text, readings)) in parts.iter().zip(&readings).enumerate() {
             if !u.is_final && text.split_whitespace().count() < PARTIAL_MIN_WORDS {
                 continue;
             }
             let whole = n == whole_at;
-            let background =
-                readings.iter().map(|r| index::best_score(&self.models.background, r)).fold(-1.0, f32::max);
-            let eligible = |key: &str| {
-                let item = self.playbook.checklist.iter().find(|i| i.key == key);
-                !self.state.ticked.contains(key)
-                    && item.is_some_and(|i| i.credit == Credit::Any || u.role == SpeakerRole::Host)
-            };
+            let backgrounds: Vec<f32> = readings.iter().map(|r| index::best_score(&self.models.background, r)).collect();
+            let background = backgrounds.iter().copied().fold(-1.0, f32::max);
             let checklist = if whole && ticked_here {
                 None
             } else {
-                self.checklist.decide(readings, background, MARGIN, COVERED_LEAD, extra, eligible)
+                let context = self.checklist_context(u, whole, &current, &readings[0], backgrounds[0]);
+                self.checklist.decide(text, &readings[0], &context, extra_probability, |key| !self.state.ticked.contains(key))
             };
             if let Some((key, score)) = checklist {
                 ticked_here = true;
@@ -325,7 +301,7 @@ impl Analyzer {
 
         if u.is_final {
             let turn = self.extend_turn(u.speaker, &plain, u.start_ms, u.end_ms);
-            let turn_probabilities = if turn.text == plain.as_ref() {
+            let turn_probabilities = if turn.text == plain {
                 current
             } else {
                 let embedding = self.models.encoder.embed(&[turn.text.as_str()])?.remove(0);
@@ -345,6 +321,91 @@ impl Analyzer {
             findings.push(tip);
         }
         Ok(findings)
+    }
+
+    /// Splits `u` into sentences (then its whole text), embeds their readings (the text, then
+    /// the text with split playbook words rejoined, see `rejoin.rs`) and classifies the
+    /// sentiment of the whole text without PII placeholders.
+    fn prepare(&self, u: &Utterance<'_>) -> Result<Prepared, AnalysisError> {
+        let plain = crate::pii::strip_placeholders(u.text).into_owned();
+        let parts = sentences::split(u.text);
+        let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+        let embeddings = self.models.encoder.embed(&refs)?;
+        // The rejoined readings are embedded apart: the int8 encoder quantises per batch, and
+        // the text's own embedding must not depend on whether a rejoined reading exists.
+        let mut readings: Vec<Vec<Embedding>> = embeddings.iter().map(|e| vec![*e]).collect();
+        for (reading, part) in readings.iter_mut().zip(&parts) {
+            if let Some(rejoined) = self.vocabulary.rejoin(part) {
+                reading.extend(self.models.encoder.embed(&[rejoined.as_str()])?);
+            }
+        }
+        let whole = if plain != u.text {
+            self.models.encoder.embed(&[plain.as_str()])?.remove(0)
+        } else {
+            *embeddings.last().expect("split always returns the whole text")
+        };
+        let current = self.models.sentiment.classify(&whole);
+        // The whole text (last, after the sentences) is matched for what its sentences did not
+        // settle: it is there for an idea spread over two short sentences, and once one of
+        // them ticked an item, the whole mostly says that item again, less clearly (after
+        // "Who else takes part in the decision?" ticked the decision maker, the whole
+        // "I see. Who else…?" came out closest to the budget).
+        let whole_at = if parts.len() > 1 { parts.len() - 1 } else { usize::MAX };
+        Ok(Prepared { parts, readings, plain, current, whole_at })
+    }
+
+    /// What the checklist model knows of a sentence (`embedding`, its text's reading, whose
+    /// best background cosine is `background`) besides the sentence itself.
+    fn checklist_context<'a>(
+        &self,
+        u: &Utterance<'_>,
+        whole: bool,
+        sentiment: &'a [f32; 4],
+        embedding: &Embedding,
+        background: f32,
+    ) -> checklist::Context<'a> {
+        checklist::Context {
+            host: u.role == SpeakerRole::Host,
+            whole,
+            sentiment,
+            background,
+            objection: self.objections.best_cosine(embedding),
+        }
+    }
+
+    /// The checklist model's features of every sentence of `u` (and its whole text) against
+    /// each item this speaker may earn that `open` says is still unticked, exactly as
+    /// [`analyze`](Self::analyze) scores them: per sentence, `(key, features)` in playbook
+    /// order. Used to fit `data/checklist_model.json` (`tests/analysis_corpus.rs`), with the
+    /// labels' coverage so far as `open`.
+    ///
+    /// Errors: the encoder failing.
+    pub fn checklist_features(
+        &self,
+        u: &Utterance<'_>,
+        open: impl Fn(&str) -> bool,
+    ) -> Result<Vec<Vec<(String, [f32; checklist::FEATURES])>>, AnalysisError> {
+        let prepared = self.prepare(u)?;
+        let host = u.role == SpeakerRole::Host;
+        let eligible: HashSet<&str> = self.checklist.creditable(host).filter(|k| open(k)).collect();
+        Ok(prepared
+            .parts
+            .iter()
+            .zip(&prepared.readings)
+            .enumerate()
+            .map(|(n, (text, readings))| {
+                let background = index::best_score(&self.models.background, &readings[0]);
+                let context = self.checklist_context(u, n == prepared.whole_at, &prepared.current, &readings[0], background);
+                let features = self.checklist.features(text, &readings[0], &context, &open);
+                self.playbook
+                    .checklist
+                    .iter()
+                    .zip(features)
+                    .filter(|(item, _)| eligible.contains(item.key.as_str()))
+                    .map(|(item, f)| (item.key.clone(), f))
+                    .collect()
+            })
+            .collect())
     }
 
     /// Whether an utterance of `speaker` starting at `start_ms` begins a new turn after `turn`:

@@ -105,15 +105,16 @@ impl Call {
         if self.timeline.speakers[speaker].role == "host" { SpeakerRole::Host } else { SpeakerRole::Guest }
     }
 
-    /// Script text through a fresh analyzer: the events and the timeline to score them with.
-    pub fn run_script(&self, models: &Arc<AnalysisModels>) -> (Timeline, Vec<Observed>) {
-        let utterances = self.timeline.turns.iter().map(|t| (t.speaker.as_str(), t.text.as_str(), t.start_ms as u64, t.end_ms as u64));
-        (self.timeline.clone(), self.analyze(models, utterances))
+    /// The script as utterances, one final utterance per turn: the timeline to score on and
+    /// `(speaker, text, start ms, end ms)` in order.
+    pub fn script(&self) -> (Timeline, Vec<(String, String, u64, u64)>) {
+        let utterances = self.timeline.turns.iter().map(|t| (t.speaker.clone(), t.text.clone(), t.start_ms as u64, t.end_ms as u64));
+        (self.timeline.clone(), utterances.collect())
     }
 
-    /// Whisper's final segments in `condition` through a fresh analyzer, in the order their
-    /// speech ended (the order finals reach a live session), scored on the rendered times.
-    pub fn run_transcript(&self, models: &Arc<AnalysisModels>, condition: &str) -> (Timeline, Vec<Observed>) {
+    /// Whisper's final segments in `condition` as utterances, in the order their speech ended
+    /// (the order finals reach a live session), with the timeline of the rendered turn times.
+    pub fn heard(&self, condition: &str) -> (Timeline, Vec<(String, String, u64, u64)>) {
         let transcript = self.transcript(condition);
         assert_eq!(transcript.turns.len(), self.timeline.turns.len(), "{}: stale transcript, rerun scripts/corpus_transcripts.py", self.id);
         let mut timeline = self.timeline.clone();
@@ -122,16 +123,29 @@ impl Call {
         }
         let mut segments: Vec<&Segment> = transcript.segments.iter().collect();
         segments.sort_by_key(|s| (s.end_ms, s.start_ms));
-        let utterances = segments.iter().map(|s| (s.speaker.as_str(), s.text.as_str(), s.start_ms, s.end_ms));
-        (timeline, self.analyze(models, utterances))
+        (timeline, segments.iter().map(|s| (s.speaker.clone(), s.text.clone(), s.start_ms, s.end_ms)).collect())
     }
 
-    fn analyze<'a>(&self, models: &Arc<AnalysisModels>, utterances: impl Iterator<Item = (&'a str, &'a str, u64, u64)>) -> Vec<Observed> {
+    /// Script text through a fresh analyzer: the events and the timeline to score them with.
+    pub fn run_script(&self, models: &Arc<AnalysisModels>) -> (Timeline, Vec<Observed>) {
+        let (timeline, utterances) = self.script();
+        (timeline, self.analyze(models, &utterances))
+    }
+
+    /// Whisper's final segments in `condition` through a fresh analyzer, scored on the rendered
+    /// times.
+    pub fn run_transcript(&self, models: &Arc<AnalysisModels>, condition: &str) -> (Timeline, Vec<Observed>) {
+        let (timeline, utterances) = self.heard(condition);
+        (timeline, self.analyze(models, &utterances))
+    }
+
+    fn analyze(&self, models: &Arc<AnalysisModels>, utterances: &[(String, String, u64, u64)]) -> Vec<Observed> {
         let mut analyzer = Analyzer::new(models.clone(), self.playbook.clone()).unwrap();
         let mut observed = Vec::new();
-        for (n, (speaker, text, start_ms, end_ms)) in utterances.enumerate() {
+        for (n, (speaker, text, start_ms, end_ms)) in utterances.iter().enumerate() {
             let text = closer::pii::redact(text).text;
             let segment_id = format!("{speaker}-{n}");
+            let (start_ms, end_ms) = (*start_ms, *end_ms);
             let u = Utterance { segment_id: &segment_id, speaker, role: self.role(speaker), text: &text, start_ms, end_ms, is_final: true };
             let at_ms = end_ms as i64;
             for finding in analyzer.analyze(&u).unwrap() {

@@ -27,8 +27,9 @@ pub struct ChecklistItem {
     pub credit: Credit,
     /// Phrasings of the idea in any language (never copies of real call lines).
     pub examples: Vec<String>,
-    /// Cosine similarity an utterance must reach to tick this item; `null` = the analyzer's
-    /// calibrated default. Not part of the shared interchange files; kept on export when set.
+    /// Probability (from the checklist model, 0–1) a sentence must reach to tick this item;
+    /// `null` = the analyzer's calibrated default (0.45). Not part of the shared interchange
+    /// files; kept on export when set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub threshold: Option<f32>,

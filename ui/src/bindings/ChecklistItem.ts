@@ -22,7 +22,8 @@ credit: Credit,
  */
 examples: Array<string>, 
 /**
- * Cosine similarity an utterance must reach to tick this item; `null` = the analyzer's
- * calibrated default. Not part of the shared interchange files; kept on export when set.
+ * Probability (from the checklist model, 0–1) a sentence must reach to tick this item;
+ * `null` = the analyzer's calibrated default (0.45). Not part of the shared interchange
+ * files; kept on export when set.
  */
 threshold?: number, };
