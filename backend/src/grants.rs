@@ -18,6 +18,10 @@ use uuid::Uuid;
 /// Most participants a room admits (LiveKit refuses the next join).
 pub const MAX_PARTICIPANTS: u32 = 10;
 
+/// Start of every guest's LiveKit identity (`guest-<12 hex>`); the pages tell guests from the
+/// host by it too (`ui/src/room/presentation.tsx`).
+pub const GUEST_IDENTITY_PREFIX: &str = "guest-";
+
 /// The LiveKit room of a meeting: `meeting-<uuid>`.
 pub fn room_name(meeting: Uuid) -> String {
     format!("meeting-{meeting}")

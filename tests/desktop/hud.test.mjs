@@ -124,6 +124,12 @@ test("sign in, restart signed in, join: HUD window ticks and shows a battle card
   assert.equal(await card.getAttribute("data-objection"), "price_competitor");
   // Its image comes from the backend's origin with the app's access token, not the web view's.
   await driver.wait(imageLoaded('[data-testid="battle-card"] img'), 15_000, "the battle card's image loads in the HUD");
+  // "Present now" from the desktop HUD asks the backend to present (the room runs in the
+  // browser); nobody has joined the call here, so the HUD shows the server's refusal in words.
+  // The relay itself: backend/tests/presentations.rs and tests/e2e/call.test.mjs.
+  await driver.findElement(By.css('[data-testid="battle-card"] [data-testid="present-now"]')).click();
+  const refusal = await driver.wait(until.elementLocated(byTestId("present-error")), 15_000);
+  assert.match(await refusal.getText(), /No guest is in the call yet/);
   await feeding;
   const ticked = await driver.findElements(By.css('[data-testid="checklist-item"][data-ticked="true"]'));
   assert.ok(ticked.length >= 3, `ticks after 70 s of the call: ${ticked.length}`);

@@ -302,6 +302,16 @@ describe("seller, two guests, a declining guest and a hidden manager on one call
     assert.ok(slower[2] < 1000, `a presentation took ${slower[2]} ms (all: ${rounds.join(" | ")})`);
   });
 
+  it("a card presented through the server (the desktop HUD's path) shows on the guests' screens only", async () => {
+    await api(`/api/meetings/${meeting.id}/battle-cards/price_competitor/present`, { method: "POST", token: seller.access_token });
+    for (const page of [sarah, tom, dana]) await page.getByTestId("presentation-title").waitFor({ timeout: 5000 });
+    assert.equal(await sarah.getByTestId("presentation-title").innerText(), playbook.objections.find((o) => o.key === "price_competitor").battle_card.title);
+    assert.equal(await shadow.getByTestId("presentation").count(), 0, "only guests are addressed");
+    assert.equal(await host.getByTestId("stage").count(), 0, "the seller's room is not addressed either");
+    await api(`/api/meetings/${meeting.id}/presentation`, { method: "DELETE", token: seller.access_token });
+    for (const page of [sarah, tom, dana]) await page.getByTestId("presentation").waitFor({ state: "detached", timeout: 5000 });
+  });
+
   it("the seller's HUD is docked beside the call, never over it: resized, folded and unfolded", async () => {
     const box = (testId) => host.getByTestId(testId).boundingBox();
     const apart = (a, b) => a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;

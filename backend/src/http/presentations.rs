@@ -1,7 +1,15 @@
-//! `POST /api/meetings/{id}/battle-cards/{objection}/presented`: the seller's HUD reports that
-//! a battle card was presented to the guests ("Present now"), so recaps and analytics can tell
-//! shown cards from presented ones. Stored in MongoDB `presentations` (`_id` =
-//! `<meeting>:<objection>`, upserted: presenting twice counts once).
+//! "Present now" — a battle card shown large on the guests' screens.
+//!
+//! - `POST /api/meetings/{id}/battle-cards/{objection}/presented`: the web room presented the
+//!   card itself (a text stream to the guests) and reports it, so recaps and analytics can tell
+//!   shown cards from presented ones.
+//! - `POST /api/meetings/{id}/battle-cards/{objection}/present` and
+//!   `DELETE /api/meetings/{id}/presentation`: the server presents (or stops presenting) for a
+//!   seller whose HUD is not the room — the desktop app's HUD, beside a room that runs in the
+//!   browser.
+//!
+//! Presentations are stored in MongoDB `presentations` (`_id` = `<meeting>:<objection>`,
+//! upserted: presenting twice counts once).
 
 use super::Error;
 use super::extract::PathParams;
@@ -9,6 +17,7 @@ use crate::auth::AuthUser;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
+use livekit_api::services::room::SendDataOptions;
 use mongodb::bson::{Document, doc};
 use mongodb::options::UpdateOptions;
 use utoipa_axum::router::OpenApiRouter;
@@ -16,8 +25,11 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(presented))
+    OpenApiRouter::new().routes(routes!(presented)).routes(routes!(present)).routes(routes!(stop_presenting))
 }
+
+/// LiveKit topic of "Present now" messages (`PRESENT_TOPIC` in `ui/src/room/presentation.tsx`).
+pub const PRESENT_TOPIC: &str = "closer.present";
 
 /// Record that the meeting's host presented the battle card of `objection` (a key of the
 /// meeting's playbook).
@@ -30,13 +42,101 @@ async fn presented(
     user: AuthUser,
     PathParams((id, objection)): PathParams<(Uuid, String)>,
 ) -> Result<StatusCode, Error> {
+    let card = hosted_card(&state, id, &user, &objection).await?;
+    record(&state, id, &card.key).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Present the battle card of `objection` to the meeting's guests from the server: the message
+/// the web room sends (`{"type":"present","id","title","points","from"}`, see
+/// `ui/src/room/presentation.tsx`) as a reliable LiveKit data packet on topic
+/// [`PRESENT_TOPIC`] addressed to every guest in the room (never to the seller or managers),
+/// then recorded as presented. The card's image stays with the web room's "Present now": a data
+/// packet carries about 15 KiB, an image up to 2 MiB.
+#[utoipa::path(post, path = "/meetings/{id}/battle-cards/{objection}/present", tag = "recap", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("objection" = String, Path)),
+    responses((status = 204, description = "sent to the guests"), (status = 403, description = "not the host"),
+        (status = 409, description = "no guest is in the call"), (status = 422, description = "not an objection of the meeting's playbook"),
+        (status = 503, description = "LiveKit unreachable")))]
+async fn present(
+    State(state): State<AppState>,
+    user: AuthUser,
+    PathParams((id, objection)): PathParams<(Uuid, String)>,
+) -> Result<StatusCode, Error> {
+    let card = hosted_card(&state, id, &user, &objection).await?;
+    let from: String = sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1 AND organization_id = $2")
+        .bind(user.id)
+        .bind(user.org)
+        .fetch_one(&state.pg)
+        .await?;
+    let message = serde_json::json!({
+        "type": "present",
+        "id": card.key,
+        "title": card.battle_card.title,
+        "points": card.battle_card.points,
+        "from": from,
+    });
+    if send_to_guests(&state, id, &message).await? == 0 {
+        return Err(Error::Conflict("No guest is in the call yet: there is nobody to present to.".into()));
+    }
+    record(&state, id, &card.key).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Stop presenting: the guests' screens go back to the call.
+#[utoipa::path(delete, path = "/meetings/{id}/presentation", tag = "recap", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 204, description = "sent to the guests in the call, if any"), (status = 403, description = "not the host"),
+        (status = 503, description = "LiveKit unreachable")))]
+async fn stop_presenting(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<StatusCode, Error> {
     if !crate::meetings::is_host(&state.pg, id, &user).await? {
         return Err(Error::Forbidden("only the meeting's host presents battle cards".into()));
     }
-    let playbook = crate::meetings::playbook(&state.pg, id).await?.ok_or(Error::NotFound)?;
-    if !playbook.objections.iter().any(|o| o.key == objection) {
-        return Err(Error::invalid("objection", "not an objection of this meeting's playbook"));
+    send_to_guests(&state, id, &serde_json::json!({"type": "stop"})).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The objection `key` of meeting `id`'s playbook, if `user` hosts the meeting.
+async fn hosted_card(state: &AppState, id: Uuid, user: &AuthUser, key: &str) -> Result<closer_wire::Objection, Error> {
+    if !crate::meetings::is_host(&state.pg, id, user).await? {
+        return Err(Error::Forbidden("only the meeting's host presents battle cards".into()));
     }
+    let playbook = crate::meetings::playbook(&state.pg, id).await?.ok_or(Error::NotFound)?;
+    playbook
+        .objections
+        .into_iter()
+        .find(|o| o.key == key)
+        .ok_or_else(|| Error::invalid("objection", "not an objection of this meeting's playbook"))
+}
+
+/// Sends `message` on [`PRESENT_TOPIC`] to the guests in meeting `id`'s room; returns how many
+/// (none when the room is not open).
+async fn send_to_guests(state: &AppState, id: Uuid, message: &serde_json::Value) -> Result<usize, Error> {
+    let room = crate::grants::room_name(id);
+    let unreachable = |e: livekit_api::services::ServiceError| Error::Unavailable(format!("LiveKit: {e}"));
+    if state.livekit.list_rooms(vec![room.clone()]).await.map_err(unreachable)?.is_empty() {
+        return Ok(0);
+    }
+    let guests: Vec<String> = state
+        .livekit
+        .list_participants(&room)
+        .await
+        .map_err(unreachable)?
+        .into_iter()
+        .map(|p| p.identity)
+        .filter(|identity| identity.starts_with(crate::grants::GUEST_IDENTITY_PREFIX))
+        .collect();
+    if guests.is_empty() {
+        return Ok(0);
+    }
+    let count = guests.len();
+    let options = SendDataOptions { destination_identities: guests, topic: Some(PRESENT_TOPIC.into()), ..Default::default() };
+    state.livekit.send_data(&room, message.to_string().into_bytes(), options).await.map_err(unreachable)?;
+    Ok(count)
+}
+
+/// Records that meeting `id`'s host presented the card of `objection` (idempotent).
+async fn record(state: &AppState, id: Uuid, objection: &str) -> Result<(), Error> {
     let meeting = id.to_string();
     state
         .mongo
@@ -48,5 +148,5 @@ async fn presented(
         .with_options(UpdateOptions::builder().upsert(true).build())
         .await
         .map_err(|e| Error::Internal(e.into()))?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }

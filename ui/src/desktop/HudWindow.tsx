@@ -6,6 +6,7 @@ import { useHudStream } from "../hud/useHudStream";
 import { desktop } from "./ipc";
 import { PriorityComposer } from "../hud/PriorityComposer";
 import type { CssRect } from "./bindings/CssRect";
+import { usePresenter } from "./usePresenter";
 
 /**
  * The HUD window's content: the web UI's HUD panel filling a transparent, always-on-top native
@@ -15,8 +16,8 @@ import type { CssRect } from "./bindings/CssRect";
  * Dragging the panel's handle drags the native window (the page reports the handle's region to
  * the app, which on Linux starts the drag from GDK's press event); collapsing the panel shrinks
  * it.
- * "Present now" stays in the room's own HUD (it publishes into the call, which may run in the
- * browser), so the desktop HUD hides that button (desktop.css).
+ * "Present now" asks the backend to present the card (the room may run in the browser, out of the
+ * app's reach): the server sends it to the guests in the call (`http/presentations.rs`).
  */
 export default function HudWindow() {
   const { id = "" } = useParams();
@@ -77,6 +78,7 @@ export default function HudWindow() {
   }, []);
 
   const nameOf = (identity: string) => hud.transcript.findLast((l) => l.speaker === identity)?.name ?? identity;
+  const presenter = usePresenter(id);
   return (
     <div ref={root} data-testid="desktop-hud" data-meeting-id={id} data-mode={shadow ? "shadow" : "host"}>
       <HudPanel
@@ -84,9 +86,20 @@ export default function HudWindow() {
         connected={connected}
         playbook={playbook.data}
         readOnly={shadow}
+        presentingId={presenter.presenting}
+        onPresent={shadow ? undefined : presenter.present}
+        onStopPresenting={presenter.stop}
         nameOf={nameOf}
         movable
-        footer={shadow ? <PriorityComposer deliver={(text) => desktop.sendPriorityMessage(id, text)} /> : undefined}
+        footer={
+          shadow ? (
+            <PriorityComposer deliver={(text) => desktop.sendPriorityMessage(id, text)} />
+          ) : presenter.error ? (
+            <p role="alert" className="px-3 py-2 text-xs text-rose-300" data-testid="present-error">
+              {presenter.error}
+            </p>
+          ) : undefined
+        }
       />
     </div>
   );

@@ -225,21 +225,32 @@ function Reconnect({ onRetry, busy, error }: { onRetry: () => void; busy: boolea
   );
 }
 
-/** The host's "Present now" card, received as a text stream from the host only. */
+/**
+ * The host's "Present now" card: a text stream from the host's web room, or a data packet from
+ * the server (no participant: only the server's API key can send one) when the host presents
+ * from the desktop app's HUD. Anything from another participant is ignored.
+ */
 function usePresentation(room: Room | null): Presentation | null {
   const [presentation, setPresentation] = useState<Presentation | null>(null);
   useEffect(() => {
     if (!room) return;
-    room.registerTextStreamHandler(PRESENT_TOPIC, async (reader, from) => {
-      const text = await reader.readAll();
-      if (!isHostIdentity(from.identity)) return;
+    const show = (text: string) => {
       const message = parsePresentation(text);
       if (message) setPresentation(message.type === "present" ? message : null);
+    };
+    room.registerTextStreamHandler(PRESENT_TOPIC, async (reader, from) => {
+      const text = await reader.readAll();
+      if (isHostIdentity(from.identity)) show(text);
     });
+    const fromServer = (payload: Uint8Array, participant?: { identity: string }, _kind?: unknown, topic?: string) => {
+      if (topic === PRESENT_TOPIC && participant === undefined) show(new TextDecoder().decode(payload));
+    };
     const hostLeft = (p: { identity: string }) => isHostIdentity(p.identity) && setPresentation(null);
+    room.on(RoomEvent.DataReceived, fromServer);
     room.on(RoomEvent.ParticipantDisconnected, hostLeft);
     return () => {
       room.unregisterTextStreamHandler(PRESENT_TOPIC);
+      room.off(RoomEvent.DataReceived, fromServer);
       room.off(RoomEvent.ParticipantDisconnected, hostLeft);
     };
   }, [room]);
