@@ -199,10 +199,12 @@ export async function bothSizes(page, name, atPhone = async () => {}) {
   await shot(page, name);
   const violations = await accessibilityViolations(page);
   assert.deepEqual(violations, [], `${name}: serious or critical accessibility violations`);
+  assert.deepEqual(await clippedChartLabels(page), [], `${name}: chart labels cut off by their chart`);
   await page.setViewportSize(PHONE);
   await page.waitForTimeout(200);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   await shot(page, `${name}-390`);
+  assert.deepEqual(await clippedChartLabels(page), [], `${name} at ${PHONE.width} px: chart labels cut off by their chart`);
   if (width > PHONE.width) {
     // Name the outermost elements that reach past the screen's right edge, to say what to fix.
     const offenders = await page.evaluate((limit) => {
@@ -220,6 +222,24 @@ export async function bothSizes(page, name, atPhone = async () => {}) {
   }
   await atPhone();
   await page.setViewportSize(size);
+}
+
+/**
+ * The text labels of the page's charts (every `<text>` of an `<svg>`) that reach past their
+ * chart's drawing area by more than 1 px — cut off where the user would read them: "label →
+ * how far out (px)".
+ */
+export async function clippedChartLabels(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll("svg text")].flatMap((text) => {
+      const svg = text.ownerSVGElement;
+      const t = text.getBoundingClientRect();
+      const s = svg.getBoundingClientRect();
+      if (t.width === 0 || s.width === 0) return [];
+      const out = Math.max(s.left - t.left, t.right - s.right, s.top - t.top, t.bottom - s.bottom);
+      return out > 1 ? [`“${text.textContent}” → ${Math.round(out)} px`] : [];
+    }),
+  );
 }
 
 /** Whether all of `locator`'s first element is inside the viewport as it is scrolled now. */
