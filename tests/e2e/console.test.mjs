@@ -8,7 +8,7 @@ import { emailTo } from "./mail.mjs";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BASE, PASSWORD, PHONE, USERS, api, bothSizes, inView, launch, session, until } from "./lib.mjs";
+import { BASE, PASSWORD, PHONE, USERS, api, bothSizes, inView, launch, repo, session, until } from "./lib.mjs";
 
 /** What the seller writes on their booking page, and what a prospect reads there. */
 const INTRO = "Sara helps finance teams close their books in days, not weeks.";
@@ -126,6 +126,15 @@ describe("seller console and booking page", { timeout: 5 * 60_000 }, () => {
     await bothSizes(page, "availability");
   });
 
+  it("the seller adds a photo on the profile page for the booking page", async () => {
+    await page.goto(`${BASE}/console/profile`);
+    await page.getByTestId("profile-photo-file").setInputFiles(join(repo, "backend/tests/data/2x2.png"));
+    await until(async () => (await page.getByTestId("profile-photo").count()) === 1 && (await page.getByTestId("profile-photo").evaluate((img) => img.complete && img.naturalWidth === 2)), {
+      what: "the uploaded photo shown on the profile page",
+    });
+    await bothSizes(page, "profile");
+  });
+
   it("a prospect books a slot on /book/<slug> and the meeting appears for the seller", async () => {
     const prospect = await launch({ locale: "it-IT" });
     try {
@@ -133,6 +142,9 @@ describe("seller console and booking page", { timeout: 5 * 60_000 }, () => {
       await p.goto(`${BASE}/book/${seller.user.slug}`);
       assert.equal(await p.getByTestId("booking-title").textContent(), "Prenota una riunione con Sara Seller");
       assert.equal(await p.getByTestId("booking-intro").textContent(), INTRO);
+      const photo = p.getByTestId("booking-photo");
+      assert.equal(await photo.getAttribute("alt"), "Sara Seller");
+      await until(() => photo.evaluate((img) => img.complete && img.naturalWidth === 2), { what: "the seller's photo on the booking page" });
       assert.equal(await p.getByTestId("meeting-type").filter({ hasText: "Discovery Call" }).getByTestId("meeting-type-description").textContent(), DESCRIPTION);
       await p.getByTestId("meeting-type").filter({ hasText: "Discovery Call" }).click();
       // A month calendar opening on the first day with free times (the rest of this month may

@@ -114,9 +114,11 @@ async fn page(State(state): State<AppState>, PathParams(slug): PathParams<String
     .await?;
     let availability = scheduling::store::load(&state.pg, seller.id).await?;
     let (time_zone, seller_intro) = availability.map(|a| (a.time_zone, a.intro)).unwrap_or_else(|| ("UTC".into(), String::new()));
+    let seller_photo_url = super::photos::photo_url(&state.pg, seller.id, &slug).await?;
     Ok(Json(BookingPage {
         seller_name: seller.name,
         seller_intro,
+        seller_photo_url,
         organization_name: seller.organization_name,
         time_zone,
         meeting_types: rows

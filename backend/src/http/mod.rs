@@ -10,6 +10,7 @@ mod error;
 mod extract;
 mod handoff;
 mod health;
+mod images;
 mod invitations;
 mod join;
 mod live;
@@ -18,6 +19,7 @@ mod meetings;
 mod openapi;
 mod organizations;
 mod password_reset;
+mod photos;
 mod playbooks;
 mod presentations;
 mod recap;
@@ -77,6 +79,7 @@ fn api() -> Router<AppState> {
         .merge(password_reset::router())
         .merge(availability::router())
         .merge(booking::router())
+        .merge(photos::router())
         .merge(meetings::router())
         .merge(join::router())
         .merge(playbooks::router())

@@ -1,6 +1,7 @@
 //! `/api/playbooks`: CRUD, import/export in the interchange format, battle card images.
 
 use super::extract::{Body, PathParams};
+use super::images;
 use super::Error;
 use crate::auth::AuthUser;
 use crate::playbooks;
@@ -16,8 +17,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-/// Largest battle card image accepted, in bytes (2 MiB; the database enforces it too).
-pub const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
 /// Image types a battle card may carry.
 pub const IMAGE_TYPES: [&str; 5] = ["image/png", "image/jpeg", "image/webp", "image/gif", "image/svg+xml"];
 
@@ -32,7 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(put_image, get_image))
         // The image route reads the raw body: allow up to the image limit plus headroom, so
         // oversize uploads get our 413 JSON rather than axum's default rejection.
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_IMAGE_BYTES + 64 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::max(images::MAX_IMAGE_BYTES + 64 * 1024))
 }
 
 async fn stored(state: &AppState, org: Uuid, id: Uuid) -> Result<StoredPlaybook, Error> {
@@ -167,20 +166,7 @@ async fn put_image(
     body: Bytes,
 ) -> Result<StatusCode, Error> {
     user.require_manager()?;
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
-        .unwrap_or_default();
-    if !IMAGE_TYPES.contains(&content_type.as_str()) {
-        return Err(Error::UnsupportedMediaType(format!("Content-Type must be one of {}", IMAGE_TYPES.join(", "))));
-    }
-    if body.len() > MAX_IMAGE_BYTES {
-        return Err(Error::PayloadTooLarge(format!("images are limited to {} bytes", MAX_IMAGE_BYTES)));
-    }
-    if body.is_empty() {
-        return Err(Error::invalid("body", "the image is empty"));
-    }
+    let content_type = images::checked_upload(&headers, &body, &IMAGE_TYPES)?;
     let mut playbook = stored(&state, user.org, id).await?.playbook;
     let objection = playbook.objections.iter_mut().find(|o| o.key == key).ok_or(Error::NotFound)?;
     objection.battle_card.image_url = Some(format!("/api/playbooks/{id}/objections/{key}/image"));
@@ -218,13 +204,5 @@ async fn get_image(State(state): State<AppState>, user: AuthUser, PathParams((id
     .fetch_optional(&state.pg)
     .await?;
     let (content_type, data) = row.ok_or(Error::NotFound)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type),
-            // SVG can carry script: never let the browser run it in our origin.
-            (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; sandbox".to_owned()),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-        ],
-        data,
-    ))
+    Ok((images::served(content_type), data))
 }

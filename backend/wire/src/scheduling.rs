@@ -130,6 +130,8 @@ pub struct BookingPage {
     pub seller_name: String,
     /// The seller's introduction (`Availability::intro`; empty: none).
     pub seller_intro: String,
+    /// The seller's photo (`GET /api/book/{seller_slug}/photo?v=…`), if they uploaded one.
+    pub seller_photo_url: Option<String>,
     pub organization_name: String,
     /// The seller's time zone (the page shows slots in the visitor's own).
     pub time_zone: String,

@@ -8,7 +8,11 @@ export type BookingPage = { seller_name: string,
 /**
  * The seller's introduction (`Availability::intro`; empty: none).
  */
-seller_intro: string, organization_name: string, 
+seller_intro: string, 
+/**
+ * The seller's photo (`GET /api/book/{seller_slug}/photo?v=…`), if they uploaded one.
+ */
+seller_photo_url: string | null, organization_name: string, 
 /**
  * The seller's time zone (the page shows slots in the visitor's own).
  */

@@ -79,10 +79,15 @@ export default function BookingPage() {
         <LanguageSwitch />
       </header>
       <main className="mx-auto max-w-4xl space-y-6 px-6 pb-16">
-        <div>
-          <p className="text-sm text-white/50">{p.organization_name}</p>
-          <h1 className="text-3xl font-semibold" data-testid="booking-title">{t("book.title", { name: p.seller_name })}</h1>
-          {p.seller_intro && <p className="mt-2 max-w-2xl whitespace-pre-line text-white/70" data-testid="booking-intro">{p.seller_intro}</p>}
+        <div className="flex items-start gap-4">
+          {p.seller_photo_url && (
+            <img src={p.seller_photo_url} alt={p.seller_name} className="h-20 w-20 shrink-0 rounded-full object-cover ring-2 ring-white/10" data-testid="booking-photo" />
+          )}
+          <div className="min-w-0">
+            <p className="text-sm text-white/50">{p.organization_name}</p>
+            <h1 className="text-3xl font-semibold" data-testid="booking-title">{t("book.title", { name: p.seller_name })}</h1>
+            {p.seller_intro && <p className="mt-2 max-w-2xl whitespace-pre-line text-white/70" data-testid="booking-intro">{p.seller_intro}</p>}
+          </div>
         </div>
 
         <section>

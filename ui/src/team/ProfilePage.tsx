@@ -1,18 +1,19 @@
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useMutation } from "@tanstack/react-query";
 import type { PasswordChange } from "../bindings/PasswordChange";
 import type { ProfileUpdate } from "../bindings/ProfileUpdate";
 import type { Session } from "../bindings/Session";
 import type { User } from "../bindings/User";
 import type { Wire } from "../lib/wire";
-import { api, ApiError, storeSession, updateStoredUser } from "../api/client";
+import { api, ApiError, apiUrl, storeSession, updateStoredUser } from "../api/client";
 import { useUser } from "../api/auth";
 import { useI18n } from "../i18n";
 import { Button, Card, ErrorText, Field, Input } from "../components/ui";
 
 /**
- * `/console/profile`: the signed-in user's name (as guests see it on the call) and password.
- * A password change signs out every other session and keeps this one.
+ * `/console/profile`: the signed-in user's name (as guests see it on the call), photo (on their
+ * booking page) and password. A password change signs out every other session and keeps this
+ * one.
  */
 export default function ProfilePage() {
   const { t } = useI18n();
@@ -55,6 +56,7 @@ export default function ProfilePage() {
           <Button type="submit" disabled={rename.isPending} data-testid="profile-save">{rename.isSuccess ? t("common.saved") : t("common.save")}</Button>
         </form>
       </Card>
+      {user && <PhotoCard slug={user.slug} />}
       <Card>
         <h2 className="mb-3 font-semibold">{t("profile.password")}</h2>
         <form
@@ -80,5 +82,63 @@ export default function ProfilePage() {
         {changePassword.isSuccess && <p className="mt-2 text-sm text-emerald-300" role="status" data-testid="profile-password-changed">{t("profile.changed")}</p>}
       </Card>
     </div>
+  );
+}
+
+/**
+ * The photo prospects see on `/book/<slug>`: shown from the public booking-page URL (what they
+ * load), uploaded with `PUT /api/me/photo`, removed with `DELETE`.
+ */
+function PhotoCard({ slug }: { slug: string }) {
+  const { t } = useI18n();
+  const input = useRef<HTMLInputElement>(null);
+  const [version, setVersion] = useState(() => Date.now());
+  const [shown, setShown] = useState(true);
+  const refresh = () => {
+    setVersion(Date.now());
+    setShown(true);
+  };
+  const upload = useMutation({
+    mutationFn: (file: File) => api("/api/me/photo", { method: "PUT", raw: file, contentType: file.type }),
+    onSuccess: refresh,
+  });
+  const remove = useMutation({ mutationFn: () => api("/api/me/photo", { method: "DELETE" }), onSuccess: refresh });
+  return (
+    <Card>
+      <h2 className="mb-3 font-semibold">{t("profile.photo")}</h2>
+      <div className="flex flex-wrap items-center gap-4">
+        {shown && (
+          <img
+            src={apiUrl(`/api/book/${encodeURIComponent(slug)}/photo?v=${version}`)}
+            alt={t("profile.photoAlt")}
+            className="h-20 w-20 rounded-full object-cover ring-2 ring-white/10"
+            onError={() => setShown(false)}
+            data-testid="profile-photo"
+          />
+        )}
+        <input
+          ref={input}
+          type="file"
+          accept="image/png,image/jpeg,image/webp"
+          className="hidden"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            if (file) upload.mutate(file);
+            e.target.value = "";
+          }}
+          data-testid="profile-photo-file"
+        />
+        <Button variant="secondary" disabled={upload.isPending} onClick={() => input.current?.click()} data-testid="profile-photo-upload">
+          {shown ? t("profile.photoReplace") : t("profile.photoUpload")}
+        </Button>
+        {shown && (
+          <Button variant="secondary" disabled={remove.isPending} onClick={() => remove.mutate()} data-testid="profile-photo-remove">
+            {t("profile.photoRemove")}
+          </Button>
+        )}
+        <p className="basis-full text-xs text-white/60">{t("profile.photoHint")}</p>
+      </div>
+      <ErrorText error={upload.error ?? remove.error} />
+    </Card>
   );
 }
