@@ -12,6 +12,26 @@ const require = createRequire(join(repo, "ui", "package.json"));
 const webdriver = require("selenium-webdriver");
 export const { Builder, By, until } = webdriver;
 
+// axe-core (a devDependency of the UI package): the accessibility rules #22 holds every screen to.
+const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * The serious and critical accessibility violations axe-core finds in the window `driver` is
+ * on (WCAG 2.1 A/AA rules and axe's best practices), each as "rule (impact): target, …"; `[]`
+ * when there are none. The same rules as the browser specs' `accessibilityViolations`.
+ */
+export async function accessibilityViolations(driver) {
+  await driver.executeScript(`if (typeof window.axe !== "object") { ${AXE} }`);
+  return driver.executeAsyncScript(`
+    const done = arguments[arguments.length - 1];
+    window.axe.run(document, { resultTypes: ["violations"] }).then(
+      (result) => done(result.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => v.id + " (" + v.impact + "): " + v.nodes.slice(0, 4).map((n) => n.target.join(" ")).join(", "))),
+      (e) => done(["axe-core failed: " + e]),
+    );`);
+}
+
 /** An environment variable tests/desktop/run sets. */
 export const env = (name) => {
   const v = process.env[name];

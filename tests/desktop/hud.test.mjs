@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { feed, readWav, WebSocket } from "./feed.mjs";
-import { api, appSettings, BASE, By, byTestId, env, MANAGER, OPENED, OUTPUT, PASSWORD, quitApp, rememberedHud, SELLER, startApp, switchToWindow, signOutFromSettings as signOut, until } from "./app.mjs";
+import { accessibilityViolations, api, appSettings, BASE, By, byTestId, env, MANAGER, OPENED, OUTPUT, PASSWORD, quitApp, rememberedHud, SELLER, startApp, switchToWindow, signOutFromSettings as signOut, until } from "./app.mjs";
 import { geometry, monitor, windowId, x } from "./x11.mjs";
 
 const FIXTURES = env("CLOSER_FIXTURES_DIR");
@@ -57,6 +57,7 @@ test("sign in, restart signed in, join: HUD window ticks and shows a battle card
   });
   assert.ok(upload.ok, `battle card image upload: ${upload.status}`);
   await driver.findElement(byTestId("login-email")).sendKeys(SELLER);
+  assert.deepEqual(await accessibilityViolations(driver), [], "the app's sign-in form: serious or critical accessibility violations");
   await driver.findElement(byTestId("login-password")).sendKeys("wrong-password-1");
   await driver.findElement(byTestId("login-submit")).click();
   await driver.wait(until.elementLocated(byTestId("login-error")), 30_000);
@@ -73,6 +74,7 @@ test("sign in, restart signed in, join: HUD window ticks and shows a battle card
 
   // Join today's meeting: the HUD opens, the room goes to the system browser (no WebRTC here).
   const row = await driver.wait(until.elementLocated(By.css(`[data-meeting-id="${meeting.id}"]`)), 30_000);
+  assert.deepEqual(await accessibilityViolations(driver), [], "today's meetings: serious or critical accessibility violations");
   rmSync(OPENED, { force: true });
   await row.findElement(byTestId("join-meeting")).click();
   const outcome = await driver.wait(until.elementLocated(byTestId("join-outcome")), 30_000);
@@ -130,6 +132,7 @@ test("sign in, restart signed in, join: HUD window ticks and shows a battle card
   await driver.findElement(By.css('[data-testid="battle-card"] [data-testid="present-now"]')).click();
   const refusal = await driver.wait(until.elementLocated(byTestId("present-error")), 15_000);
   assert.match(await refusal.getText(), /No guest is in the call yet/);
+  assert.deepEqual(await accessibilityViolations(driver), [], "the HUD with a battle card: serious or critical accessibility violations");
   await feeding;
   const ticked = await driver.findElements(By.css('[data-testid="checklist-item"][data-ticked="true"]'));
   assert.ok(ticked.length >= 3, `ticks after 70 s of the call: ${ticked.length}`);
@@ -247,6 +250,7 @@ test("main window after the call: the recap from the meetings list, playbooks, s
   );
   assert.equal((await driver.findElements(byTestId("export-html"))).length, 0, "no exports in the app's web view");
   writeFileSync(join(OUTPUT, "desktop-recap.png"), Buffer.from(await driver.takeScreenshot(), "base64"));
+  assert.deepEqual(await accessibilityViolations(driver), [], "the recap in the main window: serious or critical accessibility violations");
 
   // Playbooks: the organization's list, one opened (a seller reads, does not edit).
   await driver.findElement(byTestId("tab-playbooks")).click();
@@ -258,6 +262,7 @@ test("main window after the call: the recap from the meetings list, playbooks, s
   // The editor renders before the playbook has loaded (an empty name at first).
   await driver.wait(async () => (await name.getAttribute("value")) === "Discovery Call", 10_000, "the playbook's name loads");
   assert.equal(await name.isEnabled(), false, "read-only for a seller");
+  assert.deepEqual(await accessibilityViolations(driver), [], "a playbook in the main window: serious or critical accessibility violations");
   await signOutFromSettings();
 
   // A manager edits it; the battle card's image shows in the editor.
@@ -276,6 +281,7 @@ test("main window after the call: the recap from the meetings list, playbooks, s
   // Settings: microphones (cpal), language, the HUD's click-through default, sign-out.
   await driver.findElement(byTestId("tab-settings")).click();
   const mic = await driver.wait(until.elementLocated(byTestId("mic-device")), 10_000);
+  assert.deepEqual(await accessibilityViolations(driver), [], "the settings: serious or critical accessibility violations");
   // cpal lists the inputs (tests/desktop/run gives the app a PulseAudio whose default source is a
   // 440 Hz sine): the one chosen is remembered, and its level meter hears the tone.
   const options = await mic.findElements(By.css("option"));
