@@ -119,6 +119,7 @@ describe("seller, two guests, a declining guest and a hidden manager on one call
     await host.goto(`${BASE}/host/${meeting.id}`);
     await host.getByTestId("green-room").waitFor();
     await host.getByTestId("green-toggle-mic").click(); // the scripted call starts later, for everyone at once
+    assert.deepEqual(await accessibilityViolations(host), [], "the seller's green room: serious or critical accessibility violations");
     await host.getByTestId("join").click();
     await host.getByTestId("room").waitFor({ timeout: 30_000 });
     await host.getByTestId("hud-panel").waitFor();

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { BASE, FIXTURES, HUD_RECORDER, USERS, api, assertCallOnTime, hudEvents, joinAsGuest, launch, launchShared, playScript, session, signIn, tileNames, until, waitProcessed } from "./lib.mjs";
+import { accessibilityViolations, BASE, FIXTURES, HUD_RECORDER, USERS, api, assertCallOnTime, hudEvents, joinAsGuest, launch, launchShared, playScript, session, signIn, tileNames, until, waitProcessed } from "./lib.mjs";
 
 const SCENARIO = "it-primo-contatto";
 const timeline = JSON.parse(readFileSync(`${FIXTURES}/${SCENARIO}/timeline.json`, "utf8"));
@@ -48,6 +48,7 @@ describe("chiamata in italiano: venditore, due ospiti e una manager nascosta", {
     assert.equal(await host.getByTestId("green-title").textContent(), "Pronto a partecipare?");
     await host.getByTestId("green-toggle-mic").click();
     await host.getByTestId("green-toggle-camera").click();
+    assert.deepEqual(await accessibilityViolations(host), [], "the seller's green room in Italian: serious or critical accessibility violations");
     await host.getByTestId("join").click();
     await host.getByTestId("room").waitFor({ timeout: 60_000 });
     await until(() => host.evaluate(() => window.__closerTap?.status() === "live"), { what: "the audio tap" });
