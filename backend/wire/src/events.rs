@@ -47,7 +47,8 @@ pub struct Evidence {
     pub start_ms: u64,
     /// The (redacted) words that matched.
     pub text: String,
-    /// Cosine similarity to the best example phrasing.
+    /// How sure the match is: for a checklist tick the checklist model's probability (0–1,
+    /// `analysis/checklist.rs`), for an objection the cosine to its prototype (−1–1).
     pub score: f32,
 }
 

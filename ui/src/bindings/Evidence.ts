@@ -21,6 +21,7 @@ start_ms: bigint,
  */
 text: string, 
 /**
- * Cosine similarity to the best example phrasing.
+ * How sure the match is: for a checklist tick the checklist model's probability (0–1,
+ * `analysis/checklist.rs`), for an objection the cosine to its prototype (−1–1).
  */
 score: number, };
