@@ -89,18 +89,23 @@ async fn present(
     responses((status = 204, description = "sent to the guests in the call, if any"), (status = 403, description = "not the host"),
         (status = 503, description = "LiveKit unreachable")))]
 async fn stop_presenting(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<StatusCode, Error> {
-    if !crate::meetings::is_host(&state.pg, id, &user).await? {
-        return Err(Error::Forbidden("only the meeting's host presents battle cards".into()));
-    }
+    require_host(&state, id, &user).await?;
     send_to_guests(&state, id, &serde_json::json!({"type": "stop"})).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Only the meeting's host presents: 403 for anyone else.
+async fn require_host(state: &AppState, id: Uuid, user: &AuthUser) -> Result<(), Error> {
+    if crate::meetings::is_host(&state.pg, id, user).await? {
+        Ok(())
+    } else {
+        Err(Error::Forbidden("only the meeting's host presents battle cards".into()))
+    }
+}
+
 /// The objection `key` of meeting `id`'s playbook, if `user` hosts the meeting.
 async fn hosted_card(state: &AppState, id: Uuid, user: &AuthUser, key: &str) -> Result<closer_wire::Objection, Error> {
-    if !crate::meetings::is_host(&state.pg, id, user).await? {
-        return Err(Error::Forbidden("only the meeting's host presents battle cards".into()));
-    }
+    require_host(state, id, user).await?;
     let playbook = crate::meetings::playbook(&state.pg, id).await?.ok_or(Error::NotFound)?;
     playbook
         .objections

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { ChecklistItem } from "../bindings/ChecklistItem";
@@ -13,6 +13,7 @@ import { usePlaybook } from "../api/queries";
 import { useI18n } from "../i18n";
 import { AuthedImage } from "../components/AuthedImage";
 import { Button, Card, ErrorText, Field, Input, Select, Spinner, TextArea } from "../components/ui";
+import { FileButton } from "../components/FileButton";
 import { describePlaybookField } from "./playbookField";
 
 const clean = (list: string[]) => list.map((l) => l.trim()).filter(Boolean);
@@ -240,27 +241,14 @@ export default function PlaybookEditorPage() {
 
 function ImageField({ url, version, disabled, busy, onFile, objectionKey }: { url?: string; version: string; disabled: boolean; busy: boolean; onFile: (f: File) => void; objectionKey: string }) {
   const { t } = useI18n();
-  const input = useRef<HTMLInputElement>(null);
   return (
     <div className="space-y-2">
       <div className="text-xs font-medium uppercase tracking-wide text-white/55">{t("pb.image")}</div>
       {url && <AuthedImage src={url} version={version} alt="" className="max-h-40 rounded-lg bg-white object-contain" data-testid={`card-image-${objectionKey}`} />}
-      <input
-        ref={input}
-        type="file"
-        accept="image/png,image/jpeg,image/webp,image/gif,image/svg+xml"
-        className="hidden"
-        onChange={(e) => {
-          const file = e.target.files?.[0];
-          if (file) onFile(file);
-          e.target.value = "";
-        }}
-        data-testid={`upload-${objectionKey}`}
-      />
       <div className="flex items-center gap-3">
-        <Button variant="secondary" disabled={disabled || busy} onClick={() => input.current?.click()}>
+        <FileButton accept="image/png,image/jpeg,image/webp,image/gif,image/svg+xml" onFile={onFile} disabled={disabled || busy} inputTestId={`upload-${objectionKey}`}>
           {busy && <Spinner className="h-4 w-4" />} {t("pb.upload")}
-        </Button>
+        </FileButton>
         <span className="text-xs text-white/60">{t("pb.uploadHint")}</span>
       </div>
     </div>

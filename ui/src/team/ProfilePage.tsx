@@ -1,4 +1,4 @@
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { useMutation } from "@tanstack/react-query";
 import type { PasswordChange } from "../bindings/PasswordChange";
 import type { ProfileUpdate } from "../bindings/ProfileUpdate";
@@ -9,6 +9,7 @@ import { api, ApiError, apiUrl, storeSession, updateStoredUser } from "../api/cl
 import { useUser } from "../api/auth";
 import { useI18n } from "../i18n";
 import { Button, Card, ErrorText, Field, Input } from "../components/ui";
+import { FileButton } from "../components/FileButton";
 
 /**
  * `/console/profile`: the signed-in user's name (as guests see it on the call), photo (on their
@@ -91,7 +92,6 @@ export default function ProfilePage() {
  */
 function PhotoCard({ slug }: { slug: string }) {
   const { t } = useI18n();
-  const input = useRef<HTMLInputElement>(null);
   const [version, setVersion] = useState(() => Date.now());
   const [shown, setShown] = useState(true);
   const refresh = () => {
@@ -116,21 +116,9 @@ function PhotoCard({ slug }: { slug: string }) {
             data-testid="profile-photo"
           />
         )}
-        <input
-          ref={input}
-          type="file"
-          accept="image/png,image/jpeg,image/webp"
-          className="hidden"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            if (file) upload.mutate(file);
-            e.target.value = "";
-          }}
-          data-testid="profile-photo-file"
-        />
-        <Button variant="secondary" disabled={upload.isPending} onClick={() => input.current?.click()} data-testid="profile-photo-upload">
+        <FileButton accept="image/png,image/jpeg,image/webp" onFile={(file) => upload.mutate(file)} disabled={upload.isPending} inputTestId="profile-photo-file" buttonTestId="profile-photo-upload">
           {shown ? t("profile.photoReplace") : t("profile.photoUpload")}
-        </Button>
+        </FileButton>
         {shown && (
           <Button variant="secondary" disabled={remove.isPending} onClick={() => remove.mutate()} data-testid="profile-photo-remove">
             {t("profile.photoRemove")}
