@@ -171,7 +171,7 @@ impl AudioSource {
     /// Errors: [`Error::Rejected`] when the sample count is not a multiple of the channel count
     /// or the library refuses the frame.
     pub async fn capture(&self, samples: &[i16]) -> Result<(), Error> {
-        if samples.is_empty() || samples.len() % self.channels as usize != 0 {
+        if samples.is_empty() || !samples.len().is_multiple_of(self.channels as usize) {
             return Err(Error::Rejected(format!(
                 "{} samples is not a whole number of {}-channel frames",
                 samples.len(),

@@ -240,7 +240,7 @@ impl Ffi {
                 }
                 return;
             }
-            M::AudioStreamEvent(stream_event) => return self.route_audio(stream_event.clone()),
+            M::AudioStreamEvent(stream_event) => return self.route_audio(*stream_event),
             M::Connect(cb) => cb.async_id,
             M::Disconnect(cb) => cb.async_id,
             M::PublishTrack(cb) => cb.async_id,

@@ -130,6 +130,10 @@ impl AnalysisModels {
     }
 }
 
+/// One sentence's checklist features: `(item key, features)` per item scored, in playbook
+/// order (see [`Analyzer::checklist_features`]).
+pub type SentenceFeatures = Vec<(String, [f32; checklist::FEATURES])>;
+
 /// What an analyzer has concluded so far: kept by the session's supervisor so a restarted
 /// session goes on from here instead of re-ticking items or re-raising objections.
 #[derive(Clone, Debug, Default)]
@@ -384,7 +388,7 @@ impl Analyzer {
         &self,
         u: &Utterance<'_>,
         open: impl Fn(&str) -> bool,
-    ) -> Result<Vec<Vec<(String, [f32; checklist::FEATURES])>>, AnalysisError> {
+    ) -> Result<Vec<SentenceFeatures>, AnalysisError> {
         let prepared = self.prepare(u)?;
         let host = u.role == SpeakerRole::Host;
         let eligible: HashSet<&str> = self.checklist.creditable(host).filter(|k| open(k)).collect();

@@ -128,12 +128,18 @@ async fn page(State(state): State<AppState>, PathParams(slug): PathParams<String
     }))
 }
 
-/// Query of the slot API.
+/// Which meeting type the public slot API lists.
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-struct SlotParams {
+struct MeetingTypeParam {
     /// Meeting type slug.
     meeting_type: String,
+}
+
+/// The days and zone of a slot query (the public booking page's and the manage link's).
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct SlotWindow {
     /// First day (prospect's calendar), `YYYY-MM-DD`.
     #[param(value_type = String)]
     from: NaiveDate,
@@ -144,17 +150,31 @@ struct SlotParams {
     time_zone: String,
 }
 
+impl SlotWindow {
+    /// The prospect's zone and the days asked for.
+    ///
+    /// Errors: 422 for an unknown zone, or `to` before `from` or more than 62 days after it.
+    fn checked(&self) -> Result<(Tz, (NaiveDate, NaiveDate)), Error> {
+        let prospect_tz = scheduling::parse_time_zone("time_zone", &self.time_zone)?;
+        if self.to < self.from || (self.to - self.from).num_days() > 62 {
+            return Err(Error::invalid("to", "must be on or after from, and at most 62 days after it"));
+        }
+        Ok((prospect_tz, (self.from, self.to)))
+    }
+}
+
 /// Free slots between two dates, in the prospect's time zone.
-#[utoipa::path(get, path = "/book/{seller_slug}/slots", tag = "booking", params(("seller_slug" = String, Path), SlotParams),
+#[utoipa::path(get, path = "/book/{seller_slug}/slots", tag = "booking", params(("seller_slug" = String, Path), MeetingTypeParam, SlotWindow),
     responses((status = 200, body = Vec<Slot>), (status = 422, description = "invalid parameter")))]
 async fn slots(
     State(state): State<AppState>,
     PathParams(slug): PathParams<String>,
-    QueryParams(query): QueryParams<SlotParams>,
+    QueryParams(kind): QueryParams<MeetingTypeParam>,
+    QueryParams(window): QueryParams<SlotWindow>,
 ) -> Result<Json<Vec<Slot>>, Error> {
-    let (prospect_tz, days) = slot_window(&query.time_zone, query.from, query.to)?;
+    let (prospect_tz, days) = window.checked()?;
     let seller = seller(&state.pg, &slug).await?;
-    let kind = meeting_type(&state.pg, seller.id, &query.meeting_type).await?;
+    let kind = meeting_type(&state.pg, seller.id, &kind.meeting_type).await?;
     let Some(availability) = scheduling::store::load(&state.pg, seller.id).await? else {
         return Ok(Json(vec![]));
     };
@@ -163,40 +183,17 @@ async fn slots(
     ))
 }
 
-/// The prospect's zone and the days of a slot query: at most 62 days, `to` not before `from`.
-fn slot_window(time_zone: &str, from: NaiveDate, to: NaiveDate) -> Result<(Tz, (NaiveDate, NaiveDate)), Error> {
-    let prospect_tz = scheduling::parse_time_zone("time_zone", time_zone)?;
-    if to < from || (to - from).num_days() > 62 {
-        return Err(Error::invalid("to", "must be on or after from, and at most 62 days after it"));
-    }
-    Ok((prospect_tz, (from, to)))
-}
-
-/// Query of the manage link's slot API.
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-struct RescheduleSlotParams {
-    /// First day (prospect's calendar), `YYYY-MM-DD`.
-    #[param(value_type = String)]
-    from: NaiveDate,
-    /// Last day, inclusive; at most 62 days after `from`.
-    #[param(value_type = String)]
-    to: NaiveDate,
-    /// The prospect's IANA time zone.
-    time_zone: String,
-}
-
 /// The times a booking may move to: free slots of its seller, of its length, between two dates
 /// in the prospect's zone (its own time counts as free, so it is listed too).
-#[utoipa::path(get, path = "/bookings/{manage_token}/slots", tag = "booking", params(("manage_token" = String, Path), RescheduleSlotParams),
+#[utoipa::path(get, path = "/bookings/{manage_token}/slots", tag = "booking", params(("manage_token" = String, Path), SlotWindow),
     responses((status = 200, body = Vec<Slot>), (status = 404, description = "unknown link"), (status = 410, description = "cancelled"),
         (status = 422, description = "invalid parameter")))]
 async fn reschedule_slots(
     State(state): State<AppState>,
     PathParams(token): PathParams<String>,
-    QueryParams(query): QueryParams<RescheduleSlotParams>,
+    QueryParams(window): QueryParams<SlotWindow>,
 ) -> Result<Json<Vec<Slot>>, Error> {
-    let (prospect_tz, days) = slot_window(&query.time_zone, query.from, query.to)?;
+    let (prospect_tz, days) = window.checked()?;
     let managed = managed(&state, &token).await?;
     if managed.booking.status == BookingStatus::Cancelled {
         return Err(Error::Gone("This booking is cancelled.".into()));
