@@ -20,9 +20,9 @@
 //! any stream of the provider, routine partials of every stream give up (the one in flight is
 //! aborted, waiting ones are skipped): in turn-taking the next speaker starts talking
 //! while the previous one's final is decoding, and on two cores that speaker's partials would
-//! otherwise halve the CPU the final gets. Partials only use CPU no final needs: routine
-//! threads also run at a lower priority (nice +10), so a partial still in its encoder — which
-//! cannot be aborted there — gets only the CPU the urgent thread leaves.
+//! otherwise halve the CPU the final gets. Partials only use CPU nothing else needs: routine
+//! threads run in the `SCHED_IDLE` class, so a partial still in its encoder — which cannot be
+//! aborted there — gets only the CPU the urgent thread (and the rest of the machine) leaves.
 
 use super::whisper::{SAMPLE_RATE, Transcript, WhisperEngine};
 use super::{SpeechContext, SttError, SttEvent, SttProvider, SttStream};
@@ -34,28 +34,33 @@ use tokio::sync::mpsc::UnboundedSender;
 /// New speech, in samples, between two partial transcripts: 1 s.
 pub const PARTIAL_EVERY_SAMPLES: usize = SAMPLE_RATE;
 
-/// How much nicer routine threads are than the rest of the server. With CFS weights (nice 0 =
-/// 1024, nice 10 = 110: `sched_prio_to_weight` in the kernel's `kernel/sched/core.c`) a
-/// routine partial gets about a tenth of a core an urgent decode also wants.
-const ROUTINE_NICE_INCREMENT: i32 = 10;
-
-/// Lowers the calling thread's CPU priority by [`ROUTINE_NICE_INCREMENT`] (capped at nice 19).
-/// Linux keeps a nice value per thread, and raising one's own needs no privilege; elsewhere
-/// `nice` would slow the whole process, so it is left alone.
+/// Puts the calling thread in Linux's `SCHED_IDLE` class (sched(7): "for running very low
+/// priority background jobs"; weight 3 against 1024 for a nice-0 thread, and no privilege
+/// needed): routine partials then run on CPU nothing else wants. Nice +10 was not enough: a
+/// group's CPU share (autogroup, cgroup) is split by its threads' weights, so partials at nice
+/// +10 still claimed most of the server's share whenever no final was decoding, and took it
+/// from the other processes of the machine — in the browser tests, the participants' browsers,
+/// whose audio then reached the server late (measured: finals 20–40 s behind with the server's
+/// group at nice −5). Elsewhere the thread keeps its priority.
 fn lower_thread_priority() {
     #[cfg(target_os = "linux")]
     {
-        // SAFETY: errno is thread-local, and `nice` only changes the calling thread's weight.
-        // -1 is also a valid new nice value, so failure is told by errno, cleared first.
-        let result = unsafe {
-            *libc::__errno_location() = 0;
-            libc::nice(ROUTINE_NICE_INCREMENT)
-        };
-        let error = std::io::Error::last_os_error();
-        if result == -1 && error.raw_os_error() != Some(0) {
-            tracing::warn!(%error, "cannot lower the STT partials' thread priority");
+        let param = libc::sched_param { sched_priority: 0 };
+        // SAFETY: `param` is a valid sched_param; pid 0 is the calling thread.
+        if unsafe { libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) } != 0 {
+            tracing::warn!(error = %std::io::Error::last_os_error(), "cannot lower the STT partials' thread priority");
         }
     }
+}
+
+/// CPU time the calling thread has used, ms (0 where the clock is unavailable).
+fn thread_cpu_ms() -> u64 {
+    let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `now` is a valid timespec the call writes into.
+    if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) } != 0 {
+        return 0;
+    }
+    now.tv_sec as u64 * 1000 + now.tv_nsec as u64 / 1_000_000
 }
 
 /// Decodes one utterance; [`WhisperEngine`] in production.
@@ -367,10 +372,22 @@ impl<D: Decoder> Worker<D> {
         false
     }
 
-    /// A final or speculative decode: routine partials everywhere make way for it.
+    /// A final or speculative decode: routine partials everywhere make way for it. Logged at
+    /// debug level with its wall-clock and CPU time: a wall time well over the CPU time means
+    /// the decode waited for a core (the machine is overloaded), not that Whisper is slow.
     fn urgent_decode(&self, samples: &[f32], abort: &AtomicBool) -> Result<Transcript, SttError> {
         let _urgent = self.urgent.begin();
-        self.decoder.decode(samples, &self.speech, abort)
+        let (wall, cpu) = (std::time::Instant::now(), thread_cpu_ms());
+        let result = self.decoder.decode(samples, &self.speech, abort);
+        tracing::debug!(
+            speaker = %self.speaker,
+            audio_ms = samples.len() * 1000 / SAMPLE_RATE,
+            wall_ms = wall.elapsed().as_millis() as u64,
+            cpu_ms = thread_cpu_ms().saturating_sub(cpu),
+            aborted = matches!(result, Err(SttError::Aborted)),
+            "urgent decode"
+        );
+        result
     }
 
     /// The routine thread: partial transcripts about once a second of new speech, on CPU no
@@ -542,11 +559,12 @@ mod tests {
         assert_eq!(decodes, 1, "the final is the speculative decode, not a second one");
     }
 
-    /// Nice value of this process's thread named `name` (field 19 of `/proc/<pid>/task/<tid>/stat`).
+    /// Scheduling policy of this process's thread named `name` (field 41 of
+    /// `/proc/<pid>/task/<tid>/stat`; sched(7): 0 normal, 5 `SCHED_IDLE`).
     /// A new thread names itself once it first runs, which on a loaded machine can be after its
     /// sibling has already produced output: the name is looked for for up to 10 s.
     #[cfg(target_os = "linux")]
-    fn nice_of_thread(name: &str) -> i32 {
+    fn policy_of_thread(name: &str) -> i32 {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         while std::time::Instant::now() < deadline {
             for task in std::fs::read_dir("/proc/self/task").unwrap() {
@@ -556,7 +574,7 @@ mod tests {
                 if comm.trim_end() == name {
                     let stat = std::fs::read_to_string(path.join("stat")).unwrap();
                     let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..].split(' ').collect();
-                    return fields[16].parse().unwrap();
+                    return fields[38].parse().unwrap();
                 }
             }
             std::thread::sleep(std::time::Duration::from_millis(20));
@@ -571,8 +589,8 @@ mod tests {
         let mut stream = open_stream(fake(), Arc::default(), "nice", &english(), tx).unwrap();
         stream.push(1, &[0.1; 16_000]);
         assert!(matches!(next(&mut rx).await, SttEvent::Partial { .. }), "the routine thread is running");
-        let urgent = nice_of_thread("stt-nice");
-        assert_eq!(nice_of_thread("stt-partial-nic"), (urgent + ROUTINE_NICE_INCREMENT).min(19));
+        assert_eq!(policy_of_thread("stt-nice"), 0, "finals keep the normal class");
+        assert_eq!(policy_of_thread("stt-partial-nic"), libc::SCHED_IDLE, "partials run on idle CPU only");
     }
 
     #[tokio::test]
