@@ -44,6 +44,14 @@ async fn the_server_presents_a_card_to_the_guests_only_and_only_for_the_host() {
     let (status, meeting) = app.call(Method::POST, "/meetings", Some(&seller), Some(json!({"title": "Discovery with Acme", "playbook_id": playbook}))).await;
     assert_eq!(status, 201, "{meeting}");
     let id = meeting["id"].as_str().unwrap();
+    // Two cards with an image: the presented one is served to the guests, the other never.
+    let png: Vec<u8> = [&b"\x89PNG\r\n\x1a\n"[..], &[7u8; 40_000][..]].concat();
+    for key in ["price_competitor", "no_budget"] {
+        let upload = app.client.put(app.url(&format!("/playbooks/{playbook}/objections/{key}/image"))).bearer_auth(&admin);
+        assert_eq!(upload.header("content-type", "image/png").body(png.clone()).send().await.unwrap().status(), 204);
+    }
+    let image = |key: &str| app.client.get(app.url(&format!("/meetings/{id}/presented/{key}/image"))).send();
+    assert_eq!(image("price_competitor").await.unwrap().status(), 404, "not presented yet");
     let present = format!("/meetings/{id}/battle-cards/price_competitor/present");
 
     let (status, body) = app.call(Method::POST, &present, Some(&seller), None).await;
@@ -73,6 +81,15 @@ async fn the_server_presents_a_card_to_the_guests_only_and_only_for_the_host() {
     assert_eq!(card["id"], "price_competitor");
     assert_eq!(card["from"], "sofia");
     assert!(!card["title"].as_str().unwrap().is_empty() && !card["points"].as_array().unwrap().is_empty(), "{card}");
+    // The image goes by reference (a data packet cannot carry 40 KB); a guest, signed in to
+    // nothing, fetches it.
+    assert_eq!(card["image"], format!("/api/meetings/{id}/presented/price_competitor/image"));
+    let served = image("price_competitor").await.unwrap();
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.headers()["content-type"], "image/png");
+    assert!(served.headers()["content-security-policy"].to_str().unwrap().contains("sandbox"));
+    assert_eq!(served.bytes().await.unwrap().as_ref(), png.as_slice());
+    assert_eq!(image("no_budget").await.unwrap().status(), 404, "a card that was not presented stays private");
 
     let (status, _) = app.call(Method::DELETE, &format!("/meetings/{id}/presentation"), Some(&seller), None).await;
     assert_eq!(status, 204);

@@ -7,6 +7,9 @@
 //!   `DELETE /api/meetings/{id}/presentation`: the server presents (or stops presenting) for a
 //!   seller whose HUD is not the room — the desktop app's HUD, beside a room that runs in the
 //!   browser.
+//! - `GET /api/meetings/{id}/presented/{objection}/image`: the image of a card presented in the
+//!   meeting, for the guests' screens (no sign-in: guests have none; the meeting's link is their
+//!   capability, as for joining), never the image of a card that was not presented.
 //!
 //! Presentations are stored in MongoDB `presentations` (`_id` = `<meeting>:<objection>`,
 //! upserted: presenting twice counts once).
@@ -17,6 +20,7 @@ use crate::auth::AuthUser;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use livekit_api::services::room::SendDataOptions;
 use mongodb::bson::{Document, doc};
 use mongodb::options::UpdateOptions;
@@ -25,7 +29,11 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(presented)).routes(routes!(present)).routes(routes!(stop_presenting))
+    OpenApiRouter::new()
+        .routes(routes!(presented))
+        .routes(routes!(present))
+        .routes(routes!(stop_presenting))
+        .routes(routes!(presented_image))
 }
 
 /// LiveKit topic of "Present now" messages (`PRESENT_TOPIC` in `ui/src/room/presentation.tsx`).
@@ -48,11 +56,12 @@ async fn presented(
 }
 
 /// Present the battle card of `objection` to the meeting's guests from the server: the message
-/// the web room sends (`{"type":"present","id","title","points","from"}`, see
-/// `ui/src/room/presentation.tsx`) as a reliable LiveKit data packet on topic
-/// [`PRESENT_TOPIC`] addressed to every guest in the room (never to the seller or managers),
-/// then recorded as presented. The card's image stays with the web room's "Present now": a data
-/// packet carries about 15 KiB, an image up to 2 MiB.
+/// the web room sends (`{"type":"present","id","title","points","from"}` and, when the card has
+/// an image, `"image": "/api/meetings/{id}/presented/{objection}/image"`; see
+/// `ui/src/room/presentation.tsx`) as a reliable LiveKit data packet on topic [`PRESENT_TOPIC`]
+/// addressed to every guest in the room (never to the seller or managers). The image goes by
+/// reference because a data packet carries about 15 KiB and an image up to 2 MiB; the
+/// presentation is recorded before it is sent, so the guests' fetch of the image finds it.
 #[utoipa::path(post, path = "/meetings/{id}/battle-cards/{objection}/present", tag = "recap", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("objection" = String, Path)),
     responses((status = 204, description = "sent to the guests"), (status = 403, description = "not the host"),
@@ -69,17 +78,23 @@ async fn present(
         .bind(user.org)
         .fetch_one(&state.pg)
         .await?;
-    let message = serde_json::json!({
+    let mut message = serde_json::json!({
         "type": "present",
         "id": card.key,
         "title": card.battle_card.title,
         "points": card.battle_card.points,
         "from": from,
     });
-    if send_to_guests(&state, id, &message).await? == 0 {
+    if card.battle_card.image_url.is_some() {
+        // Keys are `[a-z0-9_]` (playbook validation): safe in a path as they are.
+        message["image"] = format!("/api/meetings/{id}/presented/{}/image", card.key).into();
+    }
+    let guests = guests_in_room(&state, id).await?;
+    if guests.is_empty() {
         return Err(Error::Conflict("No guest is in the call yet: there is nobody to present to.".into()));
     }
     record(&state, id, &card.key).await?;
+    send(&state, id, guests, &message).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -90,8 +105,39 @@ async fn present(
         (status = 503, description = "LiveKit unreachable")))]
 async fn stop_presenting(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<StatusCode, Error> {
     require_host(&state, id, &user).await?;
-    send_to_guests(&state, id, &serde_json::json!({"type": "stop"})).await?;
+    let guests = guests_in_room(&state, id).await?;
+    if !guests.is_empty() {
+        send(&state, id, guests, &serde_json::json!({"type": "stop"})).await?;
+    }
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The image of the battle card of `objection` presented in meeting `id` (by the web room or
+/// the server), with the type it was uploaded with; 404 when the card has no image or was not
+/// presented in this meeting.
+#[utoipa::path(get, path = "/meetings/{id}/presented/{objection}/image", tag = "join",
+    params(("id" = Uuid, Path), ("objection" = String, Path)),
+    responses((status = 200, description = "the image bytes"), (status = 404, description = "not presented in this meeting, or no image")))]
+async fn presented_image(State(state): State<AppState>, PathParams((id, objection)): PathParams<(Uuid, String)>) -> Result<impl IntoResponse, Error> {
+    let presented = state
+        .mongo
+        .collection::<Document>("presentations")
+        .count_documents(doc! {"_id": format!("{id}:{objection}")})
+        .await
+        .map_err(|e| Error::Internal(e.into()))?;
+    if presented == 0 {
+        return Err(Error::NotFound);
+    }
+    let row: Option<(String, Vec<u8>)> = sqlx::query_as(
+        "SELECT i.content_type, i.data FROM battle_card_images i JOIN meetings m ON m.playbook_id = i.playbook_id
+         WHERE m.id = $1 AND i.objection_key = $2",
+    )
+    .bind(id)
+    .bind(&objection)
+    .fetch_optional(&state.pg)
+    .await?;
+    let (content_type, data) = row.ok_or(Error::NotFound)?;
+    Ok((super::images::served(content_type), data))
 }
 
 /// Only the meeting's host presents: 403 for anyone else.
@@ -114,15 +160,13 @@ async fn hosted_card(state: &AppState, id: Uuid, user: &AuthUser, key: &str) -> 
         .ok_or_else(|| Error::invalid("objection", "not an objection of this meeting's playbook"))
 }
 
-/// Sends `message` on [`PRESENT_TOPIC`] to the guests in meeting `id`'s room; returns how many
-/// (none when the room is not open).
-async fn send_to_guests(state: &AppState, id: Uuid, message: &serde_json::Value) -> Result<usize, Error> {
+/// The identities of the guests in meeting `id`'s room (none when the room is not open).
+async fn guests_in_room(state: &AppState, id: Uuid) -> Result<Vec<String>, Error> {
     let room = crate::grants::room_name(id);
-    let unreachable = |e: livekit_api::services::ServiceError| Error::Unavailable(format!("LiveKit: {e}"));
     if state.livekit.list_rooms(vec![room.clone()]).await.map_err(unreachable)?.is_empty() {
-        return Ok(0);
+        return Ok(Vec::new());
     }
-    let guests: Vec<String> = state
+    Ok(state
         .livekit
         .list_participants(&room)
         .await
@@ -130,14 +174,19 @@ async fn send_to_guests(state: &AppState, id: Uuid, message: &serde_json::Value)
         .into_iter()
         .map(|p| p.identity)
         .filter(|identity| identity.starts_with(crate::grants::GUEST_IDENTITY_PREFIX))
-        .collect();
-    if guests.is_empty() {
-        return Ok(0);
-    }
-    let count = guests.len();
+        .collect())
+}
+
+/// Sends `message` on [`PRESENT_TOPIC`] to `guests` (not empty: an empty list means everyone)
+/// in meeting `id`'s room.
+async fn send(state: &AppState, id: Uuid, guests: Vec<String>, message: &serde_json::Value) -> Result<(), Error> {
     let options = SendDataOptions { destination_identities: guests, topic: Some(PRESENT_TOPIC.into()), ..Default::default() };
-    state.livekit.send_data(&room, message.to_string().into_bytes(), options).await.map_err(unreachable)?;
-    Ok(count)
+    state.livekit.send_data(&crate::grants::room_name(id), message.to_string().into_bytes(), options).await.map_err(unreachable)?;
+    Ok(())
+}
+
+fn unreachable(e: livekit_api::services::ServiceError) -> Error {
+    Error::Unavailable(format!("LiveKit: {e}"))
 }
 
 /// Records that meeting `id`'s host presented the card of `objection` (idempotent).

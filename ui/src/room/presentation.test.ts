@@ -7,8 +7,21 @@ describe("parsePresentation", () => {
     expect(parsePresentation('{"type":"stop","id":"price"}')).toEqual({ type: "stop", id: "price" });
   });
 
+  it("accepts the server's reference to a presented card's image on this origin", () => {
+    const image = "/api/meetings/0b7c2a54-6f1e-4f43-9d55-2f0c1f1e0a11/presented/price_competitor/image";
+    const card = parsePresentation(JSON.stringify({ type: "present", id: "price_competitor", title: "TCO", points: [], image, from: "Sara" }));
+    expect(card && card.type === "present" && card.image).toBe(image);
+  });
+
   it("drops images that are not inline pictures, and rejects anything else", () => {
-    for (const image of ["javascript:alert(1)", "https://evil.example/x.png", "data:text/html;base64,AAAA"]) {
+    for (const image of [
+      "javascript:alert(1)",
+      "https://evil.example/x.png",
+      "data:text/html;base64,AAAA",
+      "//evil.example/api/meetings/0b7c2a54-6f1e-4f43-9d55-2f0c1f1e0a11/presented/x/image",
+      "/api/meetings/0b7c2a54-6f1e-4f43-9d55-2f0c1f1e0a11/presented/x/image?next=/elsewhere",
+      "/api/playbooks/0b7c2a54-6f1e-4f43-9d55-2f0c1f1e0a11/objections/x/image",
+    ]) {
       const card = parsePresentation(JSON.stringify({ type: "present", id: "x", title: "t", image }));
       expect(card && card.type === "present" && card.image).toBeUndefined();
     }

@@ -12,6 +12,12 @@ export type Presentation =
 export const isHostIdentity = (identity: string) => identity.startsWith("host-");
 export const isGuestIdentity = (identity: string) => identity.startsWith("guest-");
 
+/**
+ * A presented card's image: inline (the web room sends the picture itself) or, from the server,
+ * this origin's `/api/meetings/{id}/presented/{objection}/image` (a data packet cannot carry it).
+ */
+const PRESENTED_IMAGE = /^(data:image\/(png|jpeg|webp|gif|svg\+xml);base64,|\/api\/meetings\/[0-9a-f-]{36}\/presented\/[a-z0-9_]{1,64}\/image$)/;
+
 /** Validates a received message (anything else is ignored). */
 export function parsePresentation(text: string): Presentation | null {
   try {
@@ -19,7 +25,7 @@ export function parsePresentation(text: string): Presentation | null {
     if (value?.type === "stop") return { type: "stop", id: typeof value.id === "string" ? value.id : undefined };
     if (value?.type !== "present" || typeof value.id !== "string" || typeof value.title !== "string") return null;
     const points = Array.isArray(value.points) ? value.points.filter((p): p is string => typeof p === "string") : [];
-    const image = typeof value.image === "string" && /^data:image\/(png|jpeg|webp|gif|svg\+xml);base64,/.test(value.image) ? value.image : undefined;
+    const image = typeof value.image === "string" && PRESENTED_IMAGE.test(value.image) ? value.image : undefined;
     return { type: "present", id: value.id, title: value.title, points, image, from: typeof value.from === "string" ? value.from : "" };
   } catch {
     return null;
