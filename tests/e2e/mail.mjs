@@ -26,18 +26,33 @@ function decodeBody(headers, body) {
   return body;
 }
 
+/** Headers (unfolded) and body of an RFC 5322 message or MIME part. */
+function split(raw) {
+  const at = raw.search(/\r?\n\r?\n/);
+  return { headers: raw.slice(0, at).replace(/\r?\n[ \t]+/g, " "), body: raw.slice(at).trimStart() };
+}
+
+/** A message's text: its body, or the decoded first text/plain part of a multipart one. */
+function textOf(headers, body) {
+  const boundary = /^content-type:\s*multipart\/[^;]+;.*boundary="?([^";\s]+)"?/im.exec(headers)?.[1];
+  if (!boundary) return decodeBody(headers, body);
+  for (const part of body.split(`--${boundary}`).slice(1)) {
+    const inner = split(part.replace(/^\r?\n/, ""));
+    if (/^content-type:\s*text\/plain/im.test(inner.headers)) return decodeBody(inner.headers, inner.body);
+  }
+  return "";
+}
+
 /** One parsed message file: `{ to, subject, text }` (headers unfolded). */
 function parse(path) {
-  const raw = readFileSync(path, "utf8");
-  const split = raw.search(/\r?\n\r?\n/);
-  const headers = raw.slice(0, split).replace(/\r?\n[ \t]+/g, " ");
+  const { headers, body } = split(readFileSync(path, "utf8"));
   const header = (name) => decodeHeader(new RegExp(`^${name}:\\s*(.*)$`, "im").exec(headers)?.[1] ?? "");
-  return { to: header("to"), subject: header("subject"), text: decodeBody(headers, raw.slice(split).trimStart()) };
+  return { to: header("to"), subject: header("subject"), text: textOf(headers, body) };
 }
 
 /**
  * Waits for a message to `address` (whose subject matches `subject`, when given) and returns
- * `{ to, subject, text }`; `text` is the body of a single-part message.
+ * `{ to, subject, text }`; `text` is the body, or a multipart message's text/plain part.
  */
 export async function emailTo(address, { timeout = 10_000, subject } = {}) {
   if (!MAILDIR) throw new Error("CLOSER_E2E_MAILDIR is not set: run the specs through tests/e2e/run");

@@ -177,7 +177,12 @@ function MeetingTypes() {
     <Card>
       <div className="mb-4 flex items-center">
         <h2 className="font-semibold">{t("av.meetingTypes")}</h2>
-        <Button variant="ghost" className="ml-auto" onClick={() => setDraft({ body: { slug: "", title: "", duration_minutes: 30, playbook_id: playbooks.data?.[0]?.id ?? "", active: true, description: "" } })}>
+        <Button
+          variant="ghost"
+          className="ml-auto"
+          onClick={() => setDraft({ body: { slug: "", title: "", duration_minutes: 30, playbook_id: playbooks.data?.[0]?.id ?? "", active: true, description: "" } })}
+          data-testid="add-meeting-type"
+        >
           + {t("av.addType")}
         </Button>
       </div>
