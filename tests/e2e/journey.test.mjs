@@ -10,7 +10,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { BASE, FIXTURES, bothSizes, joinAsGuest, launch, launchShared, shot, until, waitProcessed } from "./lib.mjs";
+import { BASE, FIXTURES, bothSizes, joinAsGuest, launch, launchShared, reschedule, shot, until, waitProcessed } from "./lib.mjs";
 import { emailTo } from "./mail.mjs";
 
 const RUN = randomUUID().slice(0, 8);
@@ -142,15 +142,7 @@ describe("a team's first day, from sign-up to the recap's PDF, through the UI on
     const manage = await prospect.locator('a[href^="/booking/"]').getAttribute("href");
     assert.ok(invitation.text.includes(manage), `the invitation carries the manage link ${manage}: ${invitation.text}`);
     await prospect.goto(`${BASE}${manage}`);
-    await prospect.getByTestId("reschedule").click();
-    await prospect.getByTestId("slot").first().waitFor();
-    const before = await prospect.getByTestId("booking-time").textContent();
-    const choices = prospect.getByTestId("slot");
-    await choices.nth((await choices.count()) > 1 ? 1 : 0).click();
-    await bothSizes(prospect, "journey-reschedule");
-    await prospect.getByTestId("reschedule-confirm").click();
-    await prospect.getByTestId("booking-moved").waitFor({ timeout: 15_000 });
-    assert.notEqual(await prospect.getByTestId("booking-time").textContent(), before, "the booking shows its new time");
+    await reschedule(prospect, "journey-reschedule");
     await emailTo(SELLER_EMAIL, { subject: /^Rescheduled: Intro call with Ada Prospect/ });
   });
 

@@ -603,6 +603,23 @@ export async function livekitProbe(page, access) {
  * Waits until meeting `id` is `processed` (its live session flushed, its recap finalized), so
  * that the next call measured starts on an idle server; prints how long that took.
  */
+/**
+ * On a booking's manage page (`page`), moves the booking to another offered time (the second,
+ * when there are two) and checks the page shows its new time; the picker is captured through
+ * `bothSizes` as `name`.
+ */
+export async function reschedule(page, name) {
+  await page.getByTestId("reschedule").click();
+  await page.getByTestId("slot").first().waitFor();
+  const before = await page.getByTestId("booking-time").textContent();
+  const choices = page.getByTestId("slot");
+  await choices.nth((await choices.count()) > 1 ? 1 : 0).click();
+  await bothSizes(page, name);
+  await page.getByTestId("reschedule-confirm").click();
+  await page.getByTestId("booking-moved").waitFor({ timeout: 15_000 });
+  assert.notEqual(await page.getByTestId("booking-time").textContent(), before, "the booking shows its new time");
+}
+
 export async function waitProcessed(id, token, { timeout = 300_000 } = {}) {
   const start = Date.now();
   await until(async () => (await api(`/api/meetings/${id}`, { token })).status === "processed", { timeout, interval: 1000, what: `meeting ${id} processed` });
