@@ -341,6 +341,8 @@ impl Session {
                 speaker.stream.push(utterance, &audio);
                 if speaker.vad.pause_started() {
                     speaker.stream.pause(utterance);
+                } else if speaker.vad.speech_resumed() {
+                    speaker.stream.resume(utterance);
                 }
             }
             VadOutput::End => {

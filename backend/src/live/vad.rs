@@ -60,6 +60,8 @@ pub struct Vad {
     voiced_since_pause: usize,
     /// The latest frame completed a pause.
     paused: bool,
+    /// The latest frame ended a pause: speech resumed within the utterance.
+    resumed: bool,
 }
 
 impl Default for Vad {
@@ -73,6 +75,7 @@ impl Default for Vad {
             pre_roll: VecDeque::new(),
             voiced_since_pause: 0,
             paused: false,
+            resumed: false,
         }
     }
 }
@@ -99,9 +102,16 @@ impl Vad {
         self.paused
     }
 
+    /// `true` right after the frame that ended a signalled pause: 60 ms of speech again in the
+    /// same utterance, so the pause was not its end (what was decoded at the pause is moot).
+    pub fn speech_resumed(&self) -> bool {
+        self.resumed
+    }
+
     /// Feeds one frame.
     pub fn push(&mut self, frame: &[i16]) -> VadOutput {
         self.paused = false;
+        self.resumed = false;
         let level = level_dbfs(frame);
         if self.recent_levels.len() == FLOOR_WINDOW_FRAMES {
             self.recent_levels.pop_front();
@@ -131,6 +141,9 @@ impl Vad {
         if voiced {
             self.silent_run = 0;
             self.voiced_since_pause += 1;
+            // The count starts at OPEN_FRAMES when the utterance opens and is reset only by a
+            // pause, so reaching it again means speech after a pause.
+            self.resumed = self.voiced_since_pause == OPEN_FRAMES;
         } else {
             self.silent_run += 1;
         }
@@ -252,5 +265,28 @@ mod tests {
     fn constant_tone_from_the_start_is_background() {
         let mut vad = Vad::default();
         assert!((0..300).all(|_| vad.push(&tone(8000.0)) == VadOutput::Silence));
+    }
+
+    #[test]
+    fn a_pause_then_speech_again_is_a_resumption() {
+        let mut vad = Vad::default();
+        for _ in 0..20 {
+            vad.push(&[0; FRAME]);
+        }
+        for _ in 0..10 {
+            vad.push(&tone(8000.0));
+        }
+        let mut paused = 0;
+        for _ in 0..PAUSE_FRAMES {
+            vad.push(&[0; FRAME]);
+            paused += usize::from(vad.pause_started());
+            assert!(!vad.speech_resumed());
+        }
+        assert_eq!(paused, 1, "the pause is signalled once");
+        let resumed: Vec<bool> = (0..5).map(|_| {
+            vad.push(&tone(8000.0));
+            vad.speech_resumed()
+        }).collect();
+        assert_eq!(resumed, [false, false, true, false, false], "after 60 ms of speech, once");
     }
 }

@@ -14,7 +14,8 @@
 //! Speculative finals: when the speaker pauses, the utterance so far is decoded at once. If the
 //! pause turns out to be the end (the VAD's hangover passes in silence), that decode — which
 //! already holds every spoken word — becomes the final: the hangover and the queueing no
-//! longer add to the latency. If speech resumes, it was just a partial.
+//! longer add to the latency. If speech resumes, the pause was not the end: that decode is
+//! aborted (or dropped while still queued), as its CPU is what the other speakers' finals need.
 //!
 //! Finals first, across speakers: finals and speculative decodes are urgent. While one runs in
 //! any stream of the provider, routine partials of every stream give up (the one in flight is
@@ -292,6 +293,19 @@ impl SttStream for WhisperStream {
         self.enqueue(Job::Speculative { utterance, samples: self.audio.as_slice().into() });
     }
 
+    fn resume(&mut self, utterance: u64) {
+        if self.utterance != Some(utterance) || !std::mem::take(&mut self.speculated) {
+            return;
+        }
+        // The pause was not the end: its decode would only be a partial, and each one costs
+        // as much CPU as a final (about 0.8 s on 2 cores, whatever the length: the encoder's
+        // floor), which the other speakers' finals need. Measured in the browser call: an
+        // utterance with four pauses took four such decodes.
+        let mut queue = self.shared.lock_queue();
+        queue.retain(|j| !matches!(j, Job::Speculative { .. }));
+        self.shared.abort_speculative.store(true, Ordering::SeqCst);
+    }
+
     fn finish(&mut self, utterance: u64) {
         if self.utterance != Some(utterance) {
             return;
@@ -557,6 +571,30 @@ mod tests {
         }
         let decodes = decoder.log.lock().unwrap().iter().filter(|(n, _)| *n == 56_000).count();
         assert_eq!(decodes, 1, "the final is the speculative decode, not a second one");
+    }
+
+    #[tokio::test]
+    async fn speech_resuming_after_a_pause_aborts_its_speculative_decode() {
+        let decoder = fake();
+        let (tx, mut rx) = unbounded_channel();
+        let mut stream = open_stream(decoder.clone(), Arc::default(), "host", &english(), tx).unwrap();
+        // Half a second, then a pause: its speculative decode would run for 10 s.
+        stream.push(1, &[SLOW; 8_000]);
+        stream.pause(1);
+        until_logged(&decoder, (8_000, "started")).await;
+        stream.resume(1);
+        until_logged(&decoder, (8_000, "aborted")).await;
+        // The utterance goes on and ends at its next pause: that decode is the final.
+        stream.push(1, &[0.1; 8_000]);
+        stream.pause(1);
+        stream.finish(1);
+        loop {
+            match next(&mut rx).await {
+                SttEvent::Final { utterance: 1, transcript, .. } => break assert_eq!(transcript.text, "16000"),
+                SttEvent::Partial { .. } => {}
+                other => panic!("{other:?}"),
+            }
+        }
     }
 
     /// Scheduling policy of this process's thread named `name` (field 41 of

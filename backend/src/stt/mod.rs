@@ -75,4 +75,8 @@ pub trait SttStream: Send {
     /// start decoding what it has so that, if [`finish`](Self::finish) follows, the final is
     /// ready sooner; speech resuming makes it an ordinary partial. Default: nothing.
     fn pause(&mut self, _utterance: u64) {}
+
+    /// The speaker went on after a [`pause`](Self::pause) (see `live::vad`): the utterance was
+    /// not over, so work started for the pause may be dropped. Default: nothing.
+    fn resume(&mut self, _utterance: u64) {}
 }
