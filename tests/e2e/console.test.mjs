@@ -8,7 +8,7 @@ import { emailTo } from "./mail.mjs";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BASE, PASSWORD, PHONE, USERS, api, bothSizes, inView, launch, repo, reschedule, session, until } from "./lib.mjs";
+import { BASE, PASSWORD, PHONE, USERS, api, bothSizes, inView, launch, repo, openMeetingType, reschedule, session, until } from "./lib.mjs";
 
 /** What the seller writes on their booking page, and what a prospect reads there. */
 const INTRO = "Sara helps finance teams close their books in days, not weeks.";
@@ -146,15 +146,8 @@ describe("seller console and booking page", { timeout: 5 * 60_000 }, () => {
       assert.equal(await photo.getAttribute("alt"), "Sara Seller");
       await until(() => photo.evaluate((img) => img.complete && img.naturalWidth === 2), { what: "the seller's photo on the booking page" });
       assert.equal(await p.getByTestId("meeting-type").filter({ hasText: "Discovery Call" }).getByTestId("meeting-type-description").textContent(), DESCRIPTION);
-      await p.getByTestId("meeting-type").filter({ hasText: "Discovery Call" }).click();
-      // A month calendar opening on the first day with free times (the rest of this month may
-      // have none, near its end: look ahead).
-      const loaded = () => p.locator("[data-testid=slot], [data-testid=no-slots]").first().waitFor();
-      await loaded();
-      for (let i = 0; i < 3 && (await p.getByTestId("slot").count()) === 0; i++) {
-        await p.getByRole("button", { name: /Dopo/ }).click();
-        await loaded();
-      }
+      // A month calendar opening on the first day with free times.
+      await openMeetingType(p, "Discovery Call", /Dopo/);
       const firstDay = await p.locator("[data-testid=calendar-day][data-open=true]").first().getAttribute("data-day");
       assert.equal(await p.locator("[data-testid=calendar-day][aria-pressed=true]").getAttribute("data-day"), firstDay, "the first day with free times is chosen");
       await bothSizes(p, "booking-slots");

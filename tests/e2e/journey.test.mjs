@@ -10,7 +10,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { BASE, FIXTURES, bothSizes, joinAsGuest, launch, launchShared, reschedule, shot, until, waitProcessed } from "./lib.mjs";
+import { BASE, FIXTURES, bothSizes, joinAsGuest, launch, launchShared, openMeetingType, reschedule, shot, until, waitProcessed } from "./lib.mjs";
 import { emailTo } from "./mail.mjs";
 
 const RUN = randomUUID().slice(0, 8);
@@ -115,13 +115,7 @@ describe("a team's first day, from sign-up to the recap's PDF, through the UI on
     prospect = await open({ wav: SMOKE });
     await prospect.goto(`${BASE}/book/${sellerSlug}`);
     assert.equal(await prospect.getByTestId("booking-title").textContent(), "Book a meeting with Sam Seller");
-    await prospect.getByTestId("meeting-type").filter({ hasText: "Intro call" }).click();
-    const loaded = () => prospect.locator("[data-testid=slot], [data-testid=no-slots]").first().waitFor();
-    await loaded();
-    for (let i = 0; i < 3 && (await prospect.getByTestId("slot").count()) === 0; i++) {
-      await prospect.getByRole("button", { name: /Later/ }).click();
-      await loaded();
-    }
+    await openMeetingType(prospect, "Intro call", /Later/);
     await bothSizes(prospect, "journey-booking-slots");
     await prospect.getByTestId("slot").first().click();
     await prospect.getByTestId("book-name").fill("Ada Prospect");

@@ -600,9 +600,21 @@ export async function livekitProbe(page, access) {
 }
 
 /**
- * Waits until meeting `id` is `processed` (its live session flushed, its recap finalized), so
- * that the next call measured starts on an idle server; prints how long that took.
+ * On a booking page (`page`), opens the meeting type named `type` and waits for a day with free
+ * times: the calendar opens on this month, whose remaining days may have none near its end, so
+ * up to three later months are looked at with the month button named `later` (a RegExp, in the
+ * page's language).
  */
+export async function openMeetingType(page, type, later) {
+  await page.getByTestId("meeting-type").filter({ hasText: type }).click();
+  const loaded = () => page.locator("[data-testid=slot], [data-testid=no-slots]").first().waitFor();
+  await loaded();
+  for (let i = 0; i < 3 && (await page.getByTestId("slot").count()) === 0; i++) {
+    await page.getByRole("button", { name: later }).click();
+    await loaded();
+  }
+}
+
 /**
  * On a booking's manage page (`page`), moves the booking to another offered time (the second,
  * when there are two) and checks the page shows its new time; the picker is captured through
@@ -620,6 +632,10 @@ export async function reschedule(page, name) {
   assert.notEqual(await page.getByTestId("booking-time").textContent(), before, "the booking shows its new time");
 }
 
+/**
+ * Waits until meeting `id` is `processed` (its live session flushed, its recap finalized), so
+ * that the next call measured starts on an idle server; prints how long that took.
+ */
 export async function waitProcessed(id, token, { timeout = 300_000 } = {}) {
   const start = Date.now();
   await until(async () => (await api(`/api/meetings/${id}`, { token })).status === "processed", { timeout, interval: 1000, what: `meeting ${id} processed` });
