@@ -195,8 +195,7 @@ fn main() {
             .unwrap_or_default();
         conditions.sort_by_key(|c| (corpus::CONDITIONS.iter().position(|k| k == c).unwrap_or(9), c.clone()));
         for condition in &conditions {
-            let transcribed = calls.iter().filter(|c| asr.join(condition).join(format!("{}.json", c.id)).is_file());
-            let transcribed: Vec<&corpus::Call> = transcribed.collect();
+            let transcribed: Vec<&corpus::Call> = calls.iter().filter(|c| c.has_transcript(condition)).collect();
             for (language, t) in corpus::tally_by_language(transcribed.iter().copied(), |c| c.run_transcript(&models, condition)) {
                 println!("  {condition:<10} {language}: {}", t.line());
             }

@@ -100,6 +100,11 @@ impl Call {
         read(&root().join(&self.half).join("asr").join(condition).join(format!("{}.json", self.id)))
     }
 
+    /// Whether the call has a transcript in `condition`.
+    pub fn has_transcript(&self, condition: &str) -> bool {
+        root().join(&self.half).join("asr").join(condition).join(format!("{}.json", self.id)).is_file()
+    }
+
     /// Seller or prospect, from the scenario's speakers.
     pub fn role(&self, speaker: &str) -> SpeakerRole {
         if self.timeline.speakers[speaker].role == "host" { SpeakerRole::Host } else { SpeakerRole::Guest }
