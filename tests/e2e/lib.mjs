@@ -647,16 +647,36 @@ export async function openMeetingType(page, type, later) {
 }
 
 /**
- * On a booking's manage page (`page`), moves the booking to another offered time (the second,
- * when there are two) and checks the page shows its new time; the picker is captured through
- * `bothSizes` as `name`.
+ * On a booking's manage page (`page`) of a booking made at the first time offered, moves it to
+ * another offered time and checks the page shows its new time; the picker is captured through
+ * `bothSizes` as `name`. The picker opens on this month (later ones are looked at while it has
+ * no free time, as the booking page did) and lists the booking's own time too, first on the
+ * first open day: the day's second time is taken, or when that day has no other, the next open
+ * day's first (in the next month when this one has none).
  */
 export async function reschedule(page, name) {
   await page.getByTestId("reschedule").click();
-  await page.getByTestId("slot").first().waitFor();
-  const before = await page.getByTestId("booking-time").textContent();
   const choices = page.getByTestId("slot");
-  await choices.nth((await choices.count()) > 1 ? 1 : 0).click();
+  const nextMonth = () => page.getByTestId("booking-calendar").getByRole("button").nth(1).click();
+  const loaded = () => page.locator("[data-testid=slot], [data-testid=no-slots]").first().waitFor();
+  await loaded();
+  for (let i = 0; i < 3 && (await choices.count()) === 0; i++) {
+    await nextMonth();
+    await loaded();
+  }
+  const before = await page.getByTestId("booking-time").textContent();
+  const chosenDay = async () => {
+    const day = page.locator("[data-testid=calendar-day][aria-pressed=true]");
+    return (await day.count()) > 0 ? day.first().getAttribute("data-day") : null;
+  };
+  const bookedDay = await chosenDay();
+  if ((await choices.count()) < 2) {
+    const otherDays = page.locator("[data-testid=calendar-day][data-open=true][aria-pressed=false]");
+    if ((await otherDays.count()) > 0) await otherDays.first().click();
+    else await nextMonth();
+    await until(async () => (await chosenDay()) !== bookedDay && (await choices.count()) > 0, { timeout: 15_000, what: "another day with free times" });
+  }
+  await choices.nth((await chosenDay()) === bookedDay ? 1 : 0).click();
   await bothSizes(page, name);
   await page.getByTestId("reschedule-confirm").click();
   await page.getByTestId("booking-moved").waitFor({ timeout: 15_000 });
