@@ -638,10 +638,18 @@ export async function livekitProbe(page, access) {
  */
 export async function openMeetingType(page, type, later) {
   await page.getByTestId("meeting-type").filter({ hasText: type }).click();
+  await waitForFreeTimes(page, () => page.getByRole("button", { name: later }).click());
+}
+
+/**
+ * Waits until a slot picker on `page` has loaded, and while the month it shows has no free time,
+ * moves on with `nextMonth` (up to three months).
+ */
+async function waitForFreeTimes(page, nextMonth) {
   const loaded = () => page.locator("[data-testid=slot], [data-testid=no-slots]").first().waitFor();
   await loaded();
   for (let i = 0; i < 3 && (await page.getByTestId("slot").count()) === 0; i++) {
-    await page.getByRole("button", { name: later }).click();
+    await nextMonth();
     await loaded();
   }
 }
@@ -658,12 +666,7 @@ export async function reschedule(page, name) {
   await page.getByTestId("reschedule").click();
   const choices = page.getByTestId("slot");
   const nextMonth = () => page.getByTestId("booking-calendar").getByRole("button").nth(1).click();
-  const loaded = () => page.locator("[data-testid=slot], [data-testid=no-slots]").first().waitFor();
-  await loaded();
-  for (let i = 0; i < 3 && (await choices.count()) === 0; i++) {
-    await nextMonth();
-    await loaded();
-  }
+  await waitForFreeTimes(page, nextMonth);
   const before = await page.getByTestId("booking-time").textContent();
   const chosenDay = async () => {
     const day = page.locator("[data-testid=calendar-day][aria-pressed=true]");

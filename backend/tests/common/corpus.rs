@@ -97,12 +97,16 @@ pub fn calls(half: &str) -> Vec<Call> {
 impl Call {
     /// Whisper's transcript of the call in `condition`.
     pub fn transcript(&self, condition: &str) -> Transcript {
-        read(&root().join(&self.half).join("asr").join(condition).join(format!("{}.json", self.id)))
+        read(&self.transcript_path(condition))
     }
 
     /// Whether the call has a transcript in `condition`.
     pub fn has_transcript(&self, condition: &str) -> bool {
-        root().join(&self.half).join("asr").join(condition).join(format!("{}.json", self.id)).is_file()
+        self.transcript_path(condition).is_file()
+    }
+
+    fn transcript_path(&self, condition: &str) -> PathBuf {
+        root().join(&self.half).join("asr").join(condition).join(format!("{}.json", self.id))
     }
 
     /// Seller or prospect, from the scenario's speakers.
