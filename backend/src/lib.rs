@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod analytics;
 pub mod auth;
 pub mod config;
+pub mod error;
 pub mod eval;
 pub mod grants;
 pub mod http;

@@ -1,6 +1,6 @@
 //! Playbook storage and validation (the interchange format of `closer_wire::Playbook`).
 
-use crate::http::Error;
+use crate::error::Error;
 use chrono::{DateTime, Utc};
 use closer_wire::Playbook;
 use sqlx::PgPool;

@@ -9,7 +9,7 @@ use closer::live::bus::EventBus;
 use closer::live::engines::Engines;
 use closer::live::session::{BEHIND_REPORT_MS, COMMAND_QUEUE, Clock, Command, Participant, Session, SessionSetup, SessionShared};
 use closer::semantics::encoder::SentenceEncoder;
-use closer::stt::whisper::Transcript;
+use closer::stt::Transcript;
 use closer::stt::{SpeechContext, SttError, SttEvent, SttProvider, SttStream};
 use closer_wire::{AudioFrame, HudEvent};
 use std::sync::{Arc, Mutex, RwLock};

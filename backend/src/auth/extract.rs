@@ -1,6 +1,6 @@
 //! The [`AuthUser`] extractor: a verified access token from `Authorization: Bearer`.
 
-use crate::http::Error;
+use crate::error::Error;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;

@@ -106,7 +106,7 @@ async fn create_type(State(state): State<AppState>, user: AuthUser, Body(body): 
     .bind(body.description.trim())
     .fetch_one(&state.pg)
     .await
-    .map_err(|e| validate::unique_conflict(e, "you already have a meeting type with this slug"))?;
+    .map_err(|e| Error::unique_conflict(e, "you already have a meeting type with this slug"))?;
     Ok((StatusCode::CREATED, Json(meeting_type(row))))
 }
 
@@ -129,7 +129,7 @@ async fn update_type(State(state): State<AppState>, user: AuthUser, PathParams(i
     .bind(body.description.trim())
     .fetch_optional(&state.pg)
     .await
-    .map_err(|e| validate::unique_conflict(e, "you already have a meeting type with this slug"))?;
+    .map_err(|e| Error::unique_conflict(e, "you already have a meeting type with this slug"))?;
     Ok(Json(meeting_type(row.ok_or(Error::NotFound)?)))
 }
 

@@ -28,7 +28,7 @@ mod users;
 pub mod validate;
 mod webhooks;
 
-pub use error::Error;
+pub use crate::error::Error;
 pub use extract::{Body, ClientIp, PathParams, QueryParams};
 
 use crate::state::AppState;

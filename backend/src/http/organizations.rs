@@ -43,7 +43,7 @@ async fn sign_up(
         .bind(&slug)
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| validate::unique_conflict(e, "this organization slug is taken"))?;
+        .map_err(|e| Error::unique_conflict(e, "this organization slug is taken"))?;
     let id: Uuid = sqlx::query_scalar(
         "INSERT INTO users (organization_id, email, display_name, role, password_hash, slug)
          VALUES ($1, $2, $3, 'admin', $4, $5) RETURNING id",
@@ -55,7 +55,7 @@ async fn sign_up(
     .bind(&slug)
     .fetch_one(&mut *tx)
     .await
-    .map_err(|e| validate::unique_conflict(e, "this e-mail or booking slug is already registered"))?;
+    .map_err(|e| Error::unique_conflict(e, "this e-mail or booking slug is already registered"))?;
     tx.commit().await?;
     let user = User { id, organization_id: org, email, display_name, role: Role::Admin, slug, active: true };
     Ok((StatusCode::CREATED, Json(super::auth::start_session(&state, user).await?)))

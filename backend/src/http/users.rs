@@ -48,7 +48,7 @@ async fn create(State(state): State<AppState>, user: AuthUser, Body(body): Body<
     .bind(&slug)
     .fetch_one(&state.pg)
     .await
-    .map_err(|e| validate::unique_conflict(e, "this e-mail or booking slug is already registered"))?;
+    .map_err(|e| Error::unique_conflict(e, "this e-mail or booking slug is already registered"))?;
     Ok((StatusCode::CREATED, Json(User { id, organization_id: user.org, email, display_name, role: body.role, slug, active: true })))
 }
 

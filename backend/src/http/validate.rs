@@ -65,14 +65,6 @@ pub fn password(field: &str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Maps a unique-constraint violation to [`Error::Conflict`] with `message`; other errors pass.
-pub fn unique_conflict(e: sqlx::Error, message: &str) -> Error {
-    match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => Error::Conflict(message.to_owned()),
-        _ => e.into(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

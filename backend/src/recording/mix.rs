@@ -6,7 +6,7 @@
 //! number of inputs), and the WebM muxer writes cues (a seek index) since the output is a file.
 //! The raw tracks are deleted once the mix is written.
 
-use super::meeting_dir;
+use super::paths::meeting_dir;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 

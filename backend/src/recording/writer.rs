@@ -1,7 +1,7 @@
 //! The track writer: a task owning the open track files, fed through a bounded queue so the
 //! live session never waits for the disk (a full queue drops the frame and logs it).
 
-use super::{meeting_dir, safe_name};
+use super::paths::{meeting_dir, safe_name};
 use std::collections::HashMap;
 use std::io::{Seek, SeekFrom, Write};
 use std::path::PathBuf;

@@ -1,6 +1,6 @@
 //! Validation of a seller's [`Availability`] before it is stored.
 
-use crate::http::Error;
+use crate::error::Error;
 use chrono_tz::Tz;
 use closer_wire::{Availability, DateException};
 

@@ -18,7 +18,8 @@ mod connection;
 mod utterances;
 mod wire;
 
-use super::{SpeechContext, SttError, SttEvent, SttProvider, SttStream};
+use super::provider::{SttError, SttEvent, SttProvider, SttStream};
+use super::speech::SpeechContext;
 use crate::config::{Config, SttProviderKind};
 use connection::{Command, Connection, report_failure};
 use std::sync::Arc;

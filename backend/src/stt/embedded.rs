@@ -25,8 +25,10 @@
 //! threads run in the `SCHED_IDLE` class, so a partial still in its encoder — which cannot be
 //! aborted there — gets only the CPU the urgent thread (and the rest of the machine) leaves.
 
-use super::whisper::{SAMPLE_RATE, Transcript, WhisperEngine};
-use super::{SpeechContext, SttError, SttEvent, SttProvider, SttStream};
+use super::provider::Transcript;
+use super::whisper::{SAMPLE_RATE, WhisperEngine};
+use super::provider::{SttError, SttEvent, SttProvider, SttStream};
+use super::speech::SpeechContext;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, Weak};

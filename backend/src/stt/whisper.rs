@@ -6,7 +6,8 @@
 //! and no temperature fallback (fallback re-decodes at higher temperature and invents text).
 //! Live streams also prime the decoder with the playbook's vocabulary (`SpeechContext`).
 
-use super::{SpeechContext, SttError};
+use super::provider::{SttError, Transcript, Word};
+use super::speech::SpeechContext;
 use crate::models::require;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,30 +26,6 @@ const LAST_WORD_MS: u32 = 400;
 
 /// Whisper's full encoder window: 1500 frames = 30 s.
 const MAX_AUDIO_CTX: usize = 1500;
-
-/// One recognised word with times relative to the start of the utterance.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Word {
-    /// The word as spoken (leading space removed).
-    pub text: String,
-    /// Start, ms from the beginning of the audio passed to [`WhisperEngine::transcribe`]
-    /// (dynamic-time-warping alignment of the word's first token).
-    pub start_ms: u32,
-    /// End, ms from the beginning of the audio: the next word's start (the last word is given
-    /// 400 ms).
-    pub end_ms: u32,
-    /// Mean token probability in [0, 1].
-    pub probability: f32,
-}
-
-/// Text of one utterance with word timings.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Transcript {
-    /// Full text, trimmed.
-    pub text: String,
-    /// Words in order.
-    pub words: Vec<Word>,
-}
 
 /// whisper.cpp polls this between graph computations; `data` points at the caller's flag.
 unsafe extern "C" fn abort_requested(data: *mut std::ffi::c_void) -> bool {

@@ -4,7 +4,7 @@
 
 use super::users;
 use crate::auth::refresh::{digest, generate};
-use crate::http::{Error, validate};
+use crate::error::Error;
 use chrono::{DateTime, Utc};
 use closer_wire::{Invitation, InvitationPreview, InvitationStatus, Role, User};
 use sqlx::PgPool;
@@ -83,7 +83,7 @@ pub async fn create(pg: &PgPool, org: Uuid, by: Uuid, email: &str, role: Role, l
     .bind(TTL_DAYS)
     .fetch_one(&mut *tx)
     .await
-    .map_err(|e| validate::unique_conflict(e, "this address was invited a moment ago; try again"))?;
+    .map_err(|e| Error::unique_conflict(e, "this address was invited a moment ago; try again"))?;
     let organization_name: String = sqlx::query_scalar("SELECT name FROM organizations WHERE id = $1")
         .bind(org)
         .fetch_one(&mut *tx)
@@ -198,7 +198,7 @@ pub async fn accept(pg: &PgPool, token: &str, display_name: &str, password_hash:
     .bind(slug)
     .fetch_one(&mut *tx)
     .await
-    .map_err(|e| validate::unique_conflict(e, "this booking slug (or e-mail) is already taken; pick another slug"))?;
+    .map_err(|e| Error::unique_conflict(e, "this booking slug (or e-mail) is already taken; pick another slug"))?;
     sqlx::query("UPDATE invitations SET accepted_at = now() WHERE id = $1").bind(id).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(users::from_row(user)?)

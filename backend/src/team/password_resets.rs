@@ -3,7 +3,7 @@
 
 use super::users;
 use crate::auth::refresh::{self, digest, generate};
-use crate::http::Error;
+use crate::error::Error;
 use closer_wire::User;
 use sqlx::PgPool;
 use uuid::Uuid;

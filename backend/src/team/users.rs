@@ -1,7 +1,7 @@
 //! User rows and their rules: who is active, and that an organization always keeps an admin.
 
 use crate::auth::refresh;
-use crate::http::Error;
+use crate::error::Error;
 use closer_wire::{Role, User};
 use sqlx::PgPool;
 use uuid::Uuid;
