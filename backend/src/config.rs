@@ -85,6 +85,10 @@ pub struct Config {
     /// Lifetime of a LiveKit token handed to a participant, in seconds. Default 3600; the
     /// token only gates joining, an ongoing call outlives it.
     pub livekit_token_ttl_secs: u64,
+    /// Agent name this server's copilot worker registers with LiveKit's agent dispatch, and
+    /// the name a meeting's dispatch asks for (every server of one deployment uses the same).
+    /// Default `closer-copilot`.
+    pub livekit_agent_name: String,
     /// Public URL of the web UI, used in e-mailed links (`/meet/<uuid>`, `/book/...`).
     /// Default `http://127.0.0.1:8787`.
     pub public_base_url: String,
@@ -152,6 +156,7 @@ impl Default for Config {
             access_token_ttl_secs: 900,
             refresh_token_ttl_days: 30,
             livekit_token_ttl_secs: 3600,
+            livekit_agent_name: "closer-copilot".into(),
             public_base_url: "http://127.0.0.1:8787".into(),
             smtp_url: "smtp://127.0.0.1:25".into(),
             mail_from: "Closer <no-reply@closer.localhost>".into(),
@@ -190,6 +195,7 @@ impl std::fmt::Debug for Config {
             .field("livekit_url", &self.livekit_url)
             .field("livekit_api_key", &self.livekit_api_key)
             .field("livekit_api_secret", &"[redacted]")
+            .field("livekit_agent_name", &self.livekit_agent_name)
             .field("models_dir", &self.models_dir)
             .field("jwt_secret", &"[redacted]")
             .field("public_base_url", &self.public_base_url)

@@ -1,6 +1,7 @@
 //! Closer backend library: configuration, storage, LiveKit, the HTTP API and the embedded AI
 //! models. The `closer-server` binary (`src/main.rs`) is a thin CLI over it.
 
+pub mod agent;
 pub mod analysis;
 pub mod analytics;
 pub mod auth;

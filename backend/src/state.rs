@@ -8,6 +8,7 @@ use crate::live::registry::LiveRegistry;
 use crate::recording::Recorder;
 use crate::models::ModelPaths;
 use crate::mail::Mailer;
+use livekit_api::services::agent_dispatch::AgentDispatchClient;
 use livekit_api::services::room::RoomClient;
 use sqlx::PgPool;
 use std::net::IpAddr;
@@ -26,6 +27,8 @@ pub struct AppState {
     pub mongo: mongodb::Database,
     /// LiveKit RoomService client.
     pub livekit: Arc<RoomClient>,
+    /// LiveKit AgentDispatchService client (the copilot's dispatch to each meeting's room).
+    pub dispatches: Arc<AgentDispatchClient>,
     /// Access-token signing keys.
     pub jwt: JwtKeys,
     /// SMTP sender of confirmation e-mails (connects per message).
@@ -50,6 +53,7 @@ impl AppState {
         let mongo =
             crate::store::documents::connect(&config.mongodb_url, &config.mongodb_database).await?;
         let livekit = Arc::new(crate::livekit::room_client(&config));
+        let dispatches = Arc::new(crate::agent::dispatch::client(&config));
         let jwt = JwtKeys::new(config.jwt_secret.as_bytes(), Duration::from_secs(config.access_token_ttl_secs));
         let mailer = Mailer::new(&config.smtp_url, &config.mail_from)?;
         let login_limit = KeyedLimit::per_minute(config.login_rate_per_minute);
@@ -64,6 +68,6 @@ impl AppState {
         )
         .with_recorder(recorder.clone())
         .with_llm(crate::llm::LlmClient::from_config(&config)));
-        Ok(Self { config: Arc::new(config), pg, mongo, livekit, jwt, mailer, login_limit, join_limit, live, recorder })
+        Ok(Self { config: Arc::new(config), pg, mongo, livekit, dispatches, jwt, mailer, login_limit, join_limit, live, recorder })
     }
 }

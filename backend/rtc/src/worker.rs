@@ -41,6 +41,9 @@ pub struct WorkerOptions {
     pub identity: String,
     /// Display name in a job's room.
     pub name: String,
+    /// Join jobs' rooms hidden: the other participants are never told this participant is
+    /// there (LiveKit's `hidden` grant; the server's API still lists it).
+    pub hidden: bool,
 }
 
 /// A room job livekit-server assigned to this worker.
@@ -114,6 +117,16 @@ impl Worker {
             agent_name: options.agent_name.clone(),
             version: env!("CARGO_PKG_VERSION").into(),
             ping_interval: PING_INTERVAL_S,
+            // What the server grants in the assignments' tokens: LiveKit's defaults for an
+            // agent (subscribe, publish, data, own metadata), plus `hidden` when asked for.
+            allowed_permissions: Some(lk::ParticipantPermission {
+                can_subscribe: true,
+                can_publish: true,
+                can_publish_data: true,
+                can_update_metadata: true,
+                hidden: options.hidden,
+                ..Default::default()
+            }),
             ..Default::default()
         });
         sink.send(encode(register)).await.map_err(closed)?;

@@ -32,6 +32,7 @@ fn options(agent_name: &str) -> WorkerOptions {
         max_jobs: 1,
         identity: "agent-copilot".into(),
         name: "Closer copilot".into(),
+        hidden: false,
     }
 }
 

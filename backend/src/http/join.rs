@@ -71,9 +71,11 @@ async fn join(
         None => None,
     };
     // LiveKit refuses the 11th participant itself; checking first lets the guest page say why.
-    // A guest coming back is not counted twice: its new connection replaces its old one.
+    // A guest coming back is not counted twice: its new connection replaces its old one. The
+    // copilot agent takes no place (LiveKit does not count agents either).
+    let agent = livekit_protocol::participant_info::Kind::Agent as i32;
     if let Ok(present) = state.livekit.list_participants(&room).await
-        && present.iter().filter(|p| Some(&p.identity) != returning.as_ref()).count() >= grants::MAX_PARTICIPANTS as usize
+        && present.iter().filter(|p| Some(&p.identity) != returning.as_ref() && p.kind != agent).count() >= grants::MAX_PARTICIPANTS as usize
     {
         return Err(Error::Conflict(format!(
             "This call is full ({} participants). Please ask the host to make room.",

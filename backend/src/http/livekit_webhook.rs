@@ -1,6 +1,7 @@
 //! `POST /api/livekit/webhook`: LiveKit's signed event notifications (the `Authorization`
 //! header is a JWT over the body's SHA-256). Participant joins/leaves and room ends are
-//! recorded on the meeting; a host or guest joining makes it `live`, the room finishing
+//! recorded on the meeting; a host or guest joining (not a shadow manager, not the copilot
+//! agent) makes it `live`, the room finishing
 //! makes it `ended`.
 
 use super::Error;
@@ -36,6 +37,7 @@ async fn receive(State(state): State<AppState>, headers: HeaderMap, body: String
     };
     let at = DateTime::<Utc>::from_timestamp(event.created_at, 0).unwrap_or_else(Utc::now);
     let identity = event.participant.as_ref().map(|p| p.identity.clone());
+    let agent = event.participant.as_ref().is_some_and(|p| p.kind == livekit_protocol::participant_info::Kind::Agent as i32);
     let kind = event.event.as_str();
     if !matches!(kind, "participant_joined" | "participant_left" | "room_started" | "room_finished") {
         return Ok(StatusCode::OK);
@@ -66,8 +68,8 @@ async fn receive(State(state): State<AppState>, headers: HeaderMap, body: String
                 .bind(at)
                 .execute(&mut *tx)
                 .await?;
-            // A shadow manager alone does not start the call.
-            if !identity.starts_with("shadow-") {
+            // A shadow manager or the copilot alone does not start the call.
+            if !identity.starts_with("shadow-") && !agent {
                 sqlx::query("UPDATE meetings SET status = 'live', started_at = coalesce(started_at, $2) WHERE id = $1 AND status = 'scheduled'")
                     .bind(meeting)
                     .bind(at)

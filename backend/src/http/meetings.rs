@@ -276,7 +276,9 @@ async fn room_token(State(state): State<AppState>, user: AuthUser, PathParams(id
     Ok(Json(admit(&state, id, role, &identity, &name, Some(user.id), None).await?))
 }
 
-/// Creates the room (max 10 participants), records the participant and mints the token.
+/// Creates the room (max 10 participants) with the copilot dispatched to it, records the
+/// participant and mints the token. A failed dispatch is logged, not refused: the call works
+/// without its copilot.
 pub(super) async fn admit(
     state: &AppState,
     meeting: Uuid,
@@ -291,6 +293,9 @@ pub(super) async fn admit(
         tracing::warn!(error = %e, "LiveKit room creation failed");
         Error::Unavailable("The video service is unreachable; please try again in a moment.".into())
     })?;
+    if let Err(e) = crate::agent::dispatch::ensure(&state.pg, &state.dispatches, &state.config.livekit_agent_name, &room).await {
+        tracing::warn!(%meeting, error = %e, "dispatching the copilot failed");
+    }
     sqlx::query(
         "INSERT INTO participants (meeting_id, identity, role, display_name, user_id, ai_consent, consent_at)
          VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6 IS NULL THEN NULL ELSE now() END)
