@@ -37,7 +37,7 @@ pub async fn serve(config: Config, shutdown: impl Future<Output = ()> + Send + '
         crate::recap::jobs::Settings::from_config(&state.config),
     );
     // The copilot: LiveKit dispatches each meeting's room to this worker (or another server's).
-    let copilot = crate::agent::start(state.clone())?;
+    let _copilot = crate::agent::start(state.clone())?;
     let listener = TcpListener::bind(state.config.http_addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "listening");
 
@@ -58,7 +58,6 @@ pub async fn serve(config: Config, shutdown: impl Future<Output = ()> + Send + '
             tokio::time::sleep(grace).await;
         } => anyhow::bail!("in-flight requests still running after {} ms; exiting", grace.as_millis()),
     }
-    copilot.abort();
     tracing::info!("stopped");
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! consented to AI assistance, decided when that track is published, from the participant's
 //! record — and hands each subscribed microphone to [`super::microphone::feed`].
 
+use super::Listening;
 use crate::grants;
 use crate::live::registry::LiveMeeting;
 use crate::state::AppState;
@@ -20,7 +21,15 @@ use uuid::Uuid;
 ///
 /// Errors: the room is not a meeting's, the meeting is over, its live session cannot start,
 /// or the assignment's token is refused.
-pub async fn run(state: AppState, rtc: Rtc, assignment: Assignment, mut stop: oneshot::Receiver<()>) -> anyhow::Result<()> {
+/// While it runs, the identities whose microphones it receives are in `listening` under the
+/// room's name.
+pub async fn run(state: AppState, rtc: Rtc, listening: Listening, assignment: Assignment, stop: oneshot::Receiver<()>) -> anyhow::Result<()> {
+    let outcome = listen(&state, rtc, &listening, &assignment, stop).await;
+    listening.lock().unwrap_or_else(|p| p.into_inner()).remove(&assignment.room);
+    outcome
+}
+
+async fn listen(state: &AppState, rtc: Rtc, listening: &Listening, assignment: &Assignment, mut stop: oneshot::Receiver<()>) -> anyhow::Result<()> {
     let meeting = grants::meeting_of_room(&assignment.room).with_context(|| format!("room {} is no meeting's", assignment.room))?;
     match crate::meetings::status(&state.pg, meeting).await? {
         Some(MeetingStatus::Scheduled | MeetingStatus::Live) => {}
@@ -31,7 +40,7 @@ pub async fn run(state: AppState, rtc: Rtc, assignment: Assignment, mut stop: on
     let Connected { room, participants, mut events } =
         rtc.connect(&url, &assignment.token, RoomOptions { auto_subscribe: false }).await.context("joining the room")?;
     tracing::info!(%meeting, job = assignment.job_id, "copilot joined the room");
-    let mut listener = Listener { state, meeting, live, publications: HashMap::new() };
+    let mut listener = Listener { state: state.clone(), meeting, live, listening: listening.clone(), room: assignment.room.clone(), publications: HashMap::new() };
     for publication in participants.into_iter().flat_map(|(_, publications)| publications) {
         listener.published(&room, publication).await;
     }
@@ -40,8 +49,14 @@ pub async fn run(state: AppState, rtc: Rtc, assignment: Assignment, mut stop: on
             _ = &mut stop => break,
             event = events.recv() => match event {
                 Some(RoomEvent::TrackPublished(publication)) => listener.published(&room, publication).await,
-                Some(RoomEvent::TrackUnpublished { sid, .. }) => {
+                Some(RoomEvent::TrackUnpublished { participant, sid }) => {
                     listener.publications.remove(&sid);
+                    listener.stopped(&participant);
+                }
+                Some(RoomEvent::TrackUnsubscribed { participant, .. }) => listener.stopped(&participant),
+                Some(RoomEvent::ParticipantDisconnected { identity }) => {
+                    listener.publications.retain(|_, p| p.participant != identity);
+                    listener.stopped(&identity);
                 }
                 Some(RoomEvent::TrackSubscribed(track)) => listener.subscribed(&room, track).await,
                 Some(RoomEvent::Disconnected { reason }) => {
@@ -63,6 +78,9 @@ struct Listener {
     state: AppState,
     meeting: Uuid,
     live: Arc<LiveMeeting>,
+    listening: Listening,
+    /// The room's name (the key in `listening`).
+    room: String,
     /// Microphones subscribed, by track sid (kept: the publication is what a subscription is for).
     publications: HashMap<String, RemotePublication>,
 }
@@ -97,9 +115,17 @@ impl Listener {
         let identity = track.participant.clone();
         match room.subscribe_audio(track, FRAME_SAMPLE_RATE, 1) {
             Ok(stream) => {
+                self.listening.lock().unwrap_or_else(|p| p.into_inner()).entry(self.room.clone()).or_default().insert(identity.clone());
                 tokio::spawn(super::microphone::feed(self.live.clone(), identity, stream));
             }
             Err(e) => tracing::warn!(meeting = %self.meeting, participant = identity, error = %e, "receiving a microphone failed"),
+        }
+    }
+
+    /// `identity`'s microphone is no longer received.
+    fn stopped(&self, identity: &str) {
+        if let Some(identities) = self.listening.lock().unwrap_or_else(|p| p.into_inner()).get_mut(&self.room) {
+            identities.remove(identity);
         }
     }
 

@@ -16,8 +16,8 @@ mod microphone;
 use crate::state::AppState;
 use closer_rtc::{Rtc, Worker, WorkerEvent, WorkerOptions};
 use livekit_api::access_token::{AccessToken, VideoGrants};
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
@@ -30,28 +30,55 @@ pub const MAX_JOBS: usize = 4;
 /// Wait before registering again after the worker connection failed or dropped.
 const RETRY: Duration = Duration::from_secs(2);
 
-/// Runs the worker for the life of the server: registers under `livekit_agent_name`, runs each
-/// assigned job, and registers again whenever the connection to livekit-server is lost (its
-/// jobs stop then; LiveKit dispatches them again). Loads `liblivekit_ffi.so` from the models
-/// directory.
+/// Microphones the jobs receive now: room name → identities of their publishers.
+pub(crate) type Listening = Arc<Mutex<HashMap<String, BTreeSet<String>>>>;
+
+/// The running copilot worker of this server. Dropping it stops the worker and its jobs.
+pub struct Copilot {
+    listening: Listening,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Copilot {
+    /// Identities of the participants of `room` whose microphone the copilot receives now
+    /// (none when it runs no job there), in order.
+    pub fn listening_to(&self, room: &str) -> Vec<String> {
+        let listening = self.listening.lock().unwrap_or_else(|p| p.into_inner());
+        listening.get(room).map(|identities| identities.iter().cloned().collect()).unwrap_or_default()
+    }
+}
+
+impl Drop for Copilot {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Starts the worker for the life of the returned [`Copilot`]: registers under
+/// `livekit_agent_name`, runs each assigned job, and registers again whenever the connection to
+/// livekit-server is lost (its jobs stop then; LiveKit dispatches them again). Loads
+/// `liblivekit_ffi.so` from the models directory.
 ///
 /// Errors: the library cannot be loaded (`scripts/models` not run).
-pub fn start(state: AppState) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+pub fn start(state: AppState) -> anyhow::Result<Copilot> {
     let library = closer_rtc::library_path(&state.config.models_dir);
     let rtc = Rtc::load(&library).map_err(|e| anyhow::anyhow!("{}: {e}", library.display()))?;
-    Ok(tokio::spawn(async move {
+    let listening = Listening::default();
+    let jobs_listening = listening.clone();
+    let task = tokio::spawn(async move {
         loop {
             match register(&state).await {
                 Ok((worker, events)) => {
                     tracing::info!(worker = worker.id, agent = state.config.livekit_agent_name, "copilot worker registered");
-                    serve(&state, rtc, worker, events).await;
+                    serve(&state, rtc, &jobs_listening, worker, events).await;
                     tracing::warn!("copilot worker connection lost; registering again");
                 }
                 Err(e) => tracing::warn!(error = %e, "copilot worker registration failed; retrying"),
             }
             tokio::time::sleep(RETRY).await;
         }
-    }))
+    });
+    Ok(Copilot { listening, task })
 }
 
 async fn register(state: &AppState) -> anyhow::Result<(Worker, mpsc::UnboundedReceiver<WorkerEvent>)> {
@@ -71,7 +98,7 @@ async fn register(state: &AppState) -> anyhow::Result<(Worker, mpsc::UnboundedRe
 }
 
 /// Runs the jobs of one registration until its connection ends; then stops them.
-async fn serve(state: &AppState, rtc: Rtc, worker: Worker, mut events: mpsc::UnboundedReceiver<WorkerEvent>) {
+async fn serve(state: &AppState, rtc: Rtc, listening: &Listening, worker: Worker, mut events: mpsc::UnboundedReceiver<WorkerEvent>) {
     let worker = Arc::new(worker);
     // A job stops when its sender is used or dropped.
     let mut running: HashMap<String, oneshot::Sender<()>> = HashMap::new();
@@ -83,9 +110,9 @@ async fn serve(state: &AppState, rtc: Rtc, worker: Worker, mut events: mpsc::Unb
                     let (stop, stopped) = oneshot::channel();
                     let job_id = assignment.job_id.clone();
                     running.insert(job_id.clone(), stop);
-                    let (state, done_tx) = (state.clone(), done_tx.clone());
+                    let (state, listening, done_tx) = (state.clone(), listening.clone(), done_tx.clone());
                     tokio::spawn(async move {
-                        let outcome = job::run(state, rtc, assignment, stopped).await;
+                        let outcome = job::run(state, rtc, listening, assignment, stopped).await;
                         if let Err(e) = &outcome {
                             tracing::error!(job = job_id, error = %format!("{e:#}"), "copilot job failed");
                         }

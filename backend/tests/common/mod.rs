@@ -9,11 +9,15 @@ pub mod smtp;
 use closer::config::Config;
 use std::path::PathBuf;
 
-/// Configuration of the running services, from the `CLOSER_*` environment.
+/// Configuration of the running services, from the `CLOSER_*` environment. The copilot's agent
+/// name is unique to the test, so that meetings of tests are never dispatched to a copilot
+/// worker another process registered with the same livekit-server (`serve`, another test).
 pub fn config() -> Config {
-    Config::load().unwrap_or_else(|e| {
+    let mut config = Config::load().unwrap_or_else(|e| {
         panic!("{e}\nrun the integration tests through `scripts/test`, which starts the services")
-    })
+    });
+    config.livekit_agent_name = unique("closer-test-agent");
+    config
 }
 
 /// Python of the venv `scripts/setup` makes for the receivers of what Closer sends (aiosmtpd,
