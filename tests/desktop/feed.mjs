@@ -52,9 +52,9 @@ export function frame(identity, seq, captureMs, samples) {
 /**
  * Streams `tracks` ([{ identity, samples }]) over `wsUrl` for `seconds` of audio in real time.
  * Resolves when done; rejects when the server closes the socket or refuses a participant.
- * A connection lost without a close frame (1006) is reopened, at most `RECONNECTS` times, as
- * the seller's tap does (ui/src/tap/ingest.ts): the server resumes each participant's sequence
- * and fills a short gap with silence. Each reopening is logged.
+ * A connection lost without a close frame (1006) is reopened, at most `RECONNECTS` times: the
+ * server resumes each participant's sequence (its `resume` message) and fills a short gap with
+ * silence. Each reopening is logged.
  */
 export async function feed(wsUrl, tracks, seconds) {
   const RECONNECTS = 3;

@@ -35,6 +35,8 @@ const SCENARIO = "en-discovery";
 const timeline = JSON.parse(readFileSync(`${FIXTURES}/${SCENARIO}/timeline.json`, "utf8"));
 const wav = (speaker) => `${FIXTURES}/${SCENARIO}/${speaker}.wav`;
 const PRIORITY_TEXT = "Ask who signs off above ten thousand — e2e priority message";
+/** The copilot, as LiveKit lists it: the server's agent participant (backend/src/agent). */
+const isCopilot = (p) => p.identity === "agent-copilot" && (p.kind === "AGENT" || p.kind === 4);
 
 
 describe("seller, two guests, a declining guest and a hidden manager on one call", { timeout: 15 * 60_000 }, () => {
@@ -50,6 +52,7 @@ describe("seller, two guests, a declining guest and a hidden manager on one call
   let dana; // declines AI consent
   let shadow; // manager page
   let identities; // display name → LiveKit identity
+  const sellerSockets = []; // URLs of the WebSockets the seller's page opened
 
   const open = async (options) => {
     const b = await launch(options);
@@ -114,6 +117,7 @@ describe("seller, two guests, a declining guest and a hidden manager on one call
     meeting = await api("/api/meetings", { method: "POST", token: seller.access_token, body: { title: "Discovery call — Acme", playbook_id: playbook.id } });
     const b = await open({ wav: wav("host") });
     host = b.page;
+    host.on("websocket", (ws) => sellerSockets.push(ws.url()));
     await b.context.addInitScript(HUD_RECORDER);
     await signIn(b.context, USERS.seller);
     await host.goto(`${BASE}/host/${meeting.id}`);
@@ -123,7 +127,9 @@ describe("seller, two guests, a declining guest and a hidden manager on one call
     await host.getByTestId("join").click();
     await host.getByTestId("room").waitFor({ timeout: 30_000 });
     await host.getByTestId("hud-panel").waitFor();
-    await until(() => host.evaluate(() => window.__closerTap?.status() === "live"), { what: "the audio tap's ingest socket" });
+    await until(async () => (await livekitParticipants(`meeting-${meeting.id}`)).some(isCopilot), { what: "the copilot in the room", timeout: 60_000 });
+    const copilot = (await livekitParticipants(`meeting-${meeting.id}`)).find(isCopilot);
+    assert.ok(copilot.permission?.hidden, "the copilot joins hidden");
   });
 
   it("two guests join through the green room (screenshot) and accept AI assistance", async () => {
@@ -176,7 +182,7 @@ describe("seller, two guests, a declining guest and a hidden manager on one call
     assert.equal(participants.find((p) => p.display_name === "Sarah").ai_consent, "accepted");
   });
 
-  it("a guest who declines AI assistance joins and is heard, but never tapped", async () => {
+  it("a guest who declines AI assistance joins and is heard, but never transcribed", async () => {
     const d = await open({ wav: `${FIXTURES}/smoke-en/host.wav` });
     dana = d.page;
     await joinAsGuest(dana, meeting.id, { name: "Dana", consent: "decline", camera: false });
@@ -194,9 +200,10 @@ describe("seller, two guests, a declining guest and a hidden manager on one call
       { what: "Dana's microphone in LiveKit", timeout: 30_000 },
     );
     await sarah.waitForSelector(`[data-testid=tile][data-identity="${record.identity}"][data-speaking]`, { timeout: 45_000 });
-    // Never tapped: the seller's tap leaves her out and says so on her tile.
-    await until(() => host.evaluate((id) => window.__closerTap.excluded().includes(id), record.identity), { what: "Dana excluded from the tap" });
-    assert.ok(!(await host.evaluate(() => window.__closerTap.tapped())).includes(record.identity));
+    // Never transcribed (the copilot never subscribes to her microphone, see
+    // backend/tests/copilot_agent.rs): the seller's page says so on her tile.
+    await host.locator(`[data-testid=tile][data-identity="${record.identity}"] [data-testid=tile-badge]`).waitFor({ timeout: 20_000 });
+    assert.equal(await host.locator(`[data-testid=tile][data-identity="${record.identity}"] [data-testid=tile-badge]`).textContent(), "Not transcribed (declined)");
   });
 
   it("the scripted call: transcript labelled Sarah/Tom, checklist ticks and the price_competitor card within 2 s", async () => {
@@ -220,6 +227,10 @@ describe("seller, two guests, a declining guest and a hidden manager on one call
     // Every checklist item and battle card of the script (price_competitor among them).
     assert.ok(lags.some((l) => l.key === "price_competitor"));
     assertCallOnTime(lags);
+
+    // The copilot heard the call from inside the room: the seller's page uploaded no audio.
+    assert.ok(sellerSockets.some((url) => url.includes("/hud")), `the HUD socket among ${sellerSockets}`);
+    assert.deepEqual(sellerSockets.filter((url) => url.includes("/audio")), [], "the seller's page opened an audio socket");
   });
 
   it("clicking a tick shows its evidence", async () => {

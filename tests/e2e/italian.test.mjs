@@ -5,7 +5,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { accessibilityViolations, BASE, FIXTURES, HUD_RECORDER, USERS, api, assertCallOnTime, hudEvents, joinAsGuest, launch, launchShared, playScript, session, signIn, tileNames, until, waitProcessed } from "./lib.mjs";
+import { accessibilityViolations, BASE, FIXTURES, HUD_RECORDER, USERS, api, assertCallOnTime, hudEvents, joinAsGuest, launch, launchShared, livekitParticipants, playScript, session, signIn, tileNames, until, waitProcessed } from "./lib.mjs";
 
 const SCENARIO = "it-primo-contatto";
 const timeline = JSON.parse(readFileSync(`${FIXTURES}/${SCENARIO}/timeline.json`, "utf8"));
@@ -51,7 +51,7 @@ describe("chiamata in italiano: venditore, due ospiti e una manager nascosta", {
     assert.deepEqual(await accessibilityViolations(host), [], "the seller's green room in Italian: serious or critical accessibility violations");
     await host.getByTestId("join").click();
     await host.getByTestId("room").waitFor({ timeout: 60_000 });
-    await until(() => host.evaluate(() => window.__closerTap?.status() === "live"), { what: "the audio tap" });
+    await until(async () => (await livekitParticipants(`meeting-${meeting.id}`)).some((p) => p.identity === "agent-copilot"), { what: "the copilot in the room", timeout: 60_000 });
 
     paolo = (await open({ wav: wav("guest_a") })).page;
     luca = (await open({ wav: wav("guest_b") })).page;

@@ -73,7 +73,7 @@ async function presetDevices(context, quality, devices) {
  * kernel's autogroup scheduling every session is a group that shares the CPU equally with the
  * server's, whatever its processes' nice values. The group's own nice (/proc/<pid>/autogroup,
  * sched(7); raising it needs no privilege) is what counts there: 5, not 10 — at 10 the
- * browsers' audio (the fake microphones, the seller's tap) came through too late and Whisper
+ * browsers' audio (the fake microphones) came through too late and Whisper
  * misheard it. A kernel without autogroup has no such file, and nice alone already applies.
  */
 function yieldCpu() {
@@ -88,7 +88,10 @@ function yieldCpu() {
   }
 }
 
-/** Starts one Chromium with `wav` (16 kHz mono) as its microphone; `close()` removes its profile. */
+/**
+ * Starts one Chromium with `wav` (16 kHz mono) as its microphone (its pages record when it
+ * carries speech, see MIC_RECORDER); `close()` removes its profile.
+ */
 export async function launch({ wav, headless = true, locale = "en-US", quality = "low", devices } = {}) {
   const profile = mkdtempSync(join(tmpdir(), "closer-e2e-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
@@ -100,6 +103,7 @@ export async function launch({ wav, headless = true, locale = "en-US", quality =
   });
   yieldCpu();
   await presetDevices(context, quality, devices);
+  if (wav) await context.addInitScript(MIC_RECORDER);
   const close = async () => {
     await context.close().catch(() => undefined);
     rmSync(profile, { recursive: true, force: true });
@@ -305,6 +309,67 @@ export async function tileNames(page) {
  * Also records when their events arrived on the HUD WebSocket (`window.__e2eHudSocket`), which
  * splits a lag into the server's part and the page's.
  */
+/**
+ * Init script of a speaker's pages: every microphone track the page opens is watched (an
+ * AudioWorklet measuring its level every 20 ms) and its speech spans, by energy, kept in
+ * `window.__e2eMic.segments` as [start, end] wall ms — when the speaker's words left their
+ * computer, the start of every speech → HUD lag. Disabled (muted) tracks read as silence.
+ */
+export const MIC_RECORDER = () => {
+  const VOICE_DB = -50;
+  const HANGOVER_MS = 400;
+  const mic = { segments: [], level: -120 };
+  window.__e2eMic = mic;
+  const original = navigator.mediaDevices?.getUserMedia?.bind(navigator.mediaDevices);
+  if (!original) return;
+  const worklet = `registerProcessor("e2e-mic-level", class extends AudioWorkletProcessor {
+    constructor() { super(); this.sum = 0; this.n = 0; }
+    process(inputs) {
+      for (const channel of inputs[0] ?? []) { for (const x of channel) this.sum += x * x; this.n += channel.length; }
+      if (this.n >= sampleRate / 50) { this.port.postMessage({ rms: Math.sqrt(this.sum / this.n), at: currentTime }); this.sum = 0; this.n = 0; }
+      return true;
+    }
+  });`;
+  let node = null;
+  let open = null;
+  const epochMs = (ctx, contextTime) => {
+    const stamp = ctx.getOutputTimestamp?.();
+    if (stamp?.performanceTime > 0) return performance.timeOrigin + stamp.performanceTime + (contextTime - stamp.contextTime) * 1000;
+    return Date.now();
+  };
+  const meter = async () => {
+    if (node) return node;
+    const ctx = new AudioContext();
+    await ctx.audioWorklet.addModule(URL.createObjectURL(new Blob([worklet], { type: "application/javascript" })));
+    const level = new AudioWorkletNode(ctx, "e2e-mic-level");
+    const mute = ctx.createGain();
+    mute.gain.value = 0;
+    level.connect(mute).connect(ctx.destination);
+    level.port.onmessage = ({ data }) => {
+      const at = epochMs(ctx, data.at);
+      const db = data.rms > 0 ? 20 * Math.log10(data.rms) : -120;
+      mic.level = db;
+      if (db > VOICE_DB) {
+        if (open) open.lastVoice = at;
+        else open = { start: at - 20, lastVoice: at };
+      } else if (open && at - open.lastVoice > HANGOVER_MS) {
+        mic.segments.push([Math.round(open.start), Math.round(open.lastVoice)]);
+        open = null;
+      }
+    };
+    node = { ctx, level };
+    return node;
+  };
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    const stream = await original(constraints);
+    for (const track of stream.getAudioTracks()) {
+      const { ctx, level } = await meter();
+      ctx.createMediaStreamSource(new MediaStream([track])).connect(level);
+    }
+    return stream;
+  };
+};
+
 export const HUD_RECORDER = () => {
   const events = [];
   const seen = new Set();
@@ -391,8 +456,9 @@ export async function livekitParticipants(room) {
 }
 
 /**
- * Where each scripted turn ended as the seller's tap heard it. `segments` are the tap's
- * energy-detected speech spans of one participant (wall ms); `turns` that speaker's turns from
+ * Where each scripted turn ended as its speaker's microphone captured it. `segments` are the
+ * energy-detected speech spans of one participant's microphone (wall ms, MIC_RECORDER); `turns`
+ * that speaker's turns from
  * the fixture's timeline.json (ms from the start of the WAV). The WAV's start is found by
  * aligning the two patterns; each turn's end is then the detected span end nearest to it.
  */
@@ -451,7 +517,7 @@ export const HUD_BUDGET_MS = 2000;
 /**
  * How many of a scripted call's labelled cards may go unseen in a browser run. The fixture
  * voices are synthetic (espeak-ng, festival) and Whisper base hears them differently from run
- * to run, as the chunks the tap uploads cut utterances a few ms apart: on the shared Italian
+ * to run, as the copilot's frames cut utterances a few ms apart: on the shared Italian
  * call "Mi mandi pure una mail" came out "Mimandi pure una mail con l'ado-cumentazione" and the
  * sentence then scored at the objection threshold. Of the 15 browser runs of that call on
  * record (December 2026), 4 missed one element and none missed two.
@@ -516,8 +582,8 @@ export const hudEvents = (page) => page.evaluate(() => window.__e2eHud ?? []);
  * Plays a scripted call: every speaker's page unmutes at once (each fake microphone starts its
  * WAV from the beginning), waits for the script to end and the HUD to settle, then measures, for
  * every checklist item and objection the timeline labels, the lag between the end of the
- * utterance that earns it (as the seller's tap heard it) and its appearance in the seller's
- * HUD, and mutes the speakers again. Writes tests/output/<scenario>-latency.json; returns
+ * utterance that earns it (as its speaker's microphone captured it) and its appearance in the
+ * seller's HUD, and mutes the speakers again. Writes tests/output/<scenario>-latency.json; returns
  * `{ lags, lines, events }`.
  */
 export async function playScript({ scenario, timeline, host, speakers, identities, screenshotOn, screenshot }) {
@@ -548,10 +614,11 @@ export async function playScript({ scenario, timeline, host, speakers, identitie
   const events = await hudEvents(host);
   const arrivals = await host.evaluate(() => window.__e2eHudSocket ?? []);
   const arrival = (kind, key) => arrivals.find((a) => a.kind === kind && a.key === key) ?? null;
-  const activity = await host.evaluate(() => window.__closerTap.activity());
+  const activity = {};
   const aligned = {};
-  for (const [speaker, identity] of Object.entries(identities)) {
-    aligned[speaker] = alignTurns(activity[identity]?.segments ?? [], timeline.turns.filter((t) => t.speaker === speaker));
+  for (const [speaker, page] of Object.entries(speakers)) {
+    activity[speaker] = await page.evaluate(() => window.__e2eMic?.segments ?? []);
+    aligned[speaker] = alignTurns(activity[speaker], timeline.turns.filter((t) => t.speaker === speaker));
   }
   const turnEnd = (turn) => aligned[turn.speaker]?.turns.find((t) => t.start_ms === turn.start_ms) ?? null;
   const speakerOf = Object.fromEntries(Object.entries(identities).map(([speaker, identity]) => [identity, speaker]));
@@ -593,13 +660,13 @@ export async function playScript({ scenario, timeline, host, speakers, identitie
   writeOutput(`${scenario}-latency.json`, {
     scenario,
     budget_ms: HUD_BUDGET_MS,
-    note: "lag_ms = when the element appeared in the seller's HUD − when the utterance that earns it ended, as the seller's audio tap heard it (negative: shown while it was being spoken, from partial text; before utterance_start it would be a false positive); server_ms = its event's arrival on the HUD socket − that end; page_ms = appearance − arrival",
+    note: "lag_ms = when the element appeared in the seller's HUD − when the utterance that earns it ended, as its speaker's microphone captured it (negative: shown while it was being spoken, from partial text; before utterance_start it would be a false positive); server_ms = its event's arrival on the HUD socket − that end; page_ms = appearance − arrival",
     lags,
     wav_start_ms: Object.fromEntries(Object.entries(aligned).map(([k, v]) => [k, v?.t0 ?? null])),
     unexpected_ticks: events.filter((e) => e.kind === "tick" && !expectedItems.includes(e.key)).map((e) => e.key),
     unexpected_cards: events.filter((e) => e.kind === "card" && !objections.includes(e.key)).map((e) => e.key),
     transcript: lines.map((l) => ({ name: l.name, text: l.text, at: l.at })),
-    tap: { counters: await host.evaluate(() => window.__closerTap.counters), identities, activity },
+    microphones: { identities, activity },
   });
   const shown = lags.map((l) => `${l.kind} ${l.key}: ${l.earned_by ? `missed, earned later by "${l.earned_by}"` : l.lag_ms === null ? "never shown" : `${l.lag_ms} ms (server ${l.server_ms} ms + page ${l.page_ms} ms)`}`);
   console.log(`${scenario}:\n  ${shown.join("\n  ")}\n  ${lagSummary(lags)}`);

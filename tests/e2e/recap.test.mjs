@@ -39,7 +39,7 @@ async function seekWith(page, action) {
 /**
  * Runs in the page: fetches each speaker's WAV (16 kHz mono s16), sends it as 20 ms audio frames
  * (backend/wire/src/audio_frame.rs) over the ingest socket, interleaved by sequence number and
- * paced in real time like a live tap (speech recognition keeps up during the call instead of
+ * paced in real time like a live call (speech recognition keeps up during the call instead of
  * facing the whole call at its end), and resolves once the server acknowledged every frame.
  */
 const FEED = async ({ url, tracks }) => {

@@ -1,4 +1,5 @@
-//! Binary audio frames sent by the seller's client to the ingest WebSocket.
+//! Binary audio frames: what the ingest WebSocket takes (recorded calls fed by tools and
+//! tests) and what the copilot agent makes of each subscribed microphone.
 //!
 //! One WebSocket binary message = one frame = 20 ms of one participant's audio:
 //!
@@ -12,9 +13,6 @@
 //! | 16 | L | participant identity, UTF-8 (the LiveKit identity) |
 //! | 16+L | 640 | samples: 320 × i16 little-endian, 16 kHz mono (20 ms) |
 
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
-
 /// Magic bytes that open every frame.
 pub const FRAME_MAGIC: [u8; 2] = *b"CF";
 /// Current layout version.
@@ -27,38 +25,6 @@ pub const FRAME_SAMPLES: usize = 320;
 pub const FRAME_FIXED_HEADER: usize = 16;
 /// Longest identity accepted, bytes.
 pub const FRAME_MAX_IDENTITY: usize = 64;
-
-/// Layout constants of the audio frame, for clients that encode frames (exported to
-/// TypeScript so the UI's encoder cannot drift from the server's parser).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct AudioFrameLayout {
-    /// `"CF"`.
-    pub magic: String,
-    /// Layout version (1).
-    pub version: u8,
-    /// Hz (16000).
-    pub sample_rate: u32,
-    /// Samples per frame (320 = 20 ms).
-    pub samples_per_frame: u32,
-    /// Bytes before the identity (16).
-    pub fixed_header_bytes: u32,
-    /// Longest identity in bytes (64).
-    pub max_identity_bytes: u32,
-}
-
-impl AudioFrameLayout {
-    /// The layout this crate parses.
-    pub fn current() -> Self {
-        Self {
-            magic: String::from_utf8_lossy(&FRAME_MAGIC).into_owned(),
-            version: FRAME_VERSION,
-            sample_rate: FRAME_SAMPLE_RATE,
-            samples_per_frame: FRAME_SAMPLES as u32,
-            fixed_header_bytes: FRAME_FIXED_HEADER as u32,
-            max_identity_bytes: FRAME_MAX_IDENTITY as u32,
-        }
-    }
-}
 
 /// A parsed frame.
 #[derive(Clone, Debug, PartialEq, Eq)]

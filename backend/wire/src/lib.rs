@@ -63,7 +63,6 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     HealthReport::export_all(&cfg)?;
     Playbook::export_all(&cfg)?;
     HudEnvelope::export_all(&cfg)?;
-    AudioFrameLayout::export_all(&cfg)?;
     IngestControl::export_all(&cfg)?;
     PriorityMessageRequest::export_all(&cfg)?;
     StoredPlaybook::export_all(&cfg)?;

@@ -102,9 +102,7 @@ export const en = {
 
   // Host room / HUD
   "host.title": "Seller room",
-  "host.tapOn": "AI copilot listening",
-  "host.tapOff": "AI copilot offline",
-  "host.tapDeclined": "Not transcribed (declined)",
+  "host.notTranscribed": "Not transcribed (declined)",
   "hud.title": "Copilot",
   "hud.readOnly": "Read-only (shadow)",
   "hud.transcript": "Transcript",
@@ -369,9 +367,7 @@ export const it: Record<MessageKey, string> = {
   "host.guestLinkHint": "Invia questo link ai tuoi ospiti:",
 
   "host.title": "Stanza del venditore",
-  "host.tapOn": "Copilota AI in ascolto",
-  "host.tapOff": "Copilota AI non connesso",
-  "host.tapDeclined": "Non trascritto (consenso negato)",
+  "host.notTranscribed": "Non trascritto (consenso negato)",
   "hud.title": "Copilota",
   "hud.readOnly": "Sola lettura (ombra)",
   "hud.transcript": "Trascrizione",

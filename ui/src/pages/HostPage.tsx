@@ -12,14 +12,17 @@ import { GreenRoom } from "../room/GreenRoom";
 import { RoomView } from "../room/RoomView";
 import { useLiveRoom, type MediaChoice } from "../room/useLiveRoom";
 import { isGuestIdentity, PresentationStage, PRESENT_TOPIC, type Presentation } from "../room/presentation";
-import { useCopilotTap } from "../tap/useCopilotTap";
+import { useDeclinedGuests } from "../room/useDeclinedGuests";
 import { useHudStream } from "../hud/useHudStream";
 import { HudDock } from "../hud/HudDock";
 import { sentimentTone, type CardEvent } from "../hud/state";
 
 type Presented = Extract<Presentation, { type: "present" }>;
 
-/** `/host/:id` — the seller's room: the Meet-like room + audio tap + HUD + "Present now". */
+/**
+ * `/host/:id` — the seller's room: the Meet-like room + HUD + "Present now". The page sends no
+ * audio to Closer: the copilot joins the room itself (a hidden LiveKit agent run by the server).
+ */
 export default function HostPage() {
   const { id = "" } = useParams();
   const { t } = useI18n();
@@ -30,7 +33,7 @@ export default function HostPage() {
   const [joining, setJoining] = useState(false);
   const [joinError, setJoinError] = useState<string | null>(null);
   const inCall = !!live.room && (live.phase === "connected" || live.phase === "reconnecting");
-  const tap = useCopilotTap(live.room, id, inCall);
+  const declined = useDeclinedGuests(live.room, id);
   const { hud, connected: hudConnected } = useHudStream(id, inCall);
   const { presenting, present, stop } = usePresenter(live.room, id, hud.cards);
   const [copied, setCopied] = useState(false);
@@ -94,23 +97,13 @@ export default function HostPage() {
         phase={live.phase}
         title={m.title}
         toneOf={(identity) => sentimentTone(hud.sentiment[identity]?.label)}
-        badgeOf={(identity) => (tap.excluded.includes(identity) ? t("host.tapDeclined") : undefined)}
+        badgeOf={(identity) => (declined.has(identity) ? t("host.notTranscribed") : undefined)}
         stage={presenting ? <PresentationStage presentation={presenting} onStop={() => void stop()} /> : undefined}
         onLeave={() => void leave()}
         headerExtra={
-          <>
-            <span
-              className={`flex items-center gap-1.5 rounded-full px-2.5 py-1 text-xs ${tap.status === "live" ? "bg-emerald-500/15 text-emerald-200" : "bg-white/10 text-white/60"}`}
-              data-testid="tap-status"
-              data-status={tap.status}
-            >
-              <span className={`h-1.5 w-1.5 rounded-full ${tap.status === "live" ? "bg-emerald-400" : "bg-white/40"}`} />
-              {tap.status === "live" ? t("host.tapOn") : t("host.tapOff")}
-            </span>
-            <Button variant="ghost" className="!px-3 !py-1 text-xs" onClick={copy}>
-              <LinkIcon width={14} height={14} /> {copied ? t("common.copied") : t("room.copyLink")}
-            </Button>
-          </>
+          <Button variant="ghost" className="!px-3 !py-1 text-xs" onClick={copy}>
+            <LinkIcon width={14} height={14} /> {copied ? t("common.copied") : t("room.copyLink")}
+          </Button>
         }
         extraControls={
           <Button variant="danger" onClick={() => void endForAll()} data-testid="end-for-all">

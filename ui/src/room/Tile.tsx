@@ -96,7 +96,7 @@ export function Tile({
             <MicOffIcon width={14} height={14} />
           </span>
         )}
-        {badge && <span className="ml-auto truncate rounded-md bg-black/55 px-2 py-0.5 text-[10px] text-amber-200">{badge}</span>}
+        {badge && <span className="ml-auto truncate rounded-md bg-black/55 px-2 py-0.5 text-[10px] text-amber-200" data-testid="tile-badge">{badge}</span>}
       </div>
       {speaking && !isScreen && (
         <div className="absolute right-2 top-2 flex h-6 w-6 items-end justify-center gap-[2px] rounded-full bg-sky-500/90 p-1" aria-hidden>
