@@ -458,15 +458,19 @@ export async function livekitParticipants(room) {
 /**
  * Where each scripted turn ended as its speaker's microphone captured it. `segments` are the
  * energy-detected speech spans of one participant's microphone (wall ms, MIC_RECORDER); `turns`
- * that speaker's turns from
- * the fixture's timeline.json (ms from the start of the WAV). The WAV's start is found by
- * aligning the two patterns; each turn's end is then the detected span end nearest to it.
+ * that speaker's turns from the fixture's timeline.json (ms from the start of the WAV). The
+ * WAV's start is found by aligning the two patterns over the first turns; each turn's end is
+ * then the detected span end nearest to where the turns heard so far predict it. Chromium's fake
+ * microphone plays its WAV slower than real time when the browsers are starved of CPU (up to
+ * 10 % here, on two cores): a start found once would be seconds away from the later turns, so
+ * the prediction follows the rate measured between the first and the last turn end heard.
  */
 export function alignTurns(segments, turns) {
   if (segments.length === 0 || turns.length === 0) return null;
+  const ANCHOR_TURNS = 3;
   const score = (t0) => {
     let s = 0;
-    for (const t of turns) {
+    for (const t of turns.slice(0, ANCHOR_TURNS)) {
       const a = t0 + t.start_ms;
       const b = t0 + t.end_ms;
       for (const [x, y] of segments) s += Math.max(0, Math.min(b, y) - Math.max(a, x));
@@ -481,11 +485,23 @@ export function alignTurns(segments, turns) {
       if (s > best.score) best = { t0, score: s };
     }
   }
+  // The first and the last turn end heard, as (wall ms, WAV ms): they give the rate at which the
+  // microphone plays its WAV, and where the next turn should end.
+  let first = null;
+  let last = null;
+  let rate = 1;
   const ends = turns.map((t) => {
-    const predicted = best.t0 + t.end_ms;
+    const at = (wavMs) => (last ? last.wall + (wavMs - last.wav) * rate : best.t0 + wavMs);
+    const predicted = at(t.end_ms);
     let nearest = null;
     for (const [, y] of segments) if (Math.abs(y - predicted) < 1500 && (nearest === null || Math.abs(y - predicted) < Math.abs(nearest - predicted))) nearest = y;
-    return { ...t, predictedEnd: predicted, heardEnd: nearest, end: nearest ?? predicted };
+    const start = nearest === null ? at(t.start_ms) : nearest - (t.end_ms - t.start_ms) * rate;
+    if (nearest !== null) {
+      if (!first) first = { wall: nearest, wav: t.end_ms };
+      else rate = (nearest - first.wall) / (t.end_ms - first.wav);
+      last = { wall: nearest, wav: t.end_ms };
+    }
+    return { ...t, start: Math.round(start), predictedEnd: Math.round(predicted), heardEnd: nearest, end: nearest ?? Math.round(predicted) };
   });
   return { t0: best.t0, turns: ends };
 }
@@ -636,7 +652,7 @@ export async function playScript({ scenario, timeline, host, speakers, identitie
       key,
       speaker: turn.speaker,
       turn: turn.text,
-      utterance_start: end ? aligned[turn.speaker].t0 + turn.start_ms : null,
+      utterance_start: end?.start ?? null,
       utterance_end: end?.end ?? null,
       heard_end: end?.heardEnd ?? null,
       received: receivedAt,

@@ -18,11 +18,11 @@ use uuid::Uuid;
 
 /// Runs the job of `assignment` until the room closes, the copilot is removed from it, or
 /// `stop` fires (LiveKit terminated the job) or is dropped (the worker lost its connection).
+/// While it runs, the identities whose microphones it receives are in `listening` under the
+/// room's name.
 ///
 /// Errors: the room is not a meeting's, the meeting is over, its live session cannot start,
 /// or the assignment's token is refused.
-/// While it runs, the identities whose microphones it receives are in `listening` under the
-/// room's name.
 pub async fn run(state: AppState, rtc: Rtc, listening: Listening, assignment: Assignment, stop: oneshot::Receiver<()>) -> anyhow::Result<()> {
     let outcome = listen(&state, rtc, &listening, &assignment, stop).await;
     listening.lock().unwrap_or_else(|p| p.into_inner()).remove(&assignment.room);
