@@ -1,8 +1,7 @@
 //! `POST /api/livekit/webhook`: LiveKit's signed event notifications (the `Authorization`
 //! header is a JWT over the body's SHA-256). Participant joins/leaves and room ends are
 //! recorded on the meeting; a host or guest joining (not a shadow manager, not the copilot
-//! agent) makes it `live`, the room finishing
-//! makes it `ended`.
+//! agent) makes it `live`, the room finishing makes it `ended`.
 
 use super::Error;
 use crate::grants;
