@@ -11,6 +11,7 @@ import {
   BASE,
   DATA_RECORDER,
   FIXTURES,
+  HEARD_RECORDER,
   HUD_RECORDER,
   hudEvents,
   USERS,
@@ -118,6 +119,7 @@ describe("seller, two guests, a declining guest and a hidden manager on one call
     const b = await open({ wav: wav("host") });
     host = b.page;
     host.on("websocket", (ws) => sellerSockets.push(ws.url()));
+    await b.context.addInitScript(HEARD_RECORDER);
     await b.context.addInitScript(HUD_RECORDER);
     await signIn(b.context, USERS.seller);
     await host.goto(`${BASE}/host/${meeting.id}`);
@@ -210,6 +212,7 @@ describe("seller, two guests, a declining guest and a hidden manager on one call
     const { lags, lines } = await playScript({
       scenario: SCENARIO,
       timeline,
+      room: `meeting-${meeting.id}`,
       host,
       speakers: { host, guest_a: sarah, guest_b: tom },
       identities: { host: identities["Sara Seller"], guest_a: identities.Sarah, guest_b: identities.Tom },

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { accessibilityViolations, BASE, FIXTURES, HUD_RECORDER, USERS, api, assertCallOnTime, hudEvents, joinAsGuest, launch, launchShared, livekitParticipants, playScript, session, signIn, tileNames, until, waitProcessed } from "./lib.mjs";
+import { accessibilityViolations, BASE, FIXTURES, HEARD_RECORDER, HUD_RECORDER, USERS, api, assertCallOnTime, hudEvents, joinAsGuest, launch, launchShared, livekitParticipants, playScript, session, signIn, tileNames, until, waitProcessed } from "./lib.mjs";
 
 const SCENARIO = "it-primo-contatto";
 const timeline = JSON.parse(readFileSync(`${FIXTURES}/${SCENARIO}/timeline.json`, "utf8"));
@@ -42,6 +42,7 @@ describe("chiamata in italiano: venditore, due ospiti e una manager nascosta", {
   it("l'interfaccia è in italiano e gli ospiti entrano accettando l'assistenza AI", async () => {
     const h = await open({ wav: wav("host") });
     host = h.page;
+    await h.context.addInitScript(HEARD_RECORDER);
     await h.context.addInitScript(HUD_RECORDER);
     await signIn(h.context, USERS.seller);
     await host.goto(`${BASE}/host/${meeting.id}`);
@@ -89,6 +90,7 @@ describe("chiamata in italiano: venditore, due ospiti e una manager nascosta", {
     const { lags, lines } = await playScript({
       scenario: SCENARIO,
       timeline,
+      room: `meeting-${meeting.id}`,
       host,
       speakers: { host, guest_a: paolo, guest_b: luca },
       identities: { host: participants.find((p) => p.role === "host").identity, guest_a: id("Paolo"), guest_b: id("Luca") },

@@ -88,10 +88,7 @@ function yieldCpu() {
   }
 }
 
-/**
- * Starts one Chromium with `wav` (16 kHz mono) as its microphone (its pages record when it
- * carries speech, see MIC_RECORDER); `close()` removes its profile.
- */
+/** Starts one Chromium with `wav` (16 kHz mono) as its microphone; `close()` removes its profile. */
 export async function launch({ wav, headless = true, locale = "en-US", quality = "low", devices } = {}) {
   const profile = mkdtempSync(join(tmpdir(), "closer-e2e-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
@@ -103,7 +100,6 @@ export async function launch({ wav, headless = true, locale = "en-US", quality =
   });
   yieldCpu();
   await presetDevices(context, quality, devices);
-  if (wav) await context.addInitScript(MIC_RECORDER);
   const close = async () => {
     await context.close().catch(() => undefined);
     rmSync(profile, { recursive: true, force: true });
@@ -304,25 +300,21 @@ export async function tileNames(page) {
 }
 
 /**
- * Records when HUD elements appear (MutationObserver, wall clock), from before the page's
- * own scripts run: checklist ticks, battle cards, final transcript lines, manager messages.
- * Also records when their events arrived on the HUD WebSocket (`window.__e2eHudSocket`), which
- * splits a lag into the server's part and the page's.
+ * Init script of the seller's page: when each participant's speech reached the seller, the start
+ * of every speech → HUD lag. The microphone tracks the page opens (getUserMedia: the seller's own
+ * voice, under "local") and the audio tracks it receives (RTCPeerConnection `track`: the other
+ * participants' microphones as the seller's page plays them, under their LiveKit participant sid,
+ * the first part of the stream id LiveKit gives them) are watched by an AudioWorklet measuring
+ * their level every 20 ms; their speech spans, by energy (pauses up to HANGOVER_MS within one),
+ * are kept in `window.__e2eHeard[key]` as [start, end] wall ms, the last one growing while it is
+ * heard. Muted tracks read as silence.
  */
-/**
- * Init script of a speaker's pages: every microphone track the page opens is watched (an
- * AudioWorklet measuring its level every 20 ms) and its speech spans, by energy, kept in
- * `window.__e2eMic.segments` as [start, end] wall ms — when the speaker's words left their
- * computer, the start of every speech → HUD lag. Disabled (muted) tracks read as silence.
- */
-export const MIC_RECORDER = () => {
+export const HEARD_RECORDER = () => {
   const VOICE_DB = -50;
   const HANGOVER_MS = 400;
-  const mic = { segments: [], level: -120 };
-  window.__e2eMic = mic;
-  const original = navigator.mediaDevices?.getUserMedia?.bind(navigator.mediaDevices);
-  if (!original) return;
-  const worklet = `registerProcessor("e2e-mic-level", class extends AudioWorkletProcessor {
+  const heard = {};
+  window.__e2eHeard = heard;
+  const worklet = `registerProcessor("e2e-level", class extends AudioWorkletProcessor {
     constructor() { super(); this.sum = 0; this.n = 0; }
     process(inputs) {
       for (const channel of inputs[0] ?? []) { for (const x of channel) this.sum += x * x; this.n += channel.length; }
@@ -330,46 +322,71 @@ export const MIC_RECORDER = () => {
       return true;
     }
   });`;
-  let node = null;
-  let open = null;
+  let audio = null;
+  const context = () => {
+    audio ??= (async () => {
+      const ctx = new AudioContext();
+      await ctx.audioWorklet.addModule(URL.createObjectURL(new Blob([worklet], { type: "application/javascript" })));
+      // Worklets only run when pulled: into a muted gain on the destination.
+      const sink = ctx.createGain();
+      sink.gain.value = 0;
+      sink.connect(ctx.destination);
+      return { ctx, sink };
+    })();
+    return audio;
+  };
   const epochMs = (ctx, contextTime) => {
     const stamp = ctx.getOutputTimestamp?.();
     if (stamp?.performanceTime > 0) return performance.timeOrigin + stamp.performanceTime + (contextTime - stamp.contextTime) * 1000;
     return Date.now();
   };
-  const meter = async () => {
-    if (node) return node;
-    const ctx = new AudioContext();
-    await ctx.audioWorklet.addModule(URL.createObjectURL(new Blob([worklet], { type: "application/javascript" })));
-    const level = new AudioWorkletNode(ctx, "e2e-mic-level");
-    const mute = ctx.createGain();
-    mute.gain.value = 0;
-    level.connect(mute).connect(ctx.destination);
-    level.port.onmessage = ({ data }) => {
-      const at = epochMs(ctx, data.at);
-      const db = data.rms > 0 ? 20 * Math.log10(data.rms) : -120;
-      mic.level = db;
-      if (db > VOICE_DB) {
-        if (open) open.lastVoice = at;
-        else open = { start: at - 20, lastVoice: at };
-      } else if (open && at - open.lastVoice > HANGOVER_MS) {
-        mic.segments.push([Math.round(open.start), Math.round(open.lastVoice)]);
-        open = null;
-      }
+  // One level meter per key; every track of that key feeds it (the sources are summed).
+  const meters = {};
+  const meter = async (key) => {
+    const { ctx, sink } = await context();
+    if (meters[key]) return { ctx, node: meters[key] };
+    const node = new AudioWorkletNode(ctx, "e2e-level");
+    node.connect(sink);
+    meters[key] = node;
+    const segments = (heard[key] = []);
+    node.port.onmessage = ({ data }) => {
+      if (data.rms === 0 || 20 * Math.log10(data.rms) <= VOICE_DB) return;
+      const at = Math.round(epochMs(ctx, data.at));
+      const last = segments.at(-1);
+      if (last && at - last[1] <= HANGOVER_MS) last[1] = at;
+      else segments.push([at - 20, at]);
     };
-    node = { ctx, level };
-    return node;
+    return { ctx, node };
   };
-  navigator.mediaDevices.getUserMedia = async (constraints) => {
-    const stream = await original(constraints);
-    for (const track of stream.getAudioTracks()) {
-      const { ctx, level } = await meter();
-      ctx.createMediaStreamSource(new MediaStream([track])).connect(level);
+  const watch = async (key, track) => {
+    const { ctx, node } = await meter(key);
+    ctx.createMediaStreamSource(new MediaStream([track])).connect(node);
+  };
+  const getUserMedia = navigator.mediaDevices?.getUserMedia?.bind(navigator.mediaDevices);
+  if (getUserMedia) {
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      const stream = await getUserMedia(constraints);
+      for (const track of stream.getAudioTracks()) void watch("local", track);
+      return stream;
+    };
+  }
+  const NativePeerConnection = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends NativePeerConnection {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("track", ({ track, streams }) => {
+        if (track.kind === "audio" && streams[0]) void watch(streams[0].id.split("|")[0], track);
+      });
     }
-    return stream;
   };
 };
 
+/**
+ * Records when HUD elements appear (MutationObserver, wall clock), from before the page's
+ * own scripts run: checklist ticks, battle cards, final transcript lines, manager messages.
+ * Also records when their events arrived on the HUD WebSocket (`window.__e2eHudSocket`), which
+ * splits a lag into the server's part and the page's.
+ */
 export const HUD_RECORDER = () => {
   const events = [];
   const seen = new Set();
@@ -456,54 +473,58 @@ export async function livekitParticipants(room) {
 }
 
 /**
- * Where each scripted turn ended as its speaker's microphone captured it. `segments` are the
- * energy-detected speech spans of one participant's microphone (wall ms, MIC_RECORDER); `turns`
- * that speaker's turns from the fixture's timeline.json (ms from the start of the WAV). The
- * WAV's start is found by aligning the two patterns over the first turns; each turn's end is
- * then the detected span end nearest to where the turns heard so far predict it. Chromium's fake
- * microphone plays its WAV slower than real time when the browsers are starved of CPU (up to
- * 10 % here, on two cores): a start found once would be seconds away from the later turns, so
- * the prediction follows the rate measured between the first and the last turn end heard.
+ * When each of one speaker's scripted turns was heard: `segments` are the energy-detected speech
+ * spans of that speaker's audio as the seller's page heard it (wall ms, sorted, HEARD_RECORDER),
+ * `turns` the speaker's turns from the fixture's timeline.json (ms from the start of the WAV).
+ * Returns one `{ start, end }` (wall ms) per turn, or null for a turn not heard.
+ *
+ * A turn is heard as a run of consecutive spans (its sentence pauses split it), and the offset
+ * between the WAV and the wall clock drifts, gradually: Chromium's fake microphone plays its WAV
+ * slower than real time when the browsers are starved of CPU, seconds behind by the end of a
+ * call here. So the turns are matched to runs of spans, in order, at the least cost: the speech
+ * left unexplained (turns not heard and spans of no turn, by their length in ms) plus, for every
+ * move of the offset by d ms over e ms of the WAV (within a turn, from its start to its end, and
+ * from one heard turn's end to the next one's start), d²/e — a slow drift is cheap, a jump is not.
  */
 export function alignTurns(segments, turns) {
-  if (segments.length === 0 || turns.length === 0) return null;
-  const ANCHOR_TURNS = 3;
-  const score = (t0) => {
-    let s = 0;
-    for (const t of turns.slice(0, ANCHOR_TURNS)) {
-      const a = t0 + t.start_ms;
-      const b = t0 + t.end_ms;
-      for (const [x, y] of segments) s += Math.max(0, Math.min(b, y) - Math.max(a, x));
+  // The length of turns [i, j) and of segments [p, q), from running sums.
+  const sums = (spans) => spans.reduce((sum, [a, b]) => [...sum, sum.at(-1) + b - a], [0]);
+  const turnSum = sums(turns.map((t) => [t.start_ms, t.end_ms]));
+  const segmentSum = sums(segments);
+  const unheard = (i, j) => turnSum[j] - turnSum[i];
+  const unmatched = (p, q) => segmentSum[q] - segmentSum[p];
+  const drift = (change, over) => (change * change) / Math.max(over, 1);
+  // best[i][q]: the least cost of turns 0..i and segments 0..q, turn i heard as segments p..q
+  // (`previous`: the turn heard before it and its last segment).
+  const best = turns.map(() => segments.map(() => ({ cost: Infinity })));
+  turns.forEach((turn, i) => {
+    for (let q = 0; q < segments.length; q++) {
+      // A run no longer than twice the turn (and 2 s more) is all a slowed WAV could make of it.
+      for (let p = q; p >= 0 && segments[q][1] - segments[p][0] <= 2 * (turn.end_ms - turn.start_ms) + 2000; p--) {
+        const offset = segments[p][0] - turn.start_ms;
+        const own = drift(segments[q][1] - turn.end_ms - offset, turn.end_ms - turn.start_ms);
+        let choice = { cost: unheard(0, i) + unmatched(0, p) + own, p, previous: null };
+        for (let k = 0; k < i; k++) {
+          for (let r = 0; r < p; r++) {
+            const cost = best[k][r].cost + unheard(k + 1, i) + unmatched(r + 1, p) + own + drift(offset - (segments[r][1] - turns[k].end_ms), turn.start_ms - turns[k].end_ms);
+            if (cost < choice.cost) choice = { cost, p, previous: [k, r] };
+          }
+        }
+        if (choice.cost < best[i][q].cost) best[i][q] = choice;
+      }
     }
-    return s;
-  };
-  let best = { t0: segments[0][0] - turns[0].start_ms, score: -1 };
-  for (const [x] of segments.slice(0, 12)) {
-    for (const t of turns.slice(0, 6)) {
-      const t0 = x - t.start_ms;
-      const s = score(t0);
-      if (s > best.score) best = { t0, score: s };
-    }
-  }
-  // The first and the last turn end heard, as (wall ms, WAV ms): they give the rate at which the
-  // microphone plays its WAV, and where the next turn should end.
-  let first = null;
-  let last = null;
-  let rate = 1;
-  const ends = turns.map((t) => {
-    const at = (wavMs) => (last ? last.wall + (wavMs - last.wav) * rate : best.t0 + wavMs);
-    const predicted = at(t.end_ms);
-    let nearest = null;
-    for (const [, y] of segments) if (Math.abs(y - predicted) < 1500 && (nearest === null || Math.abs(y - predicted) < Math.abs(nearest - predicted))) nearest = y;
-    const start = nearest === null ? at(t.start_ms) : nearest - (t.end_ms - t.start_ms) * rate;
-    if (nearest !== null) {
-      if (!first) first = { wall: nearest, wav: t.end_ms };
-      else rate = (nearest - first.wall) / (t.end_ms - first.wav);
-      last = { wall: nearest, wav: t.end_ms };
-    }
-    return { ...t, start: Math.round(start), predictedEnd: Math.round(predicted), heardEnd: nearest, end: nearest ?? Math.round(predicted) };
   });
-  return { t0: best.t0, turns: ends };
+  let last = null;
+  let least = unheard(0, turns.length) + unmatched(0, segments.length);
+  best.forEach((row, k) =>
+    row.forEach(({ cost }, r) => {
+      const total = cost + unheard(k + 1, turns.length) + unmatched(r + 1, segments.length);
+      if (total < least) [least, last] = [total, [k, r]];
+    }),
+  );
+  const heard = turns.map(() => null);
+  for (let at = last; at; at = best[at[0]][at[1]].previous) heard[at[0]] = { start: segments[best[at[0]][at[1]].p][0], end: segments[at[1]][1] };
+  return heard;
 }
 
 /**
@@ -555,19 +576,19 @@ export const MIN_TICKED_SHARE = 0.5;
 /**
  * Asserts the lags of one scripted call from `playScript`: at least MIN_TICKED_SHARE of the
  * labelled items ticked by their utterance and at most MAX_UNSEEN_CARDS labelled cards missed
- * (never shown, or earned by a later utterance), and every one
- * shown within HUD_BUDGET_MS of the end of the utterance that earns it and not before that
- * utterance began (an earlier tick or card is a false positive, as the fixtures' README scores
- * it).
+ * (never shown, or earned by a later utterance), and every one shown after the seller heard the
+ * utterance that earns it, within HUD_BUDGET_MS of its end and not before it began (an earlier
+ * tick or card is a false positive, as the fixtures' README scores it).
  */
 export function assertCallOnTime(lags) {
-  const unseen = (kind) => lags.filter((l) => l.kind === kind && l.lag_ms === null).map((l) => l.key);
+  const unseen = (kind) => lags.filter((l) => l.kind === kind && l.shown === null).map((l) => l.key);
   const items = lags.filter((l) => l.kind === "checklist");
   const unticked = unseen("checklist");
   assert.ok(items.length - unticked.length >= MIN_TICKED_SHARE * items.length, `never ticked: ${unticked.join(", ")}`);
   assert.ok(unseen("battle_card").length <= MAX_UNSEEN_CARDS, `cards never shown: ${unseen("battle_card").join(", ")}`);
-  for (const lag of lags.filter((l) => l.lag_ms !== null)) {
+  for (const lag of lags.filter((l) => l.shown !== null)) {
     const what = `${lag.kind} ${lag.key}`;
+    assert.ok(lag.utterance_end !== null, `${what} shown, but the seller's page never heard the utterance that earns it: "${lag.turn}"`);
     assert.ok(lag.lag_ms <= HUD_BUDGET_MS, `${what} shown ${lag.lag_ms} ms after the utterance end`);
     assert.ok(lag.shown >= lag.utterance_start, `${what} shown ${lag.utterance_start - lag.shown} ms before the utterance that earns it began`);
   }
@@ -585,10 +606,10 @@ export function percentile(values, p) {
  * a drift towards the budget is visible in every run's log before it fails one.
  */
 export function lagSummary(lags) {
-  const shown = lags.filter((l) => l.lag_ms !== null);
-  const of = (key) => shown.map((l) => l[key]).filter((v) => v !== null);
+  const timed = lags.filter((l) => l.lag_ms !== null);
+  const of = (key) => timed.map((l) => l[key]).filter((v) => v !== null);
   const line = (key) => `p50 ${percentile(of(key), 50)} / p95 ${percentile(of(key), 95)} / max ${percentile(of(key), 100)} ms`;
-  return `lag ${line("lag_ms")} (server ${line("server_ms")}); ${shown.length} of ${lags.length} shown, budget ${HUD_BUDGET_MS} ms`;
+  return `lag ${line("lag_ms")} (server ${line("server_ms")}); ${lags.filter((l) => l.shown !== null).length} of ${lags.length} shown, budget ${HUD_BUDGET_MS} ms`;
 }
 
 /** The host's HUD events so far (see HUD_RECORDER). */
@@ -596,18 +617,44 @@ export const hudEvents = (page) => page.evaluate(() => window.__e2eHud ?? []);
 
 /**
  * Plays a scripted call: every speaker's page unmutes at once (each fake microphone starts its
- * WAV from the beginning), waits for the script to end and the HUD to settle, then measures, for
- * every checklist item and objection the timeline labels, the lag between the end of the
- * utterance that earns it (as its speaker's microphone captured it) and its appearance in the
- * seller's HUD, and mutes the speakers again. Writes tests/output/<scenario>-latency.json; returns
- * `{ lags, lines, events }`.
+ * WAV from the beginning), waits until the seller's page has heard every speaker's last turn and
+ * the HUD has settled, then measures, for every checklist item and objection the timeline
+ * labels, the lag between the end of the utterance that earns it as the seller heard it (their
+ * own microphone, or the guest's audio as the seller's page received it: HEARD_RECORDER in
+ * `host`, whose participant sids LiveKit's API for `room` maps to `identities`) and its
+ * appearance in the seller's HUD, and mutes the speakers again. Writes
+ * tests/output/<scenario>-latency.json; returns `{ lags, lines, events }`.
  */
-export async function playScript({ scenario, timeline, host, speakers, identities, screenshotOn, screenshot }) {
+export async function playScript({ scenario, timeline, room, host, speakers, identities, screenshotOn, screenshot }) {
   const micOnAt = Date.now();
   await Promise.all(Object.values(speakers).map((p) => p.getByTestId("toggle-mic").click()));
   const duration = timeline.duration_ms ?? Math.max(...timeline.turns.map((t) => t.end_ms));
   const expectedItems = [...new Set(timeline.turns.flatMap((t) => t.covers ?? []))];
   const objections = [...new Set(timeline.turns.filter((t) => t.objection).map((t) => t.objection))];
+  const sids = Object.fromEntries((await livekitParticipants(room)).map((p) => [p.identity, p.sid]));
+  const keys = Object.fromEntries(Object.entries(speakers).map(([speaker, page]) => [speaker, page === host ? "local" : sids[identities[speaker]]]));
+  const turnsOf = (speaker) => timeline.turns.filter((t) => t.speaker === speaker);
+  // Every speaker's speech spans as the seller's page heard them since the script began, and its
+  // turns found in them (see alignTurns).
+  const listen = async () => {
+    const recorded = await host.evaluate(() => window.__e2eHeard);
+    return Object.fromEntries(
+      Object.keys(speakers).map((speaker) => {
+        const segments = (recorded[keys[speaker]] ?? []).filter(([, end]) => end > micOnAt);
+        return [speaker, { segments, turns: alignTurns(segments, turnsOf(speaker)) }];
+      }),
+    );
+  };
+  // When a speaker's last turn ended, once it is over: heard, then quiet for longer than any
+  // pause within a turn (the WAV only starts again, looped, later); null before.
+  const QUIET_MS = 1500;
+  const lastTurnOver = ({ segments, turns }) => {
+    const end = turns.at(-1)?.end;
+    if (end === undefined) return null;
+    const next = segments.find(([start]) => start > end);
+    return (next ? next[0] : Date.now()) - end >= QUIET_MS ? end : null;
+  };
+  let scriptHeard = null;
   let screenshotTaken = !screenshot;
   await until(
     async () => {
@@ -617,49 +664,48 @@ export async function playScript({ scenario, timeline, host, speakers, identitie
         await sleep(600);
         await shot(host, screenshot);
       }
+      if (scriptHeard === null) {
+        const ends = Object.values(await listen()).map(lastTurnOver);
+        if (ends.every((end) => end !== null)) scriptHeard = Math.max(...ends);
+      }
       const complete =
         expectedItems.every((k) => events.some((e) => e.kind === "tick" && e.key === k)) &&
         objections.every((k) => events.some((e) => e.kind === "card" && e.key === k));
       const now = Date.now();
-      return now > micOnAt + duration + HUD_BUDGET_MS + 1500 && (complete || now > micOnAt + duration + 30_000);
+      return scriptHeard !== null && now > scriptHeard + HUD_BUDGET_MS + 1500 && (complete || now > micOnAt + duration + 30_000);
     },
-    { timeout: duration + 60_000, interval: 250, what: "the end of the scripted call" },
+    { timeout: duration + 60_000, interval: 250, what: "the seller's page to hear every speaker's last turn" },
   );
   if (!screenshotTaken) await shot(host, screenshot);
 
   const events = await hudEvents(host);
   const arrivals = await host.evaluate(() => window.__e2eHudSocket ?? []);
   const arrival = (kind, key) => arrivals.find((a) => a.kind === kind && a.key === key) ?? null;
-  const activity = {};
-  const aligned = {};
-  for (const [speaker, page] of Object.entries(speakers)) {
-    activity[speaker] = await page.evaluate(() => window.__e2eMic?.segments ?? []);
-    aligned[speaker] = alignTurns(activity[speaker], timeline.turns.filter((t) => t.speaker === speaker));
-  }
-  const turnEnd = (turn) => aligned[turn.speaker]?.turns.find((t) => t.start_ms === turn.start_ms) ?? null;
+  const heard = await listen();
+  const heardTurn = (turn) => heard[turn.speaker]?.turns[turnsOf(turn.speaker).indexOf(turn)] ?? null;
   const speakerOf = Object.fromEntries(Object.entries(identities).map(([speaker, identity]) => [identity, speaker]));
   const lag = (kind, key, turn, shown, event) => {
-    const end = turnEnd(turn);
+    const utterance = heardTurn(turn);
     // A tick or card earned by a later utterance (its evidence) is a miss at this one, as the
     // fixtures' README scores it, not a late arrival. One earned earlier stays: shown before
     // this utterance began, it fails as the false positive it is.
     const earnedBy = event?.evidence ? earningTurn(event.evidence, speakerOf[event.evidence.speaker], timeline.turns, turn) : turn;
     const later = earnedBy && earnedBy.start_ms > turn.start_ms ? earnedBy : null;
-    const shownAt = later ? null : shown;
+    const shownAt = later ? null : (shown ?? null);
     const receivedAt = later ? null : (event?.at ?? null);
     return {
       kind,
       key,
       speaker: turn.speaker,
       turn: turn.text,
-      utterance_start: end?.start ?? null,
-      utterance_end: end?.end ?? null,
-      heard_end: end?.heardEnd ?? null,
+      utterance_start: utterance?.start ?? null,
+      utterance_end: utterance?.end ?? null,
       received: receivedAt,
-      shown: shownAt ?? null,
-      lag_ms: shownAt && end ? shownAt - end.end : null,
-      server_ms: receivedAt && end ? receivedAt - end.end : null,
-      page_ms: shownAt && receivedAt ? shownAt - receivedAt : null,
+      shown: shownAt,
+      lag_ms: shownAt !== null && utterance ? shownAt - utterance.end : null,
+      server_ms: receivedAt !== null && utterance ? receivedAt - utterance.end : null,
+      page_ms: shownAt !== null && receivedAt !== null ? shownAt - receivedAt : null,
+      evidence: event?.evidence?.text ?? null,
       ...(later ? { earned_by: later.text } : {}),
     };
   };
@@ -676,16 +722,25 @@ export async function playScript({ scenario, timeline, host, speakers, identitie
   writeOutput(`${scenario}-latency.json`, {
     scenario,
     budget_ms: HUD_BUDGET_MS,
-    note: "lag_ms = when the element appeared in the seller's HUD − when the utterance that earns it ended, as its speaker's microphone captured it (negative: shown while it was being spoken, from partial text; before utterance_start it would be a false positive); server_ms = its event's arrival on the HUD socket − that end; page_ms = appearance − arrival",
+    note: "lag_ms = when the element appeared in the seller's HUD − when the utterance that earns it ended as the seller heard it (their own microphone, a guest's audio as the seller's page received it) (negative: shown while it was being spoken, from partial text; before utterance_start it would be a false positive); server_ms = its event's arrival on the HUD socket − that end; page_ms = appearance − arrival; heard: each speaker's speech spans in the seller's page (wall ms) and the turns found in them",
     lags,
-    wav_start_ms: Object.fromEntries(Object.entries(aligned).map(([k, v]) => [k, v?.t0 ?? null])),
     unexpected_ticks: events.filter((e) => e.kind === "tick" && !expectedItems.includes(e.key)).map((e) => e.key),
     unexpected_cards: events.filter((e) => e.kind === "card" && !objections.includes(e.key)).map((e) => e.key),
     transcript: lines.map((l) => ({ name: l.name, text: l.text, at: l.at })),
-    microphones: { identities, activity },
+    heard: Object.fromEntries(
+      Object.entries(heard).map(([speaker, { segments, turns }]) => [
+        speaker,
+        { identity: identities[speaker], key: keys[speaker], segments, turns: turnsOf(speaker).map((t, i) => ({ wav: [t.start_ms, t.end_ms], heard: turns[i] && [turns[i].start, turns[i].end] })) },
+      ]),
+    ),
   });
-  const shown = lags.map((l) => `${l.kind} ${l.key}: ${l.earned_by ? `missed, earned later by "${l.earned_by}"` : l.lag_ms === null ? "never shown" : `${l.lag_ms} ms (server ${l.server_ms} ms + page ${l.page_ms} ms)`}`);
-  console.log(`${scenario}:\n  ${shown.join("\n  ")}\n  ${lagSummary(lags)}`);
+  const describe = (l) => {
+    if (l.earned_by) return `missed, earned later by "${l.earned_by}"`;
+    if (l.shown === null) return "never shown";
+    if (l.utterance_end === null) return "shown, but its utterance was never heard in the seller's page";
+    return `${l.lag_ms} ms (server ${l.server_ms} ms + page ${l.page_ms} ms)`;
+  };
+  console.log(`${scenario}:\n  ${lags.map((l) => `${l.kind} ${l.key}: ${describe(l)}`).join("\n  ")}\n  ${lagSummary(lags)}`);
   // The script is over: microphones off again (a fake microphone loops its WAV, which would
   // keep the copilot transcribing for the rest of the test).
   await Promise.all(Object.values(speakers).map((p) => p.getByTestId("toggle-mic").click()));
