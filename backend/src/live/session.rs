@@ -351,6 +351,8 @@ impl Session {
                     // The utterance ended where the hangover silence began.
                     let end = frame_end.saturating_sub(super::vad::HANGOVER_MS).max(start);
                     speaker.pending.insert(utterance, (start, end));
+                    // With the log line's own time, how long after its speech the utterance closed.
+                    tracing::debug!(speaker = identity, utterance, speech_end = self.origin_ms.unwrap_or(0) + end, "utterance closed");
                 }
             }
         }
