@@ -618,7 +618,8 @@ export const hudEvents = (page) => page.evaluate(() => window.__e2eHud ?? []);
 /**
  * Plays a scripted call: every speaker's page unmutes at once (each fake microphone starts its
  * WAV from the beginning), waits until the seller's page has heard every speaker's last turn and
- * the HUD has settled, then measures, for every checklist item and objection the timeline
+ * the HUD has settled with every labelled item shown (at most 30 s past the script's length, for
+ * the misses), then measures, for every checklist item and objection the timeline
  * labels, the lag between the end of the utterance that earns it as the seller heard it (their
  * own microphone, or the guest's audio as the seller's page received it: HEARD_RECORDER in
  * `host`, whose participant sids LiveKit's API for `room` maps to `identities`) and its
@@ -672,9 +673,9 @@ export async function playScript({ scenario, timeline, room, host, speakers, ide
         expectedItems.every((k) => events.some((e) => e.kind === "tick" && e.key === k)) &&
         objections.every((k) => events.some((e) => e.kind === "card" && e.key === k));
       const now = Date.now();
-      return scriptHeard !== null && now > scriptHeard + HUD_BUDGET_MS + 1500 && (complete || now > micOnAt + duration + 30_000);
+      return (scriptHeard !== null && now > scriptHeard + HUD_BUDGET_MS + 1500 && complete) || now > micOnAt + duration + 30_000;
     },
-    { timeout: duration + 60_000, interval: 250, what: "the seller's page to hear every speaker's last turn" },
+    { timeout: duration + 60_000, interval: 250, what: "the end of the scripted call" },
   );
   if (!screenshotTaken) await shot(host, screenshot);
 
