@@ -541,7 +541,7 @@ export function earningTurn(evidence, speaker, turns, expected) {
     return heard.filter((w) => said.has(w)).length;
   };
   let best = { turn: null, shared: 0 };
-  if (expected.speaker === speaker) best = { turn: expected, shared: shared(expected) };
+  if (expected.speaker === speaker && shared(expected) > 0) best = { turn: expected, shared: shared(expected) };
   for (const turn of turns.filter((t) => t.speaker === speaker)) {
     if (shared(turn) > best.shared) best = { turn, shared: shared(turn) };
   }
@@ -690,7 +690,14 @@ export async function playScript({ scenario, timeline, room, host, speakers, ide
     // A tick or card earned by a later utterance (its evidence) is a miss at this one, as the
     // fixtures' README scores it, not a late arrival. One earned earlier stays: shown before
     // this utterance began, it fails as the false positive it is.
-    const earnedBy = event?.evidence ? earningTurn(event.evidence, speakerOf[event.evidence.speaker], timeline.turns, turn) : turn;
+    // Evidence that shares no word with any of its speaker's turns (Whisper misheard it) came
+    // from the last of their turns heard over before the event arrived.
+    const evidenceSpeaker = event?.evidence ? speakerOf[event.evidence.speaker] : null;
+    const lastHeardBefore = (at) =>
+      turnsOf(evidenceSpeaker).filter((t) => (heardTurn(t)?.end ?? Infinity) <= at).at(-1) ?? turn;
+    const earnedBy = event?.evidence
+      ? (earningTurn(event.evidence, evidenceSpeaker, timeline.turns, turn) ?? lastHeardBefore(event.at))
+      : turn;
     const later = earnedBy && earnedBy.start_ms > turn.start_ms ? earnedBy : null;
     const shownAt = later ? null : (shown ?? null);
     const receivedAt = later ? null : (event?.at ?? null);
