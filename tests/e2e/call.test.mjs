@@ -17,6 +17,7 @@ import {
   USERS,
   api,
   assertCallOnTime,
+  isAgent,
   joinAsGuest,
   launch,
   launchShared,
@@ -37,7 +38,7 @@ const timeline = JSON.parse(readFileSync(`${FIXTURES}/${SCENARIO}/timeline.json`
 const wav = (speaker) => `${FIXTURES}/${SCENARIO}/${speaker}.wav`;
 const PRIORITY_TEXT = "Ask who signs off above ten thousand — e2e priority message";
 /** The copilot, as LiveKit lists it: the server's agent participant (backend/src/agent). */
-const isCopilot = (p) => p.identity === "agent-copilot" && (p.kind === "AGENT" || p.kind === 4);
+const isCopilot = (p) => p.identity === "agent-copilot" && isAgent(p);
 
 
 describe("seller, two guests, a declining guest and a hidden manager on one call", { timeout: 15 * 60_000 }, () => {

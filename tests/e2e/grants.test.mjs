@@ -7,7 +7,10 @@
 // Nobody here speaks: every participant is a context of one Chromium process.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, USERS, api, joinAsGuest, launchShared, livekitParticipants, livekitProbe, session, shot, signIn, sleep, tileNames, until } from "./lib.mjs";
+import { BASE, USERS, api, isAgent, joinAsGuest, launchShared, livekitParticipants, livekitProbe, session, shot, signIn, sleep, tileNames, until } from "./lib.mjs";
+
+/** LiveKit's participants of `room` but the copilot agent (hidden, and it takes no place). */
+const people = async (room) => (await livekitParticipants(room)).filter((p) => !isAgent(p));
 
 describe("LiveKit grants on live connections", { timeout: 5 * 60_000 }, () => {
   let shared;
@@ -58,7 +61,7 @@ describe("LiveKit grants on live connections", { timeout: 5 * 60_000 }, () => {
     guestA = await probe(accessA);
 
     // LiveKit itself has the manager in the room, hidden.
-    const inRoom = await livekitParticipants(room);
+    const inRoom = await people(room);
     const shadow = inRoom.find((p) => p.identity.startsWith("shadow-"));
     assert.ok(shadow, `the manager is connected (LiveKit lists ${inRoom.map((p) => p.identity)})`);
     assert.equal(shadow.permission?.hidden, true, "LiveKit holds the manager as hidden");
@@ -116,14 +119,14 @@ describe("LiveKit grants on live connections", { timeout: 5 * 60_000 }, () => {
 
   it("with max_participants 10 the 11th join is refused and the guest sees 'room full'", async () => {
     const fillers = await shared.newContext({ devices: { audio: false, video: false } });
-    let present = (await livekitParticipants(room)).length;
+    let present = (await people(room)).length;
     let n = 0;
     while (present < 10) {
       const page = await fillers.newPage();
       await joinAsGuest(page, meeting.id, { name: `Guest ${++n}`, mic: false, camera: false });
       firstFiller ??= page;
-      await until(async () => (await livekitParticipants(room)).length > present, { what: "the participant in LiveKit" });
-      present = (await livekitParticipants(room)).length;
+      await until(async () => (await people(room)).length > present, { what: "the participant in LiveKit" });
+      present = (await people(room)).length;
     }
     assert.equal(present, 10);
     const eleventh = await fillers.newPage();
@@ -134,15 +137,15 @@ describe("LiveKit grants on live connections", { timeout: 5 * 60_000 }, () => {
     await eleventh.getByTestId("room-full").waitFor({ timeout: 15_000 });
     assert.match(await eleventh.getByTestId("room-full").innerText(), /This call is full/);
     await shot(eleventh, "room-full");
-    assert.equal((await livekitParticipants(room)).length, 10);
-    assert.ok(!(await livekitParticipants(room)).some((p) => p.name === "Guest 11"));
+    assert.equal((await people(room)).length, 10);
+    assert.ok(!(await people(room)).some((p) => p.name === "Guest 11"));
   });
 
   it("a guest whose tab crashed in the full room gets back in by reloading, as the same participant", async () => {
     const key = `closer.guest.${meeting.id}`;
     const saved = await firstFiller.evaluate((k) => sessionStorage.getItem(k), key);
     const name = JSON.parse(saved).name;
-    const identityOf = async () => (await livekitParticipants(room)).find((p) => p.name === name)?.identity;
+    const identityOf = async () => (await people(room)).find((p) => p.name === name)?.identity;
     const before = await identityOf();
     assert.ok(before, `${name} is in the room`);
     // A renderer crash sends LiveKit no leave: the old connection stays listed, so the room
@@ -151,7 +154,7 @@ describe("LiveKit grants on live connections", { timeout: 5 * 60_000 }, () => {
     const cdp = await firstFiller.context().newCDPSession(firstFiller);
     void cdp.send("Page.crash").catch(() => {}); // never answered: the renderer is gone
     await crashed;
-    assert.equal((await livekitParticipants(room)).length, 10, "the crashed tab's connection is still listed");
+    assert.equal((await people(room)).length, 10, "the crashed tab's connection is still listed");
     // Chrome's reload of a crashed tab keeps its sessionStorage; Playwright cannot reload a
     // crashed page, so the same tab state is opened in a new page of the same context.
     const back = await firstFiller.context().newPage();
@@ -159,7 +162,7 @@ describe("LiveKit grants on live connections", { timeout: 5 * 60_000 }, () => {
     await back.goto(`${BASE}/meet/${meeting.id}`);
     await back.getByTestId("room").waitFor({ timeout: 15_000 });
     assert.equal(await identityOf(), before, "back as the same participant");
-    assert.equal((await livekitParticipants(room)).length, 10);
+    assert.equal((await people(room)).length, 10);
   });
 
   it("after the host ends the call, an unexpired token cannot bring the room back", async () => {

@@ -454,6 +454,9 @@ export const DATA_RECORDER = () => {
   window.RTCPeerConnection = Recorded;
 };
 
+/** Whether a participant of `livekitParticipants` is an agent (the copilot): it takes no place. */
+export const isAgent = (p) => p.kind === "AGENT" || p.kind === 4;
+
 /** LiveKit's own participant list of a room (RoomService over Twirp, admin token). */
 export async function livekitParticipants(room) {
   const { createHmac } = await import("node:crypto");
