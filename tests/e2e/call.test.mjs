@@ -49,6 +49,7 @@ describe("seller, two guests, a declining guest and a hidden manager on one call
   let meeting;
   let playbook;
   let host; // page
+  let hostContext; // the seller's browser
   let sarah;
   let tom;
   let dana; // declines AI consent
@@ -119,6 +120,7 @@ describe("seller, two guests, a declining guest and a hidden manager on one call
     meeting = await api("/api/meetings", { method: "POST", token: seller.access_token, body: { title: "Discovery call — Acme", playbook_id: playbook.id } });
     const b = await open({ wav: wav("host") });
     host = b.page;
+    hostContext = b.context;
     host.on("websocket", (ws) => sellerSockets.push(ws.url()));
     await b.context.addInitScript(HEARD_RECORDER);
     await b.context.addInitScript(HUD_RECORDER);
@@ -396,6 +398,54 @@ describe("seller, two guests, a declining guest and a hidden manager on one call
     assert.deepEqual((await toms()).map((p) => p.identity), before.map((p) => p.identity), "Tom came back as the same participant");
     const tomsInRoom = async () => (await livekitParticipants(`meeting-${meeting.id}`)).filter((p) => p.name === "Tom").map((p) => p.identity);
     await until(async () => (await tomsInRoom()).join() === before[0].identity, { what: `LiveKit listing Tom once, as ${before[0].identity}`, timeout: 20_000 });
+  });
+
+  it("with the seller's tab closed for 10 s the copilot keeps transcribing the guests", async () => {
+    // The seller's HUD events so far, as a reopened tab receives them (the HUD socket's backlog),
+    // read from another page: the seller's own is closed in between.
+    const hud = () =>
+      shadow.evaluate(
+        (url) =>
+          new Promise((resolve) => {
+            const events = [];
+            const ws = new WebSocket(url);
+            ws.onmessage = (m) => events.push(JSON.parse(m.data));
+            setTimeout(() => (ws.close(), resolve(events)), 700);
+          }),
+        `${BASE.replace(/^http/, "ws")}/api/meetings/${meeting.id}/hud?access_token=${encodeURIComponent(seller.access_token)}`,
+      );
+    const guests = new Set([identities.Sarah, identities.Tom]);
+    // The guests talk again (their WAVs from the start; the seller's microphone stays off), and
+    // the tab closes while one of them is speaking (partly transcribed, not final yet).
+    const guestMics = () => Promise.all([sarah, tom].map((p) => p.getByTestId("toggle-mic").click()));
+    await guestMics();
+    let speaking = null;
+    await until(
+      async () => {
+        const events = await hud();
+        const last = events.filter((e) => e.kind === "transcript_partial" && guests.has(e.speaker)).at(-1);
+        const done = last && events.some((e) => e.kind === "transcript_final" && e.segment_id === last.segment_id);
+        speaking = last && !done ? last : null;
+        return speaking !== null;
+      },
+      { what: "a guest speaking", timeout: 60_000, interval: 100 },
+    );
+    const seen = Math.max(...(await hud()).map((e) => e.at_ms));
+    await host.close();
+    await sleep(10_000);
+    const events = await hud();
+    const finished = events.find((e) => e.kind === "transcript_final" && e.segment_id === speaking.segment_id);
+    assert.ok(finished, `the utterance the guest was saying when the tab closed ("${speaking.text}") was never transcribed`);
+    const since = events.filter((e) => e.kind === "transcript_final" && guests.has(e.speaker) && e.start_ms > seen);
+    console.log(`seller's tab closed for 10 s: "${finished.text}" finished, and ${since.length} more guest utterances transcribed meanwhile`);
+    await guestMics();
+    // The seller comes back for the rest of the call, microphone off.
+    host = await hostContext.newPage();
+    host.on("websocket", (ws) => sellerSockets.push(ws.url()));
+    await host.goto(`${BASE}/host/${meeting.id}`);
+    if ((await host.getByTestId("green-toggle-mic").getAttribute("aria-pressed")) === "true") await host.getByTestId("green-toggle-mic").click();
+    await host.getByTestId("join").click();
+    await host.getByTestId("room").waitFor({ timeout: 30_000 });
   });
 
   it("the seller ends the call for everyone, and the call is processed", async () => {
