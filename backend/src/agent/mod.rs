@@ -7,7 +7,8 @@
 //!
 //! Meetings ask for the agent when their room is created ([`dispatch::ensure`]). Several server
 //! processes may register under the same agent name: LiveKit gives each room's job to one of
-//! them by their reported load, and to another when a worker goes away.
+//! them by their reported load. Self-hosted livekit-server does not dispatch a job again when
+//! its worker goes away (livekit/agents#1472): that room stays without a copilot (#16).
 
 pub mod dispatch;
 mod job;
@@ -56,8 +57,8 @@ impl Drop for Copilot {
 
 /// Starts the worker for the life of the returned [`Copilot`]: registers under
 /// `livekit_agent_name`, runs each assigned job, and registers again whenever the connection to
-/// livekit-server is lost (its jobs stop then; LiveKit dispatches them again). Loads
-/// `liblivekit_ffi.so` from the models directory.
+/// livekit-server is lost (its jobs stop then, and LiveKit does not dispatch them again: see the
+/// module's doc). Loads `liblivekit_ffi.so` from the models directory.
 ///
 /// Errors: the library cannot be loaded (`scripts/models` not run).
 pub fn start(state: AppState) -> anyhow::Result<Copilot> {
