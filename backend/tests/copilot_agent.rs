@@ -5,56 +5,22 @@
 //! microphone, and no transcript of hers appears), and when she joins again accepting, her new
 //! microphone is heard at once. Ending the call ends the job.
 
+mod call;
 mod common;
 
-use closer_rtc::{AudioSource, Connected, RoomEvent, RoomOptions, Rtc};
+use closer_rtc::RoomEvent;
 use closer_wire::{HudEnvelope, HudEvent};
 use common::TestApp;
-use futures_util::StreamExt;
+use call::{final_of, guest, hud, hud_until, speak};
 use livekit_api::services::room::RoomClient;
 use livekit_protocol as lk;
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
-use tokio_tungstenite::tungstenite::Message;
-
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-fn rtc() -> Rtc {
-    let models = std::path::PathBuf::from(std::env::var("CLOSER_MODELS_DIR").expect("CLOSER_MODELS_DIR (scripts/test sets it)"));
-    Rtc::load(&closer_rtc::library_path(&models)).expect("liblivekit_ffi.so loads")
-}
-
-/// A guest: joins the meeting through the API with `consent`, then the room.
-async fn guest(app: &TestApp, meeting: &str, name: &str, consent: &str) -> (String, Connected) {
-    let body = json!({"display_name": name, "ai_consent": consent});
-    let (status, access) = app.call(Method::POST, &format!("/meetings/{meeting}/join"), None, Some(body)).await;
-    assert_eq!(status, 200, "{access}");
-    let connected = rtc()
-        .connect(access["livekit_url"].as_str().unwrap(), access["token"].as_str().unwrap(), RoomOptions { auto_subscribe: false })
-        .await
-        .expect("the guest joins the room");
-    (access["identity"].as_str().unwrap().to_owned(), connected)
-}
 
 /// 16 kHz mono samples of a rendered en-discovery track, from `from_s` seconds on.
 fn track(speaker: &str, from_s: f32) -> Vec<i16> {
-    let path = common::fixture_dir("en-discovery").join(format!("{speaker}.wav"));
-    let mut reader = hound::WavReader::open(&path).unwrap();
-    assert_eq!((reader.spec().sample_rate, reader.spec().channels), (16_000, 1), "{}", path.display());
-    reader.samples::<i16>().map(Result::unwrap).skip((from_s * 16_000.0) as usize).collect()
-}
-
-/// Publishes a microphone and speaks `samples` into it in real time (10 ms captures).
-async fn speak(connected: &Connected, samples: Vec<i16>) -> tokio::task::JoinHandle<()> {
-    let source: AudioSource = connected.room.publish_audio("microphone", 16_000, 1).await.expect("publish the microphone");
-    tokio::spawn(async move {
-        for chunk in samples.chunks_exact(160) {
-            if source.capture(chunk).await.is_err() {
-                return; // left the room
-            }
-        }
-    })
+    call::track("en-discovery", &format!("{speaker}.wav"), from_s)
 }
 
 /// Waits up to `wait` for the copilot to receive `identity`'s microphone in `room`.
@@ -67,29 +33,6 @@ async fn heard_by_copilot(copilot: &closer::agent::Copilot, room: &str, identity
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     false
-}
-
-/// Reads HUD events into `seen` until one matches `wanted` (returned) or `wait` passes (`None`).
-async fn hud_until(hud: &mut Socket, seen: &mut Vec<HudEnvelope>, wait: Duration, wanted: impl Fn(&HudEvent) -> bool) -> Option<HudEvent> {
-    let deadline = tokio::time::Instant::now() + wait;
-    loop {
-        if let Some(found) = seen.iter().map(|e| &e.event).find(|e| wanted(e)) {
-            return Some(found.clone());
-        }
-        match tokio::time::timeout_at(deadline, hud.next()).await {
-            Ok(Some(Ok(Message::Text(text)))) => seen.push(serde_json::from_str(&text).unwrap()),
-            Ok(Some(Ok(_))) => {}
-            Ok(other) => panic!("the HUD socket ended: {other:?}"),
-            Err(_) => return None,
-        }
-    }
-}
-
-fn final_of<'a>(event: &'a HudEvent, identity: &str) -> Option<&'a str> {
-    match event {
-        HudEvent::TranscriptFinal { speaker, text, .. } if speaker == identity => Some(text),
-        _ => None,
-    }
 }
 
 fn spoke(events: &[HudEnvelope], identity: &str) -> bool {
@@ -135,8 +78,7 @@ async fn the_dispatched_copilot_hears_consenting_guests_only_and_hidden() {
     assert_eq!(agent.kind, lk::participant_info::Kind::Agent as i32, "joined as an agent participant");
     assert!(agent.permission.as_ref().is_some_and(|p| p.hidden), "the copilot is hidden: {:?}", agent.permission);
 
-    let hud_url = format!("{}/api/meetings/{id}/hud?access_token={seller}", app.base.replacen("http", "ws", 1));
-    let (mut hud, _) = tokio_tungstenite::connect_async(hud_url).await.expect("the seller's HUD socket");
+    let mut hud = hud(&app.base, &id, &seller, None).await;
     let mut seen = Vec::new();
 
     // Sarah accepts, Dora declines; both speak at once (Dora the seller's opening lines).

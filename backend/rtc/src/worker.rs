@@ -1,20 +1,24 @@
 //! Agent dispatch: this process registers with livekit-server as an agent *worker* (LiveKit's
 //! agent worker protocol, `livekit.WorkerMessage` / `livekit.ServerMessage` over the server's
 //! `/agent` WebSocket), and livekit-server hands it jobs — one room each — choosing among the
-//! registered workers by their reported load, and dispatching again elsewhere when a worker goes
-//! away.
+//! registered workers by their reported load. (Self-hosted livekit-server does not dispatch a
+//! job again when its worker goes away, livekit/agents#1472: whoever runs the workers must.)
 //!
 //! The exchange, in protobuf binary frames (types from `livekit-protocol`):
 //! 1. the worker sends `RegisterWorkerRequest { type: JT_ROOM, agent_name, … }`, the server answers
 //!    `RegisterWorkerResponse { worker_id }`;
 //! 2. for a dispatch (`AgentDispatchService.CreateDispatch` naming the agent), the server asks
 //!    `AvailabilityRequest { job }`; the worker accepts with `AvailabilityResponse { available,
-//!    participant_identity, participant_name }` while it has capacity (an accepted job counts from
-//!    then on), and declines otherwise (the server then asks another worker);
+//!    participant_identity, participant_name }` while it has capacity and its [`Admission`]
+//!    agrees (an accepted job counts from then on), and declines otherwise (the server then asks
+//!    another worker);
 //! 3. the server sends `JobAssignment { job, url, token }`: the token admits the worker into the
-//!    job's room with the identity it chose, as an agent participant;
+//!    job's room with the identity it chose, as an agent participant (with the attribute
+//!    [`WORKER_ATTRIBUTE`] naming the worker);
 //! 4. the worker reports `UpdateJobStatus` when a job ends, `UpdateWorkerStatus { status, load,
 //!    job_count }` whenever its load changes, and pings every `ping_interval` seconds.
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -30,6 +34,45 @@ use crate::error::Error;
 /// Seconds between the worker's pings (what LiveKit's own SDKs use).
 const PING_INTERVAL_S: u32 = 30;
 
+/// A job offered to this worker within its capacity, for its [`Admission`] to decide on.
+#[derive(Debug, Clone)]
+pub struct Offer {
+    /// This worker's id (`AW_…`).
+    pub worker_id: String,
+    /// Jobs it runs now, accepted ones included (this one not).
+    pub running: usize,
+    /// The job's room.
+    pub room: String,
+}
+
+/// Whether to accept a job [`Offer`]ed within capacity; LiveKit waits for the answer (up to its
+/// assignment timeout, 7.5 s in livekit-server 1.x). E.g. a fair share across the workers of a
+/// deployment: decline while another worker runs fewer jobs, and LiveKit offers it to another.
+#[derive(Clone)]
+pub struct Admission(Arc<dyn Fn(Offer) -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync>);
+
+impl Admission {
+    /// Decides with `decide`.
+    pub fn new<F, Fut>(decide: F) -> Self
+    where
+        F: Fn(Offer) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = bool> + Send + 'static,
+    {
+        Self(Arc::new(move |offer| Box::pin(decide(offer))))
+    }
+
+    /// Accepts every job the capacity allows.
+    pub fn always() -> Self {
+        Self::new(|_| std::future::ready(true))
+    }
+}
+
+impl std::fmt::Debug for Admission {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Admission")
+    }
+}
+
 /// What this worker offers.
 #[derive(Debug, Clone)]
 pub struct WorkerOptions {
@@ -44,6 +87,8 @@ pub struct WorkerOptions {
     /// Join jobs' rooms hidden: the other participants are never told this participant is
     /// there (LiveKit's `hidden` grant; the server's API still lists it).
     pub hidden: bool,
+    /// Whether to take a job offered within capacity.
+    pub admit: Admission,
 }
 
 /// A room job livekit-server assigned to this worker.
@@ -73,8 +118,8 @@ pub enum WorkerEvent {
     },
 }
 
-/// A registered worker. Dropping it closes the connection; the server then dispatches its jobs
-/// to other workers.
+/// A registered worker. Dropping it closes the connection; the server marks its jobs' worker
+/// gone (and does not dispatch them again).
 pub struct Worker {
     /// The id the server gave this worker (`AW_…`).
     pub id: String,
@@ -143,6 +188,7 @@ impl Worker {
         let running = Arc::new(Mutex::new(Vec::new()));
         let worker_running = running.clone();
         let outgoing_from_task = outgoing.clone();
+        let worker_id = id.clone();
         let task = tokio::spawn(async move {
             let mut ping = tokio::time::interval(Duration::from_secs(PING_INTERVAL_S.into()));
             loop {
@@ -160,7 +206,7 @@ impl Worker {
                     }
                     message = next(&mut stream) => {
                         let Ok(message) = message else { return };
-                        for reply in handle(message, &options, max_jobs, &worker_running, &events) {
+                        for reply in handle(message, &worker_id, &options, max_jobs, &worker_running, &events, &outgoing_from_task) {
                             let _ = outgoing_from_task.send(reply);
                         }
                     }
@@ -216,13 +262,19 @@ impl Drop for Worker {
     }
 }
 
+/// The participant attribute naming the worker that runs a job: LiveKit's room API then shows
+/// which worker (process) each room's agent runs in.
+pub const WORKER_ATTRIBUTE: &str = "closer.worker_id";
+
 /// The server's message, answered: availability by capacity, an assignment recorded and passed on.
 fn handle(
     message: lk::server_message::Message,
+    worker_id: &str,
     options: &WorkerOptions,
     max_jobs: usize,
-    running: &Mutex<Vec<String>>,
+    running: &Arc<Mutex<Vec<String>>>,
     events: &mpsc::UnboundedSender<WorkerEvent>,
+    outgoing: &mpsc::UnboundedSender<lk::worker_message::Message>,
 ) -> Vec<lk::worker_message::Message> {
     use lk::server_message::Message as M;
     match message {
@@ -230,25 +282,46 @@ fn handle(
             let Some(job) = request.job else {
                 return Vec::new();
             };
-            // A job accepted counts from the acceptance on, not from its assignment, which can
-            // come later: the server may meanwhile ask about the next job.
-            let available = {
+            // A job counts from its offer on (released if declined), not from its assignment,
+            // which can come later: the server may meanwhile ask about the next job.
+            let before = {
                 let mut running = running.lock().unwrap_or_else(|p| p.into_inner());
-                let available = running.len() < max_jobs;
-                if available {
+                let before = running.len();
+                (before < max_jobs).then(|| {
                     running.push(job.id.clone());
-                }
-                available
+                    before
+                })
             };
-            vec![lk::worker_message::Message::Availability(
-                lk::AvailabilityResponse {
-                    job_id: job.id,
-                    available,
-                    participant_identity: options.identity.clone(),
-                    participant_name: options.name.clone(),
-                    ..Default::default()
-                },
-            )]
+            let answer = {
+                let (options, worker_id) = (options.clone(), worker_id.to_owned());
+                move |job_id: String, available: bool| {
+                    lk::worker_message::Message::Availability(lk::AvailabilityResponse {
+                        job_id,
+                        available,
+                        participant_identity: options.identity.clone(),
+                        participant_name: options.name.clone(),
+                        participant_attributes: [(WORKER_ATTRIBUTE.to_owned(), worker_id)].into(),
+                        ..Default::default()
+                    })
+                }
+            };
+            let Some(before) = before else {
+                return vec![answer(job.id, false)];
+            };
+            let offer = Offer {
+                worker_id: worker_id.to_owned(),
+                running: before,
+                room: job.room.map(|r| r.name).unwrap_or_default(),
+            };
+            let (admit, running, outgoing) = (options.admit.clone(), running.clone(), outgoing.clone());
+            tokio::spawn(async move {
+                let available = (admit.0)(offer).await;
+                if !available {
+                    running.lock().unwrap_or_else(|p| p.into_inner()).retain(|j| *j != job.id);
+                }
+                let _ = outgoing.send(answer(job.id, available));
+            });
+            Vec::new()
         }
         M::Assignment(assignment) => {
             let Some(job) = assignment.job else {
@@ -286,8 +359,7 @@ fn handle(
     }
 }
 
-/// `UpdateJobStatus { JS_RUNNING }`: the job is taken (the server re-dispatches running jobs
-/// of a worker that disappears).
+/// `UpdateJobStatus { JS_RUNNING }`: the job is taken.
 fn running_update(job_id: &str) -> lk::worker_message::Message {
     lk::worker_message::Message::UpdateJob(lk::UpdateJobStatus {
         job_id: job_id.to_owned(),

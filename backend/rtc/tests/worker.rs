@@ -1,7 +1,8 @@
 //! Agent dispatch against a real livekit-server: a worker registers under an agent name, an
 //! explicit dispatch of that name to a room reaches it (and not a worker registered under another
 //! name), its assignment's token admits it to the room as an agent participant with the identity
-//! it chose, and a job it finishes frees its capacity. Needs CLOSER_MODELS_DIR and
+//! it chose, and a job it finishes frees its capacity; a job its admission declines goes to another
+//! worker of that name. Needs CLOSER_MODELS_DIR and
 //! CLOSER_LIVEKIT_* (scripts/test exports them).
 use std::time::Duration;
 
@@ -33,6 +34,7 @@ fn options(agent_name: &str) -> WorkerOptions {
         identity: "agent-copilot".into(),
         name: "Closer copilot".into(),
         hidden: false,
+        admit: closer_rtc::Admission::always(),
     }
 }
 
@@ -105,6 +107,11 @@ async fn a_dispatch_reaches_the_worker_of_that_agent_name_which_joins_as_an_agen
         "joined as an agent participant"
     );
     assert_eq!(agent.name, "Closer copilot");
+    assert_eq!(
+        agent.attributes.get(closer_rtc::WORKER_ATTRIBUTE),
+        Some(&worker.id),
+        "the agent names its worker"
+    );
 
     // The dispatch named the first worker's agent: the other worker was never asked.
     assert!(
@@ -115,6 +122,60 @@ async fn a_dispatch_reaches_the_worker_of_that_agent_name_which_joins_as_an_agen
     joined.disconnect().await.expect("leave");
     worker.finish(&assignment.job_id, None);
     assert_eq!(worker.jobs(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_the_admission_declines_goes_to_another_worker_of_that_name() {
+    let url = env("CLOSER_LIVEKIT_URL");
+    let secret = env("CLOSER_LIVEKIT_API_SECRET");
+    let agent_name = format!("closer-test-admit-{}", std::process::id());
+    let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = asked.clone();
+    let declining = WorkerOptions {
+        admit: closer_rtc::Admission::new(move |_| {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            std::future::ready(false)
+        }),
+        ..options(&agent_name)
+    };
+    let (declining, mut declining_events) = Worker::register(&url, &worker_token(&secret), declining)
+        .await
+        .expect("the declining worker registers");
+    let (accepting, mut accepting_events) =
+        Worker::register(&url, &worker_token(&secret), options(&agent_name))
+            .await
+            .expect("the accepting worker registers");
+
+    // LiveKit asks either worker first (at random, weighted by load; each is asked about half
+    // the rooms): every job still ends up with the accepting one.
+    let dispatches =
+        AgentDispatchClient::with_api_key(&url, &env("CLOSER_LIVEKIT_API_KEY"), &secret);
+    for round in 0..4 {
+        let room = unique_room("admission").await;
+        dispatches
+            .create_dispatch(lk::CreateAgentDispatchRequest {
+                agent_name: agent_name.clone(),
+                room: room.clone(),
+                ..Default::default()
+            })
+            .await
+            .expect("dispatch");
+        let assignment = match timeout(Duration::from_secs(20), accepting_events.recv()).await {
+            Ok(Some(WorkerEvent::Assigned(assignment))) => assignment,
+            other => panic!("round {round}: no assignment within 20 s: {other:?}"),
+        };
+        assert_eq!(assignment.room, room);
+        accepting.finish(&assignment.job_id, None);
+    }
+    assert!(
+        declining_events.try_recv().is_err(),
+        "the declining worker got a job"
+    );
+    assert_eq!(declining.jobs(), 0, "a declined job counts as running");
+    println!(
+        "the declining worker was asked {} times in 4 rooms",
+        asked.load(std::sync::atomic::Ordering::SeqCst)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

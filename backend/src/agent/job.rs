@@ -16,21 +16,27 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
-/// Runs the job of `assignment` until the room closes, the copilot is removed from it, or
-/// `stop` fires (LiveKit terminated the job) or is dropped (the worker lost its connection).
-/// While it runs, the identities whose microphones it receives are in `listening` under the
-/// room's name.
+/// Runs the job of `assignment` (given to worker `worker_id`) until the room closes, the copilot
+/// is removed from it, or `stop` fires (LiveKit terminated the job) or is dropped (the worker
+/// lost its connection). It holds the meeting's lease ([`super::lease`]) from the start (its
+/// worker renews it) and lets go of it at the end, whatever the outcome: the watcher then
+/// decides whether the room needs the copilot again. While it runs, the identities whose
+/// microphones it receives are in `listening` under the room's name.
 ///
 /// Errors: the room is not a meeting's, the meeting is over, its live session cannot start,
 /// or the assignment's token is refused.
-pub async fn run(state: AppState, rtc: Rtc, listening: Listening, assignment: Assignment, stop: oneshot::Receiver<()>) -> anyhow::Result<()> {
-    let outcome = listen(&state, rtc, &listening, &assignment, stop).await;
+pub async fn run(state: AppState, rtc: Rtc, listening: Listening, worker_id: &str, assignment: Assignment, stop: oneshot::Receiver<()>) -> anyhow::Result<()> {
+    let meeting = grants::meeting_of_room(&assignment.room).with_context(|| format!("room {} is no meeting's", assignment.room))?;
+    super::lease::taken(&state.pg, meeting, &assignment.room, &state.config.livekit_agent_name, worker_id, &assignment.job_id).await?;
+    let outcome = listen(&state, rtc, &listening, meeting, &assignment, stop).await;
     listening.lock().unwrap_or_else(|p| p.into_inner()).remove(&assignment.room);
+    if let Err(e) = super::lease::left(&state.pg, meeting, &assignment.job_id).await {
+        tracing::warn!(%meeting, error = %e, "releasing the copilot's lease failed");
+    }
     outcome
 }
 
-async fn listen(state: &AppState, rtc: Rtc, listening: &Listening, assignment: &Assignment, mut stop: oneshot::Receiver<()>) -> anyhow::Result<()> {
-    let meeting = grants::meeting_of_room(&assignment.room).with_context(|| format!("room {} is no meeting's", assignment.room))?;
+async fn listen(state: &AppState, rtc: Rtc, listening: &Listening, meeting: Uuid, assignment: &Assignment, mut stop: oneshot::Receiver<()>) -> anyhow::Result<()> {
     match crate::meetings::status(&state.pg, meeting).await? {
         Some(MeetingStatus::Scheduled | MeetingStatus::Live) => {}
         other => anyhow::bail!("meeting {meeting} is not open ({other:?})"),
@@ -90,6 +96,7 @@ impl Listener {
     /// consented; otherwise never received.
     async fn published(&mut self, room: &Room, publication: RemotePublication) {
         if publication.kind != TrackKind::KindAudio || publication.source != TrackSource::SourceMicrophone {
+            tracing::debug!(meeting = %self.meeting, participant = publication.participant, kind = ?publication.kind, source = ?publication.source, "track not for the copilot");
             return;
         }
         if !self.consented(&publication.participant).await {
@@ -115,6 +122,7 @@ impl Listener {
         let identity = track.participant.clone();
         match room.subscribe_audio(track, FRAME_SAMPLE_RATE, 1) {
             Ok(stream) => {
+                tracing::info!(meeting = %self.meeting, participant = identity, "microphone received");
                 self.listening.lock().unwrap_or_else(|p| p.into_inner()).entry(self.room.clone()).or_default().insert(identity.clone());
                 tokio::spawn(super::microphone::feed(self.live.clone(), identity, stream));
             }

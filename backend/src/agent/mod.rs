@@ -6,16 +6,20 @@
 //! recorded calls fed by tools and tests.
 //!
 //! Meetings ask for the agent when their room is created ([`dispatch::ensure`]). Several server
-//! processes may register under the same agent name: LiveKit gives each room's job to one of
-//! them by their reported load. Self-hosted livekit-server does not dispatch a job again when
-//! its worker goes away (livekit/agents#1472): that room stays without a copilot (#16).
+//! processes may register under the same agent name: LiveKit offers each room's job to one of
+//! them, and a worker takes it only while no other live worker runs fewer jobs, so the rooms
+//! spread evenly. Self-hosted livekit-server does not dispatch a job again when its worker dies
+//! (livekit/agents#1472); the servers do, from their leases in PostgreSQL ([`lease`]): a job not
+//! renewed for [`lease::JOB_TIMEOUT`] is dispatched again by any server's watcher, and the new
+//! job's session continues from the stored events and snapshot of the meeting.
 
 pub mod dispatch;
 mod job;
+pub mod lease;
 mod microphone;
 
 use crate::state::AppState;
-use closer_rtc::{Rtc, Worker, WorkerEvent, WorkerOptions};
+use closer_rtc::{Admission, Offer, Rtc, Worker, WorkerEvent, WorkerOptions};
 use livekit_api::access_token::{AccessToken, VideoGrants};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
@@ -38,6 +42,7 @@ pub(crate) type Listening = Arc<Mutex<HashMap<String, BTreeSet<String>>>>;
 pub struct Copilot {
     listening: Listening,
     task: tokio::task::JoinHandle<()>,
+    watcher: tokio::task::JoinHandle<()>,
 }
 
 impl Copilot {
@@ -52,13 +57,14 @@ impl Copilot {
 impl Drop for Copilot {
     fn drop(&mut self) {
         self.task.abort();
+        self.watcher.abort();
     }
 }
 
 /// Starts the worker for the life of the returned [`Copilot`]: registers under
-/// `livekit_agent_name`, runs each assigned job, and registers again whenever the connection to
-/// livekit-server is lost (its jobs stop then, and LiveKit does not dispatch them again: see the
-/// module's doc). Loads `liblivekit_ffi.so` from the models directory.
+/// `livekit_agent_name`, runs each assigned job, renews their leases, and registers again
+/// whenever the connection to livekit-server is lost (its jobs stop then; the watcher, running
+/// beside it, dispatches their rooms again). Loads `liblivekit_ffi.so` from the models directory.
 ///
 /// Errors: the library cannot be loaded (`scripts/models` not run).
 pub fn start(state: AppState) -> anyhow::Result<Copilot> {
@@ -66,12 +72,17 @@ pub fn start(state: AppState) -> anyhow::Result<Copilot> {
     let rtc = Rtc::load(&library).map_err(|e| anyhow::anyhow!("{}: {e}", library.display()))?;
     let listening = Listening::default();
     let jobs_listening = listening.clone();
+    let watcher = tokio::spawn(watch(state.clone()));
     let task = tokio::spawn(async move {
         loop {
             match register(&state).await {
                 Ok((worker, events)) => {
                     tracing::info!(worker = worker.id, agent = state.config.livekit_agent_name, "copilot worker registered");
+                    let worker_id = worker.id.clone();
                     serve(&state, rtc, &jobs_listening, worker, events).await;
+                    if let Err(e) = lease::unregistered(&state.pg, &worker_id).await {
+                        tracing::warn!(error = %e, "forgetting the worker's registration failed");
+                    }
                     tracing::warn!("copilot worker connection lost; registering again");
                 }
                 Err(e) => tracing::warn!(error = %e, "copilot worker registration failed; retrying"),
@@ -79,7 +90,20 @@ pub fn start(state: AppState) -> anyhow::Result<Copilot> {
             tokio::time::sleep(RETRY).await;
         }
     });
-    Ok(Copilot { listening, task })
+    Ok(Copilot { listening, task, watcher })
+}
+
+/// Every [`lease::HEARTBEAT`], dispatches the copilot again where its job stopped.
+async fn watch(state: AppState) {
+    let rooms = crate::livekit::room_client(&state.config);
+    let mut tick = tokio::time::interval(lease::HEARTBEAT);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = dispatch::redispatch_stale(&state.pg, &state.dispatches, &rooms, &state.config.livekit_agent_name).await {
+            tracing::warn!(error = %e, "looking for stopped copilot jobs failed");
+        }
+    }
 }
 
 async fn register(state: &AppState) -> anyhow::Result<(Worker, mpsc::UnboundedReceiver<WorkerEvent>)> {
@@ -94,13 +118,45 @@ async fn register(state: &AppState) -> anyhow::Result<(Worker, mpsc::UnboundedRe
         identity: IDENTITY.into(),
         name: NAME.into(),
         hidden: true,
+        admit: {
+            let (pg, agent_name) = (state.pg.clone(), config.livekit_agent_name.clone());
+            Admission::new(move |offer| fair_share(pg.clone(), agent_name.clone(), offer))
+        },
     };
     Ok(Worker::register(&config.livekit_url, &token, options).await?)
 }
 
-/// Runs the jobs of one registration until its connection ends; then stops them.
-async fn serve(state: &AppState, rtc: Rtc, listening: &Listening, worker: Worker, mut events: mpsc::UnboundedReceiver<WorkerEvent>) {
+/// Takes an offered job only while no other live worker of the agent runs fewer jobs, so the
+/// rooms spread evenly over the deployment's servers (LiveKit alone picks at random, weighted by
+/// load). When the workers' counts cannot be read, it takes the job: a copilot on a busy server
+/// beats none.
+async fn fair_share(pg: sqlx::PgPool, agent_name: String, offer: Offer) -> bool {
+    match lease::fewest_elsewhere(&pg, &agent_name, &offer.worker_id).await {
+        Ok(fewest) => {
+            let take = fewest.is_none_or(|fewest| offer.running <= fewest);
+            tracing::debug!(room = offer.room, running = offer.running, ?fewest, take, "copilot job offered");
+            take
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "reading the other workers' jobs failed; taking the job");
+            true
+        }
+    }
+}
+
+/// Runs the jobs of one registration until its connection ends; then stops them. Renews their
+/// leases every [`lease::HEARTBEAT`], and at once whenever its job count changes (the other
+/// workers' [`fair_share`] reads it).
+async fn serve(
+    state: &AppState,
+    rtc: Rtc,
+    listening: &Listening,
+    worker: Worker,
+    mut events: mpsc::UnboundedReceiver<WorkerEvent>,
+) {
     let worker = Arc::new(worker);
+    let mut heartbeat = tokio::time::interval(lease::HEARTBEAT);
+    heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     // A job stops when its sender is used or dropped.
     let mut running: HashMap<String, oneshot::Sender<()>> = HashMap::new();
     let (done_tx, mut done) = mpsc::unbounded_channel::<(String, Option<String>)>();
@@ -111,9 +167,9 @@ async fn serve(state: &AppState, rtc: Rtc, listening: &Listening, worker: Worker
                     let (stop, stopped) = oneshot::channel();
                     let job_id = assignment.job_id.clone();
                     running.insert(job_id.clone(), stop);
-                    let (state, listening, done_tx) = (state.clone(), listening.clone(), done_tx.clone());
+                    let (state, listening, done_tx, worker_id) = (state.clone(), listening.clone(), done_tx.clone(), worker.id.clone());
                     tokio::spawn(async move {
-                        let outcome = job::run(state, rtc, listening, assignment, stopped).await;
+                        let outcome = job::run(state, rtc, listening, &worker_id, assignment, stopped).await;
                         if let Err(e) = &outcome {
                             tracing::error!(job = job_id, error = %format!("{e:#}"), "copilot job failed");
                         }
@@ -131,6 +187,10 @@ async fn serve(state: &AppState, rtc: Rtc, listening: &Listening, worker: Worker
                 running.remove(&job_id);
                 worker.finish(&job_id, error.as_deref());
             }
+            _ = heartbeat.tick() => {}
+        }
+        if let Err(e) = lease::renew(&state.pg, &worker.id, &state.config.livekit_agent_name, worker.jobs()).await {
+            tracing::warn!(error = %e, "renewing the copilot's leases failed");
         }
     }
 }

@@ -135,8 +135,9 @@ impl AnalysisModels {
 pub type SentenceFeatures = Vec<(String, [f32; checklist::FEATURES])>;
 
 /// What an analyzer has concluded so far: kept by the session's supervisor so a restarted
-/// session goes on from here instead of re-ticking items or re-raising objections.
-#[derive(Clone, Debug, Default)]
+/// session goes on from here instead of re-ticking items or re-raising objections. Stored with
+/// the session's snapshot (JSON) so a session resumed by another server goes on from here too.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct AnalyzerState {
     /// Checklist keys covered.
     pub ticked: HashSet<String>,
@@ -161,7 +162,7 @@ pub struct AnalyzerState {
 /// The final segments of one speaker's turn so far. Sentiment is judged on the whole turn:
 /// the VAD cuts a turn at every sentence pause, and "Honestly, it is all manual." followed by
 /// "We copy data between three tools." is one complaint, not a complaint and a neutral remark.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SpeakerTurn {
     /// Redacted text of the turn's final segments, in order.
     pub text: String,

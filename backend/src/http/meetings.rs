@@ -293,7 +293,7 @@ pub(super) async fn admit(
         tracing::warn!(error = %e, "LiveKit room creation failed");
         Error::Unavailable("The video service is unreachable; please try again in a moment.".into())
     })?;
-    if let Err(e) = crate::agent::dispatch::ensure(&state.pg, &state.dispatches, &state.config.livekit_agent_name, &room).await {
+    if let Err(e) = crate::agent::dispatch::ensure(&state.pg, &state.dispatches, &state.config.livekit_agent_name, meeting, &room).await {
         tracing::warn!(%meeting, error = %e, "dispatching the copilot failed");
     }
     sqlx::query(

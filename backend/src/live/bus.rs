@@ -23,6 +23,11 @@ impl Default for EventBus {
 }
 
 impl EventBus {
+    /// A bus whose history already holds `history` (in `seq` order): the next event follows it.
+    pub fn with_history(history: Vec<HudEnvelope>) -> Self {
+        Self { history: Mutex::new(history), ..Self::default() }
+    }
+
     /// Appends an event (its `seq` must follow the last one) and wakes the subscribers.
     pub fn publish(&self, envelope: HudEnvelope) {
         let mut history = self.history.lock().unwrap_or_else(|p| p.into_inner());

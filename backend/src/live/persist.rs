@@ -1,10 +1,13 @@
 //! Writes a meeting's redacted segments and events to MongoDB as they happen, off the live
 //! path: the session hands documents to a writer task and never waits for the database.
 //!
-//! Collections: `segments` (`_id` = `<meeting>:<segment id>`) and `events` (`_id` =
-//! `<meeting>:<seq>`). Writes are upserts keyed by those ids, so a retry or a restarted
-//! session rewriting the same event never duplicates it.
+//! Collections: `segments` (`_id` = `<meeting>:<segment id>`), `events` (`_id` =
+//! `<meeting>:<seq>`) and `snapshots` (`_id` = `<meeting>`, the session's latest [`Snapshot`] as
+//! JSON). Writes are upserts keyed by those ids, so a retry or a restarted session rewriting the
+//! same event never duplicates it. A session started for a meeting that has them — its copilot
+//! resumed on another server — continues from them ([`Persister::restore`]).
 
+use super::session::Snapshot;
 use closer_wire::HudEnvelope;
 use mongodb::bson::{Document, doc};
 use mongodb::Collection;
@@ -19,10 +22,18 @@ const QUEUE: usize = 4096;
 /// Attempts per document before giving up (with 200 ms, 400 ms, … between them).
 const ATTEMPTS: u32 = 5;
 
+/// What the writer stores for a meeting.
+enum Record {
+    Event(HudEnvelope),
+    /// A [`Snapshot`], serialized.
+    Snapshot(String),
+}
+
 /// Handle to a meeting-independent writer task.
 #[derive(Clone)]
 pub struct Persister {
-    queue: mpsc::Sender<(String, HudEnvelope)>,
+    db: mongodb::Database,
+    queue: mpsc::Sender<(String, Record)>,
     /// Completed writes are counted here so [`Persister::drain`] can wait for the backlog.
     written: Arc<tokio::sync::watch::Sender<u64>>,
     queued: Arc<std::sync::atomic::AtomicU64>,
@@ -31,18 +42,51 @@ pub struct Persister {
 impl Persister {
     /// Starts the writer on `db`.
     pub fn start(db: mongodb::Database) -> Self {
-        let (queue, mut rx) = mpsc::channel::<(String, HudEnvelope)>(QUEUE);
+        let (queue, mut rx) = mpsc::channel::<(String, Record)>(QUEUE);
         let written = Arc::new(tokio::sync::watch::Sender::new(0u64));
         let counter = written.clone();
+        let writer_db = db.clone();
         tokio::spawn(async move {
-            let events = db.collection::<Document>("events");
-            let segments = db.collection::<Document>("segments");
-            while let Some((meeting, envelope)) = rx.recv().await {
-                store(&events, &segments, &meeting, &envelope).await;
+            let events = writer_db.collection::<Document>("events");
+            let segments = writer_db.collection::<Document>("segments");
+            let snapshots = writer_db.collection::<Document>("snapshots");
+            while let Some((meeting, record)) = rx.recv().await {
+                match record {
+                    Record::Event(envelope) => store(&events, &segments, &meeting, &envelope).await,
+                    Record::Snapshot(state) => {
+                        upsert(&snapshots, &meeting, doc! {"_id": &meeting, "meeting_id": &meeting, "state": state}).await;
+                    }
+                }
                 counter.send_modify(|n| *n += 1);
             }
         });
-        Self { queue, written, queued: Default::default() }
+        Self { db, queue, written, queued: Default::default() }
+    }
+
+    /// The stored events of `meeting` in `seq` order, and its latest stored snapshot: what a
+    /// session resumed on this server goes on from (both empty for a new meeting).
+    ///
+    /// Errors: MongoDB unreachable, or a stored snapshot that no longer parses.
+    pub async fn restore(&self, meeting: &str) -> anyhow::Result<(Vec<HudEnvelope>, Option<Snapshot>)> {
+        let mut cursor = self.db.collection::<Document>("events").find(doc! {"meeting_id": meeting}).await?;
+        let mut events = Vec::new();
+        while cursor.advance().await? {
+            let value = mongodb::bson::Bson::Document(cursor.deserialize_current()?).into_relaxed_extjson();
+            events.push(serde_json::from_value::<HudEnvelope>(value)?);
+        }
+        events.sort_by_key(|e| e.seq);
+        let stored = self.db.collection::<Document>("snapshots").find_one(doc! {"_id": meeting}).await?;
+        let snapshot = match stored {
+            Some(document) => Some(serde_json::from_str(document.get_str("state")?)?),
+            None => None,
+        };
+        Ok((events, snapshot))
+    }
+
+    /// Queues `meeting`'s latest snapshot for storage (it replaces the one stored).
+    pub fn snapshot(&self, meeting: &str, snapshot: &Snapshot) {
+        let state = serde_json::to_string(snapshot).expect("snapshots serialize");
+        self.enqueue(meeting, Record::Snapshot(state));
     }
 
     /// Waits until everything queued so far has been written (or given up on).
@@ -54,10 +98,18 @@ impl Persister {
 
     /// Queues `envelope` of `meeting` for storage (its text is already redacted).
     pub fn event(&self, meeting: &str, envelope: &HudEnvelope) {
-        if self.queue.try_send((meeting.to_owned(), envelope.clone())).is_ok() {
+        self.enqueue(meeting, Record::Event(envelope.clone()));
+    }
+
+    fn enqueue(&self, meeting: &str, record: Record) {
+        let seq = match &record {
+            Record::Event(envelope) => Some(envelope.seq),
+            Record::Snapshot(_) => None,
+        };
+        if self.queue.try_send((meeting.to_owned(), record)).is_ok() {
             self.queued.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         } else {
-            tracing::error!(meeting, seq = envelope.seq, "event store queue full: event not persisted");
+            tracing::error!(meeting, ?seq, "event store queue full: not persisted");
         }
     }
 }

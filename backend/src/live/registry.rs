@@ -127,10 +127,11 @@ impl LiveRegistry {
         self.meetings.lock().unwrap_or_else(|p| p.into_inner()).get(&meeting).cloned()
     }
 
-    /// The meeting's session, started (from PostgreSQL: playbook, participants) if needed.
+    /// The meeting's session, started (from PostgreSQL: playbook, participants; from MongoDB:
+    /// the events and snapshot stored so far) if needed.
     ///
     /// Errors: [`LiveError::NotFound`] for an unknown meeting, [`LiveError::Models`] when the
-    /// models cannot load.
+    /// models cannot load, [`LiveError::Other`] when the stored events cannot be read.
     pub async fn session(&self, meeting: Uuid) -> Result<Arc<LiveMeeting>, LiveError> {
         if let Some(live) = self.get(meeting) {
             return Ok(live);
@@ -146,6 +147,9 @@ impl LiveRegistry {
             tracing::warn!(%meeting, error = %e, "using the server's default STT provider");
             engines
         });
+        // A meeting already heard (its copilot resumed here after another server stopped)
+        // continues its event numbers, history and analysis.
+        let (history, snapshot) = self.persist.restore(&meeting.to_string()).await?;
         let setup = SessionSetup {
             meeting_id: meeting.to_string(),
             language: playbook.language.clone(),
@@ -159,8 +163,8 @@ impl LiveRegistry {
         let shared = Arc::new(SessionShared {
             meeting_id: setup.meeting_id.clone(),
             participants: RwLock::new(participants.into_iter().map(|p| (p.identity.clone(), p)).collect()),
-            bus: EventBus::default(),
-            snapshot: Mutex::new(Default::default()),
+            bus: EventBus::with_history(history),
+            snapshot: Mutex::new(snapshot.unwrap_or_default()),
             started: Mutex::new(None),
             recorder: self.recorder.clone(),
         });

@@ -90,8 +90,9 @@ pub enum Command {
     Flush(oneshot::Sender<()>),
 }
 
-/// What the supervisor keeps across restarts of a session.
-#[derive(Clone, Debug, Default)]
+/// What the supervisor keeps across restarts of a session; also stored (see
+/// [`Persister::snapshot`]) for a session resumed by another server.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Snapshot {
     /// Analysis conclusions so far.
     pub analysis: AnalyzerState,
@@ -161,6 +162,9 @@ pub struct Session {
     refining: usize,
     /// The last final lines (`Name: text`, redacted), context for refinement.
     recent_lines: VecDeque<String>,
+    /// What the last stored snapshot held: (utterances opened, items ticked, objections raised,
+    /// origin known); a frame's snapshot is stored only when one of them changed.
+    stored: (u64, usize, usize, bool),
     /// How far behind the last [`HudEvent::CopilotStatus`] said the copilot was, while it is
     /// late; `None` while it is on time.
     reported_behind: Option<u64>,
@@ -198,6 +202,7 @@ impl Session {
             refined_rx,
             refining: 0,
             recent_lines: VecDeque::new(),
+            stored: Default::default(),
             reported_behind: None,
         };
         for (identity, (next_seq, utterances)) in snapshot.speakers {
@@ -299,7 +304,7 @@ impl Session {
             }
             self.vad_step(&frame.identity, &samples, frame_end);
         }
-        self.save_snapshot();
+        self.save_snapshot(false);
         self.report_delay();
     }
 
@@ -392,7 +397,7 @@ impl Session {
                 if let Some((start, end)) = span {
                     self.final_transcript(&speaker, utterance, start, end, transcript);
                 }
-                self.save_snapshot();
+                self.save_snapshot(true);
                 self.report_delay();
                 self.maybe_flushed();
             }
@@ -589,7 +594,11 @@ impl Session {
         self.shared.bus.publish(envelope);
     }
 
-    fn save_snapshot(&self) {
+    /// Saves the snapshot for the supervisor, and stores it after a final transcript (`settled`)
+    /// or when it opened an utterance, ticked, raised or set the origin since the last stored
+    /// one: a session resumed elsewhere then never reuses a segment id nor repeats a tick or
+    /// card (its frame numbers may be a little behind, which costs nothing).
+    fn save_snapshot(&mut self, settled: bool) {
         let mut snapshot = self.shared.snapshot.lock().unwrap_or_else(|p| p.into_inner());
         snapshot.analysis = self.analyzer.state().clone();
         snapshot.origin_ms = self.origin_ms;
@@ -598,5 +607,15 @@ impl Session {
             .iter()
             .map(|(id, s)| (id.clone(), (s.next_seq.unwrap_or(0), s.utterances)))
             .collect();
+        let now = (
+            self.speakers.values().map(|s| s.utterances).sum(),
+            snapshot.analysis.ticked.len(),
+            snapshot.analysis.raised.len(),
+            snapshot.origin_ms.is_some(),
+        );
+        if let Some(persist) = self.persist.as_ref().filter(|_| settled || now != self.stored) {
+            persist.snapshot(&self.setup.meeting_id, &snapshot);
+            self.stored = now;
+        }
     }
 }

@@ -1,0 +1,110 @@
+//! A call's other side, for the copilot tests: guests who join a meeting through the API and
+//! LiveKit's room with a real client (closer-rtc), speak fixture audio into their microphone in
+//! real time, and the seller's HUD socket read until an awaited event. (Beside `common`, which
+//! the desktop app's tests share and which needs none of these crates.)
+
+#![allow(dead_code)] // each test binary uses a different subset
+
+use crate::common::TestApp;
+use closer_rtc::{AudioSource, Connected, RoomOptions, Rtc};
+use closer_wire::{HudEnvelope, HudEvent};
+use futures_util::{FutureExt, StreamExt};
+use reqwest::Method;
+use serde_json::json;
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+
+/// The seller's HUD socket.
+pub type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// LiveKit's client library, from the models directory.
+pub fn rtc() -> Rtc {
+    let models = std::path::PathBuf::from(std::env::var("CLOSER_MODELS_DIR").expect("CLOSER_MODELS_DIR (scripts/test sets it)"));
+    Rtc::load(&closer_rtc::library_path(&models)).expect("liblivekit_ffi.so loads")
+}
+
+/// A guest: joins `meeting` through `app`'s API with `consent` (`accepted`/`declined`), then
+/// the room; returns their identity and connection.
+pub async fn guest(app: &TestApp, meeting: &str, name: &str, consent: &str) -> (String, Connected) {
+    let body = json!({"display_name": name, "ai_consent": consent});
+    let (status, access) = app.call(Method::POST, &format!("/meetings/{meeting}/join"), None, Some(body)).await;
+    assert_eq!(status, 200, "{access}");
+    let connected = rtc()
+        .connect(access["livekit_url"].as_str().unwrap(), access["token"].as_str().unwrap(), RoomOptions { auto_subscribe: false })
+        .await
+        .expect("the guest joins the room");
+    (access["identity"].as_str().unwrap().to_owned(), connected)
+}
+
+/// 16 kHz mono samples of `file` (e.g. `host.wav`) of a rendered fixture call, from `from_s`
+/// seconds on.
+pub fn track(fixture: &str, file: &str, from_s: f32) -> Vec<i16> {
+    let path = crate::common::fixture_dir(fixture).join(file);
+    let mut reader = hound::WavReader::open(&path).unwrap();
+    assert_eq!((reader.spec().sample_rate, reader.spec().channels), (16_000, 1), "{}", path.display());
+    reader.samples::<i16>().map(Result::unwrap).skip((from_s * 16_000.0) as usize).collect()
+}
+
+/// Publishes a microphone and speaks `samples` into it in real time (10 ms captures), then
+/// stays silent; the task ends when the participant leaves the room or is aborted.
+pub async fn speak(connected: &Connected, samples: Vec<i16>) -> tokio::task::JoinHandle<()> {
+    speak_after(connected, std::future::ready(()), samples).await
+}
+
+/// Like [`speak`], silent until `start` resolves.
+pub async fn speak_after(
+    connected: &Connected,
+    start: impl std::future::Future<Output = ()> + Send + 'static,
+    samples: Vec<i16>,
+) -> tokio::task::JoinHandle<()> {
+    let source: AudioSource = connected.room.publish_audio("microphone", 16_000, 1).await.expect("publish the microphone");
+    tokio::spawn(async move {
+        let silence = [0i16; 160];
+        tokio::pin!(start);
+        // A capture is never cancelled midway (the library would answer a request nobody
+        // waits for): the start is checked between captures.
+        while (&mut start).now_or_never().is_none() {
+            if source.capture(&silence).await.is_err() {
+                return;
+            }
+        }
+        for chunk in samples.chunks_exact(160).chain(std::iter::repeat(&silence[..])) {
+            if source.capture(chunk).await.is_err() {
+                return; // left the room
+            }
+        }
+    })
+}
+
+/// Opens `seller`'s HUD socket of `meeting` on the server at `base` (`http://…`), after
+/// `after_seq` when given.
+pub async fn hud(base: &str, meeting: &str, seller: &str, after_seq: Option<u64>) -> Socket {
+    let after = after_seq.map(|s| format!("&after_seq={s}")).unwrap_or_default();
+    let url = format!("{}/api/meetings/{meeting}/hud?access_token={seller}{after}", base.replacen("http", "ws", 1));
+    tokio_tungstenite::connect_async(url).await.expect("the seller's HUD socket").0
+}
+
+/// Reads HUD events into `seen` until one matches `wanted` (returned) or `wait` passes (`None`).
+/// Panics when the socket ends.
+pub async fn hud_until(hud: &mut Socket, seen: &mut Vec<HudEnvelope>, wait: Duration, wanted: impl Fn(&HudEvent) -> bool) -> Option<HudEvent> {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        if let Some(found) = seen.iter().map(|e| &e.event).find(|e| wanted(e)) {
+            return Some(found.clone());
+        }
+        match tokio::time::timeout_at(deadline, hud.next()).await {
+            Ok(Some(Ok(Message::Text(text)))) => seen.push(serde_json::from_str(&text).unwrap()),
+            Ok(Some(Ok(_))) => {}
+            Ok(other) => panic!("the HUD socket ended: {other:?}"),
+            Err(_) => return None,
+        }
+    }
+}
+
+/// The text of `event` when it is a final transcript of `identity`.
+pub fn final_of<'a>(event: &'a HudEvent, identity: &str) -> Option<&'a str> {
+    match event {
+        HudEvent::TranscriptFinal { speaker, text, .. } if speaker == identity => Some(text),
+        _ => None,
+    }
+}

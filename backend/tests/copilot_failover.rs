@@ -1,0 +1,279 @@
+//! The copilot across two server processes, against the real services (#16). Two
+//! `closer-server serve` processes register the copilot worker under one agent name. Four
+//! meetings start one after another, and LiveKit's offers end with two jobs on each worker: a
+//! worker takes a job only while no other live worker runs fewer. Then one process is killed
+//! (`kill -9`) mid-call. LiveKit itself never offers that worker's jobs again, so the survivor's
+//! watcher dispatches its meetings again, within 10 s. Their sessions continue from the stored
+//! events and snapshot: event numbers and segment ids go on, nothing stored is overwritten, and
+//! the audio axis stays the call's. The test prints the transcript gap the failover cost.
+
+mod call;
+mod common;
+
+use closer_wire::{HudEnvelope, HudEvent};
+use common::TestApp;
+use call::{guest, hud, hud_until, speak_after, track};
+use livekit_api::services::room::RoomClient;
+use reqwest::Method;
+use serde_json::json;
+use std::collections::{BTreeMap, HashSet};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use futures_util::StreamExt;
+use tokio::io::AsyncBufReadExt;
+use tokio_tungstenite::tungstenite::Message;
+
+/// The budget from the kill to the copilot back in its meetings' rooms (issue #16).
+const RESUME_BUDGET: Duration = Duration::from_secs(10);
+
+/// One `closer-server serve` process, with the id of its copilot worker.
+struct Server {
+    name: &'static str,
+    child: tokio::process::Child,
+    base: String,
+    worker: String,
+}
+
+impl Server {
+    /// Starts `serve` on a free loopback port with the test's services and `agent_name`; waits
+    /// until its worker registered and it answers HTTP.
+    async fn start(name: &'static str, agent_name: &str) -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_closer-server"))
+            .arg("serve")
+            .env("CLOSER_HTTP_ADDR", format!("127.0.0.1:{port}"))
+            .env("CLOSER_LIVEKIT_AGENT_NAME", agent_name)
+            .env("RUST_LOG", "warn,closer::agent=debug,whisper_rs=off,livekit=error")
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("closer-server starts");
+        let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        let worker = tokio::time::timeout(Duration::from_secs(120), async {
+            while let Some(line) = lines.next_line().await.expect("server log") {
+                println!("[{name}] {line}");
+                if line.contains("copilot worker registered") {
+                    let id = line.split_whitespace().find_map(|w| w.strip_prefix("worker=")).expect("worker id in the log");
+                    return id.trim_matches('"').to_owned();
+                }
+            }
+            panic!("server {name} exited before its worker registered");
+        })
+        .await
+        .unwrap_or_else(|_| panic!("server {name}: no worker registered within 120 s"));
+        // Its log goes on to the test's output (the dispatches, the failover).
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                println!("[{name}] {line}");
+            }
+        });
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        let started = Instant::now();
+        while client.get(format!("{base}/healthz")).send().await.is_err() {
+            assert!(started.elapsed() < Duration::from_secs(30), "server {name} does not answer HTTP");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Server { name, child, base, worker }
+    }
+}
+
+/// One meeting of the test: a guest in its room, speaking once told to.
+struct Call {
+    id: String,
+    room: String,
+    guest: String,
+    _connection: closer_rtc::Connected,
+    start_speaking: Option<tokio::sync::oneshot::Sender<()>>,
+    _voice: tokio::task::JoinHandle<()>,
+}
+
+/// The worker whose copilot LiveKit lists in `room` (from the agent participant's attributes).
+async fn worker_of(rooms: &RoomClient, room: &str) -> Option<String> {
+    let listed = rooms.list_participants(room).await.expect("list participants");
+    let agent = listed.into_iter().find(|p| p.identity == closer::agent::IDENTITY)?;
+    agent.attributes.get(closer_rtc::WORKER_ATTRIBUTE).cloned()
+}
+
+/// Transcript finals of `identity` among `events`: (seq, segment id, start ms, end ms).
+fn finals(events: &[HudEnvelope], identity: &str) -> Vec<(u64, String, u64, u64)> {
+    events
+        .iter()
+        .filter_map(|e| match &e.event {
+            HudEvent::TranscriptFinal { speaker, segment_id, start_ms, end_ms, .. } if speaker == identity => {
+                Some((e.seq, segment_id.clone(), *start_ms, *end_ms))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_workers_share_the_meetings_and_a_killed_ones_resume_on_the_other() {
+    let app = TestApp::start(|c| c.login_rate_per_minute = 1000).await;
+    let agent_name = app.config.livekit_agent_name.clone();
+    let mut a = Server::start("A", &agent_name).await;
+    let b = Server::start("B", &agent_name).await;
+    let rooms = RoomClient::with_api_key(&app.config.livekit_url, &app.config.livekit_api_key, &app.config.livekit_api_secret);
+
+    // Each worker knows of the other before the first offer (they renew every second).
+    let started = Instant::now();
+    loop {
+        let live: i64 = sqlx::query_scalar("SELECT count(*) FROM copilot_workers WHERE agent_name = $1 AND seen_at > now() - interval '2 s'")
+            .bind(&agent_name)
+            .fetch_one(&app.pg)
+            .await
+            .unwrap();
+        if live == 2 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "the two workers never both renewed");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+
+    let (admin, org) = app.sign_up("failover").await;
+    let (seller, _) = app.add_user(&admin, &org, "seller", "sofia").await;
+    let playbook = app.import_fixture_playbook(&admin, "discovery-en.json").await;
+    let conversation = track("en-discovery", "mixed.wav", 0.5);
+
+    // Four meetings, one after another: each guest's microphone is published (silent for now)
+    // and the copilot is in the room before the next meeting starts.
+    let mut calls = Vec::new();
+    for n in 0..4 {
+        let body = json!({"title": format!("Discovery {n}"), "playbook_id": playbook});
+        let (status, meeting) = app.call(Method::POST, "/meetings", Some(&seller), Some(body)).await;
+        assert_eq!(status, 201, "{meeting}");
+        let id = meeting["id"].as_str().unwrap().to_owned();
+        let (status, access) = app.call(Method::POST, &format!("/meetings/{id}/token"), Some(&seller), None).await;
+        assert_eq!(status, 200, "{access}");
+        let room = format!("meeting-{id}");
+        let (identity, connection) = guest(&app, &id, "Sarah", "accepted").await;
+        let (start_speaking, go) = tokio::sync::oneshot::channel::<()>();
+        let voice = speak_after(&connection, async { let _ = go.await; }, conversation.clone()).await;
+        let asked = Instant::now();
+        while worker_of(&rooms, &room).await.is_none() {
+            assert!(asked.elapsed() < Duration::from_secs(30), "meeting {n}: the copilot did not join within 30 s");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        calls.push(Call { id, room, guest: identity, _connection: connection, start_speaking: Some(start_speaking), _voice: voice });
+    }
+
+    let mut on: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (n, call) in calls.iter().enumerate() {
+        let worker = worker_of(&rooms, &call.room).await.unwrap_or_else(|| panic!("meeting {n}: no copilot in the room"));
+        on.entry(worker).or_default().push(n);
+    }
+    println!("jobs by worker: A {} → {:?}, B {} → {:?}", a.worker, on.get(&a.worker), b.worker, on.get(&b.worker));
+    assert_eq!(on.get(&a.worker).map(Vec::len), Some(2), "LiveKit did not hand two meetings to A: {on:?}");
+    assert_eq!(on.get(&b.worker).map(Vec::len), Some(2), "LiveKit did not hand two meetings to B: {on:?}");
+
+    // A's meetings talk, and A's copilot transcribes them on the seller's HUD, read up to the
+    // kill.
+    let victims = on[&a.worker].clone();
+    let kept = on[&b.worker].clone();
+    let mut readers = Vec::new();
+    for &n in &victims {
+        let _ = calls[n].start_speaking.take().unwrap().send(());
+        let mut socket = hud(&a.base, &calls[n].id, &seller, None).await;
+        let guest = calls[n].guest.clone();
+        let (heard_tx, heard) = tokio::sync::oneshot::channel::<()>();
+        let reader = tokio::spawn(async move {
+            let mut seen = Vec::new();
+            let heard = hud_until(&mut socket, &mut seen, Duration::from_secs(90), |e| {
+                matches!(e, HudEvent::TranscriptFinal { speaker, .. } if *speaker == guest)
+            })
+            .await;
+            if heard.is_none() {
+                return seen;
+            }
+            let _ = heard_tx.send(());
+            // Until the server dies (the socket ends with it).
+            while let Some(Ok(message)) = socket.next().await {
+                if let Message::Text(text) = message {
+                    seen.push(serde_json::from_str(&text).unwrap());
+                }
+            }
+            seen
+        });
+        readers.push((n, heard, reader));
+    }
+    for (n, heard, _) in &mut readers {
+        assert!(heard.await.is_ok(), "meeting {n}: no transcript from A's copilot within 90 s");
+    }
+    // A little more of the calls, so the kill lands mid-conversation.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+
+    // kill -9: A's worker connection, jobs and sessions vanish without a word.
+    a.child.start_kill().expect("kill A");
+    let killed = Instant::now();
+    a.child.wait().await.expect("A exits");
+    println!("[{}] killed (SIGKILL)", a.name);
+    let mut before = Vec::new();
+    for (_, _, reader) in readers {
+        before.push(reader.await.expect("HUD reader"));
+    }
+
+    // The survivor takes A's meetings back: its job runs them, and its copilot is in the room.
+    for &n in &victims {
+        loop {
+            if worker_of(&rooms, &calls[n].room).await.as_deref() == Some(b.worker.as_str()) {
+                break;
+            }
+            assert!(killed.elapsed() < RESUME_BUDGET, "meeting {n}: the copilot did not resume on B within {RESUME_BUDGET:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        println!("meeting {n}: the copilot resumed on B {} ms after the kill", killed.elapsed().as_millis());
+    }
+
+    // Each resumed meeting's HUD (now from B) goes on where A left it.
+    for (i, &n) in victims.iter().enumerate() {
+        let guest = calls[n].guest.clone();
+        let last_seq = before[i].last().map(|e| e.seq).expect("events before the kill");
+        let old = finals(&before[i], &guest);
+        let mut after = Vec::new();
+        let mut socket = hud(&b.base, &calls[n].id, &seller, Some(last_seq)).await;
+        let resumed = hud_until(&mut socket, &mut after, Duration::from_secs(60), |e| {
+            matches!(e, HudEvent::TranscriptFinal { speaker, segment_id, .. }
+                if *speaker == guest && !old.iter().any(|(_, id, _, _)| id == segment_id))
+        })
+        .await;
+        assert!(resumed.is_some(), "meeting {n}: no new transcript from B's copilot within 60 s: {after:#?}");
+        let heard_again = killed.elapsed();
+
+        let seqs: Vec<u64> = after.iter().map(|e| e.seq).collect();
+        assert!(seqs.windows(2).all(|w| w[0] < w[1]) && seqs[0] > last_seq, "meeting {n}: event numbers do not go on after {last_seq}: {seqs:?}");
+        let new = finals(&after, &guest);
+        let old_ids: HashSet<&str> = old.iter().map(|(_, id, _, _)| id.as_str()).collect();
+        assert!(new.iter().all(|(_, id, _, _)| !old_ids.contains(id.as_str())), "meeting {n}: a segment id was used again: {old:?} / {new:?}");
+        let (last_end, first_new) = (old.iter().map(|f| f.3).max().unwrap(), new.iter().map(|f| f.2).min().unwrap());
+        assert!(first_new >= last_end, "meeting {n}: the resumed session's audio axis restarted ({first_new} ms < {last_end} ms)");
+        // What A stored stays: B's session wrote after it, not over it.
+        let segments = app.state.mongo.collection::<mongodb::bson::Document>("segments");
+        for (_, segment_id, start_ms, _) in &old {
+            let stored = segments
+                .find_one(mongodb::bson::doc! {"_id": format!("{}:{segment_id}", calls[n].id)})
+                .await
+                .expect("stored segments")
+                .unwrap_or_else(|| panic!("meeting {n}: segment {segment_id} heard before the kill is not stored"));
+            assert_eq!(stored.get_i64("start_ms").ok().or(stored.get_i32("start_ms").ok().map(i64::from)), Some(*start_ms as i64), "meeting {n}: segment {segment_id} was overwritten");
+        }
+        println!(
+            "meeting {n}: transcript gap {} ms of call audio (last final before the kill ends at {last_end} ms, first after it starts at {first_new} ms); \
+             a new final {} ms after the kill",
+            first_new - last_end,
+            heard_again.as_millis()
+        );
+    }
+
+    // B's own meetings never moved.
+    for &n in &kept {
+        assert_eq!(worker_of(&rooms, &calls[n].room).await.as_deref(), Some(b.worker.as_str()), "meeting {n} left B");
+    }
+    for call in &calls {
+        let (status, body) = app.call(Method::POST, &format!("/meetings/{}/end", call.id), Some(&seller), None).await;
+        assert_eq!(status, 204, "{body}");
+    }
+}
