@@ -26,6 +26,9 @@ pub struct Config {
     pub mongodb_url: String,
     /// MongoDB database holding transcripts, events and analytics. Default `closer`.
     pub mongodb_database: String,
+    /// Redis URL: the HUD's event streams across server processes. Default
+    /// `redis://127.0.0.1:6379/`.
+    pub redis_url: String,
     /// LiveKit server HTTP URL (the API; clients use the same host over WebSocket).
     /// Default `http://127.0.0.1:7880`.
     pub livekit_url: String,
@@ -132,6 +135,7 @@ impl Default for Config {
             database_url: "postgres://closer@127.0.0.1:5432/closer".into(),
             mongodb_url: "mongodb://127.0.0.1:27017/".into(),
             mongodb_database: "closer".into(),
+            redis_url: "redis://127.0.0.1:6379/".into(),
             livekit_url: "http://127.0.0.1:7880".into(),
             livekit_api_key: "closer".into(),
             livekit_api_secret: String::new(),
@@ -192,6 +196,7 @@ impl std::fmt::Debug for Config {
             .field("database_url", &redact_url(&self.database_url))
             .field("mongodb_url", &redact_url(&self.mongodb_url))
             .field("mongodb_database", &self.mongodb_database)
+            .field("redis_url", &redact_url(&self.redis_url))
             .field("livekit_url", &self.livekit_url)
             .field("livekit_api_key", &self.livekit_api_key)
             .field("livekit_api_secret", &"[redacted]")

@@ -37,6 +37,8 @@ pub struct AppState {
     pub login_limit: KeyedLimit<IpAddr>,
     /// Guest join attempts per client IP and meeting.
     pub join_limit: KeyedLimit<(IpAddr, Uuid)>,
+    /// The HUD's event streams, shared by every server process of the deployment.
+    pub fanout: crate::live::fanout::Fanout,
     /// Live sessions (audio → HUD events) of this server.
     pub live: Arc<LiveRegistry>,
     /// Per-speaker audio kept for the post-call replay (shared by live sessions and finalize).
@@ -47,7 +49,7 @@ impl AppState {
     /// Builds the state without touching the network, so the server can start while a
     /// service is down and report it on `/healthz`.
     ///
-    /// Errors: malformed database or SMTP URLs, malformed `mail_from`.
+    /// Errors: malformed database, Redis or SMTP URLs, malformed `mail_from`.
     pub async fn new(config: Config) -> anyhow::Result<Self> {
         let pg = crate::store::relational::pool(&config.database_url)?;
         let mongo =
@@ -59,15 +61,17 @@ impl AppState {
         let login_limit = KeyedLimit::per_minute(config.login_rate_per_minute);
         let join_limit = KeyedLimit::per_minute(config.join_rate_per_minute);
         let recorder = Recorder::start(config.recordings_dir.clone());
+        let fanout = crate::live::fanout::Fanout::start(&config.redis_url)?;
         let live = Arc::new(LiveRegistry::new(
             ModelPaths::in_dir(&config.models_dir),
             crate::stt::deepgram::DeepgramConfig::from_config(&config),
             config.stt_provider,
             pg.clone(),
             Persister::start(mongo.clone()),
+            fanout.clone(),
         )
         .with_recorder(recorder.clone())
         .with_llm(crate::llm::LlmClient::from_config(&config)));
-        Ok(Self { config: Arc::new(config), pg, mongo, livekit, dispatches, jwt, mailer, login_limit, join_limit, live, recorder })
+        Ok(Self { config: Arc::new(config), pg, mongo, livekit, dispatches, jwt, mailer, login_limit, join_limit, fanout, live, recorder })
     }
 }

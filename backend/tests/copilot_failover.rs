@@ -5,19 +5,23 @@
 //! (`kill -9`) mid-call. LiveKit itself never offers that worker's jobs again, so the survivor's
 //! watcher dispatches its meetings again, within 10 s. Their sessions continue from the stored
 //! events and snapshot: event numbers and segment ids go on, nothing stored is overwritten, and
-//! the audio axis stays the call's. The test prints the transcript gap the failover cost.
+//! the audio axis stays the call's. The seller's HUD of those meetings is held by the other
+//! process all along (events fan out through Redis) and never notices the failover; a manager's
+//! message sent through a third process reaches the resumed session. The test prints the
+//! transcript gap the failover cost.
 
 mod call;
 mod common;
 
 use closer_wire::{HudEnvelope, HudEvent};
 use common::TestApp;
-use call::{guest, hud, hud_until, speak_after, track};
+use call::{Socket, guest, hud, speak_after, track};
 use livekit_api::services::room::RoomClient;
 use reqwest::Method;
 use serde_json::json;
 use std::collections::{BTreeMap, HashSet};
 use std::process::Stdio;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use tokio::io::AsyncBufReadExt;
@@ -97,6 +101,30 @@ async fn worker_of(rooms: &RoomClient, room: &str) -> Option<String> {
     agent.attributes.get(closer_rtc::WORKER_ATTRIBUTE).cloned()
 }
 
+/// HUD events read so far, shared with the task reading them.
+type Seen = Arc<Mutex<Vec<HudEnvelope>>>;
+
+/// Reads `socket` into `seen` until it ends.
+async fn read_hud(mut socket: Socket, seen: Seen) {
+    while let Some(Ok(message)) = socket.next().await {
+        if let Message::Text(text) = message {
+            seen.lock().unwrap().push(serde_json::from_str(&text).unwrap());
+        }
+    }
+}
+
+/// Waits up to `wait` for `seen` to satisfy `done`.
+async fn wait_for(seen: &Seen, wait: Duration, done: impl Fn(&[HudEnvelope]) -> bool) -> bool {
+    let deadline = Instant::now() + wait;
+    while Instant::now() < deadline {
+        if done(&seen.lock().unwrap()) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    done(&seen.lock().unwrap())
+}
+
 /// Transcript finals of `identity` among `events`: (seq, segment id, start ms, end ms).
 fn finals(events: &[HudEnvelope], identity: &str) -> Vec<(u64, String, u64, u64)> {
     events
@@ -170,38 +198,21 @@ async fn two_workers_share_the_meetings_and_a_killed_ones_resume_on_the_other() 
     assert_eq!(on.get(&a.worker).map(Vec::len), Some(2), "LiveKit did not hand two meetings to A: {on:?}");
     assert_eq!(on.get(&b.worker).map(Vec::len), Some(2), "LiveKit did not hand two meetings to B: {on:?}");
 
-    // A's meetings talk, and A's copilot transcribes them on the seller's HUD, read up to the
-    // kill.
+    // A's meetings talk, and A's copilot transcribes them. Their seller's HUD is open on B all
+    // along: A's events reach it through Redis, and the same socket goes on after the failover.
     let victims = on[&a.worker].clone();
     let kept = on[&b.worker].clone();
-    let mut readers = Vec::new();
+    let mut huds = Vec::new();
     for &n in &victims {
         let _ = calls[n].start_speaking.take().unwrap().send(());
-        let mut socket = hud(&a.base, &calls[n].id, &seller, None).await;
-        let guest = calls[n].guest.clone();
-        let (heard_tx, heard) = tokio::sync::oneshot::channel::<()>();
-        let reader = tokio::spawn(async move {
-            let mut seen = Vec::new();
-            let heard = hud_until(&mut socket, &mut seen, Duration::from_secs(90), |e| {
-                matches!(e, HudEvent::TranscriptFinal { speaker, .. } if *speaker == guest)
-            })
-            .await;
-            if heard.is_none() {
-                return seen;
-            }
-            let _ = heard_tx.send(());
-            // Until the server dies (the socket ends with it).
-            while let Some(Ok(message)) = socket.next().await {
-                if let Message::Text(text) = message {
-                    seen.push(serde_json::from_str(&text).unwrap());
-                }
-            }
-            seen
-        });
-        readers.push((n, heard, reader));
+        let seen: Seen = Arc::default();
+        let reader = tokio::spawn(read_hud(hud(&b.base, &calls[n].id, &seller, None).await, seen.clone()));
+        huds.push((n, seen, reader));
     }
-    for (n, heard, _) in &mut readers {
-        assert!(heard.await.is_ok(), "meeting {n}: no transcript from A's copilot within 90 s");
+    for (n, seen, _) in &huds {
+        let guest = &calls[*n].guest;
+        let heard = wait_for(seen, Duration::from_secs(90), |events| !finals(events, guest).is_empty()).await;
+        assert!(heard, "meeting {n}: no transcript from A's copilot on the HUD held by B within 90 s");
     }
     // A little more of the calls, so the kill lands mid-conversation.
     tokio::time::sleep(Duration::from_secs(4)).await;
@@ -211,10 +222,7 @@ async fn two_workers_share_the_meetings_and_a_killed_ones_resume_on_the_other() 
     let killed = Instant::now();
     a.child.wait().await.expect("A exits");
     println!("[{}] killed (SIGKILL)", a.name);
-    let mut before = Vec::new();
-    for (_, _, reader) in readers {
-        before.push(reader.await.expect("HUD reader"));
-    }
+    let before: Vec<Vec<HudEnvelope>> = huds.iter().map(|(_, seen, _)| seen.lock().unwrap().clone()).collect();
 
     // The survivor takes A's meetings back: its job runs them, and its copilot is in the room.
     for &n in &victims {
@@ -228,24 +236,35 @@ async fn two_workers_share_the_meetings_and_a_killed_ones_resume_on_the_other() 
         println!("meeting {n}: the copilot resumed on B {} ms after the kill", killed.elapsed().as_millis());
     }
 
-    // Each resumed meeting's HUD (now from B) goes on where A left it.
-    for (i, &n) in victims.iter().enumerate() {
-        let guest = calls[n].guest.clone();
-        let last_seq = before[i].last().map(|e| e.seq).expect("events before the kill");
-        let old = finals(&before[i], &guest);
-        let mut after = Vec::new();
-        let mut socket = hud(&b.base, &calls[n].id, &seller, Some(last_seq)).await;
-        let resumed = hud_until(&mut socket, &mut after, Duration::from_secs(60), |e| {
-            matches!(e, HudEvent::TranscriptFinal { speaker, segment_id, .. }
-                if *speaker == guest && !old.iter().any(|(_, id, _, _)| id == segment_id))
+    // A manager's message, sent through a third server process that runs no session, reaches
+    // the resumed session on B and the seller's HUD.
+    let (n, seen, _) = &huds[0];
+    let (status, body) = app
+        .call(Method::POST, &format!("/meetings/{}/priority-messages", calls[*n].id), Some(&admin), Some(json!({"text": "Ask about the budget"})))
+        .await;
+    assert_eq!(status, 202, "{body}");
+    let relayed = wait_for(seen, Duration::from_secs(5), |events| {
+        events.iter().any(|e| matches!(&e.event, HudEvent::PriorityMessage { text, .. } if text == "Ask about the budget"))
+    })
+    .await;
+    assert!(relayed, "meeting {n}: the priority message never reached the HUD");
+
+    // Each resumed meeting's HUD goes on where A left it, on the same socket.
+    for ((n, seen, _), before) in huds.iter().zip(&before) {
+        let n = *n;
+        let guest = &calls[n].guest;
+        let old = finals(before, guest);
+        let resumed = wait_for(seen, Duration::from_secs(60), |events| {
+            finals(&events[before.len()..], guest).iter().any(|(_, id, _, _)| !old.iter().any(|o| o.1 == *id))
         })
         .await;
-        assert!(resumed.is_some(), "meeting {n}: no new transcript from B's copilot within 60 s: {after:#?}");
         let heard_again = killed.elapsed();
+        let all = seen.lock().unwrap().clone();
+        assert!(resumed, "meeting {n}: no new transcript from B's copilot within 60 s: {:#?}", &all[before.len()..]);
 
-        let seqs: Vec<u64> = after.iter().map(|e| e.seq).collect();
-        assert!(seqs.windows(2).all(|w| w[0] < w[1]) && seqs[0] > last_seq, "meeting {n}: event numbers do not go on after {last_seq}: {seqs:?}");
-        let new = finals(&after, &guest);
+        let seqs: Vec<u64> = all.iter().map(|e| e.seq).collect();
+        assert!(seqs.windows(2).all(|w| w[1] == w[0] + 1), "meeting {n}: the HUD's event numbers skip or repeat across the failover: {seqs:?}");
+        let new: Vec<_> = finals(&all[before.len()..], guest).into_iter().filter(|f| !old.iter().any(|o| o.1 == f.1)).collect();
         let old_ids: HashSet<&str> = old.iter().map(|(_, id, _, _)| id.as_str()).collect();
         assert!(new.iter().all(|(_, id, _, _)| !old_ids.contains(id.as_str())), "meeting {n}: a segment id was used again: {old:?} / {new:?}");
         let (last_end, first_new) = (old.iter().map(|f| f.3).max().unwrap(), new.iter().map(|f| f.2).min().unwrap());

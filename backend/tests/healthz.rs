@@ -52,6 +52,7 @@ impl PrivateServices {
             livekit_url: env["CLOSER_LIVEKIT_URL"].clone(),
             livekit_api_key: env["CLOSER_LIVEKIT_API_KEY"].clone(),
             livekit_api_secret: env["CLOSER_LIVEKIT_API_SECRET"].clone(),
+            redis_url: env["CLOSER_REDIS_URL"].clone(),
             health_probe_timeout_ms: 1000,
             ..Config::default()
         }
@@ -112,7 +113,7 @@ async fn healthz_follows_each_service_and_server_shuts_down_gracefully() {
     let client = reqwest::Client::new();
 
     let report = wait_for(&client, &base, "all services up", |s, r| s == 200 && r.status == HealthStatus::Ok).await;
-    assert!(report.postgres.ok && report.mongodb.ok && report.livekit.ok, "{report:?}");
+    assert!(report.postgres.ok && report.mongodb.ok && report.livekit.ok && report.redis.ok, "{report:?}");
 
     // `serve` applied the migrations before listening.
     let pool = closer::store::relational::pool(&database_url).unwrap();
@@ -137,16 +138,17 @@ async fn healthz_follows_each_service_and_server_shuts_down_gracefully() {
     let body: serde_json::Value = missing.json().await.unwrap();
     assert_eq!(body["error"]["code"], "not_found");
 
-    for service in ["livekit", "mongo", "postgres"] {
+    for service in ["redis", "livekit", "mongo", "postgres"] {
         services.run(&["down", service]);
         let report = wait_for(&client, &base, &format!("503 with {service} down"), |s, r| {
             s == 503 && r.status == HealthStatus::Unavailable
         })
         .await;
         let (down, up) = match service {
-            "livekit" => (&report.livekit, [&report.postgres, &report.mongodb]),
-            "mongo" => (&report.mongodb, [&report.postgres, &report.livekit]),
-            _ => (&report.postgres, [&report.mongodb, &report.livekit]),
+            "redis" => (&report.redis, [&report.postgres, &report.mongodb, &report.livekit]),
+            "livekit" => (&report.livekit, [&report.postgres, &report.mongodb, &report.redis]),
+            "mongo" => (&report.mongodb, [&report.postgres, &report.livekit, &report.redis]),
+            _ => (&report.postgres, [&report.mongodb, &report.livekit, &report.redis]),
         };
         assert!(!down.ok && down.error.is_some(), "{service} should be reported down: {report:?}");
         assert!(up.iter().all(|s| s.ok), "only {service} should be down: {report:?}");

@@ -63,6 +63,7 @@ async fn a_copilot_behind_the_call_says_so_until_it_catches_up() {
         snapshot: Mutex::new(Default::default()),
         started: Mutex::new(None),
         recorder: None,
+        fanout: None,
     });
     let setup = SessionSetup { meeting_id: "late".into(), language: "en".into(), playbook, clock: Clock::Wall };
     let session = Session::start(setup, shared.clone(), engines, None).unwrap();

@@ -217,6 +217,13 @@ async fn ingest_resume_consent_hud_priority_and_isolation() {
     println!("priority message delivered in {delivery:?}");
     assert!(delivery < Duration::from_millis(200), "priority message took {delivery:?}");
 
+    // Before its call, no session of a meeting runs anywhere: a message is refused, not lost.
+    let idle = meeting(&app, &playbook, &seller).await;
+    let (status, body) = app
+        .call(Method::POST, &format!("/meetings/{}/priority-messages", idle.id), Some(&manager), Some(serde_json::json!({"text": "early"})))
+        .await;
+    assert_eq!(status, 409, "{body}");
+
     // A second meeting runs alongside; the first one's session is killed.
     let other = meeting(&app, &playbook, &seller).await;
     let mut other_hud = connect(&app, &format!("/meetings/{}/hud", other.id), &other.host).await;

@@ -251,6 +251,7 @@ async fn session_falls_back_to_whisper_when_deepgram_dies_mid_call() {
         snapshot: Mutex::new(Default::default()),
         started: Mutex::new(None),
     recorder: None,
+    fanout: None,
     });
     let setup = SessionSetup { meeting_id: "deepgram-fallback".into(), language: "en".into(), playbook, clock: Clock::Audio };
     let session = Session::start(setup, shared.clone(), engines, None).unwrap();

@@ -1,4 +1,4 @@
-//! `GET /healthz`: reachability of PostgreSQL, MongoDB and LiveKit.
+//! `GET /healthz`: reachability of PostgreSQL, MongoDB, LiveKit and Redis.
 
 use crate::state::AppState;
 use axum::extract::State;
@@ -13,12 +13,12 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/healthz", get(healthz))
 }
 
-/// Probes the three services concurrently, each bounded by `health_probe_timeout_ms`.
+/// Probes the four services concurrently, each bounded by `health_probe_timeout_ms`.
 /// 200 with status `ok` when all answer, else 503 with status `unavailable` and the error of
 /// each failing probe.
 async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<HealthReport>) {
     let deadline = state.config.health_probe_timeout();
-    let (postgres, mongodb, livekit) = tokio::join!(
+    let (postgres, mongodb, livekit, redis) = tokio::join!(
         probe(deadline, async {
             sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&state.pg).await.map(drop)
         }),
@@ -26,8 +26,9 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<HealthRepor
             state.mongo.run_command(mongodb::bson::doc! {"ping": 1}).await.map(drop)
         }),
         probe(deadline, async { state.livekit.list_rooms(Vec::new()).await.map(drop) }),
+        probe(deadline, state.fanout.ping()),
     );
-    let report = HealthReport::new(env!("CARGO_PKG_VERSION").into(), postgres, mongodb, livekit);
+    let report = HealthReport::new(env!("CARGO_PKG_VERSION").into(), postgres, mongodb, livekit, redis);
     let code = match report.status {
         HealthStatus::Ok => StatusCode::OK,
         HealthStatus::Unavailable => StatusCode::SERVICE_UNAVAILABLE,

@@ -6,6 +6,7 @@ use super::extract::{Body, PathParams};
 use super::{Error, validate};
 use crate::auth::AuthUser;
 use crate::analysis::SpeakerRole;
+use crate::live::fanout::{PriorityMessage, Subscription};
 use crate::live::registry::{LiveError, LiveMeeting};
 use crate::live::replay::{RecordedSpeaker, read_track};
 use crate::live::session::Command;
@@ -20,7 +21,6 @@ use closer_wire::{AudioFrame, HudEnvelope, IngestControl, MeetingStatus, Priorit
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 
 pub fn router() -> Router<AppState> {
@@ -164,7 +164,9 @@ struct HudQuery {
 
 /// `GET /api/meetings/{id}/hud?after_seq=N` (WebSocket; the host, or a manager/admin of the
 /// meeting's organization). Each text message is one JSON [`HudEnvelope`]; on connect the
-/// events after `after_seq` (all when absent) come first, then live ones, gap-free.
+/// events after `after_seq` (all when absent) come first, then live ones, gap-free — from the
+/// meeting's stream ([`crate::live::fanout`]), whichever server process runs its session, and
+/// across a failover of its copilot to another process.
 async fn hud(
     State(state): State<AppState>,
     user: AuthUser,
@@ -177,8 +179,11 @@ async fn hud(
     if !allowed {
         return Err(Error::Forbidden("the HUD is for the seller and their managers".into()));
     }
-    let live = state.live.session(id).await?;
-    Ok(upgrade.on_upgrade(move |socket| stream_hud(socket, live, query.after_seq)))
+    let events = state.fanout.subscribe(&id.to_string(), query.after_seq).await.map_err(|e| {
+        tracing::error!(meeting = %id, error = %e, "HUD stream unavailable");
+        Error::Unavailable("The live copilot is unreachable; please try again in a moment.".into())
+    })?;
+    Ok(upgrade.on_upgrade(move |socket| stream_hud(socket, events)))
 }
 
 async fn send_event(socket: &mut WebSocket, event: &HudEnvelope) -> bool {
@@ -186,37 +191,21 @@ async fn send_event(socket: &mut WebSocket, event: &HudEnvelope) -> bool {
     socket.send(Message::Text(text.into())).await.is_ok()
 }
 
-async fn stream_hud(mut socket: WebSocket, live: Arc<LiveMeeting>, after: Option<u64>) {
-    let (backlog, mut events) = live.bus().subscribe(after);
-    let mut last = after;
-    for event in &backlog {
-        if !send_event(&mut socket, event).await {
-            return;
-        }
-        last = Some(event.seq);
-    }
+async fn stream_hud(mut socket: WebSocket, mut events: Subscription) {
     loop {
         tokio::select! {
-            event = events.recv() => match event {
+            event = events.next() => match event {
                 Ok(event) => {
-                    if last.is_some_and(|l| event.seq <= l) {
-                        continue;
-                    }
                     if !send_event(&mut socket, &event).await {
                         return;
                     }
-                    last = Some(event.seq);
                 }
-                // Too slow for the live channel: catch up from the history.
-                Err(RecvError::Lagged(_)) => {
-                    for event in live.bus().since(last) {
-                        if !send_event(&mut socket, &event).await {
-                            return;
-                        }
-                        last = Some(event.seq);
-                    }
+                Err(e) => {
+                    // The HUD reconnects with its last `seq` and misses nothing.
+                    tracing::warn!(error = %e, "HUD stream interrupted");
+                    close(&mut socket, 1011, "the live copilot is unreachable".into()).await;
+                    return;
                 }
-                Err(RecvError::Closed) => return,
             },
             message = socket.recv() => match message {
                 Some(Ok(Message::Close(_)) | Err(_)) | None => return,
@@ -227,7 +216,9 @@ async fn stream_hud(mut socket: WebSocket, live: Arc<LiveMeeting>, after: Option
 }
 
 /// `POST /api/meetings/{id}/priority-messages` — a manager of the meeting's organization
-/// pushes a message to the seller's HUD (202 once queued for the live session).
+/// pushes a message to the seller's HUD (202 once queued for the live session, on whichever
+/// server process it runs; 409 while no session of the meeting runs anywhere, i.e. before the
+/// copilot joined the call; 410 once it ended).
 async fn priority_message(
     State(state): State<AppState>,
     user: AuthUser,
@@ -242,9 +233,23 @@ async fn priority_message(
         .bind(user.id)
         .fetch_one(&state.pg)
         .await?;
-    let live = state.live.session(id).await?;
-    if !live.send(Command::PriorityMessage { from, text }).await {
-        return Err(Error::Gone("this meeting has ended".into()));
+    // The session may run in another server process (where its copilot job runs).
+    match state.live.get(id) {
+        Some(live) => {
+            if !live.send(Command::PriorityMessage { from, text }).await {
+                return Err(Error::Gone("this meeting has ended".into()));
+            }
+        }
+        None => {
+            let message = PriorityMessage { from, text };
+            let listeners = state.fanout.send(&id.to_string(), &message).await.map_err(|e| {
+                tracing::error!(meeting = %id, error = %e, "relaying a priority message failed");
+                Error::Unavailable("The live copilot is unreachable; please try again in a moment.".into())
+            })?;
+            if listeners == 0 {
+                return Err(Error::Conflict("the call is not live: messages reach the seller during the call".into()));
+            }
+        }
     }
     Ok(StatusCode::ACCEPTED)
 }

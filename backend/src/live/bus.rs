@@ -14,18 +14,22 @@ const LIVE_CAPACITY: usize = 1024;
 pub struct EventBus {
     history: Mutex<Vec<HudEnvelope>>,
     live: broadcast::Sender<HudEnvelope>,
+    /// The next event's number is at least this (events published elsewhere and not in the
+    /// history: see [`EventBus::resumed`]).
+    floor: u64,
 }
 
 impl Default for EventBus {
     fn default() -> Self {
-        Self { history: Mutex::new(Vec::new()), live: broadcast::channel(LIVE_CAPACITY).0 }
+        Self { history: Mutex::new(Vec::new()), live: broadcast::channel(LIVE_CAPACITY).0, floor: 0 }
     }
 }
 
 impl EventBus {
-    /// A bus whose history already holds `history` (in `seq` order): the next event follows it.
-    pub fn with_history(history: Vec<HudEnvelope>) -> Self {
-        Self { history: Mutex::new(history), ..Self::default() }
+    /// A bus whose history already holds `history` (in `seq` order): the next event follows it,
+    /// and is numbered `next_seq` at least.
+    pub fn resumed(history: Vec<HudEnvelope>, next_seq: u64) -> Self {
+        Self { history: Mutex::new(history), floor: next_seq, ..Self::default() }
     }
 
     /// Appends an event (its `seq` must follow the last one) and wakes the subscribers.
@@ -51,7 +55,8 @@ impl EventBus {
 
     /// Sequence number the next event will get.
     pub fn next_seq(&self) -> u64 {
-        self.history.lock().unwrap_or_else(|p| p.into_inner()).last().map_or(0, |e| e.seq + 1)
+        let history = self.history.lock().unwrap_or_else(|p| p.into_inner());
+        history.last().map_or(0, |e| e.seq + 1).max(self.floor)
     }
 
     fn filter(history: &[HudEnvelope], after: Option<u64>) -> Vec<HudEnvelope> {

@@ -3,6 +3,7 @@
 
 pub mod bus;
 pub mod engines;
+pub mod fanout;
 pub mod participants;
 pub mod persist;
 pub mod registry;

@@ -5,6 +5,7 @@
 
 use super::bus::EventBus;
 use super::engines::Engines;
+use super::fanout::Fanout;
 use super::persist::Persister;
 use super::session::{Clock, Command, COMMAND_QUEUE, Session, SessionSetup, SessionShared};
 use crate::models::ModelPaths;
@@ -37,6 +38,8 @@ pub struct LiveMeeting {
     pub shared: Arc<SessionShared>,
     commands: RwLock<Option<mpsc::Sender<Command>>>,
     task: Mutex<Option<AbortHandle>>,
+    /// Relays the priority messages sent to this meeting from other server processes.
+    relay: Mutex<Option<AbortHandle>>,
 }
 
 impl LiveMeeting {
@@ -48,11 +51,6 @@ impl LiveMeeting {
             Some(sender) => sender.send(command).await.is_ok(),
             None => false,
         }
-    }
-
-    /// The event bus.
-    pub fn bus(&self) -> &EventBus {
-        &self.shared.bus
     }
 }
 
@@ -69,6 +67,7 @@ pub struct LiveRegistry {
     llm: Option<crate::llm::LlmClient>,
     pg: PgPool,
     persist: Persister,
+    fanout: Fanout,
     recorder: Option<crate::recording::Recorder>,
 }
 
@@ -82,6 +81,7 @@ impl LiveRegistry {
         default_stt: SttProviderKind,
         pg: PgPool,
         persist: Persister,
+        fanout: Fanout,
     ) -> Self {
         Self {
             meetings: Mutex::new(HashMap::new()),
@@ -92,6 +92,7 @@ impl LiveRegistry {
             llm: None,
             pg,
             persist,
+            fanout,
             recorder: None,
         }
     }
@@ -150,6 +151,7 @@ impl LiveRegistry {
         // A meeting already heard (its copilot resumed here after another server stopped)
         // continues its event numbers, history and analysis.
         let (history, snapshot) = self.persist.restore(&meeting.to_string()).await?;
+        let streamed = self.fanout.last_seq(&meeting.to_string()).await?;
         let setup = SessionSetup {
             meeting_id: meeting.to_string(),
             language: playbook.language.clone(),
@@ -163,10 +165,11 @@ impl LiveRegistry {
         let shared = Arc::new(SessionShared {
             meeting_id: setup.meeting_id.clone(),
             participants: RwLock::new(participants.into_iter().map(|p| (p.identity.clone(), p)).collect()),
-            bus: EventBus::with_history(history),
+            bus: EventBus::resumed(history, streamed.map_or(0, |seq| seq + 1)),
             snapshot: Mutex::new(snapshot.unwrap_or_default()),
             started: Mutex::new(None),
             recorder: self.recorder.clone(),
+            fanout: Some(self.fanout.clone()),
         });
         // The meeting is visible to other callers from here on, so it gets its command queue
         // now: whatever they send waits in the queue (backpressure) until the session task,
@@ -174,7 +177,7 @@ impl LiveRegistry {
         // ingest socket opening together saw a meeting without a sender: "the meeting has
         // ended" on the first frame.)
         let (tx, rx) = mpsc::channel(COMMAND_QUEUE);
-        let live = Arc::new(LiveMeeting { shared, commands: RwLock::new(Some(tx)), task: Mutex::new(None) });
+        let live = Arc::new(LiveMeeting { shared, commands: RwLock::new(Some(tx)), task: Mutex::new(None), relay: Mutex::new(None) });
         meetings.insert(meeting, live.clone());
         drop(meetings);
         if let Err(e) = self.supervise(setup, live.clone(), engines, rx) {
@@ -183,6 +186,8 @@ impl LiveRegistry {
             self.meetings.lock().unwrap_or_else(|p| p.into_inner()).remove(&meeting);
             return Err(e.into());
         }
+        let relay = tokio::spawn(relay(self.fanout.clone(), meeting, Arc::downgrade(&live)));
+        *live.relay.lock().unwrap_or_else(|p| p.into_inner()) = Some(relay.abort_handle());
         Ok(live)
     }
 
@@ -253,6 +258,9 @@ impl LiveRegistry {
             let _ = wait.await;
         }
         live.commands.write().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(relay) = live.relay.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            relay.abort();
+        }
         self.meetings.lock().unwrap_or_else(|p| p.into_inner()).remove(&meeting);
         // Whoever ends a meeting reads its documents next (the recap): write them all first.
         self.persist.drain().await;
@@ -302,5 +310,25 @@ impl LiveRegistry {
         };
         live.shared.participants.write().unwrap_or_else(|p| p.into_inner()).insert(identity.to_owned(), participant.clone());
         Ok(Some(participant))
+    }
+}
+
+/// Hands `meeting`'s priority messages sent from other server processes to its session, while
+/// the session runs.
+async fn relay(fanout: Fanout, meeting: Uuid, live: std::sync::Weak<LiveMeeting>) {
+    use futures_util::StreamExt;
+    let messages = match fanout.listen(&meeting.to_string()).await {
+        Ok(messages) => messages,
+        Err(e) => {
+            tracing::warn!(%meeting, error = %e, "priority messages from other servers cannot reach this meeting");
+            return;
+        }
+    };
+    futures_util::pin_mut!(messages);
+    while let Some(message) = messages.next().await {
+        let Some(live) = live.upgrade() else { return };
+        if !live.send(Command::PriorityMessage { from: message.from, text: message.text }).await {
+            return;
+        }
     }
 }

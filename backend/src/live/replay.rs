@@ -91,7 +91,8 @@ pub async fn replay(
         bus: EventBus::default(),
         snapshot: Mutex::new(Default::default()),
         started: Mutex::new(None),
-    recorder: None,
+        recorder: None,
+        fanout: None,
     });
     let setup = SessionSetup {
         meeting_id: recording.meeting_id.clone(),

@@ -118,6 +118,9 @@ pub struct SessionShared {
     /// Keeps consenting participants' audio for the post-call replay (none for analyses of
     /// uploaded files, which are recordings already).
     pub recorder: Option<crate::recording::Recorder>,
+    /// Sends every event to the meeting's HUDs on any server process (none for analyses of
+    /// uploaded files and in-process replays, which no HUD watches).
+    pub fanout: Option<super::fanout::Fanout>,
 }
 
 impl SessionShared {
@@ -590,6 +593,9 @@ impl Session {
         self.seq += 1;
         if let Some(persist) = &self.persist {
             persist.event(&self.setup.meeting_id, &envelope);
+        }
+        if let Some(fanout) = &self.shared.fanout {
+            fanout.publish(&self.setup.meeting_id, &envelope);
         }
         self.shared.bus.publish(envelope);
     }

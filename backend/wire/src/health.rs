@@ -37,23 +37,27 @@ pub struct HealthReport {
     pub mongodb: ServiceHealth,
     /// LiveKit server: an authenticated `RoomService.ListRooms` call.
     pub livekit: ServiceHealth,
+    /// Redis (the HUD's fan-out across server processes): `PING`.
+    pub redis: ServiceHealth,
 }
 
 impl HealthReport {
-    /// Builds a report whose `status` is derived from the three probes.
+    /// Builds a report whose `status` is derived from the four probes.
     pub fn new(
         version: String,
         postgres: ServiceHealth,
         mongodb: ServiceHealth,
         livekit: ServiceHealth,
+        redis: ServiceHealth,
     ) -> Self {
-        let all_ok = postgres.ok && mongodb.ok && livekit.ok;
+        let all_ok = postgres.ok && mongodb.ok && livekit.ok && redis.ok;
         Self {
             status: if all_ok { HealthStatus::Ok } else { HealthStatus::Unavailable },
             version,
             postgres,
             mongodb,
             livekit,
+            redis,
         }
     }
 }

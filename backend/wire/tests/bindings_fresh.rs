@@ -41,9 +41,9 @@ fn health_report_status_follows_probes() {
     use closer_wire::{HealthReport, HealthStatus, ServiceHealth};
     let up = ServiceHealth { ok: true, latency_ms: 3, error: None };
     let down = ServiceHealth { ok: false, latency_ms: 1000, error: Some("timeout".into()) };
-    let all = HealthReport::new("1".into(), up.clone(), up.clone(), up.clone());
+    let all = HealthReport::new("1".into(), up.clone(), up.clone(), up.clone(), up.clone());
     assert_eq!(all.status, HealthStatus::Ok);
-    let one_down = HealthReport::new("1".into(), up.clone(), down, up);
+    let one_down = HealthReport::new("1".into(), up.clone(), down, up.clone(), up);
     assert_eq!(one_down.status, HealthStatus::Unavailable);
     let json = serde_json::to_value(&one_down).unwrap();
     assert_eq!(json["status"], "unavailable");

@@ -25,4 +25,8 @@ mongodb: ServiceHealth,
 /**
  * LiveKit server: an authenticated `RoomService.ListRooms` call.
  */
-livekit: ServiceHealth, };
+livekit: ServiceHealth, 
+/**
+ * Redis (the HUD's fan-out across server processes): `PING`.
+ */
+redis: ServiceHealth, };
