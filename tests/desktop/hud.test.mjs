@@ -1,8 +1,9 @@
 // The desktop app end to end, driven by WebDriver (tauri-driver + WebKitWebDriver) under X
 // (two monitors) with openbox and xcompmgr: sign in through the app, keyring-backed restart,
-// join a meeting (HUD window + room handed to the "system browser"), a fixture call fed into the live
-// session, checklist ticks and a battle card with its image (from the backend's origin) in the
-// HUD window, window-manager properties of the HUD (xprop), a screenshot of the translucent HUD
+// join a meeting (HUD window + room handed to the "system browser"), a fixture call spoken in the
+// meeting's LiveKit room by its three participants and heard by the copilot's agent (the app
+// uploads no audio), checklist ticks and a battle card with its image (from the backend's origin)
+// in the HUD window, "Present now" reaching the guests, window-manager properties of the HUD (xprop), a screenshot of the translucent HUD
 // over the main window, sign-out; shadow mode; after the call the main window's recap (replay,
 // transcript, KPIs), playbooks (open, edit) and settings (microphone, language, HUD
 // click-through default, sign-out).
@@ -11,7 +12,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { feed, readWav, WebSocket } from "./feed.mjs";
+import { participant, WebSocket } from "./participant.mjs";
 import { accessibilityViolations, api, appSettings, BASE, By, byTestId, env, MANAGER, OPENED, OUTPUT, PASSWORD, quitApp, rememberedHud, SELLER, startApp, switchToWindow, signOutFromSettings as signOut, until } from "./app.mjs";
 import { geometry, monitor, windowId, x } from "./x11.mjs";
 
@@ -45,7 +46,7 @@ after(async () => {
   if (driver) await quitApp(driver).catch((e) => console.error(e));
 });
 
-test("sign in, restart signed in, join: HUD window ticks and shows a battle card, sign out", { timeout: 600_000 }, async () => {
+test("sign in, restart signed in, join: HUD window ticks and shows a battle card, sign out", { timeout: 600_000 }, async (t) => {
   driver = await startApp();
   await driver.wait(until.elementLocated(byTestId("login-email")), 60_000);
   // The price battle card gets an image (a PNG of the sign-in screen), uploaded by a manager.
@@ -104,17 +105,18 @@ test("sign in, restart signed in, join: HUD window ticks and shows a battle card
   const mainProps = x("xprop", ["-id", windowId("Closer")]);
   assert.doesNotMatch(mainProps, /_NET_WM_STATE_ABOVE/, "only the HUD is always on top");
 
-  // The live session fed the fixture call's first 70 s (agenda … competitor price objection).
+  // The call's first 70 s (agenda … competitor price objection), spoken in the room by the seller
+  // and two guests; the copilot's LiveKit agent hears them.
   const hostAccess = await api(`/api/meetings/${meeting.id}/token`, { method: "POST", token: seller.access_token });
-  const guest = (name) => api(`/api/meetings/${meeting.id}/join`, { method: "POST", body: { display_name: name, ai_consent: "accepted" } });
-  const [sarah, tom] = [await guest("Sarah"), await guest("Tom")];
-  const wav = (who) => readWav(join(FIXTURES, "en-discovery", `${who}.wav`));
-  const ws = `${BASE.replace(/^http/, "ws")}/api/meetings/${meeting.id}/audio?access_token=${encodeURIComponent(seller.access_token)}`;
-  const feeding = feed(ws, [
-    { identity: hostAccess.identity, samples: wav("host") },
-    { identity: sarah.identity, samples: wav("guest_a") },
-    { identity: tom.identity, samples: wav("guest_b") },
-  ], 70);
+  const joinAs = (name) => api(`/api/meetings/${meeting.id}/join`, { method: "POST", body: { display_name: name, ai_consent: "accepted" } });
+  const wav = (who) => join(FIXTURES, "en-discovery", `${who}.wav`);
+  const people = await Promise.all([
+    participant(hostAccess, wav("host"), 70),
+    joinAs("Sarah").then((access) => participant(access, wav("guest_a"), 70)),
+    joinAs("Tom").then((access) => participant(access, wav("guest_b"), 70)),
+  ]);
+  t.after(() => Promise.all(people.map((p) => p.leave())));
+  const [, sarah] = people;
 
   await switchToWindow(driver, /#\/hud\//);
   const hud = await driver.wait(until.elementLocated(byTestId("desktop-hud")), 30_000);
@@ -127,13 +129,14 @@ test("sign in, restart signed in, join: HUD window ticks and shows a battle card
   // Its image comes from the backend's origin with the app's access token, not the web view's.
   await driver.wait(imageLoaded('[data-testid="battle-card"] img'), 15_000, "the battle card's image loads in the HUD");
   // "Present now" from the desktop HUD asks the backend to present (the room runs in the
-  // browser); nobody has joined the call here, so the HUD shows the server's refusal in words.
-  // The relay itself: backend/tests/presentations.rs and tests/e2e/call.test.mjs.
+  // browser): the card reaches the guests in the room as a LiveKit data packet.
   await driver.findElement(By.css('[data-testid="battle-card"] [data-testid="present-now"]')).click();
-  const refusal = await driver.wait(until.elementLocated(byTestId("present-error")), 15_000);
-  assert.match(await refusal.getText(), /No guest is in the call yet/);
+  await driver.wait(async () => sarah.packets.some((p) => p.topic === "closer.present"), 15_000, "the presented card reaches a guest");
+  const presented = JSON.parse(sarah.packets.find((p) => p.topic === "closer.present").payload);
+  assert.equal(presented.id, "price_competitor");
+  assert.equal((await driver.findElements(byTestId("present-error"))).length, 0, "the HUD shows no refusal");
   assert.deepEqual(await accessibilityViolations(driver), [], "the HUD with a battle card: serious or critical accessibility violations");
-  await feeding;
+  await Promise.all(people.map((p) => p.spoken));
   const ticked = await driver.findElements(By.css('[data-testid="checklist-item"][data-ticked="true"]'));
   assert.ok(ticked.length >= 3, `ticks after 70 s of the call: ${ticked.length}`);
 
