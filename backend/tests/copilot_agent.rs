@@ -23,11 +23,18 @@ fn track(speaker: &str, from_s: f32) -> Vec<i16> {
     call::track("en-discovery", &format!("{speaker}.wav"), from_s)
 }
 
-/// Waits up to `wait` for the copilot to receive `identity`'s microphone in `room`.
-async fn heard_by_copilot(copilot: &closer::agent::Copilot, room: &str, identity: &str, wait: Duration) -> bool {
+/// Identities whose microphone the copilot receives in `meeting` now, as the API tells the seller.
+async fn listening(app: &TestApp, meeting: &str, seller: &str) -> Vec<String> {
+    let (status, presence) = app.call(Method::GET, &format!("/meetings/{meeting}/copilot"), Some(seller), None).await;
+    assert_eq!(status, 200, "{presence}");
+    serde_json::from_value::<closer_wire::CopilotPresence>(presence).unwrap().listening
+}
+
+/// Waits up to `wait` for the copilot to receive `identity`'s microphone in `meeting`.
+async fn heard_by_copilot(app: &TestApp, meeting: &str, seller: &str, identity: &str, wait: Duration) -> bool {
     let deadline = Instant::now() + wait;
     while Instant::now() < deadline {
-        if copilot.listening_to(room).iter().any(|i| i == identity) {
+        if listening(app, meeting, seller).await.iter().any(|i| i == identity) {
             return true;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -45,7 +52,7 @@ fn spoke(events: &[HudEnvelope], identity: &str) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dispatched_copilot_hears_consenting_guests_only_and_hidden() {
     let app = TestApp::start(|c| c.login_rate_per_minute = 1000).await;
-    let copilot = closer::agent::start(app.state.clone()).expect("the copilot worker starts");
+    let _copilot = closer::agent::start(app.state.clone()).expect("the copilot worker starts");
     let (admin, org) = app.sign_up("agent").await;
     let (seller, _) = app.add_user(&admin, &org, "seller", "sofia").await;
     let playbook = app.import_fixture_playbook(&admin, "discovery-en.json").await;
@@ -90,7 +97,7 @@ async fn the_dispatched_copilot_hears_consenting_guests_only_and_hidden() {
     );
     let speaking = Instant::now();
     let sarah_voice = speak(&sarah_room, track("guest_a", 11.0)).await;
-    assert!(heard_by_copilot(&copilot, &room, &sarah, Duration::from_secs(15)).await, "Sarah's microphone was never received");
+    assert!(heard_by_copilot(&app, &id, &seller, &sarah, Duration::from_secs(15)).await, "Sarah's microphone was never received");
     println!("Sarah's microphone received {} ms after she began publishing it", speaking.elapsed().as_millis());
     let dora_voice = speak(&dora_room, track("host", 0.5)).await;
 
@@ -102,7 +109,7 @@ async fn the_dispatched_copilot_hears_consenting_guests_only_and_hidden() {
     // Dora has been talking all along: never subscribed, never transcribed; and no guest was
     // ever told the copilot is there.
     hud_until(&mut hud, &mut seen, Duration::from_secs(2), |_| false).await;
-    assert_eq!(copilot.listening_to(&room), vec![sarah.clone()], "Dora declined, yet the copilot receives her microphone");
+    assert_eq!(listening(&app, &id, &seller).await, vec![sarah.clone()], "Dora declined, yet the copilot receives her microphone");
     while let Ok(event) = sarah_room.events.try_recv() {
         if let RoomEvent::ParticipantConnected(p) = event {
             assert_ne!(p.identity, closer::agent::IDENTITY, "a guest was told of the copilot (it is hidden)");
@@ -116,7 +123,7 @@ async fn the_dispatched_copilot_hears_consenting_guests_only_and_hidden() {
     let (dora_again, dora_again_room) = guest(&app, &id, "Dora", "accepted").await;
     assert_ne!(dora_again, dora, "another choice, another participant");
     let dora_again_voice = speak(&dora_again_room, track("host", 0.5)).await;
-    assert!(heard_by_copilot(&copilot, &room, &dora_again, Duration::from_secs(15)).await, "Dora's accepting microphone was never received");
+    assert!(heard_by_copilot(&app, &id, &seller, &dora_again, Duration::from_secs(15)).await, "Dora's accepting microphone was never received");
     let heard = hud_until(&mut hud, &mut seen, Duration::from_secs(60), |e| final_of(e, &dora_again).is_some()).await;
     assert!(heard.is_some(), "no transcript of Dora after she accepted: {seen:#?}");
     assert!(!spoke(&seen, &dora), "the declining participant stays out of the transcript");
@@ -127,7 +134,7 @@ async fn the_dispatched_copilot_hears_consenting_guests_only_and_hidden() {
     sarah_voice.abort();
     dora_again_voice.abort();
     let left = Instant::now();
-    while !copilot.listening_to(&room).is_empty() {
+    while !listening(&app, &id, &seller).await.is_empty() {
         assert!(left.elapsed() < Duration::from_secs(10), "the copilot still listens in the ended meeting's room");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }

@@ -53,6 +53,8 @@ describe("seller, two guests, a declining guest and a hidden manager on one call
   let sarah;
   let tom;
   let dana; // declines AI consent
+  /** What the copilot's agent does in the room, as the seller's API reports it. */
+  const copilotPresence = () => api(`/api/meetings/${meeting.id}/copilot`, { token: seller.access_token });
   let shadow; // manager page
   let identities; // display name → LiveKit identity
   const sellerSockets = []; // URLs of the WebSockets the seller's page opened
@@ -205,8 +207,13 @@ describe("seller, two guests, a declining guest and a hidden manager on one call
       { what: "Dana's microphone in LiveKit", timeout: 30_000 },
     );
     await sarah.waitForSelector(`[data-testid=tile][data-identity="${record.identity}"][data-speaking]`, { timeout: 45_000 });
-    // Never transcribed (the copilot never subscribes to her microphone, see
-    // backend/tests/copilot_agent.rs): the seller's page says so on her tile.
+    // Never received: her microphone is in LiveKit's room, yet the copilot's agent does not
+    // subscribe it (its subscriptions, as GET /api/meetings/{id}/copilot reports them; the
+    // others' microphones join them once they speak, in the scripted call below).
+    const heard = await copilotPresence();
+    assert.ok(heard.running, "the copilot runs in the room");
+    assert.ok(!heard.listening.includes(record.identity), `Dana declined, yet the copilot receives her microphone: ${heard.listening}`);
+    // Never transcribed: the seller's page says so on her tile.
     await host.locator(`[data-testid=tile][data-identity="${record.identity}"] [data-testid=tile-badge]`).waitFor({ timeout: 20_000 });
     assert.equal(await host.locator(`[data-testid=tile][data-identity="${record.identity}"] [data-testid=tile-badge]`).textContent(), "Not transcribed (declined)");
   });
@@ -229,6 +236,10 @@ describe("seller, two guests, a declining guest and a hidden manager on one call
     assert.ok(names.has("Tom"), `a transcript line labelled Tom (got ${[...names]})`);
     assert.ok(!names.has("Dana"), "Dana declined: never in the transcript");
     assert.ok(!lines.some((l) => l.speaker === identities.Dana));
+    // The copilot's agent received the three who spoke and consented, never Dana.
+    const heard = await copilotPresence();
+    for (const who of ["Sara Seller", "Sarah", "Tom"]) assert.ok(heard.listening.includes(identities[who]), `the copilot does not receive ${who}: ${heard.listening}`);
+    assert.ok(!heard.listening.includes(identities.Dana), `Dana declined, yet the copilot receives her microphone: ${heard.listening}`);
 
     // Every checklist item and battle card of the script (price_competitor among them).
     assert.ok(lags.some((l) => l.key === "price_competitor"));

@@ -3,7 +3,6 @@
 //! consented to AI assistance, decided when that track is published, from the participant's
 //! record — and hands each subscribed microphone to [`super::microphone::feed`].
 
-use super::Listening;
 use crate::grants;
 use crate::live::registry::LiveMeeting;
 use crate::state::AppState;
@@ -11,7 +10,7 @@ use anyhow::Context;
 use closer_rtc::proto::{TrackKind, TrackSource};
 use closer_rtc::{Assignment, Connected, RemotePublication, RemoteTrack, Room, RoomEvent, RoomOptions, Rtc};
 use closer_wire::{FRAME_SAMPLE_RATE, MeetingStatus};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use tokio::sync::oneshot;
 use uuid::Uuid;
@@ -21,22 +20,21 @@ use uuid::Uuid;
 /// lost its connection). It holds the meeting's lease ([`super::lease`]) from the start (its
 /// worker renews it) and lets go of it at the end, whatever the outcome: the watcher then
 /// decides whether the room needs the copilot again. While it runs, the identities whose
-/// microphones it receives are in `listening` under the room's name.
+/// microphones it receives are on the lease ([`super::lease::presence`]).
 ///
 /// Errors: the room is not a meeting's, the meeting is over, its live session cannot start,
 /// or the assignment's token is refused.
-pub async fn run(state: AppState, rtc: Rtc, listening: Listening, worker_id: &str, assignment: Assignment, stop: oneshot::Receiver<()>) -> anyhow::Result<()> {
+pub async fn run(state: AppState, rtc: Rtc, worker_id: &str, assignment: Assignment, stop: oneshot::Receiver<()>) -> anyhow::Result<()> {
     let meeting = grants::meeting_of_room(&assignment.room).with_context(|| format!("room {} is no meeting's", assignment.room))?;
     super::lease::taken(&state.pg, meeting, &assignment.room, &state.config.livekit_agent_name, worker_id, &assignment.job_id).await?;
-    let outcome = listen(&state, rtc, &listening, meeting, &assignment, stop).await;
-    listening.lock().unwrap_or_else(|p| p.into_inner()).remove(&assignment.room);
+    let outcome = listen(&state, rtc, meeting, &assignment, stop).await;
     if let Err(e) = super::lease::left(&state.pg, meeting, &assignment.job_id).await {
         tracing::warn!(%meeting, error = %e, "releasing the copilot's lease failed");
     }
     outcome
 }
 
-async fn listen(state: &AppState, rtc: Rtc, listening: &Listening, meeting: Uuid, assignment: &Assignment, mut stop: oneshot::Receiver<()>) -> anyhow::Result<()> {
+async fn listen(state: &AppState, rtc: Rtc, meeting: Uuid, assignment: &Assignment, mut stop: oneshot::Receiver<()>) -> anyhow::Result<()> {
     match crate::meetings::status(&state.pg, meeting).await? {
         Some(MeetingStatus::Scheduled | MeetingStatus::Live) => {}
         other => anyhow::bail!("meeting {meeting} is not open ({other:?})"),
@@ -46,7 +44,14 @@ async fn listen(state: &AppState, rtc: Rtc, listening: &Listening, meeting: Uuid
     let Connected { room, participants, mut events } =
         rtc.connect(&url, &assignment.token, RoomOptions { auto_subscribe: false }).await.context("joining the room")?;
     tracing::info!(%meeting, job = assignment.job_id, "copilot joined the room");
-    let mut listener = Listener { state: state.clone(), meeting, live, listening: listening.clone(), room: assignment.room.clone(), publications: HashMap::new() };
+    let mut listener = Listener {
+        state: state.clone(),
+        meeting,
+        live,
+        job_id: assignment.job_id.clone(),
+        heard: BTreeSet::new(),
+        publications: HashMap::new(),
+    };
     for publication in participants.into_iter().flat_map(|(_, publications)| publications) {
         listener.published(&room, publication).await;
     }
@@ -57,12 +62,12 @@ async fn listen(state: &AppState, rtc: Rtc, listening: &Listening, meeting: Uuid
                 Some(RoomEvent::TrackPublished(publication)) => listener.published(&room, publication).await,
                 Some(RoomEvent::TrackUnpublished { participant, sid }) => {
                     listener.publications.remove(&sid);
-                    listener.stopped(&participant);
+                    listener.stopped(&participant).await;
                 }
-                Some(RoomEvent::TrackUnsubscribed { participant, .. }) => listener.stopped(&participant),
+                Some(RoomEvent::TrackUnsubscribed { participant, .. }) => listener.stopped(&participant).await,
                 Some(RoomEvent::ParticipantDisconnected { identity }) => {
                     listener.publications.retain(|_, p| p.participant != identity);
-                    listener.stopped(&identity);
+                    listener.stopped(&identity).await;
                 }
                 Some(RoomEvent::TrackSubscribed(track)) => listener.subscribed(&room, track).await,
                 Some(RoomEvent::Disconnected { reason }) => {
@@ -84,9 +89,9 @@ struct Listener {
     state: AppState,
     meeting: Uuid,
     live: Arc<LiveMeeting>,
-    listening: Listening,
-    /// The room's name (the key in `listening`).
-    room: String,
+    job_id: String,
+    /// Identities whose microphone it receives now (also on the lease).
+    heard: BTreeSet<String>,
     /// Microphones subscribed, by track sid (kept: the publication is what a subscription is for).
     publications: HashMap<String, RemotePublication>,
 }
@@ -123,17 +128,25 @@ impl Listener {
         match room.subscribe_audio(track, FRAME_SAMPLE_RATE, 1) {
             Ok(stream) => {
                 tracing::info!(meeting = %self.meeting, participant = identity, "microphone received");
-                self.listening.lock().unwrap_or_else(|p| p.into_inner()).entry(self.room.clone()).or_default().insert(identity.clone());
-                tokio::spawn(super::microphone::feed(self.live.clone(), identity, stream));
+                tokio::spawn(super::microphone::feed(self.live.clone(), identity.clone(), stream));
+                self.heard.insert(identity);
+                self.publish_heard().await;
             }
             Err(e) => tracing::warn!(meeting = %self.meeting, participant = identity, error = %e, "receiving a microphone failed"),
         }
     }
 
     /// `identity`'s microphone is no longer received.
-    fn stopped(&self, identity: &str) {
-        if let Some(identities) = self.listening.lock().unwrap_or_else(|p| p.into_inner()).get_mut(&self.room) {
-            identities.remove(identity);
+    async fn stopped(&mut self, identity: &str) {
+        if self.heard.remove(identity) {
+            self.publish_heard().await;
+        }
+    }
+
+    /// Puts whose microphones the job receives on its lease.
+    async fn publish_heard(&self) {
+        if let Err(e) = super::lease::listening(&self.state.pg, self.meeting, &self.job_id, &self.heard).await {
+            tracing::warn!(meeting = %self.meeting, error = %e, "recording whom the copilot hears failed");
         }
     }
 

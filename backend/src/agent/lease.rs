@@ -49,7 +49,7 @@ pub async fn dispatched(tx: &mut sqlx::PgConnection, meeting: Uuid, room: &str, 
 pub async fn taken(pg: &PgPool, meeting: Uuid, room: &str, agent_name: &str, worker_id: &str, job_id: &str) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO copilot_jobs (meeting_id, room, agent_name, worker_id, job_id) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (meeting_id) DO UPDATE SET room = $2, agent_name = $3, worker_id = $4, job_id = $5, heartbeat_at = now()",
+         ON CONFLICT (meeting_id) DO UPDATE SET room = $2, agent_name = $3, worker_id = $4, job_id = $5, listening = '{}', heartbeat_at = now()",
     )
     .bind(meeting)
     .bind(room)
@@ -67,12 +67,42 @@ pub async fn taken(pg: &PgPool, meeting: Uuid, room: &str, agent_name: &str, wor
 ///
 /// Errors: the database.
 pub async fn left(pg: &PgPool, meeting: Uuid, job_id: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE copilot_jobs SET worker_id = NULL WHERE meeting_id = $1 AND job_id = $2")
+    sqlx::query("UPDATE copilot_jobs SET worker_id = NULL, listening = '{}' WHERE meeting_id = $1 AND job_id = $2")
         .bind(meeting)
         .bind(job_id)
         .execute(pg)
         .await?;
     Ok(())
+}
+
+/// The job `job_id` in `meeting`'s room receives the microphones of `identities` now.
+///
+/// Errors: the database.
+pub async fn listening(pg: &PgPool, meeting: Uuid, job_id: &str, identities: &std::collections::BTreeSet<String>) -> sqlx::Result<()> {
+    sqlx::query("UPDATE copilot_jobs SET listening = $3 WHERE meeting_id = $1 AND job_id = $2")
+        .bind(meeting)
+        .bind(job_id)
+        .bind(identities.iter().cloned().collect::<Vec<_>>())
+        .execute(pg)
+        .await?;
+    Ok(())
+}
+
+/// What the copilot does in `meeting`'s room: whether a job runs it (lease renewed within
+/// [`JOB_TIMEOUT`]) and whose microphones it receives.
+///
+/// Errors: the database.
+pub async fn presence(pg: &PgPool, meeting: Uuid) -> sqlx::Result<closer_wire::CopilotPresence> {
+    let row: Option<(bool, Vec<String>)> = sqlx::query_as(
+        "SELECT worker_id IS NOT NULL AND heartbeat_at > now() - make_interval(secs => $2), listening
+         FROM copilot_jobs WHERE meeting_id = $1",
+    )
+    .bind(meeting)
+    .bind(seconds(JOB_TIMEOUT))
+    .fetch_optional(pg)
+    .await?;
+    let (running, listening) = row.unwrap_or_default();
+    Ok(closer_wire::CopilotPresence { running, listening: if running { listening } else { Vec::new() } })
 }
 
 /// Renews the leases of worker `worker_id` (of `agent_name`, running `jobs` jobs, accepted ones
@@ -157,7 +187,7 @@ pub async fn lock_if_stale(tx: &mut sqlx::PgConnection, meeting: Uuid) -> sqlx::
 ///
 /// Errors: the database.
 pub async fn redispatched(tx: &mut sqlx::PgConnection, meeting: Uuid) -> sqlx::Result<()> {
-    sqlx::query("UPDATE copilot_jobs SET worker_id = NULL, job_id = NULL, heartbeat_at = now() WHERE meeting_id = $1")
+    sqlx::query("UPDATE copilot_jobs SET worker_id = NULL, job_id = NULL, listening = '{}', heartbeat_at = now() WHERE meeting_id = $1")
         .bind(meeting)
         .execute(tx)
         .await?;

@@ -21,8 +21,8 @@ mod microphone;
 use crate::state::AppState;
 use closer_rtc::{Admission, Offer, Rtc, Worker, WorkerEvent, WorkerOptions};
 use livekit_api::access_token::{AccessToken, VideoGrants};
-use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, Mutex};
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
@@ -35,23 +35,10 @@ pub const MAX_JOBS: usize = 4;
 /// Wait before registering again after the worker connection failed or dropped.
 const RETRY: Duration = Duration::from_secs(2);
 
-/// Microphones the jobs receive now: room name → identities of their publishers.
-pub(crate) type Listening = Arc<Mutex<HashMap<String, BTreeSet<String>>>>;
-
 /// The running copilot worker of this server. Dropping it stops the worker and its jobs.
 pub struct Copilot {
-    listening: Listening,
     task: tokio::task::JoinHandle<()>,
     watcher: tokio::task::JoinHandle<()>,
-}
-
-impl Copilot {
-    /// Identities of the participants of `room` whose microphone the copilot receives now
-    /// (none when it runs no job there), in order.
-    pub fn listening_to(&self, room: &str) -> Vec<String> {
-        let listening = self.listening.lock().unwrap_or_else(|p| p.into_inner());
-        listening.get(room).map(|identities| identities.iter().cloned().collect()).unwrap_or_default()
-    }
 }
 
 impl Drop for Copilot {
@@ -70,8 +57,6 @@ impl Drop for Copilot {
 pub fn start(state: AppState) -> anyhow::Result<Copilot> {
     let library = closer_rtc::library_path(&state.config.models_dir);
     let rtc = Rtc::load(&library).map_err(|e| anyhow::anyhow!("{}: {e}", library.display()))?;
-    let listening = Listening::default();
-    let jobs_listening = listening.clone();
     let watcher = tokio::spawn(watch(state.clone()));
     let task = tokio::spawn(async move {
         loop {
@@ -79,7 +64,7 @@ pub fn start(state: AppState) -> anyhow::Result<Copilot> {
                 Ok((worker, events)) => {
                     tracing::info!(worker = worker.id, agent = state.config.livekit_agent_name, "copilot worker registered");
                     let worker_id = worker.id.clone();
-                    serve(&state, rtc, &jobs_listening, worker, events).await;
+                    serve(&state, rtc, worker, events).await;
                     if let Err(e) = lease::unregistered(&state.pg, &worker_id).await {
                         tracing::warn!(error = %e, "forgetting the worker's registration failed");
                     }
@@ -90,7 +75,7 @@ pub fn start(state: AppState) -> anyhow::Result<Copilot> {
             tokio::time::sleep(RETRY).await;
         }
     });
-    Ok(Copilot { listening, task, watcher })
+    Ok(Copilot { task, watcher })
 }
 
 /// Every [`lease::HEARTBEAT`], dispatches the copilot again where its job stopped.
@@ -150,7 +135,6 @@ async fn fair_share(pg: sqlx::PgPool, agent_name: String, offer: Offer) -> bool 
 async fn serve(
     state: &AppState,
     rtc: Rtc,
-    listening: &Listening,
     worker: Worker,
     mut events: mpsc::UnboundedReceiver<WorkerEvent>,
 ) {
@@ -167,9 +151,9 @@ async fn serve(
                     let (stop, stopped) = oneshot::channel();
                     let job_id = assignment.job_id.clone();
                     running.insert(job_id.clone(), stop);
-                    let (state, listening, done_tx, worker_id) = (state.clone(), listening.clone(), done_tx.clone(), worker.id.clone());
+                    let (state, done_tx, worker_id) = (state.clone(), done_tx.clone(), worker.id.clone());
                     tokio::spawn(async move {
-                        let outcome = job::run(state, rtc, listening, &worker_id, assignment, stopped).await;
+                        let outcome = job::run(state, rtc, &worker_id, assignment, stopped).await;
                         if let Err(e) = &outcome {
                             tracing::error!(job = job_id, error = %format!("{e:#}"), "copilot job failed");
                         }

@@ -11,13 +11,13 @@ use crate::live::registry::{LiveError, LiveMeeting};
 use crate::live::replay::{RecordedSpeaker, read_track};
 use crate::live::session::Command;
 use crate::state::AppState;
-use axum::Router;
+use axum::{Json, Router};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use closer_wire::{AudioFrame, HudEnvelope, IngestControl, MeetingStatus, PriorityMessageRequest};
+use closer_wire::{AudioFrame, CopilotPresence, HudEnvelope, IngestControl, MeetingStatus, PriorityMessageRequest};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/meetings/{id}/audio", get(audio))
         .route("/api/meetings/{id}/hud", get(hud))
+        .route("/api/meetings/{id}/copilot", get(copilot))
         .route("/api/meetings/{id}/priority-messages", post(priority_message))
         .route("/api/meetings/{id}/end", post(end))
         .route(
@@ -213,6 +214,18 @@ async fn stream_hud(mut socket: WebSocket, mut events: Subscription) {
             },
         }
     }
+}
+
+/// `GET /api/meetings/{id}/copilot` (the host, or a manager/admin of the meeting's
+/// organization): whether the copilot's agent runs in the meeting's room and whose microphones
+/// it receives ([`CopilotPresence`]), from its lease, whichever server process runs it.
+async fn copilot(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<Json<CopilotPresence>, Error> {
+    let allowed = crate::meetings::is_host(&state.pg, id, &user).await?
+        || crate::meetings::is_org_manager(&state.pg, id, &user).await?;
+    if !allowed {
+        return Err(Error::Forbidden("the copilot's state is for the seller and their managers".into()));
+    }
+    Ok(Json(crate::agent::lease::presence(&state.pg, id).await?))
 }
 
 /// `POST /api/meetings/{id}/priority-messages` — a manager of the meeting's organization

@@ -26,7 +26,7 @@ pub use audio_frame::*;
 pub use events::{
     Evidence, HudEnvelope, HudEvent, ProviderState, SentimentLabel, WordTiming,
 };
-pub use live_api::{IngestControl, PriorityMessageRequest};
+pub use live_api::{CopilotPresence, IngestControl, PriorityMessageRequest};
 pub use health::{HealthReport, HealthStatus, ServiceHealth};
 pub use meetings::{
     AiConsent, JoinRequest, Meeting, MeetingStatus, MeetingUpdate, NewMeeting, Participant,
@@ -65,6 +65,7 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     HudEnvelope::export_all(&cfg)?;
     IngestControl::export_all(&cfg)?;
     PriorityMessageRequest::export_all(&cfg)?;
+    CopilotPresence::export_all(&cfg)?;
     StoredPlaybook::export_all(&cfg)?;
     StarterPlaybook::export_all(&cfg)?;
     SignUp::export_all(&cfg)?;

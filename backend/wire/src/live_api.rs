@@ -21,6 +21,18 @@ pub enum IngestControl {
     Refused { identity: String, reason: String },
 }
 
+/// Body of `GET /api/meetings/{id}/copilot` (the host and managers of the meeting's
+/// organization): what the copilot's LiveKit agent does in the meeting's room now, whichever
+/// server process runs it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CopilotPresence {
+    /// Whether a copilot job runs the room (its lease renewed within the last 4 s).
+    pub running: bool,
+    /// Identities of the participants whose microphone it receives, sorted: those who consented
+    /// to AI assistance and publish one. A declining participant is never among them.
+    pub listening: Vec<String>,
+}
+
 /// Body of `POST /api/meetings/{id}/priority-messages` (managers of the meeting's
 /// organization only).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
