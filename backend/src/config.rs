@@ -26,9 +26,14 @@ pub struct Config {
     pub mongodb_url: String,
     /// MongoDB database holding transcripts, events and analytics. Default `closer`.
     pub mongodb_database: String,
-    /// Redis URL: the HUD's event streams across server processes. Default
-    /// `redis://127.0.0.1:6379/`.
+    /// Redis URL: the HUD's event streams and the rate limits, shared by the deployment's
+    /// server processes. Default `redis://127.0.0.1:6379/`.
     pub redis_url: String,
+    /// Prefix of every Redis key and channel Closer uses (`<prefix>:hud:<meeting>`,
+    /// `<prefix>:limit:…`), so that deployments (or test runs) can share one Redis without
+    /// seeing each other's streams and rate limits; every process of one deployment must use
+    /// the same. Default `closer`.
+    pub redis_prefix: String,
     /// LiveKit server HTTP URL (the API; clients use the same host over WebSocket).
     /// Default `http://127.0.0.1:7880`.
     pub livekit_url: String,
@@ -101,9 +106,11 @@ pub struct Config {
     pub smtp_url: String,
     /// Sender of e-mails (`Name <address>`). Default `Closer <no-reply@closer.localhost>`.
     pub mail_from: String,
-    /// Login attempts allowed per client IP per minute. Default 10.
+    /// Login (and sign-up and password-reset) attempts allowed per client IP per minute, across
+    /// all server processes. Default 10.
     pub login_rate_per_minute: u32,
-    /// Guest join attempts allowed per client IP and meeting per minute. Default 20.
+    /// Guest join attempts allowed per client IP and meeting per minute, across all server
+    /// processes. Default 20.
     pub join_rate_per_minute: u32,
     /// Directory of the built web UI (`npm run build` in `ui/` writes it), served for every
     /// path outside `/api` (`index.html` for the app's own routes such as `/meet/<id>`).
@@ -136,6 +143,7 @@ impl Default for Config {
             mongodb_url: "mongodb://127.0.0.1:27017/".into(),
             mongodb_database: "closer".into(),
             redis_url: "redis://127.0.0.1:6379/".into(),
+            redis_prefix: "closer".into(),
             livekit_url: "http://127.0.0.1:7880".into(),
             livekit_api_key: "closer".into(),
             livekit_api_secret: String::new(),
@@ -197,6 +205,7 @@ impl std::fmt::Debug for Config {
             .field("mongodb_url", &redact_url(&self.mongodb_url))
             .field("mongodb_database", &self.mongodb_database)
             .field("redis_url", &redact_url(&self.redis_url))
+            .field("redis_prefix", &self.redis_prefix)
             .field("livekit_url", &self.livekit_url)
             .field("livekit_api_key", &self.livekit_api_key)
             .field("livekit_api_secret", &"[redacted]")

@@ -11,10 +11,8 @@ use crate::mail::Mailer;
 use livekit_api::services::agent_dispatch::AgentDispatchClient;
 use livekit_api::services::room::RoomClient;
 use sqlx::PgPool;
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use uuid::Uuid;
 
 /// Cheap to clone: every field is reference-counted.
 #[derive(Clone)]
@@ -33,10 +31,11 @@ pub struct AppState {
     pub jwt: JwtKeys,
     /// SMTP sender of confirmation e-mails (connects per message).
     pub mailer: Mailer,
-    /// Login attempts per client IP.
-    pub login_limit: KeyedLimit<IpAddr>,
-    /// Guest join attempts per client IP and meeting.
-    pub join_limit: KeyedLimit<(IpAddr, Uuid)>,
+    /// Login attempts per client IP (key: the address), across the deployment.
+    pub login_limit: KeyedLimit,
+    /// Guest join attempts per client IP and meeting (key: `<address>/<meeting>`), across the
+    /// deployment.
+    pub join_limit: KeyedLimit,
     /// The HUD's event streams, shared by every server process of the deployment.
     pub fanout: crate::live::fanout::Fanout,
     /// Live sessions (audio → HUD events) of this server.
@@ -58,10 +57,11 @@ impl AppState {
         let dispatches = Arc::new(crate::agent::dispatch::client(&config));
         let jwt = JwtKeys::new(config.jwt_secret.as_bytes(), Duration::from_secs(config.access_token_ttl_secs));
         let mailer = Mailer::new(&config.smtp_url, &config.mail_from)?;
-        let login_limit = KeyedLimit::per_minute(config.login_rate_per_minute);
-        let join_limit = KeyedLimit::per_minute(config.join_rate_per_minute);
+        let redis = redis::Client::open(config.redis_url.as_str())?;
+        let login_limit = KeyedLimit::per_minute(redis.clone(), &config.redis_prefix, "login", config.login_rate_per_minute);
+        let join_limit = KeyedLimit::per_minute(redis.clone(), &config.redis_prefix, "join", config.join_rate_per_minute);
         let recorder = Recorder::start(config.recordings_dir.clone());
-        let fanout = crate::live::fanout::Fanout::start(&config.redis_url)?;
+        let fanout = crate::live::fanout::Fanout::start(redis, &config.redis_prefix);
         let live = Arc::new(LiveRegistry::new(
             ModelPaths::in_dir(&config.models_dir),
             crate::stt::deepgram::DeepgramConfig::from_config(&config),

@@ -15,74 +15,18 @@ mod common;
 
 use closer_wire::{HudEnvelope, HudEvent};
 use common::TestApp;
-use call::{Socket, guest, hud, speak_after, track};
+use call::{Server, Socket, guest, hud, speak_after, track};
 use livekit_api::services::room::RoomClient;
 use reqwest::Method;
 use serde_json::json;
 use std::collections::{BTreeMap, HashSet};
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use futures_util::StreamExt;
-use tokio::io::AsyncBufReadExt;
 use tokio_tungstenite::tungstenite::Message;
 
 /// The budget from the kill to the copilot back in its meetings' rooms (issue #16).
 const RESUME_BUDGET: Duration = Duration::from_secs(10);
-
-/// One `closer-server serve` process, with the id of its copilot worker.
-struct Server {
-    name: &'static str,
-    child: tokio::process::Child,
-    base: String,
-    worker: String,
-}
-
-impl Server {
-    /// Starts `serve` on a free loopback port with the test's services and `agent_name`; waits
-    /// until its worker registered and it answers HTTP.
-    async fn start(name: &'static str, agent_name: &str) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_closer-server"))
-            .arg("serve")
-            .env("CLOSER_HTTP_ADDR", format!("127.0.0.1:{port}"))
-            .env("CLOSER_LIVEKIT_AGENT_NAME", agent_name)
-            .env("RUST_LOG", "warn,closer::agent=debug,whisper_rs=off,livekit=error")
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("closer-server starts");
-        let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
-        let worker = tokio::time::timeout(Duration::from_secs(120), async {
-            while let Some(line) = lines.next_line().await.expect("server log") {
-                println!("[{name}] {line}");
-                if line.contains("copilot worker registered") {
-                    let id = line.split_whitespace().find_map(|w| w.strip_prefix("worker=")).expect("worker id in the log");
-                    return id.trim_matches('"').to_owned();
-                }
-            }
-            panic!("server {name} exited before its worker registered");
-        })
-        .await
-        .unwrap_or_else(|_| panic!("server {name}: no worker registered within 120 s"));
-        // Its log goes on to the test's output (the dispatches, the failover).
-        tokio::spawn(async move {
-            while let Ok(Some(line)) = lines.next_line().await {
-                println!("[{name}] {line}");
-            }
-        });
-        let base = format!("http://127.0.0.1:{port}");
-        let client = reqwest::Client::new();
-        let started = Instant::now();
-        while client.get(format!("{base}/healthz")).send().await.is_err() {
-            assert!(started.elapsed() < Duration::from_secs(30), "server {name} does not answer HTTP");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Server { name, child, base, worker }
-    }
-}
 
 /// One meeting of the test: a guest in its room, speaking once told to.
 struct Call {
@@ -142,8 +86,8 @@ fn finals(events: &[HudEnvelope], identity: &str) -> Vec<(u64, String, u64, u64)
 async fn two_workers_share_the_meetings_and_a_killed_ones_resume_on_the_other() {
     let app = TestApp::start(|c| c.login_rate_per_minute = 1000).await;
     let agent_name = app.config.livekit_agent_name.clone();
-    let mut a = Server::start("A", &agent_name).await;
-    let b = Server::start("B", &agent_name).await;
+    let mut a = Server::start("A", &app.config, &[]).await;
+    let b = Server::start("B", &app.config, &[]).await;
     let rooms = RoomClient::with_api_key(&app.config.livekit_url, &app.config.livekit_api_key, &app.config.livekit_api_secret);
 
     // Each worker knows of the other before the first offer (they renew every second).

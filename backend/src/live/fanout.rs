@@ -1,12 +1,12 @@
 //! A meeting's HUD events across the deployment's server processes, through Redis (DESIGN.md,
 //! fan-out). The process running a meeting's live session appends each event to the meeting's
-//! stream `closer:hud:<meeting>`, as entry `0-<seq + 1>`: the entries are in `seq` order, a
+//! stream `<prefix>:hud:<meeting>` (prefix: the `redis_prefix` setting, `closer`), as entry `0-<seq + 1>`: the entries are in `seq` order, a
 //! number is never taken twice, and "after `seq` N" is the entry id `0-<N + 1>`. Every HUD
 //! socket, on whichever process the seller or a manager reached, reads that stream: the events
 //! after its `after_seq`, then each one as it is appended ([`Fanout::subscribe`]). So a HUD
 //! follows its meeting from one copilot job to the next, wherever LiveKit runs them.
 //!
-//! Managers' priority messages travel the other way, on the channel `closer:commands:<meeting>`,
+//! Managers' priority messages travel the other way, on the channel `<prefix>:commands:<meeting>`,
 //! to which only a process running the meeting's session listens ([`Fanout::listen`]).
 
 use closer_wire::HudEnvelope;
@@ -32,12 +32,9 @@ const TTL_S: i64 = 24 * 3600;
 /// How long one read waits for a new entry before asking again, ms.
 const BLOCK_MS: usize = 10_000;
 
-fn stream_key(meeting: &str) -> String {
-    format!("closer:hud:{meeting}")
-}
 
-fn commands_channel(meeting: &str) -> String {
-    format!("closer:commands:{meeting}")
+fn stream_key(prefix: &str, meeting: &str) -> String {
+    format!("{prefix}:hud:{meeting}")
 }
 
 /// The entry id of the event numbered `seq`.
@@ -58,19 +55,26 @@ pub struct PriorityMessage {
 #[derive(Clone)]
 pub struct Fanout {
     client: redis::Client,
+    prefix: std::sync::Arc<str>,
     queue: mpsc::Sender<(String, HudEnvelope)>,
 }
 
 impl Fanout {
-    /// Starts the writer for the Redis server at `url` (`redis://host:port/`); it connects at
-    /// the first event and again after a failure.
-    ///
-    /// Errors: a malformed URL.
-    pub fn start(url: &str) -> anyhow::Result<Self> {
-        let client = redis::Client::open(url)?;
+    /// Starts the writer for the Redis server of `client`, with keys under `prefix`; it
+    /// connects at the first event and again after a failure.
+    pub fn start(client: redis::Client, prefix: &str) -> Self {
         let (queue, events) = mpsc::channel(QUEUE);
-        tokio::spawn(write(client.clone(), events));
-        Ok(Self { client, queue })
+        let prefix: std::sync::Arc<str> = prefix.into();
+        tokio::spawn(write(client.clone(), prefix.clone(), events));
+        Self { client, prefix, queue }
+    }
+
+    fn stream_key(&self, meeting: &str) -> String {
+        stream_key(&self.prefix, meeting)
+    }
+
+    fn commands_channel(&self, meeting: &str) -> String {
+        format!("{}:commands:{meeting}", self.prefix)
     }
 
     /// Queues `meeting`'s `envelope` for its stream (events of a meeting are appended in the
@@ -91,7 +95,7 @@ impl Fanout {
         let connection = self.client.get_multiplexed_async_connection_with_config(&config).await?;
         Ok(Subscription {
             connection,
-            key: stream_key(meeting),
+            key: self.stream_key(meeting),
             last_id: after.map_or_else(|| "0-0".to_owned(), entry_id),
             ready: VecDeque::new(),
         })
@@ -104,7 +108,7 @@ impl Fanout {
     /// Errors: Redis unreachable.
     pub async fn last_seq(&self, meeting: &str) -> anyhow::Result<Option<u64>> {
         let mut connection = self.client.get_multiplexed_async_connection().await?;
-        let last: redis::streams::StreamRangeReply = connection.xrevrange_count(stream_key(meeting), "+", "-", 1).await?;
+        let last: redis::streams::StreamRangeReply = connection.xrevrange_count(self.stream_key(meeting), "+", "-", 1).await?;
         let Some(entry) = last.ids.first() else { return Ok(None) };
         let number = entry.id.strip_prefix("0-").and_then(|n| n.parse::<u64>().ok());
         let seq = number.and_then(|n| n.checked_sub(1)).ok_or_else(|| anyhow::anyhow!("stream entry {} is not an event's", entry.id))?;
@@ -127,7 +131,7 @@ impl Fanout {
     pub async fn send(&self, meeting: &str, message: &PriorityMessage) -> anyhow::Result<usize> {
         let mut connection = self.client.get_multiplexed_async_connection().await?;
         let payload = serde_json::to_string(message)?;
-        Ok(connection.publish(commands_channel(meeting), payload).await?)
+        Ok(connection.publish(self.commands_channel(meeting), payload).await?)
     }
 
     /// Listens for `meeting`'s priority messages until the returned stream is dropped.
@@ -135,7 +139,7 @@ impl Fanout {
     /// Errors: Redis unreachable.
     pub async fn listen(&self, meeting: &str) -> anyhow::Result<impl futures_util::Stream<Item = PriorityMessage> + Send + use<>> {
         let mut pubsub = self.client.get_async_pubsub().await?;
-        pubsub.subscribe(commands_channel(meeting)).await?;
+        pubsub.subscribe(self.commands_channel(meeting)).await?;
         Ok(pubsub.into_on_message().filter_map(|message| async move {
             let payload: String = message.get_payload().ok()?;
             serde_json::from_str(&payload).map_err(|e| tracing::warn!(error = %e, "malformed priority message relayed")).ok()
@@ -173,11 +177,11 @@ impl Subscription {
 }
 
 /// Appends queued events to their streams, reconnecting as needed.
-async fn write(client: redis::Client, mut events: mpsc::Receiver<(String, HudEnvelope)>) {
+async fn write(client: redis::Client, prefix: std::sync::Arc<str>, mut events: mpsc::Receiver<(String, HudEnvelope)>) {
     let mut connection: Option<redis::aio::ConnectionManager> = None;
     while let Some((meeting, envelope)) = events.recv().await {
         let event = serde_json::to_string(&envelope).expect("events serialize");
-        let key = stream_key(&meeting);
+        let key = stream_key(&prefix, &meeting);
         for attempt in 1..=ATTEMPTS {
             match append(&client, &mut connection, &key, envelope.seq, &event).await {
                 Ok(()) => break,

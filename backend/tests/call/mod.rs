@@ -12,6 +12,7 @@ use futures_util::{FutureExt, StreamExt};
 use reqwest::Method;
 use serde_json::json;
 use std::time::Duration;
+use tokio::io::AsyncBufReadExt;
 use tokio_tungstenite::tungstenite::Message;
 
 /// The seller's HUD socket.
@@ -106,5 +107,64 @@ pub fn final_of<'a>(event: &'a HudEvent, identity: &str) -> Option<&'a str> {
     match event {
         HudEvent::TranscriptFinal { speaker, text, .. } if speaker == identity => Some(text),
         _ => None,
+    }
+}
+
+/// One `closer-server serve` process of the test's deployment, with the id of its copilot
+/// worker.
+pub struct Server {
+    pub name: &'static str,
+    pub child: tokio::process::Child,
+    /// `http://127.0.0.1:<port>`
+    pub base: String,
+    pub worker: String,
+}
+
+impl Server {
+    /// Starts `serve` on a free loopback port with the test's services, as one more instance of
+    /// the deployment `config` describes (its copilot agent name and Redis prefix), with `env`
+    /// (`CLOSER_*` settings) added; waits until its worker registered and it answers HTTP.
+    pub async fn start(name: &'static str, config: &closer::config::Config, env: &[(&str, &str)]) -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_closer-server"))
+            .arg("serve")
+            .env("CLOSER_HTTP_ADDR", format!("127.0.0.1:{port}"))
+            .env("CLOSER_LIVEKIT_AGENT_NAME", &config.livekit_agent_name)
+            .env("CLOSER_REDIS_PREFIX", &config.redis_prefix)
+            .envs(env.iter().copied())
+            .env("RUST_LOG", "warn,closer::agent=debug,whisper_rs=off,livekit=error")
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("closer-server starts");
+        let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        let worker = tokio::time::timeout(Duration::from_secs(120), async {
+            while let Some(line) = lines.next_line().await.expect("server log") {
+                println!("[{name}] {line}");
+                if line.contains("copilot worker registered") {
+                    let id = line.split_whitespace().find_map(|w| w.strip_prefix("worker=")).expect("worker id in the log");
+                    return id.trim_matches('"').to_owned();
+                }
+            }
+            panic!("server {name} exited before its worker registered");
+        })
+        .await
+        .unwrap_or_else(|_| panic!("server {name}: no worker registered within 120 s"));
+        // Its log goes on to the test's output (the dispatches, the failover).
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                println!("[{name}] {line}");
+            }
+        });
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        let started = std::time::Instant::now();
+        while client.get(format!("{base}/healthz")).send().await.is_err() {
+            assert!(started.elapsed() < Duration::from_secs(30), "server {name} does not answer HTTP");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Server { name, child, base, worker }
     }
 }

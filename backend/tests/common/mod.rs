@@ -11,12 +11,14 @@ use std::path::PathBuf;
 
 /// Configuration of the running services, from the `CLOSER_*` environment. The copilot's agent
 /// name is unique to the test, so that meetings of tests are never dispatched to a copilot
-/// worker another process registered with the same livekit-server (`serve`, another test).
+/// worker another process registered with the same livekit-server (`serve`, another test); so
+/// is the Redis prefix, so that tests running at once never share a rate limit's budget.
 pub fn config() -> Config {
     let mut config = Config::load().unwrap_or_else(|e| {
         panic!("{e}\nrun the integration tests through `scripts/test`, which starts the services")
     });
     config.livekit_agent_name = unique("closer-test-agent");
+    config.redis_prefix = unique("closer-test");
     config
 }
 
