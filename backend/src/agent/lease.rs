@@ -154,6 +154,24 @@ pub async fn unregistered(pg: &PgPool, worker_id: &str) -> sqlx::Result<()> {
     Ok(())
 }
 
+/// Whether a job of `agent_name` runs `meeting`'s room now: a worker took it and renewed its
+/// lease within [`JOB_TIMEOUT`]. Its agent is then in the room, so the room exists and has its
+/// dispatch, and a token request need not ask LiveKit for either again.
+///
+/// Errors: the database.
+pub async fn running(pg: &PgPool, meeting: Uuid, agent_name: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM copilot_jobs
+         WHERE meeting_id = $1 AND agent_name = $2 AND job_id IS NOT NULL
+           AND heartbeat_at >= now() - make_interval(secs => $3))",
+    )
+    .bind(meeting)
+    .bind(agent_name)
+    .bind(seconds(JOB_TIMEOUT))
+    .fetch_one(pg)
+    .await
+}
+
 /// Meetings (with their room) whose copilot lease of `agent_name` is stale.
 ///
 /// Errors: the database.

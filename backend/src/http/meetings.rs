@@ -276,9 +276,9 @@ async fn room_token(State(state): State<AppState>, user: AuthUser, PathParams(id
     Ok(Json(admit(&state, id, role, &identity, &name, Some(user.id), None).await?))
 }
 
-/// Creates the room (max 10 participants) with the copilot dispatched to it, records the
-/// participant and mints the token. A failed dispatch is logged, not refused: the call works
-/// without its copilot.
+/// Creates the room (max 10 participants) with the copilot dispatched to it, unless the
+/// copilot's job is running there already, records the participant and mints the token. A
+/// failed dispatch is logged, not refused: the call works without its copilot.
 pub(super) async fn admit(
     state: &AppState,
     meeting: Uuid,
@@ -289,12 +289,17 @@ pub(super) async fn admit(
     consent: Option<AiConsent>,
 ) -> Result<RoomAccess, Error> {
     let room = grants::room_name(meeting);
-    grants::ensure_room(&state.livekit, &room).await.map_err(|e| {
-        tracing::warn!(error = %e, "LiveKit room creation failed");
-        Error::Unavailable("The video service is unreachable; please try again in a moment.".into())
-    })?;
-    if let Err(e) = crate::agent::dispatch::ensure(&state.pg, &state.dispatches, &state.config.livekit_agent_name, meeting, &room).await {
-        tracing::warn!(%meeting, error = %e, "dispatching the copilot failed");
+    let agent_name = &state.config.livekit_agent_name;
+    // The common case in a call (every join, rejoin and reconnect after the first) costs one
+    // query instead of two LiveKit requests and the room's advisory lock (issue #19's API bench).
+    if !crate::agent::lease::running(&state.pg, meeting, agent_name).await? {
+        grants::ensure_room(&state.livekit, &room).await.map_err(|e| {
+            tracing::warn!(error = %e, "LiveKit room creation failed");
+            Error::Unavailable("The video service is unreachable; please try again in a moment.".into())
+        })?;
+        if let Err(e) = crate::agent::dispatch::ensure(&state.pg, &state.dispatches, agent_name, meeting, &room).await {
+            tracing::warn!(%meeting, error = %e, "dispatching the copilot failed");
+        }
     }
     sqlx::query(
         "INSERT INTO participants (meeting_id, identity, role, display_name, user_id, ai_consent, consent_at)
