@@ -15,15 +15,13 @@ mod common;
 
 use closer_wire::{HudEnvelope, HudEvent};
 use common::TestApp;
-use call::{Server, Socket, guest, hud, speak_after, track};
+use call::{Seen, Server, finals, guest, hud, read_hud, speak_after, track, wait_for, worker_of};
 use livekit_api::services::room::RoomClient;
 use reqwest::Method;
 use serde_json::json;
 use std::collections::{BTreeMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-use futures_util::StreamExt;
-use tokio_tungstenite::tungstenite::Message;
 
 /// The budget from the kill to the copilot back in its meetings' rooms (issue #16).
 const RESUME_BUDGET: Duration = Duration::from_secs(10);
@@ -36,50 +34,6 @@ struct Call {
     _connection: closer_rtc::Connected,
     start_speaking: Option<tokio::sync::oneshot::Sender<()>>,
     _voice: tokio::task::JoinHandle<()>,
-}
-
-/// The worker whose copilot LiveKit lists in `room` (from the agent participant's attributes).
-async fn worker_of(rooms: &RoomClient, room: &str) -> Option<String> {
-    let listed = rooms.list_participants(room).await.expect("list participants");
-    let agent = listed.into_iter().find(|p| p.identity == closer::agent::IDENTITY)?;
-    agent.attributes.get(closer_rtc::WORKER_ATTRIBUTE).cloned()
-}
-
-/// HUD events read so far, shared with the task reading them.
-type Seen = Arc<Mutex<Vec<HudEnvelope>>>;
-
-/// Reads `socket` into `seen` until it ends.
-async fn read_hud(mut socket: Socket, seen: Seen) {
-    while let Some(Ok(message)) = socket.next().await {
-        if let Message::Text(text) = message {
-            seen.lock().unwrap().push(serde_json::from_str(&text).unwrap());
-        }
-    }
-}
-
-/// Waits up to `wait` for `seen` to satisfy `done`.
-async fn wait_for(seen: &Seen, wait: Duration, done: impl Fn(&[HudEnvelope]) -> bool) -> bool {
-    let deadline = Instant::now() + wait;
-    while Instant::now() < deadline {
-        if done(&seen.lock().unwrap()) {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    done(&seen.lock().unwrap())
-}
-
-/// Transcript finals of `identity` among `events`: (seq, segment id, start ms, end ms).
-fn finals(events: &[HudEnvelope], identity: &str) -> Vec<(u64, String, u64, u64)> {
-    events
-        .iter()
-        .filter_map(|e| match &e.event {
-            HudEvent::TranscriptFinal { speaker, segment_id, start_ms, end_ms, .. } if speaker == identity => {
-                Some((e.seq, segment_id.clone(), *start_ms, *end_ms))
-            }
-            _ => None,
-        })
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

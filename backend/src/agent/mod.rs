@@ -78,15 +78,31 @@ pub fn start(state: AppState) -> anyhow::Result<Copilot> {
     Ok(Copilot { task, watcher })
 }
 
-/// Every [`lease::HEARTBEAT`], dispatches the copilot again where its job stopped.
+/// Every [`lease::HEARTBEAT`], dispatches the copilot again where its job stopped; but only
+/// once PostgreSQL has answered this watcher for a whole [`lease::JOB_TIMEOUT`]. While the
+/// database is unreachable no job can renew its lease, so right after it comes back every
+/// lease looks stale, running jobs' included: judged at once, a database restart would throw
+/// every copilot out of its call. A [`lease::JOB_TIMEOUT`] later the live jobs have renewed
+/// (each every [`lease::HEARTBEAT`]) and only stopped ones are still stale
+/// (`backend/tests/faults.rs`).
 async fn watch(state: AppState) {
     let rooms = crate::livekit::room_client(&state.config);
     let mut tick = tokio::time::interval(lease::HEARTBEAT);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut reachable_since: Option<tokio::time::Instant> = None;
     loop {
         tick.tick().await;
+        if let Err(e) = sqlx::query("SELECT 1").execute(&state.pg).await {
+            tracing::warn!(error = %e, "the copilot's watcher cannot reach PostgreSQL");
+            reachable_since = None;
+            continue;
+        }
+        if reachable_since.get_or_insert_with(tokio::time::Instant::now).elapsed() < lease::JOB_TIMEOUT {
+            continue;
+        }
         if let Err(e) = dispatch::redispatch_stale(&state.pg, &state.dispatches, &rooms, &state.config.livekit_agent_name).await {
             tracing::warn!(error = %e, "looking for stopped copilot jobs failed");
+            reachable_since = None;
         }
     }
 }

@@ -9,9 +9,11 @@ use crate::common::TestApp;
 use closer_rtc::{AudioSource, Connected, RoomOptions, Rtc};
 use closer_wire::{HudEnvelope, HudEvent};
 use futures_util::{FutureExt, StreamExt};
+use livekit_api::services::room::RoomClient;
 use reqwest::Method;
 use serde_json::json;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use tokio::io::AsyncBufReadExt;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -110,6 +112,50 @@ pub fn final_of<'a>(event: &'a HudEvent, identity: &str) -> Option<&'a str> {
     }
 }
 
+/// The worker whose copilot LiveKit lists in `room` (from the agent participant's attributes).
+pub async fn worker_of(rooms: &RoomClient, room: &str) -> Option<String> {
+    let listed = rooms.list_participants(room).await.expect("list participants");
+    let agent = listed.into_iter().find(|p| p.identity == closer::agent::IDENTITY)?;
+    agent.attributes.get(closer_rtc::WORKER_ATTRIBUTE).cloned()
+}
+
+/// HUD events read so far, shared with the task reading them.
+pub type Seen = Arc<Mutex<Vec<HudEnvelope>>>;
+
+/// Reads `socket` into `seen` until it ends.
+pub async fn read_hud(mut socket: Socket, seen: Seen) {
+    while let Some(Ok(message)) = socket.next().await {
+        if let Message::Text(text) = message {
+            seen.lock().unwrap().push(serde_json::from_str(&text).unwrap());
+        }
+    }
+}
+
+/// Waits up to `wait` for `seen` to satisfy `done`.
+pub async fn wait_for(seen: &Seen, wait: Duration, done: impl Fn(&[HudEnvelope]) -> bool) -> bool {
+    let deadline = Instant::now() + wait;
+    while Instant::now() < deadline {
+        if done(&seen.lock().unwrap()) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    done(&seen.lock().unwrap())
+}
+
+/// Transcript finals of `identity` among `events`: (seq, segment id, start ms, end ms).
+pub fn finals(events: &[HudEnvelope], identity: &str) -> Vec<(u64, String, u64, u64)> {
+    events
+        .iter()
+        .filter_map(|e| match &e.event {
+            HudEvent::TranscriptFinal { speaker, segment_id, start_ms, end_ms, .. } if speaker == identity => {
+                Some((e.seq, segment_id.clone(), *start_ms, *end_ms))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// One `closer-server serve` process of the test's deployment, with the id of its copilot
 /// worker.
 pub struct Server {
@@ -160,7 +206,7 @@ impl Server {
         });
         let base = format!("http://127.0.0.1:{port}");
         let client = reqwest::Client::new();
-        let started = std::time::Instant::now();
+        let started = Instant::now();
         while client.get(format!("{base}/healthz")).send().await.is_err() {
             assert!(started.elapsed() < Duration::from_secs(30), "server {name} does not answer HTTP");
             tokio::time::sleep(Duration::from_millis(100)).await;
