@@ -16,11 +16,28 @@ export function windowId(title) {
 }
 
 /**
+ * `xwininfo -id id`. xwininfo walks up from the window to the root to place it; while the
+ * window manager hides or moves a window its frame (a parent) can vanish under that walk, and
+ * the query fails with "Bad Window" for the frame (seen once in CI, on Ctrl+Shift+H). Asked
+ * again 100 ms later it answers; a window really gone still fails after five tries.
+ */
+function windowInfo(id) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return x("xwininfo", ["-id", id]);
+    } catch (e) {
+      if (attempt >= 5 || !/Bad Window/.test(String(e.stderr))) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+}
+
+/**
  * A window's place on the screen (px, root coordinates) and whether it is mapped (shown):
  * `{ x, y, width, height, mapped }`.
  */
 export function geometry(id) {
-  const info = x("xwininfo", ["-id", id]);
+  const info = windowInfo(id);
   const num = (re) => Number(re.exec(info)[1]);
   return {
     x: num(/Absolute upper-left X:\s+(-?\d+)/),
