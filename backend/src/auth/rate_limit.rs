@@ -10,7 +10,7 @@
 //! minute's budget at once and then earns one request back every `T`. The check and the update
 //! run as one Lua script, atomic in Redis, on Redis's clock (the servers' clocks never meet).
 //!
-//! Keys are `<prefix>:limit:<name>:<per_minute>:<sha256(key)[..16]>`: the client's address is
+//! Keys are `<prefix>:limit:<name>:<per_minute>:<first 16 hex digits of sha256(key)>`: the client's address is
 //! not stored in clear, and changing a limit starts fresh buckets rather than reading another
 //! interval's TAT. A key expires when its bucket is full again.
 //!
@@ -76,10 +76,11 @@ impl KeyedLimit {
         }
     }
 
-    /// `true` if a request for `key` (e.g. the client's address, or address and meeting) is
-    /// allowed now, and counts it; `true` as well when Redis cannot answer within 500 ms (logged).
-    pub async fn check(&self, key: &str) -> bool {
-        match tokio::time::timeout(TIMEOUT, self.try_check(key)).await {
+    /// `true` if a request for `key` (e.g. the client's address, or address and meeting, as
+    /// written by `Display`) is allowed now, and counts it; `true` as well when Redis cannot
+    /// answer within 500 ms (logged).
+    pub async fn check(&self, key: impl std::fmt::Display) -> bool {
+        match tokio::time::timeout(TIMEOUT, self.try_check(&key.to_string())).await {
             Ok(Ok(allowed)) => allowed,
             Ok(Err(e)) => {
                 tracing::error!(error = %e, "rate limit: Redis failed; request allowed");

@@ -49,7 +49,7 @@ fn session_with(state: &AppState, user: User, refresh_token: String) -> Result<S
         (status = 403, description = "the account was deactivated"),
         (status = 429, description = "too many attempts from this address")))]
 async fn login(State(state): State<AppState>, ClientIp(ip): ClientIp, Body(body): Body<Login>) -> Result<Json<Session>, Error> {
-    if !state.login_limit.check(&ip.to_string()).await {
+    if !state.login_limit.check(ip).await {
         return Err(Error::TooManyRequests);
     }
     let email = body.email.trim().to_lowercase();

@@ -31,7 +31,7 @@ async fn issue(State(state): State<AppState>, user: AuthUser) -> Result<Json<Han
     responses((status = 200, body = Session), (status = 401, description = "unknown, expired or used token"),
         (status = 429, description = "too many attempts from this address")))]
 async fn redeem(State(state): State<AppState>, ClientIp(ip): ClientIp, Body(body): Body<HandoffRedeem>) -> Result<Json<Session>, Error> {
-    if !state.login_limit.check(&ip.to_string()).await {
+    if !state.login_limit.check(ip).await {
         return Err(Error::TooManyRequests);
     }
     let user_id = handoff::redeem(&state.pg, body.token.trim())

@@ -82,7 +82,7 @@ async fn lookup(
     ClientIp(ip): ClientIp,
     QueryParams(query): QueryParams<Lookup>,
 ) -> Result<Json<InvitationPreview>, Error> {
-    if !state.login_limit.check(&ip.to_string()).await {
+    if !state.login_limit.check(ip).await {
         return Err(Error::TooManyRequests);
     }
     Ok(Json(invitations::preview(&state.pg, &query.token).await?))
@@ -99,7 +99,7 @@ async fn accept(
     ClientIp(ip): ClientIp,
     Body(body): Body<AcceptInvitation>,
 ) -> Result<(StatusCode, Json<Session>), Error> {
-    if !state.login_limit.check(&ip.to_string()).await {
+    if !state.login_limit.check(ip).await {
         return Err(Error::TooManyRequests);
     }
     let display_name = validate::name("display_name", &body.display_name, 100)?;

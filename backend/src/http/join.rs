@@ -59,7 +59,7 @@ async fn join(
     PathParams(id): PathParams<Uuid>,
     Body(body): Body<JoinRequest>,
 ) -> Result<Json<RoomAccess>, Error> {
-    if !state.join_limit.check(&format!("{ip}/{id}")).await {
+    if !state.join_limit.check(format!("{ip}/{id}")).await {
         return Err(Error::TooManyRequests);
     }
     let display_name = validate::name("display_name", &body.display_name, 60)?;

@@ -26,7 +26,7 @@ async fn sign_up(
     ClientIp(ip): ClientIp,
     Body(body): Body<SignUp>,
 ) -> Result<(StatusCode, Json<Session>), Error> {
-    if !state.login_limit.check(&ip.to_string()).await {
+    if !state.login_limit.check(ip).await {
         return Err(Error::TooManyRequests);
     }
     let org_name = validate::name("organization_name", &body.organization_name, 200)?;

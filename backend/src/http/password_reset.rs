@@ -27,7 +27,7 @@ async fn request(
     ClientIp(ip): ClientIp,
     Body(body): Body<PasswordResetRequest>,
 ) -> Result<StatusCode, Error> {
-    if !state.login_limit.check(&ip.to_string()).await {
+    if !state.login_limit.check(ip).await {
         return Err(Error::TooManyRequests);
     }
     let email = validate::email("email", &body.email)?;
@@ -53,7 +53,7 @@ async fn confirm(
     ClientIp(ip): ClientIp,
     Body(body): Body<PasswordResetConfirm>,
 ) -> Result<Json<Session>, Error> {
-    if !state.login_limit.check(&ip.to_string()).await {
+    if !state.login_limit.check(ip).await {
         return Err(Error::TooManyRequests);
     }
     validate::password("password", &body.password)?;

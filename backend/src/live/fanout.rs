@@ -1,10 +1,11 @@
 //! A meeting's HUD events across the deployment's server processes, through Redis (DESIGN.md,
 //! fan-out). The process running a meeting's live session appends each event to the meeting's
-//! stream `<prefix>:hud:<meeting>` (prefix: the `redis_prefix` setting, `closer`), as entry `0-<seq + 1>`: the entries are in `seq` order, a
-//! number is never taken twice, and "after `seq` N" is the entry id `0-<N + 1>`. Every HUD
-//! socket, on whichever process the seller or a manager reached, reads that stream: the events
-//! after its `after_seq`, then each one as it is appended ([`Fanout::subscribe`]). So a HUD
-//! follows its meeting from one copilot job to the next, wherever LiveKit runs them.
+//! stream `<prefix>:hud:<meeting>` (prefix: the `redis_prefix` setting, `closer`), as entry
+//! `0-<seq + 1>`: the entries are in `seq` order, a number is never taken twice, and "after
+//! `seq` N" is the entry id `0-<N + 1>`. Every HUD socket, on whichever process the seller or a
+//! manager reached, reads that stream: the events after its `after_seq`, then each one as it is
+//! appended ([`Fanout::subscribe`]). So a HUD follows its meeting from one copilot job to the
+//! next, wherever LiveKit runs them.
 //!
 //! Managers' priority messages travel the other way, on the channel `<prefix>:commands:<meeting>`,
 //! to which only a process running the meeting's session listens ([`Fanout::listen`]).
