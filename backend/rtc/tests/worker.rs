@@ -141,8 +141,16 @@ async fn a_job_the_admission_declines_goes_to_another_worker_of_that_name() {
     let (declining, mut declining_events) = Worker::register(&url, &worker_token(&secret), declining)
         .await
         .expect("the declining worker registers");
+    // Room for every round's job: a full worker is skipped by LiveKit, and a job finished
+    // just before the next dispatch may still count as running there (the worker's
+    // "available" status races the dispatch), leaving only the declining worker to ask.
+    const ROUNDS: usize = 4;
+    let accepting = WorkerOptions {
+        max_jobs: ROUNDS,
+        ..options(&agent_name)
+    };
     let (accepting, mut accepting_events) =
-        Worker::register(&url, &worker_token(&secret), options(&agent_name))
+        Worker::register(&url, &worker_token(&secret), accepting)
             .await
             .expect("the accepting worker registers");
 
@@ -150,7 +158,7 @@ async fn a_job_the_admission_declines_goes_to_another_worker_of_that_name() {
     // the rooms): every job still ends up with the accepting one.
     let dispatches =
         AgentDispatchClient::with_api_key(&url, &env("CLOSER_LIVEKIT_API_KEY"), &secret);
-    for round in 0..4 {
+    for round in 0..ROUNDS {
         let room = unique_room("admission").await;
         dispatches
             .create_dispatch(lk::CreateAgentDispatchRequest {
