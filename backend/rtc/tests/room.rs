@@ -6,46 +6,13 @@ use std::f32::consts::TAU;
 use std::time::Duration;
 
 use closer_rtc::proto::{TrackKind, TrackSource};
-use closer_rtc::{Connected, Error, RemotePublication, RemoteTrack, Room, RoomEvent, RoomOptions};
+use closer_rtc::{Connected, Error, RemotePublication, RoomEvent, RoomOptions};
 use livekit_api::access_token::{AccessToken, VideoGrants};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::timeout;
 
 mod common;
-use common::{env, join, rtc, unique_room};
-
-/// The first event `pick` accepts within 20 s; the events before it are returned too.
-async fn wait_for<T>(
-    events: &mut UnboundedReceiver<RoomEvent>,
-    what: &str,
-    mut pick: impl FnMut(RoomEvent) -> Result<T, RoomEvent>,
-) -> (T, Vec<RoomEvent>) {
-    let mut skipped = Vec::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let event = tokio::time::timeout_at(deadline, events.recv())
-            .await
-            .unwrap_or_else(|_| panic!("no {what} within 20 s; saw {skipped:?}"))
-            .unwrap_or_else(|| panic!("event stream ended before {what}; saw {skipped:?}"));
-        match pick(event) {
-            Ok(found) => return (found, skipped),
-            Err(other) => skipped.push(other),
-        }
-    }
-}
-
-async fn subscribed_audio(events: &mut UnboundedReceiver<RoomEvent>, from: &str) -> RemoteTrack {
-    wait_for(events, "an audio track subscription", |e| match e {
-        RoomEvent::TrackSubscribed(t)
-            if t.participant == from && t.kind == TrackKind::KindAudio =>
-        {
-            Ok(t)
-        }
-        other => Err(other),
-    })
-    .await
-    .0
-}
+use common::{env, join, rtc, speak, subscribed_audio, unique_room, wait_for};
 
 async fn data(events: &mut UnboundedReceiver<RoomEvent>) -> (String, Option<String>, Vec<u8>) {
     wait_for(events, "a data packet", |e| match e {
@@ -73,32 +40,6 @@ fn tone_share(samples: &[i16], sample_rate: f32, hz: f32) -> f32 {
     let power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
     let total: f32 = samples.iter().map(|&x| (x as f32) * (x as f32)).sum();
     2.0 * power / (samples.len() as f32 * total.max(1.0))
-}
-
-/// 48 kHz mono sine frames of 10 ms at `hz`, amplitude 8000.
-fn tone_frames(hz: f32, seconds: f32) -> Vec<Vec<i16>> {
-    let total = (48_000.0 * seconds) as usize;
-    let samples: Vec<i16> = (0..total)
-        .map(|n| (8000.0 * (TAU * hz * n as f32 / 48_000.0).sin()) as i16)
-        .collect();
-    samples.chunks(480).map(<[i16]>::to_vec).collect()
-}
-
-async fn speak(room: &Room, hz: f32, seconds: f32) -> tokio::task::JoinHandle<()> {
-    let source = room
-        .publish_audio("microphone", 48_000, 1)
-        .await
-        .expect("publish audio");
-    assert!(
-        source.sid.starts_with("TR_"),
-        "published track sid {}",
-        source.sid
-    );
-    tokio::spawn(async move {
-        for frame in tone_frames(hz, seconds) {
-            source.capture(&frame).await.expect("capture");
-        }
-    })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,7 +3,11 @@
 //! `benches/agent.rs`.
 #![allow(dead_code)] // each includer uses its own subset
 
-use closer_rtc::{Connected, RoomOptions, Rtc};
+use closer_rtc::proto::TrackKind;
+use closer_rtc::{Connected, RemoteTrack, Room, RoomEvent, RoomOptions, Rtc};
+use std::f32::consts::TAU;
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedReceiver;
 use livekit_api::access_token::{AccessToken, VideoGrants};
 use livekit_api::services::room::{CreateRoomOptions, RoomClient};
 
@@ -61,4 +65,63 @@ pub async fn unique_room(name: &str) -> String {
     .await
     .expect("create the room");
     room
+}
+
+/// The first event `pick` accepts within 20 s; the events before it are returned too.
+pub async fn wait_for<T>(
+    events: &mut UnboundedReceiver<RoomEvent>,
+    what: &str,
+    mut pick: impl FnMut(RoomEvent) -> Result<T, RoomEvent>,
+) -> (T, Vec<RoomEvent>) {
+    let mut skipped = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let event = tokio::time::timeout_at(deadline, events.recv())
+            .await
+            .unwrap_or_else(|_| panic!("no {what} within 20 s; saw {skipped:?}"))
+            .unwrap_or_else(|| panic!("event stream ended before {what}; saw {skipped:?}"));
+        match pick(event) {
+            Ok(found) => return (found, skipped),
+            Err(other) => skipped.push(other),
+        }
+    }
+}
+
+pub async fn subscribed_audio(events: &mut UnboundedReceiver<RoomEvent>, from: &str) -> RemoteTrack {
+    wait_for(events, "an audio track subscription", |e| match e {
+        RoomEvent::TrackSubscribed(t)
+            if t.participant == from && t.kind == TrackKind::KindAudio =>
+        {
+            Ok(t)
+        }
+        other => Err(other),
+    })
+    .await
+    .0
+}
+
+/// 48 kHz mono sine frames of 10 ms at `hz`, amplitude 8000.
+pub fn tone_frames(hz: f32, seconds: f32) -> Vec<Vec<i16>> {
+    let total = (48_000.0 * seconds) as usize;
+    let samples: Vec<i16> = (0..total)
+        .map(|n| (8000.0 * (TAU * hz * n as f32 / 48_000.0).sin()) as i16)
+        .collect();
+    samples.chunks(480).map(<[i16]>::to_vec).collect()
+}
+
+pub async fn speak(room: &Room, hz: f32, seconds: f32) -> tokio::task::JoinHandle<()> {
+    let source = room
+        .publish_audio("microphone", 48_000, 1)
+        .await
+        .expect("publish audio");
+    assert!(
+        source.sid.starts_with("TR_"),
+        "published track sid {}",
+        source.sid
+    );
+    tokio::spawn(async move {
+        for frame in tone_frames(hz, seconds) {
+            source.capture(&frame).await.expect("capture");
+        }
+    })
 }
