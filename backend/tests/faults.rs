@@ -1,14 +1,18 @@
-//! A call survives a PostgreSQL restart (#19), against the real services. One `serve` process
-//! runs the copilot of a meeting whose guest talks (the English fixture call, mixed into one
-//! microphone); mid-call the test stops the test services' PostgreSQL for 6 s and starts it
-//! again (`scripts/services`). No lease can be renewed meanwhile, so afterwards the copilot's
-//! lease looks stale; the same job must go on all the same (no dispatch again, which would
-//! drop it out of the room and lose seconds of transcript), and the seller's HUD keeps getting
-//! the guest's transcript. The test prints the outage, the finals that reached the HUD during
-//! and after it, and the widest gap between consecutive finals.
+//! A call survives a restart of PostgreSQL or of FerretDB (MongoDB's wire) mid-call (#19),
+//! against the real services. One `serve` process runs the copilot of a meeting whose guest
+//! talks (the English fixture call, mixed into one microphone); mid-call the test stops one
+//! service of the test services for 6 s and starts it again (`scripts/services`).
+//! - PostgreSQL: no lease can be renewed meanwhile, so afterwards the copilot's lease looks
+//!   stale; the same job must go on all the same (no dispatch again, which would drop it out of
+//!   the room and lose seconds of transcript).
+//! - FerretDB: the transcript and events cannot be stored meanwhile; the writer retries, so once
+//!   it is back every final the seller's HUD showed is stored — the test counts the segments
+//!   lost (none may be).
 //!
-//! It restarts a service every test shares, so it is its own test binary with one test (cargo
-//! runs test binaries one after another).
+//! In both the seller's HUD keeps getting the guest's transcript. The test prints the outage,
+//! the finals that reached the HUD during and after it, and the widest gap between consecutive
+//! finals. The two tests restart services every test shares: they run one at a time, and this
+//! is a test binary of its own (cargo runs test binaries one after another).
 
 mod call;
 mod common;
@@ -24,14 +28,17 @@ use std::time::{Duration, Instant};
 /// when it comes back.
 const OUTAGE: Duration = Duration::from_secs(6);
 
-/// `scripts/services <verb> postgres` on the test's services (`CLOSER_STATE_DIR`).
-async fn postgres(verb: &str) {
+/// One restart at a time: both tests stop services the other needs.
+static SERVICES: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// `scripts/services <verb> <service>` on the test's services (`CLOSER_STATE_DIR`).
+async fn services(verb: &str, service: &str) {
     let status = tokio::process::Command::new(common::repo_root().join("scripts/services"))
-        .args([verb, "postgres"])
+        .args([verb, service])
         .status()
         .await
         .expect("scripts/services runs");
-    assert!(status.success(), "scripts/services {verb} postgres: {status}");
+    assert!(status.success(), "scripts/services {verb} {service}: {status}");
 }
 
 /// The copilot job of `meeting` on record (its lease).
@@ -40,8 +47,28 @@ async fn job_of(app: &TestApp, meeting: &str) -> Option<String> {
     sqlx::query_scalar("SELECT job_id FROM copilot_jobs WHERE meeting_id = $1").bind(meeting).fetch_optional(&app.pg).await.unwrap().flatten()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_postgres_restart_mid_call_keeps_the_copilot_and_its_transcript() {
+/// What a call saw of a service's outage: the meeting, its guest, the job before it, and the
+/// guest's finals on the seller's HUD before, during and after it.
+struct Outage {
+    app: TestApp,
+    server: Server,
+    rooms: RoomClient,
+    meeting: String,
+    admin: String,
+    guest: String,
+    job: String,
+    seen: Seen,
+    before: usize,
+    during: usize,
+    after: usize,
+    /// The guest stays in the call until the test has looked.
+    _connection: closer_rtc::Connected,
+}
+
+/// A meeting whose guest talks; `service` stopped mid-call for [`OUTAGE`] and started again;
+/// then 15 s more of the call: long enough for a watcher to judge a stale lease, dispatch again
+/// and a new job to join (a failover takes about 4 s), and for more of the call to be heard.
+async fn call_through_outage(service: &str) -> Outage {
     let app = TestApp::start(|c| c.login_rate_per_minute = 1000).await;
     let server = Server::start("A", &app.config, &[]).await;
     let rooms = RoomClient::with_api_key(&app.config.livekit_url, &app.config.livekit_api_key, &app.config.livekit_api_secret);
@@ -68,25 +95,64 @@ async fn a_postgres_restart_mid_call_keeps_the_copilot_and_its_transcript() {
     tokio::time::sleep(Duration::from_secs(3)).await;
 
     let down = Instant::now();
-    postgres("down").await;
+    services("down", service).await;
     let before = finals(&seen.lock().unwrap(), &identity).len();
     tokio::time::sleep(OUTAGE.saturating_sub(down.elapsed())).await;
-    postgres("up").await;
+    services("up", service).await;
     let outage = down.elapsed();
     let during = finals(&seen.lock().unwrap(), &identity).len() - before;
-    println!("PostgreSQL down for {} ms; {during} finals reached the HUD meanwhile", outage.as_millis());
+    println!("{service} down for {} ms; {during} finals reached the HUD meanwhile", outage.as_millis());
 
-    // Long enough for a watcher to judge the stale lease, dispatch again and a new job to join
-    // (the failover takes about 4 s), and for more of the call to be heard.
     tokio::time::sleep(Duration::from_secs(15)).await;
     let heard = finals(&seen.lock().unwrap(), &identity);
     let after = heard.len() - before - during;
     let widest = heard.windows(2).map(|pair| pair[1].2.saturating_sub(pair[0].3)).max().unwrap_or(0);
     println!("{before} finals before the outage, {after} after it; widest silence between finals {widest} ms");
-    assert_eq!(job_of(&app, &id).await.as_deref(), Some(job.as_str()), "the copilot was dispatched again after the restart");
-    assert_eq!(worker_of(&rooms, &room).await.as_deref(), Some(server.worker.as_str()), "the copilot left the room");
-    assert!(after >= 2, "the transcript stopped after the restart: {after} finals in 15 s");
-    let presence = app.call(Method::GET, &format!("/meetings/{id}/copilot"), Some(&admin), None).await;
+    Outage { app, server, rooms, meeting: id, admin, guest: identity, job, seen, before, during, after, _connection: connection }
+}
+
+/// The same job runs the meeting, its copilot is still in the room, and the transcript went on.
+async fn assert_call_went_on(o: &Outage) {
+    assert_eq!(job_of(&o.app, &o.meeting).await.as_deref(), Some(o.job.as_str()), "the copilot was dispatched again after the restart");
+    let room = format!("meeting-{}", o.meeting);
+    assert_eq!(worker_of(&o.rooms, &room).await.as_deref(), Some(o.server.worker.as_str()), "the copilot left the room");
+    assert!(o.after >= 2, "the transcript stopped after the restart: {} finals in 15 s", o.after);
+    let presence = o.app.call(Method::GET, &format!("/meetings/{}/copilot", o.meeting), Some(&o.admin), None).await;
     assert_eq!(presence.0, 200, "{}", presence.1);
     assert_eq!(presence.1["running"], true, "{}", presence.1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_restart_mid_call_keeps_the_copilot_and_its_transcript() {
+    let _one_at_a_time = SERVICES.lock().unwrap_or_else(|p| p.into_inner());
+    let outage = call_through_outage("postgres").await;
+    assert_call_went_on(&outage).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ferretdb_restart_mid_call_loses_no_stored_segment() {
+    let _one_at_a_time = SERVICES.lock().unwrap_or_else(|p| p.into_inner());
+    let o = call_through_outage("mongo").await;
+    assert_call_went_on(&o).await;
+    // Every final the HUD showed — before, during and after the outage — ends up stored.
+    let shown = finals(&o.seen.lock().unwrap(), &o.guest);
+    assert_eq!(shown.len(), o.before + o.during + o.after);
+    let segments = o.app.state.mongo.collection::<mongodb::bson::Document>("segments");
+    let mut lost = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        lost.clear();
+        for (_, segment_id, _, _) in &shown {
+            let stored = segments.find_one(mongodb::bson::doc! {"_id": format!("{}:{segment_id}", o.meeting)}).await.expect("segments readable");
+            if stored.is_none() {
+                lost.push(segment_id.clone());
+            }
+        }
+        if lost.is_empty() || Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    println!("{} of {} segments shown on the HUD are stored; lost: {lost:?}", shown.len() - lost.len(), shown.len());
+    assert!(lost.is_empty(), "segments shown on the HUD but never stored: {lost:?}");
 }

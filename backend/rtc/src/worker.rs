@@ -16,9 +16,12 @@
 //!    job's room with the identity it chose, as an agent participant (with the attribute
 //!    [`WORKER_ATTRIBUTE`] naming the worker);
 //! 4. the worker reports `UpdateJobStatus` when a job ends, `UpdateWorkerStatus { status, load,
-//!    job_count }` whenever its load changes, and pings every `ping_interval` seconds.
+//!    job_count }` whenever its jobs or its CPU share change (load = the CPU share,
+//!    [`Worker::report_cpu`]; full when every job slot is taken), and pings every
+//!    `ping_interval` seconds.
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -126,6 +129,8 @@ pub struct Worker {
     outgoing: mpsc::UnboundedSender<lk::worker_message::Message>,
     running: Arc<Mutex<Vec<String>>>,
     max_jobs: usize,
+    /// The share of its CPU the process uses (f32 bits), from [`Worker::report_cpu`].
+    cpu: Arc<AtomicU32>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -187,6 +192,8 @@ impl Worker {
         let (events, received) = mpsc::unbounded_channel();
         let running = Arc::new(Mutex::new(Vec::new()));
         let worker_running = running.clone();
+        let cpu = Arc::new(AtomicU32::new(0f32.to_bits()));
+        let task_cpu = cpu.clone();
         let outgoing_from_task = outgoing.clone();
         let worker_id = id.clone();
         let task = tokio::spawn(async move {
@@ -206,7 +213,8 @@ impl Worker {
                     }
                     message = next(&mut stream) => {
                         let Ok(message) = message else { return };
-                        for reply in handle(message, &worker_id, &options, max_jobs, &worker_running, &events, &outgoing_from_task) {
+                        let load = Load { max_jobs, cpu: f32::from_bits(task_cpu.load(Ordering::Relaxed)) };
+                        for reply in handle(message, &worker_id, &options, load, &worker_running, &events, &outgoing_from_task) {
                             let _ = outgoing_from_task.send(reply);
                         }
                     }
@@ -218,6 +226,7 @@ impl Worker {
             outgoing,
             running,
             max_jobs,
+            cpu,
             task,
         };
         Ok((worker, received))
@@ -250,8 +259,18 @@ impl Worker {
         self.running.lock().unwrap_or_else(|p| p.into_inner()).len()
     }
 
+    /// Reports the share (0–1) of the CPU available to this process that it uses now, as the
+    /// worker's load: livekit-server offers a job only to workers under its `target_load` (0.7
+    /// by default) and picks among them weighing each by `1 − load`
+    /// (`AgentHandler.JobRequestAffinity`, `selectWorkerWeightedByLoad`).
+    pub fn report_cpu(&self, share: f32) {
+        self.cpu.store(share.clamp(0.0, 1.0).to_bits(), Ordering::Relaxed);
+        self.report_load(self.jobs());
+    }
+
     fn report_load(&self, job_count: usize) {
-        let _ = self.outgoing.send(status_update(job_count, self.max_jobs));
+        let load = Load { max_jobs: self.max_jobs, cpu: f32::from_bits(self.cpu.load(Ordering::Relaxed)) };
+        let _ = self.outgoing.send(status_update(job_count, load));
     }
 }
 
@@ -271,7 +290,7 @@ fn handle(
     message: lk::server_message::Message,
     worker_id: &str,
     options: &WorkerOptions,
-    max_jobs: usize,
+    load: Load,
     running: &Arc<Mutex<Vec<String>>>,
     events: &mpsc::UnboundedSender<WorkerEvent>,
     outgoing: &mpsc::UnboundedSender<lk::worker_message::Message>,
@@ -287,7 +306,7 @@ fn handle(
             let before = {
                 let mut running = running.lock().unwrap_or_else(|p| p.into_inner());
                 let before = running.len();
-                (before < max_jobs).then(|| {
+                (before < load.max_jobs).then(|| {
                     running.push(job.id.clone());
                     before
                 })
@@ -342,7 +361,7 @@ fn handle(
                 url: assignment.url.filter(|u| !u.is_empty()),
                 token: assignment.token,
             }));
-            vec![running_update(&job_id), status_update(job_count, max_jobs)]
+            vec![running_update(&job_id), status_update(job_count, load)]
         }
         M::Termination(termination) => {
             let job_count = {
@@ -353,7 +372,7 @@ fn handle(
             let _ = events.send(WorkerEvent::Terminated {
                 job_id: termination.job_id,
             });
-            vec![status_update(job_count, max_jobs)]
+            vec![status_update(job_count, load)]
         }
         _ => Vec::new(),
     }
@@ -368,16 +387,27 @@ fn running_update(job_id: &str) -> lk::worker_message::Message {
     })
 }
 
-/// `UpdateWorkerStatus`: full at capacity, load = running jobs / capacity.
-fn status_update(job_count: usize, max_jobs: usize) -> lk::worker_message::Message {
+/// What a worker's status is made of: its job slots and the CPU share it reported.
+#[derive(Clone, Copy, Debug)]
+struct Load {
+    max_jobs: usize,
+    cpu: f32,
+}
+
+/// `UpdateWorkerStatus`: full when every job slot is taken (LiveKit then offers it nothing),
+/// load = the CPU share (1 when full). Not the share of slots taken, as before: LiveKit offers
+/// no job at or above its target load of 0.7, so with four slots the fourth was never offered.
+fn status_update(job_count: usize, load: Load) -> lk::worker_message::Message {
+    let Load { max_jobs, cpu } = load;
     let full = job_count >= max_jobs;
+    let load = if full { 1.0 } else { cpu.clamp(0.0, 1.0) };
     lk::worker_message::Message::UpdateWorker(lk::UpdateWorkerStatus {
         status: Some(if full {
             lk::WorkerStatus::WsFull
         } else {
             lk::WorkerStatus::WsAvailable
         } as i32),
-        load: job_count as f32 / max_jobs as f32,
+        load,
         job_count: job_count as u32,
         ..Default::default()
     })
@@ -419,4 +449,25 @@ where
 
 fn closed(e: tokio_tungstenite::tungstenite::Error) -> Error {
     Error::Rejected(format!("agent worker connection: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reported(job_count: usize, max_jobs: usize, cpu: f32) -> (i32, f32) {
+        match status_update(job_count, Load { max_jobs, cpu }) {
+            lk::worker_message::Message::UpdateWorker(u) => (u.status.unwrap(), u.load),
+            other => panic!("not a status update: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_load_is_the_cpu_share_and_full_is_every_slot_taken() {
+        let available = lk::WorkerStatus::WsAvailable as i32;
+        assert_eq!(reported(0, 4, 0.1), (available, 0.1));
+        assert_eq!(reported(3, 4, 0.2), (available, 0.2), "a fourth job is still offered");
+        assert_eq!(reported(1, 4, 0.8), (available, 0.8));
+        assert_eq!(reported(4, 4, 0.2), (lk::WorkerStatus::WsFull as i32, 1.0));
+    }
 }

@@ -6,6 +6,7 @@
 //! ([`super::dispatch::redispatch_stale`]). The same renewal publishes each worker's job count,
 //! from which a worker offered a job decides whether it is its turn ([`fewest_elsewhere`]).
 
+use super::load::Busy;
 use sqlx::PgPool;
 use std::time::Duration;
 use uuid::Uuid;
@@ -105,23 +106,24 @@ pub async fn presence(pg: &PgPool, meeting: Uuid) -> sqlx::Result<closer_wire::C
     Ok(closer_wire::CopilotPresence { running, listening: if running { listening } else { Vec::new() } })
 }
 
-/// Renews the leases of worker `worker_id` (of `agent_name`, running `jobs` jobs, accepted ones
-/// included) and publishes its job count.
+/// Renews the leases of worker `worker_id` (of `agent_name`, running `busy.jobs` jobs, accepted
+/// ones included) and publishes its job count and CPU share.
 ///
 /// Errors: the database.
-pub async fn renew(pg: &PgPool, worker_id: &str, agent_name: &str, jobs: usize) -> sqlx::Result<()> {
+pub async fn renew(pg: &PgPool, worker_id: &str, agent_name: &str, busy: Busy) -> sqlx::Result<()> {
     let mut tx = pg.begin().await?;
     sqlx::query("UPDATE copilot_jobs SET heartbeat_at = now() WHERE worker_id = $1")
         .bind(worker_id)
         .execute(&mut *tx)
         .await?;
     sqlx::query(
-        "INSERT INTO copilot_workers (worker_id, agent_name, jobs) VALUES ($1, $2, $3)
-         ON CONFLICT (worker_id) DO UPDATE SET jobs = $3, seen_at = now()",
+        "INSERT INTO copilot_workers (worker_id, agent_name, jobs, cpu) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (worker_id) DO UPDATE SET jobs = $3, cpu = $4, seen_at = now()",
     )
     .bind(worker_id)
     .bind(agent_name)
-    .bind(i32::try_from(jobs).unwrap_or(i32::MAX))
+    .bind(i32::try_from(busy.jobs).unwrap_or(i32::MAX))
+    .bind(busy.cpu.clamp(0.0, 1.0))
     .execute(&mut *tx)
     .await?;
     // Rows of workers long gone (killed ones never delete theirs).
@@ -129,21 +131,20 @@ pub async fn renew(pg: &PgPool, worker_id: &str, agent_name: &str, jobs: usize) 
     tx.commit().await
 }
 
-/// The fewest jobs another live worker of `agent_name` than `worker_id` runs (`None` when
-/// there is none).
+/// The jobs and CPU share of every other live worker of `agent_name` than `worker_id`.
 ///
 /// Errors: the database.
-pub async fn fewest_elsewhere(pg: &PgPool, agent_name: &str, worker_id: &str) -> sqlx::Result<Option<usize>> {
-    let fewest: Option<i32> = sqlx::query_scalar(
-        "SELECT min(jobs) FROM copilot_workers
+pub async fn others(pg: &PgPool, agent_name: &str, worker_id: &str) -> sqlx::Result<Vec<Busy>> {
+    let rows: Vec<(i32, f32)> = sqlx::query_as(
+        "SELECT jobs, cpu FROM copilot_workers
          WHERE agent_name = $1 AND worker_id <> $2 AND seen_at > now() - make_interval(secs => $3)",
     )
     .bind(agent_name)
     .bind(worker_id)
     .bind(seconds(WORKER_TIMEOUT))
-    .fetch_one(pg)
+    .fetch_all(pg)
     .await?;
-    Ok(fewest.map(|n| n.max(0) as usize))
+    Ok(rows.into_iter().map(|(jobs, cpu)| Busy { jobs: jobs.max(0) as usize, cpu }).collect())
 }
 
 /// Worker `worker_id`'s registration ended: it no longer counts (its jobs' leases go stale).

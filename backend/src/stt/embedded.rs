@@ -30,7 +30,7 @@ use super::whisper::{SAMPLE_RATE, WhisperEngine};
 use super::provider::{SttError, SttEvent, SttProvider, SttStream};
 use super::speech::SpeechContext;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, Weak};
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -54,6 +54,17 @@ fn lower_thread_priority() {
             tracing::warn!(error = %std::io::Error::last_os_error(), "cannot lower the STT partials' thread priority");
         }
     }
+}
+
+/// CPU time all routine (partial) decodes of the process have used, ms.
+static ROUTINE_CPU_MS: AtomicU64 = AtomicU64::new(0);
+
+/// CPU time this process's partial transcripts have used so far, ms. They run in the
+/// `SCHED_IDLE` class, on CPU no other work wants, and give way to any: a measure of how busy
+/// the server is leaves them out (`crate::agent::load`), or a server whose partials soak up an
+/// idle core would look full.
+pub fn routine_cpu_ms() -> u64 {
+    ROUTINE_CPU_MS.load(Ordering::Relaxed)
 }
 
 /// CPU time the calling thread has used, ms (0 where the clock is unavailable).
@@ -418,7 +429,10 @@ impl<D: Decoder> Worker<D> {
             let result = if self.urgent.busy() || !self.shared.lock_queue().is_empty() {
                 Err(SttError::Aborted)
             } else {
-                self.decoder.decode(&samples, &self.speech, &self.shared.abort_routine)
+                let cpu = thread_cpu_ms();
+                let result = self.decoder.decode(&samples, &self.speech, &self.shared.abort_routine);
+                ROUTINE_CPU_MS.fetch_add(thread_cpu_ms().saturating_sub(cpu), Ordering::Relaxed);
+                result
             };
             self.shared.routine_running.store(false, Ordering::SeqCst);
             let event = match result {
