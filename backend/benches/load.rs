@@ -50,7 +50,7 @@ type Timed = Arc<Mutex<Vec<(Instant, HudEnvelope)>>>;
 async fn read_timed(mut socket: Socket, seen: Timed) {
     while let Some(Ok(message)) = socket.next().await {
         if let Message::Text(text) = message {
-            seen.lock().unwrap().push((Instant::now(), serde_json::from_str(&text).unwrap()));
+            seen.lock().unwrap().extend(common::hud_event(&text).map(|e| (Instant::now(), e)));
         }
     }
 }

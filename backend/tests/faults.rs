@@ -156,3 +156,61 @@ async fn a_ferretdb_restart_mid_call_loses_no_stored_segment() {
     println!("{} of {} segments shown on the HUD are stored; lost: {lost:?}", shown.len() - lost.len(), shown.len());
     assert!(lost.is_empty(), "segments shown on the HUD but never stored: {lost:?}");
 }
+
+/// The next notice on `socket` (events skipped) within `wait`.
+async fn notice(socket: &mut call::Socket, wait: Duration) -> Option<serde_json::Value> {
+    use futures_util::StreamExt;
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        match tokio::time::timeout_at(deadline, socket.next()).await {
+            Ok(Some(Ok(tokio_tungstenite::tungstenite::Message::Text(text)))) => {
+                let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+                if value.get("notice").is_some() {
+                    return Some(value);
+                }
+            }
+            Ok(Some(Ok(_))) => {}
+            Ok(other) => panic!("the HUD socket ended: {other:?}"),
+            Err(_) => return None,
+        }
+    }
+}
+
+/// No worker for the meeting's copilot: the seller's HUD is told so (instead of showing "Live"
+/// over a call nobody listens to), with how long it has waited; once a server's worker takes
+/// the job, the HUD is told it listens again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hud_says_when_no_copilot_listens_and_when_one_does_again() {
+    let _one_at_a_time = SERVICES.lock().unwrap_or_else(|p| p.into_inner());
+    let app = TestApp::start(|c| c.login_rate_per_minute = 1000).await;
+    let (admin, _) = app.sign_up("absent").await;
+    let playbook = app.import_fixture_playbook(&admin, "discovery-en.json").await;
+    let (status, meeting) = app.call(Method::POST, "/meetings", Some(&admin), Some(json!({"title": "Discovery", "playbook_id": playbook}))).await;
+    assert_eq!(status, 201, "{meeting}");
+    let id = meeting["id"].as_str().unwrap().to_owned();
+    // The room and the copilot's dispatch, but no worker of the deployment's agent runs yet.
+    let (status, access) = app.call(Method::POST, &format!("/meetings/{id}/token"), Some(&admin), None).await;
+    assert_eq!(status, 200, "{access}");
+    let mut socket = hud(&app.base, &id, &admin, None).await;
+    let started = Instant::now();
+    let absent = notice(&mut socket, Duration::from_secs(15)).await.expect("no notice within 15 s of a call without a copilot");
+    assert_eq!(absent["notice"], "copilot_absent", "{absent}");
+    let waiting = absent["waiting_ms"].as_u64().unwrap();
+    println!("told after {} ms that no copilot listens (waiting {waiting} ms)", started.elapsed().as_millis());
+    assert!(waiting >= 5_000, "told before the grace: {absent}");
+
+    // A server of the deployment starts: its watcher dispatches the meeting again and its worker
+    // takes the job.
+    let _server = Server::start("A", &app.config, &[]).await;
+    let started = Instant::now();
+    loop {
+        let told = notice(&mut socket, Duration::from_secs(30).saturating_sub(started.elapsed())).await;
+        match told {
+            Some(n) if n["notice"] == "copilot_present" => break,
+            Some(n) => assert_eq!(n["notice"], "copilot_absent", "{n}"),
+            None => panic!("not told within 30 s of a worker starting that the copilot listens"),
+        }
+    }
+    println!("told {} ms after the worker started that the copilot listens", started.elapsed().as_millis());
+}
+

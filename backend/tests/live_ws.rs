@@ -52,7 +52,7 @@ async fn collect_until(socket: &mut Socket, seen: &mut Vec<HudEnvelope>, done: i
     while !done(seen) {
         let left = deadline.saturating_duration_since(Instant::now());
         match tokio::time::timeout(left, socket.next()).await {
-            Ok(Some(Ok(Message::Text(text)))) => seen.push(serde_json::from_str(&text).unwrap()),
+            Ok(Some(Ok(Message::Text(text)))) => seen.extend(common::hud_event(&text)),
             Ok(Some(Ok(_))) => {}
             other => panic!("HUD ended or timed out ({other:?}); events so far: {seen:#?}"),
         }

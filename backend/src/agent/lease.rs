@@ -173,6 +173,22 @@ pub async fn running(pg: &PgPool, meeting: Uuid, agent_name: &str) -> sqlx::Resu
     .await
 }
 
+/// Whether a job of `agent_name` runs `meeting`'s room now (as [`running`]), or `None` when the
+/// copilot is not due there: never dispatched (the call has not started) or the call is over.
+///
+/// Errors: the database.
+pub async fn due_and_running(pg: &PgPool, meeting: Uuid, agent_name: &str) -> sqlx::Result<Option<bool>> {
+    sqlx::query_scalar(
+        "SELECT job_id IS NOT NULL AND heartbeat_at >= now() - make_interval(secs => $3) FROM copilot_jobs
+         WHERE meeting_id = $1 AND agent_name = $2",
+    )
+    .bind(meeting)
+    .bind(agent_name)
+    .bind(seconds(JOB_TIMEOUT))
+    .fetch_optional(pg)
+    .await
+}
+
 /// Meetings (with their room) whose copilot lease of `agent_name` is stale.
 ///
 /// Errors: the database.

@@ -18,6 +18,7 @@ mod job;
 pub mod lease;
 pub mod load;
 mod microphone;
+pub mod presence;
 
 use crate::state::AppState;
 use closer_rtc::{Admission, Offer, Rtc, Worker, WorkerEvent, WorkerOptions};

@@ -17,6 +17,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
+use crate::agent::presence::{self, AbsenceWatch};
+use futures_util::StreamExt;
 use closer_wire::{AudioFrame, CopilotPresence, HudEnvelope, IngestControl, MeetingStatus, PriorityMessageRequest};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -167,7 +169,9 @@ struct HudQuery {
 /// meeting's organization). Each text message is one JSON [`HudEnvelope`]; on connect the
 /// events after `after_seq` (all when absent) come first, then live ones, gap-free — from the
 /// meeting's stream ([`crate::live::fanout`]), whichever server process runs its session, and
-/// across a failover of its copilot to another process.
+/// across a failover of its copilot to another process. Between them, notices
+/// ([`closer_wire::HudNotice`]: a `notice` field, no `seq`) say when no copilot has listened for
+/// a while, and when one does again.
 async fn hud(
     State(state): State<AppState>,
     user: AuthUser,
@@ -184,7 +188,7 @@ async fn hud(
         tracing::error!(meeting = %id, error = %e, "HUD stream unavailable");
         Error::Unavailable("The live copilot is unreachable; please try again in a moment.".into())
     })?;
-    Ok(upgrade.on_upgrade(move |socket| stream_hud(socket, events)))
+    Ok(upgrade.on_upgrade(move |socket| stream_hud(socket, events, state, id)))
 }
 
 async fn send_event(socket: &mut WebSocket, event: &HudEnvelope) -> bool {
@@ -192,10 +196,36 @@ async fn send_event(socket: &mut WebSocket, event: &HudEnvelope) -> bool {
     socket.send(Message::Text(text.into())).await.is_ok()
 }
 
-async fn stream_hud(mut socket: WebSocket, mut events: Subscription) {
+/// Sends the meeting's events, and every [`presence::CHECK_EVERY`] what the copilot's lease
+/// says of its presence ([`closer_wire::HudNotice`], from [`AbsenceWatch`]).
+async fn stream_hud(mut socket: WebSocket, events: Subscription, state: AppState, meeting: Uuid) {
+    // A stream keeps a read in flight across the other branches (a Redis XREAD cancelled midway
+    // would leave a blocked read queued on the connection).
+    let events = futures_util::stream::unfold(events, |mut events| async move { Some((events.next().await, events)) });
+    tokio::pin!(events);
+    let mut check = tokio::time::interval(presence::CHECK_EVERY);
+    check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut watch = AbsenceWatch::default();
     loop {
         tokio::select! {
-            event = events.next() => match event {
+            _ = check.tick() => {
+                let due = crate::agent::lease::due_and_running(&state.pg, meeting, &state.config.livekit_agent_name).await;
+                let notice = match due {
+                    Ok(Some(running)) => watch.observe(running, std::time::Instant::now()),
+                    Ok(None) => None,
+                    Err(e) => {
+                        tracing::debug!(%meeting, error = %e, "the copilot's lease is unreadable; the HUD is told nothing");
+                        None
+                    }
+                };
+                if let Some(notice) = notice {
+                    let text = serde_json::to_string(&notice).expect("notices serialize");
+                    if socket.send(Message::Text(text.into())).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            event = events.next() => match event.expect("the event stream never ends") {
                 Ok(event) => {
                     if !send_event(&mut socket, &event).await {
                         return;

@@ -96,7 +96,7 @@ pub async fn hud_until(hud: &mut Socket, seen: &mut Vec<HudEnvelope>, wait: Dura
             return Some(found.clone());
         }
         match tokio::time::timeout_at(deadline, hud.next()).await {
-            Ok(Some(Ok(Message::Text(text)))) => seen.push(serde_json::from_str(&text).unwrap()),
+            Ok(Some(Ok(Message::Text(text)))) => seen.extend(crate::common::hud_event(&text)),
             Ok(Some(Ok(_))) => {}
             Ok(other) => panic!("the HUD socket ended: {other:?}"),
             Err(_) => return None,
@@ -126,7 +126,7 @@ pub type Seen = Arc<Mutex<Vec<HudEnvelope>>>;
 pub async fn read_hud(mut socket: Socket, seen: Seen) {
     while let Some(Ok(message)) = socket.next().await {
         if let Message::Text(text) = message {
-            seen.lock().unwrap().push(serde_json::from_str(&text).unwrap());
+            seen.lock().unwrap().extend(crate::common::hud_event(&text));
         }
     }
 }

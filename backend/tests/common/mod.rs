@@ -199,3 +199,13 @@ pub fn models() -> closer::models::ModelPaths {
         .unwrap_or_else(|| Config::default().models_dir);
     closer::models::ModelPaths::in_dir(&dir)
 }
+
+/// A HUD socket's text message as an event, or `None` for a [`closer_wire::HudNotice`] (a
+/// `notice` field, outside the event stream). Panics on anything else.
+pub fn hud_event(text: &str) -> Option<closer_wire::HudEnvelope> {
+    let value: serde_json::Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("HUD message is not JSON ({e}): {text}"));
+    if value.get("notice").is_some() {
+        return None;
+    }
+    Some(serde_json::from_value(value).unwrap_or_else(|e| panic!("HUD message is not an event ({e}): {text}")))
+}

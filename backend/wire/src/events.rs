@@ -147,3 +147,19 @@ pub struct HudEnvelope {
     #[serde(flatten)]
     pub event: HudEvent,
 }
+
+/// A message of the HUD socket about the call as it stands, outside the meeting's event stream
+/// (no `seq`; never stored or replayed): sent by whichever server holds the socket, from the
+/// copilot's lease.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "notice", rename_all = "snake_case")]
+pub enum HudNotice {
+    /// No copilot job has run the meeting for `waiting_ms` (ms): no worker had room for it
+    /// (every one full or over LiveKit's target load), or the one running it stopped and it is
+    /// being dispatched again. Sent every 2 s while it lasts, so the HUD never shows "Live"
+    /// while nothing listens.
+    CopilotAbsent { waiting_ms: u64 },
+    /// The copilot runs the meeting again after a [`HudNotice::CopilotAbsent`].
+    CopilotPresent,
+}
+

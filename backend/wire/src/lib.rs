@@ -24,7 +24,7 @@ pub use analytics::{
 pub use auth::{Handoff, HandoffRedeem, Login, NewUser, Organization, RefreshRequest, Role, Session, SignUp, User};
 pub use audio_frame::*;
 pub use events::{
-    Evidence, HudEnvelope, HudEvent, ProviderState, SentimentLabel, WordTiming,
+    Evidence, HudEnvelope, HudEvent, HudNotice, ProviderState, SentimentLabel, WordTiming,
 };
 pub use live_api::{CopilotPresence, IngestControl, PriorityMessageRequest};
 pub use health::{HealthReport, HealthStatus, ServiceHealth};
@@ -63,6 +63,7 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     HealthReport::export_all(&cfg)?;
     Playbook::export_all(&cfg)?;
     HudEnvelope::export_all(&cfg)?;
+    HudNotice::export_all(&cfg)?;
     IngestControl::export_all(&cfg)?;
     PriorityMessageRequest::export_all(&cfg)?;
     CopilotPresence::export_all(&cfg)?;

@@ -53,7 +53,7 @@ export function HudDock(props: HudPanelProps) {
   const resizeTo = (width: number) => update({ ...layout, width: clampDockWidth(width, window.innerWidth) });
 
   if (layout.collapsed) {
-    const status = hudStatus(props.connected, props.hud.lagMs);
+    const status = hudStatus(props.connected, props.hud.lagMs, props.hud.copilotAbsentMs);
     const ticked = Object.keys(props.hud.ticks).length;
     return (
       <div className="flex shrink-0 pb-2 pr-3 max-md:px-3" data-testid="hud-dock" data-collapsed="true">

@@ -38,7 +38,7 @@ export type HudPanelProps = {
  */
 export function HudPanel({ hud, connected, playbook, readOnly, presentingId, onPresent, onStopPresenting, nameOf, footer, movable, onCollapse }: HudPanelProps) {
   const { t } = useI18n();
-  const status = hudStatus(connected, hud.lagMs);
+  const status = hudStatus(connected, hud.lagMs, hud.copilotAbsentMs);
   const [collapsed, setCollapsed] = useState(false);
 
   return (
@@ -83,20 +83,28 @@ export function HudPanel({ hud, connected, playbook, readOnly, presentingId, onP
   );
 }
 
-/** The copilot's status as a light and words: pulsing while connecting, amber while delayed. */
+/** The copilot's status as a light and words: pulsing while connecting, amber while delayed or waiting. */
 export function StatusLight({ status, connected, compact }: { status: HudStatus; connected: boolean; compact?: boolean }) {
   const { t } = useI18n();
-  const words = status.state === "live" ? t("hud.connected") : status.state === "delayed" ? t("hud.delayed", { seconds: status.seconds }) : t("hud.disconnected");
+  const words =
+    status.state === "live"
+      ? t("hud.connected")
+      : status.state === "delayed"
+        ? t("hud.delayed", { seconds: status.seconds })
+        : status.state === "waiting"
+          ? t("hud.waiting", { seconds: status.seconds })
+          : t("hud.disconnected");
+  const amber = status.state === "delayed" || status.state === "waiting";
   return (
     <>
       <span
-        className={`h-2 w-2 shrink-0 rounded-full ${status.state === "live" ? "bg-emerald-400" : status.state === "delayed" ? "bg-amber-400" : "animate-pulse bg-amber-400"}`}
+        className={`h-2 w-2 shrink-0 rounded-full ${status.state === "live" ? "bg-emerald-400" : amber ? "bg-amber-400" : "animate-pulse bg-amber-400"}`}
         data-testid="hud-connection"
         data-connected={connected}
         data-status={status.state}
         title={compact ? words : undefined}
       />
-      <span className={compact ? "sr-only" : `text-xs ${status.state === "delayed" ? "text-amber-200" : "text-white/50"}`} role="status" data-testid="hud-status">
+      <span className={compact ? "sr-only" : `text-xs ${amber ? "text-amber-200" : "text-white/50"}`} role="status" data-testid="hud-status">
         {words}
       </span>
     </>

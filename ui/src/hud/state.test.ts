@@ -1,4 +1,4 @@
-import { DELAYED_MS, emptyHud, hudStatus, reduceHud, type Envelope } from "./state";
+import { DELAYED_MS, emptyHud, hudStatus, reduceHud, reduceNotice, type Envelope } from "./state";
 
 const ev = (seq: number, body: Record<string, unknown>) => ({ seq, at_ms: seq * 100, ...body }) as unknown as Envelope;
 const evidence = { segment_id: "guest-a-3", speaker: "guest-a", start_ms: 1000, text: "a much lower price", score: 0.8 };
@@ -43,6 +43,16 @@ describe("reduceHud", () => {
     expect(hudStatus(true, s.lagMs)).toEqual({ state: "delayed", seconds: 4 });
     s = reduceHud(s, ev(2, { kind: "copilot_status", behind_ms: 0 }));
     expect(hudStatus(true, s.lagMs)).toEqual({ state: "live" });
+  });
+
+  it("says no copilot listens while the server's notices say so, whatever the lag", () => {
+    let s = reduceNotice(emptyHud, { notice: "copilot_absent", waiting_ms: 6_400 });
+    expect(hudStatus(true, s.lagMs, s.copilotAbsentMs)).toEqual({ state: "waiting", seconds: 6 });
+    s = reduceHud(s, ev(0, { kind: "copilot_status", behind_ms: 3_100 }));
+    expect(hudStatus(true, s.lagMs, s.copilotAbsentMs)).toEqual({ state: "waiting", seconds: 6 });
+    s = reduceNotice(s, { notice: "copilot_present" });
+    expect(hudStatus(true, s.lagMs, s.copilotAbsentMs)).toEqual({ state: "delayed", seconds: 3 });
+    expect(hudStatus(false, s.lagMs, 9_000)).toEqual({ state: "connecting" });
   });
 
   it("ignores duplicates after a reconnect", () => {

@@ -1,10 +1,12 @@
 import type { BattleCard } from "../bindings/BattleCard";
 import type { Evidence } from "../bindings/Evidence";
 import type { HudEnvelope } from "../bindings/HudEnvelope";
+import type { HudNotice } from "../bindings/HudNotice";
 import type { SentimentLabel } from "../bindings/SentimentLabel";
 import type { Wire } from "../lib/wire";
 
 export type Envelope = Wire<HudEnvelope>;
+export type Notice = Wire<HudNotice>;
 export type HudKind = Envelope["kind"];
 
 export type TranscriptLine = {
@@ -41,6 +43,12 @@ export type HudState = {
    * latest `copilot_status` said (it speaks up while finals are missing); null before either.
    */
   lagMs: number | null;
+  /**
+   * How long no copilot has listened to the call, ms, as the server's latest
+   * `copilot_absent` notice said (no worker had room for the meeting, or it is moving to
+   * another); null while one listens.
+   */
+  copilotAbsentMs: number | null;
 };
 
 /**
@@ -50,14 +58,34 @@ export type HudState = {
  */
 export const DELAYED_MS = 2_000;
 
-/** What the HUD's status light says: connecting, live, or delayed by whole seconds. */
-export type HudStatus = { state: "connecting" } | { state: "live" } | { state: "delayed"; seconds: number };
+/**
+ * What the HUD's status light says: connecting, live, delayed by whole seconds, or waiting
+ * (whole seconds) for a copilot to listen at all.
+ */
+export type HudStatus =
+  | { state: "connecting" }
+  | { state: "live" }
+  | { state: "delayed"; seconds: number }
+  | { state: "waiting"; seconds: number };
 
-/** The HUD's status from its socket and the copilot's last measured lag. */
-export function hudStatus(connected: boolean, lagMs: number | null): HudStatus {
+/** The HUD's status from its socket, the copilot's last measured lag and its absence. */
+export function hudStatus(connected: boolean, lagMs: number | null, copilotAbsentMs: number | null = null): HudStatus {
   if (!connected) return { state: "connecting" };
+  if (copilotAbsentMs !== null) return { state: "waiting", seconds: Math.round(copilotAbsentMs / 1000) };
   if (lagMs !== null && lagMs >= DELAYED_MS) return { state: "delayed", seconds: Math.round(lagMs / 1000) };
   return { state: "live" };
+}
+
+/** Folds a notice of the HUD socket (outside the event stream: no `seq`) into the state. */
+export function reduceNotice(state: HudState, notice: Notice): HudState {
+  switch (notice.notice) {
+    case "copilot_absent":
+      return { ...state, copilotAbsentMs: notice.waiting_ms };
+    case "copilot_present":
+      return { ...state, copilotAbsentMs: null };
+    default:
+      return state;
+  }
 }
 
 export const emptyHud: HudState = {
@@ -71,6 +99,7 @@ export const emptyHud: HudState = {
   providers: {},
   names: {},
   lagMs: null,
+  copilotAbsentMs: null,
 };
 
 const MAX_LINES = 200;

@@ -1,11 +1,12 @@
 import { useEffect, useReducer, useRef, useState } from "react";
 import { accessToken, wsUrl } from "../api/client";
-import { emptyHud, reduceHud, type Envelope, type HudState } from "./state";
+import { emptyHud, reduceHud, reduceNotice, type Envelope, type HudState, type Notice } from "./state";
 
-type Action = { type: "event"; envelope: Envelope; receivedAt: number } | { type: "reset" };
+type Action = { type: "event"; envelope: Envelope; receivedAt: number } | { type: "notice"; notice: Notice } | { type: "reset" };
 
 function reducer(state: HudState, action: Action): HudState {
   if (action.type === "reset") return emptyHud;
+  if (action.type === "notice") return reduceNotice(state, action.notice);
   return reduceHud(state, action.envelope, action.receivedAt);
 }
 
@@ -60,9 +61,11 @@ export function useHudStream(meetingId: string, enabled: boolean, socketUrl?: Hu
       ws.onmessage = (ev) => {
         if (typeof ev.data !== "string") return;
         try {
-          const envelope = JSON.parse(ev.data) as Envelope;
-          if (typeof envelope.seq === "number" && typeof envelope.kind === "string") {
-            dispatch({ type: "event", envelope, receivedAt: Date.now() });
+          const message = JSON.parse(ev.data) as Envelope | Notice;
+          if ("notice" in message && typeof message.notice === "string") {
+            dispatch({ type: "notice", notice: message });
+          } else if ("seq" in message && typeof message.seq === "number" && typeof message.kind === "string") {
+            dispatch({ type: "event", envelope: message, receivedAt: Date.now() });
           }
         } catch {
           /* not an event */
