@@ -9,7 +9,8 @@
 //!   it is back every final the seller's HUD showed is stored — the test counts the segments
 //!   lost (none may be).
 //!
-//! In both the seller's HUD keeps getting the guest's transcript. The test prints the outage,
+//! In both the seller's HUD keeps getting the guest's transcript, and once the host ends the
+//! call its `meeting.processed` webhook is delivered exactly once. The test prints the outage,
 //! the finals that reached the HUD during and after it, and the widest gap between consecutive
 //! finals. The two tests restart services every test shares: they run one at a time, and this
 //! is a test binary of its own (cargo runs test binaries one after another).
@@ -17,7 +18,7 @@
 mod call;
 mod common;
 
-use call::{Seen, Server, finals, guest, hud, read_hud, speak, track, wait_for, worker_of};
+use call::{Receiver, Seen, Server, finals, guest, hud, read_hud, speak, track, wait_for, worker_of};
 use common::TestApp;
 use livekit_api::services::room::RoomClient;
 use reqwest::Method;
@@ -61,6 +62,8 @@ struct Outage {
     before: usize,
     during: usize,
     after: usize,
+    /// The organization's CRM endpoint (`meeting.processed`).
+    crm: Receiver,
     /// The guest stays in the call until the test has looked.
     _connection: closer_rtc::Connected,
 }
@@ -69,10 +72,15 @@ struct Outage {
 /// then 15 s more of the call: long enough for a watcher to judge a stale lease, dispatch again
 /// and a new job to join (a failover takes about 4 s), and for more of the call to be heard.
 async fn call_through_outage(service: &str) -> Outage {
-    let app = TestApp::start(|c| c.login_rate_per_minute = 1000).await;
-    let server = Server::start("A", &app.config, &[]).await;
+    let app = TestApp::start(|c| {
+        c.login_rate_per_minute = 1000;
+        c.webhooks_allow_private = true;
+    })
+    .await;
+    let server = Server::start("A", &app.config, &[("CLOSER_WEBHOOKS_ALLOW_PRIVATE", "true")]).await;
     let rooms = RoomClient::with_api_key(&app.config.livekit_url, &app.config.livekit_api_key, &app.config.livekit_api_secret);
     let (admin, _) = app.sign_up("faults").await;
+    let crm = Receiver::subscribed(&app, &admin).await;
     let playbook = app.import_fixture_playbook(&admin, "discovery-en.json").await;
     let (status, meeting) = app.call(Method::POST, "/meetings", Some(&admin), Some(json!({"title": "Discovery", "playbook_id": playbook}))).await;
     assert_eq!(status, 201, "{meeting}");
@@ -108,7 +116,7 @@ async fn call_through_outage(service: &str) -> Outage {
     let after = heard.len() - before - during;
     let widest = heard.windows(2).map(|pair| pair[1].2.saturating_sub(pair[0].3)).max().unwrap_or(0);
     println!("{before} finals before the outage, {after} after it; widest silence between finals {widest} ms");
-    Outage { app, server, rooms, meeting: id, admin, guest: identity, job, seen, before, during, after, _connection: connection }
+    Outage { app, server, rooms, meeting: id, admin, guest: identity, job, seen, before, during, after, crm, _connection: connection }
 }
 
 /// The same job runs the meeting, its copilot is still in the room, and the transcript went on.
@@ -122,11 +130,28 @@ async fn assert_call_went_on(o: &Outage) {
     assert_eq!(presence.1["running"], true, "{}", presence.1);
 }
 
+/// The host ends the call: it is finalized and its `meeting.processed` webhook delivered
+/// exactly once, outage or not.
+async fn assert_delivered_once(o: &Outage) {
+    let (status, body) = o.app.call(Method::POST, &format!("/meetings/{}/end", o.meeting), Some(&o.admin), None).await;
+    assert_eq!(status, 204, "{body}");
+    let ended = Instant::now();
+    while o.crm.of(&o.meeting) == 0 {
+        assert!(ended.elapsed() < Duration::from_secs(120), "no meeting.processed webhook within 120 s of the end");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    println!("meeting.processed delivered {} ms after the end", ended.elapsed().as_millis());
+    // Long enough for a second delivery to show (the outbox is polled every second).
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(o.crm.of(&o.meeting), 1, "webhooks delivered: {:?}", o.crm.got.lock().unwrap());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_postgres_restart_mid_call_keeps_the_copilot_and_its_transcript() {
     let _one_at_a_time = SERVICES.lock().unwrap_or_else(|p| p.into_inner());
     let outage = call_through_outage("postgres").await;
     assert_call_went_on(&outage).await;
+    assert_delivered_once(&outage).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -155,6 +180,7 @@ async fn a_ferretdb_restart_mid_call_loses_no_stored_segment() {
     }
     println!("{} of {} segments shown on the HUD are stored; lost: {lost:?}", shown.len() - lost.len(), shown.len());
     assert!(lost.is_empty(), "segments shown on the HUD but never stored: {lost:?}");
+    assert_delivered_once(&o).await;
 }
 
 /// The next notice on `socket` (events skipped) within `wait`.

@@ -13,15 +13,12 @@
 mod call;
 mod common;
 
-use axum::extract::State;
-use axum::http::HeaderMap;
-use call::Server;
+use call::{Receiver, Server};
 use closer::webhooks::outbox::{self, Audience};
 use common::TestApp;
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -86,20 +83,6 @@ async fn rate_limits_and_refresh_token_reuse_hold_across_instances() {
     assert_eq!(statuses, [200, 200, 429], "two joins a minute per address and meeting, whichever instance answers");
 }
 
-/// What the CRM receiver got: (`webhook-id`, meeting id) per request.
-#[derive(Clone, Default)]
-struct Receiver {
-    got: Arc<Mutex<Vec<(String, String)>>>,
-}
-
-async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: String) -> &'static str {
-    let id = headers.get("webhook-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    let payload: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
-    let meeting = payload["data"]["meeting"]["id"].as_str().unwrap_or_default().to_owned();
-    receiver.got.lock().unwrap().push((id, meeting));
-    "ok"
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ended_meetings_are_finalized_and_delivered_once_with_two_instances() {
     const MEETINGS: usize = 8;
@@ -110,13 +93,7 @@ async fn ended_meetings_are_finalized_and_delivered_once_with_two_instances() {
     })
     .await;
     let (admin, _) = app.sign_up("two_fin").await;
-    let receiver = Receiver::default();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    let router = axum::Router::new().route("/hook", axum::routing::post(receive)).with_state(receiver.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    let (status, endpoint) = app.call(Method::POST, "/webhooks", Some(&admin), Some(json!({"url": url, "events": ["meeting.processed"]}))).await;
-    assert_eq!(status, 201, "{endpoint}");
+    let receiver = Receiver::subscribed(&app, &admin).await;
 
     let busy = [("CLOSER_WEBHOOKS_ALLOW_PRIVATE", "true"), ("CLOSER_FINALIZE_POLL_MS", "50"), ("CLOSER_WEBHOOK_POLL_MS", "50")];
     let _a = Server::start("A", &app.config, &busy).await;

@@ -7,8 +7,10 @@
 //!
 //! Meetings ask for the agent when their room is created ([`dispatch::ensure`]). Several server
 //! processes may register under the same agent name: LiveKit offers each room's job to one of
-//! them, and a worker takes it only while no other live worker runs fewer jobs, so the rooms
-//! spread evenly. Self-hosted livekit-server does not dispatch a job again when its worker dies
+//! them under its target load (each reports its CPU share, [`load`]), and a worker takes it by
+//! [`load::admit`]: only while no other live worker runs fewer jobs, so the rooms spread evenly,
+//! and, when overloaded, only while no other has room. The seller's HUD is told while no job
+//! runs the meeting ([`presence`]). Self-hosted livekit-server does not dispatch a job again when its worker dies
 //! (livekit/agents#1472); the servers do, from their leases in PostgreSQL ([`lease`]): a job not
 //! renewed for [`lease::JOB_TIMEOUT`] is dispatched again by any server's watcher, and the new
 //! job's session continues from the stored events and snapshot of the meeting.

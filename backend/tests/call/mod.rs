@@ -214,3 +214,38 @@ impl Server {
         Server { name, child, base, worker }
     }
 }
+
+/// A CRM's webhook endpoint on loopback: what it got, as (`webhook-id`, meeting id) per request.
+#[derive(Clone, Default)]
+pub struct Receiver {
+    pub got: Arc<Mutex<Vec<(String, String)>>>,
+}
+
+impl Receiver {
+    /// Starts one and subscribes it to `meeting.processed` for `admin`'s organization on `app`
+    /// (whose servers need `webhooks_allow_private`).
+    pub async fn subscribed(app: &TestApp, admin: &str) -> Receiver {
+        let receiver = Receiver::default();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        let router = axum::Router::new().route("/hook", axum::routing::post(receive)).with_state(receiver.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        let (status, endpoint) = app.call(Method::POST, "/webhooks", Some(admin), Some(json!({"url": url, "events": ["meeting.processed"]}))).await;
+        assert_eq!(status, 201, "{endpoint}");
+        receiver
+    }
+
+    /// Deliveries for `meeting` so far.
+    pub fn of(&self, meeting: &str) -> usize {
+        self.got.lock().unwrap().iter().filter(|(_, m)| m == meeting).count()
+    }
+}
+
+async fn receive(axum::extract::State(receiver): axum::extract::State<Receiver>, headers: axum::http::HeaderMap, body: String) -> &'static str {
+    let id = headers.get("webhook-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let payload: serde_json::Value = serde_json::from_str(&body).unwrap_or(serde_json::Value::Null);
+    let meeting = payload["data"]["meeting"]["id"].as_str().unwrap_or_default().to_owned();
+    receiver.got.lock().unwrap().push((id, meeting));
+    "ok"
+}
+
