@@ -44,6 +44,8 @@ pub struct Offer {
     pub worker_id: String,
     /// Jobs it runs now, accepted ones included (this one not).
     pub running: usize,
+    /// The CPU share it last reported ([`Worker::report_cpu`]; 0 before the first report).
+    pub cpu: f32,
     /// The job's room.
     pub room: String,
 }
@@ -330,6 +332,7 @@ fn handle(
             let offer = Offer {
                 worker_id: worker_id.to_owned(),
                 running: before,
+                cpu: load.cpu,
                 room: job.room.map(|r| r.name).unwrap_or_default(),
             };
             let (admit, running, outgoing) = (options.admit.clone(), running.clone(), outgoing.clone());

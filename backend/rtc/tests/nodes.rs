@@ -14,10 +14,9 @@ use closer_rtc::{Connected, RoomOptions};
 use livekit_api::services::room::{CreateRoomOptions, RoomClient};
 use serde_norway::{Mapping, Value};
 use tokio::process::{Child, Command};
-use tokio::time::timeout;
 
 mod common;
-use common::{env, rtc, speak, subscribed_audio, token};
+use common::{env, hear, rtc, speak, subscribed_audio, token};
 
 fn free_tcp_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
@@ -138,14 +137,7 @@ async fn a_speaker_on_one_node_is_heard_by_a_listener_on_the_other() {
     let talking = speak(&alice, 440.0, 3.0).await;
     let track = subscribed_audio(&mut events, "alice").await;
     let mut stream = bob.subscribe_audio(track, 16_000, 1).expect("audio stream");
-    let mut heard = Vec::new();
-    while heard.len() < 24_000 {
-        let frame = timeout(Duration::from_secs(10), stream.recv())
-            .await
-            .expect("a frame within 10 s")
-            .expect("stream open");
-        heard.extend(frame.samples);
-    }
+    let heard = hear(&mut stream, 24_000).await;
     let tail = &heard[heard.len() - 8_000..];
     let rms = (tail.iter().map(|&x| f64::from(x).powi(2)).sum::<f64>() / tail.len() as f64).sqrt();
     assert!(rms > 1000.0, "alice's tone reaches bob across the nodes (rms {rms:.0}, sent 5657)");

@@ -12,7 +12,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::timeout;
 
 mod common;
-use common::{env, join, rtc, speak, subscribed_audio, unique_room, wait_for};
+use common::{env, hear, join, rtc, speak, subscribed_audio, unique_room, wait_for};
 
 async fn data(events: &mut UnboundedReceiver<RoomEvent>) -> (String, Option<String>, Vec<u8>) {
     wait_for(events, "a data packet", |e| match e {
@@ -69,18 +69,9 @@ async fn a_hidden_listener_hears_a_speaker_at_16_khz_mono_and_nobody_sees_it() {
     let mut stream = copilot
         .subscribe_audio(track, 16_000, 1)
         .expect("audio stream");
-    let mut heard = Vec::new();
     // Two seconds: more than the frames held for a stream before it is registered, so they
     // cannot alone make the test pass.
-    while heard.len() < 32_000 {
-        let frame = timeout(Duration::from_secs(10), stream.recv())
-            .await
-            .expect("a frame within 10 s")
-            .expect("stream open");
-        assert_eq!((frame.sample_rate, frame.channels), (16_000, 1));
-        assert_eq!(frame.samples.len(), 160, "10 ms frames");
-        heard.extend(frame.samples);
-    }
+    let heard = hear(&mut stream, 32_000).await;
     // Opus starts with a few silent frames; judge the last half second.
     let tail = &heard[heard.len() - 8_000..];
     let rms = (tail.iter().map(|&x| (x as f64).powi(2)).sum::<f64>() / tail.len() as f64).sqrt();

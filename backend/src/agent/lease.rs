@@ -4,7 +4,7 @@
 //! worker renews the leases of the jobs it runs every [`HEARTBEAT`], and a lease not renewed for
 //! [`JOB_TIMEOUT`] is taken back by whichever server's watcher sees it first
 //! ([`super::dispatch::redispatch_stale`]). The same renewal publishes each worker's job count,
-//! from which a worker offered a job decides whether it is its turn ([`fewest_elsewhere`]).
+//! and CPU share, from which a worker offered a job decides whether it is its turn ([`others`]).
 
 use super::load::Busy;
 use sqlx::PgPool;
@@ -161,20 +161,12 @@ pub async fn unregistered(pg: &PgPool, worker_id: &str) -> sqlx::Result<()> {
 ///
 /// Errors: the database.
 pub async fn running(pg: &PgPool, meeting: Uuid, agent_name: &str) -> sqlx::Result<bool> {
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM copilot_jobs
-         WHERE meeting_id = $1 AND agent_name = $2 AND job_id IS NOT NULL
-           AND heartbeat_at >= now() - make_interval(secs => $3))",
-    )
-    .bind(meeting)
-    .bind(agent_name)
-    .bind(seconds(JOB_TIMEOUT))
-    .fetch_one(pg)
-    .await
+    Ok(due_and_running(pg, meeting, agent_name).await? == Some(true))
 }
 
-/// Whether a job of `agent_name` runs `meeting`'s room now (as [`running`]), or `None` when the
-/// copilot is not due there: never dispatched (the call has not started) or the call is over.
+/// Whether a job of `agent_name` runs `meeting`'s room now (its lease renewed within
+/// [`JOB_TIMEOUT`]), or `None` when the copilot is not due there: never dispatched (the call has
+/// not started) or the call is over.
 ///
 /// Errors: the database.
 pub async fn due_and_running(pg: &PgPool, meeting: Uuid, agent_name: &str) -> sqlx::Result<Option<bool>> {

@@ -28,7 +28,6 @@ use livekit_api::access_token::{AccessToken, VideoGrants};
 use load::{Busy, CpuMeter};
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
@@ -64,15 +63,13 @@ pub fn start(state: AppState) -> anyhow::Result<Copilot> {
     let library = closer_rtc::library_path(&state.config.models_dir);
     let rtc = Rtc::load(&library).map_err(|e| anyhow::anyhow!("{}: {e}", library.display()))?;
     let watcher = tokio::spawn(watch(state.clone()));
-    // This process's CPU share (f32 bits): sampled by `serve`, read by the job offers.
-    let cpu = Arc::new(AtomicU32::new(0f32.to_bits()));
     let task = tokio::spawn(async move {
         loop {
-            match register(&state, cpu.clone()).await {
+            match register(&state).await {
                 Ok((worker, events)) => {
                     tracing::info!(worker = worker.id, agent = state.config.livekit_agent_name, "copilot worker registered");
                     let worker_id = worker.id.clone();
-                    serve(&state, rtc, worker, events, &cpu).await;
+                    serve(&state, rtc, worker, events).await;
                     if let Err(e) = lease::unregistered(&state.pg, &worker_id).await {
                         tracing::warn!(error = %e, "forgetting the worker's registration failed");
                     }
@@ -115,7 +112,7 @@ async fn watch(state: AppState) {
     }
 }
 
-async fn register(state: &AppState, cpu: Arc<AtomicU32>) -> anyhow::Result<(Worker, mpsc::UnboundedReceiver<WorkerEvent>)> {
+async fn register(state: &AppState) -> anyhow::Result<(Worker, mpsc::UnboundedReceiver<WorkerEvent>)> {
     let config = &state.config;
     let token = AccessToken::with_api_key(&config.livekit_api_key, &config.livekit_api_secret)
         .with_identity("closer-worker")
@@ -129,10 +126,7 @@ async fn register(state: &AppState, cpu: Arc<AtomicU32>) -> anyhow::Result<(Work
         hidden: true,
         admit: {
             let (pg, agent_name) = (state.pg.clone(), config.livekit_agent_name.clone());
-            Admission::new(move |offer| {
-                let busy = Busy { jobs: offer.running, cpu: f32::from_bits(cpu.load(Ordering::Relaxed)) };
-                fair_share(pg.clone(), agent_name.clone(), offer, busy)
-            })
+            Admission::new(move |offer| fair_share(pg.clone(), agent_name.clone(), offer))
         },
     };
     Ok(Worker::register(&config.livekit_url, &token, options).await?)
@@ -142,7 +136,8 @@ async fn register(state: &AppState, cpu: Arc<AtomicU32>) -> anyhow::Result<(Work
 /// runs fewer jobs, so the rooms spread evenly over the deployment's servers (LiveKit alone picks
 /// at random, weighted by load); overloaded, only if no other worker has room. When the other
 /// workers cannot be read, it takes the job: a copilot on a busy server beats none.
-async fn fair_share(pg: sqlx::PgPool, agent_name: String, offer: Offer, me: Busy) -> bool {
+async fn fair_share(pg: sqlx::PgPool, agent_name: String, offer: Offer) -> bool {
+    let me = Busy { jobs: offer.running, cpu: offer.cpu };
     match lease::others(&pg, &agent_name, &offer.worker_id).await {
         Ok(others) => {
             let take = load::admit(me, &others);
@@ -158,16 +153,16 @@ async fn fair_share(pg: sqlx::PgPool, agent_name: String, offer: Offer, me: Busy
 
 /// Runs the jobs of one registration until its connection ends; then stops them. Renews their
 /// leases every [`lease::HEARTBEAT`], and at once whenever its job count changes (the other
-/// workers' [`fair_share`] reads it); every heartbeat also samples the process's CPU share into
-/// `cpu` and reports it to LiveKit and the other workers.
+/// workers' [`fair_share`] reads it); every heartbeat also samples the process's CPU share and
+/// reports it to LiveKit (and, through the worker, to its own job offers) and the other workers.
 async fn serve(
     state: &AppState,
     rtc: Rtc,
     worker: Worker,
     mut events: mpsc::UnboundedReceiver<WorkerEvent>,
-    cpu: &AtomicU32,
 ) {
     let mut meter = CpuMeter::default();
+    let mut cpu = 0.0;
     let worker = Arc::new(worker);
     let mut heartbeat = tokio::time::interval(lease::HEARTBEAT);
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -202,12 +197,11 @@ async fn serve(
                 worker.finish(&job_id, error.as_deref());
             }
             _ = heartbeat.tick() => {
-                let share = meter.sample();
-                cpu.store(share.to_bits(), Ordering::Relaxed);
-                worker.report_cpu(share);
+                cpu = meter.sample();
+                worker.report_cpu(cpu);
             }
         }
-        let busy = Busy { jobs: worker.jobs(), cpu: f32::from_bits(cpu.load(Ordering::Relaxed)) };
+        let busy = Busy { jobs: worker.jobs(), cpu };
         if let Err(e) = lease::renew(&state.pg, &worker.id, &state.config.livekit_agent_name, busy).await {
             tracing::warn!(error = %e, "renewing the copilot's leases failed");
         }

@@ -4,7 +4,7 @@
 #![allow(dead_code)] // each includer uses its own subset
 
 use closer_rtc::proto::TrackKind;
-use closer_rtc::{Connected, RemoteTrack, Room, RoomEvent, RoomOptions, Rtc};
+use closer_rtc::{AudioStream, Connected, RemoteTrack, Room, RoomEvent, RoomOptions, Rtc};
 use std::f32::consts::TAU;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -125,3 +125,20 @@ pub async fn speak(room: &Room, hz: f32, seconds: f32) -> tokio::task::JoinHandl
         }
     })
 }
+
+/// At least `samples` samples of `stream` (subscribed at 16 kHz mono), each frame checked to be
+/// 10 ms of 16 kHz mono.
+pub async fn hear(stream: &mut AudioStream, samples: usize) -> Vec<i16> {
+    let mut heard = Vec::new();
+    while heard.len() < samples {
+        let frame = tokio::time::timeout(Duration::from_secs(10), stream.recv())
+            .await
+            .expect("a frame within 10 s")
+            .expect("stream open");
+        assert_eq!((frame.sample_rate, frame.channels), (16_000, 1));
+        assert_eq!(frame.samples.len(), 160, "10 ms frames");
+        heard.extend(frame.samples);
+    }
+    heard
+}
+
