@@ -1,7 +1,7 @@
 // The Italian scripted call (it-primo-contatto) with the UI in Italian (browser language it-IT):
 // seller, two guests and a hidden manager on the real livekit-server, each speaker fed its own
 // fixture WAV; the HUD must label transcript lines by name and show ticks and battle cards
-// within 2 s of the utterance, and the manager's priority message must reach it.
+// on time (see assertCallOnTime), and the manager's priority message must reach it.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -84,7 +84,7 @@ describe("chiamata in italiano: venditore, due ospiti e una manager nascosta", {
     }
   });
 
-  it("trascrizione con i nomi, checklist e schede obiezioni entro 2 s", async () => {
+  it("trascrizione con i nomi, checklist e schede obiezioni in tempo (mediana entro 2 s)", async () => {
     const participants = await api(`/api/meetings/${meeting.id}/participants`, { token: seller.access_token });
     const id = (name) => participants.find((p) => p.display_name === name).identity;
     const { lags, lines } = await playScript({
