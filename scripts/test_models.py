@@ -301,3 +301,23 @@ def test_livekit_library_exports_the_ffi_entry_points():
     lib = ctypes.CDLL(str(LIVEKIT_FFI / "liblivekit_ffi.so"))
     for symbol in ("livekit_ffi_initialize", "livekit_ffi_request", "livekit_ffi_drop_handle", "livekit_ffi_dispose"):
         assert hasattr(lib, symbol), symbol
+
+
+# --------------------------------------------------------------------------- Piper voice
+
+PIPER = MODELS / "piper-joe-medium"
+
+
+def test_piper_voice_is_what_tts_piper_reads():
+    """The graph's inputs and output and the configuration keys `backend/src/tts/piper.rs` uses."""
+    config = json.loads((PIPER / "model.onnx.json").read_text())
+    assert config["audio"]["sample_rate"] == 22050
+    assert config["espeak"]["voice"] == "en-us"
+    assert set(config["inference"]) == {"noise_scale", "length_scale", "noise_w"}
+    ids = config["phoneme_id_map"]
+    assert all(len(phoneme) == 1 for phoneme in ids), "one character per phoneme"
+    assert (ids["_"], ids["^"], ids["$"]) == ([0], [1], [2])
+    session = ort.InferenceSession(str(PIPER / "model.onnx"), providers=["CPUExecutionProvider"])
+    assert [(i.name, i.type) for i in session.get_inputs()] == [
+        ("input", "tensor(int64)"), ("input_lengths", "tensor(int64)"), ("scales", "tensor(float)")]
+    assert [o.name for o in session.get_outputs()] == ["output"]

@@ -156,6 +156,33 @@ pub fn percentile(values: &[i64], p: f64) -> Option<i64> {
     Some(sorted[rank.min(sorted.len()) - 1])
 }
 
+/// Lower-cased words of `text` (letters, digits and apostrophes), for [`word_error_rate`].
+fn words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Word error rate of `hypothesis` against `reference`: the word-level Levenshtein distance
+/// (substitutions + insertions + deletions) over the reference's word count, case and
+/// punctuation ignored. 0 is perfect; it can exceed 1 when many words are inserted.
+pub fn word_error_rate(reference: &str, hypothesis: &str) -> f64 {
+    let (r, h) = (words(reference), words(hypothesis));
+    let mut row: Vec<usize> = (0..=h.len()).collect();
+    for i in 1..=r.len() {
+        let mut previous = row[0];
+        row[0] = i;
+        for j in 1..=h.len() {
+            let substitution = previous + usize::from(r[i - 1] != h[j - 1]);
+            previous = row[j];
+            row[j] = substitution.min(row[j] + 1).min(row[j - 1] + 1);
+        }
+    }
+    row[h.len()] as f64 / r.len().max(1) as f64
+}
+
 fn three_class(label: SentimentLabel) -> SentimentLabel {
     if label == SentimentLabel::Irritated { SentimentLabel::Negative } else { label }
 }
@@ -235,6 +262,14 @@ pub fn score(timeline: &Timeline, observed: &[Observed]) -> Score {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn word_error_rate_counts_word_edits() {
+        use super::word_error_rate as wer;
+        assert_eq!(wer("a b c d", "a b c d"), 0.0);
+        assert_eq!(wer("a b c d", "a x c"), 0.5);
+        assert_eq!(wer("Hello, World!", "hello world"), 0.0);
+    }
+
     use super::*;
 
     fn timeline() -> Timeline {

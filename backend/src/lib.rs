@@ -30,4 +30,5 @@ pub mod store;
 pub mod stt;
 pub mod team;
 pub mod telemetry;
+pub mod tts;
 pub mod webhooks;

@@ -2,9 +2,11 @@
 //!
 //! Layout under `models_dir` (see `scripts/prepare_models.py`):
 //! `whisper-base/ggml-model.bin`, `use-m-v3/model.onnx`, `use-m-v3/tokenizer.json`,
-//! `onnxruntime-1.31.1/libonnxruntime.so`.
+//! `onnxruntime-1.31.1/libonnxruntime.so`, `piper-joe-medium/model.onnx` (+ `.json`).
 
+use ort::environment::Environment;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// Absolute paths of every model file, derived from one directory.
 #[derive(Clone, Debug)]
@@ -18,6 +20,11 @@ pub struct ModelPaths {
     pub encoder_tokenizer: PathBuf,
     /// ONNX Runtime shared library loaded at run time by `ort` (`load-dynamic`).
     pub onnxruntime: PathBuf,
+    /// Piper's en_US "joe" voice (VITS, ONNX): inputs `input` int64 `[1, N]` phoneme ids,
+    /// `input_lengths` int64 `[1]`, `scales` f32 `[3]`; output f32 audio at 22 050 Hz.
+    pub piper_voice: PathBuf,
+    /// That voice's configuration JSON (sample rate, espeak voice, scales, phoneme id map).
+    pub piper_config: PathBuf,
 }
 
 impl ModelPaths {
@@ -28,6 +35,8 @@ impl ModelPaths {
             encoder: dir.join("use-m-v3/model.onnx"),
             encoder_tokenizer: dir.join("use-m-v3/tokenizer.json"),
             onnxruntime: dir.join("onnxruntime-1.31.1/libonnxruntime.so"),
+            piper_voice: dir.join("piper-joe-medium/model.onnx"),
+            piper_config: dir.join("piper-joe-medium/model.onnx.json"),
         }
     }
 }
@@ -40,4 +49,21 @@ pub struct MissingModel(pub PathBuf);
 /// Returns `path` if it exists, else [`MissingModel`].
 pub fn require(path: &Path) -> Result<&Path, MissingModel> {
     if path.is_file() { Ok(path) } else { Err(MissingModel(path.to_owned())) }
+}
+
+/// ONNX Runtime allows one environment per process: the library is loaded once, from the first
+/// path asked for, and shared by every ONNX model (the sentence encoder, the Piper voice).
+static ONNX_RUNTIME: OnceLock<Result<Environment, String>> = OnceLock::new();
+
+/// The process's ONNX Runtime environment, loading `library` (`libonnxruntime.so`) the first time.
+///
+/// Errors: the library failing to load, as text (the same error every later call).
+pub fn onnx_runtime(library: &Path) -> Result<&'static Environment, String> {
+    ONNX_RUNTIME
+        .get_or_init(|| {
+            let builder = ort::init_from(library).map_err(|e| e.to_string())?;
+            builder.with_name("closer").build().map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(Clone::clone)
 }

@@ -3,6 +3,7 @@
 //! `scripts/fixtures` with `shared/fixtures/synth.py`), and the sentence encoder ranks EN and
 //! IT paraphrases above an unrelated sentence with token ids equal to sentencepiece's.
 
+use closer::eval::word_error_rate as wer;
 use closer::models::ModelPaths;
 use closer::semantics::encoder::{SentenceEncoder, cosine};
 use closer::stt::whisper::{SAMPLE_RATE, WhisperEngine};
@@ -31,37 +32,6 @@ fn read_wav(path: &std::path::Path) -> Vec<f32> {
     let spec = reader.spec();
     assert_eq!((spec.sample_rate as usize, spec.channels), (SAMPLE_RATE, 1));
     reader.samples::<i16>().map(|s| f32::from(s.unwrap()) / 32768.0).collect()
-}
-
-fn normalise(text: &str) -> Vec<String> {
-    text.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Word error rate: word-level Levenshtein distance / reference length.
-fn wer(reference: &str, hypothesis: &str) -> f64 {
-    let (r, h) = (normalise(reference), normalise(hypothesis));
-    let mut row: Vec<usize> = (0..=h.len()).collect();
-    for i in 1..=r.len() {
-        let mut previous = row[0];
-        row[0] = i;
-        for j in 1..=h.len() {
-            let substitution = previous + usize::from(r[i - 1] != h[j - 1]);
-            previous = row[j];
-            row[j] = substitution.min(row[j] + 1).min(row[j - 1] + 1);
-        }
-    }
-    row[h.len()] as f64 / r.len().max(1) as f64
-}
-
-#[test]
-fn wer_counts_word_edits() {
-    assert_eq!(wer("a b c d", "a b c d"), 0.0);
-    assert_eq!(wer("a b c d", "a x c"), 0.5);
-    assert_eq!(wer("Hello, World!", "hello world"), 0.0);
 }
 
 #[test]

@@ -165,6 +165,18 @@ impl AudioSource {
         self
     }
 
+    /// Drops the audio queued and not yet sent (at most the 200 ms queue), so a speaker that is
+    /// interrupted falls silent at once instead of finishing what it had queued.
+    ///
+    /// Errors: [`Error::Rejected`] when the library refuses the request.
+    pub fn clear(&self) -> Result<(), Error> {
+        let request = req::Message::ClearAudioBuffer(proto::ClearAudioBufferRequest { source_handle: self.source.id });
+        match self.ffi.request("clear_audio_buffer", request)? {
+            resp::Message::ClearAudioBuffer(_) => Ok(()),
+            other => Err(unexpected("clear_audio_buffer", &other)),
+        }
+    }
+
     /// Queues interleaved samples (a multiple of 10 ms is best: 160 samples per channel at
     /// 16 kHz) for sending; returns once the library has room for them, i.e. in real time.
     ///

@@ -21,6 +21,7 @@ pub mod lease;
 pub mod load;
 mod microphone;
 pub mod presence;
+pub mod voice;
 
 use crate::state::AppState;
 use closer_rtc::{Admission, Offer, Rtc, Worker, WorkerEvent, WorkerOptions};

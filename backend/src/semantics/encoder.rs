@@ -10,7 +10,7 @@ use crate::models::{MissingModel, ModelPaths, require};
 use ort::environment::Environment;
 use ort::session::Session;
 use ort::value::Tensor;
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 use tokenizers::Tokenizer;
 
 /// Dimension of every embedding.
@@ -33,18 +33,8 @@ pub enum EncoderError {
     Tokenizer(String),
 }
 
-/// ONNX Runtime allows one environment per process: load the library once, from the first
-/// path asked for.
-static RUNTIME: OnceLock<Result<Environment, String>> = OnceLock::new();
-
 fn runtime(library: &std::path::Path) -> Result<&'static Environment, EncoderError> {
-    RUNTIME
-        .get_or_init(|| {
-            let builder = ort::init_from(library).map_err(|e| e.to_string())?;
-            builder.with_name("closer").build().map_err(|e| e.to_string())
-        })
-        .as_ref()
-        .map_err(|e| EncoderError::Runtime(e.clone()))
+    crate::models::onnx_runtime(library).map_err(EncoderError::Runtime)
 }
 
 /// A loaded sentence encoder. `embed` takes `&self`; runs are serialised by an internal lock
