@@ -21,6 +21,7 @@ pub mod lease;
 pub mod load;
 mod microphone;
 pub mod presence;
+pub mod conversation;
 pub mod voice;
 
 use crate::state::AppState;

@@ -1,0 +1,67 @@
+//! An AI agent's turn-taking (#17): a scripted qualification of eight questions in a real
+//! LiveKit room, with a guest (a second server-side participant) answering each question with
+//! a synthesised sentence once the agent's line is over. Prints, from the guest's end, how long
+//! after each answer the agent's next line began: p50 / p95 / max, against #17's goal (p95 ≤
+//! 1.5 s) and the floor the VAD's hangover sets (700 ms, the silence that ends a turn). The
+//! guest's gap includes its own microphone's queue (up to 200 ms) and both jitter buffers.
+//! Asserts nothing.
+//!
+//! Against the services of `scripts/services up` (their `CLOSER_*` variables exported, as
+//! `scripts/test` does). Run: `cargo bench --profile dev -p closer-backend --bench agent`.
+//! `--bench tts` prints the voices' real-time factors.
+
+#[path = "../rtc/tests/common/mod.rs"]
+mod rtc_common;
+#[path = "../tests/agent/mod.rs"]
+mod agent;
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use closer::agent::conversation::{self, Script};
+use closer::agent::voice::Voice;
+use closer::eval::percentile;
+use closer::live::vad::HANGOVER_MS;
+use closer::stt::whisper::WhisperEngine;
+use closer::tts::Voices;
+use std::sync::Arc;
+
+const EXCHANGES: [(&str, &str); 8] = [
+    ("What made you book this call today?", "Our sales team loses track of follow-ups every week."),
+    ("How do you handle follow-ups at the moment?", "Everyone keeps their own spreadsheet, more or less."),
+    ("How many sellers are on the team?", "We are twelve sellers and two managers."),
+    ("What budget do you have in mind for this project?", "Around twenty thousand euros for the first year."),
+    ("Who else takes part in the decision?", "Our finance director signs off on anything over ten thousand."),
+    ("When would you like to have a solution in place?", "Before the summer, ideally in May."),
+    ("Which tools should it connect to?", "HubSpot and our shared calendar."),
+    ("Would a demo with one of our consultants next week work for you?", "Yes, Tuesday or Wednesday afternoon is fine."),
+];
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let models = common::models();
+    let voices = Arc::new(Voices::load(&models).expect("voices"));
+    let whisper = Arc::new(WhisperEngine::load(&models.whisper).expect("whisper"));
+    let mut call = agent::Call::start("bench-agent").await;
+    let voice = Voice::publish(&call.agent.room, "microphone").await.expect("publish");
+    let (hears_agent, hears_guest) = call.hear_each_other().await;
+    let answers: Vec<Vec<i16>> =
+        EXCHANGES.iter().map(|(_, a)| voices.speak("en", a).unwrap().resampled(48_000).unwrap().samples).collect();
+    let guest = tokio::spawn(agent::guest(hears_agent, call.mic.clone(), answers, None));
+    let script = Script {
+        language: "en".into(),
+        greeting: "Hello Anna, thanks for joining.".into(),
+        questions: EXCHANGES.iter().map(|(q, _)| (*q).to_owned()).collect(),
+        closing: "Thank you, Anna. Talk soon.".into(),
+    };
+    let exchanges = conversation::run(&voice, &voices, whisper, hears_guest, &script).await.expect("conversation");
+    let gaps: Vec<i64> = guest.await.unwrap().into_iter().map(|g| g as i64).collect();
+    let answered = exchanges.iter().filter(|e| e.answer.is_some()).count();
+    println!("{answered} of {} answers heard; guest end of turn → the agent's next line, ms:", exchanges.len());
+    println!(
+        "  p50 {:?} / p95 {:?} / max {:?} (n = {}; goal p95 ≤ 1500; floor: the {HANGOVER_MS} ms hangover)",
+        percentile(&gaps, 50.0).unwrap_or_default(),
+        percentile(&gaps, 95.0).unwrap_or_default(),
+        percentile(&gaps, 100.0).unwrap_or_default(),
+        gaps.len()
+    );
+}

@@ -1,0 +1,194 @@
+//! An AI agent's conversation by voice (#17), for a scripted qualification: it greets, asks its
+//! questions one at a time, and after each listens for the guest's answer — the guest's turn
+//! ends after the VAD's hangover (700 ms of silence, `live::vad`) — which Whisper transcribes
+//! before the agent goes on. The guest may barge in at any time: when the VAD opens an
+//! utterance while the agent speaks, the agent stops within a frame ([`super::voice`]) and what
+//! the guest says is the answer to the line they cut off.
+//!
+//! Every line is synthesised before the call starts, and the answer is transcribed from the
+//! pause that begins the guest's silence (160 ms), as the copilot's finals are (`live::session`):
+//! when the pause lasts the hangover, that decode is the answer; when they speak on, it is
+//! dropped. So the gap after a guest's turn is about the hangover, or the decode when longer.
+
+use super::voice::{Spoken, Voice, VoiceError};
+use crate::live::vad::{FRAME as VAD_FRAME, Vad, VadOutput};
+use crate::stt::{SpeechContext, SttError};
+use crate::stt::whisper::WhisperEngine;
+use crate::tts::{Speech, TtsError, Voices};
+use closer_rtc::AudioStream;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// How long the agent waits for an answer after asking, before it moves on without one.
+pub const ANSWER_WAIT: Duration = Duration::from_secs(20);
+
+/// What the agent says, in the order it says it.
+#[derive(Clone, Debug)]
+pub struct Script {
+    /// `en` or `it`.
+    pub language: String,
+    /// The opening line (e.g. greeting the guest by name).
+    pub greeting: String,
+    /// The questions, asked in order.
+    pub questions: Vec<String>,
+    /// The last line.
+    pub closing: String,
+}
+
+/// One question and what the guest answered.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exchange {
+    /// The question asked.
+    pub question: String,
+    /// The guest's answer as Whisper heard it; `None` when they said nothing within [`ANSWER_WAIT`].
+    pub answer: Option<String>,
+    /// The guest cut the question off.
+    pub interrupted: bool,
+}
+
+/// Why the conversation stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ConversationError {
+    /// A line could not be synthesised.
+    #[error(transparent)]
+    Speech(#[from] TtsError),
+    /// The agent's track failed.
+    #[error(transparent)]
+    Voice(#[from] VoiceError),
+    /// Whisper failed on an answer.
+    #[error("transcribing the answer: {0}")]
+    Stt(String),
+    /// The guest's track ended (they left).
+    #[error("the guest left")]
+    GuestLeft,
+}
+
+/// The transcription of one utterance, under way.
+type Transcription = tokio::task::JoinHandle<Result<String, SttError>>;
+
+/// What the guest's track tells the agent.
+enum Heard {
+    /// A complete utterance, being transcribed.
+    Utterance(Transcription),
+    /// The track ended.
+    Left,
+}
+
+/// Runs `script` with the guest whose microphone is `guest` (subscribed at 16 kHz mono),
+/// speaking on `voice` with `voices`, transcribing with `whisper`. Returns each question with
+/// its answer.
+///
+/// Errors: [`ConversationError`]; a guest who leaves ends it with [`ConversationError::GuestLeft`].
+pub async fn run(
+    voice: &Voice,
+    voices: &Voices,
+    whisper: Arc<WhisperEngine>,
+    guest: AudioStream,
+    script: &Script,
+) -> Result<Vec<Exchange>, ConversationError> {
+    let say = |text: &str| voices.speak(&script.language, text);
+    let greeting = say(&script.greeting)?;
+    let questions: Vec<Speech> = script.questions.iter().map(|q| say(q)).collect::<Result<_, _>>()?;
+    let closing = say(&script.closing)?;
+
+    let barge_in = Arc::new(AtomicBool::new(false));
+    let (heard_tx, mut heard) = mpsc::unbounded_channel();
+    let listening = tokio::spawn(listen(guest, whisper, script.language.clone(), barge_in.clone(), heard_tx));
+    let result = async {
+        speak(voice, &greeting, &barge_in).await?;
+        let mut exchanges = Vec::new();
+        for (question, speech) in script.questions.iter().zip(&questions) {
+            // What the guest said before this question answered an earlier line.
+            while let Ok(stale) = heard.try_recv() {
+                if matches!(stale, Heard::Left) {
+                    return Err(ConversationError::GuestLeft);
+                }
+            }
+            let interrupted = speak(voice, speech, &barge_in).await?;
+            let answer = match tokio::time::timeout(ANSWER_WAIT, heard.recv()).await {
+                Ok(Some(Heard::Utterance(transcription))) => Some(
+                    transcription
+                        .await
+                        .map_err(|e| ConversationError::Stt(e.to_string()))?
+                        .map_err(|e| ConversationError::Stt(e.to_string()))?,
+                ),
+                Ok(Some(Heard::Left) | None) => return Err(ConversationError::GuestLeft),
+                Err(_) => None,
+            };
+            exchanges.push(Exchange { question: question.clone(), answer, interrupted });
+        }
+        speak(voice, &closing, &barge_in).await?;
+        Ok(exchanges)
+    }
+    .await;
+    listening.abort();
+    result
+}
+
+/// Says one line; `true` when the guest barged in. The listener holds `barge_in` set while an
+/// utterance of the guest's is open, so a line is not started over a guest who is speaking.
+async fn speak(voice: &Voice, speech: &Speech, barge_in: &AtomicBool) -> Result<bool, ConversationError> {
+    Ok(matches!(voice.say(speech, barge_in).await?, Spoken::Interrupted { .. }))
+}
+
+/// Starts transcribing `samples` (16 kHz mono) on a blocking thread; setting `abort` stops it.
+fn transcribe(whisper: &Arc<WhisperEngine>, samples: Vec<f32>, language: &str, abort: Arc<AtomicBool>) -> Transcription {
+    let (whisper, speech) = (whisper.clone(), SpeechContext::language(language));
+    tokio::task::spawn_blocking(move || {
+        whisper.transcribe_abortable(&samples, &speech, &abort).map(|t| t.text.trim().to_owned())
+    })
+}
+
+/// Reads the guest's 10 ms frames into the VAD's 20 ms frames: an utterance opening sets
+/// `barge_in` (cleared when it ends); a pause starts the utterance's transcription, speech
+/// resuming aborts it, and at the utterance's end that transcription (or a new one, when none
+/// is under way) is sent on `heard`.
+async fn listen(
+    mut guest: AudioStream,
+    whisper: Arc<WhisperEngine>,
+    language: String,
+    barge_in: Arc<AtomicBool>,
+    heard: mpsc::UnboundedSender<Heard>,
+) {
+    let mut vad = Vad::default();
+    let (mut pending, mut utterance) = (Vec::with_capacity(VAD_FRAME), Vec::new());
+    let mut speculative: Option<(Transcription, Arc<AtomicBool>)> = None;
+    let drop_speculative = |speculative: &mut Option<(Transcription, Arc<AtomicBool>)>| {
+        if let Some((_, abort)) = speculative.take() {
+            abort.store(true, Ordering::Release);
+        }
+    };
+    while let Some(frame) = guest.recv().await {
+        pending.extend(frame.samples);
+        while pending.len() >= VAD_FRAME {
+            let samples: Vec<i16> = pending.drain(..VAD_FRAME).collect();
+            match vad.push(&samples) {
+                VadOutput::Silence => {}
+                VadOutput::Speech(audio) => {
+                    barge_in.store(true, Ordering::Release);
+                    utterance.extend(audio.iter().map(|&s| f32::from(s) / 32768.0));
+                    if vad.pause_started() {
+                        drop_speculative(&mut speculative);
+                        let abort = Arc::new(AtomicBool::new(false));
+                        speculative = Some((transcribe(&whisper, utterance.clone(), &language, abort.clone()), abort));
+                    } else if vad.speech_resumed() {
+                        drop_speculative(&mut speculative);
+                    }
+                }
+                VadOutput::End => {
+                    barge_in.store(false, Ordering::Release);
+                    let samples = std::mem::take(&mut utterance);
+                    let transcription = match speculative.take() {
+                        Some((transcription, _)) => transcription,
+                        None => transcribe(&whisper, samples, &language, Arc::new(AtomicBool::new(false))),
+                    };
+                    let _ = heard.send(Heard::Utterance(transcription));
+                }
+            }
+        }
+    }
+    drop_speculative(&mut speculative);
+    let _ = heard.send(Heard::Left);
+}
