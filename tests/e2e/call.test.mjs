@@ -218,7 +218,7 @@ describe("seller, two guests, a declining guest and a hidden manager on one call
     assert.equal(await host.locator(`[data-testid=tile][data-identity="${record.identity}"] [data-testid=tile-badge]`).textContent(), "Not transcribed (declined)");
   });
 
-  it("the scripted call: transcript labelled Sarah/Tom, checklist ticks and the price_competitor card on time (median within 2 s)", async () => {
+  it("the scripted call: transcript labelled Sarah/Tom, checklist ticks and the price_competitor card on time", async () => {
     const { lags, lines } = await playScript({
       scenario: SCENARIO,
       timeline,

@@ -84,7 +84,7 @@ describe("chiamata in italiano: venditore, due ospiti e una manager nascosta", {
     }
   });
 
-  it("trascrizione con i nomi, checklist e schede obiezioni in tempo (mediana entro 2 s)", async () => {
+  it("trascrizione con i nomi, checklist e schede obiezioni in tempo", async () => {
     const participants = await api(`/api/meetings/${meeting.id}/participants`, { token: seller.access_token });
     const id = (name) => participants.find((p) => p.display_name === name).identity;
     const { lags, lines } = await playScript({
