@@ -1,5 +1,5 @@
 //! An AI agent's turn-taking (#17): a scripted qualification of eight questions in a real
-//! LiveKit room, with a guest (a second server-side participant) answering each question with
+//! LiveKit room, in English and in Italian, with a guest (a second server-side participant) answering each question with
 //! a synthesised sentence once the agent's line is over. Prints, from the guest's end, how long
 //! after each answer the agent's next line began: p50 / p95 / max, against #17's goal (p95 ≤
 //! 1.5 s) and the floor the VAD's hangover sets (700 ms, the silence that ends a turn). The
@@ -25,7 +25,7 @@ use closer::stt::whisper::WhisperEngine;
 use closer::tts::Voices;
 use std::sync::Arc;
 
-const EXCHANGES: [(&str, &str); 8] = [
+const ENGLISH: [(&str, &str); 8] = [
     ("What made you book this call today?", "Our sales team loses track of follow-ups every week."),
     ("How do you handle follow-ups at the moment?", "Everyone keeps their own spreadsheet, more or less."),
     ("How many sellers are on the team?", "We are twelve sellers and two managers."),
@@ -36,32 +36,51 @@ const EXCHANGES: [(&str, &str); 8] = [
     ("Would a demo with one of our consultants next week work for you?", "Yes, Tuesday or Wednesday afternoon is fine."),
 ];
 
+const ITALIAN: [(&str, &str); 8] = [
+    ("Che cosa l'ha spinta a prenotare questa chiamata?", "Il nostro team commerciale perde i ricontatti ogni settimana."),
+    ("Come gestite i ricontatti oggi?", "Ognuno tiene il suo foglio di calcolo, più o meno."),
+    ("Quanti venditori ci sono nel team?", "Siamo dodici venditori e due responsabili."),
+    ("Che budget avete previsto per questo progetto?", "Circa ventimila euro per il primo anno."),
+    ("Chi altro partecipa alla decisione?", "Il direttore finanziario approva ogni spesa sopra i diecimila euro."),
+    ("Entro quando vorreste avere una soluzione?", "Prima dell'estate, idealmente a maggio."),
+    ("Con quali strumenti deve collegarsi?", "Con HubSpot e con il nostro calendario condiviso."),
+    ("Le andrebbe una demo con un nostro consulente la prossima settimana?", "Sì, martedì o mercoledì pomeriggio va bene."),
+];
+
+/// One qualification of `exchanges` in `language`; returns the answers heard and the gaps, ms.
+async fn qualification(voices: &Arc<Voices>, whisper: &Arc<WhisperEngine>, language: &str, exchanges: &[(&str, &str)]) -> (usize, Vec<i64>) {
+    let mut call = agent::Call::start(&format!("bench-agent-{language}")).await;
+    let voice = Voice::publish(&call.agent.room, "microphone").await.expect("publish");
+    let (hears_agent, hears_guest) = call.hear_each_other().await;
+    let answers: Vec<Vec<i16>> =
+        exchanges.iter().map(|(_, a)| voices.speak(language, a).unwrap().resampled(48_000).unwrap().samples).collect();
+    let guest = tokio::spawn(agent::guest(hears_agent, call.mic.clone(), answers, None));
+    let script = Script {
+        language: language.into(),
+        greeting: if language == "it" { "Buongiorno Anna, grazie per essere qui." } else { "Hello Anna, thanks for joining." }.into(),
+        questions: exchanges.iter().map(|(q, _)| (*q).to_owned()).collect(),
+        closing: if language == "it" { "Grazie Anna, a presto." } else { "Thank you, Anna. Talk soon." }.into(),
+    };
+    let heard = conversation::run(&voice, voices, whisper.clone(), hears_guest, &script).await.expect("conversation");
+    let gaps = guest.await.unwrap().into_iter().map(|g| g as i64).collect();
+    (heard.iter().filter(|e| e.answer.is_some()).count(), gaps)
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let models = common::models();
     let voices = Arc::new(Voices::load(&models).expect("voices"));
     let whisper = Arc::new(WhisperEngine::load(&models.whisper).expect("whisper"));
-    let mut call = agent::Call::start("bench-agent").await;
-    let voice = Voice::publish(&call.agent.room, "microphone").await.expect("publish");
-    let (hears_agent, hears_guest) = call.hear_each_other().await;
-    let answers: Vec<Vec<i16>> =
-        EXCHANGES.iter().map(|(_, a)| voices.speak("en", a).unwrap().resampled(48_000).unwrap().samples).collect();
-    let guest = tokio::spawn(agent::guest(hears_agent, call.mic.clone(), answers, None));
-    let script = Script {
-        language: "en".into(),
-        greeting: "Hello Anna, thanks for joining.".into(),
-        questions: EXCHANGES.iter().map(|(q, _)| (*q).to_owned()).collect(),
-        closing: "Thank you, Anna. Talk soon.".into(),
-    };
-    let exchanges = conversation::run(&voice, &voices, whisper, hears_guest, &script).await.expect("conversation");
-    let gaps: Vec<i64> = guest.await.unwrap().into_iter().map(|g| g as i64).collect();
-    let answered = exchanges.iter().filter(|e| e.answer.is_some()).count();
-    println!("{answered} of {} answers heard; guest end of turn → the agent's next line, ms:", exchanges.len());
-    println!(
-        "  p50 {:?} / p95 {:?} / max {:?} (n = {}; goal p95 ≤ 1500; floor: the {HANGOVER_MS} ms hangover)",
-        percentile(&gaps, 50.0).unwrap_or_default(),
-        percentile(&gaps, 95.0).unwrap_or_default(),
-        percentile(&gaps, 100.0).unwrap_or_default(),
-        gaps.len()
-    );
+    println!("guest end of turn → the agent's next line, ms (goal p95 ≤ 1500; floor: the {HANGOVER_MS} ms hangover):");
+    for (language, exchanges) in [("en", &ENGLISH), ("it", &ITALIAN)] {
+        let (answered, gaps) = qualification(&voices, &whisper, language, exchanges).await;
+        println!(
+            "  {language}: p50 {} / p95 {} / max {} (n = {}); {answered} of {} answers heard",
+            percentile(&gaps, 50.0).unwrap_or_default(),
+            percentile(&gaps, 95.0).unwrap_or_default(),
+            percentile(&gaps, 100.0).unwrap_or_default(),
+            gaps.len(),
+            exchanges.len()
+        );
+    }
 }
