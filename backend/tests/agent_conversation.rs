@@ -29,7 +29,7 @@ async fn qualification(script: Script, answers: [&str; 3], max_wer: f64) {
         .collect();
     // The second question (the agent's second stretch of speech) is cut off.
     let guest = tokio::spawn(agent::guest(hears_agent, call.mic.clone(), spoken, Some(1)));
-    let exchanges = conversation::run(&voice, &voices, whisper, hears_guest, &script).await.expect("conversation");
+    let exchanges = conversation::run(&voice, voices.clone(), whisper, hears_guest, &script).await.expect("conversation");
     let gaps = guest.await.unwrap();
     println!("{}: guest end of turn → the agent's next line: {gaps:?} ms", script.language);
     assert_eq!(exchanges.len(), 3);

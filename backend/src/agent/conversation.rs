@@ -83,15 +83,12 @@ enum Heard {
 /// Errors: [`ConversationError`]; a guest who leaves ends it with [`ConversationError::GuestLeft`].
 pub async fn run(
     voice: &Voice,
-    voices: &Voices,
+    voices: Arc<Voices>,
     whisper: Arc<WhisperEngine>,
     guest: AudioStream,
     script: &Script,
 ) -> Result<Vec<Exchange>, ConversationError> {
-    let say = |text: &str| voices.speak(&script.language, text);
-    let greeting = say(&script.greeting)?;
-    let questions: Vec<Speech> = script.questions.iter().map(|q| say(q)).collect::<Result<_, _>>()?;
-    let closing = say(&script.closing)?;
+    let (greeting, questions, closing) = synthesise(voices, script.clone()).await?;
 
     let barge_in = Arc::new(AtomicBool::new(false));
     let (heard_tx, mut heard) = mpsc::unbounded_channel();
@@ -125,6 +122,19 @@ pub async fn run(
     .await;
     listening.abort();
     result
+}
+
+/// Every line of `script` as speech: greeting, questions, closing. Synthesis blocks (helper
+/// processes and the voice's graph, about a tenth of the speech's length), so it runs on a
+/// blocking thread, off the runtime's workers.
+async fn synthesise(voices: Arc<Voices>, script: Script) -> Result<(Speech, Vec<Speech>, Speech), ConversationError> {
+    tokio::task::spawn_blocking(move || {
+        let say = |text: &str| voices.speak(&script.language, text);
+        let questions = script.questions.iter().map(|q| say(q)).collect::<Result<Vec<_>, _>>()?;
+        Ok((say(&script.greeting)?, questions, say(&script.closing)?))
+    })
+    .await
+    .map_err(|e| ConversationError::Speech(TtsError::Runtime(e.to_string())))?
 }
 
 /// Says one line; `true` when the guest barged in. The listener holds `barge_in` set while an
