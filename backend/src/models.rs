@@ -5,6 +5,7 @@
 //! `onnxruntime-1.31.1/libonnxruntime.so`, `piper-joe-medium/model.onnx` (+ `.json`).
 
 use ort::environment::Environment;
+use ort::session::Session;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -66,4 +67,17 @@ pub fn onnx_runtime(library: &Path) -> Result<&'static Environment, String> {
         })
         .as_ref()
         .map_err(Clone::clone)
+}
+
+/// The ONNX graph `model` loaded with the runtime at `library`, on one intra-op thread (each
+/// model runs per utterance or per sentence; the machine's other core belongs to the call's
+/// other streams).
+///
+/// Errors: the runtime or the graph failing to load, as text.
+pub fn onnx_session(library: &Path, model: &Path) -> Result<Session, String> {
+    let environment = onnx_runtime(library)?;
+    Session::builder(environment)
+        .and_then(|builder| builder.with_intra_threads(1).map_err(ort::Error::from))
+        .and_then(|mut builder| builder.commit_from_file(model))
+        .map_err(|e| e.to_string())
 }

@@ -7,7 +7,6 @@
 //! `row_splits` (int64 `[B+1]`, start offset of each sentence, then N).
 
 use crate::models::{MissingModel, ModelPaths, require};
-use ort::environment::Environment;
 use ort::session::Session;
 use ort::value::Tensor;
 use std::sync::Mutex;
@@ -33,10 +32,6 @@ pub enum EncoderError {
     Tokenizer(String),
 }
 
-fn runtime(library: &std::path::Path) -> Result<&'static Environment, EncoderError> {
-    crate::models::onnx_runtime(library).map_err(EncoderError::Runtime)
-}
-
 /// A loaded sentence encoder. `embed` takes `&self`; runs are serialised by an internal lock
 /// (one intra-op thread: an utterance costs < 1 ms, so a pool would add more than it saves).
 pub struct SentenceEncoder {
@@ -50,14 +45,8 @@ impl SentenceEncoder {
     /// Errors: [`EncoderError::Missing`] for an absent file; [`EncoderError::Runtime`] or
     /// [`EncoderError::Tokenizer`] when a file is invalid.
     pub fn load(paths: &ModelPaths) -> Result<Self, EncoderError> {
-        let environment = runtime(require(&paths.onnxruntime)?)?;
-        let runtime = |e: ort::Error| EncoderError::Runtime(e.to_string());
-        let session = Session::builder(environment)
-            .map_err(runtime)?
-            .with_intra_threads(1)
-            .map_err(|e| EncoderError::Runtime(e.to_string()))?
-            .commit_from_file(require(&paths.encoder)?)
-            .map_err(runtime)?;
+        let session = crate::models::onnx_session(require(&paths.onnxruntime)?, require(&paths.encoder)?)
+            .map_err(EncoderError::Runtime)?;
         let tokenizer = Tokenizer::from_file(require(&paths.encoder_tokenizer)?)
             .map_err(|e| EncoderError::Tokenizer(e.to_string()))?;
         Ok(Self { session: Mutex::new(session), tokenizer })

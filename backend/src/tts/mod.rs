@@ -90,9 +90,6 @@ impl Voices {
     /// Errors: [`TtsError::Language`] for another language, [`TtsError::Empty`] for text
     /// without words, or the voice's own error.
     pub fn speak(&self, language: &str, text: &str) -> Result<Speech, TtsError> {
-        if !text.chars().any(char::is_alphanumeric) {
-            return Err(TtsError::Empty);
-        }
         match language.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase().as_str() {
             "en" => self.english.speak(text),
             "it" => self.italian.speak(text),

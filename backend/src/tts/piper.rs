@@ -6,7 +6,7 @@
 
 use super::phonemes;
 use super::{Speech, TtsError};
-use crate::models::{ModelPaths, onnx_runtime, require};
+use crate::models::{ModelPaths, onnx_session, require};
 use ort::session::Session;
 use ort::value::Tensor;
 use std::collections::HashMap;
@@ -49,8 +49,7 @@ pub struct PiperVoice {
 }
 
 impl PiperVoice {
-    /// Loads the voice and its configuration from `paths` (`piper_voice`, `piper_config`), with
-    /// one intra-op thread (the machine's other core belongs to the call's other streams).
+    /// Loads the voice and its configuration from `paths` (`piper_voice`, `piper_config`).
     ///
     /// Errors: [`TtsError::Missing`], [`TtsError::Config`] for an unreadable configuration
     /// (or a phoneme key that is not one character), [`TtsError::Runtime`].
@@ -65,14 +64,8 @@ impl PiperVoice {
                 _ => return Err(TtsError::Config(format!("phoneme {phoneme:?} is not one character"))),
             };
         }
-        let environment = onnx_runtime(require(&paths.onnxruntime)?).map_err(TtsError::Runtime)?;
-        let runtime = |e: ort::Error| TtsError::Runtime(e.to_string());
-        let session = Session::builder(environment)
-            .map_err(runtime)?
-            .with_intra_threads(1)
-            .map_err(|e| TtsError::Runtime(e.to_string()))?
-            .commit_from_file(require(&paths.piper_voice)?)
-            .map_err(runtime)?;
+        let session =
+            onnx_session(require(&paths.onnxruntime)?, require(&paths.piper_voice)?).map_err(TtsError::Runtime)?;
         let Inference { noise_scale, length_scale, noise_w } = config.inference;
         Ok(Self {
             session: Mutex::new(session),
