@@ -17,7 +17,7 @@ mod agent;
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use closer::agent::conversation::{self, Script};
+use closer::agent::conversation::{self, Question, Script};
 use closer::agent::voice::Voice;
 use closer::eval::percentile;
 use closer::live::vad::HANGOVER_MS;
@@ -58,7 +58,7 @@ async fn qualification(voices: &Arc<Voices>, whisper: &Arc<WhisperEngine>, langu
     let script = Script {
         language: language.into(),
         greeting: if language == "it" { "Buongiorno Anna, grazie per essere qui." } else { "Hello Anna, thanks for joining." }.into(),
-        questions: exchanges.iter().map(|(q, _)| (*q).to_owned()).collect(),
+        questions: exchanges.iter().map(|(q, _)| Question { text: (*q).to_owned(), criterion: None }).collect(),
         closing: if language == "it" { "Grazie Anna, a presto." } else { "Thank you, Anna. Talk soon." }.into(),
     };
     let heard = conversation::run(&voice, voices.clone(), whisper.clone(), hears_guest, &script).await.expect("conversation");

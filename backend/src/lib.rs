@@ -11,6 +11,7 @@ pub mod eval;
 pub mod grants;
 pub mod http;
 pub mod ics;
+pub mod leads;
 pub mod live;
 pub mod livekit;
 pub mod llm;

@@ -1,13 +1,16 @@
 //! An AI agent runs a scripted qualification by voice in a real LiveKit room (#17): it greets,
 //! asks three questions, hears each answer of a guest (a second participant speaking
-//! synthesised answers), and the guest who cuts a question off is heard as answering it.
+//! synthesised answers), and the guest who cuts a question off is heard as answering it; what
+//! was heard is assessed on BANT, with the guest's words as the evidence.
 
 #[path = "../rtc/tests/common/mod.rs"]
 mod rtc_common;
 mod agent;
 mod common;
 
-use closer::agent::conversation::{self, Script};
+use closer::agent::conversation::{self, Question, Script};
+use closer::leads::bant::{Assessor, Criterion};
+use closer::semantics::encoder::SentenceEncoder;
 use closer::agent::voice::Voice;
 use closer::eval::word_error_rate;
 use closer::stt::whisper::WhisperEngine;
@@ -34,7 +37,7 @@ async fn qualification(script: Script, answers: [&str; 3], max_wer: f64) {
     println!("{}: guest end of turn → the agent's next line: {gaps:?} ms", script.language);
     assert_eq!(exchanges.len(), 3);
     for ((exchange, expected), question) in exchanges.iter().zip(answers).zip(&script.questions) {
-        assert_eq!(&exchange.question, question);
+        assert_eq!(exchange.question, question.text);
         let answer = exchange.answer.as_deref().unwrap_or_else(|| panic!("no answer to {question:?}"));
         let error = word_error_rate(expected, answer);
         println!("{question:?} → {answer:?} (WER {error:.2}, interrupted: {})", exchange.interrupted);
@@ -46,6 +49,22 @@ async fn qualification(script: Script, answers: [&str; 3], max_wer: f64) {
     // The turn takes the VAD's 700 ms hangover plus Whisper on the answer; the bench prints the
     // percentiles, this bounds them with the margin a loaded test machine needs.
     assert!(gaps.iter().all(|&g| g < 4_000), "{gaps:?}");
+
+    // BANT from what the agent heard: the three criteria asked about, each with its answer as
+    // the evidence; need was not asked. The budget answer names an amount set aside (met).
+    let encoder = SentenceEncoder::load(&models).unwrap();
+    let answers = conversation::bant_answers(&exchanges);
+    let assessed = Assessor::builtin(&encoder).unwrap().assess(&encoder, &answers, None).unwrap();
+    println!("{}: BANT {assessed:?}", script.language);
+    let heard = |n: usize| closer::pii::redact(exchanges[n].answer.as_deref().unwrap().trim()).text;
+    let budget = assessed.budget.expect("budget asked");
+    assert_eq!((budget.score, budget.evidence), (2, heard(0)));
+    assert_eq!(assessed.authority.expect("authority asked").evidence, heard(1));
+    assert!(assessed.timeline.is_some() && assessed.need.is_none());
+}
+
+fn questions(texts: [(&str, Criterion); 3]) -> Vec<Question> {
+    texts.into_iter().map(|(text, criterion)| Question { text: text.into(), criterion: Some(criterion) }).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -53,11 +72,11 @@ async fn an_english_qualification_is_asked_and_answered_even_when_the_guest_cuts
     let script = Script {
         language: "en".into(),
         greeting: "Hello Anna, thanks for joining. I have three quick questions for you.".into(),
-        questions: vec![
-            "What budget do you have in mind for this project?".into(),
-            "Who else takes part in the decision, besides you, and how do you usually decide on a purchase like this one?".into(),
-            "When would you like to have a solution in place?".into(),
-        ],
+        questions: questions([
+            ("What budget do you have in mind for this project?", Criterion::Budget),
+            ("Who else takes part in the decision, besides you, and how do you usually decide on a purchase like this one?", Criterion::Authority),
+            ("When would you like to have a solution in place?", Criterion::Timeline),
+        ]),
         closing: "Thank you, Anna. A consultant will call you back this week.".into(),
     };
     let answers = [
@@ -75,11 +94,11 @@ async fn an_italian_qualification_is_asked_and_answered_even_when_the_guest_cuts
     let script = Script {
         language: "it".into(),
         greeting: "Buongiorno Anna, grazie per essere qui. Ho tre domande veloci per lei.".into(),
-        questions: vec![
-            "Che budget avete previsto per questo progetto?".into(),
-            "Chi altro partecipa alla decisione, oltre a lei, e come decidete di solito un acquisto come questo?".into(),
-            "Entro quando vorreste avere una soluzione?".into(),
-        ],
+        questions: questions([
+            ("Che budget avete previsto per questo progetto?", Criterion::Budget),
+            ("Chi altro partecipa alla decisione, oltre a lei, e come decidete di solito un acquisto come questo?", Criterion::Authority),
+            ("Entro quando vorreste avere una soluzione?", Criterion::Timeline),
+        ]),
         closing: "Grazie Anna. Un consulente la richiamerà questa settimana.".into(),
     };
     let answers = [

@@ -19,6 +19,7 @@ const AvailabilityPage = lazy(() => import("./console/AvailabilityPage"));
 const RecapPage = lazy(() => import("./recap/RecapPage"));
 const AnalyticsPage = lazy(() => import("./analytics/AnalyticsPage"));
 const WebhooksPage = lazy(() => import("./webhooks/WebhooksPage"));
+const LeadsPage = lazy(() => import("./leads/LeadsPage"));
 const SignUpPage = lazy(() => import("./team/SignUpPage"));
 const AcceptInvitePage = lazy(() => import("./team/AcceptInvitePage"));
 const TeamPage = lazy(() => import("./team/TeamPage"));
@@ -66,6 +67,7 @@ export const router = createBrowserRouter([
       { index: true, element: <Page><MeetingsPage /></Page> },
       { path: "meetings/:id", element: <Page><MeetingDetailsPage /></Page> },
       { path: "meetings/:id/recap", element: <Page><RecapPage /></Page> },
+      { path: "leads", element: <Page><LeadsPage /></Page> },
       { path: "analytics", element: <Page><AnalyticsPage /></Page> },
       { path: "webhooks", element: <Page><WebhooksPage /></Page> },
       { path: "team", element: <Page><TeamPage /></Page> },

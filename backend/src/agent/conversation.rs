@@ -11,6 +11,7 @@
 //! dropped. So the gap after a guest's turn is about the hangover, or the decode when longer.
 
 use super::voice::{Spoken, Voice, VoiceError};
+use crate::leads::bant::Criterion;
 use crate::live::vad::{FRAME as VAD_FRAME, Vad, VadOutput};
 use crate::stt::{SpeechContext, SttError};
 use crate::stt::whisper::WhisperEngine;
@@ -32,9 +33,18 @@ pub struct Script {
     /// The opening line (e.g. greeting the guest by name).
     pub greeting: String,
     /// The questions, asked in order.
-    pub questions: Vec<String>,
+    pub questions: Vec<Question>,
     /// The last line.
     pub closing: String,
+}
+
+/// A question of the script.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Question {
+    /// What the agent says.
+    pub text: String,
+    /// The BANT criterion its answer tells about, if any (see [`bant_answers`]).
+    pub criterion: Option<Criterion>,
 }
 
 /// One question and what the guest answered.
@@ -42,6 +52,8 @@ pub struct Script {
 pub struct Exchange {
     /// The question asked.
     pub question: String,
+    /// Its BANT criterion, from the [`Question`].
+    pub criterion: Option<Criterion>,
     /// The guest's answer as Whisper heard it; `None` when they said nothing within [`ANSWER_WAIT`].
     pub answer: Option<String>,
     /// The guest cut the question off.
@@ -114,7 +126,7 @@ pub async fn run(
                 Ok(Some(Heard::Left) | None) => return Err(ConversationError::GuestLeft),
                 Err(_) => None,
             };
-            exchanges.push(Exchange { question: question.clone(), answer, interrupted });
+            exchanges.push(Exchange { question: question.text.clone(), criterion: question.criterion, answer, interrupted });
         }
         speak(voice, &closing, &barge_in).await?;
         Ok(exchanges)
@@ -130,7 +142,7 @@ pub async fn run(
 async fn synthesise(voices: Arc<Voices>, script: Script) -> Result<(Speech, Vec<Speech>, Speech), ConversationError> {
     tokio::task::spawn_blocking(move || {
         let say = |text: &str| voices.speak(&script.language, text);
-        let questions = script.questions.iter().map(|q| say(q)).collect::<Result<Vec<_>, _>>()?;
+        let questions = script.questions.iter().map(|q| say(&q.text)).collect::<Result<Vec<_>, _>>()?;
         Ok((say(&script.greeting)?, questions, say(&script.closing)?))
     })
     .await
@@ -201,4 +213,10 @@ async fn listen(
     }
     drop_speculative(&mut speculative);
     let _ = heard.send(Heard::Left);
+}
+
+/// The answers of `exchanges` to questions with a BANT criterion, in the order they were
+/// given: what [`crate::leads::bant::Assessor::assess`] scores.
+pub fn bant_answers(exchanges: &[Exchange]) -> Vec<(Criterion, &str)> {
+    exchanges.iter().filter_map(|e| Some((e.criterion?, e.answer.as_deref()?))).collect()
 }

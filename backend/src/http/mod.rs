@@ -13,6 +13,7 @@ mod health;
 mod images;
 mod invitations;
 mod join;
+mod leads;
 mod live;
 mod livekit_webhook;
 mod meetings;
@@ -88,7 +89,8 @@ fn api() -> Router<AppState> {
         .merge(recap::router())
         .merge(presentations::router())
         .merge(analytics::router())
-        .merge(stt::router());
+        .merge(stt::router())
+        .merge(leads::router());
     let (api, spec) = utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api", routes)
         .split_for_parts();

@@ -33,6 +33,18 @@ pub fn email(field: &str, value: &str) -> Result<String, Error> {
     Ok(email)
 }
 
+/// Trims a phone number and checks it: 6–20 digits, optionally led by `+`, with spaces, dots,
+/// dashes and brackets between them (as people type them); returned as typed.
+pub fn phone(field: &str, value: &str) -> Result<String, Error> {
+    let phone = value.trim();
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let shaped = phone.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || " .-()".contains(c) || (c == '+' && i == 0));
+    if !shaped || !(6..=20).contains(&digits) {
+        return Err(Error::invalid(field, "expected a phone number of 6–20 digits, like +39 02 1234 5678"));
+    }
+    Ok(phone.to_owned())
+}
+
 /// The language of an e-mail Closer sends (invitations, password resets): `en` (the default
 /// when `value` is `None`) or `it`, the languages of `team::invitations::LANGUAGES`.
 pub fn email_language<'a>(field: &str, value: Option<&'a str>) -> Result<&'a str, Error> {
@@ -87,6 +99,16 @@ mod tests {
         assert!(slug("s", "anna-rossi").is_ok());
         for bad in ["", "-a", "a-", "Anna", "a_b", &"a".repeat(65)] {
             assert!(slug("s", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phones_as_people_type_them() {
+        for good in ["+39 02 1234 5678", "(555) 010-4477", "333.123.4567", "123456"] {
+            assert_eq!(phone("p", &format!(" {good} ")).unwrap(), good);
+        }
+        for bad in ["12345", "+39 02 1234 5678 9999 00001", "call me", "39+021234", "0212-34x56"] {
+            assert!(phone("p", bad).is_err(), "{bad}");
         }
     }
 }

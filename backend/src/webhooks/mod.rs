@@ -21,10 +21,16 @@ pub mod worker;
 /// Event types an endpoint may subscribe to, with what they mean.
 pub const EVENT_TYPES: &[(&str, &str)] = &[
     (MEETING_PROCESSED, "A call's post-call processing finished: recap, KPIs, summary, action items."),
+    (LEAD_CREATED, "A lead was created, by hand or by an AI agent after its call: contact, stage, owner, BANT."),
+    (LEAD_UPDATED, "A lead changed: contact fields, stage, owner, BANT assessment, or another meeting linked."),
     (WEBHOOK_TEST, "Sent by `POST /api/webhooks/{id}/test` to that endpoint only."),
 ];
 
 /// `meeting.processed`: the recap of a call is ready.
 pub const MEETING_PROCESSED: &str = "meeting.processed";
+/// `lead.created`: a new lead, its data the lead as the API returns it.
+pub const LEAD_CREATED: &str = "lead.created";
+/// `lead.updated`: a lead changed, its data the lead as it now is.
+pub const LEAD_UPDATED: &str = "lead.updated";
 /// `webhook.test`: a connectivity test requested by an admin.
 pub const WEBHOOK_TEST: &str = "webhook.test";

@@ -9,6 +9,7 @@ mod audio_frame;
 mod auth;
 mod events;
 mod health;
+mod leads;
 mod live_api;
 mod meetings;
 mod playbook;
@@ -28,6 +29,7 @@ pub use events::{
 };
 pub use live_api::{CopilotPresence, IngestControl, PriorityMessageRequest};
 pub use health::{HealthReport, HealthStatus, ServiceHealth};
+pub use leads::{Bant, BantScore, Lead, LeadStage, LeadUpdate, NewLead};
 pub use meetings::{
     AiConsent, JoinRequest, Meeting, MeetingStatus, MeetingUpdate, NewMeeting, Participant,
     ParticipantRole, PublicMeeting, RoomAccess,
@@ -99,6 +101,9 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     Recap::export_all(&cfg)?;
     Analytics::export_all(&cfg)?;
     SttSettings::export_all(&cfg)?;
+    Lead::export_all(&cfg)?;
+    NewLead::export_all(&cfg)?;
+    LeadUpdate::export_all(&cfg)?;
     NewInvitation::export_all(&cfg)?;
     InvitationSent::export_all(&cfg)?;
     InvitationPreview::export_all(&cfg)?;

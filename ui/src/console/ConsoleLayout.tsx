@@ -11,6 +11,7 @@ const SECTIONS: { to: string; label: MessageKey; testId: string; sellers: boolea
   { to: "/console", label: "console.meetings", testId: "nav-meetings", sellers: true },
   { to: "/console/playbooks", label: "console.playbooks", testId: "nav-playbooks", sellers: true },
   { to: "/console/availability", label: "console.availability", testId: "nav-availability", sellers: true },
+  { to: "/console/leads", label: "console.leads", testId: "nav-leads", sellers: true },
   { to: "/console/analytics", label: "console.analytics", testId: "nav-analytics", sellers: true },
   { to: "/console/webhooks", label: "console.webhooks", testId: "nav-webhooks", sellers: false },
   { to: "/console/team", label: "console.team", testId: "nav-team", sellers: false },

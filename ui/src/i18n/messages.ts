@@ -1,6 +1,7 @@
 /** English is the source catalog; Italian must have every key (checked by the type). */
 import { postcallEn, postcallIt } from "./postcall";
 import { teamEn, teamIt } from "./team";
+import { leadsEn, leadsIt } from "./leads";
 
 export const en = {
   "lang.label": "Language",
@@ -268,6 +269,7 @@ export const en = {
   "book.cancelledBooking": "This booking is cancelled.",
   ...postcallEn,
   ...teamEn,
+  ...leadsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -529,4 +531,5 @@ export const it: Record<MessageKey, string> = {
   "book.cancelledBooking": "Questa prenotazione è annullata.",
   ...postcallIt,
   ...teamIt,
+  ...leadsIt,
 };
