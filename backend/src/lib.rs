@@ -2,6 +2,7 @@
 //! models. The `closer-server` binary (`src/main.rs`) is a thin CLI over it.
 
 pub mod agent;
+pub mod ai_agents;
 pub mod analysis;
 pub mod analytics;
 pub mod auth;

@@ -4,7 +4,8 @@
 
 mod common;
 
-use closer::leads::bant::{Assessor, Criterion, Example, parse_examples};
+use closer::leads::bant::{Assessor, Example, parse_examples};
+use closer_wire::BantCriterion;
 use closer::semantics::encoder::SentenceEncoder;
 
 fn held_out(language: &str) -> Vec<Example> {
@@ -50,10 +51,10 @@ fn a_call_is_assessed_from_the_last_answer_per_criterion_with_redacted_evidence(
     let assessor = Assessor::builtin(&encoder).unwrap();
     let meeting = uuid::Uuid::new_v4();
     let answers = [
-        (Criterion::Budget, "Not sure yet, I'd have to see."),
-        (Criterion::Budget, "Yes, the board approved forty thousand euros for it last month. Mail me at paolo@acme.example."),
-        (Criterion::Authority, "No, honestly I have no say in this, the owner decides everything and I just collect quotes."),
-        (Criterion::Need, "   "),
+        (BantCriterion::Budget, "Not sure yet, I'd have to see."),
+        (BantCriterion::Budget, "Yes, the board approved forty thousand euros for it last month. Mail me at paolo@acme.example."),
+        (BantCriterion::Authority, "No, honestly I have no say in this, the owner decides everything and I just collect quotes."),
+        (BantCriterion::Need, "   "),
     ];
     let bant = assessor.assess(&encoder, &answers, Some(meeting)).unwrap();
     let budget = bant.budget.expect("budget answered");

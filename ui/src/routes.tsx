@@ -20,6 +20,7 @@ const RecapPage = lazy(() => import("./recap/RecapPage"));
 const AnalyticsPage = lazy(() => import("./analytics/AnalyticsPage"));
 const WebhooksPage = lazy(() => import("./webhooks/WebhooksPage"));
 const LeadsPage = lazy(() => import("./leads/LeadsPage"));
+const AgentsPage = lazy(() => import("./agents/AgentsPage"));
 const SignUpPage = lazy(() => import("./team/SignUpPage"));
 const AcceptInvitePage = lazy(() => import("./team/AcceptInvitePage"));
 const TeamPage = lazy(() => import("./team/TeamPage"));
@@ -68,6 +69,7 @@ export const router = createBrowserRouter([
       { path: "meetings/:id", element: <Page><MeetingDetailsPage /></Page> },
       { path: "meetings/:id/recap", element: <Page><RecapPage /></Page> },
       { path: "leads", element: <Page><LeadsPage /></Page> },
+      { path: "agents", element: <Page><AgentsPage /></Page> },
       { path: "analytics", element: <Page><AnalyticsPage /></Page> },
       { path: "webhooks", element: <Page><WebhooksPage /></Page> },
       { path: "team", element: <Page><TeamPage /></Page> },

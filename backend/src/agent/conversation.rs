@@ -11,7 +11,7 @@
 //! dropped. So the gap after a guest's turn is about the hangover, or the decode when longer.
 
 use super::voice::{Spoken, Voice, VoiceError};
-use crate::leads::bant::Criterion;
+use closer_wire::BantCriterion;
 use crate::live::vad::{FRAME as VAD_FRAME, Vad, VadOutput};
 use crate::stt::{SpeechContext, SttError};
 use crate::stt::whisper::WhisperEngine;
@@ -44,7 +44,7 @@ pub struct Question {
     /// What the agent says.
     pub text: String,
     /// The BANT criterion its answer tells about, if any (see [`bant_answers`]).
-    pub criterion: Option<Criterion>,
+    pub criterion: Option<BantCriterion>,
 }
 
 /// One question and what the guest answered.
@@ -53,7 +53,7 @@ pub struct Exchange {
     /// The question asked.
     pub question: String,
     /// Its BANT criterion, from the [`Question`].
-    pub criterion: Option<Criterion>,
+    pub criterion: Option<BantCriterion>,
     /// The guest's answer as Whisper heard it; `None` when they said nothing within [`ANSWER_WAIT`].
     pub answer: Option<String>,
     /// The guest cut the question off.
@@ -217,6 +217,6 @@ async fn listen(
 
 /// The answers of `exchanges` to questions with a BANT criterion, in the order they were
 /// given: what [`crate::leads::bant::Assessor::assess`] scores.
-pub fn bant_answers(exchanges: &[Exchange]) -> Vec<(Criterion, &str)> {
+pub fn bant_answers(exchanges: &[Exchange]) -> Vec<(BantCriterion, &str)> {
     exchanges.iter().filter_map(|e| Some((e.criterion?, e.answer.as_deref()?))).collect()
 }

@@ -1,6 +1,7 @@
 //! HTTP API: one module per resource, each with its own `router()`, merged here under the
 //! shared layers (request ids, tracing, CORS for the desktop app's web view).
 
+mod agents;
 mod analytics;
 mod auth;
 mod availability;
@@ -90,7 +91,8 @@ fn api() -> Router<AppState> {
         .merge(presentations::router())
         .merge(analytics::router())
         .merge(stt::router())
-        .merge(leads::router());
+        .merge(leads::router())
+        .merge(agents::router());
     let (api, spec) = utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api", routes)
         .split_for_parts();

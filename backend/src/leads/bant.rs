@@ -13,26 +13,12 @@
 //! `backend/tests/bant.rs` asserts floors there.
 
 use crate::semantics::encoder::{DIM, Embedding, EncoderError, SentenceEncoder, cosine};
-use closer_wire::{Bant, BantScore};
+use closer_wire::{Bant, BantCriterion, BantScore};
 use uuid::Uuid;
 
-/// A BANT criterion: what a qualification question asks about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Criterion {
-    Budget,
-    Authority,
-    Need,
-    Timeline,
-}
-
-impl Criterion {
-    /// All four, in BANT order.
-    pub const ALL: [Criterion; 4] = [Criterion::Budget, Criterion::Authority, Criterion::Need, Criterion::Timeline];
-
-    fn index(self) -> usize {
-        self as usize
-    }
+/// Row of a criterion in [`Assessor`]'s prototypes.
+fn index(criterion: BantCriterion) -> usize {
+    criterion as usize
 }
 
 /// Longest evidence quote kept, in characters (the API's limit).
@@ -41,7 +27,7 @@ pub const EVIDENCE_MAX: usize = 500;
 /// One labelled example answer (a line of `tests/fixtures/bant/<half>/<language>.jsonl`).
 #[derive(Clone, Debug, serde::Deserialize)]
 pub struct Example {
-    pub criterion: Criterion,
+    pub criterion: BantCriterion,
     pub question: String,
     pub answer: String,
     /// 0, 1 or 2.
@@ -99,13 +85,13 @@ impl Assessor {
                 return Err(AssessError::Examples(format!("score {} of {:?} is not 0, 1 or 2", example.score, example.answer)));
             }
             let e = embed(encoder, &redacted(&example.answer))?;
-            let c = example.criterion.index();
+            let c = index(example.criterion);
             sums[c][score].iter_mut().zip(&e).for_each(|(s, x)| *s += x);
             counts[c][score] += 1;
         }
         let mut prototypes = [[[0.0f32; DIM]; 3]; 4];
-        for criterion in Criterion::ALL {
-            let c = criterion.index();
+        for criterion in BantCriterion::ALL {
+            let c = index(criterion);
             for score in 0..3 {
                 if counts[c][score] == 0 {
                     return Err(AssessError::Examples(format!("no example of {criterion:?} scored {score}")));
@@ -127,9 +113,9 @@ impl Assessor {
     /// closest to `answer`.
     ///
     /// Errors: the encoder failing.
-    pub fn score(&self, encoder: &SentenceEncoder, criterion: Criterion, answer: &str) -> Result<u8, EncoderError> {
+    pub fn score(&self, encoder: &SentenceEncoder, criterion: BantCriterion, answer: &str) -> Result<u8, EncoderError> {
         let e = embed(encoder, &redacted(answer))?;
-        let prototypes = &self.prototypes[criterion.index()];
+        let prototypes = &self.prototypes[index(criterion)];
         let best = (0..3u8).max_by(|&a, &b| cosine(&prototypes[usize::from(a)], &e).total_cmp(&cosine(&prototypes[usize::from(b)], &e)));
         Ok(best.expect("three scores"))
     }
@@ -139,19 +125,19 @@ impl Assessor {
     /// [`EVIDENCE_MAX`] characters) as the evidence; criteria nobody answered stay `None`.
     ///
     /// Errors: the encoder failing.
-    pub fn assess(&self, encoder: &SentenceEncoder, answers: &[(Criterion, &str)], meeting: Option<Uuid>) -> Result<Bant, EncoderError> {
+    pub fn assess(&self, encoder: &SentenceEncoder, answers: &[(BantCriterion, &str)], meeting: Option<Uuid>) -> Result<Bant, EncoderError> {
         let mut bant = Bant::default();
-        for criterion in Criterion::ALL {
+        for criterion in BantCriterion::ALL {
             let Some((_, answer)) = answers.iter().rev().find(|(c, a)| *c == criterion && !a.trim().is_empty()) else {
                 continue;
             };
             let score = self.score(encoder, criterion, answer)?;
             let evidence: String = redacted(answer).chars().take(EVIDENCE_MAX).collect();
             let slot = match criterion {
-                Criterion::Budget => &mut bant.budget,
-                Criterion::Authority => &mut bant.authority,
-                Criterion::Need => &mut bant.need,
-                Criterion::Timeline => &mut bant.timeline,
+                BantCriterion::Budget => &mut bant.budget,
+                BantCriterion::Authority => &mut bant.authority,
+                BantCriterion::Need => &mut bant.need,
+                BantCriterion::Timeline => &mut bant.timeline,
             };
             *slot = Some(BantScore { score, evidence, meeting_id: meeting });
         }

@@ -53,6 +53,22 @@ impl LeadStage {
     }
 }
 
+/// A BANT criterion: what a qualification question asks about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BantCriterion {
+    Budget,
+    Authority,
+    Need,
+    Timeline,
+}
+
+impl BantCriterion {
+    /// All four, in BANT order (the order of their discriminants).
+    pub const ALL: [BantCriterion; 4] = [BantCriterion::Budget, BantCriterion::Authority, BantCriterion::Need, BantCriterion::Timeline];
+}
+
 /// One BANT criterion as assessed: how well the lead meets it and what was said that shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

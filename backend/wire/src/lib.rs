@@ -4,6 +4,7 @@
 //! `ui/src/bindings/` are generated from these definitions by [`export_typescript`] (run
 //! `cargo run -p closer-wire --bin export-ts`), and a test fails when they are stale.
 
+mod agents;
 mod analytics;
 mod audio_frame;
 mod auth;
@@ -19,6 +20,7 @@ mod stt;
 mod team;
 mod webhooks;
 
+pub use agents::{AgentQuestion, AiAgent, AiAgentInput, MeetingAgent};
 pub use analytics::{
     Aggregate, Analytics, BattleCardFunnel, LeaderboardEntry, ObjectionAnalytics, SellerAnalytics,
 };
@@ -29,7 +31,7 @@ pub use events::{
 };
 pub use live_api::{CopilotPresence, IngestControl, PriorityMessageRequest};
 pub use health::{HealthReport, HealthStatus, ServiceHealth};
-pub use leads::{Bant, BantScore, Lead, LeadStage, LeadUpdate, NewLead};
+pub use leads::{Bant, BantCriterion, BantScore, Lead, LeadStage, LeadUpdate, NewLead};
 pub use meetings::{
     AiConsent, JoinRequest, Meeting, MeetingStatus, MeetingUpdate, NewMeeting, Participant,
     ParticipantRole, PublicMeeting, RoomAccess,
@@ -104,6 +106,9 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     Lead::export_all(&cfg)?;
     NewLead::export_all(&cfg)?;
     LeadUpdate::export_all(&cfg)?;
+    AiAgent::export_all(&cfg)?;
+    AiAgentInput::export_all(&cfg)?;
+    MeetingAgent::export_all(&cfg)?;
     NewInvitation::export_all(&cfg)?;
     InvitationSent::export_all(&cfg)?;
     InvitationPreview::export_all(&cfg)?;

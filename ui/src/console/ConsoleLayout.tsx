@@ -12,6 +12,7 @@ const SECTIONS: { to: string; label: MessageKey; testId: string; sellers: boolea
   { to: "/console/playbooks", label: "console.playbooks", testId: "nav-playbooks", sellers: true },
   { to: "/console/availability", label: "console.availability", testId: "nav-availability", sellers: true },
   { to: "/console/leads", label: "console.leads", testId: "nav-leads", sellers: true },
+  { to: "/console/agents", label: "console.agents", testId: "nav-agents", sellers: true },
   { to: "/console/analytics", label: "console.analytics", testId: "nav-analytics", sellers: true },
   { to: "/console/webhooks", label: "console.webhooks", testId: "nav-webhooks", sellers: false },
   { to: "/console/team", label: "console.team", testId: "nav-team", sellers: false },

@@ -8,6 +8,7 @@ import { useI18n } from "../i18n";
 import { callMinutes, formatDateTime, spell } from "../lib/time";
 import { Button, Card, ErrorText, Spinner } from "../components/ui";
 import { StatusChip } from "./MeetingsPage";
+import MeetingAgentSelect from "../agents/MeetingAgentSelect";
 
 export default function MeetingDetailsPage() {
   const { id = "" } = useParams();
@@ -73,6 +74,8 @@ export default function MeetingDetailsPage() {
           </Button>
         </div>
       </Card>
+
+      {m.status === "scheduled" && (mine || user?.role !== "seller") && <MeetingAgentSelect meetingId={m.id} />}
 
       <div className="grid gap-6 md:grid-cols-2">
         <Card>

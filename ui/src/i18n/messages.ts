@@ -2,6 +2,7 @@
 import { postcallEn, postcallIt } from "./postcall";
 import { teamEn, teamIt } from "./team";
 import { leadsEn, leadsIt } from "./leads";
+import { agentsEn, agentsIt } from "./agents";
 
 export const en = {
   "lang.label": "Language",
@@ -270,6 +271,7 @@ export const en = {
   ...postcallEn,
   ...teamEn,
   ...leadsEn,
+  ...agentsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -532,4 +534,5 @@ export const it: Record<MessageKey, string> = {
   ...postcallIt,
   ...teamIt,
   ...leadsIt,
+  ...agentsIt,
 };
