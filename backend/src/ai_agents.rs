@@ -60,15 +60,10 @@ pub async fn get(pg: &PgPool, org: Uuid, id: Uuid) -> Result<Option<AiAgent>, sq
 /// Errors: [`Error::Invalid`] on `handoff_owner_id`.
 async fn check_owner(pg: &PgPool, org: Uuid, owner: Option<Uuid>) -> Result<(), Error> {
     let Some(owner) = owner else { return Ok(()) };
-    let active: Option<bool> =
-        sqlx::query_scalar("SELECT deactivated_at IS NULL FROM users WHERE id = $1 AND organization_id = $2")
-            .bind(owner)
-            .bind(org)
-            .fetch_optional(pg)
-            .await?;
-    match active {
-        Some(true) => Ok(()),
-        _ => Err(Error::invalid("handoff_owner_id", "not an active member of the organization")),
+    if crate::team::users::is_active_member(&mut *pg.acquire().await?, org, owner).await? {
+        Ok(())
+    } else {
+        Err(Error::invalid("handoff_owner_id", "not an active member of the organization"))
     }
 }
 

@@ -114,15 +114,10 @@ pub async fn get(conn: &mut PgConnection, org: Uuid, id: Uuid) -> Result<Option<
 ///
 /// Errors: [`Error::Invalid`] on `owner_id` otherwise.
 async fn check_owner(conn: &mut PgConnection, org: Uuid, owner: Uuid) -> Result<(), Error> {
-    let active: Option<bool> =
-        sqlx::query_scalar("SELECT deactivated_at IS NULL FROM users WHERE id = $1 AND organization_id = $2")
-            .bind(owner)
-            .bind(org)
-            .fetch_optional(&mut *conn)
-            .await?;
-    match active {
-        Some(true) => Ok(()),
-        _ => Err(Error::invalid("owner_id", "not an active member of the organization")),
+    if crate::team::users::is_active_member(conn, org, owner).await? {
+        Ok(())
+    } else {
+        Err(Error::invalid("owner_id", "not an active member of the organization"))
     }
 }
 

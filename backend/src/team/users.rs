@@ -35,6 +35,17 @@ pub async fn load(pg: &PgPool, id: Uuid, org: Uuid) -> Result<Option<User>, sqlx
     row.map(from_row).transpose()
 }
 
+/// Whether user `id` is an active member of organization `org` (leads and AI agents are
+/// handed only to people who can still sign in).
+pub async fn is_active_member(conn: &mut sqlx::PgConnection, org: Uuid, id: Uuid) -> Result<bool, sqlx::Error> {
+    let active: Option<bool> = sqlx::query_scalar("SELECT deactivated_at IS NULL FROM users WHERE id = $1 AND organization_id = $2")
+        .bind(id)
+        .bind(org)
+        .fetch_optional(conn)
+        .await?;
+    Ok(active == Some(true))
+}
+
 /// Everyone in organization `org`, by name.
 pub async fn list(pg: &PgPool, org: Uuid) -> Result<Vec<User>, sqlx::Error> {
     let rows: Vec<Row> =
