@@ -3,6 +3,7 @@
 //! organization; what a seller may see and change is [`Viewer`]'s rule. Every change is
 //! reported to the CRM webhooks (`lead.created` / `lead.updated`) in its own transaction.
 
+pub mod after_call;
 pub mod bant;
 
 use crate::error::Error;

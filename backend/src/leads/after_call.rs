@@ -1,0 +1,214 @@
+//! What an AI agent's call leaves behind (#17): the guest's lead with this call's BANT, staged
+//! by the agent's rule and handed to its seller, and a summary e-mail to the lead and to that
+//! seller in the agent's language.
+
+use super::{Changes, Contact, Viewer};
+use crate::error::Error;
+use crate::state::AppState;
+use closer_wire::{AiAgent, Bant, BantScore, Lead, LeadStage};
+use uuid::Uuid;
+
+/// What an AI agent's call with a guest established.
+#[derive(Clone, Debug)]
+pub struct CallOutcome<'a> {
+    /// The meeting the agent ran.
+    pub meeting: Uuid,
+    pub agent: &'a AiAgent,
+    /// The guest as they booked or joined (name; e-mail and phone when known).
+    pub guest: Contact,
+    /// The call's assessment (`bant::Assessor::assess`).
+    pub bant: Bant,
+}
+
+/// The stage a call leaves its lead in: at or above the agent's `qualify_score` the lead is
+/// qualified — handed off when the agent names a seller to hand it to — otherwise disqualified.
+pub fn stage(agent: &AiAgent, bant: &Bant) -> LeadStage {
+    match super::score(bant) {
+        Some(score) if score >= agent.qualify_score => {
+            if agent.handoff_owner_id.is_some() { LeadStage::HandedOff } else { LeadStage::Qualified }
+        }
+        _ => LeadStage::Disqualified,
+    }
+}
+
+/// Records `outcome`: the guest's lead (found by e-mail, else created) linked to the meeting,
+/// its BANT replaced by this call's, its stage by [`stage`]; a handed-off lead without an owner
+/// gets the agent's seller. Then e-mails the summary to the lead and, when handed off, to its
+/// owner; an e-mail that cannot be sent is logged (without addresses) and does not undo the
+/// lead.
+///
+/// Errors: [`Error::Invalid`] for a meeting outside the organization; database failures.
+pub async fn record(state: &AppState, org: Uuid, outcome: CallOutcome<'_>) -> Result<Lead, Error> {
+    let CallOutcome { meeting, agent, guest, bant } = outcome;
+    let (lead, _) = super::create(&state.pg, org, guest, None, Some(meeting)).await?;
+    let stage = stage(agent, &bant);
+    let owner = (stage == LeadStage::HandedOff && lead.owner_id.is_none()).then_some(agent.handoff_owner_id).flatten();
+    let changes = Changes { stage: Some(stage), owner, bant: Some(bant), ..Changes::default() };
+    let lead = super::update(&state.pg, org, lead.id, Viewer::Everyone, changes).await?.ok_or(Error::NotFound)?;
+
+    let organization: String = sqlx::query_scalar("SELECT name FROM organizations WHERE id = $1").bind(org).fetch_one(&state.pg).await?;
+    let owner = match lead.owner_id {
+        Some(id) => crate::team::users::load(&state.pg, id, org).await?,
+        None => None,
+    };
+    let words = Words::of(&agent.language);
+    let mut mails = Vec::new();
+    if let Some(email) = &lead.email {
+        mails.push((email.clone(), words.lead_subject(&lead), words.lead_text(&lead, agent, &organization, owner.as_ref().map(|o| o.display_name.as_str()))));
+    }
+    if let Some(owner) = owner.as_ref().filter(|_| lead.stage == LeadStage::HandedOff) {
+        let link = format!("{}/console/leads", state.config.public_base_url.trim_end_matches('/'));
+        mails.push((owner.email.clone(), words.owner_subject(&lead, agent), words.owner_text(&lead, agent, &link)));
+    }
+    for (to, subject, text) in mails {
+        if let Err(e) = state.mailer.send_text(&to, &subject, &text).await {
+            tracing::warn!(lead = %lead.id, meeting = %meeting, error = %e, "lead summary e-mail not sent");
+        }
+    }
+    Ok(lead)
+}
+
+/// The summaries' wording in one language (`en`, or `it`).
+struct Words {
+    italian: bool,
+}
+
+impl Words {
+    fn of(language: &str) -> Self {
+        Self { italian: language == "it" }
+    }
+
+    fn first_name(lead: &Lead) -> &str {
+        lead.name.split_whitespace().next().unwrap_or(&lead.name)
+    }
+
+    fn criterion(&self, n: usize) -> &'static str {
+        let names = if self.italian { ["Budget", "Potere decisionale", "Esigenza", "Tempi"] } else { ["Budget", "Authority", "Need", "Timeline"] };
+        names[n]
+    }
+
+    fn verdict(&self, score: u8) -> &'static str {
+        match (self.italian, score) {
+            (false, 2) => "met",
+            (false, 1) => "unclear",
+            (false, _) => "not met",
+            (true, 2) => "sì",
+            (true, 1) => "incerto",
+            (true, _) => "no",
+        }
+    }
+
+    /// One line per assessed criterion: `- Budget: met — “evidence”`.
+    fn bant_lines(&self, bant: &Bant, with_verdict: bool) -> String {
+        let criteria: [&Option<BantScore>; 4] = [&bant.budget, &bant.authority, &bant.need, &bant.timeline];
+        criteria
+            .iter()
+            .enumerate()
+            .filter_map(|(n, c)| c.as_ref().map(|s| (n, s)))
+            .map(|(n, s)| {
+                if with_verdict {
+                    format!("- {}: {} — “{}”\n", self.criterion(n), self.verdict(s.score), s.evidence)
+                } else {
+                    format!("- {}: “{}”\n", self.criterion(n), s.evidence)
+                }
+            })
+            .collect()
+    }
+
+    fn lead_subject(&self, lead: &Lead) -> String {
+        if self.italian {
+            format!("Grazie per il suo tempo, {}", Self::first_name(lead))
+        } else {
+            format!("Thank you for your time, {}", Self::first_name(lead))
+        }
+    }
+
+    fn lead_text(&self, lead: &Lead, agent: &AiAgent, organization: &str, owner: Option<&str>) -> String {
+        let first = Self::first_name(lead);
+        let said = self.bant_lines(&lead.bant, false);
+        match (self.italian, lead.stage, owner) {
+            (true, LeadStage::HandedOff | LeadStage::Qualified, owner) => format!(
+                "Buongiorno {first},\n\ngrazie per aver parlato oggi con {} di {organization}. {}\n\nCiò che ci ha detto:\n{said}\nA presto,\n{organization}\n",
+                agent.name,
+                owner.map_or("Un nostro consulente la contatterà a breve.".to_owned(), |o| format!("{o} la contatterà a breve per proseguire.")),
+            ),
+            (true, _, _) => format!(
+                "Buongiorno {first},\n\ngrazie per aver parlato oggi con {} di {organization}. Se in futuro potremo esserle utili, ci sentiremo volentieri.\n\nCiò che ci ha detto:\n{said}\nCordiali saluti,\n{organization}\n",
+                agent.name
+            ),
+            (false, LeadStage::HandedOff | LeadStage::Qualified, owner) => format!(
+                "Hello {first},\n\nthank you for talking with {} from {organization} today. {}\n\nWhat you told us:\n{said}\nTalk soon,\n{organization}\n",
+                agent.name,
+                owner.map_or("One of our consultants will contact you shortly.".to_owned(), |o| format!("{o} will contact you shortly to take it from here.")),
+            ),
+            (false, _, _) => format!(
+                "Hello {first},\n\nthank you for talking with {} from {organization} today. Should we be able to help later on, we will gladly be in touch.\n\nWhat you told us:\n{said}\nBest regards,\n{organization}\n",
+                agent.name
+            ),
+        }
+    }
+
+    fn owner_subject(&self, lead: &Lead, agent: &AiAgent) -> String {
+        let score = lead.score.map_or("–".to_owned(), |s| s.to_string());
+        if self.italian {
+            format!("Nuovo lead da {}: {} (BANT {score}/100)", agent.name, lead.name)
+        } else {
+            format!("New lead from {}: {} (BANT {score}/100)", agent.name, lead.name)
+        }
+    }
+
+    fn owner_text(&self, lead: &Lead, agent: &AiAgent, link: &str) -> String {
+        let contact = [Some(lead.company.as_str()).filter(|c| !c.is_empty()), lead.email.as_deref(), lead.phone.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · ");
+        let score = lead.score.map_or("–".to_owned(), |s| s.to_string());
+        let bant = self.bant_lines(&lead.bant, true);
+        if self.italian {
+            format!(
+                "{} ha qualificato {} ({contact}) — punteggio BANT {score}/100.\n\n{bant}\nIl lead è tuo: {link}\n",
+                agent.name, lead.name
+            )
+        } else {
+            format!("{} qualified {} ({contact}) — BANT score {score}/100.\n\n{bant}\nThe lead is yours: {link}\n", agent.name, lead.name)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+
+    fn agent(handoff: Option<Uuid>) -> AiAgent {
+        AiAgent {
+            id: Uuid::new_v4(),
+            name: "Giulia".into(),
+            language: "it".into(),
+            persona: String::new(),
+            greeting: "Buongiorno {guest}.".into(),
+            questions: Vec::new(),
+            closing: "Grazie.".into(),
+            handoff_owner_id: handoff,
+            qualify_score: 60,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    fn bant(scores: [u8; 4]) -> Bant {
+        let c = |score| Some(BantScore { score, evidence: "…".into(), meeting_id: None });
+        Bant { budget: c(scores[0]), authority: c(scores[1]), need: c(scores[2]), timeline: c(scores[3]) }
+    }
+
+    #[test]
+    fn a_call_at_the_agents_bar_hands_the_lead_off_and_one_below_disqualifies_it() {
+        let seller = Some(Uuid::new_v4());
+        // 2+2+1+0 = 5 of 8 = 63 ≥ 60; 2+1+1+0 = 4 of 8 = 50 < 60.
+        assert_eq!(stage(&agent(seller), &bant([2, 2, 1, 0])), LeadStage::HandedOff);
+        assert_eq!(stage(&agent(None), &bant([2, 2, 1, 0])), LeadStage::Qualified);
+        assert_eq!(stage(&agent(seller), &bant([2, 1, 1, 0])), LeadStage::Disqualified);
+        assert_eq!(stage(&agent(seller), &Bant::default()), LeadStage::Disqualified, "nothing learnt qualifies nobody");
+    }
+}
