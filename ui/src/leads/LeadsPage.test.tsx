@@ -1,20 +1,16 @@
 // The leads page against a real HTTP server on loopback (the API client's session points at
 // it): the BANT criteria with their evidence, taking an unassigned lead, and adding one with a
 // field error shown beside its field.
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { installApiSession, webSession } from "../api/client";
 import type { Lead } from "../bindings/Lead";
 import type { Wire } from "../lib/wire";
-import { renderWithI18n } from "../test-utils";
+import { type ApiRequest, renderPage, startApi } from "../test-utils";
 import LeadsPage from "./LeadsPage";
 
 const ME = "0b6f1f5e-1d2c-4a57-9a0e-5f1c2d3e4a01";
 const requests: { method: string; url: string; body: unknown }[] = [];
-let server: Server;
+let api: { close: () => void };
 
 const lead = (id: string, name: string, extra: Partial<Wire<Lead>>): Wire<Lead> => ({
   id,
@@ -52,55 +48,30 @@ let leads: Wire<Lead>[] = [
   lead("l2", "Inbound from the website", {}),
 ];
 
-async function read(req: IncomingMessage): Promise<unknown> {
-  let text = "";
-  for await (const chunk of req) text += chunk;
-  return text ? JSON.parse(text) : null;
+function answer(req: ApiRequest): [number, unknown] {
+  const body = req.body ? JSON.parse(req.body) : null;
+  requests.push({ method: req.method, url: req.url, body });
+  if (req.method === "GET" && req.url === "/api/leads") return [200, leads];
+  if (req.method === "PATCH" && req.url === "/api/leads/l2") {
+    leads = leads.map((l) => (l.id === "l2" ? { ...l, ...body, owner_name: "Sara" } : l));
+    return [200, leads[1]];
+  }
+  if (req.method === "POST" && req.url === "/api/leads") {
+    if (body.phone === "call me") return [422, { error: { code: "invalid", message: "expected a phone number of 6–20 digits", field: "phone" } }];
+    return [201, lead("l3", body.name, {})];
+  }
+  return [404, { error: { code: "not_found", message: "not found" } }];
 }
 
 beforeAll(async () => {
-  server = createServer(async (req, res) => {
-    const body = await read(req);
-    requests.push({ method: req.method ?? "", url: req.url ?? "", body });
-    const reply = (status: number, json: unknown) => {
-      res.writeHead(status, { "Content-Type": "application/json" });
-      res.end(JSON.stringify(json));
-    };
-    if (req.method === "GET" && req.url === "/api/leads") return reply(200, leads);
-    if (req.method === "PATCH" && req.url === "/api/leads/l2") {
-      leads = leads.map((l) => (l.id === "l2" ? { ...l, ...(body as object), owner_name: "Sara" } : l));
-      return reply(200, leads[1]);
-    }
-    if (req.method === "POST" && req.url === "/api/leads") {
-      const phone = (body as { phone?: string }).phone;
-      if (phone === "call me") return reply(422, { error: { code: "invalid", message: "expected a phone number of 6–20 digits", field: "phone" } });
-      return reply(201, lead("l3", (body as { name: string }).name, {}));
-    }
-    reply(404, { error: { code: "not_found", message: "not found" } });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const user = { id: ME, email: "sara@example.com", display_name: "Sara", role: "seller", organization_id: "o" };
-  installApiSession({
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    accessToken: async () => "token-1",
-    refresh: async () => null,
-    user: () => user as never,
-  });
+  api = await startApi({ id: ME, email: "sara@example.com", display_name: "Sara", role: "seller", organization_id: "o" }, answer);
 });
 
-afterAll(() => {
-  installApiSession(webSession);
-  server.close();
-});
+afterAll(() => api.close());
 
 describe("LeadsPage", () => {
   it("shows each BANT criterion with its evidence, takes an unassigned lead and adds one", async () => {
-    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-    renderWithI18n(
-      <QueryClientProvider client={client}>
-        <LeadsPage />
-      </QueryClientProvider>,
-    );
+    renderPage(<LeadsPage />);
     const [qualified, inbound] = await screen.findAllByTestId("lead");
     expect(within(qualified).getByTestId("lead-score").textContent).toBe("BANT 63/100");
     const bant = within(qualified).getByTestId("lead-bant");

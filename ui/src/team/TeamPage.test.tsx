@@ -2,22 +2,18 @@
 // an admin invites a seller (the link is shown once with a copy button, and said not e-mailed
 // when the SMTP server refused), deactivates a colleague, withdraws a pending invitation; the
 // admin's own row offers no deactivation.
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { installApiSession, webSession } from "../api/client";
-import { renderWithI18n } from "../test-utils";
+import { type ApiRequest, renderPage, startApi } from "../test-utils";
 import TeamPage from "./TeamPage";
 
 const ADMIN = "0d6c9a55-1111-4c1b-9a57-2f7c1d3e4a10";
 const SAM = "0d6c9a55-2222-4c1b-9a57-2f7c1d3e4a10";
 const INVITATION = "0d6c9a55-3333-4c1b-9a57-2f7c1d3e4a10";
-const requests: { method: string; url: string; body: string }[] = [];
+const requests: ApiRequest[] = [];
 let samActive = true;
 let invitationStatus = "pending";
-let server: Server;
+let api: { close: () => void };
 
 const person = (id: string, name: string, role: string, active: boolean) => ({
   id,
@@ -38,7 +34,9 @@ const invitation = () => ({
   expires_at: "2026-12-08T10:00:00Z",
 });
 
-function answer(req: IncomingMessage, body: string): [number, unknown] {
+function answer(req: ApiRequest): [number, unknown] {
+  requests.push(req);
+  const body = req.body;
   if (req.method === "PATCH" && req.url === `/api/users/${SAM}`) {
     samActive = JSON.parse(body).active;
     return [200, person(SAM, "Sam", "seller", samActive)];
@@ -56,39 +54,14 @@ function answer(req: IncomingMessage, body: string): [number, unknown] {
 }
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk) => (body += chunk));
-    req.on("end", () => {
-      requests.push({ method: req.method ?? "", url: req.url ?? "", body });
-      const [status, reply] = answer(req, body);
-      res.writeHead(status, { "Content-Type": "application/json" });
-      res.end(JSON.stringify(reply));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const user = person(ADMIN, "Ada", "admin", true);
-  installApiSession({
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    accessToken: async () => "token-1",
-    refresh: async () => null,
-    user: () => user as never,
-  });
+  api = await startApi(person(ADMIN, "Ada", "admin", true), answer);
 });
 
-afterAll(() => {
-  installApiSession(webSession);
-  server.close();
-});
+afterAll(() => api.close());
 
 describe("TeamPage", () => {
   it("invites by e-mail, deactivates a colleague and withdraws an invitation", async () => {
-    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-    renderWithI18n(
-      <QueryClientProvider client={client}>
-        <TeamPage />
-      </QueryClientProvider>,
-    );
+    renderPage(<TeamPage />);
     const people = await screen.findAllByTestId("team-person");
     expect(people.map((p) => p.textContent)).toEqual([expect.stringContaining("Ada"), expect.stringContaining("Sam")]);
     expect(within(people[0]).queryByTestId("team-deactivate")).toBeNull();
