@@ -62,7 +62,7 @@ async fn qualification(voices: &Arc<Voices>, whisper: &Arc<WhisperEngine>, langu
         closing: if language == "it" { "Grazie Anna, a presto." } else { "Thank you, Anna. Talk soon." }.into(),
     };
     let heard = conversation::run(&voice, voices.clone(), whisper.clone(), hears_guest, &script).await.expect("conversation");
-    let gaps = guest.await.unwrap().into_iter().map(|g| g as i64).collect();
+    let gaps = guest.await.unwrap().gaps.into_iter().map(|g| g as i64).collect();
     (heard.iter().filter(|e| e.answer.is_some()).count(), gaps)
 }
 

@@ -34,7 +34,7 @@ async fn qualification(script: Script, answers: [&str; 3], max_wer: f64) {
     // The second question (the agent's second stretch of speech) is cut off.
     let guest = tokio::spawn(agent::guest(hears_agent, call.mic.clone(), spoken, Some(1)));
     let exchanges = conversation::run(&voice, voices.clone(), whisper, hears_guest, &script).await.expect("conversation");
-    let gaps = guest.await.unwrap();
+    let gaps = guest.await.unwrap().gaps;
     println!("{}: guest end of turn → the agent's next line: {gaps:?} ms", script.language);
     assert_eq!(exchanges.len(), 3);
     for ((exchange, expected), question) in exchanges.iter().zip(answers).zip(&script.questions) {

@@ -20,12 +20,7 @@ fn criterion(score: u8, evidence: &str, meeting: Uuid) -> Option<BantScore> {
 #[tokio::test]
 async fn a_qualified_guest_becomes_the_sellers_lead_and_both_get_the_summary() {
     let smtp = SmtpServer::start();
-    let app = TestApp::start(|c| {
-        c.login_rate_per_minute = 1000;
-        c.smtp_url = format!("smtp://127.0.0.1:{}", smtp.port);
-        c.public_base_url = "http://closer.test".into();
-    })
-    .await;
+    let app = TestApp::mailing_to(&smtp).await;
     let (admin, org) = app.sign_up("aftercall").await;
     let (seller, sara) = app.add_user(&admin, &org, "seller", "sara").await;
     let agent = json!({

@@ -9,15 +9,6 @@ use common::smtp::SmtpServer;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-async fn app(smtp: &SmtpServer) -> TestApp {
-    TestApp::start(|c| {
-        c.login_rate_per_minute = 1000;
-        c.smtp_url = format!("smtp://127.0.0.1:{}", smtp.port);
-        c.public_base_url = "http://closer.test".into();
-    })
-    .await
-}
-
 /// The token of an invitation link `…/invite#token=<token>`.
 fn token_of(link: &str) -> String {
     link.split_once("#token=").expect("token in the link fragment").1.to_owned()
@@ -30,7 +21,7 @@ async fn login(app: &TestApp, email: &str, password: &str) -> (u16, Value) {
 #[tokio::test]
 async fn an_invited_seller_accepts_by_e_mail_link_once() {
     let smtp = SmtpServer::start();
-    let app = app(&smtp).await;
+    let app = TestApp::mailing_to(&smtp).await;
     let (admin, org) = app.sign_up("team").await;
     let email = format!("Nuovo@{org}.example.com");
 
@@ -108,7 +99,7 @@ async fn an_invited_seller_accepts_by_e_mail_link_once() {
 #[tokio::test]
 async fn inviting_again_replaces_the_link_and_withdrawn_or_expired_links_are_refused() {
     let smtp = SmtpServer::start();
-    let app = app(&smtp).await;
+    let app = TestApp::mailing_to(&smtp).await;
     let (admin, org) = app.sign_up("reinvite").await;
     let email = format!("m@{org}.example.com");
     let invite = || app.call(Method::POST, "/invitations", Some(&admin), Some(json!({"email": email, "role": "manager"})));
@@ -161,7 +152,7 @@ async fn inviting_again_replaces_the_link_and_withdrawn_or_expired_links_are_ref
 #[tokio::test]
 async fn a_deactivated_user_is_signed_out_and_cannot_sign_in_until_reactivated() {
     let smtp = SmtpServer::start();
-    let app = app(&smtp).await;
+    let app = TestApp::mailing_to(&smtp).await;
     let (admin, org) = app.sign_up("deact").await;
     let (_, seller) = app.add_user(&admin, &org, "seller", "sam").await;
     let email = seller["email"].as_str().unwrap().to_owned();
@@ -209,7 +200,7 @@ async fn a_deactivated_user_is_signed_out_and_cannot_sign_in_until_reactivated()
 #[tokio::test]
 async fn a_forgotten_password_is_reset_once_by_e_mail_link_and_signs_out_other_sessions() {
     let smtp = SmtpServer::start();
-    let app = app(&smtp).await;
+    let app = TestApp::mailing_to(&smtp).await;
     let (admin, org) = app.sign_up("reset").await;
     let (_, seller) = app.add_user(&admin, &org, "seller", "rita").await;
     let email = seller["email"].as_str().unwrap().to_owned();
@@ -275,7 +266,7 @@ async fn a_forgotten_password_is_reset_once_by_e_mail_link_and_signs_out_other_s
 #[tokio::test]
 async fn users_change_their_own_name_and_password() {
     let smtp = SmtpServer::start();
-    let app = app(&smtp).await;
+    let app = TestApp::mailing_to(&smtp).await;
     let (admin, org) = app.sign_up("profile").await;
     let (seller, user) = app.add_user(&admin, &org, "seller", "pia").await;
     let email = user["email"].as_str().unwrap().to_owned();

@@ -39,7 +39,7 @@ pub use ffi::Rtc;
 pub use room::{
     Connected, Participant, RemotePublication, RemoteTrack, Room, RoomEvent, RoomOptions,
 };
-pub use worker::{Admission, Assignment, Offer, WORKER_ATTRIBUTE, Worker, WorkerEvent, WorkerOptions};
+pub use worker::{Admission, Assignment, JoinAs, Offer, WORKER_ATTRIBUTE, Worker, WorkerEvent, WorkerOptions};
 
 /// The `livekit` wheel version whose library and protocol this crate binds.
 pub const LIVEKIT_FFI_VERSION: &str = "1.2.0";

@@ -10,7 +10,7 @@
 //! 2. for a dispatch (`AgentDispatchService.CreateDispatch` naming the agent), the server asks
 //!    `AvailabilityRequest { job }`; the worker accepts with `AvailabilityResponse { available,
 //!    participant_identity, participant_name }` while it has capacity and its [`Admission`]
-//!    agrees (an accepted job counts from then on), and declines otherwise (the server then asks
+//!    agrees, naming the participant to join as ([`JoinAs`]; an accepted job counts from then on), and declines otherwise (the server then asks
 //!    another worker);
 //! 3. the server sends `JobAssignment { job, url, token }`: the token admits the worker into the
 //!    job's room with the identity it chose, as an agent participant (with the attribute
@@ -48,27 +48,44 @@ pub struct Offer {
     pub cpu: f32,
     /// The job's room.
     pub room: String,
+    /// The job's metadata, as given to its dispatch.
+    pub metadata: String,
 }
 
-/// Whether to accept a job [`Offer`]ed within capacity; LiveKit waits for the answer (up to its
+/// Who the worker is in a job's room, chosen when it accepts the job (LiveKit's
+/// `AvailabilityResponse`; the server mints the assignment's token for it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JoinAs {
+    /// Identity in the room (unique there: a second participant with it replaces the first).
+    pub identity: String,
+    /// Display name, as the room's other participants see it.
+    pub name: String,
+}
+
+/// Whether to accept a job [`Offer`]ed within capacity, and as whom: `Some` accepts and joins
+/// as that [`JoinAs`], `None` declines. LiveKit waits for the answer (up to its
 /// assignment timeout, 7.5 s in livekit-server 1.x). E.g. a fair share across the workers of a
-/// deployment: decline while another worker runs fewer jobs, and LiveKit offers it to another.
+/// deployment: decline while another worker runs fewer jobs, and LiveKit offers it to another;
+/// or a name per job, from the dispatch's metadata.
 #[derive(Clone)]
-pub struct Admission(Arc<dyn Fn(Offer) -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync>);
+pub struct Admission(Arc<Decide>);
+
+/// An [`Admission`]'s decision on one offer.
+type Decide = dyn Fn(Offer) -> Pin<Box<dyn Future<Output = Option<JoinAs>> + Send>> + Send + Sync;
 
 impl Admission {
     /// Decides with `decide`.
     pub fn new<F, Fut>(decide: F) -> Self
     where
         F: Fn(Offer) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = bool> + Send + 'static,
+        Fut: Future<Output = Option<JoinAs>> + Send + 'static,
     {
         Self(Arc::new(move |offer| Box::pin(decide(offer))))
     }
 
-    /// Accepts every job the capacity allows.
-    pub fn always() -> Self {
-        Self::new(|_| std::future::ready(true))
+    /// Accepts every job the capacity allows, joining each as `participant`.
+    pub fn always(participant: JoinAs) -> Self {
+        Self::new(move |_| std::future::ready(Some(participant.clone())))
     }
 }
 
@@ -85,14 +102,10 @@ pub struct WorkerOptions {
     pub agent_name: String,
     /// Jobs run at once at most; further availability requests are declined.
     pub max_jobs: usize,
-    /// Identity the worker takes in a job's room.
-    pub identity: String,
-    /// Display name in a job's room.
-    pub name: String,
     /// Join jobs' rooms hidden: the other participants are never told this participant is
     /// there (LiveKit's `hidden` grant; the server's API still lists it).
     pub hidden: bool,
-    /// Whether to take a job offered within capacity.
+    /// Whether to take a job offered within capacity, and as whom.
     pub admit: Admission,
 }
 
@@ -314,34 +327,37 @@ fn handle(
                 })
             };
             let answer = {
-                let (options, worker_id) = (options.clone(), worker_id.to_owned());
-                move |job_id: String, available: bool| {
+                let worker_id = worker_id.to_owned();
+                move |job_id: String, participant: Option<JoinAs>| {
+                    let available = participant.is_some();
+                    let JoinAs { identity, name } = participant.unwrap_or_default();
                     lk::worker_message::Message::Availability(lk::AvailabilityResponse {
                         job_id,
                         available,
-                        participant_identity: options.identity.clone(),
-                        participant_name: options.name.clone(),
+                        participant_identity: identity,
+                        participant_name: name,
                         participant_attributes: [(WORKER_ATTRIBUTE.to_owned(), worker_id)].into(),
                         ..Default::default()
                     })
                 }
             };
             let Some(before) = before else {
-                return vec![answer(job.id, false)];
+                return vec![answer(job.id, None)];
             };
             let offer = Offer {
                 worker_id: worker_id.to_owned(),
                 running: before,
                 cpu: load.cpu,
                 room: job.room.map(|r| r.name).unwrap_or_default(),
+                metadata: job.metadata,
             };
             let (admit, running, outgoing) = (options.admit.clone(), running.clone(), outgoing.clone());
             tokio::spawn(async move {
-                let available = (admit.0)(offer).await;
-                if !available {
+                let participant = (admit.0)(offer).await;
+                if participant.is_none() {
                     running.lock().unwrap_or_else(|p| p.into_inner()).retain(|j| *j != job.id);
                 }
-                let _ = outgoing.send(answer(job.id, available));
+                let _ = outgoing.send(answer(job.id, participant));
             });
             Vec::new()
         }

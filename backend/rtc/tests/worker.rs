@@ -31,10 +31,11 @@ fn options(agent_name: &str) -> WorkerOptions {
     WorkerOptions {
         agent_name: agent_name.to_owned(),
         max_jobs: 1,
-        identity: "agent-copilot".into(),
-        name: "Closer copilot".into(),
         hidden: false,
-        admit: closer_rtc::Admission::always(),
+        admit: closer_rtc::Admission::always(closer_rtc::JoinAs {
+            identity: "agent-copilot".into(),
+            name: "Closer copilot".into(),
+        }),
     }
 }
 
@@ -134,7 +135,7 @@ async fn a_job_the_admission_declines_goes_to_another_worker_of_that_name() {
     let declining = WorkerOptions {
         admit: closer_rtc::Admission::new(move |_| {
             counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            std::future::ready(false)
+            std::future::ready(None)
         }),
         ..options(&agent_name)
     };

@@ -72,9 +72,9 @@ pub enum ConversationError {
     /// Whisper failed on an answer.
     #[error("transcribing the answer: {0}")]
     Stt(String),
-    /// The guest's track ended (they left).
-    #[error("the guest left")]
-    GuestLeft,
+    /// The guest's track ended (they left), after answering these questions.
+    #[error("the guest left after {} questions", .0.len())]
+    GuestLeft(Vec<Exchange>),
 }
 
 /// The transcription of one utterance, under way.
@@ -92,7 +92,8 @@ enum Heard {
 /// speaking on `voice` with `voices`, transcribing with `whisper`. Returns each question with
 /// its answer.
 ///
-/// Errors: [`ConversationError`]; a guest who leaves ends it with [`ConversationError::GuestLeft`].
+/// Errors: [`ConversationError`]; a guest who leaves ends it with [`ConversationError::GuestLeft`],
+/// which keeps the questions answered until then.
 pub async fn run(
     voice: &Voice,
     voices: Arc<Voices>,
@@ -112,7 +113,7 @@ pub async fn run(
             // What the guest said before this question answered an earlier line.
             while let Ok(stale) = heard.try_recv() {
                 if matches!(stale, Heard::Left) {
-                    return Err(ConversationError::GuestLeft);
+                    return Err(ConversationError::GuestLeft(exchanges));
                 }
             }
             let interrupted = speak(voice, speech, &barge_in).await?;
@@ -123,7 +124,7 @@ pub async fn run(
                         .map_err(|e| ConversationError::Stt(e.to_string()))?
                         .map_err(|e| ConversationError::Stt(e.to_string()))?,
                 ),
-                Ok(Some(Heard::Left) | None) => return Err(ConversationError::GuestLeft),
+                Ok(Some(Heard::Left) | None) => return Err(ConversationError::GuestLeft(exchanges)),
                 Err(_) => None,
             };
             exchanges.push(Exchange { question: question.text.clone(), criterion: question.criterion, answer, interrupted });

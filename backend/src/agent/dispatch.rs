@@ -32,7 +32,7 @@ pub async fn ensure(pg: &PgPool, dispatches: &AgentDispatchClient, agent_name: &
     let mut tx = pg.begin().await?;
     lock_room(&mut tx, room).await?;
     lease::dispatched(&mut tx, meeting, room, agent_name).await?;
-    let id = find_or_create(dispatches, agent_name, room).await;
+    let id = find_or_create(dispatches, agent_name, room, "").await;
     tx.commit().await?;
     id
 }
@@ -86,12 +86,15 @@ async fn lock_room(tx: &mut sqlx::PgConnection, room: &str) -> sqlx::Result<()> 
     Ok(())
 }
 
-async fn find_or_create(dispatches: &AgentDispatchClient, agent_name: &str, room: &str) -> anyhow::Result<String> {
+/// The room's dispatch of `agent_name`, created with `metadata` when there is none.
+///
+/// Errors: LiveKit unreachable or refusing the API key.
+pub async fn find_or_create(dispatches: &AgentDispatchClient, agent_name: &str, room: &str, metadata: &str) -> anyhow::Result<String> {
     let existing = dispatches.list_dispatch(room).await?;
     if let Some(dispatch) = existing.into_iter().find(|d| d.agent_name == agent_name) {
         return Ok(dispatch.id);
     }
-    create(dispatches, agent_name, room).await
+    create(dispatches, agent_name, room, metadata).await
 }
 
 /// Replaces the room's dispatches of `agent_name` (their jobs' workers are gone or their jobs
@@ -102,14 +105,15 @@ async fn redispatch(dispatches: &AgentDispatchClient, agent_name: &str, room: &s
             tracing::debug!(dispatch = old.id, error = %e, "deleting the stopped job's dispatch failed");
         }
     }
-    create(dispatches, agent_name, room).await
+    create(dispatches, agent_name, room, "").await
 }
 
-async fn create(dispatches: &AgentDispatchClient, agent_name: &str, room: &str) -> anyhow::Result<String> {
+async fn create(dispatches: &AgentDispatchClient, agent_name: &str, room: &str, metadata: &str) -> anyhow::Result<String> {
     let created = dispatches
         .create_dispatch(lk::CreateAgentDispatchRequest {
             agent_name: agent_name.to_owned(),
             room: room.to_owned(),
+            metadata: metadata.to_owned(),
             ..Default::default()
         })
         .await?;

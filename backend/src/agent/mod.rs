@@ -15,8 +15,11 @@
 //! renewed for [`lease::JOB_TIMEOUT`] is dispatched again by any server's watcher, and the new
 //! job's session continues from the stored events and snapshot of the meeting.
 
+pub mod ai_call;
+pub mod ai_worker;
 pub mod dispatch;
 mod job;
+mod jobs;
 pub mod lease;
 pub mod load;
 mod microphone;
@@ -25,13 +28,13 @@ pub mod conversation;
 pub mod voice;
 
 use crate::state::AppState;
-use closer_rtc::{Admission, Offer, Rtc, Worker, WorkerEvent, WorkerOptions};
+use closer_rtc::{Admission, JoinAs, Offer, Rtc, Worker, WorkerEvent, WorkerOptions};
 use livekit_api::access_token::{AccessToken, VideoGrants};
+use jobs::Jobs;
 use load::{Busy, CpuMeter};
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
 /// The identity the copilot takes in every meeting's room.
 pub const IDENTITY: &str = "agent-copilot";
@@ -46,25 +49,29 @@ const RETRY: Duration = Duration::from_secs(2);
 pub struct Copilot {
     task: tokio::task::JoinHandle<()>,
     watcher: tokio::task::JoinHandle<()>,
+    ai_agents: tokio::task::JoinHandle<()>,
 }
 
 impl Drop for Copilot {
     fn drop(&mut self) {
         self.task.abort();
         self.watcher.abort();
+        self.ai_agents.abort();
     }
 }
 
 /// Starts the worker for the life of the returned [`Copilot`]: registers under
 /// `livekit_agent_name`, runs each assigned job, renews their leases, and registers again
 /// whenever the connection to livekit-server is lost (its jobs stop then; the watcher, running
-/// beside it, dispatches their rooms again). Loads `liblivekit_ffi.so` from the models directory.
+/// beside it, dispatches their rooms again). Beside it runs the AI agents' worker
+/// ([`ai_worker`]). Loads `liblivekit_ffi.so` from the models directory.
 ///
 /// Errors: the library cannot be loaded (`scripts/models` not run).
 pub fn start(state: AppState) -> anyhow::Result<Copilot> {
     let library = closer_rtc::library_path(&state.config.models_dir);
     let rtc = Rtc::load(&library).map_err(|e| anyhow::anyhow!("{}: {e}", library.display()))?;
     let watcher = tokio::spawn(watch(state.clone()));
+    let ai_agents = ai_worker::start(state.clone(), rtc);
     let task = tokio::spawn(async move {
         loop {
             match register(&state).await {
@@ -82,7 +89,7 @@ pub fn start(state: AppState) -> anyhow::Result<Copilot> {
             tokio::time::sleep(RETRY).await;
         }
     });
-    Ok(Copilot { task, watcher })
+    Ok(Copilot { task, watcher, ai_agents })
 }
 
 /// Every [`lease::HEARTBEAT`], dispatches the copilot again where its job stopped; but only
@@ -123,8 +130,6 @@ async fn register(state: &AppState) -> anyhow::Result<(Worker, mpsc::UnboundedRe
     let options = WorkerOptions {
         agent_name: config.livekit_agent_name.clone(),
         max_jobs: MAX_JOBS,
-        identity: IDENTITY.into(),
-        name: NAME.into(),
         hidden: true,
         admit: {
             let (pg, agent_name) = (state.pg.clone(), config.livekit_agent_name.clone());
@@ -134,13 +139,19 @@ async fn register(state: &AppState) -> anyhow::Result<(Worker, mpsc::UnboundedRe
     Ok(Worker::register(&config.livekit_url, &token, options).await?)
 }
 
-/// Takes an offered job by [`load::admit`]: while not overloaded, only if no other live worker
-/// runs fewer jobs, so the rooms spread evenly over the deployment's servers (LiveKit alone picks
-/// at random, weighted by load); overloaded, only if no other worker has room. When the other
-/// workers cannot be read, it takes the job: a copilot on a busy server beats none.
-async fn fair_share(pg: sqlx::PgPool, agent_name: String, offer: Offer) -> bool {
+/// Takes an offered job, as [`IDENTITY`] named [`NAME`], by [`load::admit`]: while not
+/// overloaded, only if no other live worker runs fewer jobs, so the rooms spread evenly over the
+/// deployment's servers (LiveKit alone picks at random, weighted by load); overloaded, only if
+/// no other worker has room. When the other workers cannot be read, it takes the job: a copilot
+/// on a busy server beats none.
+async fn fair_share(pg: sqlx::PgPool, agent_name: String, offer: Offer) -> Option<JoinAs> {
+    let take = take_fair_share(&pg, &agent_name, &offer).await;
+    take.then(|| JoinAs { identity: IDENTITY.into(), name: NAME.into() })
+}
+
+async fn take_fair_share(pg: &sqlx::PgPool, agent_name: &str, offer: &Offer) -> bool {
     let me = Busy { jobs: offer.running, cpu: offer.cpu };
-    match lease::others(&pg, &agent_name, &offer.worker_id).await {
+    match lease::others(pg, agent_name, &offer.worker_id).await {
         Ok(others) => {
             let take = load::admit(me, &others);
             tracing::debug!(room = offer.room, running = offer.running, cpu = me.cpu, ?others, take, "copilot job offered");
@@ -168,36 +179,18 @@ async fn serve(
     let worker = Arc::new(worker);
     let mut heartbeat = tokio::time::interval(lease::HEARTBEAT);
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    // A job stops when its sender is used or dropped.
-    let mut running: HashMap<String, oneshot::Sender<()>> = HashMap::new();
-    let (done_tx, mut done) = mpsc::unbounded_channel::<(String, Option<String>)>();
+    let mut jobs = Jobs::new("copilot");
     loop {
         tokio::select! {
             event = events.recv() => match event {
                 Some(WorkerEvent::Assigned(assignment)) => {
-                    let (stop, stopped) = oneshot::channel();
-                    let job_id = assignment.job_id.clone();
-                    running.insert(job_id.clone(), stop);
-                    let (state, done_tx, worker_id) = (state.clone(), done_tx.clone(), worker.id.clone());
-                    tokio::spawn(async move {
-                        let outcome = job::run(state, rtc, &worker_id, assignment, stopped).await;
-                        if let Err(e) = &outcome {
-                            tracing::error!(job = job_id, error = %format!("{e:#}"), "copilot job failed");
-                        }
-                        let _ = done_tx.send((job_id, outcome.err().map(|e| format!("{e:#}"))));
-                    });
+                    let (state, worker_id) = (state.clone(), worker.id.clone());
+                    jobs.start(assignment.job_id.clone(), move |stop| async move { job::run(state, rtc, &worker_id, assignment, stop).await });
                 }
-                Some(WorkerEvent::Terminated { job_id }) => {
-                    if let Some(stop) = running.remove(&job_id) {
-                        let _ = stop.send(());
-                    }
-                }
+                Some(WorkerEvent::Terminated { job_id }) => jobs.terminate(&job_id),
                 None => return,
             },
-            Some((job_id, error)) = done.recv() => {
-                running.remove(&job_id);
-                worker.finish(&job_id, error.as_deref());
-            }
+            (job_id, error) = jobs.finished() => worker.finish(&job_id, error.as_deref()),
             _ = heartbeat.tick() => {
                 cpu = meter.sample();
                 worker.report_cpu(cpu);

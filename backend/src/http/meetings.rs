@@ -277,8 +277,9 @@ async fn room_token(State(state): State<AppState>, user: AuthUser, PathParams(id
 }
 
 /// Creates the room (max 10 participants) with the copilot dispatched to it, unless the
-/// copilot's job is running there already, records the participant and mints the token. A
-/// failed dispatch is logged, not refused: the call works without its copilot.
+/// copilot's job is running there already, dispatches the meeting's AI agent when it has one
+/// and it is not there yet, records the participant and mints the token. A failed dispatch is
+/// logged, not refused: the call works without its copilot (or its AI agent).
 pub(super) async fn admit(
     state: &AppState,
     meeting: Uuid,
@@ -300,6 +301,10 @@ pub(super) async fn admit(
         if let Err(e) = crate::agent::dispatch::ensure(&state.pg, &state.dispatches, agent_name, meeting, &room).await {
             tracing::warn!(%meeting, error = %e, "dispatching the copilot failed");
         }
+    }
+    // The room exists by now (the copilot's job runs there, or it was just created).
+    if let Err(e) = crate::agent::ai_worker::ensure(state, meeting, &room).await {
+        tracing::warn!(%meeting, error = %e, "dispatching the meeting's AI agent failed");
     }
     sqlx::query(
         "INSERT INTO participants (meeting_id, identity, role, display_name, user_id, ai_consent, consent_at)

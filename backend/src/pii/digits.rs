@@ -19,6 +19,13 @@ static SEPARATOR: LazyLock<Regex> =
 static AMOUNT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\d{1,3}(?:[,.]\d{3})+(?:[.,]\d{1,2})?$").expect("regex"));
 
+/// A currency after a digit run ("20000 euros", "5000 dollari") or before it ("€ 20000") makes
+/// it an amount too, however it is grouped: Whisper writes spoken amounts without separators
+/// as often as with them.
+static CURRENCY_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\s*(?:€|\$|£|euros?\b|dollars?\b|dollari\b|pounds?\b|sterline\b)").expect("regex"));
+static CURRENCY_BEFORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[€$£]\s*$").expect("regex"));
+
 /// Spoken digits, EN and IT.
 fn spoken_digit(word: &str) -> Option<char> {
     Some(match word.to_lowercase().as_str() {
@@ -59,7 +66,10 @@ pub(super) fn find(text: &str) -> Vec<(Range<usize>, PiiKind)> {
     let mut run: Option<(Range<usize>, String)> = None;
     let mut flush = |run: &mut Option<(Range<usize>, String)>| {
         if let Some((mut range, digits)) = run.take() {
-            if AMOUNT.is_match(&text[range.clone()]) {
+            if AMOUNT.is_match(&text[range.clone()])
+                || CURRENCY_AFTER.is_match(&text[range.end..])
+                || CURRENCY_BEFORE.is_match(&text[..range.start])
+            {
                 return;
             }
             // "(555) 010-9999": the area code's opening parenthesis belongs to the number.

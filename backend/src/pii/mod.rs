@@ -9,7 +9,8 @@
 //! - `[national_id]` — Italian codice fiscale whose check character (DM 23/12/1976) is right;
 //! - `[card]` — 13–19 digit runs passing the Luhn check (ISO/IEC 7812);
 //! - `[phone]` — any other run of 8–15 digits (E.164 allows at most 15);
-//! - `[number]` — a run of 5–7 digits that is not a grouped amount (`50,000`): a piece of an
+//! - `[number]` — a run of 5–7 digits that is not an amount (grouped, `50,000`, or with its
+//!   currency, `20000 euros`, `€ 20000`): a piece of an
 //!   identifier — partial transcripts catch a card or account number while it is being read
 //!   out (`the number is 41111…`), and postal codes and PINs are personal too.
 //!
@@ -187,6 +188,13 @@ mod tests {
         check("If we go ahead we can pay by card. The number is 41111.", "If we go ahead we can pay by card. The number is [number].");
         check("the number is four one one one one", "the number is [number]");
         check("il codice è 20121", "il codice è [number]");
+    }
+
+    #[test]
+    fn amounts_with_their_currency_are_quantities_not_identifiers() {
+        check("We have about 20000 euros, or $ 25000 at most.", "We have about 20000 euros, or $ 25000 at most.");
+        check("Abbiamo circa 20000 euro.", "Abbiamo circa 20000 euro.");
+        check("the code is 20000, euros later", "the code is [number], euros later");
     }
 
     #[test]

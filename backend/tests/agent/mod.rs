@@ -62,18 +62,27 @@ async fn say(mic: Arc<AudioSource>, samples: Vec<i16>) -> Instant {
     Instant::now()
 }
 
+/// What the guest went through.
+pub struct Heard {
+    /// Per answer, how long after the answer ended the agent's next stretch began, ms.
+    pub gaps: Vec<u128>,
+    /// Everything received from the agent (16 kHz mono), until the last gap.
+    pub audio: Vec<i16>,
+}
+
 /// The guest: answers each stretch of the agent's speech after it ends, except the stretch
-/// numbered `barge_in` (0-based), which it answers one second into it. Returns, per answer,
-/// how long after the answer ended the agent's next stretch began (ms).
-pub async fn guest(mut agent: AudioStream, mic: Arc<AudioSource>, answers: Vec<Vec<i16>>, barge_in: Option<usize>) -> Vec<u128> {
+/// numbered `barge_in` (0-based), which it answers one second into it.
+pub async fn guest(mut agent: AudioStream, mic: Arc<AudioSource>, answers: Vec<Vec<i16>>, barge_in: Option<usize>) -> Heard {
     let (mut stretch, mut answered, mut loud_since, mut last_loud) = (0usize, 0usize, None::<Instant>, None::<Instant>);
     let mut speaking: Option<tokio::task::JoinHandle<Instant>> = None;
     let mut answer_ends = Vec::new();
     let mut gaps = Vec::new();
+    let mut audio = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(60 + 20 * answers.len() as u64);
     while Instant::now() < deadline && gaps.len() < answers.len() {
         let Ok(Some(frame)) = tokio::time::timeout(Duration::from_millis(100), agent.recv()).await else { continue };
         let now = Instant::now();
+        audio.extend_from_slice(&frame.samples);
         if speaking.as_ref().is_some_and(|s| s.is_finished()) {
             answer_ends.push(speaking.take().unwrap().await.unwrap());
         }
@@ -99,6 +108,6 @@ pub async fn guest(mut agent: AudioStream, mic: Arc<AudioSource>, answers: Vec<V
             loud_since = None;
         }
     }
-    gaps
+    Heard { gaps, audio }
 }
 

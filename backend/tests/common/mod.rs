@@ -71,6 +71,17 @@ impl TestApp {
         Self { base, client: reqwest::Client::new(), config, pg, state: kept }
     }
 
+    /// Starts a server that mails through `smtp`, with links to `http://closer.test` and no
+    /// login rate limit to speak of.
+    pub async fn mailing_to(smtp: &smtp::SmtpServer) -> Self {
+        Self::start(|c| {
+            c.login_rate_per_minute = 1000;
+            c.smtp_url = format!("smtp://127.0.0.1:{}", smtp.port);
+            c.public_base_url = "http://closer.test".into();
+        })
+        .await
+    }
+
     /// `{base}/api{path}`.
     pub fn url(&self, path: &str) -> String {
         format!("{}/api{path}", self.base)
