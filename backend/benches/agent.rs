@@ -61,7 +61,7 @@ async fn qualification(voices: &Arc<Voices>, whisper: &Arc<WhisperEngine>, langu
         questions: exchanges.iter().map(|(q, _)| Question { text: (*q).to_owned(), criterion: None }).collect(),
         closing: if language == "it" { "Grazie Anna, a presto." } else { "Thank you, Anna. Talk soon." }.into(),
     };
-    let heard = conversation::run(&voice, voices.clone(), whisper.clone(), hears_guest, &script).await.expect("conversation");
+    let heard = conversation::run(&voice, voices.clone(), whisper.clone(), hears_guest, &script, std::future::pending()).await.expect("conversation").exchanges;
     let gaps = guest.await.unwrap().gaps.into_iter().map(|g| g as i64).collect();
     (heard.iter().filter(|e| e.answer.is_some()).count(), gaps)
 }

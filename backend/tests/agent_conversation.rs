@@ -8,7 +8,7 @@ mod rtc_common;
 mod agent;
 mod common;
 
-use closer::agent::conversation::{self, Question, Script};
+use closer::agent::conversation::{self, End, Question, Script};
 use closer::leads::bant::Assessor;
 use closer_wire::BantCriterion;
 use closer::semantics::encoder::SentenceEncoder;
@@ -33,7 +33,9 @@ async fn qualification(script: Script, answers: [&str; 3], max_wer: f64) {
         .collect();
     // The second question (the agent's second stretch of speech) is cut off.
     let guest = tokio::spawn(agent::guest(hears_agent, call.mic.clone(), spoken, Some(1)));
-    let exchanges = conversation::run(&voice, voices.clone(), whisper, hears_guest, &script).await.expect("conversation");
+    let talked = conversation::run(&voice, voices.clone(), whisper, hears_guest, &script, std::future::pending()).await.expect("conversation");
+    assert_eq!(talked.end, End::Finished);
+    let exchanges = talked.exchanges;
     let gaps = guest.await.unwrap().gaps;
     println!("{}: guest end of turn → the agent's next line: {gaps:?} ms", script.language);
     assert_eq!(exchanges.len(), 3);

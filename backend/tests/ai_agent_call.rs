@@ -13,21 +13,22 @@ mod common;
 
 use closer::stt::whisper::WhisperEngine;
 use closer::tts::Voices;
-use closer_rtc::RoomEvent;
+use closer_rtc::{AudioSource, AudioStream, Connected, RoomEvent, RoomOptions};
 use closer_wire::{Lead, LeadStage};
 use common::TestApp;
 use common::smtp::SmtpServer;
 use reqwest::Method;
 use rtc_common::{subscribed_audio, wait_for};
-use serde_json::json;
+use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_ai_agent_runs_its_meeting_and_hands_the_qualified_guest_to_its_seller() {
-    let smtp = SmtpServer::start();
-    let app = TestApp::mailing_to(&smtp).await;
-    let _workers = closer::agent::start(app.state.clone()).expect("the workers start");
+/// The AI agent's identity in a room.
+const AI: &str = closer::agent::ai_worker::IDENTITY;
+
+/// An organization with seller Sara, an English agent "Alex" handing its leads to her, and a
+/// meeting of hers assigned to Alex. Returns (Sara's token, Sara, the meeting's id).
+async fn meeting_run_by_alex(app: &TestApp) -> (String, Value, String) {
     let (admin, org) = app.sign_up("aicall").await;
     let (seller, sara) = app.add_user(&admin, &org, "seller", "sara").await;
     let agent = json!({
@@ -48,17 +49,21 @@ async fn an_ai_agent_runs_its_meeting_and_hands_the_qualified_guest_to_its_selle
     let id = meeting["id"].as_str().unwrap().to_owned();
     let (status, assigned) = app.call(Method::PUT, &format!("/meetings/{id}/agent"), Some(&seller), Some(json!({"agent_id": agent["id"]}))).await;
     assert_eq!(status, 200, "{assigned}");
+    (seller, sara, id)
+}
 
-    // The guest joins from the link: the AI agent is dispatched and joins, visible, by name.
+/// Anna joins meeting `id` from its link with a 48 kHz microphone; returns her, her microphone
+/// and the AI agent's voice as she receives it (16 kHz mono), once the agent has published it.
+async fn anna_joins(app: &TestApp, id: &str) -> (Connected, Arc<AudioSource>, AudioStream) {
     let joined = Instant::now();
-    let (_, mut guest) = call::guest(&app, &id, "Anna Rossi", "accepted").await;
+    let (_, mut guest) = call::guest(app, id, "Anna Rossi", "accepted").await;
     let mic = Arc::new(guest.room.publish_audio("microphone", 48_000, 1).await.unwrap());
     let present = std::mem::take(&mut guest.participants);
-    let agent_voice = match present.into_iter().flat_map(|(_, ps)| ps).find(|p| p.participant == closer::agent::ai_worker::IDENTITY) {
+    let agent_voice = match present.into_iter().flat_map(|(_, ps)| ps).find(|p| p.participant == AI) {
         Some(publication) => publication,
         None => {
             wait_for(&mut guest.events, "the AI agent's voice", |e| match e {
-                RoomEvent::TrackPublished(p) if p.participant == closer::agent::ai_worker::IDENTITY => Ok(p),
+                RoomEvent::TrackPublished(p) if p.participant == AI => Ok(p),
                 other => Err(other),
             })
             .await
@@ -66,19 +71,58 @@ async fn an_ai_agent_runs_its_meeting_and_hands_the_qualified_guest_to_its_selle
         }
     };
     println!("the AI agent's voice published {} ms after the guest joined", joined.elapsed().as_millis());
+    guest.room.set_subscribed(&agent_voice, true).unwrap();
+    let hears_agent = guest.room.subscribe_audio(subscribed_audio(&mut guest.events, AI).await, 16_000, 1).unwrap();
+    (guest, mic, hears_agent)
+}
+
+/// `answers` in the English voice, 48 kHz.
+fn spoken(answers: &[&str]) -> Vec<Vec<i16>> {
+    let voices = Voices::load(&common::models()).unwrap();
+    answers.iter().map(|a| voices.speak("en", a).unwrap().resampled(48_000).unwrap().samples).collect()
+}
+
+/// Waits for the AI agent to leave the room `guest` is in.
+async fn agent_leaves(guest: &mut Connected) {
+    wait_for(&mut guest.events, "the AI agent leaving", |e| match e {
+        RoomEvent::ParticipantDisconnected { identity } if identity == AI => Ok(()),
+        other => Err(other),
+    })
+    .await;
+}
+
+/// Anna's lead as `seller` sees it, once it exists (within 30 s).
+async fn annas_lead(app: &TestApp, seller: &str) -> Lead {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (status, leads) = app.call(Method::GET, "/leads", Some(seller), None).await;
+        assert_eq!(status, 200, "{leads}");
+        let leads: Vec<Lead> = serde_json::from_value(leads).unwrap();
+        if let Some(lead) = leads.into_iter().find(|l| l.name == "Anna Rossi") {
+            println!("lead: {lead:?}");
+            return lead;
+        }
+        assert!(Instant::now() < deadline, "no lead within 30 s of the agent leaving");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ai_agent_runs_its_meeting_and_hands_the_qualified_guest_to_its_seller() {
+    let smtp = SmtpServer::start();
+    let app = TestApp::mailing_to(&smtp).await;
+    let _workers = closer::agent::start(app.state.clone()).expect("the workers start");
+    let (seller, sara, id) = meeting_run_by_alex(&app).await;
+
+    // The guest joins from the link: the AI agent is dispatched and joins, visible, by name.
+    let (mut guest, mic, hears_agent) = anna_joins(&app, &id).await;
     let rooms = livekit_api::services::room::RoomClient::with_api_key(&app.config.livekit_url, &app.config.livekit_api_key, &app.config.livekit_api_secret);
     let listed = rooms.list_participants(&format!("meeting-{id}")).await.expect("list participants");
-    let shown = listed.iter().find(|p| p.identity == closer::agent::ai_worker::IDENTITY).expect("the AI agent is in the room");
+    let shown = listed.iter().find(|p| p.identity == AI).expect("the AI agent is in the room");
     assert_eq!(shown.name, "Alex", "the guest sees the agent's name");
     assert!(!shown.permission.as_ref().is_some_and(|p| p.hidden), "the AI agent is visible");
-    guest.room.set_subscribed(&agent_voice, true).unwrap();
-    let hears_agent = guest.room.subscribe_audio(subscribed_audio(&mut guest.events, closer::agent::ai_worker::IDENTITY).await, 16_000, 1).unwrap();
 
-    let voices = Voices::load(&common::models()).unwrap();
-    let answers = ["We have about 20,000 euros for this project.", "We would like to start in March."]
-        .iter()
-        .map(|a| voices.speak("en", a).unwrap().resampled(48_000).unwrap().samples)
-        .collect();
+    let answers = spoken(&["We have about 20,000 euros for this project.", "We would like to start in March."]);
     let heard = agent::guest(hears_agent, mic, answers, None).await;
     println!("guest end of turn → the agent's next line: {:?} ms", heard.gaps);
     assert_eq!(heard.gaps.len(), 2, "the agent went on after each answer");
@@ -95,23 +139,8 @@ async fn an_ai_agent_runs_its_meeting_and_hands_the_qualified_guest_to_its_selle
     assert!(!greeting.contains("rossi"), "greeted by first name only: {greeting:?}");
 
     // After the closing the agent leaves; the guest is the seller's lead, handed off.
-    wait_for(&mut guest.events, "the AI agent leaving", |e| match e {
-        RoomEvent::ParticipantDisconnected { identity } if identity == closer::agent::ai_worker::IDENTITY => Ok(()),
-        other => Err(other),
-    })
-    .await;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let lead = loop {
-        let (status, leads) = app.call(Method::GET, "/leads", Some(&seller), None).await;
-        assert_eq!(status, 200, "{leads}");
-        let leads: Vec<Lead> = serde_json::from_value(leads).unwrap();
-        if let Some(lead) = leads.into_iter().find(|l| l.name == "Anna Rossi") {
-            break lead;
-        }
-        assert!(Instant::now() < deadline, "no lead within 30 s of the agent leaving");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
-    println!("lead: {lead:?}");
+    agent_leaves(&mut guest).await;
+    let lead = annas_lead(&app, &seller).await;
     assert_eq!(lead.stage, LeadStage::HandedOff);
     assert_eq!(lead.owner_id.map(|o| o.to_string()), sara["id"].as_str().map(str::to_owned));
     assert!(lead.meeting_ids.iter().any(|m| m.to_string() == id), "the meeting is linked");
@@ -127,8 +156,50 @@ async fn an_ai_agent_runs_its_meeting_and_hands_the_qualified_guest_to_its_selle
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let mail = smtp.message(1).await;
-    assert!(mail["to"].as_str().unwrap().contains(&format!("sara@{org}.example.com")), "to the seller: {mail}");
+    assert!(mail["to"].as_str().unwrap().contains(sara["email"].as_str().unwrap()), "to the seller: {mail}");
     assert!(mail["subject"].as_str().unwrap().starts_with("New lead from Alex: Anna Rossi"), "{mail}");
     assert!(mail["text"].as_str().unwrap().replace([',', '.'], "").contains("20000"), "the budget answer quoted: {mail}");
 
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_seller_who_joins_takes_the_call_over_and_the_agent_falls_silent() {
+    let smtp = SmtpServer::start();
+    let app = TestApp::mailing_to(&smtp).await;
+    let _workers = closer::agent::start(app.state.clone()).expect("the workers start");
+    let (seller, sara, id) = meeting_run_by_alex(&app).await;
+    let (mut guest, mic, hears_agent) = anna_joins(&app, &id).await;
+
+    // Sara is in the room, her microphone not yet published: the agent runs the call.
+    let (status, access) = app.call(Method::POST, &format!("/meetings/{id}/token"), Some(&seller), None).await;
+    assert_eq!(status, 200, "{access}");
+    let sara_room = call::rtc()
+        .connect(access["livekit_url"].as_str().unwrap(), access["token"].as_str().unwrap(), RoomOptions { auto_subscribe: false })
+        .await
+        .expect("Sara joins");
+
+    // Anna answers the first question; the agent goes on to the second.
+    let question = Voices::load(&common::models()).unwrap().speak("en", "When would you like to have a solution in place?").unwrap();
+    let question_ms = u128::from(question.duration_ms());
+    let mut heard = agent::guest(hears_agent, mic, spoken(&["We have about 20,000 euros for this project."]), None).await;
+    assert_eq!(heard.gaps.len(), 1, "the agent went on after the answer");
+    let asking = Instant::now();
+
+    // Sara publishes her microphone while the agent asks it: the agent stops mid-sentence.
+    let _sara_mic = sara_room.room.publish_audio("microphone", 48_000, 1).await.unwrap();
+    let published = asking.elapsed().as_millis();
+    let last = agent::last_sound(&mut heard.agent, Duration::from_secs(3)).await.expect("the agent was asking");
+    let spoke = last.saturating_duration_since(asking).as_millis();
+    println!("the agent's second question ({question_ms} ms of speech) was heard for {spoke} ms; Sara's microphone published at {published} ms");
+    // Stopped once LiveKit tells it of Sara's track (a signalling round trip) plus the guest's
+    // jitter buffer: well before the question's end.
+    assert!(spoke + 500 < question_ms, "the agent finished its question ({spoke} of {question_ms} ms) although the seller arrived at {published} ms");
+    assert!(spoke < published + 1_000, "the agent talked on {} ms after the seller arrived", spoke.saturating_sub(published));
+    agent_leaves(&mut guest).await;
+
+    // The lead is Sara's, handed off with what the agent learnt before she came.
+    let lead = annas_lead(&app, &seller).await;
+    assert_eq!(lead.stage, LeadStage::HandedOff);
+    assert_eq!(lead.owner_id.map(|o| o.to_string()), sara["id"].as_str().map(str::to_owned));
+    assert!(lead.bant.budget.is_some() && lead.bant.timeline.is_none(), "only the budget was asked: {:?}", lead.bant);
 }

@@ -2,12 +2,16 @@
 //! meeting's room. The agent joins under its name and publishes its voice; it waits for the
 //! first guest who consented to AI assistance to publish a microphone, greets them by name and
 //! runs its script ([`super::conversation`]); what the guest answered is scored on BANT and
-//! left behind as their lead, with the summary e-mails ([`crate::leads::after_call`]). A guest
-//! who leaves midway leaves the answers they gave. Then the agent leaves the room.
+//! left behind as their lead, with the summary e-mails ([`crate::leads::after_call`]). Then the
+//! agent leaves the room. A guest who leaves midway leaves the answers they gave; so does a
+//! seller taking the call over: once a host's microphone is live in the room the agent falls
+//! silent within a frame and leaves, and the copilot (in the room all along, hidden) whispers
+//! to that seller.
 
 use super::ai_worker::{AiModels, JobMetadata};
-use super::conversation::{self, ConversationError, Exchange};
+use super::conversation::{self, Conversation, Exchange};
 use super::voice::Voice;
+use crate::analysis::SpeakerRole;
 use crate::grants;
 use crate::leads::Contact;
 use crate::leads::after_call::{self, CallOutcome};
@@ -48,8 +52,9 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
     tracing::info!(%meeting, agent = %agent.id, job = assignment.job_id, "AI agent joined the room");
     let voice = Voice::publish(&room, "microphone").await.context("publishing the agent's voice")?;
 
+    let mut watch = Watch { state: state.clone(), meeting, asked: HashMap::new(), host_mics: HashMap::new() };
     let guest = tokio::select! {
-        guest = first_guest(&state, meeting, &room, participants, &mut events) => guest?,
+        guest = watch.first_guest(&room, participants, &mut events) => guest?,
         _ = &mut stop => None,
     };
     let Some((guest, stream)) = guest else {
@@ -61,11 +66,12 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
         tracing::warn!(%meeting, error = %e, "recording the call's start failed");
     }
     let script = crate::ai_agents::script(&agent, Some(&guest.name));
+    let mut taken_over_by = None;
+    let handover = watch.seller_takes_over(&room, &mut events, &mut taken_over_by);
     let exchanges = tokio::select! {
-        result = conversation::run(&voice, models.voices.clone(), models.whisper.clone(), stream, &script) => match result {
-            Ok(exchanges) => exchanges,
-            Err(ConversationError::GuestLeft(exchanges)) => {
-                tracing::info!(%meeting, answered = exchanges.len(), "the guest left the AI agent's call");
+        talked = conversation::run(&voice, models.voices.clone(), models.whisper.clone(), stream, &script, handover) => match talked {
+            Ok(Conversation { exchanges, end }) => {
+                tracing::info!(%meeting, answered = exchanges.len(), ?end, "AI agent's conversation over");
                 exchanges
             }
             Err(e) => {
@@ -76,8 +82,20 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
         _ = &mut stop => Vec::new(),
     };
     let left = room.disconnect().await;
-    if !exchanges.is_empty() {
-        let lead = after_call::record(&state, org, outcome(&state, &models, meeting, &agent, guest, &exchanges).await?).await?;
+    let seller = match taken_over_by {
+        Some(identity) => {
+            let user: Option<Option<Uuid>> = sqlx::query_scalar("SELECT user_id FROM participants WHERE meeting_id = $1 AND identity = $2")
+                .bind(meeting)
+                .bind(&identity)
+                .fetch_optional(&state.pg)
+                .await?;
+            user.flatten()
+        }
+        None => None,
+    };
+    if !exchanges.is_empty() || seller.is_some() {
+        let outcome = outcome(&state, &models, meeting, &agent, guest, &exchanges, seller).await?;
+        let lead = after_call::record(&state, org, outcome).await?;
         tracing::info!(%meeting, lead = %lead.id, stage = lead.stage.as_str(), "AI agent's call recorded");
     }
     left.context("leaving the room")?;
@@ -85,7 +103,8 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
 }
 
 /// The call's outcome: the guest as they booked (name, e-mail, company) or, without a booking,
-/// as they joined; the answers scored on BANT (on a blocking thread: the encoder runs there).
+/// as they joined; the answers scored on BANT (on a blocking thread: the encoder runs there);
+/// the seller (user) who took the call over.
 async fn outcome<'a>(
     state: &AppState,
     models: &Arc<AiModels>,
@@ -93,6 +112,7 @@ async fn outcome<'a>(
     agent: &'a closer_wire::AiAgent,
     guest: Participant,
     exchanges: &[Exchange],
+    taken_over_by: Option<Uuid>,
 ) -> anyhow::Result<CallOutcome<'a>> {
     let booked: Option<(String, String, String)> =
         sqlx::query_as("SELECT guest_name, guest_email, guest_company FROM bookings WHERE meeting_id = $1 AND status = 'confirmed'")
@@ -110,56 +130,115 @@ async fn outcome<'a>(
         models.assessor.assess(&models.encoder, &answers, Some(meeting))
     })
     .await??;
-    Ok(CallOutcome { meeting, agent, guest, bant })
+    Ok(CallOutcome { meeting, agent, guest, bant, taken_over_by })
 }
 
-/// Waits for the first guest of `meeting` who consented to AI assistance to publish a
-/// microphone, subscribes it and returns them with their audio (16 kHz mono); `None` when the
-/// room closes first. Microphones of hosts, shadows and guests who declined are never
-/// subscribed.
-async fn first_guest(
-    state: &AppState,
+/// The room as the agent sees it while it waits for its guest and talks with them: whose
+/// microphone it asked for, and the hosts' microphones.
+struct Watch {
+    state: AppState,
     meeting: Uuid,
-    room: &Room,
-    present: Vec<(closer_rtc::Participant, Vec<RemotePublication>)>,
-    events: &mut mpsc::UnboundedReceiver<RoomEvent>,
-) -> anyhow::Result<Option<(Participant, AudioStream)>> {
-    let mut asked: HashMap<String, (Participant, RemotePublication)> = HashMap::new();
-    for publication in present.into_iter().flat_map(|(_, publications)| publications) {
-        subscribe_if_guest(state, meeting, room, publication, &mut asked).await?;
-    }
-    while let Some(event) = events.recv().await {
-        match event {
-            RoomEvent::TrackPublished(publication) => subscribe_if_guest(state, meeting, room, publication, &mut asked).await?,
-            RoomEvent::TrackSubscribed(track) => {
-                let Some((guest, _)) = asked.remove(&track.sid) else { continue };
-                let stream = room.subscribe_audio(track, FRAME_SAMPLE_RATE, 1).context("receiving the guest's microphone")?;
-                tracing::info!(%meeting, participant = guest.identity, "AI agent hears its guest");
-                return Ok(Some((guest, stream)));
+    /// Guests' microphones subscribed, by track sid.
+    asked: HashMap<String, Participant>,
+    /// Hosts' microphones by track sid: their publisher and whether it is muted.
+    host_mics: HashMap<String, (String, bool)>,
+}
+
+impl Watch {
+    /// A microphone published: a consenting guest's is subscribed, a host's remembered.
+    async fn published(&mut self, room: &Room, publication: RemotePublication) -> anyhow::Result<()> {
+        if publication.kind != TrackKind::KindAudio || publication.source != TrackSource::SourceMicrophone {
+            return Ok(());
+        }
+        let Some(participant) = crate::live::participants::load_one(&self.state.pg, self.meeting, &publication.participant).await? else {
+            return Ok(()); // a shadow manager, or nobody of the meeting's
+        };
+        match participant.role {
+            SpeakerRole::Host => {
+                self.host_mics.insert(publication.sid.clone(), (participant.identity, publication.muted));
             }
-            RoomEvent::Disconnected { .. } => return Ok(None),
+            SpeakerRole::Guest if participant.consent => {
+                room.set_subscribed(&publication, true).context("subscribing the guest's microphone")?;
+                self.asked.insert(publication.sid.clone(), participant);
+            }
+            SpeakerRole::Guest => tracing::debug!(meeting = %self.meeting, "a guest without AI consent: not heard by the AI agent"),
+        }
+        Ok(())
+    }
+
+    /// The host whose microphone is live (a seller talking in the call), if any.
+    fn seller_live(&self) -> Option<String> {
+        self.host_mics.values().find(|(_, muted)| !muted).map(|(identity, _)| identity.clone())
+    }
+
+    /// Follows `event`; the host whose microphone is live after it, if any.
+    async fn follow(&mut self, room: &Room, event: RoomEvent) -> anyhow::Result<Option<String>> {
+        match event {
+            RoomEvent::TrackPublished(publication) => self.published(room, publication).await?,
+            RoomEvent::TrackMuted { sid, .. } => {
+                if let Some((_, muted)) = self.host_mics.get_mut(&sid) {
+                    *muted = true;
+                }
+            }
+            RoomEvent::TrackUnmuted { sid, .. } => {
+                if let Some((_, muted)) = self.host_mics.get_mut(&sid) {
+                    *muted = false;
+                }
+            }
+            RoomEvent::TrackUnpublished { sid, .. } => {
+                self.host_mics.remove(&sid);
+            }
             _ => {}
         }
+        Ok(self.seller_live())
     }
-    Ok(None)
-}
 
-async fn subscribe_if_guest(
-    state: &AppState,
-    meeting: Uuid,
-    room: &Room,
-    publication: RemotePublication,
-    asked: &mut HashMap<String, (Participant, RemotePublication)>,
-) -> anyhow::Result<()> {
-    if publication.kind != TrackKind::KindAudio || publication.source != TrackSource::SourceMicrophone {
-        return Ok(());
+    /// Waits for the first consenting guest's microphone and returns them with their audio
+    /// (16 kHz mono); `None` when the room closes first.
+    async fn first_guest(
+        &mut self,
+        room: &Room,
+        present: Vec<(closer_rtc::Participant, Vec<RemotePublication>)>,
+        events: &mut mpsc::UnboundedReceiver<RoomEvent>,
+    ) -> anyhow::Result<Option<(Participant, AudioStream)>> {
+        for publication in present.into_iter().flat_map(|(_, publications)| publications) {
+            self.published(room, publication).await?;
+        }
+        while let Some(event) = events.recv().await {
+            match event {
+                RoomEvent::TrackSubscribed(track) => {
+                    let Some(guest) = self.asked.remove(&track.sid) else { continue };
+                    let stream = room.subscribe_audio(track, FRAME_SAMPLE_RATE, 1).context("receiving the guest's microphone")?;
+                    tracing::info!(meeting = %self.meeting, participant = guest.identity, "AI agent hears its guest");
+                    return Ok(Some((guest, stream)));
+                }
+                RoomEvent::Disconnected { .. } => return Ok(None),
+                event => {
+                    self.follow(room, event).await?;
+                }
+            }
+        }
+        Ok(None)
     }
-    let participant = crate::live::participants::load_one(&state.pg, meeting, &publication.participant).await?;
-    let Some(guest) = participant.filter(|p| p.role == crate::analysis::SpeakerRole::Guest && p.consent) else {
-        tracing::debug!(%meeting, participant = publication.participant, "microphone not for the AI agent");
-        return Ok(());
-    };
-    room.set_subscribed(&publication, true).context("subscribing the guest's microphone")?;
-    asked.insert(publication.sid.clone(), (guest, publication));
-    Ok(())
+
+    /// Resolves when a seller takes the call over: a host's microphone is live (already, or
+    /// published or unmuted later); that host is then in `taken_over_by`. Never resolves once
+    /// the room is gone (the guest's track ends then, which ends the conversation).
+    async fn seller_takes_over(&mut self, room: &Room, events: &mut mpsc::UnboundedReceiver<RoomEvent>, taken_over_by: &mut Option<String>) {
+        if let Some(host) = self.seller_live() {
+            *taken_over_by = Some(host);
+            return;
+        }
+        while let Some(event) = events.recv().await {
+            match self.follow(room, event).await {
+                Ok(Some(host)) => {
+                    *taken_over_by = Some(host);
+                    return;
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(meeting = %self.meeting, error = %format!("{e:#}"), "following the room failed"),
+            }
+        }
+        std::future::pending().await
+    }
 }

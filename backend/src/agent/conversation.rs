@@ -17,6 +17,7 @@ use crate::stt::{SpeechContext, SttError};
 use crate::stt::whisper::WhisperEngine;
 use crate::tts::{Speech, TtsError, Voices};
 use closer_rtc::AudioStream;
+use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -60,7 +61,27 @@ pub struct Exchange {
     pub interrupted: bool,
 }
 
-/// Why the conversation stopped.
+/// How a conversation ended, and what was said until then.
+#[derive(Debug)]
+pub struct Conversation {
+    /// The questions asked, each with its answer, in order (those asked before an early end).
+    pub exchanges: Vec<Exchange>,
+    /// Why it ended.
+    pub end: End,
+}
+
+/// Why a conversation ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum End {
+    /// The script was said to its closing line.
+    Finished,
+    /// The guest's track ended (they left).
+    GuestLeft,
+    /// The caller's `handover` came (a seller took the call over): the agent fell silent at once.
+    HandedOver,
+}
+
+/// Why the conversation could not go on.
 #[derive(Debug, thiserror::Error)]
 pub enum ConversationError {
     /// A line could not be synthesised.
@@ -72,9 +93,6 @@ pub enum ConversationError {
     /// Whisper failed on an answer.
     #[error("transcribing the answer: {0}")]
     Stt(String),
-    /// The guest's track ended (they left), after answering these questions.
-    #[error("the guest left after {} questions", .0.len())]
-    GuestLeft(Vec<Exchange>),
 }
 
 /// The transcription of one utterance, under way.
@@ -89,31 +107,32 @@ enum Heard {
 }
 
 /// Runs `script` with the guest whose microphone is `guest` (subscribed at 16 kHz mono),
-/// speaking on `voice` with `voices`, transcribing with `whisper`. Returns each question with
-/// its answer.
+/// speaking on `voice` with `voices`, transcribing with `whisper`, until its closing line, the
+/// guest leaving, or `handover` resolving (then the agent stops speaking within a frame and
+/// what was queued on its track is dropped). Returns each question asked with its answer.
 ///
-/// Errors: [`ConversationError`]; a guest who leaves ends it with [`ConversationError::GuestLeft`],
-/// which keeps the questions answered until then.
+/// Errors: [`ConversationError`] when a line cannot be synthesised or said, or Whisper fails.
 pub async fn run(
     voice: &Voice,
     voices: Arc<Voices>,
     whisper: Arc<WhisperEngine>,
     guest: AudioStream,
     script: &Script,
-) -> Result<Vec<Exchange>, ConversationError> {
+    handover: impl Future<Output = ()>,
+) -> Result<Conversation, ConversationError> {
     let (greeting, questions, closing) = synthesise(voices, script.clone()).await?;
 
     let barge_in = Arc::new(AtomicBool::new(false));
     let (heard_tx, mut heard) = mpsc::unbounded_channel();
     let listening = tokio::spawn(listen(guest, whisper, script.language.clone(), barge_in.clone(), heard_tx));
-    let result = async {
+    let mut exchanges = Vec::new();
+    let talk = async {
         speak(voice, &greeting, &barge_in).await?;
-        let mut exchanges = Vec::new();
         for (question, speech) in script.questions.iter().zip(&questions) {
             // What the guest said before this question answered an earlier line.
             while let Ok(stale) = heard.try_recv() {
                 if matches!(stale, Heard::Left) {
-                    return Err(ConversationError::GuestLeft(exchanges));
+                    return Ok(End::GuestLeft);
                 }
             }
             let interrupted = speak(voice, speech, &barge_in).await?;
@@ -124,17 +143,23 @@ pub async fn run(
                         .map_err(|e| ConversationError::Stt(e.to_string()))?
                         .map_err(|e| ConversationError::Stt(e.to_string()))?,
                 ),
-                Ok(Some(Heard::Left) | None) => return Err(ConversationError::GuestLeft(exchanges)),
+                Ok(Some(Heard::Left) | None) => return Ok(End::GuestLeft),
                 Err(_) => None,
             };
             exchanges.push(Exchange { question: question.text.clone(), criterion: question.criterion, answer, interrupted });
         }
         speak(voice, &closing, &barge_in).await?;
-        Ok(exchanges)
-    }
-    .await;
+        Ok(End::Finished)
+    };
+    let end: Result<End, ConversationError> = tokio::select! {
+        end = talk => end,
+        _ = handover => {
+            voice.silence()?;
+            Ok(End::HandedOver)
+        }
+    };
     listening.abort();
-    result
+    Ok(Conversation { exchanges, end: end? })
 }
 
 /// Every line of `script` as speech: greeting, questions, closing. Synthesis blocks (helper

@@ -54,6 +54,13 @@ impl Voice {
         &self.source.sid
     }
 
+    /// Drops what is queued on the track: the agent falls silent within a frame.
+    ///
+    /// Errors: [`VoiceError::Room`] when the library refuses.
+    pub fn silence(&self) -> Result<(), VoiceError> {
+        Ok(self.source.clear()?)
+    }
+
     /// Says `speech` in real time. Before each 10 ms frame `barge_in` is read: once it is set,
     /// nothing more is sent and the queued audio is dropped.
     ///
@@ -63,7 +70,7 @@ impl Voice {
         let speech = speech.resampled(PUBLISH_RATE_HZ)?;
         for (n, frame) in speech.samples.chunks(FRAME).enumerate() {
             if barge_in.load(Ordering::Acquire) {
-                self.source.clear()?;
+                self.silence()?;
                 return Ok(Spoken::Interrupted { after_ms: n as u64 * 10 });
             }
             if frame.len() == FRAME {

@@ -18,11 +18,17 @@ pub struct CallOutcome<'a> {
     pub guest: Contact,
     /// The call's assessment (`bant::Assessor::assess`).
     pub bant: Bant,
+    /// The seller who took the call over from the agent, if one did.
+    pub taken_over_by: Option<Uuid>,
 }
 
-/// The stage a call leaves its lead in: at or above the agent's `qualify_score` the lead is
+/// The stage a call leaves its lead in: handed off when a seller took the call over (whatever
+/// the agent learnt before); else at or above the agent's `qualify_score` the lead is
 /// qualified — handed off when the agent names a seller to hand it to — otherwise disqualified.
-pub fn stage(agent: &AiAgent, bant: &Bant) -> LeadStage {
+pub fn stage(agent: &AiAgent, bant: &Bant, taken_over: bool) -> LeadStage {
+    if taken_over {
+        return LeadStage::HandedOff;
+    }
     match super::score(bant) {
         Some(score) if score >= agent.qualify_score => {
             if agent.handoff_owner_id.is_some() { LeadStage::HandedOff } else { LeadStage::Qualified }
@@ -33,16 +39,16 @@ pub fn stage(agent: &AiAgent, bant: &Bant) -> LeadStage {
 
 /// Records `outcome`: the guest's lead (found by e-mail, else created) linked to the meeting,
 /// its BANT replaced by this call's, its stage by [`stage`]; a handed-off lead without an owner
-/// gets the agent's seller. Then e-mails the summary to the lead and, when handed off, to its
+/// gets the seller who took the call over, else the agent's seller. Then e-mails the summary to the lead and, when handed off, to its
 /// owner; an e-mail that cannot be sent is logged (without addresses) and does not undo the
 /// lead.
 ///
 /// Errors: [`Error::Invalid`] for a meeting outside the organization; database failures.
 pub async fn record(state: &AppState, org: Uuid, outcome: CallOutcome<'_>) -> Result<Lead, Error> {
-    let CallOutcome { meeting, agent, guest, bant } = outcome;
+    let CallOutcome { meeting, agent, guest, bant, taken_over_by } = outcome;
     let (lead, _) = super::create(&state.pg, org, guest, None, Some(meeting)).await?;
-    let stage = stage(agent, &bant);
-    let owner = (stage == LeadStage::HandedOff && lead.owner_id.is_none()).then_some(agent.handoff_owner_id).flatten();
+    let stage = stage(agent, &bant, taken_over_by.is_some());
+    let owner = (stage == LeadStage::HandedOff && lead.owner_id.is_none()).then_some(taken_over_by.or(agent.handoff_owner_id)).flatten();
     let changes = Changes { stage: Some(stage), owner, bant: Some(bant), ..Changes::default() };
     let lead = super::update(&state.pg, org, lead.id, Viewer::Everyone, changes).await?.ok_or(Error::NotFound)?;
 
@@ -206,9 +212,10 @@ mod tests {
     fn a_call_at_the_agents_bar_hands_the_lead_off_and_one_below_disqualifies_it() {
         let seller = Some(Uuid::new_v4());
         // 2+2+1+0 = 5 of 8 = 63 ≥ 60; 2+1+1+0 = 4 of 8 = 50 < 60.
-        assert_eq!(stage(&agent(seller), &bant([2, 2, 1, 0])), LeadStage::HandedOff);
-        assert_eq!(stage(&agent(None), &bant([2, 2, 1, 0])), LeadStage::Qualified);
-        assert_eq!(stage(&agent(seller), &bant([2, 1, 1, 0])), LeadStage::Disqualified);
-        assert_eq!(stage(&agent(seller), &Bant::default()), LeadStage::Disqualified, "nothing learnt qualifies nobody");
+        assert_eq!(stage(&agent(seller), &bant([2, 2, 1, 0]), false), LeadStage::HandedOff);
+        assert_eq!(stage(&agent(None), &bant([2, 2, 1, 0]), false), LeadStage::Qualified);
+        assert_eq!(stage(&agent(seller), &bant([2, 1, 1, 0]), false), LeadStage::Disqualified);
+        assert_eq!(stage(&agent(seller), &Bant::default(), false), LeadStage::Disqualified, "nothing learnt qualifies nobody");
+        assert_eq!(stage(&agent(None), &bant([2, 0, 0, 0]), true), LeadStage::HandedOff, "a seller took the call over");
     }
 }

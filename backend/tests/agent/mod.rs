@@ -68,6 +68,8 @@ pub struct Heard {
     pub gaps: Vec<u128>,
     /// Everything received from the agent (16 kHz mono), until the last gap.
     pub audio: Vec<i16>,
+    /// The agent's audio from then on.
+    pub agent: AudioStream,
 }
 
 /// The guest: answers each stretch of the agent's speech after it ends, except the stretch
@@ -108,6 +110,21 @@ pub async fn guest(mut agent: AudioStream, mic: Arc<AudioSource>, answers: Vec<V
             loud_since = None;
         }
     }
-    Heard { gaps, audio }
+    Heard { gaps, audio, agent }
 }
 
+
+/// Reads `agent` until it has been silent for `quiet`; returns when its last loud frame arrived
+/// (`None`: nothing loud at all).
+pub async fn last_sound(agent: &mut AudioStream, quiet: Duration) -> Option<Instant> {
+    let mut last = None;
+    let mut since = Instant::now();
+    while since.elapsed() < quiet {
+        let Ok(Some(frame)) = tokio::time::timeout(Duration::from_millis(100), agent.recv()).await else { continue };
+        if rms(&frame.samples) > SPEECH_RMS {
+            last = Some(Instant::now());
+            since = Instant::now();
+        }
+    }
+    last
+}

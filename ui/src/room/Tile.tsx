@@ -27,7 +27,9 @@ function initials(name: string) {
 
 /**
  * One participant: camera (or an initials avatar), name, mute state, a highlight while they
- * speak and, for the seller and managers only, a subtle sentiment border (`tone`).
+ * speak, an "AI agent" label for an AI agent running the call (a LiveKit agent participant;
+ * the copilot is hidden and never has a tile) and, for the seller and managers only, a subtle
+ * sentiment border (`tone`).
  */
 export function Tile({
   trackRef,
@@ -91,6 +93,11 @@ export function Tile({
         <span className="max-w-full truncate rounded-md bg-black/55 px-2 py-0.5 text-xs font-medium text-white backdrop-blur" data-testid="tile-name">
           {isScreen ? t("room.presenting", { name }) : participant.isLocal ? `${name} (${t("common.you")})` : name}
         </span>
+        {participant.isAgent && !isScreen && (
+          <span className="rounded-md bg-violet-500/80 px-1.5 py-0.5 text-[10px] font-semibold uppercase tracking-wide text-white" data-testid="tile-ai-agent">
+            {t("room.aiAgent")}
+          </span>
+        )}
         {!isScreen && micMuted && (
           <span className="rounded-full bg-black/55 p-1 text-white" title={t("room.muted")} data-testid="tile-muted">
             <MicOffIcon width={14} height={14} />
