@@ -18,6 +18,9 @@ mod agent;
 mod common;
 
 use closer::agent::conversation::{self, Question, Script};
+use closer::agent::dialogue::Dialogue;
+use closer::leads::bant::Assessor;
+use closer::semantics::encoder::SentenceEncoder;
 use closer::agent::voice::Voice;
 use closer::eval::percentile;
 use closer::live::vad::HANGOVER_MS;
@@ -48,7 +51,7 @@ const ITALIAN: [(&str, &str); 8] = [
 ];
 
 /// One qualification of `exchanges` in `language`; returns the answers heard and the gaps, ms.
-async fn qualification(voices: &Arc<Voices>, whisper: &Arc<WhisperEngine>, language: &str, exchanges: &[(&str, &str)]) -> (usize, Vec<i64>) {
+async fn qualification(voices: &Arc<Voices>, whisper: &Arc<WhisperEngine>, dialogue: &Dialogue, language: &str, exchanges: &[(&str, &str)]) -> (usize, Vec<i64>) {
     let mut call = agent::Call::start(&format!("bench-agent-{language}")).await;
     let voice = Voice::publish(&call.agent.room, "microphone").await.expect("publish");
     let (hears_agent, hears_guest) = call.hear_each_other().await;
@@ -61,7 +64,7 @@ async fn qualification(voices: &Arc<Voices>, whisper: &Arc<WhisperEngine>, langu
         questions: exchanges.iter().map(|(q, _)| Question { text: (*q).to_owned(), criterion: None }).collect(),
         closing: if language == "it" { "Grazie Anna, a presto." } else { "Thank you, Anna. Talk soon." }.into(),
     };
-    let heard = conversation::run(&voice, voices.clone(), whisper.clone(), hears_guest, &script, std::future::pending()).await.expect("conversation").exchanges;
+    let heard = conversation::run(&voice, voices.clone(), whisper.clone(), hears_guest, &script, dialogue, std::future::pending()).await.expect("conversation").exchanges;
     let gaps = guest.await.unwrap().gaps.into_iter().map(|g| g as i64).collect();
     (heard.iter().filter(|e| e.answer.is_some()).count(), gaps)
 }
@@ -72,8 +75,12 @@ async fn main() {
     let voices = Arc::new(Voices::load(&models).expect("voices"));
     let whisper = Arc::new(WhisperEngine::load(&models.whisper).expect("whisper"));
     println!("guest end of turn → the agent's next line, ms (goal p95 ≤ 1500; floor: the {HANGOVER_MS} ms hangover):");
+    let encoder = Arc::new(SentenceEncoder::load(&models).expect("encoder"));
+    let assessor = Arc::new(Assessor::builtin(&encoder).expect("assessor"));
     for (language, exchanges) in [("en", &ENGLISH), ("it", &ITALIAN)] {
-        let (answered, gaps) = qualification(&voices, &whisper, language, exchanges).await;
+        // No FAQ and no BANT criteria: every answer is taken as it comes.
+        let dialogue = Dialogue::new(encoder.clone(), assessor.clone(), language, &[]).expect("dialogue");
+        let (answered, gaps) = qualification(&voices, &whisper, &dialogue, language, exchanges).await;
         println!(
             "  {language}: p50 {} / p95 {} / max {} (n = {}); {answered} of {} answers heard",
             percentile(&gaps, 50.0).unwrap_or_default(),

@@ -1,12 +1,12 @@
 //! AI agents as an organization configures them (PostgreSQL `ai_agents`, `meetings.ai_agent_id`):
-//! name, language, greeting, questions with their BANT criteria, closing, who receives the
-//! leads they qualify. Every function is scoped by the organization. [`script`] turns one into
+//! name, language, greeting, questions with their BANT criteria, the FAQ they may answer,
+//! closing, who receives the leads they qualify. Every function is scoped by the organization. [`script`] turns one into
 //! the conversation the agent runs by voice (`agent::conversation`).
 
 use crate::agent::conversation::{Question, Script};
 use crate::error::Error;
 use chrono::{DateTime, Utc};
-use closer_wire::{AgentQuestion, AiAgent};
+use closer_wire::{AgentFaq, AgentQuestion, AiAgent};
 use sqlx::PgPool;
 use sqlx::types::Json;
 use uuid::Uuid;
@@ -19,21 +19,35 @@ pub struct Fields {
     pub persona: String,
     pub greeting: String,
     pub questions: Vec<AgentQuestion>,
+    pub faq: Vec<AgentFaq>,
     pub closing: String,
     pub handoff_owner_id: Option<Uuid>,
     pub qualify_score: u8,
 }
 
 const COLUMNS: &str =
-    "id, name, language, persona, greeting, questions, closing, handoff_owner_id, qualify_score, created_at, updated_at";
+    "id, name, language, persona, greeting, questions, faq, closing, handoff_owner_id, qualify_score, created_at, updated_at";
 
-type Row = (Uuid, String, String, String, String, Json<Vec<AgentQuestion>>, String, Option<Uuid>, i16, DateTime<Utc>, DateTime<Utc>);
+type Row = (
+    Uuid,
+    String,
+    String,
+    String,
+    String,
+    Json<Vec<AgentQuestion>>,
+    Json<Vec<AgentFaq>>,
+    String,
+    Option<Uuid>,
+    i16,
+    DateTime<Utc>,
+    DateTime<Utc>,
+);
 
 fn agent(row: Row) -> AiAgent {
-    let (id, name, language, persona, greeting, Json(questions), closing, handoff_owner_id, qualify_score, created_at, updated_at) = row;
+    let (id, name, language, persona, greeting, Json(questions), Json(faq), closing, handoff_owner_id, qualify_score, created_at, updated_at) = row;
     // The column's CHECK keeps it within 0–100.
     let qualify_score = u8::try_from(qualify_score).unwrap_or(100);
-    AiAgent { id, name, language, persona, greeting, questions, closing, handoff_owner_id, qualify_score, created_at, updated_at }
+    AiAgent { id, name, language, persona, greeting, questions, faq, closing, handoff_owner_id, qualify_score, created_at, updated_at }
 }
 
 /// The organization's agents, by name.
@@ -73,8 +87,8 @@ async fn check_owner(pg: &PgPool, org: Uuid, owner: Option<Uuid>) -> Result<(), 
 pub async fn create(pg: &PgPool, org: Uuid, f: Fields) -> Result<AiAgent, Error> {
     check_owner(pg, org, f.handoff_owner_id).await?;
     let row: Row = sqlx::query_as(&format!(
-        "INSERT INTO ai_agents (organization_id, name, language, persona, greeting, questions, closing, handoff_owner_id, qualify_score)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {COLUMNS}"
+        "INSERT INTO ai_agents (organization_id, name, language, persona, greeting, questions, closing, handoff_owner_id, qualify_score, faq)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {COLUMNS}"
     ))
     .bind(org)
     .bind(&f.name)
@@ -85,6 +99,7 @@ pub async fn create(pg: &PgPool, org: Uuid, f: Fields) -> Result<AiAgent, Error>
     .bind(&f.closing)
     .bind(f.handoff_owner_id)
     .bind(i16::from(f.qualify_score))
+    .bind(Json(&f.faq))
     .fetch_one(pg)
     .await?;
     Ok(agent(row))
@@ -97,7 +112,7 @@ pub async fn replace(pg: &PgPool, org: Uuid, id: Uuid, f: Fields) -> Result<Opti
     check_owner(pg, org, f.handoff_owner_id).await?;
     let row: Option<Row> = sqlx::query_as(&format!(
         "UPDATE ai_agents SET name = $3, language = $4, persona = $5, greeting = $6, questions = $7, closing = $8,
-             handoff_owner_id = $9, qualify_score = $10, updated_at = now()
+             handoff_owner_id = $9, qualify_score = $10, faq = $11, updated_at = now()
          WHERE id = $1 AND organization_id = $2 RETURNING {COLUMNS}"
     ))
     .bind(id)
@@ -110,6 +125,7 @@ pub async fn replace(pg: &PgPool, org: Uuid, id: Uuid, f: Fields) -> Result<Opti
     .bind(&f.closing)
     .bind(f.handoff_owner_id)
     .bind(i16::from(f.qualify_score))
+    .bind(Json(&f.faq))
     .fetch_optional(pg)
     .await?;
     Ok(row.map(agent))
@@ -184,6 +200,7 @@ mod tests {
             persona: String::new(),
             greeting: greeting.into(),
             questions: vec![AgentQuestion { text: "Che budget avete previsto?".into(), criterion: Some(BantCriterion::Budget) }],
+            faq: Vec::new(),
             closing: "Grazie, a presto.".into(),
             handoff_owner_id: None,
             qualify_score: 50,

@@ -9,6 +9,7 @@ mod agent;
 mod common;
 
 use closer::agent::conversation::{self, End, Question, Script};
+use closer::agent::dialogue::Dialogue;
 use closer::leads::bant::Assessor;
 use closer_wire::BantCriterion;
 use closer::semantics::encoder::SentenceEncoder;
@@ -33,7 +34,10 @@ async fn qualification(script: Script, answers: [&str; 3], max_wer: f64) {
         .collect();
     // The second question (the agent's second stretch of speech) is cut off.
     let guest = tokio::spawn(agent::guest(hears_agent, call.mic.clone(), spoken, Some(1)));
-    let talked = conversation::run(&voice, voices.clone(), whisper, hears_guest, &script, std::future::pending()).await.expect("conversation");
+    let encoder = Arc::new(SentenceEncoder::load(&models).unwrap());
+    let assessor = Arc::new(Assessor::builtin(&encoder).unwrap());
+    let dialogue = Dialogue::new(encoder.clone(), assessor.clone(), &script.language, &[]).unwrap();
+    let talked = conversation::run(&voice, voices.clone(), whisper, hears_guest, &script, &dialogue, std::future::pending()).await.expect("conversation");
     assert_eq!(talked.end, End::Finished);
     let exchanges = talked.exchanges;
     let gaps = guest.await.unwrap().gaps;
@@ -55,9 +59,8 @@ async fn qualification(script: Script, answers: [&str; 3], max_wer: f64) {
 
     // BANT from what the agent heard: the three criteria asked about, each with its answer as
     // the evidence; need was not asked. The budget answer names an amount set aside (met).
-    let encoder = SentenceEncoder::load(&models).unwrap();
     let answers = conversation::bant_answers(&exchanges);
-    let assessed = Assessor::builtin(&encoder).unwrap().assess(&encoder, &answers, None).unwrap();
+    let assessed = assessor.assess(&encoder, &answers, None).unwrap();
     println!("{}: BANT {assessed:?}", script.language);
     let heard = |n: usize| closer::pii::redact(exchanges[n].answer.as_deref().unwrap().trim()).text;
     let budget = assessed.budget.expect("budget asked");

@@ -23,11 +23,14 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// The calls run one at a time: each is real-time speech on 2 cores.
+static ONE_CALL_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// The AI agent's identity in a room.
 const AI: &str = closer::agent::ai_worker::IDENTITY;
 
-/// An organization with seller Sara, an English agent "Alex" handing its leads to her, and a
-/// meeting of hers assigned to Alex. Returns (Sara's token, Sara, the meeting's id).
+/// An organization with seller Sara, an English agent "Alex" (two questions, one FAQ answer)
+/// handing its leads to her, and a meeting of hers assigned to Alex. Returns (Sara's token, Sara, the meeting's id).
 async fn meeting_run_by_alex(app: &TestApp) -> (String, Value, String) {
     let (admin, org) = app.sign_up("aicall").await;
     let (seller, sara) = app.add_user(&admin, &org, "seller", "sara").await;
@@ -38,6 +41,7 @@ async fn meeting_run_by_alex(app: &TestApp) -> (String, Value, String) {
             {"text": "What budget do you have in mind for this project?", "criterion": "budget"},
             {"text": "When would you like to have a solution in place?", "criterion": "timeline"}
         ],
+        "faq": [{"question": "How much does it cost per month?", "answer": "It costs forty euros per user per month."}],
         "closing": "Thank you. A consultant will call you back this week.",
         "handoff_owner_id": sara["id"], "qualify_score": 50
     });
@@ -109,6 +113,7 @@ async fn annas_lead(app: &TestApp, seller: &str) -> Lead {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_ai_agent_runs_its_meeting_and_hands_the_qualified_guest_to_its_seller() {
+    let _alone = ONE_CALL_AT_A_TIME.lock().await;
     let smtp = SmtpServer::start();
     let app = TestApp::mailing_to(&smtp).await;
     let _workers = closer::agent::start(app.state.clone()).expect("the workers start");
@@ -122,21 +127,33 @@ async fn an_ai_agent_runs_its_meeting_and_hands_the_qualified_guest_to_its_selle
     assert_eq!(shown.name, "Alex", "the guest sees the agent's name");
     assert!(!shown.permission.as_ref().is_some_and(|p| p.hidden), "the AI agent is visible");
 
-    let answers = spoken(&["We have about 20,000 euros for this project.", "We would like to start in March."]);
+    // Before answering the first question Anna asks the price: the agent answers from its FAQ
+    // and asks its question again.
+    let answers = spoken(&["Before I answer: how much does it cost per month?", "We have about 20,000 euros for this project.", "We would like to start in March."]);
     let heard = agent::guest(hears_agent, mic, answers, None).await;
     println!("guest end of turn → the agent's next line: {:?} ms", heard.gaps);
-    assert_eq!(heard.gaps.len(), 2, "the agent went on after each answer");
+    assert_eq!(heard.gaps.len(), 3, "the agent went on after each of Anna's turns");
 
-    // What the guest received is the agent's greeting, by the guest's first name.
+    // What the guest received: the greeting by first name, the first question, and the FAQ's
+    // answer before that question again.
     let whisper = WhisperEngine::load(&common::models().whisper).unwrap();
-    let samples: Vec<f32> = heard.audio.iter().take(16_000 * 8).map(|&s| f32::from(s) / 32768.0).collect();
+    // From the agent's first sound (the stream runs from the subscription on), 8.5 s: the
+    // greeting and the first question.
+    let first = heard.audio.chunks(160).position(|f| f.iter().any(|s| s.unsigned_abs() > 2_000)).expect("the agent spoke") * 160;
+    let (opening, rest) = heard.audio[first.saturating_sub(1_600)..].split_at(16_000 * 17 / 2);
+    let samples: Vec<f32> = opening.iter().map(|&s| f32::from(s) / 32768.0).collect();
     let greeting = whisper.transcribe(&samples, "en").unwrap().text.to_lowercase();
-    println!("the guest heard: {greeting:?}");
+    println!("the guest heard first: {greeting:?}");
     let said = "Hello Anna, I am Alex from Acme. I have two quick questions for you. What budget do you have in mind for this project?";
     let error = closer::eval::word_error_rate(said, &greeting);
     println!("WER {error:.2} against what the agent said");
     assert!(greeting.contains("anna") && error <= 0.2, "{greeting:?}");
     assert!(!greeting.contains("rossi"), "greeted by first name only: {greeting:?}");
+    let samples: Vec<f32> = rest.iter().map(|&s| f32::from(s) / 32768.0).collect();
+    let reply = whisper.transcribe_full_window(&samples, "en").unwrap().text.to_lowercase();
+    println!("then: {reply:?}");
+    assert!(reply.contains("40 euros") || reply.contains("forty euros"), "the FAQ's answer: {reply:?}");
+    assert!(reply.contains("coming back to my question"), "{reply:?}");
 
     // After the closing the agent leaves; the guest is the seller's lead, handed off.
     agent_leaves(&mut guest).await;
@@ -164,6 +181,7 @@ async fn an_ai_agent_runs_its_meeting_and_hands_the_qualified_guest_to_its_selle
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_seller_who_joins_takes_the_call_over_and_the_agent_falls_silent() {
+    let _alone = ONE_CALL_AT_A_TIME.lock().await;
     let smtp = SmtpServer::start();
     let app = TestApp::mailing_to(&smtp).await;
     let _workers = closer::agent::start(app.state.clone()).expect("the workers start");

@@ -12,8 +12,17 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 /// A seller with a 60-minute meeting type `demo` and availability every day 09:00–11:00 in
-/// `tz`; returns the seller's booking slug.
-async fn seller(app: &TestApp, tz: &str, buffer_minutes: u32) -> String {
+/// `tz`.
+struct Seller {
+    /// Their booking page's slug.
+    slug: String,
+    /// The seller's access token.
+    token: String,
+    /// Their organization's admin's access token.
+    admin: String,
+}
+
+async fn seller(app: &TestApp, tz: &str, buffer_minutes: u32) -> Seller {
     let (admin, org) = app.sign_up("book").await;
     let (seller, user) = app.add_user(&admin, &org, "seller", "sam").await;
     let playbook = app.import_fixture_playbook(&admin, "primo-contatto-it.json").await;
@@ -39,7 +48,7 @@ async fn seller(app: &TestApp, tz: &str, buffer_minutes: u32) -> String {
             "description": "A live tour of the product on your own data."})))
         .await;
     assert_eq!(status, 201, "{body}");
-    user["slug"].as_str().unwrap().to_owned()
+    Seller { slug: user["slug"].as_str().unwrap().to_owned(), token: seller, admin }
 }
 
 /// The first date after tomorrow on which `tz`'s UTC offset differs from the day before.
@@ -65,7 +74,7 @@ async fn slots(app: &TestApp, slug: &str, from: NaiveDate, to: NaiveDate, tz: &s
 /// same instant written in the prospect's zone with that zone's offset.
 async fn check_dst_week(seller_tz: Tz, prospect_tz: Tz) {
     let app = TestApp::start(|c| c.login_rate_per_minute = 1000).await;
-    let slug = seller(&app, seller_tz.name(), 0).await;
+    let slug = seller(&app, seller_tz.name(), 0).await.slug;
     let change = next_transition(seller_tz);
     // The prospect's calendar days; pick a range that covers the seller's week on both sides.
     let (from, to) = (change - Duration::days(3), change + Duration::days(3));
@@ -111,7 +120,7 @@ async fn slots_follow_wall_clock_across_dst_in_new_york() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_bookings_of_one_slot_make_exactly_one_meeting() {
     let app = TestApp::start(|c| c.login_rate_per_minute = 1000).await;
-    let slug = seller(&app, "Europe/Rome", 15).await;
+    let slug = seller(&app, "Europe/Rome", 15).await.slug;
     let day = Utc::now().date_naive() + Duration::days(7);
     let slot = slots(&app, &slug, day, day, "Europe/Rome").await[0]["start"].as_str().unwrap().to_owned();
 
@@ -190,7 +199,7 @@ async fn booking_e_mails_a_valid_invitation_and_manage_links_work() {
         c.smtp_url = format!("smtp://127.0.0.1:{}", smtp.port);
     })
     .await;
-    let slug = seller(&app, "Europe/Rome", 0).await;
+    let slug = seller(&app, "Europe/Rome", 0).await.slug;
     let day = Utc::now().date_naive() + Duration::days(10);
     let free = slots(&app, &slug, day, day, "America/New_York").await;
     let (first, second) = (free[0]["start"].clone(), free[1]["start"].clone());
@@ -305,7 +314,7 @@ async fn booking_e_mails_a_valid_invitation_and_manage_links_work() {
 #[tokio::test]
 async fn booking_rejects_bad_fields_and_unoffered_times() {
     let app = TestApp::start(|c| c.login_rate_per_minute = 1000).await;
-    let slug = seller(&app, "Europe/Rome", 0).await;
+    let slug = seller(&app, "Europe/Rome", 0).await.slug;
     let day = Utc::now().date_naive() + Duration::days(5);
     let free = slots(&app, &slug, day, day, "Europe/Rome").await;
     let good = json!({"meeting_type": "demo", "start": free[0]["start"], "name": "Ada", "email": "ada@example.com",
@@ -342,4 +351,44 @@ async fn booking_rejects_bad_fields_and_unoffered_times() {
     assert_eq!(page["meeting_types"][0]["description"], "A live tour of the product on your own data.");
     assert_eq!(page["seller_intro"], "I help Italian manufacturers sell abroad.");
     assert_eq!(page["time_zone"], "Europe/Rome");
+}
+
+/// A meeting type run by an AI agent: the booking page names the agent, and a meeting booked on
+/// it is the agent's to run; an agent of another organization is refused, and a type without
+/// one stays the seller's.
+#[tokio::test]
+async fn a_meeting_type_run_by_an_ai_agent_books_meetings_the_agent_runs() {
+    let app = TestApp::start(|c| c.login_rate_per_minute = 1000).await;
+    let sam = seller(&app, "Europe/Rome", 0).await;
+    let agent = json!({"name": "Giulia", "language": "it", "greeting": "Buongiorno {guest}.",
+        "questions": [{"text": "Che budget avete previsto?", "criterion": "budget"}], "closing": "Grazie."});
+    let (status, giulia) = app.call(Method::POST, "/agents", Some(&sam.admin), Some(agent.clone())).await;
+    assert_eq!(status, 201, "{giulia}");
+    let (other_admin, _) = app.sign_up("book-other").await;
+    let (_, foreign) = app.call(Method::POST, "/agents", Some(&other_admin), Some(agent)).await;
+
+    let (_, types) = app.call(Method::GET, "/meeting-types", Some(&sam.token), None).await;
+    let mut demo = types[0].clone();
+    assert_eq!(demo["ai_agent_id"], Value::Null, "a type is the seller's until given an agent");
+    let id = demo["id"].as_str().unwrap().to_owned();
+    demo["ai_agent_id"] = foreign["id"].clone();
+    let (status, refused) = app.call(Method::PUT, &format!("/meeting-types/{id}"), Some(&sam.token), Some(demo.clone())).await;
+    assert_eq!((status, refused["error"]["field"].as_str()), (422, Some("ai_agent_id")), "{refused}");
+    demo["ai_agent_id"] = giulia["id"].clone();
+    let (status, updated) = app.call(Method::PUT, &format!("/meeting-types/{id}"), Some(&sam.token), Some(demo)).await;
+    assert_eq!((status, &updated["ai_agent_id"]), (200, &giulia["id"]), "{updated}");
+
+    let (status, page) = app.call(Method::GET, &format!("/book/{}", sam.slug), None, None).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["meeting_types"][0]["ai_agent_name"], "Giulia", "the prospect sees whom they will talk to");
+
+    let day = Utc::now().date_naive() + Duration::days(7);
+    let slot = slots(&app, &sam.slug, day, day, "Europe/Rome").await[0]["start"].clone();
+    let booking = json!({"meeting_type": "demo", "start": slot, "name": "Paolo Bianchi", "email": "paolo@bianchi.example",
+        "company": "Bianchi Srl", "time_zone": "Europe/Rome"});
+    let (status, booked) = app.call(Method::POST, &format!("/book/{}", sam.slug), None, Some(booking)).await;
+    assert_eq!(status, 201, "{booked}");
+    let meeting = booked["meeting_id"].as_str().unwrap();
+    let (status, runs) = app.call(Method::GET, &format!("/meetings/{meeting}/agent"), Some(&sam.token), None).await;
+    assert_eq!((status, &runs["agent_id"]), (200, &giulia["id"]), "the booked meeting is the agent's: {runs}");
 }

@@ -10,6 +10,7 @@
 
 use super::ai_worker::{AiModels, JobMetadata};
 use super::conversation::{self, Conversation, Exchange};
+use super::dialogue::Dialogue;
 use super::voice::Voice;
 use crate::analysis::SpeakerRole;
 use crate::grants;
@@ -66,10 +67,14 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
         tracing::warn!(%meeting, error = %e, "recording the call's start failed");
     }
     let script = crate::ai_agents::script(&agent, Some(&guest.name));
+    let dialogue = {
+        let (encoder, assessor, language, faq) = (models.encoder.clone(), models.assessor.clone(), agent.language.clone(), agent.faq.clone());
+        tokio::task::spawn_blocking(move || Dialogue::new(encoder, assessor, &language, &faq)).await??
+    };
     let mut taken_over_by = None;
     let handover = watch.seller_takes_over(&room, &mut events, &mut taken_over_by);
     let exchanges = tokio::select! {
-        talked = conversation::run(&voice, models.voices.clone(), models.whisper.clone(), stream, &script, handover) => match talked {
+        talked = conversation::run(&voice, models.voices.clone(), models.whisper.clone(), stream, &script, &dialogue, handover) => match talked {
             Ok(Conversation { exchanges, end }) => {
                 tracing::info!(%meeting, answered = exchanges.len(), ?end, "AI agent's conversation over");
                 exchanges
@@ -130,7 +135,7 @@ async fn outcome<'a>(
         models.assessor.assess(&models.encoder, &answers, Some(meeting))
     })
     .await??;
-    Ok(CallOutcome { meeting, agent, guest, bant, taken_over_by })
+    Ok(CallOutcome { meeting, agent, guest, bant, taken_over_by, open_questions: conversation::open_questions(exchanges) })
 }
 
 /// The room as the agent sees it while it waits for its guest and talks with them: whose

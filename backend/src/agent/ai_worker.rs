@@ -50,10 +50,10 @@ pub struct AiModels {
     pub voices: Arc<Voices>,
     /// Whisper, for the guest's answers.
     pub whisper: Arc<WhisperEngine>,
-    /// The sentence encoder the assessor scores with.
-    pub encoder: SentenceEncoder,
+    /// The sentence encoder the assessor and the dialogue read with.
+    pub encoder: Arc<SentenceEncoder>,
     /// BANT from the answers.
-    pub assessor: Assessor,
+    pub assessor: Arc<Assessor>,
 }
 
 impl AiModels {
@@ -61,8 +61,8 @@ impl AiModels {
     ///
     /// Errors: a model file missing or invalid.
     pub fn load(paths: &ModelPaths) -> anyhow::Result<Self> {
-        let encoder = SentenceEncoder::load(paths)?;
-        let assessor = Assessor::builtin(&encoder)?;
+        let encoder = Arc::new(SentenceEncoder::load(paths)?);
+        let assessor = Arc::new(Assessor::builtin(&encoder)?);
         Ok(Self {
             voices: Arc::new(Voices::load(paths)?),
             whisper: Arc::new(WhisperEngine::load(&paths.whisper)?),

@@ -1,16 +1,21 @@
 //! An AI agent's conversation by voice (#17), for a scripted qualification: it greets, asks its
 //! questions one at a time, and after each listens for the guest's answer — the guest's turn
 //! ends after the VAD's hangover (700 ms of silence, `live::vad`) — which Whisper transcribes
-//! before the agent goes on. The guest may barge in at any time: when the VAD opens an
+//! before the agent goes on. What the guest says is read by [`super::dialogue`]: a question of
+//! theirs is answered from the agent's FAQ (or promised a colleague's answer) before the agent
+//! asks its own again; an answer that leaves its BANT criterion unclear gets one follow-up. The guest may barge in at any time: when the VAD opens an
 //! utterance while the agent speaks, the agent stops within a frame ([`super::voice`]) and what
 //! the guest says is the answer to the line they cut off.
 //!
-//! Every line is synthesised before the call starts, and the answer is transcribed from the
+//! Every line of the script is synthesised before the call starts (replies and follow-ups when
+//! said), and the answer is transcribed from the
 //! pause that begins the guest's silence (160 ms), as the copilot's finals are (`live::session`):
 //! when the pause lasts the hangover, that decode is the answer; when they speak on, it is
 //! dropped. So the gap after a guest's turn is about the hangover, or the decode when longer.
 
+use super::dialogue::{Dialogue, Turn};
 use super::voice::{Spoken, Voice, VoiceError};
+use crate::semantics::encoder::EncoderError;
 use closer_wire::BantCriterion;
 use crate::live::vad::{FRAME as VAD_FRAME, Vad, VadOutput};
 use crate::stt::{SpeechContext, SttError};
@@ -25,6 +30,9 @@ use tokio::sync::mpsc;
 
 /// How long the agent waits for an answer after asking, before it moves on without one.
 pub const ANSWER_WAIT: Duration = Duration::from_secs(20);
+/// Turns of the guest's heard per question at most: the answer, the answer to a follow-up, and
+/// questions of the guest's in between; then the agent goes on.
+const MAX_TURNS: usize = 4;
 
 /// What the agent says, in the order it says it.
 #[derive(Clone, Debug)]
@@ -59,6 +67,20 @@ pub struct Exchange {
     pub answer: Option<String>,
     /// The guest cut the question off.
     pub interrupted: bool,
+    /// The answer left its BANT criterion unclear, so the agent asked a follow-up; `answer`
+    /// holds both replies.
+    pub followed_up: bool,
+    /// What the guest asked the agent before answering, in order.
+    pub guest_questions: Vec<GuestQuestion>,
+}
+
+/// A question of the guest's.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GuestQuestion {
+    /// As Whisper heard it.
+    pub text: String,
+    /// Answered from the FAQ; `false`: the agent promised a colleague's answer.
+    pub answered: bool,
 }
 
 /// How a conversation ended, and what was said until then.
@@ -93,6 +115,9 @@ pub enum ConversationError {
     /// Whisper failed on an answer.
     #[error("transcribing the answer: {0}")]
     Stt(String),
+    /// The sentence encoder failed on an answer.
+    #[error("reading the answer: {0}")]
+    Encoder(#[from] EncoderError),
 }
 
 /// The transcription of one utterance, under way.
@@ -118,9 +143,10 @@ pub async fn run(
     whisper: Arc<WhisperEngine>,
     guest: AudioStream,
     script: &Script,
+    dialogue: &Dialogue,
     handover: impl Future<Output = ()>,
 ) -> Result<Conversation, ConversationError> {
-    let (greeting, questions, closing) = synthesise(voices, script.clone()).await?;
+    let (greeting, questions, closing) = synthesise(voices.clone(), script.clone()).await?;
 
     let barge_in = Arc::new(AtomicBool::new(false));
     let (heard_tx, mut heard) = mpsc::unbounded_channel();
@@ -136,17 +162,47 @@ pub async fn run(
                 }
             }
             let interrupted = speak(voice, speech, &barge_in).await?;
-            let answer = match tokio::time::timeout(ANSWER_WAIT, heard.recv()).await {
-                Ok(Some(Heard::Utterance(transcription))) => Some(
-                    transcription
+            let mut exchange = Exchange {
+                question: question.text.clone(),
+                criterion: question.criterion,
+                answer: None,
+                interrupted,
+                followed_up: false,
+                guest_questions: Vec::new(),
+            };
+            for _ in 0..MAX_TURNS {
+                let text = match tokio::time::timeout(ANSWER_WAIT, heard.recv()).await {
+                    Ok(Some(Heard::Utterance(transcription))) => transcription
                         .await
                         .map_err(|e| ConversationError::Stt(e.to_string()))?
                         .map_err(|e| ConversationError::Stt(e.to_string()))?,
-                ),
-                Ok(Some(Heard::Left) | None) => return Ok(End::GuestLeft),
-                Err(_) => None,
-            };
-            exchanges.push(Exchange { question: question.text.clone(), criterion: question.criterion, answer, interrupted });
+                    Ok(Some(Heard::Left) | None) => {
+                        exchanges.push(exchange);
+                        return Ok(End::GuestLeft);
+                    }
+                    Err(_) => break,
+                };
+                let lines = dialogue.lines();
+                let (reply, answered) = match dialogue.read(&text)? {
+                    Turn::Faq(n) => (format!("{} {} {}", dialogue.faq_answer(n), lines.back_to_question, question.text), true),
+                    Turn::Question => (format!("{} {} {}", lines.deflect, lines.back_to_question, question.text), false),
+                    Turn::Answer => {
+                        let answer = match exchange.answer.take() {
+                            Some(before) => format!("{before} {text}"),
+                            None => text,
+                        };
+                        let follow_up = if exchange.followed_up { None } else { dialogue.follow_up(question.criterion, &answer)? };
+                        exchange.answer = Some(answer);
+                        let Some(line) = follow_up else { break };
+                        exchange.followed_up = true;
+                        say(voice, &voices, &script.language, line, &barge_in).await?;
+                        continue;
+                    }
+                };
+                exchange.guest_questions.push(GuestQuestion { text, answered });
+                say(voice, &voices, &script.language, &reply, &barge_in).await?;
+            }
+            exchanges.push(exchange);
         }
         speak(voice, &closing, &barge_in).await?;
         Ok(End::Finished)
@@ -173,6 +229,15 @@ async fn synthesise(voices: Arc<Voices>, script: Script) -> Result<(Speech, Vec<
     })
     .await
     .map_err(|e| ConversationError::Speech(TtsError::Runtime(e.to_string())))?
+}
+
+/// Synthesises `text` in `language` (on a blocking thread) and says it, as [`speak`].
+async fn say(voice: &Voice, voices: &Arc<Voices>, language: &str, text: &str, barge_in: &AtomicBool) -> Result<bool, ConversationError> {
+    let (voices, language, text) = (voices.clone(), language.to_owned(), text.to_owned());
+    let speech = tokio::task::spawn_blocking(move || voices.speak(&language, &text))
+        .await
+        .map_err(|e| ConversationError::Speech(TtsError::Runtime(e.to_string())))??;
+    speak(voice, &speech, barge_in).await
 }
 
 /// Says one line; `true` when the guest barged in. The listener holds `barge_in` set while an
@@ -239,6 +304,11 @@ async fn listen(
     }
     drop_speculative(&mut speculative);
     let _ = heard.send(Heard::Left);
+}
+
+/// What the guest asked in `exchanges` that the agent promised a colleague's answer to.
+pub fn open_questions(exchanges: &[Exchange]) -> Vec<String> {
+    exchanges.iter().flat_map(|e| &e.guest_questions).filter(|q| !q.answered).map(|q| q.text.clone()).collect()
 }
 
 /// The answers of `exchanges` to questions with a BANT criterion, in the order they were

@@ -17,6 +17,7 @@
 
 pub mod ai_call;
 pub mod ai_worker;
+pub mod dialogue;
 pub mod dispatch;
 mod job;
 mod jobs;

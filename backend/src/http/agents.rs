@@ -10,7 +10,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use closer_wire::{AgentQuestion, AiAgent, AiAgentInput, MeetingAgent};
+use closer_wire::{AgentFaq, AgentQuestion, AiAgent, AiAgentInput, MeetingAgent};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -24,6 +24,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Most questions one agent asks: a qualification call, not a survey.
 const MAX_QUESTIONS: usize = 20;
+/// Most FAQ entries of one agent (each is embedded when its call starts).
+const MAX_FAQ: usize = 30;
 
 fn text(field: &str, value: &str, max: usize) -> Result<String, Error> {
     let value = value.trim();
@@ -51,6 +53,17 @@ fn fields(body: AiAgentInput) -> Result<Fields, Error> {
         .enumerate()
         .map(|(i, q)| Ok(AgentQuestion { text: text(&format!("questions[{i}].text"), &q.text, 300)?, criterion: q.criterion }))
         .collect::<Result<Vec<_>, Error>>()?;
+    let faq = body.faq.unwrap_or_default();
+    if faq.len() > MAX_FAQ {
+        return Err(Error::invalid("faq", format!("at most {MAX_FAQ} entries")));
+    }
+    let faq = faq
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            Ok(AgentFaq { question: text(&format!("faq[{i}].question"), &f.question, 300)?, answer: text(&format!("faq[{i}].answer"), &f.answer, 1000)? })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
     let qualify_score = body.qualify_score.unwrap_or(50);
     if qualify_score > 100 {
         return Err(Error::invalid("qualify_score", "must be 0–100"));
@@ -61,6 +74,7 @@ fn fields(body: AiAgentInput) -> Result<Fields, Error> {
         persona,
         greeting: text("greeting", &body.greeting, 500)?,
         questions,
+        faq,
         closing: text("closing", &body.closing, 500)?,
         handoff_owner_id: body.handoff_owner_id,
         qualify_score,

@@ -1,5 +1,6 @@
 //! `/api/availability` (the caller's bookable hours) and `/api/meeting-types` (what the
-//! caller's booking page offers).
+//! caller's booking page offers, each run by the seller or by one of the organization's AI
+//! agents).
 
 use super::extract::{Body, PathParams};
 use super::{Error, validate};
@@ -46,11 +47,11 @@ async fn put_availability(State(state): State<AppState>, user: AuthUser, Body(bo
     Ok(Json(body))
 }
 
-type TypeRow = (Uuid, String, String, i32, Uuid, bool, String);
-const TYPE_COLUMNS: &str = "id, slug, title, duration_minutes, playbook_id, active, description";
+type TypeRow = (Uuid, String, String, i32, Uuid, bool, String, Option<Uuid>);
+const TYPE_COLUMNS: &str = "id, slug, title, duration_minutes, playbook_id, active, description, ai_agent_id";
 
-fn meeting_type((id, slug, title, duration, playbook_id, active, description): TypeRow) -> MeetingType {
-    MeetingType { id, slug, title, duration_minutes: duration.max(0) as u32, playbook_id, active, description }
+fn meeting_type((id, slug, title, duration, playbook_id, active, description, ai_agent_id): TypeRow) -> MeetingType {
+    MeetingType { id, slug, title, duration_minutes: duration.max(0) as u32, playbook_id, active, description, ai_agent_id }
 }
 
 async fn check_type(state: &AppState, user: &AuthUser, body: &MeetingTypeInput) -> Result<(String, String), Error> {
@@ -69,6 +70,11 @@ async fn check_type(state: &AppState, user: &AuthUser, body: &MeetingTypeInput) 
         .await?;
     if !owned {
         return Err(Error::invalid("playbook_id", "no such playbook in your organization"));
+    }
+    if let Some(agent) = body.ai_agent_id
+        && crate::ai_agents::get(&state.pg, user.org, agent).await?.is_none()
+    {
+        return Err(Error::invalid("ai_agent_id", "no such AI agent in your organization"));
     }
     Ok((slug, title))
 }
@@ -93,8 +99,8 @@ async fn list_types(State(state): State<AppState>, user: AuthUser) -> Result<Jso
 async fn create_type(State(state): State<AppState>, user: AuthUser, Body(body): Body<MeetingTypeInput>) -> Result<(StatusCode, Json<MeetingType>), Error> {
     let (slug, title) = check_type(&state, &user, &body).await?;
     let row: TypeRow = sqlx::query_as(&format!(
-        "INSERT INTO meeting_types (organization_id, seller_id, slug, title, duration_minutes, playbook_id, active, description)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {TYPE_COLUMNS}"
+        "INSERT INTO meeting_types (organization_id, seller_id, slug, title, duration_minutes, playbook_id, active, description, ai_agent_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {TYPE_COLUMNS}"
     ))
     .bind(user.org)
     .bind(user.id)
@@ -104,6 +110,7 @@ async fn create_type(State(state): State<AppState>, user: AuthUser, Body(body): 
     .bind(body.playbook_id)
     .bind(body.active)
     .bind(body.description.trim())
+    .bind(body.ai_agent_id)
     .fetch_one(&state.pg)
     .await
     .map_err(|e| Error::unique_conflict(e, "you already have a meeting type with this slug"))?;
@@ -116,7 +123,8 @@ async fn create_type(State(state): State<AppState>, user: AuthUser, Body(body): 
 async fn update_type(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>, Body(body): Body<MeetingTypeInput>) -> Result<Json<MeetingType>, Error> {
     let (slug, title) = check_type(&state, &user, &body).await?;
     let row: Option<TypeRow> = sqlx::query_as(&format!(
-        "UPDATE meeting_types SET slug = $3, title = $4, duration_minutes = $5, playbook_id = $6, active = $7, description = $8
+        "UPDATE meeting_types SET slug = $3, title = $4, duration_minutes = $5, playbook_id = $6, active = $7, description = $8,
+             ai_agent_id = $9
          WHERE id = $1 AND seller_id = $2 RETURNING {TYPE_COLUMNS}"
     ))
     .bind(id)
@@ -127,6 +135,7 @@ async fn update_type(State(state): State<AppState>, user: AuthUser, PathParams(i
     .bind(body.playbook_id)
     .bind(body.active)
     .bind(body.description.trim())
+    .bind(body.ai_agent_id)
     .fetch_optional(&state.pg)
     .await
     .map_err(|e| Error::unique_conflict(e, "you already have a meeting type with this slug"))?;

@@ -64,11 +64,13 @@ struct Kind {
     playbook: Uuid,
     /// The language of the meeting type's playbook: the seller's notices are written in it.
     language: String,
+    /// The AI agent that runs its meetings, if any.
+    ai_agent: Option<Uuid>,
 }
 
 async fn meeting_type(pg: &PgPool, seller: Uuid, slug: &str) -> Result<Kind, Error> {
-    let row: Option<(Uuid, String, i32, Uuid, String)> = sqlx::query_as(
-        "SELECT t.id, t.title, t.duration_minutes, t.playbook_id, p.language
+    let row: Option<(Uuid, String, i32, Uuid, String, Option<Uuid>)> = sqlx::query_as(
+        "SELECT t.id, t.title, t.duration_minutes, t.playbook_id, p.language, t.ai_agent_id
          FROM meeting_types t JOIN playbooks p ON p.id = t.playbook_id
          WHERE t.seller_id = $1 AND t.slug = $2 AND t.active",
     )
@@ -76,8 +78,8 @@ async fn meeting_type(pg: &PgPool, seller: Uuid, slug: &str) -> Result<Kind, Err
     .bind(slug)
     .fetch_optional(pg)
     .await?;
-    let (id, title, minutes, playbook, language) = row.ok_or_else(|| Error::invalid("meeting_type", "no such meeting type on this page"))?;
-    Ok(Kind { id, title, duration: Duration::minutes(minutes.into()), playbook, language })
+    let (id, title, minutes, playbook, language, ai_agent) = row.ok_or_else(|| Error::invalid("meeting_type", "no such meeting type on this page"))?;
+    Ok(Kind { id, title, duration: Duration::minutes(minutes.into()), playbook, language, ai_agent })
 }
 
 /// Free slots of `seller` between two dates of the prospect's zone (inclusive).
@@ -106,8 +108,10 @@ async fn free_slots(
     responses((status = 200, body = BookingPage), (status = 404, description = "no such booking page")))]
 async fn page(State(state): State<AppState>, PathParams(slug): PathParams<String>) -> Result<Json<BookingPage>, Error> {
     let seller = seller(&state.pg, &slug).await?;
-    let rows: Vec<(String, String, i32, String)> = sqlx::query_as(
-        "SELECT slug, title, duration_minutes, description FROM meeting_types WHERE seller_id = $1 AND active ORDER BY title",
+    let rows: Vec<(String, String, i32, String, Option<String>)> = sqlx::query_as(
+        "SELECT t.slug, t.title, t.duration_minutes, t.description, a.name
+         FROM meeting_types t LEFT JOIN ai_agents a ON a.id = t.ai_agent_id
+         WHERE t.seller_id = $1 AND t.active ORDER BY t.title",
     )
     .bind(seller.id)
     .fetch_all(&state.pg)
@@ -123,7 +127,13 @@ async fn page(State(state): State<AppState>, PathParams(slug): PathParams<String
         time_zone,
         meeting_types: rows
             .into_iter()
-            .map(|(slug, title, minutes, description)| PublicMeetingType { slug, title, duration_minutes: minutes.max(0) as u32, description })
+            .map(|(slug, title, minutes, description, ai_agent_name)| PublicMeetingType {
+                slug,
+                title,
+                duration_minutes: minutes.max(0) as u32,
+                description,
+                ai_agent_name,
+            })
             .collect(),
     }))
 }
@@ -224,8 +234,8 @@ fn is_overlap(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.code().as_deref() == Some("23P01"))
 }
 
-/// Book a slot: creates the meeting (guest link `/meet/<uuid>`) and e-mails the prospect a
-/// confirmation with an `.ics` invitation. Of concurrent requests for one slot exactly one
+/// Book a slot: creates the meeting (guest link `/meet/<uuid>`; run by the meeting type's AI
+/// agent when it has one) and e-mails the prospect a confirmation with an `.ics` invitation. Of concurrent requests for one slot exactly one
 /// succeeds (a database constraint); the others get 409.
 #[utoipa::path(post, path = "/book/{seller_slug}", tag = "booking", params(("seller_slug" = String, Path)), request_body = BookingRequest,
     responses((status = 201, body = Booking), (status = 409, description = "slot taken"), (status = 422, description = "invalid field")))]
@@ -254,8 +264,8 @@ async fn book(
     let mut tx = state.pg.begin().await?;
     let (org,): (Uuid,) = sqlx::query_as("SELECT organization_id FROM users WHERE id = $1").bind(seller.id).fetch_one(&mut *tx).await?;
     let meeting: Uuid = sqlx::query_scalar(
-        "INSERT INTO meetings (organization_id, host_id, playbook_id, title, starts_at, ends_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO meetings (organization_id, host_id, playbook_id, title, starts_at, ends_at, ai_agent_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(org)
     .bind(seller.id)
@@ -263,6 +273,7 @@ async fn book(
     .bind(format!("{} — {company}", kind.title))
     .bind(start)
     .bind(end)
+    .bind(kind.ai_agent)
     .fetch_one(&mut *tx)
     .await?;
     let inserted = sqlx::query_scalar::<_, Uuid>(

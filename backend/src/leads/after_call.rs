@@ -20,6 +20,9 @@ pub struct CallOutcome<'a> {
     pub bant: Bant,
     /// The seller who took the call over from the agent, if one did.
     pub taken_over_by: Option<Uuid>,
+    /// What the guest asked that the agent could not answer and promised a colleague's answer
+    /// to (PII-redacted here before it is sent).
+    pub open_questions: Vec<String>,
 }
 
 /// The stage a call leaves its lead in: handed off when a seller took the call over (whatever
@@ -45,7 +48,8 @@ pub fn stage(agent: &AiAgent, bant: &Bant, taken_over: bool) -> LeadStage {
 ///
 /// Errors: [`Error::Invalid`] for a meeting outside the organization; database failures.
 pub async fn record(state: &AppState, org: Uuid, outcome: CallOutcome<'_>) -> Result<Lead, Error> {
-    let CallOutcome { meeting, agent, guest, bant, taken_over_by } = outcome;
+    let CallOutcome { meeting, agent, guest, bant, taken_over_by, open_questions } = outcome;
+    let open_questions: Vec<String> = open_questions.iter().map(|q| crate::pii::redact(q.trim()).text).collect();
     let (lead, _) = super::create(&state.pg, org, guest, None, Some(meeting)).await?;
     let stage = stage(agent, &bant, taken_over_by.is_some());
     let owner = (stage == LeadStage::HandedOff && lead.owner_id.is_none()).then_some(taken_over_by.or(agent.handoff_owner_id)).flatten();
@@ -64,7 +68,7 @@ pub async fn record(state: &AppState, org: Uuid, outcome: CallOutcome<'_>) -> Re
     }
     if let Some(owner) = owner.as_ref().filter(|_| lead.stage == LeadStage::HandedOff) {
         let link = format!("{}/console/leads", state.config.public_base_url.trim_end_matches('/'));
-        mails.push((owner.email.clone(), words.owner_subject(&lead, agent), words.owner_text(&lead, agent, &link)));
+        mails.push((owner.email.clone(), words.owner_subject(&lead, agent), words.owner_text(&lead, agent, &link, &open_questions)));
     }
     for (to, subject, text) in mails {
         if let Err(e) = state.mailer.send_text(&to, &subject, &text).await {
@@ -163,7 +167,7 @@ impl Words {
         }
     }
 
-    fn owner_text(&self, lead: &Lead, agent: &AiAgent, link: &str) -> String {
+    fn owner_text(&self, lead: &Lead, agent: &AiAgent, link: &str, open_questions: &[String]) -> String {
         let contact = [Some(lead.company.as_str()).filter(|c| !c.is_empty()), lead.email.as_deref(), lead.phone.as_deref()]
             .into_iter()
             .flatten()
@@ -171,13 +175,21 @@ impl Words {
             .join(" · ");
         let score = lead.score.map_or("–".to_owned(), |s| s.to_string());
         let bant = self.bant_lines(&lead.bant, true);
+        let open: String = match open_questions.is_empty() {
+            true => String::new(),
+            false => {
+                let heading = if self.italian { "Domande a cui l'agente ha promesso una risposta:" } else { "Questions the agent promised an answer to:" };
+                let lines: String = open_questions.iter().map(|q| format!("- “{q}”\n")).collect();
+                format!("{heading}\n{lines}\n")
+            }
+        };
         if self.italian {
             format!(
-                "{} ha qualificato {} ({contact}) — punteggio BANT {score}/100.\n\n{bant}\nIl lead è tuo: {link}\n",
+                "{} ha qualificato {} ({contact}) — punteggio BANT {score}/100.\n\n{bant}\n{open}Il lead è tuo: {link}\n",
                 agent.name, lead.name
             )
         } else {
-            format!("{} qualified {} ({contact}) — BANT score {score}/100.\n\n{bant}\nThe lead is yours: {link}\n", agent.name, lead.name)
+            format!("{} qualified {} ({contact}) — BANT score {score}/100.\n\n{bant}\n{open}The lead is yours: {link}\n", agent.name, lead.name)
         }
     }
 }
@@ -195,6 +207,7 @@ mod tests {
             persona: String::new(),
             greeting: "Buongiorno {guest}.".into(),
             questions: Vec::new(),
+            faq: Vec::new(),
             closing: "Grazie.".into(),
             handoff_owner_id: handoff,
             qualify_score: 60,

@@ -18,6 +18,17 @@ pub struct AgentQuestion {
     pub criterion: Option<BantCriterion>,
 }
 
+/// A question the agent may answer when the guest asks it, and its answer: the only facts it
+/// states (it never makes up a price or a date).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgentFaq {
+    /// The question as a guest might ask it, 1–300 characters.
+    pub question: String,
+    /// What the agent says, 1–1000 characters.
+    pub answer: String,
+}
+
 /// An AI agent as the console shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -34,6 +45,8 @@ pub struct AiAgent {
     pub greeting: String,
     /// 1–20 questions, asked in order.
     pub questions: Vec<AgentQuestion>,
+    /// What it answers when the guest asks (0–30 entries).
+    pub faq: Vec<AgentFaq>,
     /// The last line.
     pub closing: String,
     /// The seller who receives the leads it qualifies; `null`: they stay unassigned.
@@ -60,6 +73,10 @@ pub struct AiAgentInput {
     pub greeting: String,
     /// 1–20 questions.
     pub questions: Vec<AgentQuestion>,
+    /// 0–30 entries; default none.
+    #[serde(default)]
+    #[ts(optional)]
+    pub faq: Option<Vec<AgentFaq>>,
     /// 1–500 characters.
     pub closing: String,
     /// An active member of the organization.

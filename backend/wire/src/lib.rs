@@ -20,7 +20,7 @@ mod stt;
 mod team;
 mod webhooks;
 
-pub use agents::{AgentQuestion, AiAgent, AiAgentInput, MeetingAgent};
+pub use agents::{AgentFaq, AgentQuestion, AiAgent, AiAgentInput, MeetingAgent};
 pub use analytics::{
     Aggregate, Analytics, BattleCardFunnel, LeaderboardEntry, ObjectionAnalytics, SellerAnalytics,
 };

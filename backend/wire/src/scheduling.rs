@@ -101,6 +101,8 @@ pub struct MeetingType {
     pub active: bool,
     /// What the call is about, as the booking page shows it (plain text, 0–500 characters).
     pub description: String,
+    /// The AI agent that runs every meeting booked on it (`null`: the seller does).
+    pub ai_agent_id: Option<Uuid>,
 }
 
 /// `POST /api/meeting-types` and `PUT /api/meeting-types/{id}`.
@@ -117,6 +119,11 @@ pub struct MeetingTypeInput {
     /// What the call is about, as the booking page shows it (plain text, 0–500 characters).
     #[serde(default)]
     pub description: String,
+    /// An AI agent of the organization to run every meeting booked on it; absent or `null`:
+    /// the seller runs them.
+    #[serde(default)]
+    #[ts(optional)]
+    pub ai_agent_id: Option<Uuid>,
 }
 
 fn yes() -> bool {
@@ -147,6 +154,8 @@ pub struct PublicMeetingType {
     pub duration_minutes: u32,
     /// What the call is about (empty: nothing to say).
     pub description: String,
+    /// The name of the AI agent the prospect will talk to (`null`: the seller).
+    pub ai_agent_name: Option<String>,
 }
 
 /// `POST /api/book/{seller_slug}`.

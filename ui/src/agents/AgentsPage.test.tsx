@@ -1,6 +1,6 @@
 // The AI agents page against a real HTTP server on loopback (the API client's session points
-// at it): a manager sets up an agent question by question with their BANT criteria, sees a
-// refused question's error beside it, and the saved agent is listed.
+// at it): a manager sets up an agent question by question with their BANT criteria and an FAQ
+// answer, sees a refused question's error beside it, and the saved agent is listed.
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AiAgent } from "../bindings/AiAgent";
@@ -54,6 +54,9 @@ describe("AgentsPage", () => {
     fireEvent.change(within(form).getByTestId("agent-greeting"), { target: { value: "Buongiorno {guest}, sono Giulia." } });
     fireEvent.change(within(form).getByTestId("agent-question-text"), { target: { value: "Che budget avete previsto?" } });
     fireEvent.click(within(form).getByTestId("agent-add-question"));
+    fireEvent.click(within(form).getByTestId("agent-add-faq"));
+    fireEvent.change(within(form).getByTestId("agent-faq-question"), { target: { value: "Quanto costa al mese?" } });
+    fireEvent.change(within(form).getByTestId("agent-faq-answer"), { target: { value: "Quaranta euro per utente al mese." } });
     fireEvent.change(within(form).getByTestId("agent-closing"), { target: { value: "Grazie, a presto." } });
     await waitFor(() => expect(within(form).getByTestId("agent-handoff").querySelectorAll("option")).toHaveLength(2));
     fireEvent.change(within(form).getByTestId("agent-handoff"), { target: { value: SARA } });
@@ -78,6 +81,7 @@ describe("AgentsPage", () => {
         { text: "Che budget avete previsto?", criterion: "budget" },
         { text: "Entro quando vorreste partire?", criterion: "timeline" },
       ],
+      faq: [{ question: "Quanto costa al mese?", answer: "Quaranta euro per utente al mese." }],
       closing: "Grazie, a presto.",
       handoff_owner_id: SARA,
       qualify_score: 50,
@@ -87,7 +91,7 @@ describe("AgentsPage", () => {
   it("assigns a meeting to the agent and back to its host", async () => {
     agents.splice(0, agents.length, {
       id: "a1", name: "Giulia", language: "it", persona: "", greeting: "Buongiorno {guest}.", closing: "Grazie.",
-      questions: [{ text: "Che budget avete previsto?", criterion: "budget" }], handoff_owner_id: null, qualify_score: 50,
+      questions: [{ text: "Che budget avete previsto?", criterion: "budget" }], faq: [], handoff_owner_id: null, qualify_score: 50,
       created_at: "2026-12-06T10:00:00Z", updated_at: "2026-12-06T10:00:00Z",
     });
     renderPage(<MeetingAgentSelect meetingId="mt1" />);

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { AgentFaq } from "../bindings/AgentFaq";
 import type { AgentQuestion } from "../bindings/AgentQuestion";
 import type { AiAgent } from "../bindings/AiAgent";
 import type { AiAgentInput } from "../bindings/AiAgentInput";
@@ -109,6 +110,7 @@ function AgentForm({ agent, onDone }: { agent?: Wire<AiAgent>; onDone: () => voi
     persona: agent?.persona ?? "",
     greeting: agent?.greeting ?? "",
     questions: agent?.questions ?? [{ text: "", criterion: "budget" }],
+    faq: agent?.faq ?? [],
     closing: agent?.closing ?? "",
     handoff_owner_id: agent?.handoff_owner_id ?? undefined,
     qualify_score: agent?.qualify_score ?? 50,
@@ -124,6 +126,8 @@ function AgentForm({ agent, onDone }: { agent?: Wire<AiAgent>; onDone: () => voi
   const fieldError = (field: string) => (save.error instanceof ApiError && save.error.field === field ? save.error.message : null);
   const setQuestion = (i: number, change: Partial<AgentQuestion>) =>
     setForm({ ...form, questions: form.questions.map((q, j) => (j === i ? { ...q, ...change } : q)) });
+  const faq = form.faq ?? [];
+  const setFaq = (i: number, change: Partial<AgentFaq>) => setForm({ ...form, faq: faq.map((f, j) => (j === i ? { ...f, ...change } : f)) });
   return (
     <Card>
       <form
@@ -180,6 +184,27 @@ function AgentForm({ agent, onDone }: { agent?: Wire<AiAgent>; onDone: () => voi
           <ErrorText error={fieldError("questions")} />
           <Button variant="secondary" type="button" onClick={() => setForm({ ...form, questions: [...form.questions, { text: "", criterion: null }] })} data-testid="agent-add-question">
             {t("agents.addQuestion")}
+          </Button>
+        </fieldset>
+        <fieldset className="space-y-2">
+          <legend className="text-sm font-medium">{t("agents.faq")}</legend>
+          <p className="text-xs text-white/60">{t("agents.faqHint")}</p>
+          {faq.map((f, i) => (
+            <div key={i} className="grid gap-2 md:grid-cols-[1fr_2fr_auto] md:items-end" data-testid="agent-faq">
+              <Field label={t("agents.faqQuestion", { n: i + 1 })} error={fieldError(`faq[${i}].question`)}>
+                <Input value={f.question} onChange={(e) => setFaq(i, { question: e.target.value })} data-testid="agent-faq-question" />
+              </Field>
+              <Field label={t("agents.faqAnswer")} error={fieldError(`faq[${i}].answer`)}>
+                <Input value={f.answer} onChange={(e) => setFaq(i, { answer: e.target.value })} data-testid="agent-faq-answer" />
+              </Field>
+              <Button variant="ghost" type="button" onClick={() => setForm({ ...form, faq: faq.filter((_, j) => j !== i) })}>
+                {t("agents.removeQuestion")}
+              </Button>
+            </div>
+          ))}
+          <ErrorText error={fieldError("faq")} />
+          <Button variant="secondary" type="button" onClick={() => setForm({ ...form, faq: [...faq, { question: "", answer: "" }] })} data-testid="agent-add-faq">
+            {t("agents.addFaq")}
           </Button>
         </fieldset>
         <Field label={t("agents.closing")} error={fieldError("closing")}>

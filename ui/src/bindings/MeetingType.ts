@@ -11,4 +11,8 @@ slug: string, title: string, duration_minutes: number, playbook_id: string, acti
 /**
  * What the call is about, as the booking page shows it (plain text, 0–500 characters).
  */
-description: string, };
+description: string, 
+/**
+ * The AI agent that runs every meeting booked on it (`null`: the seller does).
+ */
+ai_agent_id: string | null, };

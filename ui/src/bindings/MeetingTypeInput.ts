@@ -11,4 +11,9 @@ duration_minutes: number, playbook_id: string, active: boolean,
 /**
  * What the call is about, as the booking page shows it (plain text, 0–500 characters).
  */
-description: string, };
+description: string, 
+/**
+ * An AI agent of the organization to run every meeting booked on it; absent or `null`:
+ * the seller runs them.
+ */
+ai_agent_id?: string, };

@@ -7,4 +7,8 @@ export type PublicMeetingType = { slug: string, title: string, duration_minutes:
 /**
  * What the call is about (empty: nothing to say).
  */
-description: string, };
+description: string, 
+/**
+ * The name of the AI agent the prospect will talk to (`null`: the seller).
+ */
+ai_agent_name: string | null, };

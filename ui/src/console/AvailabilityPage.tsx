@@ -4,6 +4,8 @@ import type { Availability } from "../bindings/Availability";
 import type { DateException } from "../bindings/DateException";
 import type { MeetingType } from "../bindings/MeetingType";
 import type { MeetingTypeInput } from "../bindings/MeetingTypeInput";
+import type { AiAgent } from "../bindings/AiAgent";
+import type { Wire } from "../lib/wire";
 import type { Weekday } from "../bindings/Weekday";
 import { api } from "../api/client";
 import { usePlaybooks } from "../api/queries";
@@ -156,13 +158,22 @@ function ExceptionRow({ value, onChange, onRemove }: { value: DateException; onC
 }
 
 /** What the editor sends for a stored meeting type. */
-const input = ({ slug, title, duration_minutes, playbook_id, active, description }: MeetingType): MeetingTypeInput => ({ slug, title, duration_minutes, playbook_id, active, description });
+const input = ({ slug, title, duration_minutes, playbook_id, active, description, ai_agent_id }: MeetingType): MeetingTypeInput => ({
+  slug,
+  title,
+  duration_minutes,
+  playbook_id,
+  active,
+  description,
+  ai_agent_id: ai_agent_id ?? undefined,
+});
 
 function MeetingTypes() {
   const { t } = useI18n();
   const client = useQueryClient();
   const types = useQuery({ queryKey: ["meeting-types"], queryFn: () => api<MeetingType[]>("/api/meeting-types") });
   const playbooks = usePlaybooks();
+  const agents = useQuery({ queryKey: ["agents"], queryFn: () => api<Wire<AiAgent>[]>("/api/agents") });
   const refresh = () => void client.invalidateQueries({ queryKey: ["meeting-types"] });
   const upsert = useMutation({
     mutationFn: ({ id, body }: { id?: string; body: MeetingTypeInput }) =>
@@ -195,6 +206,11 @@ function MeetingTypes() {
             <code className="text-white/60">/{mt.slug}</code>
             <span className="text-white/60">{t("book.minutes", { count: mt.duration_minutes })}</span>
             <span className="text-white/60">{playbooks.data?.find((p) => p.id === mt.playbook_id)?.name}</span>
+            {mt.ai_agent_id && (
+              <span className="text-violet-200" data-testid="meeting-type-agent">
+                {t("agents.withAgent", { name: agents.data?.find((a) => a.id === mt.ai_agent_id)?.name ?? "…" })}
+              </span>
+            )}
             <label className="ml-auto flex items-center gap-2 text-white/70">
               <input
                 type="checkbox"
@@ -224,6 +240,14 @@ function MeetingTypes() {
               {playbooks.data?.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
             </Select>
           </Field>
+          {!!agents.data?.length && (
+            <Field label={t("agents.typeRunBy")}>
+              <Select value={draft.body.ai_agent_id ?? ""} onChange={(e) => edit({ ai_agent_id: e.target.value || undefined })} data-testid="meeting-type-run-by">
+                <option value="">{t("agents.typeRunBySeller")}</option>
+                {agents.data.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
+              </Select>
+            </Field>
+          )}
           <div className="md:col-span-4">
             <Field label={t("av.description")}>
               <TextArea rows={2} maxLength={500} value={draft.body.description} onChange={(e) => edit({ description: e.target.value })} data-testid="meeting-type-description" />

@@ -27,6 +27,11 @@ export const agentsEn = {
   "agents.addQuestion": "Add a question",
   "agents.removeQuestion": "Remove",
   "agents.closing": "Closing line",
+  "agents.faq": "What it may answer",
+  "agents.faqHint": "When the guest asks one of these, the agent gives your answer and goes back to its question. Anything else it promises a colleague's answer to: it never makes up a price or a date.",
+  "agents.faqQuestion": "Guest's question {n}",
+  "agents.faqAnswer": "Answer",
+  "agents.addFaq": "Add an answer",
   "agents.handoff": "Warm leads go to",
   "agents.handoffNobody": "Unassigned",
   "agents.qualifyScore": "Qualified from BANT score",
@@ -34,6 +39,9 @@ export const agentsEn = {
   "agents.forManagers": "Managers and admins set up AI agents.",
   "agents.runBy": "This meeting is run by",
   "agents.runByHost": "its host",
+  "agents.typeRunBy": "Run by",
+  "agents.typeRunBySeller": "me",
+  "agents.withAgent": "With our AI consultant {name}",
 } as const;
 
 export const agentsIt: Record<keyof typeof agentsEn, string> = {
@@ -61,6 +69,11 @@ export const agentsIt: Record<keyof typeof agentsEn, string> = {
   "agents.addQuestion": "Aggiungi una domanda",
   "agents.removeQuestion": "Togli",
   "agents.closing": "Frase di chiusura",
+  "agents.faq": "Cosa può rispondere",
+  "agents.faqHint": "Quando l'ospite chiede una di queste cose, l'agente dà la vostra risposta e torna alla sua domanda. Per tutto il resto promette la risposta di un collega: non inventa mai un prezzo o una data.",
+  "agents.faqQuestion": "Domanda dell'ospite {n}",
+  "agents.faqAnswer": "Risposta",
+  "agents.addFaq": "Aggiungi una risposta",
   "agents.handoff": "I lead caldi vanno a",
   "agents.handoffNobody": "Nessuno",
   "agents.qualifyScore": "Qualificato da punteggio BANT",
@@ -68,4 +81,7 @@ export const agentsIt: Record<keyof typeof agentsEn, string> = {
   "agents.forManagers": "Gli agenti IA li configurano manager e amministratori.",
   "agents.runBy": "Questo incontro lo conduce",
   "agents.runByHost": "chi lo ospita",
+  "agents.typeRunBy": "Condotto da",
+  "agents.typeRunBySeller": "me",
+  "agents.withAgent": "Con il nostro consulente IA {name}",
 };

@@ -107,6 +107,11 @@ export default function BookingPage() {
                 <div className="font-medium">{mt.title}</div>
                 <div className="text-xs text-white/60">{t("book.minutes", { count: mt.duration_minutes })}</div>
                 {mt.description && <div className="mt-1 max-w-xs text-xs text-white/70" data-testid="meeting-type-description">{mt.description}</div>}
+                {mt.ai_agent_name && (
+                  <div className="mt-1 text-xs text-violet-200" data-testid="meeting-type-agent">
+                    {t("agents.withAgent", { name: mt.ai_agent_name })}
+                  </div>
+                )}
               </button>
             ))}
           </div>
