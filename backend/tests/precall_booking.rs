@@ -353,9 +353,10 @@ async fn booking_rejects_bad_fields_and_unoffered_times() {
     assert_eq!(page["time_zone"], "Europe/Rome");
 }
 
-/// A meeting type run by an AI agent: the booking page names the agent, and a meeting booked on
-/// it is the agent's to run; an agent of another organization is refused, and a type without
-/// one stays the seller's.
+/// A meeting type run by an AI agent: the booking page names the agent, a meeting booked on it
+/// is the agent's to run, and a prospect may talk to the agent now instead (a meeting starting
+/// at once, the prospect its lead); an agent of another organization is refused, and a type
+/// without one stays the seller's.
 #[tokio::test]
 async fn a_meeting_type_run_by_an_ai_agent_books_meetings_the_agent_runs() {
     let app = TestApp::start(|c| c.login_rate_per_minute = 1000).await;
@@ -391,4 +392,30 @@ async fn a_meeting_type_run_by_an_ai_agent_books_meetings_the_agent_runs() {
     let meeting = booked["meeting_id"].as_str().unwrap();
     let (status, runs) = app.call(Method::GET, &format!("/meetings/{meeting}/agent"), Some(&sam.token), None).await;
     assert_eq!((status, &runs["agent_id"]), (200, &giulia["id"]), "the booked meeting is the agent's: {runs}");
+
+    // Or the prospect talks to Giulia now: a meeting starting now, with the prospect its lead.
+    let now = json!({"meeting_type": "demo", "name": "Lucia Verdi", "email": "lucia@verdi.example", "company": "Verdi Srl"});
+    let asked = Utc::now();
+    let (status, call) = app.call(Method::POST, &format!("/book/{}/now", sam.slug), None, Some(now.clone())).await;
+    assert_eq!(status, 201, "{call}");
+    let meeting = call["meeting_id"].as_str().unwrap();
+    assert!(call["meeting_url"].as_str().unwrap().ends_with(&format!("/meet/{meeting}")), "{call}");
+    let (_, runs) = app.call(Method::GET, &format!("/meetings/{meeting}/agent"), Some(&sam.token), None).await;
+    assert_eq!(runs["agent_id"], giulia["id"]);
+    let (_, details) = app.call(Method::GET, &format!("/meetings/{meeting}"), Some(&sam.token), None).await;
+    let starts: DateTime<Utc> = details["starts_at"].as_str().unwrap().parse().unwrap();
+    assert!((starts - asked).num_seconds().abs() < 60, "it starts now: {details}");
+    let (_, leads) = app.call(Method::GET, "/leads", Some(&sam.admin), None).await;
+    let lucia = leads.as_array().unwrap().iter().find(|l| l["email"] == "lucia@verdi.example").expect("Lucia is a lead");
+    assert_eq!((&lucia["name"], &lucia["company"]), (&json!("Lucia Verdi"), &json!("Verdi Srl")));
+    assert_eq!(lucia["meeting_ids"], json!([meeting]), "linked to the call");
+
+    // Not for a type the seller runs: that one is booked in the calendar.
+    let intro = json!({"slug": "intro", "title": "Intro", "duration_minutes": 30, "playbook_id": types[0]["playbook_id"]});
+    let (status, body) = app.call(Method::POST, "/meeting-types", Some(&sam.token), Some(intro)).await;
+    assert_eq!(status, 201, "{body}");
+    let mut seller_run = now;
+    seller_run["meeting_type"] = json!("intro");
+    let (status, refused) = app.call(Method::POST, &format!("/book/{}/now", sam.slug), None, Some(seller_run)).await;
+    assert_eq!((status, refused["error"]["field"].as_str()), (422, Some("meeting_type")), "{refused}");
 }

@@ -51,6 +51,18 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
     let Connected { room, participants, mut events } =
         rtc.connect(&url, &assignment.token, RoomOptions { auto_subscribe: false }).await.context("joining the room")?;
     tracing::info!(%meeting, agent = %agent.id, job = assignment.job_id, "AI agent joined the room");
+    // The agent is the seller's side of the call: the copilot transcribes and analyses it, and
+    // the recap and the replay have its voice, as a human seller's.
+    sqlx::query(
+        "INSERT INTO participants (meeting_id, identity, role, display_name, ai_consent, consent_at)
+         VALUES ($1, $2, 'host', $3, 'accepted', now())
+         ON CONFLICT (meeting_id, identity) DO UPDATE SET display_name = $3",
+    )
+    .bind(meeting)
+    .bind(super::ai_worker::IDENTITY)
+    .bind(&agent.name)
+    .execute(&state.pg)
+    .await?;
     let voice = Voice::publish(&room, "microphone").await.context("publishing the agent's voice")?;
 
     let mut watch = Watch { state: state.clone(), meeting, asked: HashMap::new(), host_mics: HashMap::new() };
@@ -107,8 +119,8 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
     Ok(())
 }
 
-/// The call's outcome: the guest as they booked (name, e-mail, company) or, without a booking,
-/// as they joined; the answers scored on BANT (on a blocking thread: the encoder runs there);
+/// The call's outcome: the guest as they booked (name, e-mail, company), as the lead already
+/// linked to the meeting, or as they joined; the answers scored on BANT (on a blocking thread: the encoder runs there);
 /// the seller (user) who took the call over.
 async fn outcome<'a>(
     state: &AppState,
@@ -124,9 +136,18 @@ async fn outcome<'a>(
             .bind(meeting)
             .fetch_optional(&state.pg)
             .await?;
-    let guest = match booked {
-        Some((name, email, company)) => Contact { name, company, email: Some(email), phone: None },
-        None => Contact { name: guest.name, company: String::new(), email: None, phone: None },
+    // A prospect who asked to talk now (`POST /api/book/{seller}/now`) is already the meeting's lead.
+    let linked: Option<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT l.name, l.company, l.email, l.phone FROM leads l JOIN lead_meetings m ON m.lead_id = l.id
+         WHERE m.meeting_id = $1 ORDER BY m.linked_at LIMIT 1",
+    )
+    .bind(meeting)
+    .fetch_optional(&state.pg)
+    .await?;
+    let guest = match (booked, linked) {
+        (Some((name, email, company)), _) => Contact { name, company, email: Some(email), phone: None },
+        (None, Some((name, company, email, phone))) => Contact { name, company, email, phone },
+        (None, None) => Contact { name: guest.name, company: String::new(), email: None, phone: None },
     };
     let answers: Vec<_> = conversation::bant_answers(exchanges).into_iter().map(|(c, a)| (c, a.to_owned())).collect();
     let models = models.clone();

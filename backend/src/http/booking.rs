@@ -37,14 +37,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reschedule_slots))
 }
 
-struct Seller {
-    id: Uuid,
+pub(super) struct Seller {
+    pub(super) id: Uuid,
     name: String,
     email: String,
     organization_name: String,
 }
 
-async fn seller(pg: &PgPool, slug: &str) -> Result<Seller, Error> {
+pub(super) async fn seller(pg: &PgPool, slug: &str) -> Result<Seller, Error> {
     let row: Option<(Uuid, String, String, String)> = sqlx::query_as(
         "SELECT u.id, u.display_name, u.email, o.name FROM users u JOIN organizations o ON o.id = u.organization_id
          WHERE u.slug = $1",
@@ -57,7 +57,7 @@ async fn seller(pg: &PgPool, slug: &str) -> Result<Seller, Error> {
     Ok(Seller { id, name, email, organization_name })
 }
 
-struct Kind {
+pub(super) struct Kind {
     id: Uuid,
     title: String,
     duration: Duration,
@@ -65,10 +65,10 @@ struct Kind {
     /// The language of the meeting type's playbook: the seller's notices are written in it.
     language: String,
     /// The AI agent that runs its meetings, if any.
-    ai_agent: Option<Uuid>,
+    pub(super) ai_agent: Option<Uuid>,
 }
 
-async fn meeting_type(pg: &PgPool, seller: Uuid, slug: &str) -> Result<Kind, Error> {
+pub(super) async fn meeting_type(pg: &PgPool, seller: Uuid, slug: &str) -> Result<Kind, Error> {
     let row: Option<(Uuid, String, i32, Uuid, String, Option<Uuid>)> = sqlx::query_as(
         "SELECT t.id, t.title, t.duration_minutes, t.playbook_id, p.language, t.ai_agent_id
          FROM meeting_types t JOIN playbooks p ON p.id = t.playbook_id
@@ -263,19 +263,7 @@ async fn book(
 
     let mut tx = state.pg.begin().await?;
     let (org,): (Uuid,) = sqlx::query_as("SELECT organization_id FROM users WHERE id = $1").bind(seller.id).fetch_one(&mut *tx).await?;
-    let meeting: Uuid = sqlx::query_scalar(
-        "INSERT INTO meetings (organization_id, host_id, playbook_id, title, starts_at, ends_at, ai_agent_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(org)
-    .bind(seller.id)
-    .bind(kind.playbook)
-    .bind(format!("{} — {company}", kind.title))
-    .bind(start)
-    .bind(end)
-    .bind(kind.ai_agent)
-    .fetch_one(&mut *tx)
-    .await?;
+    let meeting = insert_meeting(&mut *tx, org, seller.id, &kind, &company, start).await?;
     let inserted = sqlx::query_scalar::<_, Uuid>(
         "INSERT INTO bookings (organization_id, seller_id, meeting_type_id, meeting_id, slot, guest_name, guest_email,
              guest_company, guest_time_zone, manage_token_hash, language)
@@ -325,7 +313,32 @@ async fn book(
     Ok((StatusCode::CREATED, Json(Booking { manage_token: Some(token), ..booking })))
 }
 
-fn meeting_url(state: &AppState, meeting: Uuid) -> String {
+/// Creates the meeting a prospect of `company` books (or starts now) on meeting type `kind` of
+/// `seller`: from `start` for the type's duration, run by the type's AI agent if it has one.
+pub(super) async fn insert_meeting<'e>(
+    db: impl sqlx::PgExecutor<'e>,
+    org: Uuid,
+    seller: Uuid,
+    kind: &Kind,
+    company: &str,
+    start: DateTime<Utc>,
+) -> Result<Uuid, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO meetings (organization_id, host_id, playbook_id, title, starts_at, ends_at, ai_agent_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(org)
+    .bind(seller)
+    .bind(kind.playbook)
+    .bind(format!("{} — {company}", kind.title))
+    .bind(start)
+    .bind(start + kind.duration)
+    .bind(kind.ai_agent)
+    .fetch_one(db)
+    .await
+}
+
+pub(super) fn meeting_url(state: &AppState, meeting: Uuid) -> String {
     format!("{}/meet/{meeting}", state.config.public_base_url.trim_end_matches('/'))
 }
 

@@ -12,6 +12,7 @@ mod extract;
 mod handoff;
 mod health;
 mod images;
+mod instant_call;
 mod invitations;
 mod join;
 mod leads;
@@ -81,6 +82,7 @@ fn api() -> Router<AppState> {
         .merge(password_reset::router())
         .merge(availability::router())
         .merge(booking::router())
+        .merge(instant_call::router())
         .merge(photos::router())
         .merge(meetings::router())
         .merge(join::router())

@@ -42,8 +42,8 @@ pub use recap::{
 };
 pub use playbook::{BattleCard, ChecklistItem, Credit, Objection, Playbook, StarterPlaybook, StoredPlaybook};
 pub use scheduling::{
-    Availability, Booking, BookingPage, BookingRequest, BookingStatus, DateException, MeetingType,
-    MeetingTypeInput, PublicMeetingType, RescheduleRequest, Slot, WeeklyRule, Weekday,
+    Availability, Booking, BookingPage, BookingRequest, BookingStatus, DateException, InstantCall, InstantCallRequest,
+    MeetingType, MeetingTypeInput, PublicMeetingType, RescheduleRequest, Slot, WeeklyRule, Weekday,
 };
 pub use stt::{SttProviderKind, SttSettings};
 pub use team::{
@@ -88,6 +88,8 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     BookingPage::export_all(&cfg)?;
     BookingRequest::export_all(&cfg)?;
     Booking::export_all(&cfg)?;
+    InstantCallRequest::export_all(&cfg)?;
+    InstantCall::export_all(&cfg)?;
     RescheduleRequest::export_all(&cfg)?;
     Meeting::export_all(&cfg)?;
     NewMeeting::export_all(&cfg)?;

@@ -180,6 +180,28 @@ pub struct BookingRequest {
     pub language: Option<String>,
 }
 
+/// `POST /api/book/{seller_slug}/now`: talk to the meeting type's AI agent at once.
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InstantCallRequest {
+    /// Slug of one of the seller's meeting types that an AI agent runs.
+    pub meeting_type: String,
+    /// Prospect's name, 1–100 chars.
+    pub name: String,
+    pub email: String,
+    /// 1–200 chars.
+    pub company: String,
+}
+
+/// The call to join now: its guest link.
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InstantCall {
+    pub meeting_id: Uuid,
+    /// `<public_base_url>/meet/<meeting_id>`.
+    pub meeting_url: String,
+}
+
 /// A confirmed booking. `manage_token` is the secret of the cancel/reschedule links.
 #[derive(Clone, Debug, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

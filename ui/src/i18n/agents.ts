@@ -42,6 +42,11 @@ export const agentsEn = {
   "agents.typeRunBy": "Run by",
   "agents.typeRunBySeller": "me",
   "agents.withAgent": "With our AI consultant {name}",
+  "agents.talkNowPitch": "No need to wait: {name} can take your call right now.",
+  "agents.talkNow": "Talk to {name} now",
+  "agents.talkNowWhen": "now, with {name}",
+  "agents.talkNowReady": "{name} is ready for you",
+  "agents.talkNowJoin": "Join the call",
 } as const;
 
 export const agentsIt: Record<keyof typeof agentsEn, string> = {
@@ -84,4 +89,9 @@ export const agentsIt: Record<keyof typeof agentsEn, string> = {
   "agents.typeRunBy": "Condotto da",
   "agents.typeRunBySeller": "me",
   "agents.withAgent": "Con il nostro consulente IA {name}",
+  "agents.talkNowPitch": "Non serve aspettare: {name} può parlarle subito.",
+  "agents.talkNow": "Parla ora con {name}",
+  "agents.talkNowWhen": "adesso, con {name}",
+  "agents.talkNowReady": "{name} la sta aspettando",
+  "agents.talkNowJoin": "Entra nella chiamata",
 };

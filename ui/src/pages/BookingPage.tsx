@@ -4,6 +4,8 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import type { Booking } from "../bindings/Booking";
 import type { BookingPage as Page } from "../bindings/BookingPage";
 import type { BookingRequest } from "../bindings/BookingRequest";
+import type { InstantCall } from "../bindings/InstantCall";
+import type { InstantCallRequest } from "../bindings/InstantCallRequest";
 import type { Slot } from "../bindings/Slot";
 import { api, ApiError } from "../api/client";
 import { useI18n, LanguageSwitch } from "../i18n";
@@ -20,6 +22,8 @@ function timeZones(current: string): string[] {
 /**
  * `/book/:slug` — a prospect picks a meeting type and a free slot (times in a zone guessed from
  * the browser, or picked), and books it; the e-mails come in the language the page is shown in.
+ * For a meeting type an AI agent runs, they may talk to the agent now instead: the call is
+ * created and the page offers its guest link.
  */
 export default function BookingPage() {
   const { slug = "" } = useParams();
@@ -29,19 +33,25 @@ export default function BookingPage() {
   const page = useQuery({ queryKey: ["book", slug], queryFn: () => api<Page>(`/api/book/${slug}`, { auth: false }), retry: false });
   const [type, setType] = useState<string | null>(null);
   const [slot, setSlot] = useState<Slot | null>(null);
+  // Talking to the meeting type's AI agent now instead of booking a time.
+  const [now, setNow] = useState(false);
   const [form, setForm] = useState({ name: "", email: "", company: "" });
   const nameField = useRef<HTMLInputElement>(null);
   // The form opens below the calendar, a screen or more down on a phone: bring it into
   // view with the cursor in its first field as soon as a time is picked.
   useEffect(() => {
-    if (!slot) return;
+    if (!slot && !now) return;
     nameField.current?.focus({ preventScroll: true });
     nameField.current?.closest("[data-testid=booking-details]")?.scrollIntoView({ block: "center", behavior: "smooth" });
-  }, [slot]);
+  }, [slot, now]);
   const chosenType = type ?? page.data?.meeting_types[0]?.slug ?? null;
+  const agentName = page.data?.meeting_types.find((mt) => mt.slug === chosenType)?.ai_agent_name ?? null;
 
   const book = useMutation({
     mutationFn: (body: BookingRequest) => api<Booking>(`/api/book/${slug}`, { method: "POST", body, auth: false }),
+  });
+  const talkNow = useMutation({
+    mutationFn: (body: InstantCallRequest) => api<InstantCall>(`/api/book/${slug}/now`, { method: "POST", body, auth: false }),
   });
 
   if (page.isLoading) return <div className="flex min-h-screen items-center justify-center bg-slate-950"><Spinner /></div>;
@@ -49,6 +59,20 @@ export default function BookingPage() {
     return <MessageScreen tone="bad" testId="booking-not-found" title={page.error instanceof ApiError && page.error.status === 404 ? t("book.notFound") : t("common.error")} />;
   }
   const p = page.data!;
+
+  if (talkNow.data) {
+    return (
+      <MessageScreen
+        testId="talk-now-ready"
+        title={t("agents.talkNowReady", { name: agentName ?? "" })}
+        body={
+          <a href={talkNow.data.meeting_url} className="mt-2 inline-block rounded-xl bg-indigo-500 px-5 py-2.5 font-medium text-white hover:bg-indigo-400" data-testid="talk-now-join">
+            {t("agents.talkNowJoin")}
+          </a>
+        }
+      />
+    );
+  }
 
   if (book.data) {
     return (
@@ -99,6 +123,7 @@ export default function BookingPage() {
                 type="button"
                 onClick={() => {
                   setType(mt.slug);
+                  setNow(false);
                   setSlot(null);
                 }}
                 className={`rounded-xl border px-4 py-3 text-left ${chosenType === mt.slug ? "border-indigo-400 bg-indigo-500/15" : "border-white/10 bg-white/5 hover:bg-white/10"}`}
@@ -137,6 +162,22 @@ export default function BookingPage() {
               </Select>
             </label>
           </div>
+          {agentName && (
+            <div className="mb-3 flex flex-wrap items-center gap-3 rounded-xl border border-violet-400/30 bg-violet-500/10 px-4 py-3 text-sm" data-testid="talk-now">
+              <span className="text-violet-100">{t("agents.talkNowPitch", { name: agentName })}</span>
+              <Button
+                variant="secondary"
+                className="ml-auto"
+                onClick={() => {
+                  setSlot(null);
+                  setNow(true);
+                }}
+                data-testid="talk-now-start"
+              >
+                {t("agents.talkNow", { name: agentName })}
+              </Button>
+            </div>
+          )}
           {chosenType && (
             <SlotPicker
               cacheKey={["book", slug, chosenType]}
@@ -145,27 +186,38 @@ export default function BookingPage() {
               }
               timeZone={tz}
               selected={slot}
-              onPick={setSlot}
+              onPick={(picked) => {
+                setNow(false);
+                setSlot(picked);
+              }}
             />
           )}
         </section>
 
-        {slot && chosenType && (
+        {(slot || (now && agentName)) && chosenType && (
           <Card data-testid="booking-details">
-            <h2 className="mb-4 font-semibold">{t("book.yourDetails")} · {dayLabel(slot.local_start.slice(0, 10))} {timeLabel(slot)}</h2>
+            <h2 className="mb-4 font-semibold">
+              {t("book.yourDetails")} · {slot ? `${dayLabel(slot.local_start.slice(0, 10))} ${timeLabel(slot)}` : t("agents.talkNowWhen", { name: agentName ?? "" })}
+            </h2>
             <form
               className="grid gap-4 md:grid-cols-3"
               onSubmit={(e) => {
                 e.preventDefault();
-                book.mutate({ meeting_type: chosenType, start: slot.start, name: form.name, email: form.email, company: form.company, time_zone: tz, language: lang });
+                if (slot) {
+                  book.mutate({ meeting_type: chosenType, start: slot.start, name: form.name, email: form.email, company: form.company, time_zone: tz, language: lang });
+                } else {
+                  talkNow.mutate({ meeting_type: chosenType, name: form.name, email: form.email, company: form.company });
+                }
               }}
             >
               <Field label={t("book.name")}><Input ref={nameField} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} required maxLength={100} data-testid="book-name" /></Field>
               <Field label={t("book.email")}><Input type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} required data-testid="book-email" /></Field>
               <Field label={t("book.company")}><Input value={form.company} onChange={(e) => setForm({ ...form, company: e.target.value })} required maxLength={200} data-testid="book-company" /></Field>
               <div className="flex items-center gap-3 md:col-span-3">
-                <Button type="submit" disabled={book.isPending} data-testid="book-confirm">{t("book.confirm")}</Button>
-                <ErrorText error={book.error} />
+                <Button type="submit" disabled={book.isPending || talkNow.isPending} data-testid="book-confirm">
+                  {slot ? t("book.confirm") : t("agents.talkNow", { name: agentName ?? "" })}
+                </Button>
+                <ErrorText error={slot ? book.error : talkNow.error} />
               </div>
             </form>
           </Card>
