@@ -11,6 +11,8 @@
 use super::ai_worker::{AiModels, JobMetadata};
 use super::conversation::{self, Conversation, Exchange};
 use super::dialogue::Dialogue;
+use super::reasoning::Reasoner;
+use crate::llm::LlmClient;
 use super::voice::Voice;
 use crate::analysis::SpeakerRole;
 use crate::grants;
@@ -69,7 +71,8 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
     let script = crate::ai_agents::script(&agent, Some(&guest.name));
     let dialogue = {
         let (encoder, assessor, language, faq) = (models.encoder.clone(), models.assessor.clone(), agent.language.clone(), agent.faq.clone());
-        tokio::task::spawn_blocking(move || Dialogue::new(encoder, assessor, &language, &faq)).await??
+        let reasoner = LlmClient::from_config(&state.config).map(|client| Reasoner::new(client, &agent.name, &agent.language, &agent.persona, &agent.faq));
+        tokio::task::spawn_blocking(move || Dialogue::new(encoder, assessor, &language, &faq)).await??.with_reasoner(reasoner)
     };
     let mut taken_over_by = None;
     let handover = watch.seller_takes_over(&room, &mut events, &mut taken_over_by);

@@ -13,7 +13,8 @@
 //! when the pause lasts the hangover, that decode is the answer; when they speak on, it is
 //! dropped. So the gap after a guest's turn is about the hangover, or the decode when longer.
 
-use super::dialogue::{Dialogue, Turn};
+use super::dialogue::Dialogue;
+use super::reasoning::{Response, TurnContext};
 use super::voice::{Spoken, Voice, VoiceError};
 use crate::semantics::encoder::EncoderError;
 use closer_wire::BantCriterion;
@@ -182,25 +183,28 @@ pub async fn run(
                     }
                     Err(_) => break,
                 };
-                let lines = dialogue.lines();
-                let (reply, answered) = match dialogue.read(&text)? {
-                    Turn::Faq(n) => (format!("{} {} {}", dialogue.faq_answer(n), lines.back_to_question, question.text), true),
-                    Turn::Question => (format!("{} {} {}", lines.deflect, lines.back_to_question, question.text), false),
-                    Turn::Answer => {
-                        let answer = match exchange.answer.take() {
+                let context = TurnContext {
+                    question: &question.text,
+                    answered: exchange.answer.as_deref(),
+                    may_follow_up: !exchange.followed_up,
+                    turn: &text,
+                };
+                match dialogue.respond(question.criterion, context).await? {
+                    Response::Question { reply, answered } => {
+                        let lines = dialogue.lines();
+                        exchange.guest_questions.push(GuestQuestion { text, answered });
+                        say(voice, &voices, &script.language, &format!("{reply} {} {}", lines.back_to_question, question.text), &barge_in).await?;
+                    }
+                    Response::Answer { follow_up } => {
+                        exchange.answer = Some(match exchange.answer.take() {
                             Some(before) => format!("{before} {text}"),
                             None => text,
-                        };
-                        let follow_up = if exchange.followed_up { None } else { dialogue.follow_up(question.criterion, &answer)? };
-                        exchange.answer = Some(answer);
+                        });
                         let Some(line) = follow_up else { break };
                         exchange.followed_up = true;
-                        say(voice, &voices, &script.language, line, &barge_in).await?;
-                        continue;
+                        say(voice, &voices, &script.language, &line, &barge_in).await?;
                     }
-                };
-                exchange.guest_questions.push(GuestQuestion { text, answered });
-                say(voice, &voices, &script.language, &reply, &barge_in).await?;
+                }
             }
             exchanges.push(exchange);
         }

@@ -1,7 +1,9 @@
-//! What an AI agent makes of what the guest says after it asked a question (#17), without an
-//! LLM: an answer; a question its FAQ answers; or another question, which it does not answer
-//! (it never invents a price or a fact) but promises a colleague's answer to. An answer that
-//! leaves its BANT criterion unclear gets one follow-up question.
+//! What an AI agent makes of what the guest says after it asked a question (#17): an answer; a
+//! question its FAQ answers; or another question, which it does not answer (it never invents a
+//! price or a fact) but promises a colleague's answer to. An answer that leaves its BANT
+//! criterion unclear gets one follow-up question. With an LLM configured the turn is read by
+//! [`super::reasoning`] first ([`Dialogue::respond`]); without one, or when the LLM fails, is
+//! late or breaks a rule, by the embedded method below.
 //!
 //! A turn matches an FAQ entry by [`match_score`]: the larger of its embedding's cosines to the
 //! entry's question and to its answer, plus [`LEXICAL_WEIGHT`] × the share of its words (their
@@ -16,6 +18,7 @@
 //! near miss poorly, so the agent answers about half the questions its FAQ covers and
 //! promises a colleague's answer to the rest.
 
+use super::reasoning::{Reasoner, Response, TurnContext, TURN_BUDGET};
 use crate::leads::bant::Assessor;
 use crate::semantics::encoder::{Embedding, EncoderError, SentenceEncoder, cosine};
 use closer_wire::{AgentFaq, BantCriterion};
@@ -64,6 +67,7 @@ pub struct Dialogue {
     assessor: Arc<Assessor>,
     faq: Vec<Entry>,
     lines: &'static Lines,
+    reasoner: Option<Reasoner>,
 }
 
 /// An FAQ entry, embedded.
@@ -89,7 +93,40 @@ impl Dialogue {
             let words = words(&format!("{} {}", f.question, f.answer));
             entries.push(Entry { answer: f.answer.clone(), question_embedding, answer_embedding, words });
         }
-        Ok(Self { encoder, assessor, faq: entries, lines: Lines::of(language) })
+        Ok(Self { encoder, assessor, faq: entries, lines: Lines::of(language), reasoner: None })
+    }
+
+    /// The same dialogue reading turns with `reasoner` first (an LLM), when given.
+    pub fn with_reasoner(mut self, reasoner: Option<Reasoner>) -> Self {
+        self.reasoner = reasoner;
+        self
+    }
+
+    /// What the agent makes of `turn` and says next: the LLM's verdict when there is a
+    /// [`Reasoner`] and its verdict comes, checked, within [`TURN_BUDGET`]; else the embedded
+    /// reading ([`Dialogue::read`], [`Dialogue::follow_up`] on the whole answer so far).
+    ///
+    /// Errors: the encoder failing (the embedded reading).
+    pub async fn respond(&self, criterion: Option<BantCriterion>, turn: TurnContext<'_>) -> Result<Response, EncoderError> {
+        if let Some(reasoner) = &self.reasoner {
+            match tokio::time::timeout(TURN_BUDGET, reasoner.read(turn)).await {
+                Ok(Ok(response)) => return Ok(response),
+                Ok(Err(e)) => tracing::warn!(model = reasoner.model(), error = %e, "the LLM's reading of a turn was not used"),
+                Err(_) => tracing::warn!(model = reasoner.model(), budget_ms = TURN_BUDGET.as_millis() as u64, "the LLM's reading of a turn came too late"),
+            }
+        }
+        Ok(match self.read(turn.turn)? {
+            Turn::Faq(n) => Response::Question { reply: self.faq_answer(n).to_owned(), answered: true },
+            Turn::Question => Response::Question { reply: self.lines.deflect.to_owned(), answered: false },
+            Turn::Answer if !turn.may_follow_up => Response::Answer { follow_up: None },
+            Turn::Answer => {
+                let whole = match turn.answered {
+                    Some(before) => format!("{before} {}", turn.turn),
+                    None => turn.turn.to_owned(),
+                };
+                Response::Answer { follow_up: self.follow_up(criterion, &whole)?.map(str::to_owned) }
+            }
+        })
     }
 
     /// What `text` (a turn of the guest's, as Whisper wrote it) is.

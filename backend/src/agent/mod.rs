@@ -25,6 +25,7 @@ pub mod lease;
 pub mod load;
 mod microphone;
 pub mod presence;
+pub mod reasoning;
 pub mod conversation;
 pub mod voice;
 
