@@ -193,6 +193,32 @@ async fn an_ai_agent_runs_its_meeting_and_hands_the_qualified_guest_to_its_selle
     assert!(mail["subject"].as_str().unwrap().starts_with("New lead from Alex: Anna Rossi"), "{mail}");
     assert!(mail["text"].as_str().unwrap().replace([',', '.', ' '], "").contains("20000"), "the budget answer quoted: {mail}");
 
+    // The copilot transcribed the agent as the seller's side of the call, under its name, to
+    // its closing line: the recap and the replay have it as they have a human seller.
+    let said = agents_transcript(&app, &id, "consultant will call you back").await;
+    println!("the meeting's transcript of the agent: {said:?}");
+    assert!(said.iter().any(|line| line.contains("budget")), "the agent's question is in the transcript: {said:?}");
+}
+
+/// The meeting's stored final segments spoken by the AI agent (as `Alex: text`, lowercased), once
+/// one of them contains `last` (within 30 s).
+async fn agents_transcript(app: &TestApp, id: &str, last: &str) -> Vec<String> {
+    let segments = app.state.mongo.collection::<mongodb::bson::Document>("segments");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let mut found = Vec::new();
+        let mut cursor = segments.find(mongodb::bson::doc! {"meeting_id": id, "speaker": AI}).sort(mongodb::bson::doc! {"start_ms": 1}).await.unwrap();
+        while cursor.advance().await.unwrap() {
+            let segment = cursor.deserialize_current().unwrap();
+            found.push(format!("{}: {}", segment.get_str("speaker_name").unwrap_or("?"), segment.get_str("text").unwrap_or("")).to_lowercase());
+        }
+        if found.iter().any(|line| line.contains(last)) {
+            assert!(found.iter().all(|line| line.starts_with("alex: ")), "under the agent's name: {found:?}");
+            return found;
+        }
+        assert!(Instant::now() < deadline, "the agent's closing line is not in the transcript within 30 s: {found:?}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

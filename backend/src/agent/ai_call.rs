@@ -53,6 +53,18 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
     let Connected { room, participants, mut events } =
         rtc.connect(&url, &assignment.token, RoomOptions { auto_subscribe: false }).await.context("joining the room")?;
     tracing::info!(%meeting, agent = %agent.id, job = assignment.job_id, "AI agent joined the room");
+    // The agent is the seller's side of the call: the copilot transcribes and analyses it, and
+    // the recap and the replay have its voice, as a human seller's.
+    sqlx::query(
+        "INSERT INTO participants (meeting_id, identity, role, display_name, ai_consent, consent_at)
+         VALUES ($1, $2, 'host', $3, 'accepted', now())
+         ON CONFLICT (meeting_id, identity) DO UPDATE SET display_name = $3",
+    )
+    .bind(meeting)
+    .bind(super::ai_worker::IDENTITY)
+    .bind(&agent.name)
+    .execute(&state.pg)
+    .await?;
     let voice = Voice::publish(&room, "microphone").await.context("publishing the agent's voice")?;
 
     let mut watch = Watch { state: state.clone(), meeting, asked: HashMap::new(), host_mics: HashMap::new() };
@@ -89,6 +101,9 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
         },
         _ = &mut stop => Vec::new(),
     };
+    if let Err(e) = voice.play_out().await {
+        tracing::warn!(%meeting, error = %e, "the agent's last words may be cut");
+    }
     let left = room.disconnect().await;
     let seller = match taken_over_by {
         Some(identity) => {

@@ -4,6 +4,7 @@
 
 use crate::live::registry::LiveMeeting;
 use crate::live::session::Command;
+use crate::live::vad::HANGOVER_MS;
 use closer_rtc::AudioStream;
 use closer_wire::{AudioFrame, FRAME_SAMPLES};
 use std::sync::Arc;
@@ -14,7 +15,10 @@ const FRAME_MS: u64 = 20;
 const STREAM_FRAME_MS: u64 = 10;
 
 /// Sends `identity`'s audio from `stream` to `live` until the track ends (unsubscribed,
-/// unpublished, room left) or the meeting's session does. Sequence numbers continue from where
+/// unpublished, room left) or the meeting's session does. A track that ends is followed by the
+/// VAD's hangover of silence, so what its speaker was saying is closed as if they fell silent
+/// and their last words reach the transcript (an AI agent leaving after its closing line, a
+/// seller hanging up mid-sentence). Sequence numbers continue from where
 /// the session is for this participant (a resubscribed track after a reconnect is not taken
 /// for audio already heard). A frame's `capture_ms` is when it was heard, less what still waits
 /// in the stream, never earlier than its predecessor's plus 20 ms.
@@ -37,6 +41,15 @@ pub async fn feed(live: Arc<LiveMeeting>, identity: String, mut stream: AudioStr
             }
             seq = seq.wrapping_add(1);
         }
+    }
+    let Some(mut capture_ms) = last_capture_ms else { return };
+    for _ in 0..=HANGOVER_MS / FRAME_MS {
+        capture_ms += FRAME_MS;
+        let frame = AudioFrame { identity: identity.clone(), seq, capture_ms, samples: vec![0; FRAME_SAMPLES] };
+        if !live.send(Command::Frame(frame)).await {
+            return;
+        }
+        seq = seq.wrapping_add(1);
     }
 }
 

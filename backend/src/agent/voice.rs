@@ -13,6 +13,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Rate the agent's track is published at, Hz.
 pub const PUBLISH_RATE_HZ: u32 = 48_000;
+/// Silence sent by [`Voice::play_out`], ms: more than the library's 200 ms queue.
+pub const PLAYOUT_MS: u64 = 300;
 /// Samples per frame: 10 ms at [`PUBLISH_RATE_HZ`].
 const FRAME: usize = PUBLISH_RATE_HZ as usize / 100;
 
@@ -59,6 +61,18 @@ impl Voice {
     /// Errors: [`VoiceError::Room`] when the library refuses.
     pub fn silence(&self) -> Result<(), VoiceError> {
         Ok(self.source.clear()?)
+    }
+
+    /// Sends [`PLAYOUT_MS`] of silence, so that what is queued on the track has gone out (before
+    /// the agent leaves the room).
+    ///
+    /// Errors: [`VoiceError::Room`] when the library refuses a frame.
+    pub async fn play_out(&self) -> Result<(), VoiceError> {
+        let silence = [0i16; FRAME];
+        for _ in 0..PLAYOUT_MS / 10 {
+            self.source.capture(&silence).await?;
+        }
+        Ok(())
     }
 
     /// Says `speech` in real time. Before each 10 ms frame `barge_in` is read: once it is set,

@@ -10,7 +10,9 @@ use super::provider::{SttError, Transcript, Word};
 use super::speech::SpeechContext;
 use crate::models::require;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 use whisper_rs::{
     DtwMode, DtwModelPreset, DtwParameters, FullParams, SamplingStrategy, WhisperContext,
     WhisperContextParameters,
@@ -27,11 +29,49 @@ const LAST_WORD_MS: u32 = 400;
 /// Whisper's full encoder window: 1500 frames = 30 s.
 const MAX_AUDIO_CTX: usize = 1500;
 
+/// Decodes running in this process now.
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+/// Set once the process exits: running decodes give up at whisper.cpp's next check and no new
+/// one starts.
+static EXITING: AtomicBool = AtomicBool::new(false);
+static WAIT_AT_EXIT: Once = Once::new();
+/// How long the process's exit waits for running decodes: one graph computation of Whisper
+/// base on one loaded core (about 1 s; whisper.cpp cannot stop inside one), with margin.
+const EXIT_WAIT: Duration = Duration::from_secs(10);
+
+/// Runs at the process's exit (libc `atexit`), before the static state of whisper.cpp's CPU
+/// backend is destroyed: live streams decode on detached threads, and a decode still computing
+/// when `exit` destroys that state crashes the process (seen: SIGSEGV in
+/// `ggml_cpu_extra_compute_forward` on an STT thread as a test binary exited mid-call).
+extern "C" fn wait_for_decodes() {
+    EXITING.store(true, Ordering::SeqCst);
+    let deadline = Instant::now() + EXIT_WAIT;
+    while IN_FLIGHT.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Counts a decode in [`IN_FLIGHT`] while it lives.
+struct InFlight;
+
+impl InFlight {
+    fn start() -> Self {
+        IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
+        InFlight
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// whisper.cpp polls this between graph computations; `data` points at the caller's flag.
 unsafe extern "C" fn abort_requested(data: *mut std::ffi::c_void) -> bool {
     // SAFETY: `transcribe_abortable` passes a pointer to an `AtomicBool` that outlives the
     // `full` call during which whisper.cpp may call this.
-    unsafe { (*(data as *const AtomicBool)).load(Ordering::Relaxed) }
+    EXITING.load(Ordering::Relaxed) || unsafe { (*(data as *const AtomicBool)).load(Ordering::Relaxed) }
 }
 
 /// A loaded Whisper model. The weights are shared; each call to [`transcribe`](Self::transcribe)
@@ -103,6 +143,10 @@ impl WhisperEngine {
         if samples.is_empty() {
             return Ok(Transcript { text: String::new(), words: Vec::new() });
         }
+        let _in_flight = InFlight::start();
+        if EXITING.load(Ordering::SeqCst) {
+            return Err(SttError::Aborted);
+        }
         let mut state = self.context.create_state()?;
         let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
         params.set_n_threads(1);
@@ -129,7 +173,13 @@ impl WhisperEngine {
             params.set_abort_callback_user_data(abort as *const AtomicBool as *mut std::ffi::c_void);
         }
         let outcome = state.full(params, samples);
-        if abort.load(Ordering::Relaxed) {
+        // Registered after a first decode, so that it runs before the destructors of the
+        // static state whisper.cpp created during it (`atexit` runs handlers in reverse order).
+        WAIT_AT_EXIT.call_once(|| {
+            // SAFETY: registers a plain function with no captured state.
+            unsafe { libc::atexit(wait_for_decodes) };
+        });
+        if abort.load(Ordering::Relaxed) || EXITING.load(Ordering::Relaxed) {
             return Err(SttError::Aborted);
         }
         outcome?;
