@@ -1,0 +1,419 @@
+// An AI agent runs a call with a guest in a real browser (#17), in English and in Italian: the
+// guest joins from the meeting's link in Chromium (the guest page, livekit-client, WebRTC) and
+// speaks synthesised answers (espeak-ng) into the page's microphone whenever the agent's line is
+// over, the way a person waits for a question to end; the page keeps what it received from the
+// agent, which Closer's own Whisper (`closer-server analyze`) transcribes against what the agent
+// said. The agent greets by first name and asks; the guest asks the price (answered from the
+// FAQ) and cuts the last question off (barge-in: the agent's voice stops at the guest's page
+// within 500 ms); BANT is extracted from the answers, the lead is handed off to its seller, who
+// gets the e-mail, and a CRM webhook receives `lead.created`. In the Italian call the seller
+// joins from her browser while the agent asks its third question and takes the call over.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BASE, USERS, api, joinAsGuest, launch, repo, session, signIn, tileNames, until, writeOutput } from "./lib.mjs";
+import { emailTo } from "./mail.mjs";
+
+/** How long the agent's voice may go on at the guest's page after the guest starts speaking. */
+const BARGE_IN_MS = 500;
+/** Silence after which the guest takes the agent's line to be over (as the Rust tests' guest). */
+const LINE_END_MS = 800;
+
+/**
+ * Init script of the guest's page: its microphone is a WebAudio stream the test speaks into
+ * (`window.__guest.say(wav base64)`, resolving at the sound's first and last loud sample, wall
+ * ms), and the first audio track it receives (the agent's voice) is tapped: levels every 20 ms
+ * (`window.__guest.levels`: [wall ms, loud]) and the audio itself at 16 kHz
+ * (`window.__guest.pcm()`: Int16 samples as base64).
+ */
+const GUEST_PAGE = () => {
+  const ctx = new AudioContext({ sampleRate: 48_000 });
+  const mic = ctx.createMediaStreamDestination();
+  const guest = { levels: [], samples: [], saying: null };
+  window.__guest = guest;
+  const worklet = `registerProcessor("e2e-tap", class extends AudioWorkletProcessor {
+    process(inputs) { const c = inputs[0] && inputs[0][0]; if (c) this.port.postMessage(c.slice(0)); return true; }
+  });`;
+  const LOUD = 10 ** (-40 / 20);
+  let sum = 0;
+  let n = 0;
+  let decimate = 0;
+  const tap = ctx.audioWorklet.addModule(URL.createObjectURL(new Blob([worklet], { type: "application/javascript" }))).then(() => {
+    const node = new AudioWorkletNode(ctx, "e2e-tap");
+    const sink = ctx.createGain();
+    sink.gain.value = 0;
+    node.connect(sink);
+    sink.connect(ctx.destination);
+    node.port.onmessage = ({ data }) => {
+      for (const x of data) {
+        sum += x * x;
+        n += 1;
+        if (decimate++ % 3 === 0) guest.samples.push(Math.max(-32768, Math.min(32767, Math.round(x * 32767))));
+        if (n === 960) {
+          guest.levels.push([Date.now(), Math.sqrt(sum / n) > LOUD]);
+          sum = 0;
+          n = 0;
+        }
+      }
+    };
+    return node;
+  });
+  // Only the first audio track received is tapped: the agent's, the one other participant
+  // publishing audio when the guest joins (a seller joining later is not measured).
+  let tapped = false;
+  const Original = window.RTCPeerConnection;
+  window.RTCPeerConnection = function (...args) {
+    const pc = new Original(...args);
+    pc.addEventListener("track", (e) => {
+      if (e.track.kind !== "audio" || tapped) return;
+      tapped = true;
+      void tap.then((node) => ctx.createMediaStreamSource(new MediaStream([e.track])).connect(node));
+    });
+    return pc;
+  };
+  window.RTCPeerConnection.prototype = Original.prototype;
+  const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    const stream = constraints?.video ? await getUserMedia({ video: constraints.video }) : new MediaStream();
+    if (constraints?.audio) stream.addTrack(mic.stream.getAudioTracks()[0].clone());
+    return stream;
+  };
+  guest.say = async (base64) => {
+    await ctx.resume();
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const buffer = await ctx.decodeAudioData(bytes.buffer);
+    const data = buffer.getChannelData(0);
+    const loud = (i) => Math.abs(data[i]) > LOUD;
+    let first = 0;
+    while (first < data.length && !loud(first)) first += 1;
+    let last = data.length - 1;
+    while (last > first && !loud(last)) last -= 1;
+    const source = ctx.createBufferSource();
+    source.buffer = buffer;
+    source.connect(mic);
+    const startAt = ctx.currentTime + 0.05;
+    const wallStart = Date.now() + 50;
+    source.start(startAt);
+    await new Promise((r) => (source.onended = r));
+    return { start: wallStart + (first / buffer.sampleRate) * 1000, end: wallStart + (last / buffer.sampleRate) * 1000 };
+  };
+  guest.pcm = () => {
+    const bytes = new Uint8Array(new Int16Array(guest.samples).buffer);
+    let text = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(text);
+  };
+};
+
+/** `text` spoken by espeak-ng in `language`, as a WAV file's bytes (base64). */
+function speech(language, text) {
+  const dir = mkdtempSync(join(tmpdir(), "closer-e2e-agent-"));
+  try {
+    execFileSync("espeak-ng", ["-v", language === "it" ? "it" : "en-us", "-s", "150", "-w", join(dir, "a.wav"), text]);
+    return readFileSync(join(dir, "a.wav")).toString("base64");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A 16 kHz mono 16-bit WAV file of `samples` (Int16 little-endian bytes). */
+function wavFile(path, pcm) {
+  const header = Buffer.alloc(44);
+  header.write("RIFF", 0);
+  header.writeUInt32LE(36 + pcm.length, 4);
+  header.write("WAVEfmt ", 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(16_000, 24);
+  header.writeUInt32LE(32_000, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write("data", 36);
+  header.writeUInt32LE(pcm.length, 40);
+  writeFileSync(path, Buffer.concat([header, pcm]));
+}
+
+/** What the guest's page received from the agent, transcribed by Closer's Whisper. */
+async function heardByGuest(page, language) {
+  const dir = mkdtempSync(join(tmpdir(), "closer-e2e-agent-heard-"));
+  try {
+    const path = join(dir, "heard.wav");
+    wavFile(path, Buffer.from(await page.evaluate(() => window.__guest.pcm()), "base64"));
+    writeFileSync(join(dir, "playbook.json"), readFileSync(join(repo, "tests/fixtures/corpus/calibration/playbooks", language === "it" ? "it-agenzia-immobiliare.json" : "en-dental-pms.json")));
+    const bin = join(process.env.CARGO_TARGET_DIR ?? join(process.env.HOME, ".cache/closer/target"), "debug", "closer-server");
+    const env = { ...process.env };
+    delete env.CLOSER_MONGODB_URL; // nothing stored
+    const out = execFileSync(bin, ["analyze", "--playbook", join(dir, "playbook.json"), "--speaker", `agent=${path}`, "--language", language], { env, maxBuffer: 64 << 20 }).toString();
+    return out
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .filter((e) => e.kind === "transcript_final")
+      .map((e) => e.text)
+      .join(" ")
+      .toLowerCase();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The guest's side of the call: after each of the agent's lines (loud, then quiet for
+ * LINE_END_MS at the guest's page) the next answer is said; the answer numbered `bargeIn` is said
+ * one second into its line instead. `stopAfter` (optional) ends the loop once that many answers
+ * were said and the agent's next line has begun. Returns the gaps (answer's last sound → the
+ * agent's next sound at the page, ms) and, for the barge-in, how long the agent's voice went on.
+ */
+async function converse(page, answers, { bargeIn = -1, stopAfter = answers.length, timeout = 180_000 } = {}) {
+  const deadline = Date.now() + timeout;
+  const gaps = [];
+  let said = 0;
+  let line = 0; // the agent's lines begun
+  let seen = 0; // levels read
+  let loudSince = null;
+  let lastLoud = null;
+  let speaking = null; // the say() under way
+  let lastAnswerEnd = null;
+  let cut = null; // the barge-in's say(): { start, end } once said
+  const cutLine = []; // when the line cut off was loud, wall ms
+  const say = (index) =>
+    page.evaluate((wav) => window.__guest.say(wav), answers[index]).then((t) => {
+      lastAnswerEnd = t.end;
+      speaking = null;
+      return t;
+    });
+  while (Date.now() < deadline) {
+    const levels = await page.evaluate((from) => window.__guest.levels.slice(from), seen);
+    seen += levels.length;
+    for (const [at, loud] of levels) {
+      if (loud) {
+        if (loudSince === null) {
+          loudSince = at;
+          line += 1;
+          if (lastAnswerEnd !== null && gaps.length < said) gaps.push(at - lastAnswerEnd);
+        }
+        lastLoud = at;
+        if (line === bargeIn + 1) cutLine.push(at);
+        if (said === bargeIn && line === bargeIn + 1 && !speaking && at - loudSince > 1_000) {
+          said += 1;
+          speaking = say(bargeIn);
+          cut = speaking;
+        }
+      } else if (loudSince !== null && at - lastLoud > LINE_END_MS) {
+        loudSince = null;
+        if (said < answers.length && said === line - 1 && said !== bargeIn && !speaking) {
+          speaking = say(said);
+          said += 1;
+        }
+      }
+    }
+    if (said >= stopAfter && gaps.length >= stopAfter && !speaking) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  if (speaking) await speaking;
+  let bargeInMs = null;
+  if (cut) {
+    const { start } = await cut;
+    bargeInMs = Math.max(0, ...cutLine.filter((at) => at >= start).map((at) => at - start));
+  }
+  return { gaps, bargeInMs, said };
+}
+
+/**
+ * An agent of the demo organization (created by its manager, handing leads to the seller), a
+ * meeting type of the seller's that the agent runs, and a prospect who asks to talk now from the
+ * seller's booking page (`POST /api/book/{slug}/now`): the meeting starts at once, with the
+ * prospect as its lead.
+ */
+async function talkNow(agent, playbookName, prospect) {
+  const manager = await session(USERS.manager);
+  const seller = await session(USERS.seller);
+  const created = await api("/api/agents", { method: "POST", token: manager.access_token, body: { ...agent, handoff_owner_id: seller.user.id } });
+  const playbook = (await api("/api/playbooks", { token: seller.access_token })).find((p) => p.name === playbookName);
+  assert.ok(playbook, `the seeded ${playbookName} playbook`);
+  const slug = `ai-${agent.name.toLowerCase()}-${Date.now()}`;
+  await api("/api/meeting-types", {
+    method: "POST",
+    token: seller.access_token,
+    body: { slug, title: `Talk to ${agent.name}`, duration_minutes: 15, playbook_id: playbook.id, active: true, description: "", ai_agent_id: created.id },
+  });
+  const call = await api(`/api/book/${seller.user.slug}/now`, { method: "POST", body: { meeting_type: slug, ...prospect } });
+  return { seller, agent: created, meeting: { id: call.meeting_id } };
+}
+
+/** The lead of `email` as the seller sees it, once it has the meeting and BANT. */
+async function leadOf(seller, email, meetingId) {
+  return until(
+    async () => {
+      const leads = await api("/api/leads", { token: seller.access_token });
+      return leads.find((l) => l.email === email && l.meeting_ids.includes(meetingId) && (l.bant.budget || l.bant.timeline));
+    },
+    { timeout: 60_000, what: `the lead of ${email}` },
+  );
+}
+
+function report(name, figures) {
+  writeOutput(`agent-${name}.json`, figures);
+  console.log(`agent call ${name}: ${JSON.stringify(figures)}`);
+}
+
+describe("an AI agent runs a call with a guest in the browser", { timeout: 12 * 60_000 }, () => {
+  const browsers = [];
+  let receiver;
+  let endpoint;
+  const received = [];
+
+  before(async () => {
+    // A local CRM taking every delivery.
+    const { createServer } = await import("node:http");
+    receiver = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        received.push(JSON.parse(body));
+        res.writeHead(200).end("ok");
+      });
+    });
+    await new Promise((r) => receiver.listen(0, "127.0.0.1", r));
+    const manager = await session(USERS.manager);
+    ({ endpoint } = await api("/api/webhooks", {
+      method: "POST",
+      token: manager.access_token,
+      body: { url: `http://127.0.0.1:${receiver.address().port}/crm`, events: ["lead.created", "lead.updated"], description: "AI agent e2e" },
+    }));
+  });
+
+  after(async () => {
+    for (const b of browsers) await b.close();
+    if (endpoint) await api(`/api/webhooks/${endpoint.id}`, { method: "DELETE", token: (await session(USERS.manager)).access_token });
+    await new Promise((r) => receiver?.close(r));
+  });
+
+  const guestPage = async (locale) => {
+    const b = await launch({ locale });
+    browsers.push(b);
+    await b.context.addInitScript(GUEST_PAGE);
+    const page = b.context.pages()[0] ?? (await b.context.newPage());
+    page.on("pageerror", (e) => console.error(`[guest page error] ${e.message}`));
+    return page;
+  };
+
+  it("in English: greets Anna by name, answers her price question, stops when she cuts in, and hands her lead to the seller", async () => {
+    const email = `anna.${Date.now()}@acme.example`;
+    const { seller, meeting } = await talkNow(
+      {
+        name: "Alex",
+        language: "en",
+        greeting: "Hello {guest}, I am Alex from Closer. I have two quick questions for you.",
+        questions: [
+          { text: "What budget do you have in mind for this project?", criterion: "budget" },
+          { text: "When would you like to have a solution in place, and who else will be involved in choosing it?", criterion: "timeline" },
+        ],
+        faq: [{ question: "How much does it cost per month?", answer: "It costs forty euros per user per month." }],
+        closing: "Thank you. A consultant will call you back this week.",
+        qualify_score: 50,
+      },
+      "Discovery Call",
+      { name: "Anna Rossi", email, company: "Acme" },
+    );
+    const page = await guestPage("en-US");
+    await joinAsGuest(page, meeting.id, { name: "Anna Rossi", camera: false });
+    await until(async () => (await tileNames(page)).includes("Alex"), { what: "the agent's tile", timeout: 60_000 });
+    assert.equal(await page.getByTestId("tile-ai-agent").count(), 1, "the agent's tile says it is an AI agent");
+
+    const answers = ["How much does it cost per month?", "We have about twenty thousand euros for this project.", "We would like to start in March."].map((a) => speech("en", a));
+    const talked = await converse(page, answers, { bargeIn: 2 });
+    report("en", talked);
+    assert.equal(talked.said, 3, "Anna said all three answers");
+    assert.ok(talked.gaps.length >= 2, `the agent went on after Anna's turns: ${talked.gaps}`);
+    assert.ok(talked.bargeInMs !== null && talked.bargeInMs <= BARGE_IN_MS, `the agent's voice went on ${talked.bargeInMs} ms after Anna cut in`);
+
+    const heard = await heardByGuest(page, "en");
+    console.log(`Anna heard: ${heard}`);
+    assert.match(heard, /hello,? anna/, "greeted by first name");
+    assert.ok(!heard.includes("rossi"), "by first name only");
+    assert.match(heard, /budget/, "the first question");
+    assert.match(heard, /euros per user per month/, "the FAQ's answer");
+
+    const lead = await leadOf(seller, email, meeting.id);
+    assert.equal(lead.stage, "handed_off");
+    assert.equal(lead.owner_id, seller.user.id);
+    assert.equal(lead.bant.budget?.score, 2, `an amount set aside: ${JSON.stringify(lead.bant.budget)}`);
+    assert.match(lead.bant.budget.evidence.replace(/[,. ]/g, ""), /20000|twentythousand/, JSON.stringify(lead.bant.budget));
+    assert.ok(lead.bant.timeline, "the timeline answer (said over the question) is assessed");
+    const mail = await emailTo(seller.user.email, { subject: /Anna Rossi/, timeout: 30_000 });
+    assert.match(mail.subject, /^New lead from Alex/);
+    // The CRM heard of the lead when Anna asked to talk, and of its BANT after the call.
+    await until(() => received.some((e) => e.type === "lead.created" && e.data?.email === email), { timeout: 30_000, what: "the lead.created webhook" });
+    await until(() => received.some((e) => e.type === "lead.updated" && e.data?.email === email && e.data?.bant?.budget?.score === 2), {
+      timeout: 30_000,
+      what: "the lead.updated webhook with the BANT",
+    });
+  });
+
+  it("in Italian: the seller joins while the agent asks and takes the call over", async () => {
+    const email = `giulia.${Date.now()}@rossi.example`;
+    const { seller, meeting } = await talkNow(
+      {
+        name: "Chiara",
+        language: "it",
+        greeting: "Buongiorno {guest}, sono Chiara di Closer. Ho qualche domanda veloce per lei.",
+        questions: [
+          { text: "Che budget avete previsto per questo progetto?", criterion: "budget" },
+          { text: "Entro quando vorreste avere una soluzione?", criterion: "timeline" },
+          { text: "Chi altro partecipa alla decisione, oltre a lei?", criterion: "authority" },
+        ],
+        faq: [{ question: "Quanto costa al mese?", answer: "Costa quaranta euro per utente al mese." }],
+        closing: "Grazie. Un consulente la richiamerà questa settimana.",
+        qualify_score: 90,
+      },
+      "Primo Contatto",
+      { name: "Giulia Bianchi", email, company: "Rossi Srl" },
+    );
+    const page = await guestPage("it-IT");
+    await joinAsGuest(page, meeting.id, { name: "Giulia Bianchi", camera: false });
+    await until(async () => (await tileNames(page)).includes("Chiara"), { what: "the agent's tile", timeout: 60_000 });
+
+    // The seller waits in her green room, microphone on, and joins as the agent asks its third
+    // question.
+    const b = await launch({ locale: "it-IT" });
+    browsers.push(b);
+    await signIn(b.context, USERS.seller);
+    const host = b.context.pages()[0] ?? (await b.context.newPage());
+    await host.goto(`${BASE}/host/${meeting.id}`);
+    await host.getByTestId("green-room").waitFor({ timeout: 60_000 });
+
+    const answers = ["Abbiamo circa ventimila euro per questo progetto.", "Vorremmo cominciare a marzo."].map((a) => speech("it", a));
+    const talked = await converse(page, answers, { stopAfter: 2 });
+    report("it", talked);
+    assert.equal(talked.gaps.length, 2, `the agent went on after each answer: ${talked.gaps}`);
+
+    await host.getByTestId("join").click();
+    await host.getByTestId("room").waitFor({ timeout: 30_000 });
+    const joined = Date.now();
+    await until(async () => !(await tileNames(page)).includes("Chiara"), { what: "the agent leaving the call", timeout: 30_000 });
+    const lastAgentSound = await page.evaluate(() => window.__guest.levels.filter(([, loud]) => loud).at(-1)?.[0] ?? 0);
+    console.log(`the agent's voice at the guest's page ended ${lastAgentSound - joined} ms after the seller's room opened`);
+    assert.ok(lastAgentSound < joined + 3_000, `the agent talked on ${lastAgentSound - joined} ms after the seller joined`);
+
+    const heard = await heardByGuest(page, "it");
+    console.log(`Giulia heard: ${heard}`);
+    // Whisper hears festival's Italian voice loosely ("budget" as "bugget"): two words of each question.
+    assert.match(heard, /giulia/, "greeted by first name");
+    assert.match(heard, /previsto/, "the first question");
+    assert.match(heard, /soluzione/, "the second question");
+
+    const lead = await leadOf(seller, email, meeting.id);
+    assert.equal(lead.stage, "handed_off", "taken over: handed off to the seller whatever the score");
+    assert.equal(lead.owner_id, seller.user.id);
+    assert.ok(lead.bant.budget && lead.bant.timeline && !lead.bant.authority, `asked and answered: budget and timeline: ${JSON.stringify(lead.bant)}`);
+    const mail = await emailTo(seller.user.email, { subject: /Giulia Bianchi/, timeout: 30_000 });
+    // The budget answer quoted as Whisper wrote it ("20 mila euro", "20.000 euro" or "ventimila").
+    assert.match(mail.text.replace(/[,. ]/g, ""), /20mila|20000|ventimila/, mail.text);
+  });
+});
+
