@@ -22,7 +22,7 @@ use closer::llm::LlmClient;
 use closer::semantics::encoder::SentenceEncoder;
 use closer::stt::whisper::WhisperEngine;
 use closer::tts::Voices;
-use closer_wire::{AgentFaq, BantCriterion};
+use closer_wire::{AgentFaq, BantCriterion, BattleCard, Objection};
 use serde_json::{Value, json};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -89,6 +89,17 @@ fn faq() -> Vec<AgentFaq> {
     ]
 }
 
+/// The meeting playbook's objections, with their battle cards.
+fn cards() -> Vec<Objection> {
+    vec![Objection {
+        key: "price".into(),
+        title: "Too expensive".into(),
+        examples: vec!["It is too expensive for us".into()],
+        battle_card: BattleCard { title: "Price".into(), points: vec!["Payback within one quarter".into(), "Saves 5 hours a week per seller".into()], image_url: None },
+        threshold: None,
+    }]
+}
+
 fn dialogue_of(language: &str, reasoner: Option<Reasoner>) -> Dialogue {
     let encoder = Arc::new(SentenceEncoder::load(&common::models()).unwrap());
     let assessor = Arc::new(Assessor::builtin(&encoder).unwrap());
@@ -107,13 +118,15 @@ async fn the_llm_reads_the_turn_with_the_persona_and_the_faq_and_only_redacted_t
         json!({"kind": "faq", "reply": "It is 30 euros per employee a month, onboarding included.", "follow_up": null}),
         json!({"kind": "answer", "reply": null, "follow_up": "Is that budget already approved?"}),
         json!({"kind": "answer", "reply": null, "follow_up": "Anything else?"}),
+        json!({"kind": "objection", "reply": "Most teams get it back within one quarter: it saves 5 hours a week per seller.", "follow_up": null}),
     ]);
-    let dialogue = dialogue_of("en", Some(Reasoner::new(llm.client().await, "Giulia", "en", PERSONA, &faq())));
+    let dialogue = dialogue_of("en", Some(Reasoner::new(llm.client().await, "Giulia", "en", PERSONA, &faq(), &cards())));
 
     let asked = dialogue.respond(Some(BantCriterion::Budget), turn("How much is it? You can write to anna.rossi@acme.example")).await.unwrap();
     assert_eq!(asked, Response::Question { reply: "It is 30 euros per employee a month, onboarding included.".into(), answered: true });
     let (system, user) = llm.prompts(0);
     assert!(system.contains(PERSONA) && system.contains("Nimbus costs 30 euros per employee per month.") && system.contains("Speak English"), "{system}");
+    assert!(system.contains("Too expensive (\"It is too expensive for us\"): Payback within one quarter; Saves 5 hours a week per seller"), "{system}");
     assert!(user.contains(QUESTION) && user.contains("[email]") && !user.contains("anna.rossi"), "{user}");
 
     let answer = TurnContext { may_follow_up: true, ..turn("We have about 20,000 euros for it.") };
@@ -124,9 +137,12 @@ async fn the_llm_reads_the_turn_with_the_persona_and_the_faq_and_only_redacted_t
     assert_eq!(dialogue.respond(Some(BantCriterion::Budget), again).await.unwrap(), Response::Answer { follow_up: None }, "one follow-up per question");
     let (_, user) = llm.prompts(2);
     assert!(user.contains("What the guest already answered to it: We have about 20,000 euros") && user.contains("allowed: no"), "{user}");
+    // An objection is answered from its battle card, whose figures the agent may say.
+    let objection = dialogue.respond(Some(BantCriterion::Budget), turn("Honestly, this sounds expensive for a team like ours.")).await.unwrap();
+    assert_eq!(objection, Response::Objection { reply: "Most teams get it back within one quarter: it saves 5 hours a week per seller.".into() });
 
     let italian = Llm::answering([json!({"kind": "question", "reply": "Le farò sapere da un collega.", "follow_up": null})]);
-    let dialogo = dialogue_of("it", Some(Reasoner::new(italian.client().await, "Giulia", "it", "", &faq())));
+    let dialogo = dialogue_of("it", Some(Reasoner::new(italian.client().await, "Giulia", "it", "", &faq(), &cards())));
     let asked = dialogo.respond(None, turn("Lavorate anche in Svizzera?")).await.unwrap();
     assert_eq!(asked, Response::Question { reply: "Le farò sapere da un collega.".into(), answered: false });
     assert!(italian.prompts(0).0.contains("Speak Italian"));
@@ -139,7 +155,7 @@ async fn an_invented_price_a_failing_or_a_late_llm_leave_the_turn_to_the_embedde
     assert_eq!(embedded, Response::Question { reply: "Nimbus costs 30 euros per employee per month.".into(), answered: true }, "the FAQ answers it");
 
     let inventing = Llm::answering([json!({"kind": "faq", "reply": "Just 19 euros a month this week!", "follow_up": null})]);
-    let dialogue_with = |llm: LlmClient| dialogue_of("en", Some(Reasoner::new(llm, "Giulia", "en", PERSONA, &faq())));
+    let dialogue_with = |llm: LlmClient| dialogue_of("en", Some(Reasoner::new(llm, "Giulia", "en", PERSONA, &faq(), &cards())));
     let said = dialogue_with(inventing.client().await).respond(Some(BantCriterion::Budget), question).await.unwrap();
     assert_eq!(said, embedded, "a price the FAQ does not give is never said");
     assert_eq!(inventing.requests.lock().unwrap().len(), 1);
@@ -180,7 +196,7 @@ async fn the_guest_hears_the_llms_reply_in_the_room() {
         questions: vec![Question { text: QUESTION.into(), criterion: Some(BantCriterion::Budget) }],
         closing: "Thank you, Anna. A consultant will call you back this week.".into(),
     };
-    let dialogue = dialogue_of("en", Some(Reasoner::new(llm.client().await, "Giulia", "en", PERSONA, &faq())));
+    let dialogue = dialogue_of("en", Some(Reasoner::new(llm.client().await, "Giulia", "en", PERSONA, &faq(), &cards())));
     let talked = conversation::run(&voice, voices, whisper.clone(), hears_guest, &script, &dialogue, std::future::pending()).await.expect("conversation");
     assert_eq!(talked.end, End::Finished);
     let heard = guest.await.unwrap();
@@ -188,7 +204,8 @@ async fn the_guest_hears_the_llms_reply_in_the_room() {
 
     let exchange = &talked.exchanges[0];
     assert_eq!(exchange.guest_questions.len(), 1, "{exchange:?}");
-    assert!(exchange.guest_questions[0].answered && exchange.guest_questions[0].text.to_lowercase().contains("onboarding"), "{exchange:?}");
+    // (Whisper writes "onboarding" or "on boarding".)
+    assert!(exchange.guest_questions[0].answered && exchange.guest_questions[0].text.to_lowercase().replace(' ', "").contains("onboarding"), "{exchange:?}");
     assert!(exchange.answer.as_deref().is_some_and(|a| a.contains("20,000")), "{exchange:?}");
     assert_eq!(llm.requests.lock().unwrap().len(), 2);
 

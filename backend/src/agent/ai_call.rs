@@ -83,7 +83,10 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
     let script = crate::ai_agents::script(&agent, Some(&guest.name));
     let dialogue = {
         let (encoder, assessor, language, faq) = (models.encoder.clone(), models.assessor.clone(), agent.language.clone(), agent.faq.clone());
-        let reasoner = LlmClient::from_config(&state.config).map(|client| Reasoner::new(client, &agent.name, &agent.language, &agent.persona, &agent.faq));
+        let reasoner = match LlmClient::from_config(&state.config) {
+            Some(client) => Some(Reasoner::new(client, &agent.name, &agent.language, &agent.persona, &agent.faq, &battle_cards(&state, meeting).await?)),
+            None => None,
+        };
         tokio::task::spawn_blocking(move || Dialogue::new(encoder, assessor, &language, &faq)).await??.with_reasoner(reasoner)
     };
     let mut taken_over_by = None;
@@ -123,6 +126,13 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
     }
     left.context("leaving the room")?;
     Ok(())
+}
+
+/// The objections of the meeting's playbook, with their battle cards.
+async fn battle_cards(state: &AppState, meeting: Uuid) -> anyhow::Result<Vec<closer_wire::Objection>> {
+    let playbook: Option<Uuid> = sqlx::query_scalar("SELECT playbook_id FROM meetings WHERE id = $1").bind(meeting).fetch_optional(&state.pg).await?;
+    let Some(playbook) = playbook else { return Ok(Vec::new()) };
+    Ok(crate::playbooks::load(&state.pg, playbook).await?.map(|(_, p, _)| p.objections).unwrap_or_default())
 }
 
 /// The call's outcome: the guest as they booked (name, e-mail, company), as the lead already

@@ -191,9 +191,11 @@ pub async fn run(
                 };
                 match dialogue.respond(question.criterion, context).await? {
                     Response::Question { reply, answered } => {
-                        let lines = dialogue.lines();
                         exchange.guest_questions.push(GuestQuestion { text, answered });
-                        say(voice, &voices, &script.language, &format!("{reply} {} {}", lines.back_to_question, question.text), &barge_in).await?;
+                        say(voice, &voices, &script.language, &format!("{reply} {} {}", dialogue.lines().back_to_question, question.text), &barge_in).await?;
+                    }
+                    Response::Objection { reply } => {
+                        say(voice, &voices, &script.language, &format!("{reply} {} {}", dialogue.lines().back_to_question, question.text), &barge_in).await?;
                     }
                     Response::Answer { follow_up } => {
                         exchange.answer = Some(match exchange.answer.take() {

@@ -1,23 +1,26 @@
 //! An AI agent's reasoning with a configured LLM (#17): with `llm_provider` set, each turn of
 //! the guest's is read by the LLM instead of the embedded [`super::dialogue`] — is it an
-//! answer, and does it need a follow-up; or a question, answered from the agent's FAQ in the
-//! LLM's own words or promised a colleague's answer — with the agent's persona and
-//! instructions (which the embedded method ignores). Prompts: `backend/prompts/agent_turn.*.md`.
+//! answer, and does it need a follow-up; an objection of the meeting's playbook, answered from
+//! its battle card; or a question, answered from the agent's FAQ in the LLM's own words or
+//! promised a colleague's answer — with the agent's persona and instructions (which the
+//! embedded method ignores, as it does the battle cards: it tells an objection from an answer
+//! too poorly, issue #21). Prompts: `backend/prompts/agent_turn.*.md`.
 //!
 //! The LLM's verdict is checked before it is said: a reply or follow-up that names a number
-//! (a price, an amount, a date) found neither in the FAQ, nor the persona, nor the question,
-//! nor what the guest said is refused, so the agent never invents a price; so is any answer
+//! (a price, an amount, a date) found neither in the FAQ, the battle cards, the persona, the
+//! question nor what the guest said is refused, so the agent never invents a price; so is any answer
 //! that is not the documented JSON, empty, or longer than [`MAX_REPLY_CHARS`]. A refused,
 //! failed or late verdict ([`TURN_BUDGET`]) leaves the turn to the embedded method. Only
 //! PII-redacted text is sent.
 
 use crate::llm::{LlmClient, LlmError};
-use closer_wire::AgentFaq;
+use closer_wire::{AgentFaq, Objection};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-/// The system prompt; `{{name}}`, `{{persona}}`, `{{faq}}` and `{{language}}` are filled in.
+/// The system prompt; `{{name}}`, `{{persona}}`, `{{faq}}`, `{{battle_cards}}` and `{{language}}`
+/// are filled in.
 pub const SYSTEM_PROMPT: &str = include_str!("../../prompts/agent_turn.system.md");
 /// The user prompt; `{{question}}`, `{{answered}}`, `{{may_follow_up}}` and `{{turn}}` are filled in.
 pub const USER_PROMPT: &str = include_str!("../../prompts/agent_turn.user.md");
@@ -50,6 +53,9 @@ pub enum Response {
     /// A question of the guest's; `reply` is said before the agent asks its own again.
     /// `answered`: from the FAQ; `false`: a colleague's answer was promised.
     Question { reply: String, answered: bool },
+    /// An objection of the playbook's; `reply` (from its battle card) is said before the agent
+    /// asks its own question again.
+    Objection { reply: String },
 }
 
 /// Why a verdict was not used.
@@ -71,6 +77,7 @@ pub enum ReasoningError {
 enum Kind {
     Answer,
     Faq,
+    Objection,
     Question,
 }
 
@@ -85,27 +92,35 @@ struct Verdict {
 pub struct Reasoner {
     client: LlmClient,
     system: String,
-    /// The numbers the agent may say: those of its FAQ and persona.
+    /// The numbers the agent may say: those of its FAQ, battle cards and persona.
     known_numbers: BTreeSet<String>,
 }
 
 impl Reasoner {
     /// The reasoning of the agent `name` speaking `language` (`en` or `it`), with its
-    /// `persona` (and instructions) and `faq`, through `client`.
-    pub fn new(client: LlmClient, name: &str, language: &str, persona: &str, faq: &[AgentFaq]) -> Self {
-        let faq_text = if faq.is_empty() {
-            "(none)".to_owned()
-        } else {
-            faq.iter().map(|f| format!("- Q: {}\n  A: {}", f.question, f.answer)).collect::<Vec<_>>().join("\n")
-        };
+    /// `persona` (and instructions), `faq` and the meeting playbook's `objections`, through
+    /// `client`.
+    pub fn new(client: LlmClient, name: &str, language: &str, persona: &str, faq: &[AgentFaq], objections: &[Objection]) -> Self {
+        let listed = |lines: Vec<String>| if lines.is_empty() { "(none)".to_owned() } else { lines.join("\n") };
+        let faq_text = listed(faq.iter().map(|f| format!("- Q: {}\n  A: {}", f.question, f.answer)).collect());
+        let cards = listed(
+            objections
+                .iter()
+                .map(|o| {
+                    let said = o.examples.first().map(|e| format!(" (\"{e}\")")).unwrap_or_default();
+                    format!("- {}{said}: {}", o.title, o.battle_card.points.join("; "))
+                })
+                .collect(),
+        );
         let persona = if persona.trim().is_empty() { "(none)" } else { persona };
         let spoken = if language.to_ascii_lowercase().starts_with("it") { "Italian" } else { "English" };
         let system = SYSTEM_PROMPT
             .replace("{{name}}", name)
             .replace("{{persona}}", persona)
             .replace("{{faq}}", &faq_text)
+            .replace("{{battle_cards}}", &cards)
             .replace("{{language}}", spoken);
-        let known_numbers = numbers(&format!("{persona} {faq_text}"));
+        let known_numbers = numbers(&format!("{persona} {faq_text} {cards}"));
         Self { client, system, known_numbers }
     }
 
@@ -152,9 +167,12 @@ pub fn check(text: &str, known: &BTreeSet<String>, may_follow_up: bool) -> Resul
     };
     match verdict.kind {
         Kind::Answer => Ok(Response::Answer { follow_up: if may_follow_up { line(verdict.follow_up)? } else { None } }),
-        Kind::Faq | Kind::Question => {
-            let reply = line(verdict.reply)?.ok_or_else(|| ReasoningError::Refused("a question with no reply".into()))?;
-            Ok(Response::Question { reply, answered: matches!(verdict.kind, Kind::Faq) })
+        Kind::Faq | Kind::Objection | Kind::Question => {
+            let reply = line(verdict.reply)?.ok_or_else(|| ReasoningError::Refused("a question or objection with no reply".into()))?;
+            Ok(match verdict.kind {
+                Kind::Objection => Response::Objection { reply },
+                kind => Response::Question { reply, answered: matches!(kind, Kind::Faq) },
+            })
         }
     }
 }
@@ -214,6 +232,10 @@ mod tests {
             "one follow-up per question"
         );
         assert!(matches!(check("Sure! It costs 30 euros.", &k, true), Err(ReasoningError::Shape(_))));
+        assert_eq!(
+            check(r#"{"kind":"objection","reply":"Most teams see it pay back within a quarter."}"#, &k, true).unwrap(),
+            Response::Objection { reply: "Most teams see it pay back within a quarter.".into() }
+        );
         assert!(matches!(check(r#"{"kind":"maybe"}"#, &k, true), Err(ReasoningError::Shape(_))));
     }
 
