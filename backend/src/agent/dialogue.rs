@@ -61,13 +61,19 @@ pub enum Turn {
     Question,
 }
 
-/// Reads the guest's turns for one agent: its FAQ, embedded, and the BANT assessor.
+/// Reads the guest's turns for one agent: its FAQ, embedded, and the BANT assessor; first with
+/// its [`Reasoner`] when it has one.
 pub struct Dialogue {
+    embedded: Arc<Embedded>,
+    reasoner: Option<Reasoner>,
+}
+
+/// The embedded reading (shared with the blocking thread it runs on).
+struct Embedded {
     encoder: Arc<SentenceEncoder>,
     assessor: Arc<Assessor>,
     faq: Vec<Entry>,
     lines: &'static Lines,
-    reasoner: Option<Reasoner>,
 }
 
 /// An FAQ entry, embedded.
@@ -93,7 +99,7 @@ impl Dialogue {
             let words = words(&format!("{} {}", f.question, f.answer));
             entries.push(Entry { answer: f.answer.clone(), question_embedding, answer_embedding, words });
         }
-        Ok(Self { encoder, assessor, faq: entries, lines: Lines::of(language), reasoner: None })
+        Ok(Self { embedded: Arc::new(Embedded { encoder, assessor, faq: entries, lines: Lines::of(language) }), reasoner: None })
     }
 
     /// The same dialogue reading turns with `reasoner` first (an LLM), when given.
@@ -115,24 +121,59 @@ impl Dialogue {
                 Err(_) => tracing::warn!(model = reasoner.model(), budget_ms = TURN_BUDGET.as_millis() as u64, "the LLM's reading of a turn came too late"),
             }
         }
-        Ok(match self.read(turn.turn)? {
-            Turn::Faq(n) => Response::Question { reply: self.faq_answer(n).to_owned(), answered: true },
-            Turn::Question => Response::Question { reply: self.lines.deflect.to_owned(), answered: false },
-            Turn::Answer if !turn.may_follow_up => Response::Answer { follow_up: None },
-            Turn::Answer => {
-                let whole = match turn.answered {
-                    Some(before) => format!("{before} {}", turn.turn),
-                    None => turn.turn.to_owned(),
-                };
-                Response::Answer { follow_up: self.follow_up(criterion, &whole)?.map(str::to_owned) }
-            }
-        })
+        // The encoder runs for tens of ms: on a blocking thread, off the runtime's workers.
+        let embedded = self.embedded.clone();
+        let text = turn.turn.to_owned();
+        let whole = turn.may_follow_up.then(|| match turn.answered {
+            Some(before) => format!("{before} {}", turn.turn),
+            None => turn.turn.to_owned(),
+        });
+        tokio::task::spawn_blocking(move || embedded.respond(criterion, &text, whole.as_deref()))
+            .await
+            .map_err(|e| EncoderError::Runtime(e.to_string()))?
     }
 
     /// What `text` (a turn of the guest's, as Whisper wrote it) is.
     ///
     /// Errors: the encoder failing.
     pub fn read(&self, text: &str) -> Result<Turn, EncoderError> {
+        self.embedded.read(text)
+    }
+
+    /// The FAQ's answer `n`.
+    pub fn faq_answer(&self, n: usize) -> &str {
+        &self.embedded.faq[n].answer
+    }
+
+    /// The follow-up to ask when `answer` leaves `criterion` unclear (the assessor scores it 1),
+    /// else `None`.
+    ///
+    /// Errors: the encoder failing.
+    pub fn follow_up(&self, criterion: Option<BantCriterion>, answer: &str) -> Result<Option<&'static str>, EncoderError> {
+        self.embedded.follow_up(criterion, answer)
+    }
+
+    /// The agent's fixed lines in its language.
+    pub fn lines(&self) -> &'static Lines {
+        self.embedded.lines
+    }
+}
+
+impl Embedded {
+    /// [`Dialogue::respond`] without the LLM: `whole` is the answer so far with this turn when a
+    /// follow-up may still be asked.
+    fn respond(&self, criterion: Option<BantCriterion>, text: &str, whole: Option<&str>) -> Result<Response, EncoderError> {
+        Ok(match self.read(text)? {
+            Turn::Faq(n) => Response::Question { reply: self.faq[n].answer.clone(), answered: true },
+            Turn::Question => Response::Question { reply: self.lines.deflect.to_owned(), answered: false },
+            Turn::Answer => match whole {
+                Some(whole) => Response::Answer { follow_up: self.follow_up(criterion, whole)?.map(str::to_owned) },
+                None => Response::Answer { follow_up: None },
+            },
+        })
+    }
+
+    fn read(&self, text: &str) -> Result<Turn, EncoderError> {
         let asks = text.contains('?');
         if self.faq.is_empty() {
             return Ok(classify(None, asks));
@@ -148,23 +189,9 @@ impl Dialogue {
         Ok(classify(best, asks))
     }
 
-    /// The FAQ's answer `n`.
-    pub fn faq_answer(&self, n: usize) -> &str {
-        &self.faq[n].answer
-    }
-
-    /// The follow-up to ask when `answer` leaves `criterion` unclear (the assessor scores it 1),
-    /// else `None`.
-    ///
-    /// Errors: the encoder failing.
-    pub fn follow_up(&self, criterion: Option<BantCriterion>, answer: &str) -> Result<Option<&'static str>, EncoderError> {
+    fn follow_up(&self, criterion: Option<BantCriterion>, answer: &str) -> Result<Option<&'static str>, EncoderError> {
         let Some(criterion) = criterion else { return Ok(None) };
         Ok((self.assessor.score(&self.encoder, criterion, answer)? == 1).then(|| self.lines.follow_up(criterion)))
-    }
-
-    /// The agent's fixed lines in its language.
-    pub fn lines(&self) -> &'static Lines {
-        self.lines
     }
 }
 
