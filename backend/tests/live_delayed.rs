@@ -53,7 +53,8 @@ impl SttStream for SlowStream {
 async fn a_copilot_behind_the_call_says_so_until_it_catches_up() {
     let encoder = Arc::new(SentenceEncoder::load(&common::models()).unwrap());
     let slow: Arc<dyn SttProvider> = Arc::new(SlowProvider);
-    let engines = Engines { stt: slow.clone(), fallback_stt: slow, deepgram: None, refiner: None, analysis: Arc::new(AnalysisModels::new(encoder).unwrap()) };
+    let whisper = Arc::new(closer::stt::whisper::WhisperEngine::load(&common::models().whisper).unwrap());
+    let engines = Engines { stt: slow.clone(), fallback_stt: slow, deepgram: None, refiner: None, analysis: Arc::new(AnalysisModels::new(encoder).unwrap()), whisper };
     let (_, playbook) = common::fixture("en-discovery");
     let host = Participant { identity: "host".into(), name: "Marco".into(), role: SpeakerRole::Host, consent: true };
     let shared = Arc::new(SessionShared {

@@ -241,7 +241,7 @@ async fn session_falls_back_to_whisper_when_deepgram_dies_mid_call() {
     let encoder = Arc::new(SentenceEncoder::load(&common::models()).unwrap());
     let stt: Arc<dyn SttProvider> = Arc::new(provider(&server));
     let fallback_stt: Arc<dyn SttProvider> = Arc::new(WhisperProvider::new(whisper()));
-    let engines = Engines { stt, fallback_stt, deepgram: None, refiner: None, analysis: Arc::new(AnalysisModels::new(encoder).unwrap()) };
+    let engines = Engines { stt, fallback_stt, deepgram: None, refiner: None, analysis: Arc::new(AnalysisModels::new(encoder).unwrap()), whisper: whisper() };
     let (_, playbook) = common::fixture("en-discovery");
     let host = Participant { identity: "host".into(), name: "Marco".into(), role: SpeakerRole::Host, consent: true };
     let shared = Arc::new(SessionShared {

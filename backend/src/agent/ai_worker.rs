@@ -5,13 +5,15 @@
 //! [`IDENTITY`] named after the agent, so the guest sees the agent's tile.
 //!
 //! The models an AI call needs (the voices, Whisper, the sentence encoder and the BANT
-//! assessor) are loaded once per process, at the first job, and shared by every call.
+//! assessor) are set up once per process, at the first job, and shared by every call; Whisper
+//! and the encoder are the live copilot's own ([`crate::live::engines::Engines`]).
 
 use super::ai_call;
 use super::jobs::Jobs;
 use crate::config::Config;
 use crate::leads::bant::Assessor;
 use crate::models::ModelPaths;
+use crate::live::engines::Engines;
 use crate::semantics::encoder::SentenceEncoder;
 use crate::state::AppState;
 use crate::stt::whisper::WhisperEngine;
@@ -57,18 +59,14 @@ pub struct AiModels {
 }
 
 impl AiModels {
-    /// Loads them from `paths` (a second or two; blocking).
+    /// The voices loaded from `paths`, with the Whisper and the encoder of the live `engines`
+    /// (a second or so; blocking).
     ///
-    /// Errors: a model file missing or invalid.
-    pub fn load(paths: &ModelPaths) -> anyhow::Result<Self> {
-        let encoder = Arc::new(SentenceEncoder::load(paths)?);
+    /// Errors: a voice's files missing or invalid, the encoder failing on the assessor's examples.
+    pub fn load(paths: &ModelPaths, engines: &Engines) -> anyhow::Result<Self> {
+        let encoder = engines.analysis.encoder.clone();
         let assessor = Arc::new(Assessor::builtin(&encoder)?);
-        Ok(Self {
-            voices: Arc::new(Voices::load(paths)?),
-            whisper: Arc::new(WhisperEngine::load(&paths.whisper)?),
-            encoder,
-            assessor,
-        })
+        Ok(Self { voices: Arc::new(Voices::load(paths)?), whisper: engines.whisper.clone(), encoder, assessor })
     }
 }
 
@@ -160,8 +158,9 @@ async fn serve(
                     let (state, models) = (state.clone(), models.clone());
                     jobs.start(assignment.job_id.clone(), move |stop| async move {
                         let paths = ModelPaths::in_dir(&state.config.models_dir);
+                        let engines = state.live.engines().await?;
                         let models = models
-                            .get_or_try_init(|| async move { tokio::task::spawn_blocking(move || AiModels::load(&paths).map(Arc::new)).await? })
+                            .get_or_try_init(|| async move { tokio::task::spawn_blocking(move || AiModels::load(&paths, &engines).map(Arc::new)).await? })
                             .await?
                             .clone();
                         ai_call::run(state, rtc, models, assignment, stop).await

@@ -25,6 +25,9 @@ pub struct Engines {
     pub refiner: Option<Arc<TipRefiner>>,
     /// Encoder, sentiment and background models.
     pub analysis: Arc<AnalysisModels>,
+    /// The embedded Whisper behind `fallback_stt`, also what AI agents hear their guests with
+    /// (`agent::ai_worker::AiModels`): one copy of the weights per process.
+    pub whisper: Arc<WhisperEngine>,
 }
 
 impl Engines {
@@ -33,10 +36,11 @@ impl Engines {
     ///
     /// Errors: a model file missing or invalid.
     pub fn load_embedded(paths: &ModelPaths) -> anyhow::Result<Self> {
-        let whisper: Arc<dyn SttProvider> = Arc::new(WhisperProvider::new(Arc::new(WhisperEngine::load(&paths.whisper)?)));
+        let engine = Arc::new(WhisperEngine::load(&paths.whisper)?);
+        let whisper: Arc<dyn SttProvider> = Arc::new(WhisperProvider::new(engine.clone()));
         let encoder = Arc::new(SentenceEncoder::load(paths)?);
         let analysis = Arc::new(AnalysisModels::new(encoder)?);
-        Ok(Self { stt: whisper.clone(), fallback_stt: whisper, deepgram: None, refiner: None, analysis })
+        Ok(Self { stt: whisper.clone(), fallback_stt: whisper, deepgram: None, refiner: None, analysis, whisper: engine })
     }
 
     /// Makes Deepgram available when `deepgram` is given, and the default provider when

@@ -109,7 +109,10 @@ impl LiveRegistry {
         self
     }
 
-    async fn engines(&self) -> Result<Engines, LiveError> {
+    /// The process's models, loaded at the first call (blocking work on a blocking thread).
+    ///
+    /// Errors: [`LiveError::Models`] when a model file is missing or invalid.
+    pub async fn engines(&self) -> Result<Engines, LiveError> {
         let (models, deepgram, default_stt, llm) = (self.models.clone(), self.deepgram.clone(), self.default_stt, self.llm.clone());
         self.engines
             .get_or_try_init(|| async move {
