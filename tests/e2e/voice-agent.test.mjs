@@ -6,8 +6,9 @@
 // said. The agent greets by first name and asks; the guest asks the price (answered from the
 // FAQ) and cuts the last question off (barge-in: the agent's voice stops at the guest's page
 // within 500 ms); BANT is extracted from the answers, the lead is handed off to its seller, who
-// gets the e-mail, and a CRM webhook receives `lead.created`. In the Italian call the seller
-// joins from her browser while the agent asks its third question and takes the call over.
+// gets the e-mail, and a CRM webhook receives `lead.created`. In the Italian call the guest cuts
+// the second question off too, and the seller joins from her browser while the agent asks its
+// third question and takes the call over.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -366,7 +367,7 @@ describe("an AI agent runs a call with a guest in the browser", { timeout: 12 * 
     assert.ok(recap.recording_url, "the replay has the call's audio, the agent's voice in it");
   });
 
-  it("in Italian: the seller joins while the agent asks and takes the call over", async () => {
+  it("in Italian: Giulia cuts a question off, then the seller joins while the agent asks and takes the call over", async () => {
     const email = `giulia.${Date.now()}@rossi.example`;
     const { seller, meeting } = await talkNow(
       {
@@ -399,9 +400,11 @@ describe("an AI agent runs a call with a guest in the browser", { timeout: 12 * 
     await host.getByTestId("green-room").waitFor({ timeout: 60_000 });
 
     const answers = ["Abbiamo circa ventimila euro per questo progetto.", "Vorremmo cominciare a marzo."].map((a) => speech("it", a));
-    const talked = await converse(page, answers, { stopAfter: 2 });
+    // Giulia cuts the second question off with her answer.
+    const talked = await converse(page, answers, { bargeIn: 1, stopAfter: 2 });
     report("it", talked);
     assert.equal(talked.gaps.length, 2, `the agent went on after each answer: ${talked.gaps}`);
+    assert.ok(talked.bargeInMs !== null && talked.bargeInMs <= BARGE_IN_MS, `the agent's voice went on ${talked.bargeInMs} ms after Giulia cut in`);
 
     await host.getByTestId("join").click();
     await host.getByTestId("room").waitFor({ timeout: 30_000 });
@@ -416,7 +419,7 @@ describe("an AI agent runs a call with a guest in the browser", { timeout: 12 * 
     // Whisper hears festival's Italian voice loosely ("budget" as "bugget"): two words of each question.
     assert.match(heard, /giulia/, "greeted by first name");
     assert.match(heard, /previsto/, "the first question");
-    assert.match(heard, /soluzione/, "the second question");
+    assert.match(heard, /quando/, "the second question's beginning (Giulia cut it off)");
 
     const lead = await leadOf(seller, email, meeting.id);
     assert.equal(lead.stage, "handed_off", "taken over: handed off to the seller whatever the score");
