@@ -76,11 +76,10 @@ impl PhraseIndex {
         self.targets.iter().map(|t| cosine(&t.prototype, embedding)).fold(-1.0, f32::max)
     }
 
-    /// The eligible target this sentence means, if any. `readings` are the embeddings of the
-    /// sentence's readings (its text, then its rejoined reading if it has one, see `rejoin.rs`);
-    /// a target's score is its best cosine over them. The eligible target with the highest
+    /// The eligible target the sentence with `embedding` means, if any; a target's score is
+    /// its prototype's cosine to it. The eligible target with the highest
     /// score must reach its threshold and lead by `margin` both the runner-up eligible target
-    /// and the background fillers (`background` = the best background cosine of any reading),
+    /// and the background fillers (`background` = the sentence's best background cosine),
     /// and no ineligible target (an item already ticked, an objection in its cooldown) may
     /// lead it by `covered_lead` or more: a sentence that clearly means something already
     /// covered must not tick the next-closest item, while one that is only marginally closer
@@ -88,7 +87,7 @@ impl PhraseIndex {
     /// `extra` raises every threshold (partial text must be more convincing than final text).
     pub(super) fn decide(
         &self,
-        readings: &[Embedding],
+        embedding: &Embedding,
         background: f32,
         margin: f32,
         covered_lead: f32,
@@ -98,7 +97,7 @@ impl PhraseIndex {
         let (mut scored, covered): (Vec<_>, Vec<_>) = self
             .targets
             .iter()
-            .map(|t| (t, readings.iter().map(|r| cosine(&t.prototype, r)).fold(-1.0, f32::max)))
+            .map(|t| (t, cosine(&t.prototype, embedding)))
             .partition(|(t, _)| eligible(&t.key));
         scored.sort_by(|a, b| b.1.total_cmp(&a.1));
         let (best, score) = *scored.first()?;

@@ -6,7 +6,6 @@
 
 pub mod checklist;
 mod index;
-mod rejoin;
 mod sentiment;
 mod sentences;
 mod tips;
@@ -17,7 +16,6 @@ use crate::semantics::encoder::{Embedding, EncoderError, SentenceEncoder};
 use closer_wire::{BattleCard, Evidence, Playbook, SentimentLabel};
 use checklist::{ChecklistIndex, ChecklistModel};
 use index::PhraseIndex;
-use rejoin::Vocabulary;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
@@ -176,8 +174,8 @@ pub struct SpeakerTurn {
 struct Prepared {
     /// Its sentences, then its whole text.
     parts: Vec<String>,
-    /// Each part's readings: its text's embedding, then its rejoined reading's, if any.
-    readings: Vec<Vec<Embedding>>,
+    /// Each part's embedding.
+    embeddings: Vec<Embedding>,
     /// The whole text without PII placeholders.
     plain: String,
     /// Sentiment probabilities of `plain`.
@@ -192,8 +190,6 @@ pub struct Analyzer {
     playbook: Playbook,
     checklist: ChecklistIndex,
     objections: PhraseIndex,
-    /// Words of the playbook's phrasings, for the rejoined readings of sentences.
-    vocabulary: Vocabulary,
     state: AnalyzerState,
 }
 
@@ -220,10 +216,7 @@ impl Analyzer {
                 (o.key.as_str(), o.title.as_str(), &o.examples[..], o.threshold.unwrap_or(OBJECTION_THRESHOLD))
             }),
         )?;
-        let phrasings = playbook.checklist.iter().flat_map(|i| std::iter::once(&i.title).chain(&i.examples));
-        let phrasings = phrasings.chain(playbook.objections.iter().flat_map(|o| std::iter::once(&o.title).chain(&o.examples)));
-        let vocabulary = Vocabulary::new(phrasings.map(String::as_str));
-        Ok(Self { models, playbook, checklist, objections, vocabulary, state })
+        Ok(Self { models, playbook, checklist, objections, state })
     }
 
     /// Everything concluded so far.
@@ -236,7 +229,7 @@ impl Analyzer {
     /// Errors: the encoder failing (the caller keeps the transcript and carries on).
     pub fn analyze(&mut self, u: &Utterance<'_>) -> Result<Vec<Finding>, AnalysisError> {
         let mut findings = Vec::new();
-        let Prepared { parts, readings, plain, current, whole_at } = self.prepare(u)?;
+        let Prepared { parts, embeddings, plain, current, whole_at } = self.prepare(u)?;
         let evidence = |text: &str, score: f32| Evidence {
             segment_id: u.segment_id.to_owned(),
             speaker: u.speaker.to_owned(),
@@ -252,18 +245,17 @@ impl Analyzer {
         let (mut ticked_here, mut raised_here) = (false, false);
         let confirmed = self.state.partial_matches.remove(u.segment_id).unwrap_or_default();
         let mut matched: (Vec<String>, Vec<String>) = Default::default();
-        for (n, (text, readings)) in parts.iter().zip(&readings).enumerate() {
+        for (n, (text, embedding)) in parts.iter().zip(&embeddings).enumerate() {
             if !u.is_final && text.split_whitespace().count() < PARTIAL_MIN_WORDS {
                 continue;
             }
             let whole = n == whole_at;
-            let backgrounds: Vec<f32> = readings.iter().map(|r| index::best_score(&self.models.background, r)).collect();
-            let background = backgrounds.iter().copied().fold(-1.0, f32::max);
+            let background = index::best_score(&self.models.background, embedding);
             let checklist = if whole && ticked_here {
                 None
             } else {
-                let context = self.checklist_context(u, whole, &current, &readings[0], backgrounds[0]);
-                self.checklist.decide(text, &readings[0], &context, extra_probability, |key| !self.state.ticked.contains(key))
+                let context = self.checklist_context(u, whole, &current, embedding, background);
+                self.checklist.decide(text, embedding, &context, extra_probability, |key| !self.state.ticked.contains(key))
             };
             if let Some((key, score)) = checklist {
                 ticked_here = true;
@@ -285,7 +277,7 @@ impl Analyzer {
             let fresh = |key: &str| {
                 self.state.raised.get(key).is_none_or(|&at| u.start_ms.saturating_sub(at) >= OBJECTION_COOLDOWN_MS)
             };
-            if let Some((key, score)) = self.objections.decide(readings, background, MARGIN, COVERED_LEAD, extra, fresh) {
+            if let Some((key, score)) = self.objections.decide(embedding, background, MARGIN, COVERED_LEAD, extra, fresh) {
                 raised_here = true;
                 matched.1.push(key.to_owned());
                 if u.is_final || confirmed.1.iter().any(|k| k == key) {
@@ -328,22 +320,13 @@ impl Analyzer {
         Ok(findings)
     }
 
-    /// Splits `u` into sentences (then its whole text), embeds their readings (the text, then
-    /// the text with split playbook words rejoined, see `rejoin.rs`) and classifies the
+    /// Splits `u` into sentences (then its whole text), embeds them and classifies the
     /// sentiment of the whole text without PII placeholders.
     fn prepare(&self, u: &Utterance<'_>) -> Result<Prepared, AnalysisError> {
         let plain = crate::pii::strip_placeholders(u.text).into_owned();
         let parts = sentences::split(u.text);
         let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
         let embeddings = self.models.encoder.embed(&refs)?;
-        // The rejoined readings are embedded apart: the int8 encoder quantises per batch, and
-        // the text's own embedding must not depend on whether a rejoined reading exists.
-        let mut readings: Vec<Vec<Embedding>> = embeddings.iter().map(|e| vec![*e]).collect();
-        for (reading, part) in readings.iter_mut().zip(&parts) {
-            if let Some(rejoined) = self.vocabulary.rejoin(part) {
-                reading.extend(self.models.encoder.embed(&[rejoined.as_str()])?);
-            }
-        }
         let whole = if plain != u.text {
             self.models.encoder.embed(&[plain.as_str()])?.remove(0)
         } else {
@@ -356,7 +339,7 @@ impl Analyzer {
         // "Who else takes part in the decision?" ticked the decision maker, the whole
         // "I see. Who else…?" came out closest to the budget).
         let whole_at = if parts.len() > 1 { parts.len() - 1 } else { usize::MAX };
-        Ok(Prepared { parts, readings, plain, current, whole_at })
+        Ok(Prepared { parts, embeddings, plain, current, whole_at })
     }
 
     /// What the checklist model knows of a sentence (`embedding`, its text's reading, whose
@@ -396,12 +379,12 @@ impl Analyzer {
         Ok(prepared
             .parts
             .iter()
-            .zip(&prepared.readings)
+            .zip(&prepared.embeddings)
             .enumerate()
-            .map(|(n, (text, readings))| {
-                let background = index::best_score(&self.models.background, &readings[0]);
-                let context = self.checklist_context(u, n == prepared.whole_at, &prepared.current, &readings[0], background);
-                let features = self.checklist.features(text, &readings[0], &context, &open);
+            .map(|(n, (text, embedding))| {
+                let background = index::best_score(&self.models.background, embedding);
+                let context = self.checklist_context(u, n == prepared.whole_at, &prepared.current, embedding, background);
+                let features = self.checklist.features(text, embedding, &context, &open);
                 self.playbook
                     .checklist
                     .iter()
