@@ -865,3 +865,29 @@ export async function waitProcessed(id, token, { timeout = 300_000 } = {}) {
   await until(async () => (await api(`/api/meetings/${id}`, { token })).status === "processed", { timeout, interval: 1000, what: `meeting ${id} processed` });
   console.log(`meeting processed ${Date.now() - start} ms after the call ended`);
 }
+
+/**
+ * A local CRM on a loopback port that keeps every webhook request it receives. `answer()` is
+ * asked per request for `[status, text]` (default 200 "ok"). Returns `{ url(path), received,
+ * close() }`; `received` holds `{ headers, body, json, accepted }` in arrival order (`json` is
+ * the parsed body, `accepted` whether the status was 2xx).
+ */
+export async function crmReceiver(answer = () => [200, "ok"]) {
+  const { createServer } = await import("node:http");
+  const received = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      const [status, text] = answer();
+      received.push({ headers: req.headers, body, json: JSON.parse(body), accepted: status >= 200 && status < 300 });
+      res.writeHead(status, { "Content-Type": "text/plain" }).end(text);
+    });
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: (path) => `http://127.0.0.1:${server.address().port}${path}`,
+    received,
+    close: () => new Promise((r) => server.close(r)),
+  };
+}

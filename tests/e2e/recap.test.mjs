@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { BASE, FIXTURES, OUTPUT, USERS, api, bothSizes, launch, session, signIn, until, writeOutput } from "./lib.mjs";
+import { BASE, FIXTURES, OUTPUT, USERS, api, bothSizes, crmReceiver, launch, session, signIn, until, writeOutput } from "./lib.mjs";
 
 const SCENARIO = "en-discovery";
 const SPEAKERS = { host: "Marco", guest_a: "Sarah", guest_b: "Tom" };
@@ -315,27 +315,17 @@ describe("recap page and analytics dashboard after a real call", { timeout: 20 *
 
 describe("CRM webhook delivery log with redeliver, secret rotation", { timeout: 5 * 60_000 }, () => {
   let browser;
-  let receiver;
-  const received = [];
+  let crm;
   let accept = false;
 
   before(async () => {
-    // A local CRM: refuses (503) until told to accept, keeps every request it saw.
-    const { createServer } = await import("node:http");
-    receiver = createServer((req, res) => {
-      let body = "";
-      req.on("data", (c) => (body += c));
-      req.on("end", () => {
-        received.push({ headers: req.headers, body, accepted: accept });
-        res.writeHead(accept ? 200 : 503, { "Content-Type": "text/plain" }).end(accept ? "ok" : "down for maintenance");
-      });
-    });
-    await new Promise((r) => receiver.listen(0, "127.0.0.1", r));
+    // A local CRM: refuses (503) until told to accept.
+    crm = await crmReceiver(() => (accept ? [200, "ok"] : [503, "down for maintenance"]));
   });
 
   after(async () => {
     await browser?.close();
-    await new Promise((r) => receiver?.close(r));
+    await crm?.close();
   });
 
   it("a manager adds an endpoint, sees a failed delivery and redelivers it signed", async () => {
@@ -346,7 +336,7 @@ describe("CRM webhook delivery log with redeliver, secret rotation", { timeout: 
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${BASE}/console/webhooks`);
     await page.getByTestId("webhooks-page").waitFor({ timeout: 60_000 });
-    const url = `http://127.0.0.1:${receiver.address().port}/closer-e2e-${Date.now()}`;
+    const url = crm.url(`/closer-e2e-${Date.now()}`);
     await page.getByTestId("wh-url").fill(url);
     await page.getByTestId("wh-description").fill("e2e CRM");
     await page.getByTestId("wh-create").click();
@@ -375,7 +365,7 @@ describe("CRM webhook delivery log with redeliver, secret rotation", { timeout: 
     await bothSizes(page, "webhooks");
 
     const { createHmac } = await import("node:crypto");
-    const mine = received.filter((r) => r.headers["idempotency-key"] === id);
+    const mine = crm.received.filter((r) => r.headers["idempotency-key"] === id);
     const ok = mine.filter((r) => r.accepted);
     assert.equal(ok.length, 1, "delivered once");
     assert.ok(mine.some((r) => !r.accepted), "the refused attempt carried the same idempotency key");
@@ -392,7 +382,7 @@ describe("CRM webhook delivery log with redeliver, secret rotation", { timeout: 
     await endpoint.getByTestId("wh-test").click();
     let next;
     await until(async () => {
-      next = received.find((r) => r.accepted && r.headers["idempotency-key"] !== id && JSON.parse(r.body).type === "webhook.test");
+      next = crm.received.find((r) => r.accepted && r.headers["idempotency-key"] !== id && JSON.parse(r.body).type === "webhook.test");
       return next !== undefined;
     }, { timeout: 30_000, what: "the test event after the rotation" });
     const resigned = "sha256=" + createHmac("sha256", rotated).update(`${next.headers["x-closer-timestamp"]}.${next.body}`).digest("hex");

@@ -38,7 +38,7 @@ use uuid::Uuid;
 pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: Assignment, mut stop: oneshot::Receiver<()>) -> anyhow::Result<()> {
     let meeting = grants::meeting_of_room(&assignment.room).with_context(|| format!("room {} is no meeting's", assignment.room))?;
     let JobMetadata { agent_id } = serde_json::from_str(&assignment.metadata).context("the dispatch's metadata")?;
-    let org: Uuid = sqlx::query_scalar("SELECT organization_id FROM meetings WHERE id = $1")
+    let (org, playbook): (Uuid, Option<Uuid>) = sqlx::query_as("SELECT organization_id, playbook_id FROM meetings WHERE id = $1")
         .bind(meeting)
         .fetch_optional(&state.pg)
         .await?
@@ -84,7 +84,7 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
     let dialogue = {
         let (encoder, assessor, language, faq) = (models.encoder.clone(), models.assessor.clone(), agent.language.clone(), agent.faq.clone());
         let reasoner = match LlmClient::from_config(&state.config) {
-            Some(client) => Some(Reasoner::new(client, &agent.name, &agent.language, &agent.persona, &agent.faq, &battle_cards(&state, meeting).await?)),
+            Some(client) => Some(Reasoner::new(client, &agent.name, &agent.language, &agent.persona, &agent.faq, &battle_cards(&state, playbook).await?)),
             None => None,
         };
         tokio::task::spawn_blocking(move || Dialogue::new(encoder, assessor, &language, &faq)).await??.with_reasoner(reasoner)
@@ -128,9 +128,8 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
     Ok(())
 }
 
-/// The objections of the meeting's playbook, with their battle cards.
-async fn battle_cards(state: &AppState, meeting: Uuid) -> anyhow::Result<Vec<closer_wire::Objection>> {
-    let playbook: Option<Uuid> = sqlx::query_scalar("SELECT playbook_id FROM meetings WHERE id = $1").bind(meeting).fetch_optional(&state.pg).await?;
+/// The objections of the meeting's `playbook` (none without one), with their battle cards.
+async fn battle_cards(state: &AppState, playbook: Option<Uuid>) -> anyhow::Result<Vec<closer_wire::Objection>> {
     let Some(playbook) = playbook else { return Ok(Vec::new()) };
     Ok(crate::playbooks::load(&state.pg, playbook).await?.map(|(_, p, _)| p.objections).unwrap_or_default())
 }

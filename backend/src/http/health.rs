@@ -3,19 +3,22 @@
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use closer_wire::{HealthReport, HealthStatus, ServiceHealth};
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(healthz))
 }
 
 /// Probes the four services concurrently, each bounded by `health_probe_timeout_ms`.
 /// 200 with status `ok` when all answer, else 503 with status `unavailable` and the error of
 /// each failing probe.
+#[utoipa::path(get, path = "/healthz", tag = "health",
+    responses((status = 200, body = HealthReport), (status = 503, body = HealthReport, description = "a service is unreachable")))]
 async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<HealthReport>) {
     let deadline = state.config.health_probe_timeout();
     let (postgres, mongodb, livekit, redis) = tokio::join!(

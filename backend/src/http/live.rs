@@ -11,12 +11,13 @@ use crate::live::registry::{LiveError, LiveMeeting};
 use crate::live::replay::{RecordedSpeaker, read_track};
 use crate::live::session::Command;
 use crate::state::AppState;
-use axum::{Json, Router};
+use axum::Json;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use crate::agent::presence::{self, AbsenceWatch};
 use futures_util::StreamExt;
 use closer_wire::{AudioFrame, CopilotPresence, HudEnvelope, IngestControl, MeetingStatus, PriorityMessageRequest};
@@ -25,17 +26,19 @@ use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/meetings/{id}/audio", get(audio))
-        .route("/api/meetings/{id}/hud", get(hud))
-        .route("/api/meetings/{id}/copilot", get(copilot))
-        .route("/api/meetings/{id}/priority-messages", post(priority_message))
-        .route("/api/meetings/{id}/end", post(end))
-        .route(
-            "/api/meetings/{id}/recordings",
-            post(upload_recording).layer(axum::extract::DefaultBodyLimit::max(MAX_RECORDING_BYTES)),
-        )
+/// The live routes, relative to `/api`. The WebSocket ones are documented as `GET`s answered
+/// with 101 Switching Protocols; their messages are described on each operation.
+pub fn router() -> OpenApiRouter<AppState> {
+    let uploads = OpenApiRouter::new()
+        .routes(routes!(upload_recording))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_RECORDING_BYTES));
+    OpenApiRouter::new()
+        .routes(routes!(audio))
+        .routes(routes!(hud))
+        .routes(routes!(copilot))
+        .routes(routes!(priority_message))
+        .routes(routes!(end))
+        .merge(uploads)
 }
 
 impl From<LiveError> for Error {
@@ -61,6 +64,10 @@ async fn open_meeting(state: &AppState, id: Uuid) -> Result<(), Error> {
 /// audio frames (`closer_wire::AudioFrame` layout); JSON text messages from the server are
 /// [`IngestControl`]. A malformed frame closes the socket with 1007 and the reason; a text
 /// message from the client closes it with 1003. Neither touches any other meeting.
+#[utoipa::path(get, path = "/meetings/{id}/audio", tag = "live", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 101, description = "WebSocket: binary audio frames in, JSON IngestControl messages out"),
+        (status = 403, description = "not the meeting's host"), (status = 404, description = "unknown meeting"),
+        (status = 410, description = "ended or cancelled")))]
 async fn audio(
     State(state): State<AppState>,
     user: AuthUser,
@@ -172,6 +179,11 @@ struct HudQuery {
 /// across a failover of its copilot to another process. Between them, notices
 /// ([`closer_wire::HudNotice`]: a `notice` field, no `seq`) say when no copilot has listened for
 /// a while, and when one does again.
+#[utoipa::path(get, path = "/meetings/{id}/hud", tag = "live", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("after_seq" = Option<u64>, Query, description = "resume after this sequence number")),
+    responses((status = 101, description = "WebSocket: one JSON HudEnvelope or HudNotice per text message"),
+        (status = 403, description = "neither the host nor a manager of the meeting's organization"),
+        (status = 503, description = "the live event stream is unreachable")))]
 async fn hud(
     State(state): State<AppState>,
     user: AuthUser,
@@ -249,6 +261,9 @@ async fn stream_hud(mut socket: WebSocket, events: Subscription, state: AppState
 /// `GET /api/meetings/{id}/copilot` (the host, or a manager/admin of the meeting's
 /// organization): whether the copilot's agent runs in the meeting's room and whose microphones
 /// it receives ([`CopilotPresence`]), from its lease, whichever server process runs it.
+#[utoipa::path(get, path = "/meetings/{id}/copilot", tag = "live", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = CopilotPresence),
+        (status = 403, description = "neither the host nor a manager of the meeting's organization")))]
 async fn copilot(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<Json<CopilotPresence>, Error> {
     let allowed = crate::meetings::is_host(&state.pg, id, &user).await?
         || crate::meetings::is_org_manager(&state.pg, id, &user).await?;
@@ -262,6 +277,11 @@ async fn copilot(State(state): State<AppState>, user: AuthUser, PathParams(id): 
 /// pushes a message to the seller's HUD (202 once queued for the live session, on whichever
 /// server process it runs; 409 while no session of the meeting runs anywhere, i.e. before the
 /// copilot joined the call; 410 once it ended).
+#[utoipa::path(post, path = "/meetings/{id}/priority-messages", tag = "live", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = PriorityMessageRequest,
+    responses((status = 202, description = "queued for the seller's HUD"), (status = 403, description = "not a manager of the meeting's organization"),
+        (status = 409, description = "the call is not live"), (status = 410, description = "the call has ended"),
+        (status = 422, description = "invalid text"), (status = 503, description = "the live copilot is unreachable")))]
 async fn priority_message(
     State(state): State<AppState>,
     user: AuthUser,
@@ -301,6 +321,8 @@ async fn priority_message(
 /// ended (no new joins; its recap follows), the LiveKit room is closed (every participant sees
 /// the call end at once), then the live session finishes its transcripts and analysis before
 /// the answer.
+#[utoipa::path(post, path = "/meetings/{id}/end", tag = "live", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 204, description = "ended for everyone"), (status = 403, description = "not the meeting's host")))]
 async fn end(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<StatusCode, Error> {
     if !crate::meetings::is_host(&state.pg, id, &user).await? {
         return Err(Error::Forbidden("only the meeting's host ends the call".into()));
@@ -332,6 +354,11 @@ const MAX_RECORDING_BYTES: usize = 3 * 3600 * 32_000 + 1024 * 1024;
 /// WAV on the call's shared time axis; the first part is the seller. Answers 202 once every
 /// file is validated; the analysis runs in the background and stores its events and segments
 /// like a live call's. 409 when the meeting already has stored events.
+#[utoipa::path(post, path = "/meetings/{id}/recordings", tag = "live", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body(content_type = "multipart/form-data", description = "one 16 kHz mono 16-bit WAV part per speaker, named after them; the seller first"),
+    responses((status = 202, description = "validated; the analysis runs in the background"), (status = 403, description = "not the meeting's host"),
+        (status = 409, description = "the meeting is live or already has an analysis"), (status = 413, description = "larger than one hour of three speakers"),
+        (status = 422, description = "a part is not a valid WAV, or a speaker appears twice")))]
 async fn upload_recording(
     State(state): State<AppState>,
     user: AuthUser,

@@ -2,7 +2,8 @@
 //! self-contained HTML page listing it (no external assets: it must work offline).
 
 use axum::Router;
-use axum::response::Html;
+use axum::response::{Html, IntoResponse};
+use std::sync::Arc;
 use axum::routing::get;
 use utoipa::Modify;
 use utoipa::openapi::OpenApi;
@@ -23,15 +24,30 @@ impl Modify for BearerAuth {
 
 /// The base document (title, version) the routers' operations are merged into.
 #[derive(utoipa::OpenApi)]
-#[openapi(info(title = "Closer API", description = "Pre-call: accounts, availability, booking, meetings, playbooks, LiveKit access."), modifiers(&BearerAuth))]
+#[openapi(
+    info(title = "Closer API", description = "Accounts, availability, booking, meetings, playbooks, LiveKit access, the live call (HUD and ingest sockets), recaps, leads, AI agents, CRM webhooks."),
+    paths(document, page),
+    modifiers(&BearerAuth)
+)]
 pub struct ApiDoc;
 
-/// Routes serving `spec` at `/api/docs/openapi.json` and the page at `/api/docs`.
+/// Routes serving `spec` at `/api/docs/openapi.json` and the page at `/api/docs` (both
+/// declared in [`ApiDoc`]).
 pub fn router<S: Clone + Send + Sync + 'static>(spec: OpenApi) -> Router<S> {
-    let json = spec.to_pretty_json().unwrap_or_else(|_| "{}".into());
-    Router::new()
-        .route("/api/docs/openapi.json", get(move || async move { ([("content-type", "application/json")], json) }))
-        .route("/api/docs", get(|| async { Html(PAGE) }))
+    let json: Arc<str> = spec.to_pretty_json().unwrap_or_else(|_| "{}".into()).into();
+    Router::new().route("/api/docs/openapi.json", get(move || document(json.clone()))).route("/api/docs", get(page))
+}
+
+/// This document, as JSON.
+#[utoipa::path(get, path = "/api/docs/openapi.json", tag = "docs", responses((status = 200, description = "the OpenAPI 3.1 document", content_type = "application/json")))]
+async fn document(json: Arc<str>) -> impl IntoResponse {
+    ([("content-type", "application/json")], json.to_string())
+}
+
+/// A self-contained HTML page listing this document's operations.
+#[utoipa::path(get, path = "/api/docs", tag = "docs", responses((status = 200, description = "HTML", content_type = "text/html")))]
+async fn page() -> Html<&'static str> {
+    Html(PAGE)
 }
 
 const PAGE: &str = r#"<!doctype html>

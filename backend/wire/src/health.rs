@@ -5,6 +5,7 @@ use ts_rs::TS;
 
 /// Overall verdict of `GET /healthz`: `ok` (HTTP 200) only when every backing service answered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HealthStatus {
     /// Every service answered within its deadline; served with HTTP 200.
@@ -15,6 +16,7 @@ pub enum HealthStatus {
 
 /// Reachability of one backing service, probed on every `GET /healthz`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceHealth {
     /// `true` when the probe succeeded before its deadline.
     pub ok: bool,
@@ -26,6 +28,7 @@ pub struct ServiceHealth {
 
 /// Body of `GET /healthz`: one [`ServiceHealth`] per backing service.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HealthReport {
     /// `ok` when all services are reachable, else `unavailable`.
     pub status: HealthStatus,

@@ -25,6 +25,7 @@ pub enum IngestControl {
 /// organization): what the copilot's LiveKit agent does in the meeting's room now, whichever
 /// server process runs it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CopilotPresence {
     /// Whether a copilot job runs the room (its lease renewed within the last 4 s).
     pub running: bool,
@@ -36,7 +37,9 @@ pub struct CopilotPresence {
 /// Body of `POST /api/meetings/{id}/priority-messages` (managers of the meeting's
 /// organization only).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PriorityMessageRequest {
     /// 1–500 characters, shown at once in the seller's HUD.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
     pub text: String,
 }
