@@ -63,7 +63,9 @@ use ts_rs::{Config, ExportError, TS};
 ///
 /// Errors: [`ExportError`] when a file cannot be written or a type cannot be rendered.
 pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
-    let cfg = Config::new().with_out_dir(dir);
+    // JSON carries 64-bit integers as numbers, and every value Closer sends is far below 2^53
+    // (milliseconds, counts, sequence numbers): `number`, not ts-rs' default `bigint`.
+    let cfg = Config::new().with_out_dir(dir).with_large_int("number");
     HealthReport::export_all(&cfg)?;
     Playbook::export_all(&cfg)?;
     HudEnvelope::export_all(&cfg)?;

@@ -4,14 +4,13 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AiAgent } from "../bindings/AiAgent";
-import type { Wire } from "../lib/wire";
 import { type ApiRequest, renderPage, startApi } from "../test-utils";
 import AgentsPage from "./AgentsPage";
 import MeetingAgentSelect from "./MeetingAgentSelect";
 
 const SARA = "0b6f1f5e-1d2c-4a57-9a0e-5f1c2d3e4a01";
 const posted: unknown[] = [];
-const agents: Wire<AiAgent>[] = [];
+const agents: AiAgent[] = [];
 let assignment: { agent_id: string | null } = { agent_id: null };
 let api: { close: () => void };
 
@@ -30,7 +29,7 @@ function answer(req: ApiRequest): [number, unknown] {
     const questions = body.questions as { text: string }[];
     const blank = questions.findIndex((q) => !q.text.trim());
     if (blank >= 0) return [422, { error: { code: "invalid", message: "must be 1–300 characters", field: `questions[${blank}].text` } }];
-    const agent = { ...body, id: "a1", created_at: "2026-12-06T10:00:00Z", updated_at: "2026-12-06T10:00:00Z" } as unknown as Wire<AiAgent>;
+    const agent = { ...body, id: "a1", created_at: "2026-12-06T10:00:00Z", updated_at: "2026-12-06T10:00:00Z" } as unknown as AiAgent;
     agents.push(agent);
     return [201, agent];
   }

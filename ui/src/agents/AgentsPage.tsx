@@ -6,7 +6,6 @@ import type { AiAgent } from "../bindings/AiAgent";
 import type { AiAgentInput } from "../bindings/AiAgentInput";
 import type { BantCriterion } from "../bindings/BantCriterion";
 import type { User } from "../bindings/User";
-import type { Wire } from "../lib/wire";
 import { api, ApiError } from "../api/client";
 import { useUser } from "../api/auth";
 import { useI18n } from "../i18n";
@@ -25,7 +24,7 @@ export default function AgentsPage() {
   const { t } = useI18n();
   const user = useUser();
   const manager = user?.role !== "seller";
-  const agents = useQuery({ queryKey: ["agents"], queryFn: () => api<Wire<AiAgent>[]>("/api/agents") });
+  const agents = useQuery({ queryKey: ["agents"], queryFn: () => api<AiAgent[]>("/api/agents") });
   const [editing, setEditing] = useState<string | "new" | null>(null);
   return (
     <div className="space-y-6" data-testid="agents-page">
@@ -56,7 +55,7 @@ export default function AgentsPage() {
   );
 }
 
-function AgentRow({ agent, manager, onEdit }: { agent: Wire<AiAgent>; manager: boolean; onEdit: () => void }) {
+function AgentRow({ agent, manager, onEdit }: { agent: AiAgent; manager: boolean; onEdit: () => void }) {
   const { t } = useI18n();
   const client = useQueryClient();
   const remove = useMutation({
@@ -100,10 +99,10 @@ function AgentRow({ agent, manager, onEdit }: { agent: Wire<AiAgent>; manager: b
   );
 }
 
-function AgentForm({ agent, onDone }: { agent?: Wire<AiAgent>; onDone: () => void }) {
+function AgentForm({ agent, onDone }: { agent?: AiAgent; onDone: () => void }) {
   const { t } = useI18n();
   const client = useQueryClient();
-  const people = useQuery({ queryKey: ["users"], queryFn: () => api<Wire<User>[]>("/api/users") });
+  const people = useQuery({ queryKey: ["users"], queryFn: () => api<User[]>("/api/users") });
   const [form, setForm] = useState<AiAgentInput>({
     name: agent?.name ?? "",
     language: agent?.language ?? "en",
@@ -117,7 +116,7 @@ function AgentForm({ agent, onDone }: { agent?: Wire<AiAgent>; onDone: () => voi
   });
   const save = useMutation({
     mutationFn: (body: AiAgentInput) =>
-      api<Wire<AiAgent>>(agent ? `/api/agents/${agent.id}` : "/api/agents", { method: agent ? "PUT" : "POST", body }),
+      api<AiAgent>(agent ? `/api/agents/${agent.id}` : "/api/agents", { method: agent ? "PUT" : "POST", body }),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: ["agents"] });
       onDone();

@@ -1,7 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { AiAgent } from "../bindings/AiAgent";
 import type { MeetingAgent } from "../bindings/MeetingAgent";
-import type { Wire } from "../lib/wire";
 import { api } from "../api/client";
 import { useI18n } from "../i18n";
 import { Card, ErrorText, Select } from "../components/ui";
@@ -13,7 +12,7 @@ import { Card, ErrorText, Select } from "../components/ui";
 export default function MeetingAgentSelect({ meetingId }: { meetingId: string }) {
   const { t } = useI18n();
   const client = useQueryClient();
-  const agents = useQuery({ queryKey: ["agents"], queryFn: () => api<Wire<AiAgent>[]>("/api/agents") });
+  const agents = useQuery({ queryKey: ["agents"], queryFn: () => api<AiAgent[]>("/api/agents") });
   const assigned = useQuery({ queryKey: ["meeting-agent", meetingId], queryFn: () => api<MeetingAgent>(`/api/meetings/${meetingId}/agent`) });
   const assign = useMutation({
     mutationFn: (body: MeetingAgent) => api<MeetingAgent>(`/api/meetings/${meetingId}/agent`, { method: "PUT", body }),

@@ -5,7 +5,6 @@ import type { Aggregate } from "../bindings/Aggregate";
 import type { Analytics } from "../bindings/Analytics";
 import type { Benchmarks } from "../bindings/Benchmarks";
 import type { User } from "../bindings/User";
-import type { Wire } from "../lib/wire";
 import { api } from "../api/client";
 import { fetchBlob, saveBlob } from "../api/download";
 import { useUser } from "../api/auth";
@@ -29,11 +28,11 @@ export default function AnalyticsPage() {
   const manager = user?.role !== "seller";
   const [filter, setFilter] = useState<AnalyticsFilter>(() => defaultFilter(new Date()));
   const playbooks = usePlaybooks();
-  const users = useQuery({ queryKey: ["users"], queryFn: () => api<Wire<User>[]>("/api/users"), enabled: manager });
+  const users = useQuery({ queryKey: ["users"], queryFn: () => api<User[]>("/api/users"), enabled: manager });
   const ok = validRange(filter);
   const analytics = useQuery({
     queryKey: ["analytics", filter],
-    queryFn: () => api<Wire<Analytics>>(`/api/analytics${analyticsQuery(filter)}`),
+    queryFn: () => api<Analytics>(`/api/analytics${analyticsQuery(filter)}`),
     enabled: ok,
   });
   const set = (patch: Partial<AnalyticsFilter>) => setFilter((f) => ({ ...f, ...patch }));
@@ -128,7 +127,7 @@ export default function AnalyticsPage() {
   );
 }
 
-function TeamCards({ team, benchmarks: b }: { team: Wire<Aggregate>; benchmarks: Wire<Benchmarks> }) {
+function TeamCards({ team, benchmarks: b }: { team: Aggregate; benchmarks: Benchmarks }) {
   const { t } = useI18n();
   return (
     <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4" data-testid="an-team">
@@ -153,7 +152,7 @@ function TeamCards({ team, benchmarks: b }: { team: Wire<Aggregate>; benchmarks:
   );
 }
 
-function Objections({ analytics }: { analytics: Wire<Analytics> }) {
+function Objections({ analytics }: { analytics: Analytics }) {
   const { t } = useI18n();
   if (analytics.objections.length === 0) return <p className="text-sm text-white/50">{t("recap.noObjections")}</p>;
   const data = analytics.objections.map((o) => ({ title: o.title, raised: o.raised, handled: o.handled }));
@@ -200,7 +199,7 @@ function Objections({ analytics }: { analytics: Wire<Analytics> }) {
   );
 }
 
-function Funnel({ analytics }: { analytics: Wire<Analytics> }) {
+function Funnel({ analytics }: { analytics: Analytics }) {
   const { t } = useI18n();
   const f = analytics.battle_cards;
   const steps = [
@@ -227,7 +226,7 @@ function Funnel({ analytics }: { analytics: Wire<Analytics> }) {
   );
 }
 
-function Sellers({ analytics }: { analytics: Wire<Analytics> }) {
+function Sellers({ analytics }: { analytics: Analytics }) {
   const { t } = useI18n();
   if (analytics.sellers.length === 0) return <p className="text-sm text-white/50">{t("an.empty")}</p>;
   return (

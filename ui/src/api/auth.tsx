@@ -1,10 +1,9 @@
 import { useEffect, useState, type ReactNode } from "react";
 import { Navigate, useLocation } from "react-router";
 import type { User } from "../bindings/User";
-import type { Wire } from "../lib/wire";
 import { currentUser, onSessionChange } from "./client";
 
-export function useUser(): Wire<User> | null {
+export function useUser(): User | null {
   const [user, setUser] = useState(currentUser);
   useEffect(() => onSessionChange(setUser), []);
   return user;

@@ -2,7 +2,6 @@ import type { Login } from "../bindings/Login";
 import type { RefreshRequest } from "../bindings/RefreshRequest";
 import type { Session } from "../bindings/Session";
 import type { User } from "../bindings/User";
-import type { Wire } from "../lib/wire";
 import { local } from "../lib/storage";
 
 /** An API error: the backend's `{"error": {"code", "message", "field"}}` with its status. */
@@ -17,9 +16,9 @@ export class ApiError extends Error {
   }
 }
 
-type Stored = { access_token: string; refresh_token: string; expires_at: number; user: Wire<User> };
+type Stored = { access_token: string; refresh_token: string; expires_at: number; user: User };
 const SESSION_KEY = "closer.session";
-const listeners = new Set<(user: Wire<User> | null) => void>();
+const listeners = new Set<(user: User | null) => void>();
 
 /**
  * Where the UI's API calls go and how they are authorized. The web UI is served by the backend
@@ -35,24 +34,24 @@ export type ApiSession = {
   /** A new access token after `stale` was refused (HTTP 401), or null when the login is over. */
   refresh(stale: string | null): Promise<string | null>;
   /** The signed-in user, or null. */
-  user(): Wire<User> | null;
+  user(): User | null;
 };
 
 /** Tells [`useUser`](./auth) hooks that the signed-in user changed. */
-export function announceUser(user: Wire<User> | null) {
+export function announceUser(user: User | null) {
   listeners.forEach((fn) => fn(user));
 }
 
-export function currentUser(): Wire<User> | null {
+export function currentUser(): User | null {
   return session.user();
 }
 
-export function onSessionChange(fn: (user: Wire<User> | null) => void): () => void {
+export function onSessionChange(fn: (user: User | null) => void): () => void {
   listeners.add(fn);
   return () => listeners.delete(fn);
 }
 
-export function storeSession(session: Wire<Session>) {
+export function storeSession(session: Session) {
   const stored: Stored = {
     access_token: session.access_token,
     refresh_token: session.refresh_token,
@@ -64,7 +63,7 @@ export function storeSession(session: Wire<Session>) {
 }
 
 /** Replaces the signed-in user of the stored web session (after they changed their profile). */
-export function updateStoredUser(user: Wire<User>) {
+export function updateStoredUser(user: User) {
   const stored = local.get<Stored>(SESSION_KEY);
   if (!stored) return;
   local.set(SESSION_KEY, { ...stored, user });
@@ -116,7 +115,7 @@ async function refreshStored(staleAccess: string | null): Promise<string | null>
       if (res.status === 401 || res.status === 400 || res.status === 422) clearSession();
       return null;
     }
-    const session = (await res.json()) as Wire<Session>;
+    const session = (await res.json()) as Session;
     storeSession(session);
     return session.access_token;
   }).finally(() => {
@@ -198,9 +197,9 @@ export async function api<T>(path: string, options: Options = {}): Promise<T> {
   return (await res.json()) as T;
 }
 
-export async function login(email: string, password: string): Promise<Wire<User>> {
+export async function login(email: string, password: string): Promise<User> {
   const body: Login = { email, password };
-  const session = await api<Wire<Session>>("/api/auth/login", { method: "POST", body, auth: false });
+  const session = await api<Session>("/api/auth/login", { method: "POST", body, auth: false });
   storeSession(session);
   return session.user;
 }

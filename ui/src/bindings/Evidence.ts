@@ -15,7 +15,7 @@ speaker: string,
 /**
  * Start of the segment on the audio axis, ms.
  */
-start_ms: bigint, 
+start_ms: number, 
 /**
  * The (redacted) words that matched.
  */

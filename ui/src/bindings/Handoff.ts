@@ -12,4 +12,4 @@ token: string,
 /**
  * Seconds until the token expires (60).
  */
-expires_in: bigint, };
+expires_in: number, };

@@ -13,11 +13,11 @@ export type HudEnvelope = {
  * Per-meeting sequence number, from 0, gap-free: a reconnecting HUD resumes after the
  * last one it saw.
  */
-seq: bigint, 
+seq: number, 
 /**
  * Emission time on the meeting's audio axis, ms.
  */
-at_ms: bigint, } & ({ "kind": "transcript_partial", segment_id: string, speaker: string, speaker_name: string, text: string, start_ms: bigint, } | { "kind": "transcript_final", segment_id: string, speaker: string, speaker_name: string, text: string, start_ms: bigint, end_ms: bigint, words: Array<WordTiming>, } | { "kind": "checklist_ticked", item: string, title: string, evidence: Evidence, } | { "kind": "objection_detected", objection: string, title: string, battle_card: BattleCard, evidence: Evidence, } | { "kind": "sentiment_updated", speaker: string, speaker_name: string, label: SentimentLabel, 
+at_ms: number, } & ({ "kind": "transcript_partial", segment_id: string, speaker: string, speaker_name: string, text: string, start_ms: number, } | { "kind": "transcript_final", segment_id: string, speaker: string, speaker_name: string, text: string, start_ms: number, end_ms: number, words: Array<WordTiming>, } | { "kind": "checklist_ticked", item: string, title: string, evidence: Evidence, } | { "kind": "objection_detected", objection: string, title: string, battle_card: BattleCard, evidence: Evidence, } | { "kind": "sentiment_updated", speaker: string, speaker_name: string, label: SentimentLabel, 
 /**
  * Probability-like confidence of `label`, 0–1.
  */
@@ -25,7 +25,7 @@ confidence: number, segment_id: string,
 /**
  * Audio span of the utterance that moved it, ms.
  */
-start_ms: bigint, end_ms: bigint, } | { "kind": "suggestion", text: string, 
+start_ms: number, end_ms: number, } | { "kind": "suggestion", text: string, 
 /**
  * Checklist item the tip is about, if any.
  */
@@ -38,4 +38,4 @@ objection?: string,
  * Set when an LLM rewrote the rule-based tip (`llm:<model>`); absent for the
  * embedded rules' tip, which always comes first.
  */
-refined_by?: string, } | { "kind": "priority_message", from: string, text: string, } | { "kind": "provider_status", speaker: string, provider: string, state: ProviderState, message: string, } | { "kind": "copilot_status", behind_ms: bigint, });
+refined_by?: string, } | { "kind": "priority_message", from: string, text: string, } | { "kind": "provider_status", speaker: string, provider: string, state: ProviderState, message: string, } | { "kind": "copilot_status", behind_ms: number, });

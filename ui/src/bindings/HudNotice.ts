@@ -5,4 +5,4 @@
  * (no `seq`; never stored or replayed): sent by whichever server holds the socket, from the
  * copilot's lease.
  */
-export type HudNotice = { "notice": "copilot_absent", waiting_ms: bigint, } | { "notice": "copilot_present" };
+export type HudNotice = { "notice": "copilot_absent", waiting_ms: number, } | { "notice": "copilot_present" };

@@ -28,7 +28,7 @@ guest_wpm?: number,
 /**
  * Longest monologue of anyone, ms, and whose.
  */
-longest_monologue_ms: bigint, longest_monologue_speaker?: string, 
+longest_monologue_ms: number, longest_monologue_speaker?: string, 
 /**
  * Questions the seller asked.
  */
@@ -40,4 +40,4 @@ sentiment_score?: number,
 /**
  * Length of the call on the audio axis, ms (end of the last utterance).
  */
-duration_ms: bigint, benchmarks: Benchmarks, };
+duration_ms: number, benchmarks: Benchmarks, };

@@ -33,4 +33,4 @@ handled: boolean,
 /**
  * Start of the seller's response, ms.
  */
-response_ms?: bigint, };
+response_ms?: number, };

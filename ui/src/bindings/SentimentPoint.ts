@@ -12,4 +12,4 @@ score: number, confidence: number,
 /**
  * The utterance that moved it (seek target of a dip), ms.
  */
-start_ms: bigint, end_ms: bigint, segment_id: string, };
+start_ms: number, end_ms: number, segment_id: string, };

@@ -13,7 +13,7 @@ access_token: string,
 /**
  * Seconds until `access_token` expires (≈ 900).
  */
-expires_in: bigint, 
+expires_in: number, 
 /**
  * Opaque; exchange at `POST /api/auth/refresh` for a new session. Reusing an already
  * exchanged token revokes every token descended from the same login.

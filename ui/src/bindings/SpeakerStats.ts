@@ -12,7 +12,7 @@ speaker: string, name: string, side: Side,
 /**
  * Time spent talking, ms: utterance spans plus pauses ≤ 1 s inside a turn.
  */
-talk_ms: bigint, 
+talk_ms: number, 
 /**
  * Share of all talk time, percent (0–100).
  */
@@ -29,7 +29,7 @@ wpm?: number,
 /**
  * Longest uninterrupted stretch of speech, ms.
  */
-longest_monologue_ms: bigint, 
+longest_monologue_ms: number, 
 /**
  * Questions asked.
  */

@@ -4,4 +4,4 @@ import type { Side } from "./Side";
 /**
  * A line of the transcript.
  */
-export type TranscriptLine = { segment_id: string, speaker: string, speaker_name: string, side: Side, text: string, start_ms: bigint, end_ms: bigint, };
+export type TranscriptLine = { segment_id: string, speaker: string, speaker_name: string, side: Side, text: string, start_ms: number, end_ms: number, };

@@ -11,8 +11,8 @@ text: string,
 /**
  * Start on the audio axis, ms.
  */
-start_ms: bigint, 
+start_ms: number, 
 /**
  * End on the audio axis, ms.
  */
-end_ms: bigint, };
+end_ms: number, };

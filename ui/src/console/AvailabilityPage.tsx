@@ -5,7 +5,6 @@ import type { DateException } from "../bindings/DateException";
 import type { MeetingType } from "../bindings/MeetingType";
 import type { MeetingTypeInput } from "../bindings/MeetingTypeInput";
 import type { AiAgent } from "../bindings/AiAgent";
-import type { Wire } from "../lib/wire";
 import type { Weekday } from "../bindings/Weekday";
 import { api } from "../api/client";
 import { usePlaybooks } from "../api/queries";
@@ -173,7 +172,7 @@ function MeetingTypes() {
   const client = useQueryClient();
   const types = useQuery({ queryKey: ["meeting-types"], queryFn: () => api<MeetingType[]>("/api/meeting-types") });
   const playbooks = usePlaybooks();
-  const agents = useQuery({ queryKey: ["agents"], queryFn: () => api<Wire<AiAgent>[]>("/api/agents") });
+  const agents = useQuery({ queryKey: ["agents"], queryFn: () => api<AiAgent[]>("/api/agents") });
   const refresh = () => void client.invalidateQueries({ queryKey: ["meeting-types"] });
   const upsert = useMutation({
     mutationFn: ({ id, body }: { id?: string; body: MeetingTypeInput }) =>

@@ -5,7 +5,6 @@ import type { Availability } from "../bindings/Availability";
 import type { Meeting } from "../bindings/Meeting";
 import type { MeetingStatus } from "../bindings/MeetingStatus";
 import type { NewMeeting } from "../bindings/NewMeeting";
-import type { Wire } from "../lib/wire";
 import { api } from "../api/client";
 import { useUser } from "../api/auth";
 import { usePlaybooks } from "../api/queries";
@@ -107,7 +106,7 @@ export default function MeetingsPage() {
 
 const meetingsQuery = (when: When) => ({
   queryKey: ["meetings", when],
-  queryFn: () => api<Wire<Meeting>[]>(`/api/meetings?when=${when}&time_zone=${encodeURIComponent(browserTimeZone())}`),
+  queryFn: () => api<Meeting[]>(`/api/meetings?when=${when}&time_zone=${encodeURIComponent(browserTimeZone())}`),
 });
 
 /**
@@ -116,7 +115,7 @@ const meetingsQuery = (when: When) => ({
  */
 function GetStarted() {
   const { t } = useI18n();
-  const availability = useQuery({ queryKey: ["availability"], queryFn: () => api<Wire<Availability>>("/api/availability") });
+  const availability = useQuery({ queryKey: ["availability"], queryFn: () => api<Availability>("/api/availability") });
   const playbooks = usePlaybooks();
   const today = useQuery(meetingsQuery("today"));
   const upcoming = useQuery(meetingsQuery("upcoming"));
@@ -161,7 +160,7 @@ function NewMeetingForm({ onDone }: { onDone: () => void }) {
   const [startsAt, setStartsAt] = useState("");
   const [duration, setDuration] = useState(30);
   const create = useMutation({
-    mutationFn: (body: NewMeeting) => api<Wire<Meeting>>("/api/meetings", { method: "POST", body }),
+    mutationFn: (body: NewMeeting) => api<Meeting>("/api/meetings", { method: "POST", body }),
     onSuccess: (m) => {
       void client.invalidateQueries({ queryKey: ["meetings"] });
       onDone();

@@ -5,7 +5,6 @@ import type { ChecklistItem } from "../bindings/ChecklistItem";
 import type { Objection } from "../bindings/Objection";
 import type { Playbook } from "../bindings/Playbook";
 import type { StoredPlaybook } from "../bindings/StoredPlaybook";
-import type { Wire } from "../lib/wire";
 import { api } from "../api/client";
 import { fetchBlob, saveBlob } from "../api/download";
 import { useUser } from "../api/auth";
@@ -68,7 +67,7 @@ export default function PlaybookEditorPage() {
 
   const save = useMutation({
     mutationFn: (body: Playbook) =>
-      isNew ? api<Wire<StoredPlaybook>>("/api/playbooks", { method: "POST", body }) : api<Wire<StoredPlaybook>>(`/api/playbooks/${id}`, { method: "PUT", body }),
+      isNew ? api<StoredPlaybook>("/api/playbooks", { method: "POST", body }) : api<StoredPlaybook>(`/api/playbooks/${id}`, { method: "PUT", body }),
     onSuccess: (p, body) => {
       setBaseline(JSON.stringify(cleaned(body)));
       client.setQueryData(["playbook", p.id], p);

@@ -3,7 +3,6 @@ import { Link, useNavigate } from "react-router";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { StarterPlaybook } from "../bindings/StarterPlaybook";
 import type { StoredPlaybook } from "../bindings/StoredPlaybook";
-import type { Wire } from "../lib/wire";
 import { api } from "../api/client";
 import { useUser } from "../api/auth";
 import { usePlaybooks } from "../api/queries";
@@ -25,7 +24,7 @@ export default function PlaybooksPage() {
   const file = useRef<HTMLInputElement>(null);
   const canEdit = user?.role !== "seller";
   const importFile = useMutation({
-    mutationFn: async (f: File) => api<Wire<StoredPlaybook>>("/api/playbooks/import", { method: "POST", body: JSON.parse(await f.text()) }),
+    mutationFn: async (f: File) => api<StoredPlaybook>("/api/playbooks/import", { method: "POST", body: JSON.parse(await f.text()) }),
     onSuccess: (p) => {
       void client.invalidateQueries({ queryKey: ["playbooks"] });
       navigate(p.id);
@@ -73,9 +72,9 @@ function Starters({ have }: { have: Set<string> }) {
   const { t } = useI18n();
   const navigate = useNavigate();
   const client = useQueryClient();
-  const starters = useQuery({ queryKey: ["playbook-starters"], queryFn: () => api<Wire<StarterPlaybook>[]>("/api/playbooks/starters") });
+  const starters = useQuery({ queryKey: ["playbook-starters"], queryFn: () => api<StarterPlaybook[]>("/api/playbooks/starters") });
   const add = useMutation({
-    mutationFn: (key: string) => api<Wire<StoredPlaybook>>(`/api/playbooks/starters/${encodeURIComponent(key)}`, { method: "POST" }),
+    mutationFn: (key: string) => api<StoredPlaybook>(`/api/playbooks/starters/${encodeURIComponent(key)}`, { method: "POST" }),
     onSuccess: (p) => {
       void client.invalidateQueries({ queryKey: ["playbooks"] });
       navigate(p.id);

@@ -2,7 +2,6 @@ import { Suspense, useEffect, useState } from "react";
 import { NavLink, Outlet, useNavigate, useOutletContext } from "react-router";
 import { useQueryClient } from "@tanstack/react-query";
 import type { User } from "../bindings/User";
-import type { Wire } from "../lib/wire";
 import { LanguageSwitch } from "../i18n";
 import { ErrorText, Logo, Spinner } from "../components/ui";
 import { desktop, onDeepLink } from "./ipc";
@@ -11,7 +10,7 @@ import { SignInForm } from "./SignInForm";
 import { setDesktopUser } from "./session";
 
 /** What the main window's screens get from it: the signed-in user and how to sign out. */
-export type MainContext = { user: Wire<User>; signOut: () => Promise<void> };
+export type MainContext = { user: User; signOut: () => Promise<void> };
 
 /** The signed-in user and sign-out, inside the main window's screens. */
 export const useMain = () => useOutletContext<MainContext>();
@@ -30,10 +29,10 @@ export default function MainWindow() {
   const t = useDesktopT();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [user, setUser] = useState<Wire<User> | null | undefined>(undefined);
+  const [user, setUser] = useState<User | null | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
 
-  const signedIn = (next: Wire<User> | null) => {
+  const signedIn = (next: User | null) => {
     setDesktopUser(next);
     setUser(next);
   };

@@ -1,11 +1,10 @@
 import type { User } from "../bindings/User";
-import type { Wire } from "../lib/wire";
 import { useI18n } from "../i18n";
 import { SignInCard } from "../components/SignInCard";
 import { desktop, DesktopError } from "./ipc";
 
 /** E-mail + password sign-in through the app (the refresh token goes to the OS keyring). */
-export function SignInForm({ onSignedIn }: { onSignedIn: (user: Wire<User>) => void }) {
+export function SignInForm({ onSignedIn }: { onSignedIn: (user: User) => void }) {
   const { t } = useI18n();
   return (
     <main className="flex flex-1 items-center justify-center p-6">

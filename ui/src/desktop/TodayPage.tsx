@@ -2,7 +2,6 @@ import { useCallback, useEffect, useState } from "react";
 import { useNavigate } from "react-router";
 import { useQuery } from "@tanstack/react-query";
 import type { Meeting } from "../bindings/Meeting";
-import type { Wire } from "../lib/wire";
 import { Button, Card, ErrorText, Spinner } from "../components/ui";
 import { desktop, DesktopError, onDeepLink } from "./ipc";
 import { useDesktopT } from "./messages";
@@ -14,7 +13,7 @@ import type { DeepLink } from "./bindings/DeepLink";
 const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
 /** A meeting whose call is over: it has (or will soon have) a recap. */
-export const isOver = (m: Pick<Wire<Meeting>, "status">) => m.status === "ended" || m.status === "processed";
+export const isOver = (m: Pick<Meeting, "status">) => m.status === "ended" || m.status === "processed";
 
 /** Today's meetings: join (hosts) or shadow (managers) an upcoming call, open an ended one's recap. */
 export default function TodayPage() {

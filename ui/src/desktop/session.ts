@@ -1,10 +1,9 @@
 import type { User } from "../bindings/User";
-import type { Wire } from "../lib/wire";
 import { announceUser, installApiSession } from "../api/client";
 import { installSaver } from "../api/download";
 import { desktop, DesktopError } from "./ipc";
 
-let user: Wire<User> | null = null;
+let user: User | null = null;
 
 /** A token from the app, or null when nobody is signed in (other failures are errors). */
 async function token(refresh: boolean): Promise<string | null> {
@@ -36,7 +35,7 @@ export async function installDesktopSession(): Promise<void> {
 }
 
 /** The main window signed in or out: what `useUser()` returns from now on. */
-export function setDesktopUser(next: Wire<User> | null) {
+export function setDesktopUser(next: User | null) {
   user = next;
   announceUser(next);
 }

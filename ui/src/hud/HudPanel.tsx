@@ -1,7 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import { AnimatePresence, motion } from "motion/react";
 import type { StoredPlaybook } from "../bindings/StoredPlaybook";
-import type { Wire } from "../lib/wire";
 import { useI18n } from "../i18n";
 import { AuthedImage } from "../components/AuthedImage";
 import { CheckIcon, ChevronIcon, GripIcon } from "../components/icons";
@@ -16,7 +15,7 @@ const TONE_CHIP = {
 export type HudPanelProps = {
   hud: HudState;
   connected: boolean;
-  playbook?: Wire<StoredPlaybook>;
+  playbook?: StoredPlaybook;
   readOnly?: boolean;
   presentingId?: string | null;
   onPresent?: (card: CardEvent) => void;
@@ -234,7 +233,7 @@ function Sentiment({ hud, nameOf }: { hud: HudState; nameOf: (id: string) => str
   );
 }
 
-function Checklist({ hud, playbook, nameOf }: { hud: HudState; playbook?: Wire<StoredPlaybook>; nameOf: (id: string) => string }) {
+function Checklist({ hud, playbook, nameOf }: { hud: HudState; playbook?: StoredPlaybook; nameOf: (id: string) => string }) {
   const { t } = useI18n();
   const [open, setOpen] = useState<string | null>(null);
   const items = playbook?.checklist.map((i) => ({ key: i.key, title: i.title })) ?? [];

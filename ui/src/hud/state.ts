@@ -3,10 +3,9 @@ import type { Evidence } from "../bindings/Evidence";
 import type { HudEnvelope } from "../bindings/HudEnvelope";
 import type { HudNotice } from "../bindings/HudNotice";
 import type { SentimentLabel } from "../bindings/SentimentLabel";
-import type { Wire } from "../lib/wire";
 
-export type Envelope = Wire<HudEnvelope>;
-export type Notice = Wire<HudNotice>;
+export type Envelope = HudEnvelope;
+export type Notice = HudNotice;
 export type HudKind = Envelope["kind"];
 
 export type TranscriptLine = {
@@ -19,8 +18,8 @@ export type TranscriptLine = {
   seq: number;
 };
 
-export type Tick = { item: string; title: string; evidence: Wire<Evidence>; seq: number; receivedAt: number };
-export type CardEvent = { objection: string; title: string; card: Wire<BattleCard>; evidence: Wire<Evidence>; seq: number; receivedAt: number };
+export type Tick = { item: string; title: string; evidence: Evidence; seq: number; receivedAt: number };
+export type CardEvent = { objection: string; title: string; card: BattleCard; evidence: Evidence; seq: number; receivedAt: number };
 export type Mood = { name: string; label: SentimentLabel; confidence: number; seq: number };
 export type Tip = { text: string; item?: string; objection?: string; seq: number };
 export type ManagerMessage = { from: string; text: string; seq: number; receivedAt: number };

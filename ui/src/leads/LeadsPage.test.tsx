@@ -4,7 +4,6 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Lead } from "../bindings/Lead";
-import type { Wire } from "../lib/wire";
 import { type ApiRequest, renderPage, startApi } from "../test-utils";
 import LeadsPage from "./LeadsPage";
 
@@ -12,7 +11,7 @@ const ME = "0b6f1f5e-1d2c-4a57-9a0e-5f1c2d3e4a01";
 const requests: { method: string; url: string; body: unknown }[] = [];
 let api: { close: () => void };
 
-const lead = (id: string, name: string, extra: Partial<Wire<Lead>>): Wire<Lead> => ({
+const lead = (id: string, name: string, extra: Partial<Lead>): Lead => ({
   id,
   name,
   company: "",
@@ -29,7 +28,7 @@ const lead = (id: string, name: string, extra: Partial<Wire<Lead>>): Wire<Lead> 
   ...extra,
 });
 
-let leads: Wire<Lead>[] = [
+let leads: Lead[] = [
   lead("l1", "Paolo Bianchi", {
     company: "Acme Srl",
     email: "paolo@acme.example",

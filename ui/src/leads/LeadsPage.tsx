@@ -5,7 +5,6 @@ import type { Lead } from "../bindings/Lead";
 import type { LeadStage } from "../bindings/LeadStage";
 import type { LeadUpdate } from "../bindings/LeadUpdate";
 import type { NewLead } from "../bindings/NewLead";
-import type { Wire } from "../lib/wire";
 import { api, ApiError } from "../api/client";
 import { useUser } from "../api/auth";
 import { useI18n } from "../i18n";
@@ -23,7 +22,7 @@ const CRITERIA: (keyof Bant)[] = ["budget", "authority", "need", "timeline"];
  */
 export default function LeadsPage() {
   const { t } = useI18n();
-  const leads = useQuery({ queryKey: ["leads"], queryFn: () => api<Wire<Lead>[]>("/api/leads") });
+  const leads = useQuery({ queryKey: ["leads"], queryFn: () => api<Lead[]>("/api/leads") });
   return (
     <div className="space-y-6" data-testid="leads-page">
       <div>
@@ -47,7 +46,7 @@ function NewLeadForm() {
   const empty = { name: "", company: "", email: "", phone: "" };
   const [form, setForm] = useState(empty);
   const create = useMutation({
-    mutationFn: (body: NewLead) => api<Wire<Lead>>("/api/leads", { method: "POST", body }),
+    mutationFn: (body: NewLead) => api<Lead>("/api/leads", { method: "POST", body }),
     onSuccess: () => {
       setForm(empty);
       void client.invalidateQueries({ queryKey: ["leads"] });
@@ -83,12 +82,12 @@ function NewLeadForm() {
   );
 }
 
-function LeadRow({ lead }: { lead: Wire<Lead> }) {
+function LeadRow({ lead }: { lead: Lead }) {
   const { t } = useI18n();
   const user = useUser();
   const client = useQueryClient();
   const update = useMutation({
-    mutationFn: (body: LeadUpdate) => api<Wire<Lead>>(`/api/leads/${lead.id}`, { method: "PATCH", body }),
+    mutationFn: (body: LeadUpdate) => api<Lead>(`/api/leads/${lead.id}`, { method: "PATCH", body }),
     onSuccess: () => void client.invalidateQueries({ queryKey: ["leads"] }),
   });
   const contact = [lead.company, lead.email, lead.phone].filter(Boolean).join(" · ");

@@ -2,7 +2,6 @@ import { useEffect, useState } from "react";
 import { useNavigate } from "react-router";
 import type { HandoffRedeem } from "../bindings/HandoffRedeem";
 import type { Session } from "../bindings/Session";
-import type { Wire } from "../lib/wire";
 import { api, storeSession } from "../api/client";
 import { useDesktopT } from "../desktop/messages";
 import { MessageScreen, Spinner } from "../components/ui";
@@ -32,7 +31,7 @@ export default function HandoffPage() {
       return;
     }
     const body: HandoffRedeem = { token };
-    api<Wire<Session>>("/api/auth/handoff/redeem", { method: "POST", body, auth: false }).then(
+    api<Session>("/api/auth/handoff/redeem", { method: "POST", body, auth: false }).then(
       (session) => {
         storeSession(session);
         navigate(next, { replace: true });

@@ -2,7 +2,6 @@ import type { ActionItem } from "../bindings/ActionItem";
 import type { ChecklistCoverage } from "../bindings/ChecklistCoverage";
 import type { ObjectionOutcome } from "../bindings/ObjectionOutcome";
 import type { SpeakerStats } from "../bindings/SpeakerStats";
-import type { Wire } from "../lib/wire";
 import { useI18n } from "../i18n";
 import { clock } from "./sync";
 
@@ -24,7 +23,7 @@ function Evidence({ text, ms, onSeek, testId }: { text: string; ms: number; onSe
 }
 
 /** Checklist items, covered ones with the words that covered them. */
-export function Checklist({ items, onSeek }: { items: Wire<ChecklistCoverage>[]; onSeek: (ms: number) => void }) {
+export function Checklist({ items, onSeek }: { items: ChecklistCoverage[]; onSeek: (ms: number) => void }) {
   const { t } = useI18n();
   return (
     <ul className="space-y-2" data-testid="recap-checklist">
@@ -50,7 +49,7 @@ function Chip({ on, yes, no }: { on: boolean; yes: string; no?: string }) {
 }
 
 /** Objections raised, their battle cards and what became of them. */
-export function BattleCards({ objections, onSeek }: { objections: Wire<ObjectionOutcome>[]; onSeek: (ms: number) => void }) {
+export function BattleCards({ objections, onSeek }: { objections: ObjectionOutcome[]; onSeek: (ms: number) => void }) {
   const { t } = useI18n();
   if (objections.length === 0) return <p className="text-sm text-white/50">{t("recap.noObjections")}</p>;
   return (
@@ -74,7 +73,7 @@ export function BattleCards({ objections, onSeek }: { objections: Wire<Objection
 }
 
 /** Per-participant talk statistics. */
-export function SpeakerTable({ speakers }: { speakers: Wire<SpeakerStats>[] }) {
+export function SpeakerTable({ speakers }: { speakers: SpeakerStats[] }) {
   const { t } = useI18n();
   return (
     <table className="w-full text-sm [&_th]:align-bottom [&_td]:px-2 [&_td:first-child]:pl-0 [&_td:last-child]:pr-0 [&_th]:px-2 [&_th:first-child]:pl-0 [&_th:last-child]:pr-0" data-testid="recap-speakers">
@@ -107,7 +106,7 @@ export function SpeakerTable({ speakers }: { speakers: Wire<SpeakerStats>[] }) {
 }
 
 /** Summary, next steps and action items (who, by when). */
-export function Notes({ summary, nextSteps, actions, method }: { summary: string; nextSteps: string[]; actions: Wire<ActionItem>[]; method: string }) {
+export function Notes({ summary, nextSteps, actions, method }: { summary: string; nextSteps: string[]; actions: ActionItem[]; method: string }) {
   const { t } = useI18n();
   return (
     <div className="space-y-4 text-sm" data-testid="recap-notes">

@@ -1,7 +1,6 @@
 import type { ReactNode } from "react";
 import type { Kpis } from "../bindings/Kpis";
 import type { SpeakerStats } from "../bindings/SpeakerStats";
-import type { Wire } from "../lib/wire";
 import { useI18n } from "../i18n";
 import { clock } from "./sync";
 
@@ -49,7 +48,7 @@ export function PaceGauge({ wpm, min, max }: { wpm: number; min: number; max: nu
 }
 
 /** The call's headline numbers with their benchmark bands. */
-export function KpiCards({ kpis, speakers }: { kpis: Wire<Kpis>; speakers: Wire<SpeakerStats>[] }) {
+export function KpiCards({ kpis, speakers }: { kpis: Kpis; speakers: SpeakerStats[] }) {
   const { t } = useI18n();
   const b = kpis.benchmarks;
   const seller = Math.round(kpis.seller_talk_pct);

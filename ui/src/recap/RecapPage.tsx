@@ -2,7 +2,6 @@ import { useMemo, useState } from "react";
 import { Link, useParams } from "react-router";
 import { useQuery } from "@tanstack/react-query";
 import type { Recap } from "../bindings/Recap";
-import type { Wire } from "../lib/wire";
 import { api, ApiError } from "../api/client";
 import { fetchBlob, openInNewTab, saveBlob } from "../api/download";
 import { useI18n } from "../i18n";
@@ -36,7 +35,7 @@ export default function RecapPage({ backTo, exports = true }: Placement) {
   const { t, lang } = useI18n();
   const recap = useQuery({
     queryKey: ["recap", id],
-    queryFn: () => api<Wire<Recap>>(`/api/meetings/${id}/recap`),
+    queryFn: () => api<Recap>(`/api/meetings/${id}/recap`),
     retry: (count, e) => !notReady(e) && count < 1,
     refetchInterval: (q) => (notReady(q.state.error) ? 5_000 : false),
   });
@@ -52,7 +51,7 @@ export default function RecapPage({ backTo, exports = true }: Placement) {
   return <RecapView recap={recap.data} lang={lang} backTo={backTo ?? `/console/meetings/${id}`} exports={exports} />;
 }
 
-function RecapView({ recap, lang, backTo, exports }: { recap: Wire<Recap>; lang: string; backTo: string; exports: boolean }) {
+function RecapView({ recap, lang, backTo, exports }: { recap: Recap; lang: string; backTo: string; exports: boolean }) {
   const { t } = useI18n();
   const player = usePlayer();
   const media = useAuthedMedia(recap.recording_url);

@@ -1,7 +1,6 @@
 import { useMemo } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { SentimentPoint } from "../bindings/SentimentPoint";
-import type { Wire } from "../lib/wire";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/messages";
 import { clock } from "./sync";
@@ -26,7 +25,7 @@ export function SentimentChart({
   currentMs,
   onSeek,
 }: {
-  points: Wire<SentimentPoint>[];
+  points: SentimentPoint[];
   names: ReadonlyMap<string, string>;
   /** Identities on the seller's side: drawn apart, with no dips. */
   sellers: ReadonlySet<string>;

@@ -1,6 +1,5 @@
 import { useEffect, useMemo, useRef } from "react";
 import type { TranscriptLine } from "../bindings/TranscriptLine";
-import type { Wire } from "../lib/wire";
 import { useI18n } from "../i18n";
 import { clock } from "./sync";
 import { collapseRepeats } from "./repeats";
@@ -11,7 +10,7 @@ import { collapseRepeats } from "./repeats";
  * does not scroll); clicking a line seeks the player to its start. One speaker's repeats of the
  * same words in a row (a recogniser's loop) show once, marked ×N (see `repeats.ts`).
  */
-export function Transcript({ lines, active, onSeek }: { lines: Wire<TranscriptLine>[]; active: number; onSeek: (ms: number) => void }) {
+export function Transcript({ lines, active, onSeek }: { lines: TranscriptLine[]; active: number; onSeek: (ms: number) => void }) {
   const { t } = useI18n();
   const list = useRef<HTMLOListElement>(null);
   const groups = useMemo(() => collapseRepeats(lines), [lines]);

@@ -4,7 +4,6 @@ import { useQuery } from "@tanstack/react-query";
 import type { AcceptInvitation } from "../bindings/AcceptInvitation";
 import type { InvitationPreview } from "../bindings/InvitationPreview";
 import type { Session } from "../bindings/Session";
-import type { Wire } from "../lib/wire";
 import { api, ApiError, storeSession } from "../api/client";
 import { useI18n, type Lang } from "../i18n";
 import { AuthShell, useSubmit } from "../components/AuthShell";
@@ -27,7 +26,7 @@ export default function AcceptInvitePage() {
   const token = tokenFromHash(window.location.hash);
   const preview = useQuery({
     queryKey: ["invitation", token],
-    queryFn: () => api<Wire<InvitationPreview>>(`/api/invitations/lookup?token=${encodeURIComponent(token ?? "")}`, { auth: false }),
+    queryFn: () => api<InvitationPreview>(`/api/invitations/lookup?token=${encodeURIComponent(token ?? "")}`, { auth: false }),
     enabled: !!token,
     retry: false,
   });
@@ -41,7 +40,7 @@ export default function AcceptInvitePage() {
   const [password, setPassword] = useState("");
   const { busy, error, submit } = useSubmit(async () => {
     const body: AcceptInvitation = { token: token ?? "", display_name: name, password, slug };
-    storeSession(await api<Wire<Session>>("/api/invitations/accept", { method: "POST", body, auth: false }));
+    storeSession(await api<Session>("/api/invitations/accept", { method: "POST", body, auth: false }));
     navigate("/console", { replace: true });
   });
   const fieldError = (field: string) => (error instanceof ApiError && error.field === field ? error.message : null);

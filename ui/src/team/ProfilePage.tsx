@@ -4,7 +4,6 @@ import type { PasswordChange } from "../bindings/PasswordChange";
 import type { ProfileUpdate } from "../bindings/ProfileUpdate";
 import type { Session } from "../bindings/Session";
 import type { User } from "../bindings/User";
-import type { Wire } from "../lib/wire";
 import { api, ApiError, apiUrl, storeSession, updateStoredUser } from "../api/client";
 import { useUser } from "../api/auth";
 import { useI18n } from "../i18n";
@@ -23,11 +22,11 @@ export default function ProfilePage() {
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const rename = useMutation({
-    mutationFn: (body: ProfileUpdate) => api<Wire<User>>("/api/me", { method: "PATCH", body }),
+    mutationFn: (body: ProfileUpdate) => api<User>("/api/me", { method: "PATCH", body }),
     onSuccess: updateStoredUser,
   });
   const changePassword = useMutation({
-    mutationFn: (body: PasswordChange) => api<Wire<Session>>("/api/me/password", { method: "POST", body }),
+    mutationFn: (body: PasswordChange) => api<Session>("/api/me/password", { method: "POST", body }),
     onSuccess: (session) => {
       storeSession(session);
       setCurrent("");

@@ -2,7 +2,6 @@ import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 import type { PasswordResetConfirm } from "../bindings/PasswordResetConfirm";
 import type { Session } from "../bindings/Session";
-import type { Wire } from "../lib/wire";
 import { api, ApiError, storeSession } from "../api/client";
 import { useI18n } from "../i18n";
 import { AuthShell, useSubmit } from "../components/AuthShell";
@@ -20,7 +19,7 @@ export default function ResetPasswordPage() {
   const [password, setPassword] = useState("");
   const { busy, error, submit } = useSubmit(async () => {
     const body: PasswordResetConfirm = { token: token ?? "", password };
-    storeSession(await api<Wire<Session>>("/api/auth/password-reset/confirm", { method: "POST", body, auth: false }));
+    storeSession(await api<Session>("/api/auth/password-reset/confirm", { method: "POST", body, auth: false }));
     navigate("/console", { replace: true });
   });
 

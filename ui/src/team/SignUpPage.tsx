@@ -2,7 +2,6 @@ import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 import type { Session } from "../bindings/Session";
 import type { SignUp } from "../bindings/SignUp";
-import type { Wire } from "../lib/wire";
 import { api, ApiError, storeSession } from "../api/client";
 import { useI18n } from "../i18n";
 import { AuthShell, useSubmit } from "../components/AuthShell";
@@ -20,7 +19,7 @@ export default function SignUpPage() {
   const [slugEdited, setSlugEdited] = useState(false);
   const set = (patch: Partial<SignUp>) => setForm((f) => ({ ...f, ...patch }));
   const { busy, error, submit } = useSubmit(async () => {
-    storeSession(await api<Wire<Session>>("/api/organizations", { method: "POST", body: form, auth: false }));
+    storeSession(await api<Session>("/api/organizations", { method: "POST", body: form, auth: false }));
     navigate("/console/team", { replace: true });
   });
   const fieldError = (field: string) => (error instanceof ApiError && error.field === field ? error.message : null);

@@ -6,7 +6,6 @@ import type { NewInvitation } from "../bindings/NewInvitation";
 import type { Role } from "../bindings/Role";
 import type { User } from "../bindings/User";
 import type { UserUpdate } from "../bindings/UserUpdate";
-import type { Wire } from "../lib/wire";
 import { api, ApiError } from "../api/client";
 import { useUser } from "../api/auth";
 import { useI18n } from "../i18n";
@@ -25,7 +24,7 @@ export default function TeamPage() {
   const { t } = useI18n();
   const user = useUser();
   const admin = user?.role === "admin";
-  const people = useQuery({ queryKey: ["users"], queryFn: () => api<Wire<User>[]>("/api/users"), enabled: user?.role !== "seller" });
+  const people = useQuery({ queryKey: ["users"], queryFn: () => api<User[]>("/api/users"), enabled: user?.role !== "seller" });
   if (user?.role === "seller") return <p className="text-white/60">{t("team.forAdmins")}</p>;
   return (
     <div className="space-y-6" data-testid="team-page">
@@ -47,11 +46,11 @@ export default function TeamPage() {
   );
 }
 
-function PersonRow({ person, editable }: { person: Wire<User>; editable: boolean }) {
+function PersonRow({ person, editable }: { person: User; editable: boolean }) {
   const { t } = useI18n();
   const client = useQueryClient();
   const update = useMutation({
-    mutationFn: (body: UserUpdate) => api<Wire<User>>(`/api/users/${person.id}`, { method: "PATCH", body }),
+    mutationFn: (body: UserUpdate) => api<User>(`/api/users/${person.id}`, { method: "PATCH", body }),
     onSuccess: () => void client.invalidateQueries({ queryKey: ["users"] }),
   });
   return (
@@ -96,10 +95,10 @@ function InviteForm() {
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("seller");
   const [language, setLanguage] = useState<string>(lang);
-  const [sent, setSent] = useState<Wire<InvitationSent> | null>(null);
+  const [sent, setSent] = useState<InvitationSent | null>(null);
   const [copied, setCopied] = useState(false);
   const invite = useMutation({
-    mutationFn: (body: NewInvitation) => api<Wire<InvitationSent>>("/api/invitations", { method: "POST", body }),
+    mutationFn: (body: NewInvitation) => api<InvitationSent>("/api/invitations", { method: "POST", body }),
     onSuccess: (result) => {
       setSent(result);
       setEmail("");
@@ -161,9 +160,9 @@ function InviteForm() {
 function Invitations() {
   const { t, lang } = useI18n();
   const client = useQueryClient();
-  const invitations = useQuery({ queryKey: ["invitations"], queryFn: () => api<Wire<Invitation>[]>("/api/invitations") });
+  const invitations = useQuery({ queryKey: ["invitations"], queryFn: () => api<Invitation[]>("/api/invitations") });
   const withdraw = useMutation({
-    mutationFn: (id: string) => api<Wire<Invitation>>(`/api/invitations/${id}`, { method: "DELETE" }),
+    mutationFn: (id: string) => api<Invitation>(`/api/invitations/${id}`, { method: "DELETE" }),
     onSuccess: () => void client.invalidateQueries({ queryKey: ["invitations"] }),
   });
   return (

@@ -6,7 +6,6 @@ import type { WebhookDelivery } from "../bindings/WebhookDelivery";
 import type { WebhookEndpoint } from "../bindings/WebhookEndpoint";
 import type { WebhookEndpointUpdate } from "../bindings/WebhookEndpointUpdate";
 import type { WebhookSecret } from "../bindings/WebhookSecret";
-import type { Wire } from "../lib/wire";
 import { api, ApiError } from "../api/client";
 import { useUser } from "../api/auth";
 import { useI18n } from "../i18n";
@@ -24,7 +23,7 @@ export default function WebhooksPage() {
   const { t } = useI18n();
   const user = useUser();
   const manager = user?.role !== "seller";
-  const endpoints = useQuery({ queryKey: ["webhooks"], queryFn: () => api<Wire<WebhookEndpoint>[]>("/api/webhooks"), enabled: manager });
+  const endpoints = useQuery({ queryKey: ["webhooks"], queryFn: () => api<WebhookEndpoint[]>("/api/webhooks"), enabled: manager });
   const [selected, setSelected] = useState<string | null>(null);
   if (!manager) return <p className="text-white/60">{t("wh.forManagers")}</p>;
   const current = selected ?? endpoints.data?.[0]?.id ?? null;
@@ -55,7 +54,7 @@ function NewEndpoint({ onCreated }: { onCreated: (id: string) => void }) {
   const [events, setEvents] = useState<string[]>(["meeting.processed"]);
   const [secret, setSecret] = useState<string | null>(null);
   const create = useMutation({
-    mutationFn: (body: NewWebhookEndpoint) => api<Wire<WebhookSecret>>("/api/webhooks", { method: "POST", body }),
+    mutationFn: (body: NewWebhookEndpoint) => api<WebhookSecret>("/api/webhooks", { method: "POST", body }),
     onSuccess: (created) => {
       setSecret(created.secret);
       setUrl("");
@@ -127,7 +126,7 @@ function SecretOnce({ secret }: { secret: string }) {
   );
 }
 
-function EndpointRow({ endpoint, selected, onSelect }: { endpoint: Wire<WebhookEndpoint>; selected: boolean; onSelect: () => void }) {
+function EndpointRow({ endpoint, selected, onSelect }: { endpoint: WebhookEndpoint; selected: boolean; onSelect: () => void }) {
   const { t } = useI18n();
   const client = useQueryClient();
   const refresh = () => void client.invalidateQueries({ queryKey: ["webhooks"] });
@@ -137,7 +136,7 @@ function EndpointRow({ endpoint, selected, onSelect }: { endpoint: Wire<WebhookE
   });
   const remove = useMutation({ mutationFn: () => api(`/api/webhooks/${endpoint.id}`, { method: "DELETE" }), onSuccess: refresh });
   const rotate = useMutation({
-    mutationFn: () => api<Wire<WebhookSecret>>(`/api/webhooks/${endpoint.id}/rotate-secret`, { method: "POST" }),
+    mutationFn: () => api<WebhookSecret>(`/api/webhooks/${endpoint.id}/rotate-secret`, { method: "POST" }),
     onSuccess: refresh,
   });
   const test = useMutation({
@@ -187,7 +186,7 @@ function Deliveries({ endpointId }: { endpointId: string }) {
   const [status, setStatus] = useState<DeliveryStatus | "">("");
   const deliveries = useQuery({
     queryKey: ["deliveries", endpointId, status],
-    queryFn: () => api<Wire<WebhookDelivery>[]>(`/api/webhooks/${endpointId}/deliveries${status ? `?status=${status}` : ""}`),
+    queryFn: () => api<WebhookDelivery[]>(`/api/webhooks/${endpointId}/deliveries${status ? `?status=${status}` : ""}`),
     refetchInterval: 5_000,
   });
   return (
@@ -212,17 +211,17 @@ function Deliveries({ endpointId }: { endpointId: string }) {
   );
 }
 
-function DeliveryRow({ delivery: d, lang }: { delivery: Wire<WebhookDelivery>; lang: string }) {
+function DeliveryRow({ delivery: d, lang }: { delivery: WebhookDelivery; lang: string }) {
   const { t } = useI18n();
   const client = useQueryClient();
   const [open, setOpen] = useState(false);
   const log = useQuery({
     queryKey: ["delivery", d.id, d.attempts, d.status],
-    queryFn: () => api<Wire<WebhookDelivery>>(`/api/webhooks/deliveries/${d.id}`),
+    queryFn: () => api<WebhookDelivery>(`/api/webhooks/deliveries/${d.id}`),
     enabled: open,
   });
   const redeliver = useMutation({
-    mutationFn: () => api<Wire<WebhookDelivery>>(`/api/webhooks/deliveries/${d.id}/redeliver`, { method: "POST" }),
+    mutationFn: () => api<WebhookDelivery>(`/api/webhooks/deliveries/${d.id}/redeliver`, { method: "POST" }),
     onSuccess: () => void client.invalidateQueries({ queryKey: ["deliveries", d.endpoint_id] }),
   });
   const last = d.last_status_code != null ? `HTTP ${d.last_status_code}` : d.last_error ?? "";
