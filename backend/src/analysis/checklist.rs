@@ -18,6 +18,7 @@
 //! The held-out half's figures are printed by `cargo bench --bench corpus`.
 
 use super::index::{best_score, embed_all};
+use super::logistic::LogisticModel;
 use crate::semantics::encoder::{Embedding, EncoderError, SentenceEncoder, cosine};
 use closer_wire::{ChecklistItem, Credit};
 use std::collections::HashSet;
@@ -42,41 +43,24 @@ pub const L2_C: f32 = 1.0;
 /// "preventivo"/"preventivi" alike in both languages without a word list.
 pub const STEM_CHARS: usize = 5;
 
-/// The fitted weights (`data/checklist_model.json`).
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub struct ChecklistModel {
-    /// Where the weights come from.
-    #[serde(rename = "_about")]
-    pub about: String,
-    /// One weight per feature, in [`ChecklistIndex::features`]' order.
-    pub weights: Vec<f32>,
-    /// Intercept.
-    pub bias: f32,
-}
-
-impl ChecklistModel {
-    /// The committed model. Panics if the built-in file is malformed (a build defect).
-    pub fn builtin() -> Self {
-        let model: Self = serde_json::from_str(include_str!("data/checklist_model.json")).expect("valid built-in data");
-        assert_eq!(model.weights.len(), FEATURES);
-        model
-    }
-
-    /// Probability (0–1) that the pair with `features` is a coverage.
-    pub fn probability(&self, features: &[f32; FEATURES]) -> f32 {
-        let z = self.bias + self.weights.iter().zip(features).map(|(w, x)| w * x).sum::<f32>();
-        1.0 / (1.0 + (-z).exp())
-    }
+/// The committed checklist model (`data/checklist_model.json`).
+pub fn builtin_model() -> LogisticModel {
+    LogisticModel::builtin(include_str!("data/checklist_model.json"), FEATURES)
 }
 
 /// Lower-cased words of `text`: runs of letters, digits and `_`.
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+pub(super) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty()).map(str::to_lowercase)
 }
 
 /// Stems (first [`STEM_CHARS`] characters) of the words of `text` that are at least that long.
 pub fn stems(text: &str) -> HashSet<String> {
-    words(text).filter(|w| w.chars().count() >= STEM_CHARS).map(|w| w.chars().take(STEM_CHARS).collect()).collect()
+    stems_of(text, STEM_CHARS)
+}
+
+/// Stems (first `chars` characters) of the words of `text` that are at least that long.
+pub(super) fn stems_of(text: &str, chars: usize) -> HashSet<String> {
+    words(text).filter(|w| w.chars().count() >= chars).map(|w| w.chars().take(chars).collect()).collect()
 }
 
 /// One checklist item, embedded.
@@ -110,14 +94,14 @@ pub struct Context<'a> {
 /// A playbook's checklist, embedded, with the model that scores it.
 pub(super) struct ChecklistIndex {
     items: Vec<Item>,
-    model: ChecklistModel,
+    model: LogisticModel,
 }
 
 impl ChecklistIndex {
     /// Embeds every item's examples and title.
     ///
     /// Errors: the encoder failing.
-    pub(super) fn new(encoder: &SentenceEncoder, items: &[ChecklistItem], model: ChecklistModel) -> Result<Self, EncoderError> {
+    pub(super) fn new(encoder: &SentenceEncoder, items: &[ChecklistItem], model: LogisticModel) -> Result<Self, EncoderError> {
         let items = items
             .iter()
             .map(|i| {
@@ -185,6 +169,11 @@ impl ChecklistIndex {
             .collect()
     }
 
+    /// Best cosine between `embedding` and any item's prototype (−1 when there is none).
+    pub(super) fn best_cosine(&self, embedding: &Embedding) -> f32 {
+        self.items.iter().map(|i| cosine(&i.prototype, embedding)).fold(-1.0, f32::max)
+    }
+
     /// Keys of the items this speaker may earn (credit), in playbook order.
     pub(super) fn creditable(&self, host: bool) -> impl Iterator<Item = &str> {
         self.items.iter().filter(move |i| host || i.credit == Credit::Any).map(|i| i.key.as_str())
@@ -221,18 +210,5 @@ mod tests {
         let got = stems("Quanti preventivi? The budget, budgeted, dell'ultimo anno");
         let want: HashSet<String> = ["quant", "preve", "budge", "ultim"].map(String::from).into();
         assert_eq!(got, want);
-    }
-
-    #[test]
-    fn probability_is_the_logistic_of_the_weighted_sum() {
-        let mut model = ChecklistModel { about: String::new(), weights: vec![0.0; FEATURES], bias: 0.0 };
-        assert!((model.probability(&[1.0; FEATURES]) - 0.5).abs() < 1e-6);
-        model.weights[0] = 2.0;
-        model.bias = -1.0;
-        let mut f = [0.0; FEATURES];
-        f[0] = 0.5;
-        assert!((model.probability(&f) - 0.5).abs() < 1e-6);
-        f[0] = 1.0;
-        assert!((model.probability(&f) - 1.0 / (1.0 + (-1.0f32).exp())).abs() < 1e-6);
     }
 }

@@ -6,6 +6,8 @@
 
 pub mod checklist;
 mod index;
+pub mod logistic;
+pub mod objections;
 mod sentiment;
 mod sentences;
 mod tips;
@@ -14,31 +16,17 @@ pub use sentiment::{CLASSES as SENTIMENT_CLASSES, ClassExamples, L2_C as SENTIME
 
 use crate::semantics::encoder::{Embedding, EncoderError, SentenceEncoder};
 use closer_wire::{BattleCard, Evidence, Playbook, SentimentLabel};
-use checklist::{ChecklistIndex, ChecklistModel};
-use index::PhraseIndex;
+use checklist::ChecklistIndex;
+use logistic::LogisticModel;
+use objections::ObjectionIndex;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
-/// Default cosine for an objection. Objections are phrased more distinctly (true matches
-/// 0.376–0.67 on the fixtures), so the bar is higher; Whisper's mishearing of a complaint
-/// ("we can't hurt this kind of bitch many times and nothing ever changes") scores 0.339
-/// against "happy with the current solution", so thresholds 0.34–0.375 meet the bars on
-/// scripted and transcribed text alike, and this is the middle.
-pub const OBJECTION_THRESHOLD: f32 = 0.355;
-/// How far the best objection must lead the runner-up (another objection or the background
-/// class of fillers) — two objections equally close means neither is meant.
-pub const MARGIN: f32 = 0.02;
-/// How far an objection in its cooldown may lead the best fresh one before the sentence counts
-/// as meaning the one already shown (see `PhraseIndex::decide`). Calibrated on the fixture
-/// playbooks' calls, where any lead from 0.04 up met the quality bars.
-pub const COVERED_LEAD: f32 = 0.08;
-/// Partial text is matched too — a strong match ticks while the speaker is still talking —
-/// but with every objection cosine threshold raised by this much, every checklist probability
-/// threshold by [`PARTIAL_EXTRA_PROBABILITY`], and only on sentences of at least
-/// [`PARTIAL_MIN_WORDS`] words: the words so far of an unfinished sentence ("what is the
-/// biggest") can sound like another item; the final text settles the weak cases.
-pub const PARTIAL_EXTRA: f32 = 0.08;
-/// See [`PARTIAL_EXTRA`]: a checklist item needs this much more probability in partial text.
+/// Partial text is matched too — a strong match ticks or raises while the speaker is still
+/// talking — but with every checklist and objection probability threshold raised by this much,
+/// and only on sentences of at least [`PARTIAL_MIN_WORDS`] words: the words so far of an
+/// unfinished sentence ("what is the biggest") can sound like another item; the final text
+/// settles the weak cases.
 pub const PARTIAL_EXTRA_PROBABILITY: f32 = 0.1;
 /// Shortest partial sentence (words) that is matched at all.
 pub const PARTIAL_MIN_WORDS: usize = 5;
@@ -113,7 +101,9 @@ pub struct AnalysisModels {
     /// Embeddings of the background fillers (see `data/background.json`).
     pub background: Vec<Embedding>,
     /// The fitted checklist model.
-    pub checklist: ChecklistModel,
+    pub checklist: LogisticModel,
+    /// The fitted objection model.
+    pub objections: LogisticModel,
 }
 
 impl AnalysisModels {
@@ -124,13 +114,13 @@ impl AnalysisModels {
     pub fn new(encoder: Arc<SentenceEncoder>) -> Result<Self, AnalysisError> {
         let sentiment = SentimentModel::builtin();
         let background = index::embed_all(&encoder, &index::background_phrases())?;
-        Ok(Self { encoder, sentiment, background, checklist: ChecklistModel::builtin() })
+        Ok(Self { encoder, sentiment, background, checklist: checklist::builtin_model(), objections: objections::builtin_model() })
     }
 }
 
-/// One sentence's checklist features: `(item key, features)` per item scored, in playbook
-/// order (see [`Analyzer::checklist_features`]).
-pub type SentenceFeatures = Vec<(String, [f32; checklist::FEATURES])>;
+/// One sentence's features for a model: `(item or objection key, features)` per target scored,
+/// in playbook order (see [`Analyzer::checklist_features`], [`Analyzer::objection_features`]).
+pub type SentenceFeatures = Vec<(String, Vec<f32>)>;
 
 /// What an analyzer has concluded so far: kept by the session's supervisor so a restarted
 /// session goes on from here instead of re-ticking items or re-raising objections. Stored with
@@ -189,7 +179,7 @@ pub struct Analyzer {
     models: Arc<AnalysisModels>,
     playbook: Playbook,
     checklist: ChecklistIndex,
-    objections: PhraseIndex,
+    objections: ObjectionIndex,
     state: AnalyzerState,
 }
 
@@ -210,12 +200,7 @@ impl Analyzer {
         state: AnalyzerState,
     ) -> Result<Self, AnalysisError> {
         let checklist = ChecklistIndex::new(&models.encoder, &playbook.checklist, models.checklist.clone())?;
-        let objections = PhraseIndex::new(
-            &models.encoder,
-            playbook.objections.iter().map(|o| {
-                (o.key.as_str(), o.title.as_str(), &o.examples[..], o.threshold.unwrap_or(OBJECTION_THRESHOLD))
-            }),
-        )?;
+        let objections = ObjectionIndex::new(&models.encoder, &playbook.objections, models.objections.clone())?;
         Ok(Self { models, playbook, checklist, objections, state })
     }
 
@@ -240,7 +225,6 @@ impl Analyzer {
         // An objection is not raised in a pleased remark ("perfect, that works for us" is
         // agreement, however close it sounds to "what we have works").
         let pleased = sentiment::label(&current).0 == SentimentLabel::Positive;
-        let extra = if u.is_final { 0.0 } else { PARTIAL_EXTRA };
         let extra_probability = if u.is_final { 0.0 } else { PARTIAL_EXTRA_PROBABILITY };
         let (mut ticked_here, mut raised_here) = (false, false);
         let confirmed = self.state.partial_matches.remove(u.segment_id).unwrap_or_default();
@@ -277,7 +261,8 @@ impl Analyzer {
             let fresh = |key: &str| {
                 self.state.raised.get(key).is_none_or(|&at| u.start_ms.saturating_sub(at) >= OBJECTION_COOLDOWN_MS)
             };
-            if let Some((key, score)) = self.objections.decide(embedding, background, MARGIN, COVERED_LEAD, extra, fresh) {
+            let context = self.objection_context(whole, embedding, background);
+            if let Some((key, score)) = self.objections.decide(text, embedding, &context, extra_probability, fresh) {
                 raised_here = true;
                 matched.1.push(key.to_owned());
                 if u.is_final || confirmed.1.iter().any(|k| k == key) {
@@ -361,6 +346,37 @@ impl Analyzer {
         }
     }
 
+    /// What the objection model knows of a sentence (`embedding`, with best background cosine
+    /// `background`) besides the sentence itself.
+    fn objection_context(&self, whole: bool, embedding: &Embedding, background: f32) -> objections::Context {
+        objections::Context { whole, background, checklist: self.checklist.best_cosine(embedding) }
+    }
+
+    /// The objection model's features of every sentence of `u` (and its whole text) against
+    /// each of the playbook's objections, exactly as [`analyze`](Self::analyze) scores them;
+    /// empty where `analyze` looks for no objection (a seller's utterance, a pleased one). Used
+    /// to fit `data/objection_model.json` (`tests/analysis_corpus.rs`).
+    ///
+    /// Errors: the encoder failing.
+    pub fn objection_features(&self, u: &Utterance<'_>) -> Result<Vec<SentenceFeatures>, AnalysisError> {
+        let prepared = self.prepare(u)?;
+        if u.role != SpeakerRole::Guest || sentiment::label(&prepared.current).0 == SentimentLabel::Positive {
+            return Ok(Vec::new());
+        }
+        Ok(prepared
+            .parts
+            .iter()
+            .zip(&prepared.embeddings)
+            .enumerate()
+            .map(|(n, (text, embedding))| {
+                let background = index::best_score(&self.models.background, embedding);
+                let context = self.objection_context(n == prepared.whole_at, embedding, background);
+                let features = self.objections.features(text, embedding, &context);
+                self.playbook.objections.iter().zip(features).map(|(o, f)| (o.key.clone(), f.to_vec())).collect()
+            })
+            .collect())
+    }
+
     /// The checklist model's features of every sentence of `u` (and its whole text) against
     /// each item this speaker may earn that `open` says is still unticked, exactly as
     /// [`analyze`](Self::analyze) scores them: per sentence, `(key, features)` in playbook
@@ -390,7 +406,7 @@ impl Analyzer {
                     .iter()
                     .zip(features)
                     .filter(|(item, _)| eligible.contains(item.key.as_str()))
-                    .map(|(item, f)| (item.key.clone(), f))
+                    .map(|(item, f)| (item.key.clone(), f.to_vec()))
                     .collect()
             })
             .collect())

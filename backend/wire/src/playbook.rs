@@ -61,7 +61,9 @@ pub struct Objection {
     pub examples: Vec<String>,
     /// What the seller sees when it is raised.
     pub battle_card: BattleCard,
-    /// Detection threshold (cosine); `null` = calibrated default.
+    /// Probability (from the objection model, 0–1) a prospect's sentence must reach to raise
+    /// this objection; `null` = the analyzer's calibrated default. Not part of the shared
+    /// interchange files; kept on export when set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub threshold: Option<f32>,

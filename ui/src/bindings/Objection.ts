@@ -22,6 +22,8 @@ examples: Array<string>,
  */
 battle_card: BattleCard, 
 /**
- * Detection threshold (cosine); `null` = calibrated default.
+ * Probability (from the objection model, 0–1) a prospect's sentence must reach to raise
+ * this objection; `null` = the analyzer's calibrated default. Not part of the shared
+ * interchange files; kept on export when set.
  */
 threshold?: number, };
