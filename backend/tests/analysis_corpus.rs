@@ -489,7 +489,8 @@ fn cross_validate_the_checklist_on_the_calibration_half() {
 }
 
 /// Cross-validation of the objection model on the whole calibration half (16 playbooks in
-/// `calibration/` and `calibration-next/`). Measured: see `objections::OBJECTION_PROBABILITY`.
+/// `calibration/` and `calibration-next/`). Measured: see `objections::OBJECTION_PROBABILITY`
+/// (the figures per threshold) and `objections::STEM_CHARS`.
 #[test]
 #[ignore = "minutes: run when choosing a feature or a threshold"]
 fn cross_validate_the_objections_on_the_calibration_half() {
