@@ -467,7 +467,8 @@ async fn managed(state: &AppState, token: &str) -> Result<Managed, Error> {
             meeting_url: meeting_url(state, row.meeting_id),
             start: row.starts_at,
             end: row.ends_at,
-            status: if row.status == "confirmed" { BookingStatus::Confirmed } else { BookingStatus::Cancelled },
+            status: BookingStatus::parse(&row.status)
+                .ok_or_else(|| sqlx::Error::Decode(format!("unknown booking status {:?} in a row", row.status).into()))?,
             manage_token: None,
         },
         parties: Parties {

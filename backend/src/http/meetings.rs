@@ -226,7 +226,6 @@ async fn cancel(State(state): State<AppState>, user: AuthUser, PathParams(id): P
     responses((status = 200, body = Vec<Participant>)))]
 async fn participants(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<Json<Vec<Participant>>, Error> {
     visible(&state, &user, id).await?;
-    type PRow = (String, String, String, Option<String>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
     let rows: Vec<PRow> = sqlx::query_as(
         "SELECT identity, display_name, role, ai_consent, consent_at, joined_at, left_at FROM participants
          WHERE meeting_id = $1 ORDER BY created_at, identity",
@@ -234,23 +233,17 @@ async fn participants(State(state): State<AppState>, user: AuthUser, PathParams(
     .bind(id)
     .fetch_all(&state.pg)
     .await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|(identity, display_name, role, consent, consent_at, joined_at, left_at)| Participant {
-                identity,
-                display_name,
-                role: match role.as_str() {
-                    "host" => ParticipantRole::Host,
-                    "shadow" => ParticipantRole::Shadow,
-                    _ => ParticipantRole::Guest,
-                },
-                ai_consent: consent.as_deref().and_then(AiConsent::parse),
-                consent_at,
-                joined_at,
-                left_at,
-            })
-            .collect(),
-    ))
+    Ok(Json(rows.into_iter().map(participant).collect::<Result<_, sqlx::Error>>()?))
+}
+
+/// A `participants` row: identity, display name, role, consent, consent time, joined, left.
+type PRow = (String, String, String, Option<String>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+/// The participant of a row. A role this build does not know is a defect in the row, not a
+/// guest: an error (`sqlx::Error::Decode`), as for a meeting's status.
+fn participant((identity, display_name, role, consent, consent_at, joined_at, left_at): PRow) -> Result<Participant, sqlx::Error> {
+    let role = ParticipantRole::parse(&role).ok_or_else(|| sqlx::Error::Decode(format!("unknown participant role {role:?} in a row").into()))?;
+    Ok(Participant { identity, display_name, role, ai_consent: consent.as_deref().and_then(AiConsent::parse), consent_at, joined_at, left_at })
 }
 
 /// The 410 of a meeting that can no longer be joined, with a message for people.
@@ -321,4 +314,17 @@ pub(super) async fn admit(
     .await?;
     let token = grants::mint(&state.config, role, &room, identity, name)?;
     Ok(RoomAccess { livekit_url: grants::client_url(&state.config), token, identity: identity.to_owned(), room })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_participant_role_in_a_row_is_an_error_not_a_guest() {
+        let row = |role: &str| ("guest-1".to_owned(), "Anna".to_owned(), role.to_owned(), Some("accepted".to_owned()), None, None, None);
+        assert_eq!(participant(row("shadow")).unwrap().role, ParticipantRole::Shadow);
+        assert_eq!(participant(row("guest")).unwrap().ai_consent, Some(AiConsent::Accepted));
+        assert!(matches!(participant(row("manager")), Err(sqlx::Error::Decode(_))));
+    }
 }

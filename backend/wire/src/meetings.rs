@@ -213,6 +213,11 @@ impl ParticipantRole {
             ParticipantRole::Shadow => "shadow",
         }
     }
+
+    /// Inverse of [`ParticipantRole::as_str`].
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Host, Self::Guest, Self::Shadow].into_iter().find(|role| role.as_str() == s)
+    }
 }
 
 #[cfg(test)]
@@ -228,5 +233,9 @@ mod tests {
             assert_eq!(AiConsent::parse(consent.as_str()), Some(consent));
         }
         assert_eq!(AiConsent::parse("maybe"), None);
+        for role in [ParticipantRole::Host, ParticipantRole::Guest, ParticipantRole::Shadow] {
+            assert_eq!(ParticipantRole::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(ParticipantRole::parse("manager"), None);
     }
 }

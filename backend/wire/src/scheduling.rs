@@ -228,9 +228,37 @@ pub enum BookingStatus {
     Cancelled,
 }
 
+impl BookingStatus {
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BookingStatus::Confirmed => "confirmed",
+            BookingStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// Inverse of [`BookingStatus::as_str`].
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Confirmed, Self::Cancelled].into_iter().find(|status| status.as_str() == s)
+    }
+}
+
 /// `POST /api/bookings/{manage_token}/reschedule`.
 #[derive(Clone, Debug, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RescheduleRequest {
     pub start: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn booking_statuses_round_trip_and_unknown_ones_are_none() {
+        for status in [BookingStatus::Confirmed, BookingStatus::Cancelled] {
+            assert_eq!(BookingStatus::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(BookingStatus::parse("pending"), None);
+    }
 }
