@@ -84,13 +84,7 @@ fn cosine_checklist(models: &AnalysisModels, call: &corpus::Call, utterances: &[
         let host = call.role(speaker) == closer::analysis::SpeakerRole::Host;
         let text = closer::pii::redact(text).text;
         let whole = text.trim().to_owned();
-        let mut parts: Vec<String> =
-            whole.split(['.', '?', '!', ';']).map(str::trim).filter(|s| s.split_whitespace().count() >= 2).map(str::to_owned).collect();
-        if parts.len() == 1 && parts[0] == whole {
-            parts.clear();
-        }
-        let sentences = parts.len();
-        parts.push(whole);
+        let (parts, sentences) = parts(whole);
         let mut ticked_here = false;
         for (n, part) in parts.iter().enumerate() {
             if n == sentences && sentences > 0 && ticked_here {
@@ -113,6 +107,19 @@ fn cosine_checklist(models: &AnalysisModels, call: &corpus::Call, utterances: &[
         }
     }
     observed
+}
+
+/// The old analyzer's reading of an utterance's text `whole`: its sentences of two words or
+/// more (none when that is the whole text), then the whole; and how many sentences.
+fn parts(whole: String) -> (Vec<String>, usize) {
+    let mut parts: Vec<String> =
+        whole.split(['.', '?', '!', ';']).map(str::trim).filter(|s| s.split_whitespace().count() >= 2).map(str::to_owned).collect();
+    if parts.len() == 1 && parts[0] == whole {
+        parts.clear();
+    }
+    let sentences = parts.len();
+    parts.push(whole);
+    (parts, sentences)
 }
 
 /// Mean embedding of a target's examples and title, its prototype.
@@ -147,13 +154,7 @@ fn cosine_objections(models: &AnalysisModels, call: &corpus::Call, utterances: &
         if closer::analysis::sentiment_label(&sentiment).0 == closer_wire::SentimentLabel::Positive {
             continue;
         }
-        let mut parts: Vec<String> =
-            whole.split(['.', '?', '!', ';']).map(str::trim).filter(|s| s.split_whitespace().count() >= 2).map(str::to_owned).collect();
-        if parts.len() == 1 && parts[0] == whole {
-            parts.clear();
-        }
-        let sentences = parts.len();
-        parts.push(whole);
+        let (parts, sentences) = parts(whole);
         let mut raised_here = false;
         for (n, part) in parts.iter().enumerate() {
             if n == sentences && sentences > 0 && raised_here {

@@ -17,7 +17,7 @@
 //! sentence's own sentiment or an embedding-level "covers anything" classifier lowered it.
 //! The held-out half's figures are printed by `cargo bench --bench corpus`.
 
-use super::index::{best_score, embed_all};
+use super::index::{Phrasings, best_score, embed_phrasings};
 use super::logistic::LogisticModel;
 use crate::semantics::encoder::{Embedding, EncoderError, SentenceEncoder, cosine};
 use closer_wire::{ChecklistItem, Credit};
@@ -105,20 +105,15 @@ impl ChecklistIndex {
         let items = items
             .iter()
             .map(|i| {
-                let mut texts = i.examples.clone();
-                texts.push(i.title.clone());
-                let mut embedded = embed_all(encoder, &texts)?;
-                let title = embedded.pop().expect("the title was pushed");
-                let mut all = embedded.clone();
-                all.push(title);
+                let Phrasings { prototype, examples, title, stems } = embed_phrasings(encoder, &i.title, &i.examples, stems)?;
                 Ok(Item {
                     key: i.key.clone(),
                     credit: i.credit,
                     threshold: i.threshold.unwrap_or(CHECKLIST_PROBABILITY),
-                    prototype: super::index::mean(&all),
-                    examples: embedded,
+                    prototype,
+                    examples,
                     title,
-                    stems: texts.iter().flat_map(|t| stems(t)).collect(),
+                    stems,
                 })
             })
             .collect::<Result<_, EncoderError>>()?;

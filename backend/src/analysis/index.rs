@@ -10,6 +10,7 @@
 //! transcript (scripted text and Whisper's); with prototypes every one from 0.235 to 0.285 does.
 
 use crate::semantics::encoder::{DIM, Embedding, EncoderError, SentenceEncoder, cosine};
+use std::collections::HashSet;
 
 /// Embeds `texts` one by one: the int8 model quantises activations per batch, so one-by-one
 /// embeddings are reproducible whatever else is in the batch.
@@ -40,4 +41,32 @@ pub(super) fn mean(embeddings: &[Embedding]) -> Embedding {
 /// Highest cosine between `embedding` and any of `phrasings` (−1 when empty).
 pub(super) fn best_score(phrasings: &[Embedding], embedding: &Embedding) -> f32 {
     phrasings.iter().map(|p| cosine(p, embedding)).fold(-1.0, f32::max)
+}
+
+/// A checklist item's or an objection's phrasings, embedded.
+pub(super) struct Phrasings {
+    /// Mean embedding of the examples and the title.
+    pub prototype: Embedding,
+    pub examples: Vec<Embedding>,
+    pub title: Embedding,
+    /// `stems` of the examples and the title.
+    pub stems: HashSet<String>,
+}
+
+/// Embeds `title` and `examples` one by one (see [`embed_all`]) and collects their `stems`.
+///
+/// Errors: the encoder failing.
+pub(super) fn embed_phrasings(
+    encoder: &SentenceEncoder,
+    title: &str,
+    examples: &[String],
+    stems: fn(&str) -> HashSet<String>,
+) -> Result<Phrasings, EncoderError> {
+    let mut texts = examples.to_vec();
+    texts.push(title.to_owned());
+    let mut examples = embed_all(encoder, &texts)?;
+    let title = examples.pop().expect("the title was pushed");
+    let mut all = examples.clone();
+    all.push(title);
+    Ok(Phrasings { prototype: mean(&all), examples, title, stems: texts.iter().flat_map(|t| stems(t)).collect() })
 }

@@ -17,7 +17,7 @@
 //! held-out half's figures are printed by `cargo bench --bench corpus`, beside the cosine rule.
 
 use super::checklist::{stems_of, words};
-use super::index::{best_score, embed_all, mean};
+use super::index::{Phrasings, best_score, embed_phrasings};
 use super::logistic::LogisticModel;
 use crate::semantics::encoder::{Embedding, EncoderError, SentenceEncoder, cosine};
 use closer_wire::Objection;
@@ -38,6 +38,11 @@ pub const OBJECTION_PROBABILITY: f32 = 0.25;
 /// the same cross-validation: objections turn on short words ("mail", "cost", "soldi"), and
 /// the best mean F1 rose from 0.325 (five letters, at 0.3) to 0.351 (four, at 0.25).
 pub const STEM_CHARS: usize = 4;
+
+/// [`STEM_CHARS`]-letter stems of the words of `text` (see `checklist::stems_of`).
+fn objection_stems(text: &str) -> HashSet<String> {
+    stems_of(text, STEM_CHARS)
+}
 
 /// Inverse L2 strength of the fit (scikit-learn's `C`), as the checklist's.
 pub const L2_C: f32 = 1.0;
@@ -84,20 +89,8 @@ impl ObjectionIndex {
         let targets = objections
             .iter()
             .map(|o| {
-                let mut texts = o.examples.clone();
-                texts.push(o.title.clone());
-                let mut embedded = embed_all(encoder, &texts)?;
-                let title = embedded.pop().expect("the title was pushed");
-                let mut all = embedded.clone();
-                all.push(title);
-                Ok(Target {
-                    key: o.key.clone(),
-                    threshold: o.threshold.unwrap_or(OBJECTION_PROBABILITY),
-                    prototype: mean(&all),
-                    examples: embedded,
-                    title,
-                    stems: texts.iter().flat_map(|t| stems_of(t, STEM_CHARS)).collect(),
-                })
+                let Phrasings { prototype, examples, title, stems } = embed_phrasings(encoder, &o.title, &o.examples, objection_stems)?;
+                Ok(Target { key: o.key.clone(), threshold: o.threshold.unwrap_or(OBJECTION_PROBABILITY), prototype, examples, title, stems })
             })
             .collect::<Result<_, EncoderError>>()?;
         Ok(Self { targets, model })
@@ -115,7 +108,7 @@ impl ObjectionIndex {
     /// ln(1 + words); whole utterance (0/1).
     pub(super) fn features(&self, sentence: &str, embedding: &Embedding, context: &Context) -> Vec<[f32; FEATURES]> {
         let cosines: Vec<f32> = self.targets.iter().map(|t| cosine(&t.prototype, embedding)).collect();
-        let sentence_stems = stems_of(sentence, STEM_CHARS);
+        let sentence_stems = objection_stems(sentence);
         let word_count = words(sentence).count() as f32;
         self.targets
             .iter()
