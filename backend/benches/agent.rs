@@ -50,7 +50,8 @@ const ITALIAN: [(&str, &str); 8] = [
     ("Le andrebbe una demo con un nostro consulente la prossima settimana?", "Sì, martedì o mercoledì pomeriggio va bene."),
 ];
 
-/// One qualification of `exchanges` in `language`; returns the answers heard and the gaps, ms.
+/// One qualification of `exchanges` in `language`; prints each answer as heard with the gap
+/// after it and returns the answers heard and the gaps, ms.
 async fn qualification(voices: &Arc<Voices>, whisper: &Arc<WhisperEngine>, dialogue: &Dialogue, language: &str, exchanges: &[(&str, &str)]) -> (usize, Vec<i64>) {
     let mut call = agent::Call::start(&format!("bench-agent-{language}")).await;
     let voice = Voice::publish(&call.agent.room, "microphone").await.expect("publish");
@@ -65,7 +66,11 @@ async fn qualification(voices: &Arc<Voices>, whisper: &Arc<WhisperEngine>, dialo
         closing: if language == "it" { "Grazie Anna, a presto." } else { "Thank you, Anna. Talk soon." }.into(),
     };
     let heard = conversation::run(&voice, voices.clone(), whisper.clone(), hears_guest, &script, dialogue, std::future::pending()).await.expect("conversation").exchanges;
-    let gaps = guest.await.unwrap().gaps.into_iter().map(|g| g as i64).collect();
+    let gaps: Vec<i64> = guest.await.unwrap().gaps.into_iter().map(|g| g as i64).collect();
+    for (n, exchange) in heard.iter().enumerate() {
+        let gap = gaps.get(n).map_or("-".to_owned(), |g| g.to_string());
+        println!("    {language} {gap:>5} ms  {:?}", exchange.answer.as_deref().unwrap_or("(nothing heard)"));
+    }
     (heard.iter().filter(|e| e.answer.is_some()).count(), gaps)
 }
 
