@@ -213,6 +213,34 @@ async fn webhook(app: &TestApp, body: &str, auth: &str) -> u16 {
         .as_u16()
 }
 
+/// The status machine (`closer::meetings::Transition`) against the real table: each move
+/// applies once, from the statuses it leaves, and records when the call started and ended.
+#[tokio::test]
+async fn a_meetings_status_only_moves_forward() {
+    use closer::meetings::{Transition::*, status, transition};
+    use closer_wire::MeetingStatus;
+    let app = TestApp::start(|_| {}).await;
+    let (_, _, _, meeting) = org_with_meeting(&app).await;
+    let id: uuid::Uuid = meeting.parse().unwrap();
+    // Whole seconds: PostgreSQL keeps microseconds.
+    let at = chrono::DateTime::from_timestamp(chrono::Utc::now().timestamp(), 0).unwrap();
+    let minutes = |m: i64| at + chrono::Duration::minutes(m);
+    assert!(!transition(&app.pg, id, RoomFinished { at }).await.unwrap(), "a room closing before the call leaves it scheduled");
+    assert!(!transition(&app.pg, id, Processed).await.unwrap(), "nothing to process yet");
+    assert!(transition(&app.pg, id, Start { at }).await.unwrap());
+    assert!(!transition(&app.pg, id, Start { at: minutes(1) }).await.unwrap(), "started once");
+    assert!(!transition(&app.pg, id, Cancel).await.unwrap(), "a live call is not cancelled");
+    assert!(transition(&app.pg, id, HostEnded { at: minutes(5) }).await.unwrap());
+    assert!(!transition(&app.pg, id, RoomFinished { at: minutes(6) }).await.unwrap(), "ended once");
+    let times: (Option<chrono::DateTime<chrono::Utc>>, Option<chrono::DateTime<chrono::Utc>>) =
+        sqlx::query_as("SELECT started_at, ended_at FROM meetings WHERE id = $1").bind(id).fetch_one(&app.pg).await.unwrap();
+    assert_eq!(times, (Some(at), Some(minutes(5))));
+    assert_eq!(status(&app.pg, id).await.unwrap(), Some(MeetingStatus::Ended));
+    assert!(transition(&app.pg, id, Processed).await.unwrap());
+    assert!(!transition(&app.pg, id, Processed).await.unwrap(), "processed once");
+    assert_eq!(status(&app.pg, id).await.unwrap(), Some(MeetingStatus::Processed));
+}
+
 #[tokio::test]
 async fn guest_join_validates_records_webhooks_and_refuses_ended_meetings() {
     let app = TestApp::start(|c| {
@@ -281,7 +309,7 @@ async fn guest_join_validates_records_webhooks_and_refuses_ended_meetings() {
     assert_eq!((status, body["error"]["message"].as_str()), (410, Some("This meeting has ended.")));
     let (status, _) = app.call(Method::POST, &format!("/meetings/{meeting}/token"), Some(&seller), None).await;
     assert_eq!(status, 410);
-    assert!(closer::meetings::mark_processed(&app.pg, meeting.parse().unwrap()).await.unwrap());
+    assert!(closer::meetings::transition(&app.pg, meeting.parse().unwrap(), closer::meetings::Transition::Processed).await.unwrap());
 
     // Join attempts are rate-limited per client and meeting: 12/min here, of which 5 were
     // counted above (3 invalid names, 1 admitted, 1 refused as ended; bodies that are not

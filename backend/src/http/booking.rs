@@ -7,6 +7,7 @@ use super::{Error, validate};
 use crate::auth::refresh;
 use crate::ics::{self, Invite};
 use crate::mail::Email;
+use crate::meetings::{self, Transition};
 use crate::scheduling::emails::{self, Change};
 use crate::scheduling::{self, SlotQuery};
 use crate::state::AppState;
@@ -503,11 +504,7 @@ async fn cancel(State(state): State<AppState>, PathParams(token): PathParams<Str
         return Err(Error::Gone("This booking is already cancelled.".into()));
     }
     let mut tx = state.pg.begin().await?;
-    let meeting = sqlx::query("UPDATE meetings SET status = 'cancelled' WHERE id = $1 AND status = 'scheduled'")
-        .bind(managed.booking.meeting_id)
-        .execute(&mut *tx)
-        .await?;
-    if meeting.rows_affected() == 0 {
+    if !meetings::transition(&mut *tx, managed.booking.meeting_id, Transition::Cancel).await? {
         return Err(Error::Gone("This meeting has already started or ended.".into()));
     }
     sqlx::query("UPDATE bookings SET status = 'cancelled', sequence = sequence + 1 WHERE id = $1")

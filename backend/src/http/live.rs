@@ -332,10 +332,7 @@ async fn end(State(state): State<AppState>, user: AuthUser, PathParams(id): Path
     // when LiveKit's webhook arrives (it may not, e.g. behind a firewall): the finalizer picks
     // up ended meetings for their recap, and flushes the live session itself before reading
     // its documents.
-    sqlx::query("UPDATE meetings SET status = 'ended', ended_at = now() WHERE id = $1 AND status IN ('scheduled', 'live')")
-        .bind(id)
-        .execute(&state.pg)
-        .await?;
+    crate::meetings::transition(&state.pg, id, crate::meetings::Transition::HostEnded { at: chrono::Utc::now() }).await?;
     // Then the room, before the copilot's backlog (seconds to minutes on a loaded machine):
     // that is the seller's business, not a reason to keep the guests in a call that has
     // ended. The audio it works on is already here.

@@ -5,6 +5,7 @@
 
 use super::Error;
 use crate::grants;
+use crate::meetings::{self, Transition};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -69,11 +70,7 @@ async fn receive(State(state): State<AppState>, headers: HeaderMap, body: String
                 .await?;
             // A shadow manager or the copilot alone does not start the call.
             if !identity.starts_with("shadow-") && !agent {
-                sqlx::query("UPDATE meetings SET status = 'live', started_at = coalesce(started_at, $2) WHERE id = $1 AND status = 'scheduled'")
-                    .bind(meeting)
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
+                meetings::transition(&mut *tx, meeting, Transition::Start { at }).await?;
             }
         }
         ("participant_left", Some(identity)) => {
@@ -85,11 +82,7 @@ async fn receive(State(state): State<AppState>, headers: HeaderMap, body: String
                 .await?;
         }
         ("room_finished", _) => {
-            sqlx::query("UPDATE meetings SET status = 'ended', ended_at = $2 WHERE id = $1 AND status = 'live'")
-                .bind(meeting)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+            meetings::transition(&mut *tx, meeting, Transition::RoomFinished { at }).await?;
         }
         _ => {}
     }

@@ -205,12 +205,8 @@ async fn update(State(state): State<AppState>, user: AuthUser, PathParams(id): P
 async fn cancel(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<Json<Meeting>, Error> {
     visible(&state, &user, id).await?;
     let mut tx = state.pg.begin().await?;
-    let done = sqlx::query("UPDATE meetings SET status = 'cancelled' WHERE id = $1 AND organization_id = $2 AND status = 'scheduled'")
-        .bind(id)
-        .bind(user.org)
-        .execute(&mut *tx)
-        .await?;
-    if done.rows_affected() == 0 {
+    // `visible` checked the meeting is of the user's organization.
+    if !crate::meetings::transition(&mut *tx, id, crate::meetings::Transition::Cancel).await? {
         return Err(Error::Conflict("only scheduled meetings can be cancelled".into()));
     }
     sqlx::query("UPDATE bookings SET status = 'cancelled', sequence = sequence + 1 WHERE meeting_id = $1")

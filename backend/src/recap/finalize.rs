@@ -143,7 +143,7 @@ impl Finalizer {
         store::put(&self.mongo, loaded.organization, &recap).await?;
 
         let mut tx = self.pg.begin().await?;
-        if !crate::meetings::mark_processed(&mut *tx, meeting).await? {
+        if !crate::meetings::transition(&mut *tx, meeting, crate::meetings::Transition::Processed).await? {
             // Processed concurrently by another worker, which also sent the webhook.
             return Ok(Outcome::AlreadyProcessed);
         }
