@@ -18,9 +18,57 @@ use uuid::Uuid;
 /// Most participants a room admits (LiveKit refuses the next join).
 pub const MAX_PARTICIPANTS: u32 = 10;
 
-/// Start of every guest's LiveKit identity (`guest-<12 hex>`); the pages tell guests from the
-/// host by it too (`ui/src/room/presentation.tsx`).
-pub const GUEST_IDENTITY_PREFIX: &str = "guest-";
+/// A person's LiveKit identity in a meeting's room, spelled in this one place: `host-<user id>`
+/// and `shadow-<user id>` (one per user and role, so a reconnect replaces the previous
+/// connection) or `guest-<12 hex>` (random; a reload keeps it through the guest's token). The
+/// pages tell guests from the host by the `guest-` prefix too (`ui/src/room/presentation.tsx`).
+/// The server's own participants (`agent::IDENTITY`, `agent::ai_worker::IDENTITY`) join as
+/// LiveKit agents and are not identities of this kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Identity {
+    /// The meeting's host or a hidden manager, by user id.
+    User { role: ParticipantRole, user: Uuid },
+    /// A guest, by the part after `guest-`.
+    Guest(String),
+}
+
+impl Identity {
+    /// A new guest's identity: `guest-` and 12 random hex digits.
+    pub fn new_guest() -> Self {
+        Self::Guest(Uuid::new_v4().simple().to_string()[..12].to_owned())
+    }
+
+    /// `s` read back; `None` for anything else (an agent's identity, a foreign participant).
+    pub fn parse(s: &str) -> Option<Self> {
+        let (prefix, rest) = s.split_once('-')?;
+        match ParticipantRole::parse(prefix)? {
+            ParticipantRole::Guest => (!rest.is_empty()).then(|| Self::Guest(rest.to_owned())),
+            role => Uuid::try_parse(rest).ok().map(|user| Self::User { role, user }),
+        }
+    }
+
+    /// The participant's role.
+    pub fn role(&self) -> ParticipantRole {
+        match self {
+            Self::User { role, .. } => *role,
+            Self::Guest(_) => ParticipantRole::Guest,
+        }
+    }
+
+    /// Whether `s` is a guest's identity.
+    pub fn is_guest(s: &str) -> bool {
+        matches!(Self::parse(s), Some(Self::Guest(_)))
+    }
+}
+
+impl std::fmt::Display for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::User { role, user } => write!(f, "{}-{}", role.as_str(), user.simple()),
+            Self::Guest(id) => write!(f, "guest-{id}"),
+        }
+    }
+}
 
 /// The LiveKit room of a meeting: `meeting-<uuid>`.
 pub fn room_name(meeting: Uuid) -> String {
@@ -111,6 +159,26 @@ pub async fn ensure_room(rooms: &RoomClient, room: &str) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identities_round_trip_and_foreign_ones_are_none() {
+        let user = Uuid::new_v4();
+        for identity in [
+            Identity::User { role: ParticipantRole::Host, user },
+            Identity::User { role: ParticipantRole::Shadow, user },
+            Identity::new_guest(),
+        ] {
+            assert_eq!(Identity::parse(&identity.to_string()), Some(identity.clone()), "{identity}");
+        }
+        assert_eq!(Identity::User { role: ParticipantRole::Shadow, user }.to_string(), format!("shadow-{}", user.simple()));
+        let guest = Identity::new_guest().to_string();
+        assert!(guest.len() == "guest-".len() + 12 && Identity::is_guest(&guest), "{guest}");
+        assert_ne!(Identity::new_guest(), Identity::new_guest());
+        for foreign in ["agent-copilot", "agent-ai", "guest-", "host-42", "shadow", "", "caller-1"] {
+            assert_eq!(Identity::parse(foreign), None, "{foreign}");
+        }
+        assert!(!Identity::is_guest(&format!("host-{}", user.simple())));
+    }
 
     #[test]
     fn room_names_round_trip() {

@@ -282,6 +282,12 @@ async fn guest_join_validates_records_webhooks_and_refuses_ended_meetings() {
     assert_eq!(webhook(&app, &joined, "").await, 401);
     let auth = signed_webhook(&app, &joined, &app.config.livekit_api_secret);
     assert_eq!(webhook(&app, &joined.replace("Luca", "x").replace("participant_joined", "participant_left"), &auth).await, 401, "body changed after signing");
+    // A hidden manager joining first does not start the call.
+    let shadow = json!({"event": "participant_joined", "id": format!("EV_{}", uuid::Uuid::new_v4().simple()),
+        "createdAt": now.to_string(), "room": {"name": room}, "participant": {"identity": format!("shadow-{}", uuid::Uuid::new_v4().simple())}}).to_string();
+    assert_eq!(webhook(&app, &shadow, &signed_webhook(&app, &shadow, &app.config.livekit_api_secret)).await, 200);
+    let (_, got) = app.call(Method::GET, &format!("/meetings/{meeting}"), Some(&seller), None).await;
+    assert_eq!(got["status"], "scheduled");
     assert_eq!(webhook(&app, &joined, &auth).await, 200);
     assert_eq!(webhook(&app, &joined, &auth).await, 200, "retries are idempotent");
     let (_, got) = app.call(Method::GET, &format!("/meetings/{meeting}"), Some(&seller), None).await;
@@ -302,7 +308,7 @@ async fn guest_join_validates_records_webhooks_and_refuses_ended_meetings() {
         .fetch_all(&app.pg)
         .await
         .unwrap();
-    assert_eq!(kinds, ["participant_joined", "participant_left", "room_finished"]);
+    assert_eq!(kinds, ["participant_joined", "participant_joined", "participant_left", "room_finished"]);
 
     // Ended: joins and host tokens are refused with a message for people.
     let (status, body) = app.call(Method::POST, &join, None, Some(json!({"display_name": "Luca", "ai_consent": "accepted"}))).await;

@@ -82,7 +82,7 @@ async fn join(
             grants::MAX_PARTICIPANTS
         )));
     }
-    let identity = returning.unwrap_or_else(|| format!("{}{}", grants::GUEST_IDENTITY_PREFIX, &Uuid::new_v4().simple().to_string()[..12]));
+    let identity = returning.unwrap_or_else(|| grants::Identity::new_guest().to_string());
     Ok(Json(admit(&state, id, ParticipantRole::Guest, &identity, &display_name, None, Some(body.ai_consent)).await?))
 }
 
@@ -97,7 +97,7 @@ async fn join(
 async fn rejoining(state: &AppState, meeting: Uuid, room: &str, token: &str, consent: AiConsent) -> Result<Option<String>, Error> {
     let verifier = TokenVerifier::with_api_key(&state.config.livekit_api_key, &state.config.livekit_api_secret);
     let Ok(claims) = verifier.verify(token) else { return Ok(None) };
-    if claims.video.room != room || !claims.sub.starts_with(grants::GUEST_IDENTITY_PREFIX) {
+    if claims.video.room != room || !grants::Identity::is_guest(&claims.sub) {
         return Ok(None);
     }
     let known: bool = sqlx::query_scalar(

@@ -10,6 +10,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use chrono::{DateTime, Utc};
+use closer_wire::ParticipantRole;
 use livekit_api::access_token::TokenVerifier;
 use livekit_api::webhooks::WebhookReceiver;
 use utoipa_axum::router::OpenApiRouter;
@@ -69,7 +70,8 @@ async fn receive(State(state): State<AppState>, headers: HeaderMap, body: String
                 .execute(&mut *tx)
                 .await?;
             // A shadow manager or the copilot alone does not start the call.
-            if !identity.starts_with("shadow-") && !agent {
+            let shadow = grants::Identity::parse(identity).is_some_and(|i| i.role() == ParticipantRole::Shadow);
+            if !shadow && !agent {
                 meetings::transition(&mut *tx, meeting, Transition::Start { at }).await?;
             }
         }

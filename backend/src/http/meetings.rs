@@ -260,8 +260,7 @@ async fn room_token(State(state): State<AppState>, user: AuthUser, PathParams(id
     refuse_join(meeting.status)?;
     let role = if meeting.host_id == user.id { ParticipantRole::Host } else { ParticipantRole::Shadow };
     let name: String = sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1").bind(user.id).fetch_one(&state.pg).await?;
-    // One identity per user and role, so a reconnect replaces the previous connection.
-    let identity = format!("{}-{}", role.as_str(), user.id.simple());
+    let identity = crate::grants::Identity::User { role, user: user.id }.to_string();
     Ok(Json(admit(&state, id, role, &identity, &name, Some(user.id), None).await?))
 }
 

@@ -173,7 +173,7 @@ async fn guests_in_room(state: &AppState, id: Uuid) -> Result<Vec<String>, Error
         .map_err(unreachable)?
         .into_iter()
         .map(|p| p.identity)
-        .filter(|identity| identity.starts_with(crate::grants::GUEST_IDENTITY_PREFIX))
+        .filter(|identity| crate::grants::Identity::is_guest(identity))
         .collect())
 }
 
