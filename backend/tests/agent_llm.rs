@@ -164,12 +164,13 @@ async fn an_invented_price_a_failing_or_a_late_llm_leave_the_turn_to_the_embedde
     let said = dialogue_with(failing.client().await).respond(Some(BantCriterion::Budget), question).await.unwrap();
     assert_eq!((said, failing.requests.lock().unwrap().len()), (embedded.clone(), 1));
 
-    let late = Llm { delay: TURN_BUDGET + Duration::from_secs(5), ..Llm::answering([json!({"kind": "question", "reply": "Too late."})]) };
+    let late = Llm { delay: TURN_BUDGET + Duration::from_secs(30), ..Llm::answering([json!({"kind": "question", "reply": "Too late."})]) };
     let started = Instant::now();
     let said = dialogue_with(late.client().await).respond(Some(BantCriterion::Budget), question).await.unwrap();
     assert_eq!(said, embedded);
-    // The budget plus the embedded reading (tens of ms) and a loaded machine's margin.
-    assert!(started.elapsed() < TURN_BUDGET + Duration::from_secs(2), "{:?}", started.elapsed());
+    // The turn did not wait for the LLM: the budget plus the embedded reading, which took up to
+    // 2 s on a CI machine busy with the room test beside it, is far below the LLM's delay.
+    assert!(started.elapsed() < TURN_BUDGET + Duration::from_secs(15), "{:?}", started.elapsed());
 }
 
 /// In a real room: the guest asks about onboarding before answering; the agent says the LLM's
