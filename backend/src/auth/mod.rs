@@ -7,5 +7,6 @@ pub mod jwt;
 pub mod password;
 pub mod rate_limit;
 pub mod refresh;
+pub mod session;
 
 pub use extract::AuthUser;

@@ -3,13 +3,13 @@
 use super::extract::{Body, ClientIp};
 use super::Error;
 use crate::auth::refresh::{self, RefreshError};
-use crate::auth::{AuthUser, password};
+use crate::auth::{AuthUser, password, session};
+use crate::team::users;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use closer_wire::{Login, PasswordChange, ProfileUpdate, RefreshRequest, Session, User};
-use sqlx::PgPool;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -21,26 +21,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(logout))
         .routes(routes!(me, update_me))
         .routes(routes!(change_password))
-}
-
-/// A user row as the API shows it.
-pub(super) async fn load_user(pg: &PgPool, id: Uuid, org: Uuid) -> Result<Option<User>, Error> {
-    Ok(crate::team::users::load(pg, id, org).await?)
-}
-
-/// A new session (access token + first refresh token of a new family) for `user`.
-pub(super) async fn start_session(state: &AppState, user: User) -> Result<Session, Error> {
-    let refresh_token = refresh::issue(&state.pg, user.id, state.config.refresh_token_ttl_days).await?;
-    session_with(state, user, refresh_token)
-}
-
-fn session_with(state: &AppState, user: User, refresh_token: String) -> Result<Session, Error> {
-    Ok(Session {
-        access_token: state.jwt.issue(user.id, user.organization_id, user.role)?,
-        expires_in: state.jwt.ttl().as_secs(),
-        refresh_token,
-        user,
-    })
 }
 
 /// Log in with e-mail and password.
@@ -67,11 +47,11 @@ async fn login(State(state): State<AppState>, ClientIp(ip): ClientIp, Body(body)
     let (Some((id, org, _)), true) = (row, matches) else {
         return Err(Error::Unauthorized("wrong e-mail or password".into()));
     };
-    let user = load_user(&state.pg, id, org).await?.ok_or(Error::NotFound)?;
+    let user = users::load(&state.pg, id, org).await?.ok_or(Error::NotFound)?;
     if !user.active {
         return Err(Error::Forbidden("this account was deactivated by an admin of your organization".into()));
     }
-    Ok(Json(start_session(&state, user).await?))
+    Ok(Json(session::start(&state, user).await?))
 }
 
 /// Exchange a refresh token for a new session. Each refresh token works once; presenting a
@@ -89,12 +69,12 @@ async fn refresh_session(State(state): State<AppState>, Body(body): Body<Refresh
         .bind(user_id)
         .fetch_one(&state.pg)
         .await?;
-    let user = load_user(&state.pg, user_id, org).await?.ok_or(Error::NotFound)?;
+    let user = users::load(&state.pg, user_id, org).await?.ok_or(Error::NotFound)?;
     if !user.active {
         // Deactivation revoked the user's tokens; this closes the race with a rotation in flight.
         return Err(Error::Unauthorized("this account was deactivated".into()));
     }
-    Ok(Json(session_with(&state, user, next)?))
+    Ok(Json(session::with_refresh(&state, user, next)?))
 }
 
 /// Log out: revokes the refresh token's whole family. Always 204 (unknown tokens included).
@@ -109,7 +89,7 @@ async fn logout(State(state): State<AppState>, Body(body): Body<RefreshRequest>)
 #[utoipa::path(get, path = "/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = User), (status = 401, description = "no valid access token")))]
 async fn me(State(state): State<AppState>, user: AuthUser) -> Result<Json<User>, Error> {
-    Ok(Json(load_user(&state.pg, user.id, user.org).await?.ok_or(Error::NotFound)?))
+    Ok(Json(users::load(&state.pg, user.id, user.org).await?.ok_or(Error::NotFound)?))
 }
 
 /// Change your own name.
@@ -134,5 +114,5 @@ async fn change_password(State(state): State<AppState>, user: AuthUser, Body(bod
         .map_err(anyhow::Error::from)?
         .ok_or_else(|| Error::Forbidden("the current password is not right".into()))??;
     let updated = crate::team::users::update_profile(&state.pg, user.org, user.id, None, Some(&hash)).await?;
-    Ok(Json(start_session(&state, updated).await?))
+    Ok(Json(session::start(&state, updated).await?))
 }

@@ -2,7 +2,8 @@
 //! (`crate::auth::handoff`).
 
 use super::Error;
-use super::auth::{load_user, start_session};
+use crate::auth::session;
+use crate::team::users;
 use super::extract::{Body, ClientIp};
 use crate::auth::{AuthUser, handoff};
 use crate::state::AppState;
@@ -38,6 +39,6 @@ async fn redeem(State(state): State<AppState>, ClientIp(ip): ClientIp, Body(body
         .await?
         .ok_or_else(|| Error::Unauthorized("invalid, expired or already used handoff token".into()))?;
     let org: uuid::Uuid = sqlx::query_scalar("SELECT organization_id FROM users WHERE id = $1").bind(user_id).fetch_one(&state.pg).await?;
-    let user = load_user(&state.pg, user_id, org).await?.ok_or(Error::NotFound)?;
-    Ok(Json(start_session(&state, user).await?))
+    let user = users::load(&state.pg, user_id, org).await?.ok_or(Error::NotFound)?;
+    Ok(Json(session::start(&state, user).await?))
 }

@@ -2,7 +2,7 @@
 //! (no login; rate-limited per client address and meeting).
 
 use super::extract::{Body, ClientIp, PathParams};
-use super::meetings::{admit, refuse_join};
+use crate::meetings::{admit, refuse_join};
 use super::{Error, validate};
 use crate::grants;
 use crate::state::AppState;

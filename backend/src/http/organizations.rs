@@ -58,7 +58,7 @@ async fn sign_up(
     .map_err(|e| Error::unique_conflict(e, "this e-mail or booking slug is already registered"))?;
     tx.commit().await?;
     let user = User { id, organization_id: org, email, display_name, role: Role::Admin, slug, active: true };
-    Ok((StatusCode::CREATED, Json(super::auth::start_session(&state, user).await?)))
+    Ok((StatusCode::CREATED, Json(crate::auth::session::start(&state, user).await?)))
 }
 
 /// The caller's organization.
