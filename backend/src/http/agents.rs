@@ -3,7 +3,8 @@
 //! a meeting (its host, managers and admins).
 
 use super::extract::{Body, PathParams};
-use super::{Error, meetings, validate};
+use super::{Error, validate};
+use crate::meetings;
 use crate::ai_agents::{self, Fields};
 use crate::auth::AuthUser;
 use crate::state::AppState;

@@ -4,14 +4,14 @@
 use super::extract::{Body, PathParams, QueryParams};
 use super::{Error, validate};
 use crate::auth::AuthUser;
-use crate::meetings::{admit, refuse_join};
+use crate::meetings::{Window, admit, refuse_join, visible};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use closer_wire::{
-    AiConsent, Meeting, MeetingStatus, MeetingUpdate, NewMeeting, Participant, ParticipantRole, Role, RoomAccess,
+    AiConsent, Meeting, MeetingStatus, MeetingUpdate, NewMeeting, Participant, ParticipantRole, RoomAccess,
 };
 use serde::Deserialize;
 use sqlx::PgPool;
@@ -26,54 +26,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel))
         .routes(routes!(participants))
         .routes(routes!(room_token))
-}
-
-const COLUMNS: &str = "m.id, m.title, m.host_id, m.playbook_id, m.starts_at, m.ends_at, m.status, m.started_at, m.ended_at, b.id AS booking_id";
-
-#[derive(sqlx::FromRow)]
-struct Row {
-    id: Uuid,
-    title: String,
-    host_id: Uuid,
-    playbook_id: Uuid,
-    starts_at: DateTime<Utc>,
-    ends_at: DateTime<Utc>,
-    status: String,
-    started_at: Option<DateTime<Utc>>,
-    ended_at: Option<DateTime<Utc>>,
-    booking_id: Option<Uuid>,
-}
-
-fn meeting(state: &AppState, Row { id, title, host_id, playbook_id, starts_at, ends_at, status, started_at, ended_at, booking_id }: Row) -> Result<Meeting, sqlx::Error> {
-    Ok(Meeting {
-        id,
-        title,
-        host_id,
-        playbook_id,
-        starts_at,
-        ends_at,
-        status: crate::meetings::parse_status(&status)?,
-        started_at,
-        ended_at,
-        guest_url: format!("{}/meet/{id}", state.config.public_base_url.trim_end_matches('/')),
-        booking_id,
-    })
-}
-
-/// The meeting if `user` may see it: any meeting of the organization for managers and
-/// admins, only their own for sellers. Otherwise 404 (existence is not revealed).
-pub(super) async fn visible(state: &AppState, user: &AuthUser, id: Uuid) -> Result<Meeting, Error> {
-    let row: Option<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM meetings m LEFT JOIN bookings b ON b.meeting_id = m.id
-         WHERE m.id = $1 AND m.organization_id = $2 AND ($3 OR m.host_id = $4)"
-    ))
-    .bind(id)
-    .bind(user.org)
-    .bind(user.role != Role::Seller)
-    .bind(user.id)
-    .fetch_optional(&state.pg)
-    .await?;
-    Ok(meeting(state, row.ok_or(Error::NotFound)?)?)
 }
 
 async fn check_playbook(pg: &PgPool, org: Uuid, playbook: Uuid) -> Result<(), Error> {
@@ -135,32 +87,20 @@ struct ListParams {
 async fn list(State(state): State<AppState>, user: AuthUser, QueryParams(query): QueryParams<ListParams>) -> Result<Json<Vec<Meeting>>, Error> {
     let tz = crate::scheduling::parse_time_zone("time_zone", query.time_zone.as_deref().unwrap_or("UTC"))?;
     let now = Utc::now();
-    let (filter, order, from, to) = match query.when.as_deref().unwrap_or("upcoming") {
+    let window = match query.when.as_deref().unwrap_or("upcoming") {
         "today" => {
             let day = now.with_timezone(&tz).date_naive();
             let start = |d: chrono::NaiveDate| {
                 use chrono::TimeZone;
                 tz.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN)).earliest().map(|t| t.to_utc()).unwrap_or(now)
             };
-            ("m.starts_at >= $3 AND m.starts_at < $4", "ASC", start(day), start(day.succ_opt().unwrap_or(day)))
+            Window::Starting { from: start(day), to: start(day.succ_opt().unwrap_or(day)) }
         }
-        "upcoming" => ("m.ends_at >= $3 AND m.status IN ('scheduled', 'live') AND $4 = $4", "ASC", now, now),
-        "past" => ("(m.ends_at < $3 OR m.status IN ('ended', 'processed', 'cancelled')) AND $4 = $4", "DESC", now, now),
+        "upcoming" => Window::Upcoming { now },
+        "past" => Window::Past { now },
         _ => return Err(Error::invalid("when", "expected today, upcoming or past")),
     };
-    let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM meetings m LEFT JOIN bookings b ON b.meeting_id = m.id
-         WHERE m.organization_id = $1 AND ($2 OR m.host_id = $5) AND {filter}
-         ORDER BY m.starts_at {order} LIMIT 500"
-    ))
-    .bind(user.org)
-    .bind(user.role != Role::Seller)
-    .bind(from)
-    .bind(to)
-    .bind(user.id)
-    .fetch_all(&state.pg)
-    .await?;
-    Ok(Json(rows.into_iter().map(|r| meeting(&state, r)).collect::<Result<_, _>>()?))
+    Ok(Json(crate::meetings::list(&state, &user, window).await?))
 }
 
 /// One meeting.

@@ -2,7 +2,8 @@
 //! transcribes an organization's meetings, and a per-meeting override.
 
 use super::extract::{Body, PathParams};
-use super::{Error, meetings};
+use super::Error;
+use crate::meetings;
 use crate::auth::AuthUser;
 use crate::state::AppState;
 use axum::Json;

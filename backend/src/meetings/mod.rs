@@ -1,14 +1,16 @@
 //! Meetings: facts other modules need (live pipeline, HUD) — who hosts a meeting, whether a user
 //! may watch it as a manager, the participants' AI-consent choices, the meeting's playbook —
-//! its status machine (`lifecycle`, the one writer of `meetings.status`) and admission to its
-//! room (`admission`). Every function is scoped by the caller's organization where a user is
+//! its status machine (`lifecycle`, the one writer of `meetings.status`), how its organization
+//! reads meetings (`read`) and admission to its room (`admission`). Every function is scoped by the caller's organization where a user is
 //! involved.
 
 mod admission;
 mod lifecycle;
+mod read;
 
 pub use admission::{admit, refuse_join};
 pub use lifecycle::{Transition, parse_status, transition};
+pub use read::{Window, list, visible};
 
 use crate::auth::AuthUser;
 use closer_wire::{MeetingStatus, Playbook, Role};

@@ -1,0 +1,92 @@
+//! Meetings as their organization sees them: one meeting if the user may see it, or a window
+//! of them (today, upcoming, past).
+
+use crate::auth::AuthUser;
+use crate::error::Error;
+use crate::state::AppState;
+use chrono::{DateTime, Utc};
+use closer_wire::{Meeting, Role};
+use uuid::Uuid;
+
+const COLUMNS: &str = "m.id, m.title, m.host_id, m.playbook_id, m.starts_at, m.ends_at, m.status, m.started_at, m.ended_at, b.id AS booking_id";
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    title: String,
+    host_id: Uuid,
+    playbook_id: Uuid,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    status: String,
+    started_at: Option<DateTime<Utc>>,
+    ended_at: Option<DateTime<Utc>>,
+    booking_id: Option<Uuid>,
+}
+
+fn meeting(state: &AppState, Row { id, title, host_id, playbook_id, starts_at, ends_at, status, started_at, ended_at, booking_id }: Row) -> Result<Meeting, sqlx::Error> {
+    Ok(Meeting {
+        id,
+        title,
+        host_id,
+        playbook_id,
+        starts_at,
+        ends_at,
+        status: crate::meetings::parse_status(&status)?,
+        started_at,
+        ended_at,
+        guest_url: format!("{}/meet/{id}", state.config.public_base_url.trim_end_matches('/')),
+        booking_id,
+    })
+}
+
+/// The meeting if `user` may see it: any meeting of the organization for managers and
+/// admins, only their own for sellers. Otherwise 404 (existence is not revealed).
+pub async fn visible(state: &AppState, user: &AuthUser, id: Uuid) -> Result<Meeting, Error> {
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM meetings m LEFT JOIN bookings b ON b.meeting_id = m.id
+         WHERE m.id = $1 AND m.organization_id = $2 AND ($3 OR m.host_id = $4)"
+    ))
+    .bind(id)
+    .bind(user.org)
+    .bind(user.role != Role::Seller)
+    .bind(user.id)
+    .fetch_optional(&state.pg)
+    .await?;
+    Ok(meeting(state, row.ok_or(Error::NotFound)?)?)
+}
+
+/// Which meetings [`list`] returns.
+#[derive(Clone, Copy, Debug)]
+pub enum Window {
+    /// Starting in `[from, to)`, earliest first (e.g. the caller's calendar day).
+    Starting { from: DateTime<Utc>, to: DateTime<Utc> },
+    /// Not yet over at `now` (scheduled or live), earliest first.
+    Upcoming { now: DateTime<Utc> },
+    /// Over at `now` (ended, processed or cancelled, or past their end), latest first.
+    Past { now: DateTime<Utc> },
+}
+
+/// The meetings of `window` that `user` may see (see [`visible`]), at most 500.
+///
+/// Errors: the database, or a row with an unknown status.
+pub async fn list(state: &AppState, user: &AuthUser, window: Window) -> Result<Vec<Meeting>, Error> {
+    let (filter, order, from, to) = match window {
+        Window::Starting { from, to } => ("m.starts_at >= $3 AND m.starts_at < $4", "ASC", from, to),
+        Window::Upcoming { now } => ("m.ends_at >= $3 AND m.status IN ('scheduled', 'live') AND $4 = $4", "ASC", now, now),
+        Window::Past { now } => ("(m.ends_at < $3 OR m.status IN ('ended', 'processed', 'cancelled')) AND $4 = $4", "DESC", now, now),
+    };
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM meetings m LEFT JOIN bookings b ON b.meeting_id = m.id
+         WHERE m.organization_id = $1 AND ($2 OR m.host_id = $5) AND {filter}
+         ORDER BY m.starts_at {order} LIMIT 500"
+    ))
+    .bind(user.org)
+    .bind(user.role != Role::Seller)
+    .bind(from)
+    .bind(to)
+    .bind(user.id)
+    .fetch_all(&state.pg)
+    .await?;
+    Ok(rows.into_iter().map(|r| meeting(state, r)).collect::<Result<_, _>>()?)
+}
