@@ -6,6 +6,7 @@ pub mod ai_agents;
 pub mod analysis;
 pub mod analytics;
 pub mod auth;
+pub mod booking;
 pub mod config;
 pub mod error;
 pub mod eval;

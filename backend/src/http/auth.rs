@@ -12,7 +12,6 @@ use axum::http::StatusCode;
 use closer_wire::{Login, PasswordChange, ProfileUpdate, RefreshRequest, Session, User};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use uuid::Uuid;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -33,11 +32,7 @@ async fn login(State(state): State<AppState>, ClientIp(ip): ClientIp, Body(body)
         return Err(Error::TooManyRequests);
     }
     let email = body.email.trim().to_lowercase();
-    let row: Option<(Uuid, Uuid, String)> =
-        sqlx::query_as("SELECT id, organization_id, password_hash FROM users WHERE email = $1")
-            .bind(&email)
-            .fetch_optional(&state.pg)
-            .await?;
+    let row = users::credentials(&state.pg, &email).await?;
     let password = body.password;
     // Verify even for unknown e-mails, so timing does not reveal which accounts exist.
     let stored = row.as_ref().map(|(_, _, hash)| hash.clone()).unwrap_or_else(|| password::dummy_hash().to_owned());
@@ -65,11 +60,7 @@ async fn refresh_session(State(state): State<AppState>, Body(body): Body<Refresh
             RefreshError::Database(e) => e.into(),
             other => Error::Unauthorized(other.to_string()),
         })?;
-    let org: Uuid = sqlx::query_scalar("SELECT organization_id FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(&state.pg)
-        .await?;
-    let user = users::load(&state.pg, user_id, org).await?.ok_or(Error::NotFound)?;
+    let user = users::by_id(&state.pg, user_id).await?.ok_or(Error::NotFound)?;
     if !user.active {
         // Deactivation revoked the user's tokens; this closes the race with a rotation in flight.
         return Err(Error::Unauthorized("this account was deactivated".into()));

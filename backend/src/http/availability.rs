@@ -5,7 +5,7 @@
 use super::extract::{Body, PathParams};
 use super::{Error, validate};
 use crate::auth::AuthUser;
-use crate::scheduling;
+use crate::scheduling::{self, meeting_types};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -47,14 +47,11 @@ async fn put_availability(State(state): State<AppState>, user: AuthUser, Body(bo
     Ok(Json(body))
 }
 
-type TypeRow = (Uuid, String, String, i32, Uuid, bool, String, Option<Uuid>);
-const TYPE_COLUMNS: &str = "id, slug, title, duration_minutes, playbook_id, active, description, ai_agent_id";
-
-fn meeting_type((id, slug, title, duration, playbook_id, active, description, ai_agent_id): TypeRow) -> MeetingType {
-    MeetingType { id, slug, title, duration_minutes: duration.max(0) as u32, playbook_id, active, description, ai_agent_id }
-}
-
-async fn check_type(state: &AppState, user: &AuthUser, body: &MeetingTypeInput) -> Result<(String, String), Error> {
+/// The input's checked slug and title.
+///
+/// Errors: 422 for a bad slug or title, a description over 500 characters, or a duration
+/// outside 5–480 minutes.
+fn checked(body: &MeetingTypeInput) -> Result<(String, String), Error> {
     let slug = validate::slug("slug", &body.slug)?;
     let title = validate::name("title", &body.title, 100)?;
     if body.description.chars().count() > 500 {
@@ -63,19 +60,6 @@ async fn check_type(state: &AppState, user: &AuthUser, body: &MeetingTypeInput) 
     if !(5..=480).contains(&body.duration_minutes) {
         return Err(Error::invalid("duration_minutes", "must be 5–480"));
     }
-    let owned: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM playbooks WHERE id = $1 AND organization_id = $2)")
-        .bind(body.playbook_id)
-        .bind(user.org)
-        .fetch_one(&state.pg)
-        .await?;
-    if !owned {
-        return Err(Error::invalid("playbook_id", "no such playbook in your organization"));
-    }
-    if let Some(agent) = body.ai_agent_id
-        && crate::ai_agents::get(&state.pg, user.org, agent).await?.is_none()
-    {
-        return Err(Error::invalid("ai_agent_id", "no such AI agent in your organization"));
-    }
     Ok((slug, title))
 }
 
@@ -83,84 +67,29 @@ async fn check_type(state: &AppState, user: &AuthUser, body: &MeetingTypeInput) 
 #[utoipa::path(get, path = "/meeting-types", tag = "availability", security(("bearer" = [])),
     responses((status = 200, body = Vec<MeetingType>)))]
 async fn list_types(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<MeetingType>>, Error> {
-    let rows: Vec<TypeRow> = sqlx::query_as(&format!(
-        "SELECT {TYPE_COLUMNS} FROM meeting_types WHERE seller_id = $1 AND organization_id = $2 ORDER BY title"
-    ))
-    .bind(user.id)
-    .bind(user.org)
-    .fetch_all(&state.pg)
-    .await?;
-    Ok(Json(rows.into_iter().map(meeting_type).collect()))
+    Ok(Json(meeting_types::list(&state.pg, &user).await?))
 }
 
 /// Offer a new meeting type on the caller's booking page.
 #[utoipa::path(post, path = "/meeting-types", tag = "availability", security(("bearer" = [])), request_body = MeetingTypeInput,
     responses((status = 201, body = MeetingType), (status = 409, description = "slug taken"), (status = 422, description = "invalid field")))]
 async fn create_type(State(state): State<AppState>, user: AuthUser, Body(body): Body<MeetingTypeInput>) -> Result<(StatusCode, Json<MeetingType>), Error> {
-    let (slug, title) = check_type(&state, &user, &body).await?;
-    let row: TypeRow = sqlx::query_as(&format!(
-        "INSERT INTO meeting_types (organization_id, seller_id, slug, title, duration_minutes, playbook_id, active, description, ai_agent_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {TYPE_COLUMNS}"
-    ))
-    .bind(user.org)
-    .bind(user.id)
-    .bind(&slug)
-    .bind(&title)
-    .bind(body.duration_minutes as i32)
-    .bind(body.playbook_id)
-    .bind(body.active)
-    .bind(body.description.trim())
-    .bind(body.ai_agent_id)
-    .fetch_one(&state.pg)
-    .await
-    .map_err(|e| Error::unique_conflict(e, "you already have a meeting type with this slug"))?;
-    Ok((StatusCode::CREATED, Json(meeting_type(row))))
+    let (slug, title) = checked(&body)?;
+    Ok((StatusCode::CREATED, Json(meeting_types::create(&state.pg, &user, &slug, &title, &body).await?)))
 }
 
 /// Change one of the caller's meeting types.
 #[utoipa::path(put, path = "/meeting-types/{id}", tag = "availability", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = MeetingTypeInput, responses((status = 200, body = MeetingType), (status = 404, description = "not yours")))]
 async fn update_type(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>, Body(body): Body<MeetingTypeInput>) -> Result<Json<MeetingType>, Error> {
-    let (slug, title) = check_type(&state, &user, &body).await?;
-    let row: Option<TypeRow> = sqlx::query_as(&format!(
-        "UPDATE meeting_types SET slug = $3, title = $4, duration_minutes = $5, playbook_id = $6, active = $7, description = $8,
-             ai_agent_id = $9
-         WHERE id = $1 AND seller_id = $2 RETURNING {TYPE_COLUMNS}"
-    ))
-    .bind(id)
-    .bind(user.id)
-    .bind(&slug)
-    .bind(&title)
-    .bind(body.duration_minutes as i32)
-    .bind(body.playbook_id)
-    .bind(body.active)
-    .bind(body.description.trim())
-    .bind(body.ai_agent_id)
-    .fetch_optional(&state.pg)
-    .await
-    .map_err(|e| Error::unique_conflict(e, "you already have a meeting type with this slug"))?;
-    Ok(Json(meeting_type(row.ok_or(Error::NotFound)?)))
+    let (slug, title) = checked(&body)?;
+    Ok(Json(meeting_types::update(&state.pg, &user, id, &slug, &title, &body).await?))
 }
 
 /// Remove one of the caller's meeting types (deactivated instead when bookings refer to it).
 #[utoipa::path(delete, path = "/meeting-types/{id}", tag = "availability", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 204, description = "removed or deactivated"), (status = 404, description = "not yours")))]
 async fn delete_type(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<StatusCode, Error> {
-    let deleted = sqlx::query("DELETE FROM meeting_types WHERE id = $1 AND seller_id = $2").bind(id).bind(user.id).execute(&state.pg).await;
-    let affected = match deleted {
-        Ok(done) => done.rows_affected(),
-        Err(sqlx::Error::Database(db)) if db.is_foreign_key_violation() => {
-            sqlx::query("UPDATE meeting_types SET active = false WHERE id = $1 AND seller_id = $2")
-                .bind(id)
-                .bind(user.id)
-                .execute(&state.pg)
-                .await?
-                .rows_affected()
-        }
-        Err(e) => return Err(e.into()),
-    };
-    if affected == 0 {
-        return Err(Error::NotFound);
-    }
+    meeting_types::delete(&state.pg, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

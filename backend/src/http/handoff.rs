@@ -38,7 +38,6 @@ async fn redeem(State(state): State<AppState>, ClientIp(ip): ClientIp, Body(body
     let user_id = handoff::redeem(&state.pg, body.token.trim())
         .await?
         .ok_or_else(|| Error::Unauthorized("invalid, expired or already used handoff token".into()))?;
-    let org: uuid::Uuid = sqlx::query_scalar("SELECT organization_id FROM users WHERE id = $1").bind(user_id).fetch_one(&state.pg).await?;
-    let user = users::load(&state.pg, user_id, org).await?.ok_or(Error::NotFound)?;
+    let user = users::by_id(&state.pg, user_id).await?.ok_or(Error::NotFound)?;
     Ok(Json(session::start(&state, user).await?))
 }

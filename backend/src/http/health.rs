@@ -22,9 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<HealthReport>) {
     let deadline = state.config.health_probe_timeout();
     let (postgres, mongodb, livekit, redis) = tokio::join!(
-        probe(deadline, async {
-            sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&state.pg).await.map(drop)
-        }),
+        probe(deadline, crate::store::relational::ping(&state.pg)),
         probe(deadline, async {
             state.mongo.run_command(mongodb::bson::doc! {"ping": 1}).await.map(drop)
         }),

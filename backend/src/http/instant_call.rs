@@ -4,9 +4,10 @@
 //! reaches them by e-mail), and the guest link is returned to open at once. The seller's
 //! calendar is untouched: the agent, not the seller, takes the call.
 
-use super::booking::{insert_meeting, meeting_type, meeting_url, seller};
 use super::extract::{Body, PathParams};
 use super::{Error, validate};
+use crate::booking::{insert_meeting, meeting_type, seller};
+use crate::meetings;
 use crate::leads::{self, Contact};
 use crate::state::AppState;
 use axum::Json;
@@ -16,7 +17,6 @@ use chrono::Utc;
 use closer_wire::{InstantCall, InstantCallRequest};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use uuid::Uuid;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(talk_now))
@@ -38,9 +38,8 @@ async fn talk_now(
     if kind.ai_agent.is_none() {
         return Err(Error::invalid("meeting_type", "no AI agent runs this meeting type; book a time instead"));
     }
-    let org: Uuid = sqlx::query_scalar("SELECT organization_id FROM users WHERE id = $1").bind(seller.id).fetch_one(&state.pg).await?;
-    let meeting = insert_meeting(&state.pg, org, seller.id, &kind, &company, Utc::now()).await?;
+    let meeting = insert_meeting(&state.pg, &seller, &kind, &company, Utc::now()).await?;
     let contact = Contact { name, company, email: Some(email), phone: None };
-    leads::create(&state.pg, org, contact, None, Some(meeting)).await?;
-    Ok((StatusCode::CREATED, Json(InstantCall { meeting_id: meeting, meeting_url: meeting_url(&state, meeting) })))
+    leads::create(&state.pg, seller.organization_id, contact, None, Some(meeting)).await?;
+    Ok((StatusCode::CREATED, Json(InstantCall { meeting_id: meeting, meeting_url: meetings::guest_url(&state.config, meeting) })))
 }

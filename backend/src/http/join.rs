@@ -8,7 +8,6 @@ use crate::grants;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use chrono::{DateTime, Utc};
 use closer_wire::{AiConsent, JoinRequest, ParticipantRole, PublicMeeting, RoomAccess};
 use livekit_api::access_token::TokenVerifier;
 use utoipa_axum::router::OpenApiRouter;
@@ -22,21 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 const UNKNOWN: &str = "This meeting link is not valid. Please check the link in your invitation.";
 
 async fn lookup(state: &AppState, id: Uuid) -> Result<PublicMeeting, Error> {
-    let row: Option<(String, String, String, DateTime<Utc>, String)> = sqlx::query_as(
-        "SELECT m.title, u.display_name, o.name, m.starts_at, m.status FROM meetings m
-         JOIN users u ON u.id = m.host_id JOIN organizations o ON o.id = m.organization_id WHERE m.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&state.pg)
-    .await?;
-    let (title, host_name, organization_name, starts_at, status) = row.ok_or_else(|| Error::NotFoundMessage(UNKNOWN.into()))?;
-    Ok(PublicMeeting {
-        title,
-        host_name,
-        organization_name,
-        starts_at,
-        status: crate::meetings::parse_status(&status)?,
-    })
+    crate::meetings::public(&state.pg, id).await?.ok_or_else(|| Error::NotFoundMessage(UNKNOWN.into()))
 }
 
 /// What the guest page shows before joining (title, host, time, status).
@@ -100,14 +85,6 @@ async fn rejoining(state: &AppState, meeting: Uuid, room: &str, token: &str, con
     if claims.video.room != room || !grants::Identity::is_guest(&claims.sub) {
         return Ok(None);
     }
-    let known: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM participants
-         WHERE meeting_id = $1 AND identity = $2 AND role = 'guest' AND ai_consent = $3)",
-    )
-    .bind(meeting)
-    .bind(&claims.sub)
-    .bind(consent.as_str())
-    .fetch_one(&state.pg)
-    .await?;
+    let known = crate::meetings::is_admitted_guest(&state.pg, meeting, &claims.sub, consent).await?;
     Ok(known.then_some(claims.sub))
 }

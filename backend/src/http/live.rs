@@ -292,10 +292,7 @@ async fn priority_message(
         return Err(Error::Forbidden("only managers of this organization send priority messages".into()));
     }
     let text = validate::name("text", &body.text, 500)?;
-    let from: String = sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
-        .bind(user.id)
-        .fetch_one(&state.pg)
-        .await?;
+    let from = crate::team::users::display_name(&state.pg, user.org, user.id).await?.ok_or(Error::NotFound)?;
     // The session may run in another server process (where its copilot job runs).
     match state.live.get(id) {
         Some(live) => {

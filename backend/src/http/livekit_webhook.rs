@@ -5,12 +5,11 @@
 
 use super::Error;
 use crate::grants;
-use crate::meetings::{self, Transition};
+use crate::meetings::{self, RoomEvent};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use chrono::{DateTime, Utc};
-use closer_wire::ParticipantRole;
 use livekit_api::access_token::TokenVerifier;
 use livekit_api::webhooks::WebhookReceiver;
 use utoipa_axum::router::OpenApiRouter;
@@ -37,57 +36,21 @@ async fn receive(State(state): State<AppState>, headers: HeaderMap, body: String
         return Ok(StatusCode::OK);
     };
     let at = DateTime::<Utc>::from_timestamp(event.created_at, 0).unwrap_or_else(Utc::now);
-    let identity = event.participant.as_ref().map(|p| p.identity.clone());
+    let identity = event.participant.as_ref().map(|p| p.identity.as_str());
     let agent = event.participant.as_ref().is_some_and(|p| p.kind == livekit_protocol::participant_info::Kind::Agent as i32);
-    let kind = event.event.as_str();
-    if !matches!(kind, "participant_joined" | "participant_left" | "room_started" | "room_finished") {
-        return Ok(StatusCode::OK);
-    }
-    let id = if event.id.is_empty() { format!("{kind}:{meeting}:{}:{}", identity.as_deref().unwrap_or(""), event.created_at) } else { event.id.clone() };
-    let mut tx = state.pg.begin().await?;
-    let fresh = sqlx::query(
-        "INSERT INTO meeting_events (id, meeting_id, kind, identity, at)
-         SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM meetings WHERE id = $2)
-         ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(&id)
-    .bind(meeting)
-    .bind(kind)
-    .bind(&identity)
-    .bind(at)
-    .execute(&mut *tx)
-    .await?;
-    if fresh.rows_affected() == 0 {
-        // A retry of a delivered event, or a room of no meeting of ours.
-        return Ok(StatusCode::OK);
-    }
-    match (kind, identity.as_deref()) {
-        ("participant_joined", Some(identity)) => {
-            sqlx::query("UPDATE participants SET joined_at = coalesce(joined_at, $3), left_at = NULL WHERE meeting_id = $1 AND identity = $2")
-                .bind(meeting)
-                .bind(identity)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
-            // A shadow manager or the copilot alone does not start the call.
-            let shadow = grants::Identity::parse(identity).is_some_and(|i| i.role() == ParticipantRole::Shadow);
-            if !shadow && !agent {
-                meetings::transition(&mut *tx, meeting, Transition::Start { at }).await?;
-            }
-        }
-        ("participant_left", Some(identity)) => {
-            sqlx::query("UPDATE participants SET left_at = $3 WHERE meeting_id = $1 AND identity = $2")
-                .bind(meeting)
-                .bind(identity)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
-        }
-        ("room_finished", _) => {
-            meetings::transition(&mut *tx, meeting, Transition::RoomFinished { at }).await?;
-        }
-        _ => {}
-    }
-    tx.commit().await?;
+    let room_event = match (event.event.as_str(), identity) {
+        ("participant_joined", Some(identity)) => RoomEvent::Joined { identity, agent },
+        ("participant_left", Some(identity)) => RoomEvent::Left { identity },
+        ("room_started", _) => RoomEvent::Started,
+        ("room_finished", _) => RoomEvent::Finished,
+        _ => return Ok(StatusCode::OK),
+    };
+    let id = if event.id.is_empty() {
+        format!("{}:{meeting}:{}:{}", room_event.kind(), identity.unwrap_or(""), event.created_at)
+    } else {
+        event.id.clone()
+    };
+    // `false` for a retry of a delivered event, or a room of no meeting of ours: both are fine.
+    meetings::record(&state.pg, meeting, &id, room_event, at).await?;
     Ok(StatusCode::OK)
 }

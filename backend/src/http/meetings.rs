@@ -4,17 +4,14 @@
 use super::extract::{Body, PathParams, QueryParams};
 use super::{Error, validate};
 use crate::auth::AuthUser;
-use crate::meetings::{Window, admit, refuse_join, visible};
+use crate::meetings::{self, Change, Window, admit, refuse_join, visible};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{DateTime, Duration, Utc};
-use closer_wire::{
-    AiConsent, Meeting, MeetingStatus, MeetingUpdate, NewMeeting, Participant, ParticipantRole, RoomAccess,
-};
+use chrono::{Duration, Utc};
+use closer_wire::{Meeting, MeetingStatus, MeetingUpdate, NewMeeting, Participant, ParticipantRole, RoomAccess};
 use serde::Deserialize;
-use sqlx::PgPool;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -26,15 +23,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel))
         .routes(routes!(participants))
         .routes(routes!(room_token))
-}
-
-async fn check_playbook(pg: &PgPool, org: Uuid, playbook: Uuid) -> Result<(), Error> {
-    let owned: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM playbooks WHERE id = $1 AND organization_id = $2)")
-        .bind(playbook)
-        .bind(org)
-        .fetch_one(pg)
-        .await?;
-    if owned { Ok(()) } else { Err(Error::invalid("playbook_id", "no such playbook in your organization")) }
 }
 
 fn duration(minutes: Option<u32>, default: u32) -> Result<Duration, Error> {
@@ -51,20 +39,8 @@ fn duration(minutes: Option<u32>, default: u32) -> Result<Duration, Error> {
 async fn create(State(state): State<AppState>, user: AuthUser, Body(body): Body<NewMeeting>) -> Result<(StatusCode, Json<Meeting>), Error> {
     let title = validate::name("title", &body.title, 200)?;
     let length = duration(body.duration_minutes, 30)?;
-    check_playbook(&state.pg, user.org, body.playbook_id).await?;
     let starts_at = body.starts_at.unwrap_or_else(Utc::now);
-    let id: Uuid = sqlx::query_scalar(
-        "INSERT INTO meetings (organization_id, host_id, playbook_id, title, starts_at, ends_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(user.org)
-    .bind(user.id)
-    .bind(body.playbook_id)
-    .bind(&title)
-    .bind(starts_at)
-    .bind(starts_at + length)
-    .fetch_one(&state.pg)
-    .await?;
+    let id = meetings::create(&state.pg, &user, &Change { title, playbook: body.playbook_id, starts_at, ends_at: starts_at + length }).await?;
     Ok((StatusCode::CREATED, Json(visible(&state, &user, id).await?)))
 }
 
@@ -100,7 +76,7 @@ async fn list(State(state): State<AppState>, user: AuthUser, QueryParams(query):
         "past" => Window::Past { now },
         _ => return Err(Error::invalid("when", "expected today, upcoming or past")),
     };
-    Ok(Json(crate::meetings::list(&state, &user, window).await?))
+    Ok(Json(meetings::list(&state, &user, window).await?))
 }
 
 /// One meeting.
@@ -120,22 +96,12 @@ async fn update(State(state): State<AppState>, user: AuthUser, PathParams(id): P
     }
     let title = body.title.as_deref().map(|t| validate::name("title", t, 200)).transpose()?.unwrap_or(current.title);
     let playbook = body.playbook_id.unwrap_or(current.playbook_id);
-    check_playbook(&state.pg, user.org, playbook).await?;
     let starts_at = body.starts_at.unwrap_or(current.starts_at);
     let current_minutes = (current.ends_at - current.starts_at).num_minutes().clamp(5, 480) as u32;
     let ends_at = starts_at + duration(body.duration_minutes, current_minutes)?;
-    sqlx::query(
-        "UPDATE meetings SET title = $3, playbook_id = $4, starts_at = $5, ends_at = $6
-         WHERE id = $1 AND organization_id = $2 AND status = 'scheduled'",
-    )
-    .bind(id)
-    .bind(user.org)
-    .bind(&title)
-    .bind(playbook)
-    .bind(starts_at)
-    .bind(ends_at)
-    .execute(&state.pg)
-    .await?;
+    if !meetings::update(&state.pg, &user, id, &Change { title, playbook, starts_at, ends_at }).await? {
+        return Err(Error::Conflict("only scheduled meetings can be changed".into()));
+    }
     Ok(Json(visible(&state, &user, id).await?))
 }
 
@@ -143,17 +109,11 @@ async fn update(State(state): State<AppState>, user: AuthUser, PathParams(id): P
 #[utoipa::path(post, path = "/meetings/{id}/cancel", tag = "meetings", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = Meeting), (status = 409, description = "no longer scheduled")))]
 async fn cancel(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<Json<Meeting>, Error> {
+    // `visible` checks the meeting is of the user's organization.
     visible(&state, &user, id).await?;
-    let mut tx = state.pg.begin().await?;
-    // `visible` checked the meeting is of the user's organization.
-    if !crate::meetings::transition(&mut *tx, id, crate::meetings::Transition::Cancel).await? {
+    if !meetings::cancel(&state.pg, id).await? {
         return Err(Error::Conflict("only scheduled meetings can be cancelled".into()));
     }
-    sqlx::query("UPDATE bookings SET status = 'cancelled', sequence = sequence + 1 WHERE meeting_id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
     Ok(Json(visible(&state, &user, id).await?))
 }
 
@@ -162,26 +122,8 @@ async fn cancel(State(state): State<AppState>, user: AuthUser, PathParams(id): P
     responses((status = 200, body = Vec<Participant>)))]
 async fn participants(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<Json<Vec<Participant>>, Error> {
     visible(&state, &user, id).await?;
-    let rows: Vec<PRow> = sqlx::query_as(
-        "SELECT identity, display_name, role, ai_consent, consent_at, joined_at, left_at FROM participants
-         WHERE meeting_id = $1 ORDER BY created_at, identity",
-    )
-    .bind(id)
-    .fetch_all(&state.pg)
-    .await?;
-    Ok(Json(rows.into_iter().map(participant).collect::<Result<_, sqlx::Error>>()?))
+    Ok(Json(meetings::participants(&state.pg, id).await?))
 }
-
-/// A `participants` row: identity, display name, role, consent, consent time, joined, left.
-type PRow = (String, String, String, Option<String>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
-
-/// The participant of a row. A role this build does not know is a defect in the row, not a
-/// guest: an error (`sqlx::Error::Decode`), as for a meeting's status.
-fn participant((identity, display_name, role, consent, consent_at, joined_at, left_at): PRow) -> Result<Participant, sqlx::Error> {
-    let role = ParticipantRole::parse(&role).ok_or_else(|| sqlx::Error::Decode(format!("unknown participant role {role:?} in a row").into()))?;
-    Ok(Participant { identity, display_name, role, ai_consent: consent.as_deref().and_then(AiConsent::parse), consent_at, joined_at, left_at })
-}
-
 
 /// LiveKit access for the caller: the host gets a host grant; a manager or admin of the
 /// organization who is not the host gets a hidden, subscribe-only shadow grant.
@@ -191,20 +133,7 @@ async fn room_token(State(state): State<AppState>, user: AuthUser, PathParams(id
     let meeting = visible(&state, &user, id).await?;
     refuse_join(meeting.status)?;
     let role = if meeting.host_id == user.id { ParticipantRole::Host } else { ParticipantRole::Shadow };
-    let name: String = sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1").bind(user.id).fetch_one(&state.pg).await?;
+    let name = crate::team::users::display_name(&state.pg, user.org, user.id).await?.ok_or(Error::NotFound)?;
     let identity = crate::grants::Identity::User { role, user: user.id }.to_string();
     Ok(Json(admit(&state, id, role, &identity, &name, Some(user.id), None).await?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_unknown_participant_role_in_a_row_is_an_error_not_a_guest() {
-        let row = |role: &str| ("guest-1".to_owned(), "Anna".to_owned(), role.to_owned(), Some("accepted".to_owned()), None, None, None);
-        assert_eq!(participant(row("shadow")).unwrap().role, ParticipantRole::Shadow);
-        assert_eq!(participant(row("guest")).unwrap().ai_consent, Some(AiConsent::Accepted));
-        assert!(matches!(participant(row("manager")), Err(sqlx::Error::Decode(_))));
-    }
 }

@@ -4,13 +4,14 @@ use super::extract::{Body, ClientIp};
 use super::{Error, validate};
 use crate::auth::{AuthUser, password};
 use crate::state::AppState;
+use crate::team::organizations;
+use crate::team::users::NewAccount;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use closer_wire::{Organization, Role, Session, SignUp, User};
+use closer_wire::{Organization, Role, Session, SignUp};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use uuid::Uuid;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(sign_up)).routes(routes!(current))
@@ -37,27 +38,8 @@ async fn sign_up(
     let password = body.password;
     let hash = tokio::task::spawn_blocking(move || password::hash(&password)).await.map_err(anyhow::Error::from)??;
 
-    let mut tx = state.pg.begin().await?;
-    let org: Uuid = sqlx::query_scalar("INSERT INTO organizations (name, slug) VALUES ($1, $2) RETURNING id")
-        .bind(&org_name)
-        .bind(&slug)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| Error::unique_conflict(e, "this organization slug is taken"))?;
-    let id: Uuid = sqlx::query_scalar(
-        "INSERT INTO users (organization_id, email, display_name, role, password_hash, slug)
-         VALUES ($1, $2, $3, 'admin', $4, $5) RETURNING id",
-    )
-    .bind(org)
-    .bind(&email)
-    .bind(&display_name)
-    .bind(&hash)
-    .bind(&slug)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(|e| Error::unique_conflict(e, "this e-mail or booking slug is already registered"))?;
-    tx.commit().await?;
-    let user = User { id, organization_id: org, email, display_name, role: Role::Admin, slug, active: true };
+    let admin = NewAccount { email: &email, display_name: &display_name, role: Role::Admin, password_hash: &hash, slug: &slug };
+    let user = organizations::sign_up(&state.pg, &org_name, &slug, &admin).await?;
     Ok((StatusCode::CREATED, Json(crate::auth::session::start(&state, user).await?)))
 }
 
@@ -65,11 +47,5 @@ async fn sign_up(
 #[utoipa::path(get, path = "/organization", tag = "organizations", security(("bearer" = [])),
     responses((status = 200, body = Organization)))]
 async fn current(State(state): State<AppState>, user: AuthUser) -> Result<Json<Organization>, Error> {
-    let (id, name, slug): (Uuid, String, String) =
-        sqlx::query_as("SELECT id, name, slug FROM organizations WHERE id = $1")
-            .bind(user.org)
-            .fetch_optional(&state.pg)
-            .await?
-            .ok_or(Error::NotFound)?;
-    Ok(Json(Organization { id, name, slug }))
+    Ok(Json(organizations::get(&state.pg, user.org).await?.ok_or(Error::NotFound)?))
 }

@@ -12,7 +12,6 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::Json;
 use closer_wire::{Playbook, StarterPlaybook, StoredPlaybook};
-use sqlx::types::Json as SqlJson;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -35,33 +34,14 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 async fn stored(state: &AppState, org: Uuid, id: Uuid) -> Result<StoredPlaybook, Error> {
-    match playbooks::load(&state.pg, id).await? {
-        Some((owner, playbook, updated_at)) if owner == org => Ok(StoredPlaybook { id, playbook, updated_at }),
-        _ => Err(Error::NotFound),
-    }
+    playbooks::stored(&state.pg, org, id).await?.ok_or(Error::NotFound)
 }
 
 /// Playbooks of the caller's organization, by name.
 #[utoipa::path(get, path = "/playbooks", tag = "playbooks", security(("bearer" = [])),
     responses((status = 200, body = Vec<StoredPlaybook>)))]
 async fn list(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<StoredPlaybook>>, Error> {
-    type Row = (Uuid, String, String, SqlJson<Vec<closer_wire::ChecklistItem>>, SqlJson<Vec<closer_wire::Objection>>, chrono::DateTime<chrono::Utc>);
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, name, language, checklist, objections, updated_at FROM playbooks
-         WHERE organization_id = $1 ORDER BY name",
-    )
-    .bind(user.org)
-    .fetch_all(&state.pg)
-    .await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|(id, name, language, checklist, objections, updated_at)| StoredPlaybook {
-                id,
-                playbook: Playbook { name, language, checklist: checklist.0, objections: objections.0 },
-                updated_at,
-            })
-            .collect(),
-    ))
+    Ok(Json(playbooks::list(&state.pg, user.org).await?))
 }
 
 /// Create a playbook (managers and admins). The body is the interchange format.
@@ -127,18 +107,7 @@ async fn replace(State(state): State<AppState>, user: AuthUser, PathParams(id): 
     responses((status = 204, description = "deleted"), (status = 409, description = "in use")))]
 async fn delete(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<StatusCode, Error> {
     user.require_manager()?;
-    let done = sqlx::query("DELETE FROM playbooks WHERE id = $1 AND organization_id = $2")
-        .bind(id)
-        .bind(user.org)
-        .execute(&state.pg)
-        .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-                Error::Conflict("this playbook is used by meetings or meeting types".into())
-            }
-            _ => e.into(),
-        })?;
-    if done.rows_affected() == 0 {
+    if !playbooks::delete(&state.pg, user.org, id).await? {
         return Err(Error::NotFound);
     }
     Ok(StatusCode::NO_CONTENT)
@@ -167,26 +136,7 @@ async fn put_image(
 ) -> Result<StatusCode, Error> {
     user.require_manager()?;
     let content_type = images::checked_upload(&headers, &body, &IMAGE_TYPES)?;
-    let mut playbook = stored(&state, user.org, id).await?.playbook;
-    let objection = playbook.objections.iter_mut().find(|o| o.key == key).ok_or(Error::NotFound)?;
-    objection.battle_card.image_url = Some(format!("/api/playbooks/{id}/objections/{key}/image"));
-    let mut tx = state.pg.begin().await?;
-    sqlx::query(
-        "INSERT INTO battle_card_images (playbook_id, objection_key, content_type, data) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (playbook_id, objection_key) DO UPDATE SET content_type = $3, data = $4, updated_at = now()",
-    )
-    .bind(id)
-    .bind(&key)
-    .bind(&content_type)
-    .bind(body.as_ref())
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("UPDATE playbooks SET objections = $2, updated_at = now() WHERE id = $1")
-        .bind(id)
-        .bind(SqlJson(&playbook.objections))
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    playbooks::images::put(&state.pg, user.org, id, &key, &content_type, &body).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -194,15 +144,6 @@ async fn put_image(
 #[utoipa::path(get, path = "/playbooks/{id}/objections/{key}/image", tag = "playbooks", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("key" = String, Path)), responses((status = 200, description = "the image bytes"), (status = 404, description = "no image")))]
 async fn get_image(State(state): State<AppState>, user: AuthUser, PathParams((id, key)): PathParams<(Uuid, String)>) -> Result<impl IntoResponse, Error> {
-    let row: Option<(String, Vec<u8>)> = sqlx::query_as(
-        "SELECT i.content_type, i.data FROM battle_card_images i JOIN playbooks p ON p.id = i.playbook_id
-         WHERE i.playbook_id = $1 AND i.objection_key = $2 AND p.organization_id = $3",
-    )
-    .bind(id)
-    .bind(&key)
-    .bind(user.org)
-    .fetch_optional(&state.pg)
-    .await?;
-    let (content_type, data) = row.ok_or(Error::NotFound)?;
+    let (content_type, data) = playbooks::images::get(&state.pg, user.org, id, &key).await?.ok_or(Error::NotFound)?;
     Ok((images::served(content_type), data))
 }

@@ -73,11 +73,7 @@ async fn present(
     PathParams((id, objection)): PathParams<(Uuid, String)>,
 ) -> Result<StatusCode, Error> {
     let card = hosted_card(&state, id, &user, &objection).await?;
-    let from: String = sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1 AND organization_id = $2")
-        .bind(user.id)
-        .bind(user.org)
-        .fetch_one(&state.pg)
-        .await?;
+    let from = crate::team::users::display_name(&state.pg, user.org, user.id).await?.ok_or(Error::NotFound)?;
     let mut message = serde_json::json!({
         "type": "present",
         "id": card.key,
@@ -128,15 +124,7 @@ async fn presented_image(State(state): State<AppState>, PathParams((id, objectio
     if presented == 0 {
         return Err(Error::NotFound);
     }
-    let row: Option<(String, Vec<u8>)> = sqlx::query_as(
-        "SELECT i.content_type, i.data FROM battle_card_images i JOIN meetings m ON m.playbook_id = i.playbook_id
-         WHERE m.id = $1 AND i.objection_key = $2",
-    )
-    .bind(id)
-    .bind(&objection)
-    .fetch_optional(&state.pg)
-    .await?;
-    let (content_type, data) = row.ok_or(Error::NotFound)?;
+    let (content_type, data) = crate::playbooks::images::of_meeting(&state.pg, id, &objection).await?.ok_or(Error::NotFound)?;
     Ok((super::images::served(content_type), data))
 }
 

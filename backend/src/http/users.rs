@@ -36,20 +36,11 @@ async fn create(State(state): State<AppState>, user: AuthUser, Body(body): Body<
     validate::password("password", &body.password)?;
     let password = body.password;
     let hash = tokio::task::spawn_blocking(move || password::hash(&password)).await.map_err(anyhow::Error::from)??;
-    let id: Uuid = sqlx::query_scalar(
-        "INSERT INTO users (organization_id, email, display_name, role, password_hash, slug)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(user.org)
-    .bind(&email)
-    .bind(&display_name)
-    .bind(body.role.as_str())
-    .bind(&hash)
-    .bind(&slug)
-    .fetch_one(&state.pg)
-    .await
-    .map_err(|e| Error::unique_conflict(e, "this e-mail or booking slug is already registered"))?;
-    Ok((StatusCode::CREATED, Json(User { id, organization_id: user.org, email, display_name, role: body.role, slug, active: true })))
+    let account = users::NewAccount { email: &email, display_name: &display_name, role: body.role, password_hash: &hash, slug: &slug };
+    let created = users::insert(&state.pg, user.org, &account)
+        .await
+        .map_err(|e| Error::unique_conflict(e, "this e-mail or booking slug is already registered"))?;
+    Ok((StatusCode::CREATED, Json(created)))
 }
 
 /// One user of the caller's organization (sellers may read only themselves).

@@ -6,8 +6,8 @@ use super::extract::{Body, PathParams, QueryParams};
 use super::Error;
 use crate::auth::AuthUser;
 use crate::state::AppState;
-use crate::webhooks::outbox::{self, Audience};
-use crate::webhooks::{EVENT_TYPES, WEBHOOK_TEST, endpoints, log, ssrf};
+use crate::webhooks::outbox;
+use crate::webhooks::{EVENT_TYPES, endpoints, log, ssrf};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -15,7 +15,6 @@ use closer_wire::{
     DeliveryStatus, NewWebhookEndpoint, WebhookDelivery, WebhookEndpoint, WebhookEndpointUpdate, WebhookSecret,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -183,16 +182,7 @@ async fn send_test(
 ) -> Result<(StatusCode, Json<WebhookDelivery>), Error> {
     user.require_manager()?;
     endpoints::get(&state.pg, user.org, id).await?.ok_or(Error::NotFound)?;
-    let mut tx = state.pg.begin().await?;
-    let data = json!({"endpoint_id": id, "message": "Test event from Closer: your endpoint receives and verifies webhooks."});
-    let event = outbox::enqueue(&mut tx, user.org, WEBHOOK_TEST, None, data, Audience::Endpoint(id))
-        .await?
-        .ok_or_else(|| Error::Internal(anyhow::anyhow!("test event not stored")))?;
-    let delivery: Uuid = sqlx::query_scalar("SELECT id FROM webhook_deliveries WHERE event_id = $1")
-        .bind(event)
-        .fetch_one(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    let delivery = outbox::enqueue_test(&state.pg, user.org, id).await?;
     let delivery = log::delivery_with_log(&state.pg, user.org, delivery).await?.ok_or(Error::NotFound)?;
     Ok((StatusCode::ACCEPTED, Json(delivery)))
 }

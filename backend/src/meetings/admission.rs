@@ -1,10 +1,11 @@
 //! Admission to a meeting's room: the room and its agents made ready, the participant
-//! recorded, a LiveKit token minted for them.
+//! recorded, a LiveKit token minted for them; and whether a guest was admitted before.
 
 use crate::error::Error;
 use crate::grants;
 use crate::state::AppState;
 use closer_wire::{AiConsent, MeetingStatus, ParticipantRole, RoomAccess};
+use sqlx::PgPool;
 use uuid::Uuid;
 
 /// The 410 of a meeting that can no longer be joined, with a message for people.
@@ -61,4 +62,19 @@ pub async fn admit(
     .await?;
     let token = grants::mint(&state.config, role, &room, identity, name)?;
     Ok(RoomAccess { livekit_url: grants::client_url(&state.config), token, identity: identity.to_owned(), room })
+}
+
+/// `true` when `identity` was admitted to `meeting` as a guest who made the AI-consent choice
+/// `consent` (a guest reloading the page rejoins as the same participant only with the same
+/// choice).
+pub async fn is_admitted_guest(pg: &PgPool, meeting: Uuid, identity: &str, consent: AiConsent) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM participants
+         WHERE meeting_id = $1 AND identity = $2 AND role = 'guest' AND ai_consent = $3)",
+    )
+    .bind(meeting)
+    .bind(identity)
+    .bind(consent.as_str())
+    .fetch_one(pg)
+    .await
 }

@@ -6,16 +6,26 @@
 
 mod admission;
 mod lifecycle;
+mod presence;
 mod read;
+mod schedule;
 
-pub use admission::{admit, refuse_join};
+pub use admission::{admit, is_admitted_guest, refuse_join};
 pub use lifecycle::{Transition, parse_status, transition};
-pub use read::{Window, list, visible};
+pub use presence::{RoomEvent, record};
+pub use read::{Window, list, public, visible};
+pub use schedule::{Change, cancel, create, participants, update};
 
 use crate::auth::AuthUser;
+use crate::config::Config;
 use closer_wire::{MeetingStatus, Playbook, Role};
 use sqlx::PgPool;
 use uuid::Uuid;
+
+/// The guest link of `meeting`: `<public base URL>/meet/<uuid>`, the page guests join from.
+pub fn guest_url(config: &Config, meeting: Uuid) -> String {
+    format!("{}/meet/{meeting}", config.public_base_url.trim_end_matches('/'))
+}
 
 /// `true` when `user` is the host (seller) of `meeting` in the user's organization.
 pub async fn is_host(pg: &PgPool, meeting: Uuid, user: &AuthUser) -> Result<bool, sqlx::Error> {

@@ -5,7 +5,8 @@ use crate::auth::AuthUser;
 use crate::error::Error;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
-use closer_wire::{Meeting, Role};
+use closer_wire::{Meeting, PublicMeeting, Role};
+use sqlx::PgPool;
 use uuid::Uuid;
 
 const COLUMNS: &str = "m.id, m.title, m.host_id, m.playbook_id, m.starts_at, m.ends_at, m.status, m.started_at, m.ended_at, b.id AS booking_id";
@@ -35,7 +36,7 @@ fn meeting(state: &AppState, Row { id, title, host_id, playbook_id, starts_at, e
         status: crate::meetings::parse_status(&status)?,
         started_at,
         ended_at,
-        guest_url: format!("{}/meet/{id}", state.config.public_base_url.trim_end_matches('/')),
+        guest_url: super::guest_url(&state.config, id),
         booking_id,
     })
 }
@@ -89,4 +90,22 @@ pub async fn list(state: &AppState, user: &AuthUser, window: Window) -> Result<V
     .fetch_all(&state.pg)
     .await?;
     Ok(rows.into_iter().map(|r| meeting(state, r)).collect::<Result<_, _>>()?)
+}
+
+/// What a guest link shows before joining (anyone holding the link): title, host and
+/// organization names, start and status; `None` for an unknown meeting.
+///
+/// Errors: the database, or a status this build does not know.
+pub async fn public(pg: &PgPool, id: Uuid) -> Result<Option<PublicMeeting>, sqlx::Error> {
+    let row: Option<(String, String, String, DateTime<Utc>, String)> = sqlx::query_as(
+        "SELECT m.title, u.display_name, o.name, m.starts_at, m.status FROM meetings m
+         JOIN users u ON u.id = m.host_id JOIN organizations o ON o.id = m.organization_id WHERE m.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pg)
+    .await?;
+    row.map(|(title, host_name, organization_name, starts_at, status)| {
+        Ok(PublicMeeting { title, host_name, organization_name, starts_at, status: super::parse_status(&status)? })
+    })
+    .transpose()
 }

@@ -185,23 +185,13 @@ pub async fn accept(pg: &PgPool, token: &str, display_name: &str, password_hash:
     let (id, org, email, role, expires_at, accepted, revoked) =
         row.ok_or_else(|| Error::NotFoundMessage("this invitation link is not valid".into()))?;
     gone_unless_pending(status(expires_at, accepted, revoked))?;
-    let user: users::Row = sqlx::query_as(&format!(
-        "INSERT INTO users (organization_id, email, display_name, role, password_hash, slug)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING {}",
-        users::COLUMNS
-    ))
-    .bind(org)
-    .bind(&email)
-    .bind(display_name)
-    .bind(&role)
-    .bind(password_hash)
-    .bind(slug)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(|e| Error::unique_conflict(e, "this booking slug (or e-mail) is already taken; pick another slug"))?;
+    let account = users::NewAccount { email: &email, display_name, role: users::parse_role(&role)?, password_hash, slug };
+    let user = users::insert(&mut *tx, org, &account)
+        .await
+        .map_err(|e| Error::unique_conflict(e, "this booking slug (or e-mail) is already taken; pick another slug"))?;
     sqlx::query("UPDATE invitations SET accepted_at = now() WHERE id = $1").bind(id).execute(&mut *tx).await?;
     tx.commit().await?;
-    Ok(users::from_row(user)?)
+    Ok(user)
 }
 
 /// Subject and plain text of the invitation e-mail in `language` (`en` or `it`): who invites,

@@ -1,8 +1,11 @@
-//! The people of an organization: the user rows the API shows, invitations by e-mail,
-//! switching accounts off, resetting a forgotten password. SQL and rules live here;
-//! `http/users.rs`, `http/invitations.rs` and `http/password_reset.rs` parse, authorize and
+//! The people of an organization and the organization itself: sign-up, the user rows the API
+//! shows, invitations by e-mail, switching accounts off, resetting a forgotten password, a
+//! seller's photo on their booking page. SQL and rules live here; the handlers in `http/`
+//! (`organizations`, `users`, `invitations`, `password_reset`, `photos`) parse, authorize and
 //! serialize.
 
 pub mod invitations;
+pub mod organizations;
 pub mod password_resets;
+pub mod photos;
 pub mod users;

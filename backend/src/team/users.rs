@@ -35,6 +35,55 @@ pub async fn load(pg: &PgPool, id: Uuid, org: Uuid) -> Result<Option<User>, sqlx
     row.map(from_row).transpose()
 }
 
+/// A new account's fields, checked by the caller (the password already hashed).
+pub struct NewAccount<'a> {
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub password_hash: &'a str,
+    /// The booking page's slug.
+    pub slug: &'a str,
+}
+
+/// Creates `account` in organization `org` (active), in the caller's transaction or pool.
+///
+/// Errors: the database's; a unique violation means the e-mail or slug is taken (the callers
+/// word it for their form).
+pub async fn insert<'e>(db: impl sqlx::PgExecutor<'e>, org: Uuid, account: &NewAccount<'_>) -> Result<User, sqlx::Error> {
+    let row: Row = sqlx::query_as(&format!(
+        "INSERT INTO users (organization_id, email, display_name, role, password_hash, slug)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING {COLUMNS}"
+    ))
+    .bind(org)
+    .bind(account.email)
+    .bind(account.display_name)
+    .bind(account.role.as_str())
+    .bind(account.password_hash)
+    .bind(account.slug)
+    .fetch_one(db)
+    .await?;
+    from_row(row)
+}
+
+/// The account signing in with `email` (lower-case): `(user id, organization id, password
+/// hash)`.
+pub async fn credentials(pg: &PgPool, email: &str) -> Result<Option<(Uuid, Uuid, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, organization_id, password_hash FROM users WHERE email = $1").bind(email).fetch_optional(pg).await
+}
+
+/// User `id` of whichever organization, active or not: for a token that names only the user
+/// (a rotated refresh token, a redeemed handoff).
+pub async fn by_id(pg: &PgPool, id: Uuid) -> Result<Option<User>, sqlx::Error> {
+    let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(pg).await?;
+    row.map(from_row).transpose()
+}
+
+/// The display name of user `id` of organization `org` (what a room and a HUD call them);
+/// `None` for no such user.
+pub async fn display_name(pg: &PgPool, org: Uuid, id: Uuid) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1 AND organization_id = $2").bind(id).bind(org).fetch_optional(pg).await
+}
+
 /// Whether user `id` is an active member of organization `org` (leads and AI agents are
 /// handed only to people who can still sign in).
 pub async fn is_active_member(conn: &mut sqlx::PgConnection, org: Uuid, id: Uuid) -> Result<bool, sqlx::Error> {

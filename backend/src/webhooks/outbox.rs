@@ -75,3 +75,17 @@ pub async fn enqueue(
     .await?;
     Ok(Some(id))
 }
+
+/// Queues a `webhook.test` event for `endpoint` of `organization` only (the caller checked it
+/// is theirs); returns the id of its delivery, to follow in the delivery log.
+pub async fn enqueue_test(pg: &sqlx::PgPool, organization: Uuid, endpoint: Uuid) -> Result<Uuid, sqlx::Error> {
+    let mut tx = pg.begin().await?;
+    let data = json!({"endpoint_id": endpoint, "message": "Test event from Closer: your endpoint receives and verifies webhooks."});
+    // A test event has no meeting, so the one-per-meeting rule never drops it.
+    let event = enqueue(&mut tx, organization, super::WEBHOOK_TEST, None, data, Audience::Endpoint(endpoint))
+        .await?
+        .ok_or_else(|| sqlx::Error::Protocol("test event not stored".into()))?;
+    let delivery = sqlx::query_scalar("SELECT id FROM webhook_deliveries WHERE event_id = $1").bind(event).fetch_one(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(delivery)
+}

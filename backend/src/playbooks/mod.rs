@@ -1,8 +1,11 @@
-//! Playbook storage and validation (the interchange format of `closer_wire::Playbook`).
+//! Playbook storage and validation (the interchange format of `closer_wire::Playbook`), and
+//! the images of their battle cards (`images`).
+
+pub mod images;
 
 use crate::error::Error;
 use chrono::{DateTime, Utc};
-use closer_wire::Playbook;
+use closer_wire::{Playbook, StoredPlaybook};
 use sqlx::PgPool;
 use sqlx::types::Json;
 use std::collections::HashSet;
@@ -12,10 +15,10 @@ use uuid::Uuid;
 /// by a slug: two from `shared/fixtures/playbooks` (copied verbatim) and two written for the
 /// demo, in English and Italian. The demo organization is seeded with all four.
 pub const STARTERS: [(&str, &str); 4] = [
-    ("discovery-call", include_str!("../seed/discovery-call.en.json")),
-    ("primo-contatto", include_str!("../seed/primo-contatto.it.json")),
-    ("technical-demo", include_str!("../seed/technical-demo.en.json")),
-    ("demo-tecnica", include_str!("../seed/demo-tecnica.it.json")),
+    ("discovery-call", include_str!("../../seed/discovery-call.en.json")),
+    ("primo-contatto", include_str!("../../seed/primo-contatto.it.json")),
+    ("technical-demo", include_str!("../../seed/technical-demo.en.json")),
+    ("demo-tecnica", include_str!("../../seed/demo-tecnica.it.json")),
 ];
 
 /// The starter playbook of `key`, parsed; `None` for an unknown key.
@@ -58,6 +61,18 @@ pub async fn load(pg: &PgPool, id: Uuid) -> Result<Option<(Uuid, Playbook, DateT
     Ok(row.map(|(org, name, language, checklist, objections, updated_at)| {
         (org, Playbook { name, language, checklist: checklist.0, objections: objections.0 }, updated_at)
     }))
+}
+
+/// Checks that playbook `id` is organization `org`'s, before a meeting or meeting type uses it.
+///
+/// Errors: [`Error::Invalid`] on `playbook_id` when it is not.
+pub async fn check_owned(pg: &PgPool, org: Uuid, id: Uuid) -> Result<(), Error> {
+    let owned: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM playbooks WHERE id = $1 AND organization_id = $2)")
+        .bind(id)
+        .bind(org)
+        .fetch_one(pg)
+        .await?;
+    if owned { Ok(()) } else { Err(Error::invalid("playbook_id", "no such playbook in your organization")) }
 }
 
 /// Checks a playbook before storing it; the error names the offending field
@@ -157,6 +172,50 @@ pub async fn insert(pg: &PgPool, org: Uuid, playbook: &Playbook) -> Result<Uuid,
     .fetch_one(pg)
     .await
     .map_err(|e| unique_name(e, &playbook.name))
+}
+
+/// The playbooks of `org`, by name.
+pub async fn list(pg: &PgPool, org: Uuid) -> Result<Vec<StoredPlaybook>, sqlx::Error> {
+    type Row = (Uuid, String, String, Json<Vec<closer_wire::ChecklistItem>>, Json<Vec<closer_wire::Objection>>, DateTime<Utc>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, name, language, checklist, objections, updated_at FROM playbooks
+         WHERE organization_id = $1 ORDER BY name",
+    )
+    .bind(org)
+    .fetch_all(pg)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, language, checklist, objections, updated_at)| StoredPlaybook {
+            id,
+            playbook: Playbook { name, language, checklist: checklist.0, objections: objections.0 },
+            updated_at,
+        })
+        .collect())
+}
+
+/// Playbook `id` if it is `org`'s.
+pub async fn stored(pg: &PgPool, org: Uuid, id: Uuid) -> Result<Option<StoredPlaybook>, sqlx::Error> {
+    Ok(match load(pg, id).await? {
+        Some((owner, playbook, updated_at)) if owner == org => Some(StoredPlaybook { id, playbook, updated_at }),
+        _ => None,
+    })
+}
+
+/// Deletes playbook `id` of `org`; `false` when there is no such playbook in `org`.
+///
+/// Errors: [`Error::Conflict`] while meetings or meeting types use it.
+pub async fn delete(pg: &PgPool, org: Uuid, id: Uuid) -> Result<bool, Error> {
+    let done = sqlx::query("DELETE FROM playbooks WHERE id = $1 AND organization_id = $2")
+        .bind(id)
+        .bind(org)
+        .execute(pg)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => Error::Conflict("this playbook is used by meetings or meeting types".into()),
+            _ => e.into(),
+        })?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Replaces playbook `id` of `org`; `false` when there is no such playbook in `org`.
