@@ -159,9 +159,9 @@ async fn a_ferretdb_restart_mid_call_loses_no_stored_segment() {
     let _one_at_a_time = SERVICES.lock().unwrap_or_else(|p| p.into_inner());
     let o = call_through_outage("mongo").await;
     assert_call_went_on(&o).await;
-    // Every final the HUD showed — before, during and after the outage — ends up stored.
+    // Every final the HUD showed — before, during and after the outage (`assert_call_went_on`
+    // asked for finals after it), and any that arrived since the counts — ends up stored.
     let shown = finals(&o.seen.lock().unwrap(), &o.guest);
-    assert_eq!(shown.len(), o.before + o.during + o.after);
     let segments = o.app.state.mongo.collection::<mongodb::bson::Document>("segments");
     let mut lost = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(20);
