@@ -37,11 +37,11 @@ fn offenders(files: &[PathBuf], needles: &[&str]) -> Vec<String> {
 }
 
 #[test]
-fn handlers_hold_no_sql() {
+fn handlers_hold_no_queries() {
     let handlers = sources(&src().join("http"));
     assert!(handlers.len() > 20, "the handlers were found: {handlers:?}");
-    let found = offenders(&handlers, &["sqlx::query", "query_as(", "query_scalar("]);
-    assert!(found.is_empty(), "SQL in the HTTP layer, move it to its domain module: {found:?}");
+    let found = offenders(&handlers, &["sqlx::query", "query_as(", "query_scalar(", "collection::<", ".collection("]);
+    assert!(found.is_empty(), "SQL or a MongoDB collection in the HTTP layer, move it to its domain module: {found:?}");
 }
 
 #[test]

@@ -365,13 +365,7 @@ async fn upload_recording(
     if state.live.get(id).is_some() {
         return Err(Error::Conflict("the meeting is live".into()));
     }
-    let stored = state
-        .mongo
-        .collection::<mongodb::bson::Document>("events")
-        .count_documents(mongodb::bson::doc! {"meeting_id": id.to_string()})
-        .await
-        .map_err(anyhow::Error::from)?;
-    if stored > 0 {
+    if crate::live::persist::has_events(&state.mongo, id).await.map_err(anyhow::Error::from)? {
         return Err(Error::Conflict("this meeting already has an analysis".into()));
     }
     let dir = tempfile::tempdir().map_err(anyhow::Error::from)?;

@@ -11,8 +11,7 @@
 //!   meeting, for the guests' screens (no sign-in: guests have none; the meeting's link is their
 //!   capability, as for joining), never the image of a card that was not presented.
 //!
-//! Presentations are stored in MongoDB `presentations` (`_id` = `<meeting>:<objection>`,
-//! upserted: presenting twice counts once).
+//! Presentations are stored by `meetings::record_presented`.
 
 use super::Error;
 use super::extract::PathParams;
@@ -22,8 +21,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use livekit_api::services::room::SendDataOptions;
-use mongodb::bson::{Document, doc};
-use mongodb::options::UpdateOptions;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -51,7 +48,7 @@ async fn presented(
     PathParams((id, objection)): PathParams<(Uuid, String)>,
 ) -> Result<StatusCode, Error> {
     let card = hosted_card(&state, id, &user, &objection).await?;
-    record(&state, id, &card.key).await?;
+    crate::meetings::record_presented(&state.mongo, id, &card.key).await.map_err(|e| Error::Internal(e.into()))?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -89,7 +86,7 @@ async fn present(
     if guests.is_empty() {
         return Err(Error::Conflict("No guest is in the call yet: there is nobody to present to.".into()));
     }
-    record(&state, id, &card.key).await?;
+    crate::meetings::record_presented(&state.mongo, id, &card.key).await.map_err(|e| Error::Internal(e.into()))?;
     send(&state, id, guests, &message).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -115,13 +112,7 @@ async fn stop_presenting(State(state): State<AppState>, user: AuthUser, PathPara
     params(("id" = Uuid, Path), ("objection" = String, Path)),
     responses((status = 200, description = "the image bytes"), (status = 404, description = "not presented in this meeting, or no image")))]
 async fn presented_image(State(state): State<AppState>, PathParams((id, objection)): PathParams<(Uuid, String)>) -> Result<impl IntoResponse, Error> {
-    let presented = state
-        .mongo
-        .collection::<Document>("presentations")
-        .count_documents(doc! {"_id": format!("{id}:{objection}")})
-        .await
-        .map_err(|e| Error::Internal(e.into()))?;
-    if presented == 0 {
+    if !crate::meetings::was_presented(&state.mongo, id, &objection).await.map_err(|e| Error::Internal(e.into()))? {
         return Err(Error::NotFound);
     }
     let (content_type, data) = crate::playbooks::images::of_meeting(&state.pg, id, &objection).await?.ok_or(Error::NotFound)?;
@@ -175,20 +166,4 @@ async fn send(state: &AppState, id: Uuid, guests: Vec<String>, message: &serde_j
 
 fn unreachable(e: livekit_api::services::ServiceError) -> Error {
     Error::Unavailable(format!("LiveKit: {e}"))
-}
-
-/// Records that meeting `id`'s host presented the card of `objection` (idempotent).
-async fn record(state: &AppState, id: Uuid, objection: &str) -> Result<(), Error> {
-    let meeting = id.to_string();
-    state
-        .mongo
-        .collection::<Document>("presentations")
-        .update_one(
-            doc! {"_id": format!("{meeting}:{objection}")},
-            doc! {"$setOnInsert": {"meeting_id": &meeting, "objection": &objection, "at": chrono::Utc::now().to_rfc3339()}},
-        )
-        .with_options(UpdateOptions::builder().upsert(true).build())
-        .await
-        .map_err(|e| Error::Internal(e.into()))?;
-    Ok(())
 }

@@ -29,6 +29,13 @@ enum Record {
     Snapshot(String),
 }
 
+/// `true` when `meeting` has stored events (it was analysed, live or from a recording).
+///
+/// Errors: MongoDB unreachable.
+pub async fn has_events(db: &mongodb::Database, meeting: uuid::Uuid) -> Result<bool, mongodb::error::Error> {
+    Ok(db.collection::<Document>("events").count_documents(doc! {"meeting_id": meeting.to_string()}).await? > 0)
+}
+
 /// Handle to a meeting-independent writer task.
 #[derive(Clone)]
 pub struct Persister {

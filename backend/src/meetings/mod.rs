@@ -7,12 +7,14 @@
 mod admission;
 mod lifecycle;
 mod presence;
+mod presentations;
 mod read;
 mod schedule;
 
 pub use admission::{admit, is_admitted_guest, refuse_join};
 pub use lifecycle::{Transition, parse_status, transition};
 pub use presence::{RoomEvent, record};
+pub use presentations::{record_presented, was_presented};
 pub use read::{Window, list, public, visible};
 pub use schedule::{Change, cancel, create, participants, update};
 
