@@ -10,7 +10,6 @@ pub mod booking;
 pub mod config;
 pub mod error;
 pub mod eval;
-pub mod grants;
 pub mod http;
 pub mod ics;
 pub mod leads;

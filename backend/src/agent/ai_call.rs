@@ -15,7 +15,7 @@ use super::reasoning::Reasoner;
 use crate::llm::LlmClient;
 use super::voice::Voice;
 use crate::analysis::SpeakerRole;
-use crate::grants;
+use crate::livekit::grants;
 use crate::leads::Contact;
 use crate::leads::after_call::{self, CallOutcome};
 use crate::live::session::Participant;

@@ -3,7 +3,7 @@
 //! consented to AI assistance, decided when that track is published, from the participant's
 //! record — and hands each subscribed microphone to [`super::microphone::feed`].
 
-use crate::grants;
+use crate::livekit::grants;
 use crate::live::registry::LiveMeeting;
 use crate::state::AppState;
 use anyhow::Context;

@@ -4,7 +4,7 @@
 use super::extract::{Body, ClientIp, PathParams};
 use crate::meetings::{admit, refuse_join};
 use super::{Error, validate};
-use crate::grants;
+use crate::livekit::grants;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;

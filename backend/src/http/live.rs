@@ -333,7 +333,7 @@ async fn end(State(state): State<AppState>, user: AuthUser, PathParams(id): Path
     // Then the room, before the copilot's backlog (seconds to minutes on a loaded machine):
     // that is the seller's business, not a reason to keep the guests in a call that has
     // ended. The audio it works on is already here.
-    if let Err(e) = state.livekit.delete_room(&crate::grants::room_name(id)).await {
+    if let Err(e) = state.livekit.delete_room(&crate::livekit::grants::room_name(id)).await {
         tracing::warn!(meeting = %id, error = %e, "closing the LiveKit room failed");
     }
     state.live.end(id).await;

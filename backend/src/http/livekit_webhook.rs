@@ -4,7 +4,7 @@
 //! agent) makes it `live`, the room finishing makes it `ended`.
 
 use super::Error;
-use crate::grants;
+use crate::livekit::grants;
 use crate::meetings::{self, RoomEvent};
 use crate::state::AppState;
 use axum::extract::State;

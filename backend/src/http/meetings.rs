@@ -134,6 +134,6 @@ async fn room_token(State(state): State<AppState>, user: AuthUser, PathParams(id
     refuse_join(meeting.status)?;
     let role = if meeting.host_id == user.id { ParticipantRole::Host } else { ParticipantRole::Shadow };
     let name = crate::team::users::display_name(&state.pg, user.org, user.id).await?.ok_or(Error::NotFound)?;
-    let identity = crate::grants::Identity::User { role, user: user.id }.to_string();
+    let identity = crate::livekit::grants::Identity::User { role, user: user.id }.to_string();
     Ok(Json(admit(&state, id, role, &identity, &name, Some(user.id), None).await?))
 }

@@ -141,7 +141,7 @@ async fn hosted_card(state: &AppState, id: Uuid, user: &AuthUser, key: &str) -> 
 
 /// The identities of the guests in meeting `id`'s room (none when the room is not open).
 async fn guests_in_room(state: &AppState, id: Uuid) -> Result<Vec<String>, Error> {
-    let room = crate::grants::room_name(id);
+    let room = crate::livekit::grants::room_name(id);
     if state.livekit.list_rooms(vec![room.clone()]).await.map_err(unreachable)?.is_empty() {
         return Ok(Vec::new());
     }
@@ -152,7 +152,7 @@ async fn guests_in_room(state: &AppState, id: Uuid) -> Result<Vec<String>, Error
         .map_err(unreachable)?
         .into_iter()
         .map(|p| p.identity)
-        .filter(|identity| crate::grants::Identity::is_guest(identity))
+        .filter(|identity| crate::livekit::grants::Identity::is_guest(identity))
         .collect())
 }
 
@@ -160,7 +160,7 @@ async fn guests_in_room(state: &AppState, id: Uuid) -> Result<Vec<String>, Error
 /// in meeting `id`'s room.
 async fn send(state: &AppState, id: Uuid, guests: Vec<String>, message: &serde_json::Value) -> Result<(), Error> {
     let options = SendDataOptions { destination_identities: guests, topic: Some(PRESENT_TOPIC.into()), ..Default::default() };
-    state.livekit.send_data(&crate::grants::room_name(id), message.to_string().into_bytes(), options).await.map_err(unreachable)?;
+    state.livekit.send_data(&crate::livekit::grants::room_name(id), message.to_string().into_bytes(), options).await.map_err(unreachable)?;
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! recorded, a LiveKit token minted for them; and whether a guest was admitted before.
 
 use crate::error::Error;
-use crate::grants;
+use crate::livekit::grants;
 use crate::state::AppState;
 use closer_wire::{AiConsent, MeetingStatus, ParticipantRole, RoomAccess};
 use sqlx::PgPool;

@@ -3,7 +3,7 @@
 //! makes — a host or guest joining starts the call, the room finishing ends it.
 
 use super::{Transition, transition};
-use crate::grants;
+use crate::livekit::grants;
 use chrono::{DateTime, Utc};
 use closer_wire::ParticipantRole;
 use sqlx::PgPool;

@@ -1,4 +1,9 @@
-//! LiveKit server API client (rooms, participants) built from the configuration.
+//! LiveKit, the SFU every call runs on: the server API client (rooms, participants) built from
+//! the configuration, and the grants of each participant role with the identities they carry
+//! (`grants`). The signed webhook is received in `http/livekit_webhook.rs` and recorded by
+//! `meetings::record`; the server's own participants are `agent/`'s.
+
+pub mod grants;
 
 use crate::config::Config;
 use livekit_api::services::room::RoomClient;
