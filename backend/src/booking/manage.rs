@@ -26,8 +26,8 @@ struct Managed {
 
 /// The booking whose manage link carries `token`.
 ///
-/// Errors: [`Error::NotFoundMessage`] for an unknown link; a row with an unknown status is a
-/// decode error, not a default.
+/// Errors: [`Error::NotFoundMessage`] for an unknown link; a row with an unknown status or time
+/// zone is a decode error, not a default (both were checked when it was stored).
 async fn managed(state: &AppState, token: &str) -> Result<Managed, Error> {
     #[derive(sqlx::FromRow)]
     struct Row {
@@ -88,7 +88,10 @@ async fn managed(state: &AppState, token: &str) -> Result<Managed, Error> {
             guest_email: row.guest_email,
             guest_company: row.guest_company,
             guest_language: row.language,
-            prospect_tz: row.guest_time_zone.parse().unwrap_or(chrono_tz::UTC),
+            prospect_tz: row
+                .guest_time_zone
+                .parse()
+                .map_err(|_| sqlx::Error::Decode(format!("unknown time zone {:?} in a booking row", row.guest_time_zone).into()))?,
         },
         duration: row.ends_at - row.starts_at,
         sequence: row.sequence.max(0) as u32,
