@@ -6,7 +6,7 @@ use super::slots::{free_slots, is_free, is_overlap};
 use super::{SLOT_TAKEN, Seller};
 use crate::auth::refresh;
 use crate::error::Error;
-use crate::meetings::{self, Transition};
+use crate::meetings;
 use crate::scheduling::emails::Change;
 use crate::scheduling::store;
 use crate::state::AppState;
@@ -130,15 +130,10 @@ pub async fn cancel(state: &AppState, token: &str) -> Result<Booking, Error> {
     if managed.booking.status == BookingStatus::Cancelled {
         return Err(Error::Gone("This booking is already cancelled.".into()));
     }
-    let mut tx = state.pg.begin().await?;
-    if !meetings::transition(&mut *tx, managed.booking.meeting_id, Transition::Cancel).await? {
+    // The meeting and its booking, as when the seller cancels.
+    if !meetings::cancel(&state.pg, managed.booking.meeting_id).await? {
         return Err(Error::Gone("This meeting has already started or ended.".into()));
     }
-    sqlx::query("UPDATE bookings SET status = 'cancelled', sequence = sequence + 1 WHERE id = $1")
-        .bind(managed.booking.id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
     let booking = Booking { status: BookingStatus::Cancelled, ..managed.booking };
     notify(state, &managed.parties, &booking, Change::Cancelled, managed.sequence + 1, None).await;
     Ok(booking)

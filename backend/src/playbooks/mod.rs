@@ -48,19 +48,25 @@ pub async fn add_starter(pg: &PgPool, org: Uuid, key: &str) -> Result<(Uuid, boo
     }
 }
 
+/// A playbook row: an id (the playbook's or its organization's), name, language, checklist,
+/// objections, updated_at.
+type Row = (Uuid, String, String, Json<Vec<closer_wire::ChecklistItem>>, Json<Vec<closer_wire::Objection>>, DateTime<Utc>);
+
+/// The row's id, playbook and update time.
+fn from_row((id, name, language, checklist, objections, updated_at): Row) -> (Uuid, Playbook, DateTime<Utc>) {
+    (id, Playbook { name, language, checklist: checklist.0, objections: objections.0 }, updated_at)
+}
+
 /// Loads playbook `id` (any organization: callers scope by organization first) as
 /// `(organization id, playbook, updated_at)`.
 pub async fn load(pg: &PgPool, id: Uuid) -> Result<Option<(Uuid, Playbook, DateTime<Utc>)>, sqlx::Error> {
-    type Row = (Uuid, String, String, Json<Vec<closer_wire::ChecklistItem>>, Json<Vec<closer_wire::Objection>>, DateTime<Utc>);
     let row: Option<Row> = sqlx::query_as(
         "SELECT organization_id, name, language, checklist, objections, updated_at FROM playbooks WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(pg)
     .await?;
-    Ok(row.map(|(org, name, language, checklist, objections, updated_at)| {
-        (org, Playbook { name, language, checklist: checklist.0, objections: objections.0 }, updated_at)
-    }))
+    Ok(row.map(from_row))
 }
 
 /// Checks that playbook `id` is organization `org`'s, before a meeting or meeting type uses it.
@@ -176,7 +182,6 @@ pub async fn insert(pg: &PgPool, org: Uuid, playbook: &Playbook) -> Result<Uuid,
 
 /// The playbooks of `org`, by name.
 pub async fn list(pg: &PgPool, org: Uuid) -> Result<Vec<StoredPlaybook>, sqlx::Error> {
-    type Row = (Uuid, String, String, Json<Vec<closer_wire::ChecklistItem>>, Json<Vec<closer_wire::Objection>>, DateTime<Utc>);
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, name, language, checklist, objections, updated_at FROM playbooks
          WHERE organization_id = $1 ORDER BY name",
@@ -186,11 +191,8 @@ pub async fn list(pg: &PgPool, org: Uuid) -> Result<Vec<StoredPlaybook>, sqlx::E
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, name, language, checklist, objections, updated_at)| StoredPlaybook {
-            id,
-            playbook: Playbook { name, language, checklist: checklist.0, objections: objections.0 },
-            updated_at,
-        })
+        .map(from_row)
+        .map(|(id, playbook, updated_at)| StoredPlaybook { id, playbook, updated_at })
         .collect())
 }
 
