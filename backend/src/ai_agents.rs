@@ -1,9 +1,8 @@
 //! AI agents as an organization configures them (PostgreSQL `ai_agents`, `meetings.ai_agent_id`):
 //! name, language, greeting, questions with their BANT criteria, the FAQ they may answer,
-//! closing, who receives the leads they qualify. Every function is scoped by the organization. [`script`] turns one into
-//! the conversation the agent runs by voice (`agent::conversation`).
+//! closing, who receives the leads they qualify. Every function is scoped by the organization.
+//! `agent::conversation::Script::of` turns one into the conversation the agent runs by voice.
 
-use crate::agent::conversation::{Question, Script};
 use crate::error::Error;
 use chrono::{DateTime, Utc};
 use closer_wire::{AgentFaq, AgentQuestion, AiAgent};
@@ -166,57 +165,4 @@ pub async fn assign(pg: &PgPool, org: Uuid, meeting: Uuid, agent: Option<Uuid>) 
         return Err(Error::invalid("agent_id", "no such AI agent in the organization"));
     }
     Ok(())
-}
-
-/// The conversation `agent` runs with a guest called `guest_name`: its greeting addressed to
-/// the guest's first name (`{guest}`; an unknown name leaves the greeting without one), its
-/// questions with their BANT criteria, its closing.
-pub fn script(agent: &AiAgent, guest_name: Option<&str>) -> Script {
-    let first = guest_name.and_then(|n| n.split_whitespace().next()).unwrap_or("");
-    let greeting = if first.is_empty() {
-        // "Hello {guest}, thanks…" → "Hello, thanks…": drop the placeholder and a space before it.
-        agent.greeting.replace(" {guest}", "").replace("{guest}", "")
-    } else {
-        agent.greeting.replace("{guest}", first)
-    };
-    Script {
-        language: agent.language.clone(),
-        greeting,
-        questions: agent.questions.iter().map(|q| Question { text: q.text.clone(), criterion: q.criterion }).collect(),
-        closing: agent.closing.clone(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use closer_wire::BantCriterion;
-
-    fn agent(greeting: &str) -> AiAgent {
-        AiAgent {
-            id: Uuid::new_v4(),
-            name: "Giulia".into(),
-            language: "it".into(),
-            persona: String::new(),
-            greeting: greeting.into(),
-            questions: vec![AgentQuestion { text: "Che budget avete previsto?".into(), criterion: Some(BantCriterion::Budget) }],
-            faq: Vec::new(),
-            closing: "Grazie, a presto.".into(),
-            handoff_owner_id: None,
-            qualify_score: 50,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
-        }
-    }
-
-    #[test]
-    fn the_script_greets_the_guest_by_first_name_and_keeps_the_criteria() {
-        let a = agent("Buongiorno {guest}, sono Giulia di Acme.");
-        let script = script(&a, Some("Paolo Bianchi"));
-        assert_eq!(script.greeting, "Buongiorno Paolo, sono Giulia di Acme.");
-        assert_eq!(script.questions[0].criterion, Some(BantCriterion::Budget));
-        assert_eq!((script.language.as_str(), script.closing.as_str()), ("it", "Grazie, a presto."));
-        assert_eq!(super::script(&a, None).greeting, "Buongiorno, sono Giulia di Acme.");
-        assert_eq!(super::script(&a, Some("  ")).greeting, "Buongiorno, sono Giulia di Acme.");
-    }
 }

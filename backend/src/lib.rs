@@ -23,6 +23,7 @@ pub mod pii;
 pub mod playbooks;
 pub mod recap;
 pub mod recording;
+pub mod room_access;
 pub mod scheduling;
 pub mod seed;
 pub mod semantics;

@@ -54,7 +54,7 @@ impl AppState {
         let mongo =
             crate::store::documents::connect(&config.mongodb_url, &config.mongodb_database).await?;
         let livekit = Arc::new(crate::livekit::room_client(&config));
-        let dispatches = Arc::new(crate::agent::dispatch::client(&config));
+        let dispatches = Arc::new(crate::livekit::dispatch_client(&config));
         let jwt = JwtKeys::new(config.jwt_secret.as_bytes(), Duration::from_secs(config.access_token_ttl_secs));
         let mailer = Mailer::new(&config.smtp_url, &config.mail_from)?;
         let redis = redis::Client::open(config.redis_url.as_str())?;
@@ -73,5 +73,12 @@ impl AppState {
         .with_recorder(recorder.clone())
         .with_llm(crate::llm::LlmClient::from_config(&config)));
         Ok(Self { config: Arc::new(config), pg, mongo, livekit, dispatches, jwt, mailer, login_limit, join_limit, fanout, live, recorder })
+    }
+}
+
+/// What the [`crate::auth::extract::AuthUser`] extractor verifies tokens with.
+impl axum::extract::FromRef<AppState> for JwtKeys {
+    fn from_ref(state: &AppState) -> Self {
+        state.jwt.clone()
     }
 }

@@ -81,7 +81,7 @@ async fn a_manager_sets_up_an_agent_that_runs_a_meeting() {
     let meeting_id = uuid::Uuid::parse_str(&meeting).unwrap();
     let assigned = closer::ai_agents::of_meeting(&app.pg, org_id, meeting_id).await.unwrap().expect("assigned");
     let stored = closer::ai_agents::get(&app.pg, org_id, assigned).await.unwrap().unwrap();
-    let script = closer::ai_agents::script(&stored, Some("Paolo Rossi"));
+    let script = closer::agent::conversation::Script::of(&stored, Some("Paolo Rossi"));
     assert_eq!(script.greeting, "Buongiorno Paolo, sono Giulia di Acme. Le faccio tre domande veloci.");
     let criteria: Vec<_> = script.questions.iter().map(|q| q.criterion).collect();
     assert_eq!(criteria, [Some(closer_wire::BantCriterion::Budget), Some(closer_wire::BantCriterion::Authority), None]);

@@ -1,8 +1,10 @@
-//! The layers of the backend crate (#20): `src/http/` parses, authorizes and serializes, and
-//! the domain modules own their rules and their SQL. Checked on the source text, so that a
-//! query pasted into a handler, or a domain module reaching back into the HTTP layer, fails
-//! here rather than in review.
+//! The layers of the backend crate (#20): `src/http/` parses, authorizes and serializes, the
+//! domain modules own their rules and their SQL, and imports between the top-level modules go
+//! one way. Checked on the source text, so that a query pasted into a handler, a domain module
+//! reaching back into the HTTP layer, or an import that closes a loop fails here rather than
+//! in review.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -52,4 +54,97 @@ fn domain_modules_do_not_import_the_http_layer() {
     assert!(domain.len() > 50, "the domain modules were found: {}", domain.len());
     let found = offenders(&domain, &["crate::http", "super::http"]);
     assert!(found.is_empty(), "a domain module imports the HTTP layer: {found:?}");
+}
+
+/// The top-level module a file of `src/` belongs to (`meetings` for `src/meetings/read.rs`,
+/// `state` for `src/state.rs`).
+fn top_level(file: &Path) -> String {
+    let first = file.strip_prefix(src()).unwrap().components().next().unwrap().as_os_str().to_string_lossy().into_owned();
+    first.trim_end_matches(".rs").to_owned()
+}
+
+/// The top-level modules `code` names through `crate::` paths: `crate::x::…` and each head of
+/// a `crate::{x, y::…}` group.
+fn named_modules(code: &str) -> BTreeSet<String> {
+    let ident = |s: &str| s.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect::<String>();
+    let mut found = BTreeSet::new();
+    for (at, _) in code.match_indices("crate::") {
+        let rest = &code[at + "crate::".len()..];
+        match rest.strip_prefix('{') {
+            Some(group) => {
+                let group = &group[..group.find('}').unwrap_or(group.len())];
+                found.extend(group.split(',').map(|part| ident(part.trim())).filter(|m| !m.is_empty()));
+            }
+            None => {
+                found.insert(ident(rest));
+            }
+        }
+    }
+    found
+}
+
+/// Which top-level modules each one uses (`lib.rs` and `main.rs` aside). Comment lines do not
+/// count: a doc link is not a dependency.
+fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for file in sources(&src()) {
+        let module = top_level(&file);
+        if module == "lib" || module == "main" {
+            continue;
+        }
+        let text = fs::read_to_string(&file).unwrap();
+        let code: String = text.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+        let uses = graph.entry(module.clone()).or_default();
+        uses.extend(named_modules(&code).into_iter().filter(|m| *m != module));
+    }
+    graph
+}
+
+/// A cycle of `graph` as the path that closes it (`[a, b, a]`), if there is one.
+fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(node: &str, graph: &BTreeMap<String, BTreeSet<String>>, path: &mut Vec<String>, done: &mut BTreeSet<String>) -> Option<Vec<String>> {
+        if let Some(start) = path.iter().position(|n| n == node) {
+            let mut cycle = path[start..].to_vec();
+            cycle.push(node.to_owned());
+            return Some(cycle);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_owned());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(cycle) = visit(next, graph, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        done.insert(node.to_owned());
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph.keys().find_map(|node| visit(node, graph, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn the_cycle_finder_finds_cycles() {
+    let graph = |edges: &[(&str, &str)]| {
+        let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (a, b) in edges {
+            g.entry((*a).into()).or_default().insert((*b).into());
+        }
+        g
+    };
+    assert_eq!(find_cycle(&graph(&[("a", "b"), ("b", "c"), ("c", "a")])), Some(vec!["a".into(), "b".into(), "c".into(), "a".into()]));
+    assert_eq!(find_cycle(&graph(&[("a", "b"), ("b", "c"), ("a", "c")])), None);
+    assert_eq!(named_modules("use crate::{auth::AuthUser, meetings};\nlet x = crate::state::AppState;"), ["auth", "meetings", "state"].map(String::from).into());
+}
+
+/// Imports between the top-level modules of `src/` go one way: `http` above the domain
+/// modules, `state` (what the server shares) above the parts it builds, the composed use cases
+/// (`room_access`) above the modules they compose.
+#[test]
+fn top_level_modules_import_one_way() {
+    let graph = module_graph();
+    assert!(graph["http"].contains("meetings") && graph["agent"].contains("meetings"), "the imports were read: {graph:?}");
+    assert_eq!(find_cycle(&graph), None, "these top-level modules import each other in a loop; move what closes it (or pass what it needs)");
 }

@@ -80,7 +80,7 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
     if let Err(e) = crate::meetings::mark_started(&state.pg, meeting).await {
         tracing::warn!(%meeting, error = %e, "recording the call's start failed");
     }
-    let script = crate::ai_agents::script(&agent, Some(&guest.name));
+    let script = super::conversation::Script::of(&agent, Some(&guest.name));
     let dialogue = {
         let (encoder, assessor, language, faq) = (models.encoder.clone(), models.assessor.clone(), agent.language.clone(), agent.faq.clone());
         let reasoner = match LlmClient::from_config(&state.config) {
@@ -121,7 +121,7 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
     };
     if !exchanges.is_empty() || seller.is_some() {
         let outcome = outcome(&state, &models, meeting, &agent, guest, &exchanges, seller).await?;
-        let lead = after_call::record(&state, org, outcome).await?;
+        let lead = after_call::record(&state.pg, &state.mailer, &state.config.public_base_url, org, outcome).await?;
         tracing::info!(%meeting, lead = %lead.id, stage = lead.stage.as_str(), "AI agent's call recorded");
     }
     left.context("leaving the room")?;

@@ -17,7 +17,7 @@ use super::dialogue::Dialogue;
 use super::reasoning::{Response, TurnContext};
 use super::voice::{Spoken, Voice, VoiceError};
 use crate::semantics::encoder::EncoderError;
-use closer_wire::BantCriterion;
+use closer_wire::{AiAgent, BantCriterion};
 use crate::live::vad::{FRAME as VAD_FRAME, Vad, VadOutput};
 use crate::stt::{SpeechContext, SttError};
 use crate::stt::whisper::WhisperEngine;
@@ -46,6 +46,27 @@ pub struct Script {
     pub questions: Vec<Question>,
     /// The last line.
     pub closing: String,
+}
+
+impl Script {
+    /// The conversation `agent` runs with a guest called `guest_name`: its greeting addressed to
+    /// the guest's first name (`{guest}`; an unknown name leaves the greeting without one), its
+    /// questions with their BANT criteria, its closing.
+    pub fn of(agent: &AiAgent, guest_name: Option<&str>) -> Script {
+        let first = guest_name.and_then(|n| n.split_whitespace().next()).unwrap_or("");
+        let greeting = if first.is_empty() {
+            // "Hello {guest}, thanks…" → "Hello, thanks…": drop the placeholder and a space before it.
+            agent.greeting.replace(" {guest}", "").replace("{guest}", "")
+        } else {
+            agent.greeting.replace("{guest}", first)
+        };
+        Script {
+            language: agent.language.clone(),
+            greeting,
+            questions: agent.questions.iter().map(|q| Question { text: q.text.clone(), criterion: q.criterion }).collect(),
+            closing: agent.closing.clone(),
+        }
+    }
 }
 
 /// A question of the script.
@@ -321,4 +342,40 @@ pub fn open_questions(exchanges: &[Exchange]) -> Vec<String> {
 /// given: what [`crate::leads::bant::Assessor::assess`] scores.
 pub fn bant_answers(exchanges: &[Exchange]) -> Vec<(BantCriterion, &str)> {
     exchanges.iter().filter_map(|e| Some((e.criterion?, e.answer.as_deref()?))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+    use closer_wire::AgentQuestion;
+    use uuid::Uuid;
+
+    fn agent(greeting: &str) -> AiAgent {
+        AiAgent {
+            id: Uuid::new_v4(),
+            name: "Giulia".into(),
+            language: "it".into(),
+            persona: String::new(),
+            greeting: greeting.into(),
+            questions: vec![AgentQuestion { text: "Che budget avete previsto?".into(), criterion: Some(BantCriterion::Budget) }],
+            faq: Vec::new(),
+            closing: "Grazie, a presto.".into(),
+            handoff_owner_id: None,
+            qualify_score: 50,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn the_script_greets_the_guest_by_first_name_and_keeps_the_criteria() {
+        let a = agent("Buongiorno {guest}, sono Giulia di Acme.");
+        let script = Script::of(&a, Some("Paolo Bianchi"));
+        assert_eq!(script.greeting, "Buongiorno Paolo, sono Giulia di Acme.");
+        assert_eq!(script.questions[0].criterion, Some(BantCriterion::Budget));
+        assert_eq!((script.language.as_str(), script.closing.as_str()), ("it", "Grazie, a presto."));
+        assert_eq!(Script::of(&a, None).greeting, "Buongiorno, sono Giulia di Acme.");
+        assert_eq!(Script::of(&a, Some("  ")).greeting, "Buongiorno, sono Giulia di Acme.");
+    }
 }

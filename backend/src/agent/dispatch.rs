@@ -3,22 +3,12 @@
 //! running it stopped renewing its lease ([`super::lease`]) while the call goes on.
 
 use super::lease;
-use crate::config::Config;
 use closer_wire::MeetingStatus;
 use livekit_api::services::agent_dispatch::AgentDispatchClient;
 use livekit_api::services::room::RoomClient;
 use livekit_protocol as lk;
 use sqlx::PgPool;
-use std::time::Duration;
 use uuid::Uuid;
-
-/// A dispatch client for the configured LiveKit server.
-pub fn client(config: &Config) -> AgentDispatchClient {
-    AgentDispatchClient::with_api_key(&config.livekit_url, &config.livekit_api_key, &config.livekit_api_secret)
-        // Region failover only applies to LiveKit Cloud; a self-hosted server has one node.
-        .with_failover(false)
-        .with_request_timeout(Duration::from_secs(5))
-}
 
 /// Dispatches the copilot agent to `room` (which must exist) unless a dispatch of that agent is
 /// already there; returns the dispatch's id. LiveKit then assigns the room's job to one

@@ -1,8 +1,8 @@
 //! The [`AuthUser`] extractor: a verified access token from `Authorization: Bearer`.
 
+use super::jwt::JwtKeys;
 use crate::error::Error;
-use crate::state::AppState;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use closer_wire::Role;
@@ -51,10 +51,15 @@ fn query_token(parts: &Parts) -> Option<String> {
     url::form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "access_token").map(|(_, v)| v.into_owned())
 }
 
-impl FromRequestParts<AppState> for AuthUser {
+/// Any state the access-token keys can be taken from (the server's `AppState`).
+impl<S> FromRequestParts<S> for AuthUser
+where
+    S: Send + Sync,
+    JwtKeys: FromRef<S>,
+{
     type Rejection = Error;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
         let token = match parts.headers.get(AUTHORIZATION) {
             Some(header) => header
                 .to_str()
@@ -68,8 +73,7 @@ impl FromRequestParts<AppState> for AuthUser {
                 .ok_or_else(|| Error::Unauthorized("missing access_token query parameter".into()))?,
             None => return Err(Error::Unauthorized("missing Authorization: Bearer token".into())),
         };
-        let claims = state
-            .jwt
+        let claims = JwtKeys::from_ref(state)
             .verify(token.trim())
             .map_err(|_| Error::Unauthorized("invalid or expired access token".into()))?;
         Ok(AuthUser { id: claims.sub, org: claims.org, role: claims.role })

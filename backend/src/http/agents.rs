@@ -132,7 +132,7 @@ async fn delete(State(state): State<AppState>, user: AuthUser, PathParams(id): P
 #[utoipa::path(get, path = "/meetings/{id}/agent", tag = "meetings", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = MeetingAgent), (status = 404, description = "not visible to the caller")))]
 async fn meeting_agent(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<Json<MeetingAgent>, Error> {
-    meetings::visible(&state, &user, id).await?;
+    meetings::visible(&state.pg, &state.config, &user, id).await?;
     Ok(Json(MeetingAgent { agent_id: ai_agents::of_meeting(&state.pg, user.org, id).await? }))
 }
 
@@ -147,7 +147,7 @@ async fn assign(
     PathParams(id): PathParams<Uuid>,
     Body(body): Body<MeetingAgent>,
 ) -> Result<Json<MeetingAgent>, Error> {
-    meetings::visible(&state, &user, id).await?;
+    meetings::visible(&state.pg, &state.config, &user, id).await?;
     ai_agents::assign(&state.pg, user.org, id, body.agent_id).await?;
     Ok(Json(body))
 }

@@ -46,7 +46,7 @@ async fn login(State(state): State<AppState>, ClientIp(ip): ClientIp, Body(body)
     if !user.active {
         return Err(Error::Forbidden("this account was deactivated by an admin of your organization".into()));
     }
-    Ok(Json(session::start(&state, user).await?))
+    Ok(Json(session::start(&state.pg, &state.jwt, state.config.refresh_token_ttl_days, user).await?))
 }
 
 /// Exchange a refresh token for a new session. Each refresh token works once; presenting a
@@ -65,7 +65,7 @@ async fn refresh_session(State(state): State<AppState>, Body(body): Body<Refresh
         // Deactivation revoked the user's tokens; this closes the race with a rotation in flight.
         return Err(Error::Unauthorized("this account was deactivated".into()));
     }
-    Ok(Json(session::with_refresh(&state, user, next)?))
+    Ok(Json(session::with_refresh(&state.jwt, user, next)?))
 }
 
 /// Log out: revokes the refresh token's whole family. Always 204 (unknown tokens included).
@@ -105,5 +105,5 @@ async fn change_password(State(state): State<AppState>, user: AuthUser, Body(bod
         .map_err(anyhow::Error::from)?
         .ok_or_else(|| Error::Forbidden("the current password is not right".into()))??;
     let updated = crate::team::users::update_profile(&state.pg, user.org, user.id, None, Some(&hash)).await?;
-    Ok(Json(session::start(&state, updated).await?))
+    Ok(Json(session::start(&state.pg, &state.jwt, state.config.refresh_token_ttl_days, updated).await?))
 }

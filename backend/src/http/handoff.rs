@@ -39,5 +39,5 @@ async fn redeem(State(state): State<AppState>, ClientIp(ip): ClientIp, Body(body
         .await?
         .ok_or_else(|| Error::Unauthorized("invalid, expired or already used handoff token".into()))?;
     let user = users::by_id(&state.pg, user_id).await?.ok_or(Error::NotFound)?;
-    Ok(Json(session::start(&state, user).await?))
+    Ok(Json(session::start(&state.pg, &state.jwt, state.config.refresh_token_ttl_days, user).await?))
 }

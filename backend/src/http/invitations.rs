@@ -110,5 +110,5 @@ async fn accept(
     let password = body.password;
     let hash = tokio::task::spawn_blocking(move || password::hash(&password)).await.map_err(anyhow::Error::from)??;
     let user = invitations::accept(&state.pg, &body.token, &display_name, &hash, &slug).await?;
-    Ok((StatusCode::CREATED, Json(crate::auth::session::start(&state, user).await?)))
+    Ok((StatusCode::CREATED, Json(crate::auth::session::start(&state.pg, &state.jwt, state.config.refresh_token_ttl_days, user).await?)))
 }

@@ -2,7 +2,8 @@
 //! (no login; rate-limited per client address and meeting).
 
 use super::extract::{Body, ClientIp, PathParams};
-use crate::meetings::{admit, refuse_join};
+use crate::meetings::refuse_join;
+use crate::room_access::admit;
 use super::{Error, validate};
 use crate::livekit::grants;
 use crate::state::AppState;

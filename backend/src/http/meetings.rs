@@ -4,7 +4,8 @@
 use super::extract::{Body, PathParams, QueryParams};
 use super::{Error, validate};
 use crate::auth::AuthUser;
-use crate::meetings::{self, Change, Window, admit, refuse_join, visible};
+use crate::meetings::{self, Change, Window, refuse_join, visible};
+use crate::room_access::admit;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -41,7 +42,7 @@ async fn create(State(state): State<AppState>, user: AuthUser, Body(body): Body<
     let length = duration(body.duration_minutes, 30)?;
     let starts_at = body.starts_at.unwrap_or_else(Utc::now);
     let id = meetings::create(&state.pg, &user, &Change { title, playbook: body.playbook_id, starts_at, ends_at: starts_at + length }).await?;
-    Ok((StatusCode::CREATED, Json(visible(&state, &user, id).await?)))
+    Ok((StatusCode::CREATED, Json(visible(&state.pg, &state.config, &user, id).await?)))
 }
 
 /// Which meetings to list.
@@ -76,21 +77,21 @@ async fn list(State(state): State<AppState>, user: AuthUser, QueryParams(query):
         "past" => Window::Past { now },
         _ => return Err(Error::invalid("when", "expected today, upcoming or past")),
     };
-    Ok(Json(meetings::list(&state, &user, window).await?))
+    Ok(Json(meetings::list(&state.pg, &state.config, &user, window).await?))
 }
 
 /// One meeting.
 #[utoipa::path(get, path = "/meetings/{id}", tag = "meetings", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = Meeting), (status = 404, description = "not visible to you")))]
 async fn get_one(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<Json<Meeting>, Error> {
-    Ok(Json(visible(&state, &user, id).await?))
+    Ok(Json(visible(&state.pg, &state.config, &user, id).await?))
 }
 
 /// Change title, playbook or time of a scheduled meeting (its host, or a manager).
 #[utoipa::path(patch, path = "/meetings/{id}", tag = "meetings", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = MeetingUpdate, responses((status = 200, body = Meeting), (status = 409, description = "no longer scheduled")))]
 async fn update(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>, Body(body): Body<MeetingUpdate>) -> Result<Json<Meeting>, Error> {
-    let current = visible(&state, &user, id).await?;
+    let current = visible(&state.pg, &state.config, &user, id).await?;
     if current.status != MeetingStatus::Scheduled {
         return Err(Error::Conflict("only scheduled meetings can be changed".into()));
     }
@@ -102,7 +103,7 @@ async fn update(State(state): State<AppState>, user: AuthUser, PathParams(id): P
     if !meetings::update(&state.pg, &user, id, &Change { title, playbook, starts_at, ends_at }).await? {
         return Err(Error::Conflict("only scheduled meetings can be changed".into()));
     }
-    Ok(Json(visible(&state, &user, id).await?))
+    Ok(Json(visible(&state.pg, &state.config, &user, id).await?))
 }
 
 /// Cancel a scheduled meeting (and its booking, freeing the slot).
@@ -110,18 +111,18 @@ async fn update(State(state): State<AppState>, user: AuthUser, PathParams(id): P
     responses((status = 200, body = Meeting), (status = 409, description = "no longer scheduled")))]
 async fn cancel(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<Json<Meeting>, Error> {
     // `visible` checks the meeting is of the user's organization.
-    visible(&state, &user, id).await?;
+    visible(&state.pg, &state.config, &user, id).await?;
     if !meetings::cancel(&state.pg, id).await? {
         return Err(Error::Conflict("only scheduled meetings can be cancelled".into()));
     }
-    Ok(Json(visible(&state, &user, id).await?))
+    Ok(Json(visible(&state.pg, &state.config, &user, id).await?))
 }
 
 /// Everyone admitted to the meeting, with guests' AI-consent choices.
 #[utoipa::path(get, path = "/meetings/{id}/participants", tag = "meetings", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = Vec<Participant>)))]
 async fn participants(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<Json<Vec<Participant>>, Error> {
-    visible(&state, &user, id).await?;
+    visible(&state.pg, &state.config, &user, id).await?;
     Ok(Json(meetings::participants(&state.pg, id).await?))
 }
 
@@ -130,7 +131,7 @@ async fn participants(State(state): State<AppState>, user: AuthUser, PathParams(
 #[utoipa::path(post, path = "/meetings/{id}/token", tag = "meetings", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = RoomAccess), (status = 404, description = "not visible to you"), (status = 410, description = "ended or cancelled")))]
 async fn room_token(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<Json<RoomAccess>, Error> {
-    let meeting = visible(&state, &user, id).await?;
+    let meeting = visible(&state.pg, &state.config, &user, id).await?;
     refuse_join(meeting.status)?;
     let role = if meeting.host_id == user.id { ParticipantRole::Host } else { ParticipantRole::Shadow };
     let name = crate::team::users::display_name(&state.pg, user.org, user.id).await?.ok_or(Error::NotFound)?;

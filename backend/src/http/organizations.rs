@@ -40,7 +40,7 @@ async fn sign_up(
 
     let admin = NewAccount { email: &email, display_name: &display_name, role: Role::Admin, password_hash: &hash, slug: &slug };
     let user = organizations::sign_up(&state.pg, &org_name, &slug, &admin).await?;
-    Ok((StatusCode::CREATED, Json(crate::auth::session::start(&state, user).await?)))
+    Ok((StatusCode::CREATED, Json(crate::auth::session::start(&state.pg, &state.jwt, state.config.refresh_token_ttl_days, user).await?)))
 }
 
 /// The caller's organization.

@@ -60,5 +60,5 @@ async fn confirm(
     let password = body.password;
     let hash = tokio::task::spawn_blocking(move || password::hash(&password)).await.map_err(anyhow::Error::from)??;
     let user = password_resets::consume(&state.pg, &body.token, &hash).await?;
-    Ok(Json(crate::auth::session::start(&state, user).await?))
+    Ok(Json(crate::auth::session::start(&state.pg, &state.jwt, state.config.refresh_token_ttl_days, user).await?))
 }

@@ -40,7 +40,7 @@ async fn get_recap(
     PathParams(id): PathParams<Uuid>,
     QueryParams(query): QueryParams<Format>,
 ) -> Result<Response, Error> {
-    crate::meetings::visible(&state, &user, id).await?;
+    crate::meetings::visible(&state.pg, &state.config, &user, id).await?;
     let recap = crate::recap::store::get(&state.mongo, user.org, id)
         .await?
         .ok_or_else(|| Error::NotFoundMessage("This meeting has no recap yet: it is produced when the call ends.".into()))?;
@@ -76,7 +76,7 @@ async fn recording(
     PathParams(id): PathParams<Uuid>,
     request: axum::extract::Request,
 ) -> Result<Response, Error> {
-    crate::meetings::visible(&state, &user, id).await?;
+    crate::meetings::visible(&state.pg, &state.config, &user, id).await?;
     let path = crate::recording::mixed_path(&state.config.recordings_dir, &id.to_string());
     if !path.is_file() {
         return Err(Error::NotFoundMessage("This meeting has no recording.".into()));

@@ -52,7 +52,7 @@ async fn set_organization(State(state): State<AppState>, user: AuthUser, Body(bo
 #[utoipa::path(get, path = "/meetings/{id}/stt", tag = "meetings", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = SttSettings), (status = 404, description = "not visible to the caller")))]
 async fn meeting(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>) -> Result<Json<SttSettings>, Error> {
-    meetings::visible(&state, &user, id).await?;
+    meetings::visible(&state.pg, &state.config, &user, id).await?;
     Ok(Json(SttSettings { stt_provider: crate::stt::settings::meeting(&state.pg, user.org, id).await? }))
 }
 
@@ -68,7 +68,7 @@ async fn set_meeting(
     PathParams(id): PathParams<Uuid>,
     Body(body): Body<SttSettings>,
 ) -> Result<Json<SttSettings>, Error> {
-    meetings::visible(&state, &user, id).await?;
+    meetings::visible(&state.pg, &state.config, &user, id).await?;
     check_available(&state, &body)?;
     crate::stt::settings::set_meeting(&state.pg, user.org, id, body.stt_provider).await?;
     Ok(Json(body))

@@ -4,7 +4,8 @@
 
 use super::{Changes, Contact, Viewer};
 use crate::error::Error;
-use crate::state::AppState;
+use crate::mail::Mailer;
+use sqlx::PgPool;
 use closer_wire::{AiAgent, Bant, BantScore, Lead, LeadStage};
 use uuid::Uuid;
 
@@ -44,21 +45,21 @@ pub fn stage(agent: &AiAgent, bant: &Bant, taken_over: bool) -> LeadStage {
 /// its BANT replaced by this call's, its stage by [`stage`]; a handed-off lead without an owner
 /// gets the seller who took the call over, else the agent's seller. Then e-mails the summary to the lead and, when handed off, to its
 /// owner; an e-mail that cannot be sent is logged (without addresses) and does not undo the
-/// lead.
+/// lead. The owner's e-mail links to the console under `public_base_url`.
 ///
 /// Errors: [`Error::Invalid`] for a meeting outside the organization; database failures.
-pub async fn record(state: &AppState, org: Uuid, outcome: CallOutcome<'_>) -> Result<Lead, Error> {
+pub async fn record(pg: &PgPool, mailer: &Mailer, public_base_url: &str, org: Uuid, outcome: CallOutcome<'_>) -> Result<Lead, Error> {
     let CallOutcome { meeting, agent, guest, bant, taken_over_by, open_questions } = outcome;
     let open_questions: Vec<String> = open_questions.iter().map(|q| crate::pii::redact(q.trim()).text).collect();
-    let (lead, _) = super::create(&state.pg, org, guest, None, Some(meeting)).await?;
+    let (lead, _) = super::create(pg, org, guest, None, Some(meeting)).await?;
     let stage = stage(agent, &bant, taken_over_by.is_some());
     let owner = (stage == LeadStage::HandedOff && lead.owner_id.is_none()).then_some(taken_over_by.or(agent.handoff_owner_id)).flatten();
     let changes = Changes { stage: Some(stage), owner, bant: Some(bant), ..Changes::default() };
-    let lead = super::update(&state.pg, org, lead.id, Viewer::Everyone, changes).await?.ok_or(Error::NotFound)?;
+    let lead = super::update(pg, org, lead.id, Viewer::Everyone, changes).await?.ok_or(Error::NotFound)?;
 
-    let organization: String = sqlx::query_scalar("SELECT name FROM organizations WHERE id = $1").bind(org).fetch_one(&state.pg).await?;
+    let organization: String = sqlx::query_scalar("SELECT name FROM organizations WHERE id = $1").bind(org).fetch_one(pg).await?;
     let owner = match lead.owner_id {
-        Some(id) => crate::team::users::load(&state.pg, id, org).await?,
+        Some(id) => crate::team::users::load(pg, id, org).await?,
         None => None,
     };
     let words = Words::of(&agent.language);
@@ -67,11 +68,11 @@ pub async fn record(state: &AppState, org: Uuid, outcome: CallOutcome<'_>) -> Re
         mails.push((email.clone(), words.lead_subject(&lead), words.lead_text(&lead, agent, &organization, owner.as_ref().map(|o| o.display_name.as_str()))));
     }
     if let Some(owner) = owner.as_ref().filter(|_| lead.stage == LeadStage::HandedOff) {
-        let link = format!("{}/console/leads", state.config.public_base_url.trim_end_matches('/'));
+        let link = format!("{}/console/leads", public_base_url.trim_end_matches('/'));
         mails.push((owner.email.clone(), words.owner_subject(&lead, agent), words.owner_text(&lead, agent, &link, &open_questions)));
     }
     for (to, subject, text) in mails {
-        if let Err(e) = state.mailer.send_text(&to, &subject, &text).await {
+        if let Err(e) = mailer.send_text(&to, &subject, &text).await {
             tracing::warn!(lead = %lead.id, meeting = %meeting, error = %e, "lead summary e-mail not sent");
         }
     }

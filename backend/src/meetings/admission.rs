@@ -1,10 +1,8 @@
-//! Admission to a meeting's room: the room and its agents made ready, the participant
-//! recorded, a LiveKit token minted for them; and whether a guest was admitted before.
+//! Who may enter a meeting's room and who did: the meeting's refusal once it is over, its
+//! participant records, and whether a guest was admitted before.
 
 use crate::error::Error;
-use crate::livekit::grants;
-use crate::state::AppState;
-use closer_wire::{AiConsent, MeetingStatus, ParticipantRole, RoomAccess};
+use closer_wire::{AiConsent, MeetingStatus, ParticipantRole};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -17,36 +15,20 @@ pub fn refuse_join(status: MeetingStatus) -> Result<(), Error> {
     }
 }
 
-/// Creates the room (max 10 participants) with the copilot dispatched to it, unless the
-/// copilot's job is running there already, dispatches the meeting's AI agent when it has one
-/// and it is not there yet, records the participant and mints the token. A failed dispatch is
-/// logged, not refused: the call works without its copilot (or its AI agent).
-pub async fn admit(
-    state: &AppState,
+/// Records `identity` as a participant of `meeting` (its role, name, user and AI-consent
+/// choice; a rejoin only renames it), the step of admission the meeting owns
+/// (`room_access::admit` does the rest).
+///
+/// Errors: the database.
+pub async fn add_participant(
+    pg: &PgPool,
     meeting: Uuid,
     role: ParticipantRole,
     identity: &str,
     name: &str,
     user: Option<Uuid>,
     consent: Option<AiConsent>,
-) -> Result<RoomAccess, Error> {
-    let room = grants::room_name(meeting);
-    let agent_name = &state.config.livekit_agent_name;
-    // The common case in a call (every join, rejoin and reconnect after the first) costs one
-    // query instead of two LiveKit requests and the room's advisory lock (issue #19's API bench).
-    if !crate::agent::lease::running(&state.pg, meeting, agent_name).await? {
-        grants::ensure_room(&state.livekit, &room).await.map_err(|e| {
-            tracing::warn!(error = %e, "LiveKit room creation failed");
-            Error::Unavailable("The video service is unreachable; please try again in a moment.".into())
-        })?;
-        if let Err(e) = crate::agent::dispatch::ensure(&state.pg, &state.dispatches, agent_name, meeting, &room).await {
-            tracing::warn!(%meeting, error = %e, "dispatching the copilot failed");
-        }
-    }
-    // The room exists by now (the copilot's job runs there, or it was just created).
-    if let Err(e) = crate::agent::ai_worker::ensure(state, meeting, &room).await {
-        tracing::warn!(%meeting, error = %e, "dispatching the meeting's AI agent failed");
-    }
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO participants (meeting_id, identity, role, display_name, user_id, ai_consent, consent_at)
          VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6 IS NULL THEN NULL ELSE now() END)
@@ -58,10 +40,9 @@ pub async fn admit(
     .bind(name)
     .bind(user)
     .bind(consent.map(AiConsent::as_str))
-    .execute(&state.pg)
+    .execute(pg)
     .await?;
-    let token = grants::mint(&state.config, role, &room, identity, name)?;
-    Ok(RoomAccess { livekit_url: grants::client_url(&state.config), token, identity: identity.to_owned(), room })
+    Ok(())
 }
 
 /// `true` when `identity` was admitted to `meeting` as a guest who made the AI-consent choice

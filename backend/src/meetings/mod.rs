@@ -1,7 +1,7 @@
 //! Meetings: facts other modules need (live pipeline, HUD) — who hosts a meeting, whether a user
 //! may watch it as a manager, the participants' AI-consent choices, the meeting's playbook —
 //! its status machine (`lifecycle`, the one writer of `meetings.status`), how its organization
-//! reads meetings (`read`) and admission to its room (`admission`). Every function is scoped by the caller's organization where a user is
+//! reads meetings (`read`) and who was admitted to its room (`admission`; `room_access` admits). Every function is scoped by the caller's organization where a user is
 //! involved.
 
 mod admission;
@@ -11,7 +11,7 @@ mod presentations;
 mod read;
 mod schedule;
 
-pub use admission::{admit, is_admitted_guest, refuse_join};
+pub use admission::{add_participant, is_admitted_guest, refuse_join};
 pub use lifecycle::{Transition, parse_status, transition};
 pub use presence::{RoomEvent, record};
 pub use presentations::{record_presented, was_presented};

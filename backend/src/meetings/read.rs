@@ -2,8 +2,8 @@
 //! of them (today, upcoming, past).
 
 use crate::auth::AuthUser;
+use crate::config::Config;
 use crate::error::Error;
-use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use closer_wire::{Meeting, PublicMeeting, Role};
 use sqlx::PgPool;
@@ -25,7 +25,7 @@ struct Row {
     booking_id: Option<Uuid>,
 }
 
-fn meeting(state: &AppState, Row { id, title, host_id, playbook_id, starts_at, ends_at, status, started_at, ended_at, booking_id }: Row) -> Result<Meeting, sqlx::Error> {
+fn meeting(config: &Config, Row { id, title, host_id, playbook_id, starts_at, ends_at, status, started_at, ended_at, booking_id }: Row) -> Result<Meeting, sqlx::Error> {
     Ok(Meeting {
         id,
         title,
@@ -36,14 +36,14 @@ fn meeting(state: &AppState, Row { id, title, host_id, playbook_id, starts_at, e
         status: crate::meetings::parse_status(&status)?,
         started_at,
         ended_at,
-        guest_url: super::guest_url(&state.config, id),
+        guest_url: super::guest_url(config, id),
         booking_id,
     })
 }
 
-/// The meeting if `user` may see it: any meeting of the organization for managers and
+/// The meeting if `user` may see it (its guest link built on `config`'s public URL): any meeting of the organization for managers and
 /// admins, only their own for sellers. Otherwise 404 (existence is not revealed).
-pub async fn visible(state: &AppState, user: &AuthUser, id: Uuid) -> Result<Meeting, Error> {
+pub async fn visible(pg: &PgPool, config: &Config, user: &AuthUser, id: Uuid) -> Result<Meeting, Error> {
     let row: Option<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM meetings m LEFT JOIN bookings b ON b.meeting_id = m.id
          WHERE m.id = $1 AND m.organization_id = $2 AND ($3 OR m.host_id = $4)"
@@ -52,9 +52,9 @@ pub async fn visible(state: &AppState, user: &AuthUser, id: Uuid) -> Result<Meet
     .bind(user.org)
     .bind(user.role != Role::Seller)
     .bind(user.id)
-    .fetch_optional(&state.pg)
+    .fetch_optional(pg)
     .await?;
-    Ok(meeting(state, row.ok_or(Error::NotFound)?)?)
+    Ok(meeting(config, row.ok_or(Error::NotFound)?)?)
 }
 
 /// Which meetings [`list`] returns.
@@ -71,7 +71,7 @@ pub enum Window {
 /// The meetings of `window` that `user` may see (see [`visible`]), at most 500.
 ///
 /// Errors: the database, or a row with an unknown status.
-pub async fn list(state: &AppState, user: &AuthUser, window: Window) -> Result<Vec<Meeting>, Error> {
+pub async fn list(pg: &PgPool, config: &Config, user: &AuthUser, window: Window) -> Result<Vec<Meeting>, Error> {
     let (filter, order, from, to) = match window {
         Window::Starting { from, to } => ("m.starts_at >= $3 AND m.starts_at < $4", "ASC", from, to),
         Window::Upcoming { now } => ("m.ends_at >= $3 AND m.status IN ('scheduled', 'live') AND $4 = $4", "ASC", now, now),
@@ -87,9 +87,9 @@ pub async fn list(state: &AppState, user: &AuthUser, window: Window) -> Result<V
     .bind(from)
     .bind(to)
     .bind(user.id)
-    .fetch_all(&state.pg)
+    .fetch_all(pg)
     .await?;
-    Ok(rows.into_iter().map(|r| meeting(state, r)).collect::<Result<_, _>>()?)
+    Ok(rows.into_iter().map(|r| meeting(config, r)).collect::<Result<_, _>>()?)
 }
 
 /// What a guest link shows before joining (anyone holding the link): title, host and
