@@ -19,8 +19,9 @@ pub enum Error {
     /// `"rules[2].start"`), `message` says what is expected.
     #[error("{message}")]
     Invalid { field: String, message: String },
-    /// 400: the body, path or query is not of the expected shape; `field` is the JSON path
-    /// serde names, or `"body"` / `"path"` / `"query"` when it names none.
+    /// 400: the body, path, query or headers are not of the expected shape; `field` is the
+    /// JSON path serde names, or `"body"` / `"path"` / `"query"` / `"headers"` when it names
+    /// none.
     #[error("{message}")]
     BadRequest { field: String, message: String },
     /// 401: missing, expired or invalid credentials.

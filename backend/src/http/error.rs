@@ -3,10 +3,11 @@
 //! of a body, path or query become one.
 
 use axum::Json;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
 use crate::error::Error;
 
@@ -50,6 +51,20 @@ fn json_error_field(message: &str) -> Option<String> {
     }
 }
 
+/// A body that is not `multipart/form-data` with a boundary (axum answers that in plain text).
+impl From<MultipartRejection> for Error {
+    fn from(_: MultipartRejection) -> Self {
+        Error::UnsupportedMediaType("expected a multipart/form-data body with a boundary".into())
+    }
+}
+
+/// A request to a WebSocket route that is not a WebSocket handshake.
+impl From<WebSocketUpgradeRejection> for Error {
+    fn from(rejection: WebSocketUpgradeRejection) -> Self {
+        Error::BadRequest { field: "headers".into(), message: rejection.body_text() }
+    }
+}
+
 impl From<PathRejection> for Error {
     fn from(rejection: PathRejection) -> Self {
         Error::BadRequest { field: "path".into(), message: rejection.body_text() }
@@ -60,6 +75,28 @@ impl From<QueryRejection> for Error {
     fn from(rejection: QueryRejection) -> Self {
         Error::BadRequest { field: "query".into(), message: rejection.body_text() }
     }
+}
+
+/// The body of every error response: `{"error": {"code": "...", "message": "...", "field": "..."}}`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorDetail,
+}
+
+/// One error, as [`ErrorBody`] carries it.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Machine-readable kind: `not_found`, `invalid`, `bad_request`, `unauthorized`,
+    /// `forbidden`, `conflict`, `gone`, `payload_too_large`, `unsupported_media_type`,
+    /// `too_many_requests`, `unavailable` or `internal`.
+    pub code: &'static str,
+    /// For people; the UI shows it as is.
+    pub message: String,
+    /// The request field at fault (`"email"`, `"rules[2].start"`, or `"body"` / `"path"` /
+    /// `"query"` / `"headers"`), for `invalid` and `bad_request` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 impl IntoResponse for Error {
@@ -81,14 +118,11 @@ impl IntoResponse for Error {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
             }
         };
-        let mut body = json!({"code": code, "message": self.to_string()});
-        match &self {
-            Error::Invalid { field, .. } | Error::BadRequest { field, .. } => {
-                body["field"] = json!(field);
-            }
-            _ => {}
-        }
-        (status, Json(json!({ "error": body }))).into_response()
+        let field = match &self {
+            Error::Invalid { field, .. } | Error::BadRequest { field, .. } => Some(field.clone()),
+            _ => None,
+        };
+        (status, Json(ErrorBody { error: ErrorDetail { code, message: self.to_string(), field } })).into_response()
     }
 }
 

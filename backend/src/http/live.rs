@@ -2,7 +2,7 @@
 //! managers only — guests never reach it), managers' priority messages, ending the call, and
 //! uploading a past call's recording for analysis.
 
-use super::extract::{Body, PathParams};
+use super::extract::{Body, PathParams, QueryParams};
 use super::{Error, validate};
 use crate::auth::AuthUser;
 use crate::analysis::SpeakerRole;
@@ -12,8 +12,9 @@ use crate::live::replay::{RecordedSpeaker, read_track};
 use crate::live::session::Command;
 use crate::state::AppState;
 use axum::Json;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use utoipa_axum::router::OpenApiRouter;
@@ -66,14 +67,15 @@ async fn open_meeting(state: &AppState, id: Uuid) -> Result<(), Error> {
 /// message from the client closes it with 1003. Neither touches any other meeting.
 #[utoipa::path(get, path = "/meetings/{id}/audio", tag = "live", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 101, description = "WebSocket: binary audio frames in, JSON IngestControl messages out"),
-        (status = 403, description = "not the meeting's host"), (status = 404, description = "unknown meeting"),
-        (status = 410, description = "ended or cancelled")))]
+        (status = 400, description = "not a WebSocket handshake"), (status = 403, description = "not the meeting's host"),
+        (status = 404, description = "unknown meeting"), (status = 410, description = "ended or cancelled")))]
 async fn audio(
     State(state): State<AppState>,
     user: AuthUser,
     PathParams(id): PathParams<Uuid>,
-    upgrade: WebSocketUpgrade,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, Error> {
+    let upgrade = upgrade?;
     if !crate::meetings::is_host(&state.pg, id, &user).await? {
         return Err(Error::Forbidden("only the meeting's host sends audio".into()));
     }
@@ -182,15 +184,16 @@ struct HudQuery {
 #[utoipa::path(get, path = "/meetings/{id}/hud", tag = "live", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("after_seq" = Option<u64>, Query, description = "resume after this sequence number")),
     responses((status = 101, description = "WebSocket: one JSON HudEnvelope or HudNotice per text message"),
-        (status = 403, description = "neither the host nor a manager of the meeting's organization"),
+        (status = 400, description = "not a WebSocket handshake"), (status = 403, description = "neither the host nor a manager of the meeting's organization"),
         (status = 503, description = "the live event stream is unreachable")))]
 async fn hud(
     State(state): State<AppState>,
     user: AuthUser,
     PathParams(id): PathParams<Uuid>,
-    Query(query): Query<HudQuery>,
-    upgrade: WebSocketUpgrade,
+    QueryParams(query): QueryParams<HudQuery>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, Error> {
+    let upgrade = upgrade?;
     let allowed = crate::meetings::is_host(&state.pg, id, &user).await?
         || crate::meetings::is_org_manager(&state.pg, id, &user).await?;
     if !allowed {
@@ -352,13 +355,15 @@ const MAX_RECORDING_BYTES: usize = 3 * 3600 * 32_000 + 1024 * 1024;
     request_body(content_type = "multipart/form-data", description = "one 16 kHz mono 16-bit WAV part per speaker, named after them; the seller first"),
     responses((status = 202, description = "validated; the analysis runs in the background"), (status = 403, description = "not the meeting's host"),
         (status = 409, description = "the meeting is live or already has an analysis"), (status = 413, description = "larger than one hour of three speakers"),
+        (status = 415, description = "not a multipart/form-data body"),
         (status = 422, description = "a part is not a valid WAV, or a speaker appears twice")))]
 async fn upload_recording(
     State(state): State<AppState>,
     user: AuthUser,
     PathParams(id): PathParams<Uuid>,
-    mut form: axum::extract::Multipart,
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<StatusCode, Error> {
+    let mut form = form?;
     if !crate::meetings::is_host(&state.pg, id, &user).await? {
         return Err(Error::Forbidden("only the meeting's host uploads its recording".into()));
     }

@@ -21,8 +21,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Receive a LiveKit webhook (signature verified with the LiveKit API key/secret).
 #[utoipa::path(post, path = "/livekit/webhook", tag = "livekit", request_body(content = String, content_type = "application/webhook+json"),
-    responses((status = 200, description = "recorded or ignored"), (status = 401, description = "bad signature")))]
-async fn receive(State(state): State<AppState>, headers: HeaderMap, body: String) -> Result<StatusCode, Error> {
+    responses((status = 200, description = "recorded or ignored"), (status = 400, description = "not UTF-8"), (status = 401, description = "bad signature")))]
+async fn receive(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Result<StatusCode, Error> {
+    let body = std::str::from_utf8(&body).map_err(|e| Error::BadRequest { field: "body".into(), message: format!("not UTF-8: {e}") })?;
     let auth = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -30,7 +31,7 @@ async fn receive(State(state): State<AppState>, headers: HeaderMap, body: String
         .ok_or_else(|| Error::Unauthorized("missing webhook signature".into()))?;
     let verifier = TokenVerifier::with_api_key(&state.config.livekit_api_key, &state.config.livekit_api_secret);
     let event = WebhookReceiver::new(verifier)
-        .receive(&body, auth)
+        .receive(body, auth)
         .map_err(|e| Error::Unauthorized(format!("webhook rejected: {e}")))?;
     let Some(meeting) = event.room.as_ref().and_then(|r| grants::meeting_of_room(&r.name)) else {
         return Ok(StatusCode::OK);

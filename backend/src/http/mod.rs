@@ -104,10 +104,12 @@ fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(leads::router())
         .merge(agents::router())
         .merge(live::router());
-    utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+    let (router, mut spec) = utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(health::router())
         .nest("/api", routes)
-        .split_for_parts()
+        .split_for_parts();
+    openapi::declare_errors(&mut spec);
+    (router, spec)
 }
 
 /// Everything outside the API: the built web UI from `ui_dir` — its files, and `index.html`

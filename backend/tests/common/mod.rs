@@ -23,7 +23,7 @@ pub fn config() -> Config {
 }
 
 /// Python of the venv `scripts/setup` makes for the receivers of what Closer sends (aiosmtpd,
-/// icalendar, standardwebhooks).
+/// icalendar, standardwebhooks) and schemathesis (its `schemathesis` command is beside it).
 pub fn receivers_python() -> PathBuf {
     let cache = std::env::var_os("CLOSER_CACHE")
         .map(PathBuf::from)
