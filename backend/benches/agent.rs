@@ -22,7 +22,7 @@ use closer::agent::dialogue::Dialogue;
 use closer::leads::bant::Assessor;
 use closer::semantics::encoder::SentenceEncoder;
 use closer::agent::voice::Voice;
-use closer::eval::percentile;
+use closer_testkit::eval::percentile;
 use closer::live::vad::HANGOVER_MS;
 use closer::stt::whisper::WhisperEngine;
 use closer::tts::Voices;

@@ -15,7 +15,7 @@ mod corpus;
 
 use closer::analysis::{AnalysisModels, Analyzer, SENTIMENT_CLASSES, Utterance};
 use closer::models::ModelPaths;
-use closer::eval::Observed;
+use closer_testkit::eval::Observed;
 use closer::semantics::encoder::{Embedding, SentenceEncoder, cosine};
 use std::path::PathBuf;
 use std::sync::Arc;

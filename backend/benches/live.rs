@@ -14,7 +14,7 @@
 //!    2 s is what 2 cores sustain.
 
 use closer::analysis::{AnalysisModels, Analyzer, SpeakerRole, Utterance};
-use closer::eval::{Observed, Timeline, percentile, score};
+use closer_testkit::eval::{Observed, Timeline, percentile, score};
 use closer::live::engines::Engines;
 use closer::live::replay::{RecordedSpeaker, Recording, replay};
 use closer::models::ModelPaths;

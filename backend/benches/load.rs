@@ -27,7 +27,7 @@ mod common;
 mod call;
 
 use call::{Server, Socket, guest, rtc, speak_after, track, worker_of};
-use closer::eval::{Timeline, percentile};
+use closer_testkit::eval::{Timeline, percentile};
 use closer_rtc::{Connected, RoomOptions};
 use closer_wire::{HudEnvelope, HudEvent};
 use common::TestApp;

@@ -11,7 +11,7 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use closer::eval::word_error_rate;
+use closer_testkit::eval::word_error_rate;
 use closer::stt::whisper::WhisperEngine;
 use closer::tts::Speech;
 use closer::tts::festival::FestivalVoice;

@@ -9,7 +9,6 @@ pub mod auth;
 pub mod booking;
 pub mod config;
 pub mod error;
-pub mod eval;
 pub mod http;
 pub mod ics;
 pub mod leads;

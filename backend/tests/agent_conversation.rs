@@ -14,7 +14,7 @@ use closer::leads::bant::Assessor;
 use closer_wire::BantCriterion;
 use closer::semantics::encoder::SentenceEncoder;
 use closer::agent::voice::Voice;
-use closer::eval::word_error_rate;
+use closer_testkit::eval::word_error_rate;
 use closer::stt::whisper::WhisperEngine;
 use closer::tts::Voices;
 use std::sync::Arc;

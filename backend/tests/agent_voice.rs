@@ -7,7 +7,7 @@ mod rtc_common;
 mod common;
 
 use closer::agent::voice::{Spoken, Voice};
-use closer::eval::word_error_rate;
+use closer_testkit::eval::word_error_rate;
 use closer::stt::whisper::WhisperEngine;
 use closer::tts::Voices;
 use closer_rtc::AudioStream;

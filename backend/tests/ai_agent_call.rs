@@ -160,7 +160,7 @@ async fn an_ai_agent_runs_its_meeting_and_hands_the_qualified_guest_to_its_selle
     let greeting = whisper.transcribe(&samples, "en").unwrap().text.to_lowercase();
     println!("the guest heard first: {greeting:?}");
     let said = "Hello Anna, I am Alex from Acme. I have two quick questions for you. What budget do you have in mind for this project?";
-    let error = closer::eval::word_error_rate(said, &greeting);
+    let error = closer_testkit::eval::word_error_rate(said, &greeting);
     println!("WER {error:.2} against what the agent said");
     assert!(greeting.contains("anna") && error <= 0.2, "{greeting:?}");
     assert!(!greeting.contains("rossi"), "greeted by first name only: {greeting:?}");

@@ -204,7 +204,7 @@ fn fit_sentiment_model() {
 type Rows = Vec<(Vec<f32>, bool)>;
 
 /// `turn` of `call` (redacted, as the analyzer sees it) as a final utterance.
-fn with_utterance<T>(call: &corpus::Call, n: usize, turn: &closer::eval::Turn, f: impl FnOnce(&Utterance<'_>) -> T) -> T {
+fn with_utterance<T>(call: &corpus::Call, n: usize, turn: &closer_testkit::eval::Turn, f: impl FnOnce(&Utterance<'_>) -> T) -> T {
     let text = closer::pii::redact(&turn.text).text;
     let segment = format!("s{n}");
     let u = Utterance {
@@ -459,7 +459,7 @@ fn cross_validate(fitted: Fitted, calls: &[corpus::Call], grid: &[f32]) {
                     let (timeline, observed) =
                         if *condition == "script" { call.run_script(&models) } else { call.run_transcript(&models, condition) };
                     let key = (t, *condition, call.timeline.language.clone());
-                    tallies.entry(key).or_default().add(&closer::eval::score(&timeline, &observed));
+                    tallies.entry(key).or_default().add(&closer_testkit::eval::score(&timeline, &observed));
                 }
             }
         }

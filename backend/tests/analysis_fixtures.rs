@@ -5,7 +5,7 @@
 mod common;
 
 use closer::analysis::{AnalysisModels, Analyzer, Finding, SpeakerRole, Utterance};
-use closer::eval::{Observed, score};
+use closer_testkit::eval::{Observed, score};
 use closer::semantics::encoder::SentenceEncoder;
 use std::sync::Arc;
 

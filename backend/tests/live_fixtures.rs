@@ -8,7 +8,7 @@
 
 mod common;
 
-use closer::eval::{Observed, Score, percentile, score};
+use closer_testkit::eval::{Observed, Score, percentile, score};
 use closer_wire::SentimentLabel;
 use futures_util::TryStreamExt;
 use mongodb::bson::{Bson, Document, doc};

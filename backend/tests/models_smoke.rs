@@ -3,7 +3,7 @@
 //! `scripts/fixtures` with `shared/fixtures/synth.py`), and the sentence encoder ranks EN and
 //! IT paraphrases above an unrelated sentence with token ids equal to sentencepiece's.
 
-use closer::eval::word_error_rate as wer;
+use closer_testkit::eval::word_error_rate as wer;
 use closer::models::ModelPaths;
 use closer::semantics::encoder::{SentenceEncoder, cosine};
 use closer::stt::whisper::{SAMPLE_RATE, WhisperEngine};

@@ -10,7 +10,7 @@
 
 mod common;
 
-use closer::eval::Timeline;
+use closer_testkit::eval::Timeline;
 use closer::recap::build;
 use closer::recap::record::{CallRecord, Mood, Raised, Segment, Speaker, Tick};
 use closer_wire::{Evidence, Playbook, Recap, Side, WordTiming};

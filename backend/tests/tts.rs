@@ -3,7 +3,7 @@
 
 mod common;
 
-use closer::eval::word_error_rate;
+use closer_testkit::eval::word_error_rate;
 use closer::models::ModelPaths;
 use closer::stt::whisper::WhisperEngine;
 use closer::tts::{Speech, TtsError, Voices};

@@ -6,11 +6,11 @@
 //! A call is run through the analyzer as text: either its script, one final utterance per turn
 //! (turn times made up from its length), or Whisper's final segments of its rendered audio in
 //! one listening condition (`asr/<condition>/<id>.json`, from `scripts/corpus_transcripts.py`,
-//! scored against the rendered turn times). Scoring is `closer::eval::score`, the fixture rules
+//! scored against the rendered turn times). Scoring is `closer_testkit::eval::score`, the fixture rules
 //! of `shared/fixtures/README.md`.
 
 use closer::analysis::{AnalysisModels, Analyzer, Finding, SpeakerRole, Utterance};
-use closer::eval::{Observed, Score, Timeline};
+use closer_testkit::eval::{Observed, Score, Timeline};
 use closer_wire::{Playbook, SentimentLabel};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -255,7 +255,7 @@ pub fn tally_by_language<'a>(
     let mut out: BTreeMap<String, Tally> = BTreeMap::new();
     for call in calls {
         let (timeline, observed) = run(call);
-        out.entry(call.timeline.language.clone()).or_default().add(&closer::eval::score(&timeline, &observed));
+        out.entry(call.timeline.language.clone()).or_default().add(&closer_testkit::eval::score(&timeline, &observed));
     }
     out
 }

@@ -193,9 +193,9 @@ pub fn fixture_dir(id: &str) -> PathBuf {
 }
 
 /// The rendered timeline of a fixture and its playbook.
-pub fn fixture(id: &str) -> (closer::eval::Timeline, closer_wire::Playbook) {
+pub fn fixture(id: &str) -> (closer_testkit::eval::Timeline, closer_wire::Playbook) {
     let dir = fixture_dir(id);
-    let timeline: closer::eval::Timeline =
+    let timeline: closer_testkit::eval::Timeline =
         serde_json::from_slice(&std::fs::read(dir.join("timeline.json")).unwrap()).unwrap();
     let path = shared_dir().join("fixtures").join(&timeline.playbook);
     let playbook = serde_json::from_slice(&std::fs::read(&path).unwrap())
