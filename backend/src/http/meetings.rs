@@ -52,6 +52,7 @@ struct ListParams {
     /// `today` (the caller's calendar day), `upcoming` (not yet ended, from now on) or `past`.
     /// Default `upcoming`.
     #[serde(default)]
+    #[param(pattern = "^(today|upcoming|past)$")]
     when: Option<String>,
     /// IANA zone defining "today"; default UTC.
     #[serde(default)]

@@ -93,7 +93,8 @@ async fn get_one(State(state): State<AppState>, user: AuthUser, PathParams(id): 
 
 /// Replace a playbook (managers and admins).
 #[utoipa::path(put, path = "/playbooks/{id}", tag = "playbooks", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    request_body = Playbook, responses((status = 200, body = StoredPlaybook), (status = 404, description = "not in your organization")))]
+    request_body = Playbook, responses((status = 200, body = StoredPlaybook), (status = 403, description = "sellers do not edit playbooks"),
+        (status = 404, description = "not in your organization"), (status = 409, description = "another playbook has that name")))]
 async fn replace(State(state): State<AppState>, user: AuthUser, PathParams(id): PathParams<Uuid>, Body(body): Body<Playbook>) -> Result<Json<StoredPlaybook>, Error> {
     user.require_manager()?;
     if !playbooks::update(&state.pg, user.org, id, &body).await? {

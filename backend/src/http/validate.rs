@@ -81,6 +81,40 @@ pub fn password(field: &str, value: &str) -> Result<(), Error> {
 mod tests {
     use super::*;
 
+    /// The OpenAPI document declares these checks (`closer_wire::rules`): every sample its
+    /// schema admits, the check accepts, so a client following the document is not refused.
+    #[test]
+    fn what_the_document_admits_the_checks_accept() {
+        use closer_wire::rules;
+        type Check = fn(&str) -> bool;
+        let long = |n: usize| "x".repeat(n);
+        let names = ["Ada", "  Ada  ", "è", " ", "", "Ada\u{7}", "Ada\u{85}", "\t", &long(60), &long(61), &long(100), &long(101), &long(200), &long(201)];
+        let emails = ["a@b.co", "Ada.L@Example.COM", "a@b", "a b@c.de", "@b.co", "a@.b.co", "a@b.co.", "<a>@b.co", "a@b@c.de", " a@b.co"];
+        let slugs = ["a", "a-b", "a1", "-a", "a-", "A", "a_b", "", &long(64), &long(65)];
+        let phones = ["+39 02 1234 5678", "+1 (555) 123-4567", "12345", "123456", &"1".repeat(20), &"1".repeat(21), "1+23456", "abc123456", "++123456"];
+        let passwords = [&long(9) as &str, &long(10), &long(256), &long(257)];
+        let languages = ["en", "it", "fr", ""];
+        let cases: [(&str, utoipa::openapi::Object, &[&str], Check); 9] = [
+            ("name_60", rules::name_60(), &names, |v| name("f", v, 60).is_ok()),
+            ("name_100", rules::name_100(), &names, |v| name("f", v, 100).is_ok()),
+            ("name_200", rules::name_200(), &names, |v| name("f", v, 200).is_ok()),
+            ("email", rules::email(), &emails, |v| email("f", v).is_ok()),
+            ("slug", rules::slug(), &slugs, |v| slug("f", v).is_ok()),
+            ("phone", rules::phone(), &phones, |v| phone("f", v).is_ok()),
+            ("password", rules::password(), &passwords, |v| password("f", v).is_ok()),
+            ("language", rules::language(), &languages, |v| email_language("f", Some(v)).is_ok()),
+            ("text_500", rules::text_500(), &[&long(500), &long(501), " "], |v| name("f", v, 500).is_ok()),
+        ];
+        for (rule, schema, samples, check) in cases {
+            let validator = jsonschema::validator_for(&serde_json::to_value(&schema).unwrap()).unwrap();
+            let admitted: Vec<&&str> = samples.iter().filter(|v| validator.is_valid(&serde_json::json!(v))).collect();
+            assert!(!admitted.is_empty() && admitted.len() < samples.len(), "{rule}: the samples test nothing ({admitted:?})");
+            for sample in admitted {
+                assert!(check(sample), "{rule}: the document admits {sample:?}, the server refuses it");
+            }
+        }
+    }
+
     #[test]
     fn names_are_trimmed_bounded_and_control_free() {
         assert_eq!(name("n", "  Ada  ", 60).unwrap(), "Ada");

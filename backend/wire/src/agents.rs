@@ -62,8 +62,10 @@ pub struct AiAgent {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AiAgentInput {
     /// 1–60 characters.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::name_60))]
     pub name: String,
     /// `en` or `it`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::language))]
     pub language: String,
     /// ≤ 4000 characters. Default empty.
     #[serde(default)]

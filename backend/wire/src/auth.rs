@@ -43,14 +43,19 @@ impl Role {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignUp {
     /// Organization display name, 1–200 chars.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::name_200))]
     pub organization_name: String,
     /// Organization slug (`[a-z0-9-]`, 1–64 chars).
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::slug))]
     pub organization_slug: String,
     /// The admin's e-mail (login name).
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::email))]
     pub email: String,
     /// At least 10 characters.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::password))]
     pub password: String,
     /// The admin's name, 1–100 chars.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::name_100))]
     pub display_name: String,
 }
 
@@ -123,12 +128,16 @@ pub struct User {
 #[derive(Clone, Debug, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewUser {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::email))]
     pub email: String,
     /// At least 10 characters.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::password))]
     pub password: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::name_100))]
     pub display_name: String,
     pub role: Role,
     /// Booking page slug (`[a-z0-9-]`, 1–64 chars, unique across the service).
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::slug))]
     pub slug: String,
 }
 

@@ -131,6 +131,7 @@ pub struct Lead {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewLead {
     /// 1–200 characters.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::name_200))]
     pub name: String,
     /// ≤ 200 characters.
     #[serde(default)]
@@ -138,10 +139,12 @@ pub struct NewLead {
     pub company: Option<String>,
     #[serde(default)]
     #[ts(optional)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::email_or_null))]
     pub email: Option<String>,
     /// 6–20 digits, optionally with `+`, spaces, dots, dashes and brackets.
     #[serde(default)]
     #[ts(optional)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::phone_or_null))]
     pub phone: Option<String>,
     /// Default: the caller when a seller creates it, unassigned otherwise.
     #[serde(default)]
@@ -159,15 +162,18 @@ pub struct NewLead {
 pub struct LeadUpdate {
     #[serde(default)]
     #[ts(optional)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::name_200_or_null))]
     pub name: Option<String>,
     #[serde(default)]
     #[ts(optional)]
     pub company: Option<String>,
     #[serde(default)]
     #[ts(optional)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::email_or_null))]
     pub email: Option<String>,
     #[serde(default)]
     #[ts(optional)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::phone_or_null))]
     pub phone: Option<String>,
     #[serde(default)]
     #[ts(optional)]

@@ -15,6 +15,8 @@ mod live_api;
 mod meetings;
 mod playbook;
 mod recap;
+#[cfg(feature = "openapi")]
+pub mod rules;
 mod scheduling;
 mod stt;
 mod team;

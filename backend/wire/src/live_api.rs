@@ -40,6 +40,6 @@ pub struct CopilotPresence {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PriorityMessageRequest {
     /// 1–500 characters, shown at once in the seller's HUD.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::text_500))]
     pub text: String,
 }

@@ -70,6 +70,7 @@ pub struct Meeting {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewMeeting {
     /// 1–200 chars.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::name_200))]
     pub title: String,
     pub playbook_id: Uuid,
     /// Default: now.
@@ -79,6 +80,7 @@ pub struct NewMeeting {
     /// 5–480, default 30.
     #[serde(default)]
     #[ts(optional)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 5, maximum = 480))]
     pub duration_minutes: Option<u32>,
 }
 
@@ -88,6 +90,7 @@ pub struct NewMeeting {
 pub struct MeetingUpdate {
     #[serde(default)]
     #[ts(optional)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::name_200_or_null))]
     pub title: Option<String>,
     #[serde(default)]
     #[ts(optional)]
@@ -97,6 +100,7 @@ pub struct MeetingUpdate {
     pub starts_at: Option<DateTime<Utc>>,
     #[serde(default)]
     #[ts(optional)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 5, maximum = 480))]
     pub duration_minutes: Option<u32>,
 }
 
@@ -142,6 +146,7 @@ impl AiConsent {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JoinRequest {
     /// Trimmed; 1–60 characters, no control characters.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::name_60))]
     pub display_name: String,
     pub ai_consent: AiConsent,
     /// The LiveKit `token` this browser tab got from its earlier join of the same meeting. A

@@ -109,9 +109,12 @@ pub struct MeetingType {
 #[derive(Clone, Debug, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeetingTypeInput {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::slug))]
     pub slug: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::name_100))]
     pub title: String,
     /// 5–480.
+    #[cfg_attr(feature = "openapi", schema(minimum = 5, maximum = 480))]
     pub duration_minutes: u32,
     pub playbook_id: Uuid,
     #[serde(default = "yes")]
@@ -167,9 +170,12 @@ pub struct BookingRequest {
     /// Start of a slot returned by the slot API.
     pub start: DateTime<Utc>,
     /// Prospect's name, 1–100 chars.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::name_100))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::email))]
     pub email: String,
     /// 1–200 chars.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::name_200))]
     pub company: String,
     /// The prospect's IANA time zone (times in the e-mail are shown in it).
     pub time_zone: String,
@@ -177,6 +183,7 @@ pub struct BookingRequest {
     /// `it`. Default `en`; the booking page sends the language it is shown in.
     #[serde(default)]
     #[ts(optional)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::language_or_null))]
     pub language: Option<String>,
 }
 
@@ -187,9 +194,12 @@ pub struct InstantCallRequest {
     /// Slug of one of the seller's meeting types that an AI agent runs.
     pub meeting_type: String,
     /// Prospect's name, 1–100 chars.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::name_100))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::email))]
     pub email: String,
     /// 1–200 chars.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::name_200))]
     pub company: String,
 }
 

@@ -14,11 +14,13 @@ use uuid::Uuid;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewInvitation {
     /// Not yet a user anywhere on the service (e-mail is the login name).
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::email))]
     pub email: String,
     pub role: Role,
     /// ISO 639-1 of the e-mail and the acceptance page: `en` or `it`. Default `en`.
     #[serde(default)]
     #[ts(optional)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::language_or_null))]
     pub language: Option<String>,
 }
 
@@ -82,10 +84,13 @@ pub struct AcceptInvitation {
     /// From the link.
     pub token: String,
     /// 1–100 chars.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::name_100))]
     pub display_name: String,
     /// At least 10 characters.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::password))]
     pub password: String,
     /// Booking page slug (`[a-z0-9-]`, 1–64 chars, unique across the service).
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::slug))]
     pub slug: String,
 }
 
@@ -110,10 +115,12 @@ pub struct UserUpdate {
 #[derive(Clone, Debug, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordResetRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::email))]
     pub email: String,
     /// ISO 639-1 of the e-mail: `en` or `it`. Default `en`.
     #[serde(default)]
     #[ts(optional)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::language_or_null))]
     pub language: Option<String>,
 }
 
@@ -125,6 +132,7 @@ pub struct PasswordResetConfirm {
     /// From the link.
     pub token: String,
     /// At least 10 characters.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::password))]
     pub password: String,
 }
 
@@ -133,6 +141,7 @@ pub struct PasswordResetConfirm {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProfileUpdate {
     /// 1–100 chars.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::name_100))]
     pub display_name: String,
 }
 
@@ -143,5 +152,6 @@ pub struct ProfileUpdate {
 pub struct PasswordChange {
     pub current_password: String,
     /// At least 10 characters.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::rules::password))]
     pub new_password: String,
 }
