@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 static ONE_CALL_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// The AI agent's identity in a room.
-const AI: &str = closer::agent::ai_worker::IDENTITY;
+const AI: &str = closer::agent::ai_call::IDENTITY;
 
 /// An organization with seller Sara, an English agent "Alex" (two questions, one FAQ answer)
 /// handing its leads to her, and a meeting of hers assigned to Alex. Returns (Sara's token,

@@ -83,8 +83,15 @@ fn named_modules(code: &str) -> BTreeSet<String> {
     found
 }
 
-/// Which top-level modules each one uses (`lib.rs` and `main.rs` aside). Comment lines do not
-/// count: a doc link is not a dependency.
+/// The code of `file` that builds into the server: without its tests and comment lines (a doc
+/// link is not a dependency).
+fn production_code(file: &Path) -> String {
+    let text = fs::read_to_string(file).unwrap();
+    let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+    code.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n")
+}
+
+/// Which top-level modules each one uses (`lib.rs` and `main.rs` aside).
 fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for file in sources(&src()) {
@@ -92,10 +99,8 @@ fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
         if module == "lib" || module == "main" {
             continue;
         }
-        let text = fs::read_to_string(&file).unwrap();
-        let code: String = text.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
         let uses = graph.entry(module.clone()).or_default();
-        uses.extend(named_modules(&code).into_iter().filter(|m| *m != module));
+        uses.extend(named_modules(&production_code(&file)).into_iter().filter(|m| *m != module));
     }
     graph
 }
@@ -147,4 +152,64 @@ fn top_level_modules_import_one_way() {
     let graph = module_graph();
     assert!(graph["http"].contains("meetings") && graph["agent"].contains("meetings"), "the imports were read: {graph:?}");
     assert_eq!(find_cycle(&graph), None, "these top-level modules import each other in a loop; move what closes it (or pass what it needs)");
+}
+
+/// The module path of a file of `src/` (`meetings::read` for `src/meetings/read.rs`, `meetings`
+/// for `src/meetings/mod.rs`).
+fn module_path(file: &Path) -> String {
+    let relative = file.strip_prefix(src()).unwrap().with_extension("");
+    let mut parts: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    if parts.last().is_some_and(|p| p == "mod") {
+        parts.pop();
+    }
+    parts.join("::")
+}
+
+/// The paths `code` names after `prefix` (`crate::`, `super::`): `a::b::C` and each item of a
+/// `{a::b, c}` group, as written.
+fn named_paths(code: &str, prefix: &str) -> Vec<String> {
+    let path = |s: &str| s.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':').collect::<String>();
+    let mut found = Vec::new();
+    for (at, _) in code.match_indices(prefix) {
+        if at > 0 && code[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':') {
+            continue; // `super::` inside `crate::a::super::` or an identifier ending in it
+        }
+        let rest = &code[at + prefix.len()..];
+        match rest.strip_prefix('{') {
+            Some(group) => found.extend(group[..group.find('}').unwrap_or(group.len())].split(',').map(|p| path(p.trim()))),
+            None => found.push(path(rest)),
+        }
+    }
+    found.into_iter().map(|p| p.trim_end_matches(':').to_owned()).filter(|p| !p.is_empty()).collect()
+}
+
+/// Which modules (one per file) each file's module uses, each reference resolved to the
+/// deepest module it names (`crate::meetings::read::Window` → `meetings::read`).
+fn file_module_graph() -> BTreeMap<String, BTreeSet<String>> {
+    let files: Vec<PathBuf> = sources(&src()).into_iter().filter(|f| !f.ends_with("lib.rs") && !f.ends_with("main.rs")).collect();
+    let modules: BTreeSet<String> = files.iter().map(|f| module_path(f)).collect();
+    let resolve = |path: &str| {
+        let parts: Vec<&str> = path.split("::").collect();
+        (1..=parts.len()).rev().map(|n| parts[..n].join("::")).find(|m| modules.contains(m))
+    };
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for file in &files {
+        let module = module_path(file);
+        let parent = module.rsplit_once("::").map(|(p, _)| p.to_owned()).unwrap_or_default();
+        let code = production_code(file);
+        let absolute = named_paths(&code, "crate::");
+        let relative = named_paths(&code, "super::").into_iter().map(|p| if parent.is_empty() { p } else { format!("{parent}::{p}") });
+        let uses = graph.entry(module.clone()).or_default();
+        uses.extend(absolute.into_iter().chain(relative).filter_map(|p| resolve(&p)).filter(|m| *m != module));
+    }
+    graph
+}
+
+/// No two modules use each other, directly or around a loop, at the granularity of files:
+/// `live::session` and `live::persist`, say, may not each import the other's items.
+#[test]
+fn modules_import_one_way() {
+    let graph = file_module_graph();
+    assert!(graph.len() > 100 && graph["http::meetings"].contains("meetings") && graph["live::session"].contains("live::persist"), "the imports were read: {graph:?}");
+    assert_eq!(find_cycle(&graph), None, "these modules import each other in a loop; move what closes it");
 }

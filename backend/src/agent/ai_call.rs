@@ -8,7 +8,6 @@
 //! silent within a frame and leaves, and the copilot (in the room all along, hidden) whispers
 //! to that seller.
 
-use super::ai_worker::{AiModels, JobMetadata};
 use super::conversation::{self, Conversation, Exchange};
 use super::dialogue::Dialogue;
 use super::reasoning::Reasoner;
@@ -27,7 +26,48 @@ use closer_wire::{FRAME_SAMPLE_RATE, MeetingStatus};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
+use crate::leads::bant::Assessor;
+use crate::live::engines::Engines;
+use crate::models::ModelPaths;
+use crate::semantics::encoder::SentenceEncoder;
+use crate::stt::whisper::WhisperEngine;
+use crate::tts::Voices;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+/// The identity an AI agent takes in a meeting's room.
+pub const IDENTITY: &str = "agent-ai";
+
+/// What a dispatch of the AI worker carries (its metadata, JSON): which agent runs the call.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct JobMetadata {
+    /// The AI agent (`ai_agents.id`).
+    pub agent_id: Uuid,
+}
+
+/// The models of AI calls, loaded once per process.
+pub struct AiModels {
+    /// The agents' voices, EN and IT.
+    pub voices: Arc<Voices>,
+    /// Whisper, for the guest's answers.
+    pub whisper: Arc<WhisperEngine>,
+    /// The sentence encoder the assessor and the dialogue read with.
+    pub encoder: Arc<SentenceEncoder>,
+    /// BANT from the answers.
+    pub assessor: Arc<Assessor>,
+}
+
+impl AiModels {
+    /// The voices loaded from `paths`, with the Whisper and the encoder of the live `engines`
+    /// (a second or so; blocking).
+    ///
+    /// Errors: a voice's files missing or invalid, the encoder failing on the assessor's examples.
+    pub fn load(paths: &ModelPaths, engines: &Engines) -> anyhow::Result<Self> {
+        let encoder = engines.analysis.encoder.clone();
+        let assessor = Arc::new(Assessor::builtin(&encoder)?);
+        Ok(Self { voices: Arc::new(Voices::load(paths)?), whisper: engines.whisper.clone(), encoder, assessor })
+    }
+}
 
 /// Runs the call of `assignment` until the script is done, the guest leaves, the room closes
 /// or `stop` fires (LiveKit terminated the job) or is dropped (the worker lost its connection).
@@ -61,7 +101,7 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
          ON CONFLICT (meeting_id, identity) DO UPDATE SET display_name = $3",
     )
     .bind(meeting)
-    .bind(super::ai_worker::IDENTITY)
+    .bind(IDENTITY)
     .bind(&agent.name)
     .execute(&state.pg)
     .await?;

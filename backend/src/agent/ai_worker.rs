@@ -8,26 +8,18 @@
 //! assessor) are set up once per process, at the first job, and shared by every call; Whisper
 //! and the encoder are the live copilot's own ([`crate::live::engines::Engines`]).
 
-use super::ai_call;
+use super::ai_call::{self, AiModels, IDENTITY, JobMetadata};
 use super::jobs::Jobs;
 use crate::config::Config;
-use crate::leads::bant::Assessor;
 use crate::models::ModelPaths;
-use crate::live::engines::Engines;
-use crate::semantics::encoder::SentenceEncoder;
 use crate::state::AppState;
-use crate::stt::whisper::WhisperEngine;
-use crate::tts::Voices;
 use closer_rtc::{Admission, JoinAs, Offer, Rtc, Worker, WorkerEvent, WorkerOptions};
 use livekit_api::access_token::{AccessToken, VideoGrants};
-use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{OnceCell, mpsc};
 use uuid::Uuid;
 
-/// The identity an AI agent takes in a meeting's room.
-pub const IDENTITY: &str = "agent-ai";
 /// AI calls one worker runs at once: each speaks (synthesis ahead of time) and transcribes the
 /// guest with Whisper on one thread, so two fit beside the copilot's speakers on 2 cores.
 pub const MAX_JOBS: usize = 2;
@@ -37,37 +29,6 @@ const RETRY: Duration = Duration::from_secs(2);
 /// The agent name of the AI agents' worker: the copilot's (`livekit_agent_name`) + `-ai`.
 pub fn agent_name(config: &Config) -> String {
     format!("{}-ai", config.livekit_agent_name)
-}
-
-/// What a dispatch of the AI worker carries (its metadata, JSON): which agent runs the call.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-pub struct JobMetadata {
-    /// The AI agent (`ai_agents.id`).
-    pub agent_id: Uuid,
-}
-
-/// The models of AI calls, loaded once per process.
-pub struct AiModels {
-    /// The agents' voices, EN and IT.
-    pub voices: Arc<Voices>,
-    /// Whisper, for the guest's answers.
-    pub whisper: Arc<WhisperEngine>,
-    /// The sentence encoder the assessor and the dialogue read with.
-    pub encoder: Arc<SentenceEncoder>,
-    /// BANT from the answers.
-    pub assessor: Arc<Assessor>,
-}
-
-impl AiModels {
-    /// The voices loaded from `paths`, with the Whisper and the encoder of the live `engines`
-    /// (a second or so; blocking).
-    ///
-    /// Errors: a voice's files missing or invalid, the encoder failing on the assessor's examples.
-    pub fn load(paths: &ModelPaths, engines: &Engines) -> anyhow::Result<Self> {
-        let encoder = engines.analysis.encoder.clone();
-        let assessor = Arc::new(Assessor::builtin(&encoder)?);
-        Ok(Self { voices: Arc::new(Voices::load(paths)?), whisper: engines.whisper.clone(), encoder, assessor })
-    }
 }
 
 /// Dispatches meeting `meeting`'s AI agent to its room `room` (which must exist) when the

@@ -26,7 +26,7 @@ pub struct Engines {
     /// Encoder, sentiment and background models.
     pub analysis: Arc<AnalysisModels>,
     /// The embedded Whisper behind `fallback_stt`, also what AI agents hear their guests with
-    /// (`agent::ai_worker::AiModels`): one copy of the weights per process.
+    /// (`agent::ai_call::AiModels`): one copy of the weights per process.
     pub whisper: Arc<WhisperEngine>,
 }
 

@@ -7,14 +7,27 @@
 //! same event never duplicates it. A session started for a meeting that has them — its copilot
 //! resumed on another server — continues from them ([`Persister::restore`]).
 
-use super::session::Snapshot;
+use crate::analysis::AnalyzerState;
 use closer_wire::HudEnvelope;
 use mongodb::bson::{Document, doc};
 use mongodb::Collection;
 use mongodb::options::ReplaceOptions;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
+
+/// What the supervisor keeps across restarts of a session; also stored (see
+/// [`Persister::snapshot`]) for a session resumed by another server.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Snapshot {
+    /// Analysis conclusions so far.
+    pub analysis: AnalyzerState,
+    /// Per speaker: next expected frame sequence number and utterances started.
+    pub speakers: HashMap<String, (u32, u64)>,
+    /// Capture time of the first frame (origin of the audio axis), ms since the epoch.
+    pub origin_ms: Option<u64>,
+}
 
 /// Documents waiting for the writer; beyond this the session drops (and logs) rather than
 /// block the live path.

@@ -7,10 +7,10 @@
 
 use super::bus::EventBus;
 use super::engines::Engines;
-use super::persist::Persister;
+use super::persist::{Persister, Snapshot};
 use super::refine::{RefineError, TipRequest};
 use super::vad::{FRAME, Vad, VadOutput};
-use crate::analysis::{Analyzer, AnalyzerState, Finding, SpeakerRole, Utterance};
+use crate::analysis::{Analyzer, Finding, SpeakerRole, Utterance};
 use crate::pii;
 use crate::stt::{SpeechContext, SttEvent, SttStream, Transcript};
 use closer_wire::{AudioFrame, HudEnvelope, HudEvent, ProviderState, WordTiming};
@@ -88,18 +88,6 @@ pub enum Command {
     PriorityMessage { from: String, text: String },
     /// Close every open utterance, wait for their final transcripts and analysis, then reply.
     Flush(oneshot::Sender<()>),
-}
-
-/// What the supervisor keeps across restarts of a session; also stored (see
-/// [`Persister::snapshot`]) for a session resumed by another server.
-#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
-pub struct Snapshot {
-    /// Analysis conclusions so far.
-    pub analysis: AnalyzerState,
-    /// Per speaker: next expected frame sequence number and utterances started.
-    pub speakers: HashMap<String, (u32, u64)>,
-    /// Capture time of the first frame (origin of the audio axis), ms since the epoch.
-    pub origin_ms: Option<u64>,
 }
 
 /// Shared by a session, its supervisor and the ingest sockets.

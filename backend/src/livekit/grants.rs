@@ -22,7 +22,7 @@ pub const MAX_PARTICIPANTS: u32 = 10;
 /// and `shadow-<user id>` (one per user and role, so a reconnect replaces the previous
 /// connection) or `guest-<12 hex>` (random; a reload keeps it through the guest's token). The
 /// pages tell guests from the host by the `guest-` prefix too (`ui/src/room/presentation.tsx`).
-/// The server's own participants (`agent::IDENTITY`, `agent::ai_worker::IDENTITY`) join as
+/// The server's own participants (`agent::IDENTITY`, `agent::ai_call::IDENTITY`) join as
 /// LiveKit agents and are not identities of this kind.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Identity {
