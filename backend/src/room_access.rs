@@ -6,25 +6,18 @@
 use crate::error::Error;
 use crate::livekit::grants;
 use crate::state::AppState;
-use closer_wire::{AiConsent, ParticipantRole, RoomAccess};
-use uuid::Uuid;
+use crate::meetings::Entrant;
+use closer_wire::RoomAccess;
 
-/// Creates the room (max 10 participants) with the copilot dispatched to it, unless the
+/// Creates `entrant`'s meeting's room (max 10 participants) with the copilot dispatched to it, unless the
 /// copilot's job is running there already, dispatches the meeting's AI agent when it has one
 /// and it is not there yet, records the participant and mints the token. A failed dispatch is
 /// logged, not refused: the call works without its copilot (or its AI agent).
 ///
 /// Errors: [`Error::Unavailable`] when LiveKit cannot create the room; the database; signing
 /// the token.
-pub async fn admit(
-    state: &AppState,
-    meeting: Uuid,
-    role: ParticipantRole,
-    identity: &str,
-    name: &str,
-    user: Option<Uuid>,
-    consent: Option<AiConsent>,
-) -> Result<RoomAccess, Error> {
+pub async fn admit(state: &AppState, entrant: Entrant<'_>) -> Result<RoomAccess, Error> {
+    let Entrant { meeting, role, identity, name, .. } = entrant;
     let room = grants::room_name(meeting);
     let agent_name = &state.config.livekit_agent_name;
     // The common case in a call (every join, rejoin and reconnect after the first) costs one
@@ -42,7 +35,7 @@ pub async fn admit(
     if let Err(e) = crate::agent::ai_worker::ensure(state, meeting, &room).await {
         tracing::warn!(%meeting, error = %e, "dispatching the meeting's AI agent failed");
     }
-    crate::meetings::add_participant(&state.pg, meeting, role, identity, name, user, consent).await?;
+    crate::meetings::add_participant(&state.pg, entrant).await?;
     let token = grants::mint(&state.config, role, &room, identity, name)?;
     Ok(RoomAccess { livekit_url: grants::client_url(&state.config), token, identity: identity.to_owned(), room })
 }

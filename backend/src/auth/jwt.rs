@@ -7,6 +7,7 @@ use jsonwebtoken::errors::{Error as JwtError, ErrorKind};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
+use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -25,11 +26,12 @@ pub struct AccessClaims {
     pub exp: u64,
 }
 
-/// Signs and verifies access tokens with one HMAC secret.
+/// Signs and verifies access tokens with one HMAC secret. Cheap to clone (the keys are shared):
+/// the `AuthUser` extractor takes a copy per request.
 #[derive(Clone)]
 pub struct JwtKeys {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
+    encoding: Arc<EncodingKey>,
+    decoding: Arc<DecodingKey>,
     ttl: Duration,
 }
 
@@ -37,7 +39,7 @@ impl JwtKeys {
     /// Keys for `secret` (any length; ≥ 32 random bytes recommended), tokens living `ttl`.
     pub fn new(secret: &[u8], ttl: Duration) -> Self {
         install_hmac_provider();
-        Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), ttl }
+        Self { encoding: Arc::new(EncodingKey::from_secret(secret)), decoding: Arc::new(DecodingKey::from_secret(secret)), ttl }
     }
 
     /// Lifetime of the tokens [`JwtKeys::issue`] makes.

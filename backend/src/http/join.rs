@@ -2,7 +2,7 @@
 //! (no login; rate-limited per client address and meeting).
 
 use super::extract::{Body, ClientIp, PathParams};
-use crate::meetings::refuse_join;
+use crate::meetings::{Entrant, refuse_join};
 use crate::room_access::admit;
 use super::{Error, validate};
 use crate::livekit::grants;
@@ -69,7 +69,8 @@ async fn join(
         )));
     }
     let identity = returning.unwrap_or_else(|| grants::Identity::new_guest().to_string());
-    Ok(Json(admit(&state, id, ParticipantRole::Guest, &identity, &display_name, None, Some(body.ai_consent)).await?))
+    let entrant = Entrant { meeting: id, role: ParticipantRole::Guest, identity: &identity, name: &display_name, user: None, consent: Some(body.ai_consent) };
+    Ok(Json(admit(&state, entrant).await?))
 }
 
 /// The identity a guest comes back as: the subject of `token` when it is a guest token this

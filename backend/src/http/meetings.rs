@@ -4,7 +4,7 @@
 use super::extract::{Body, PathParams, QueryParams};
 use super::{Error, validate};
 use crate::auth::AuthUser;
-use crate::meetings::{self, Change, Window, refuse_join, visible};
+use crate::meetings::{self, Change, Entrant, Window, refuse_join, visible};
 use crate::room_access::admit;
 use crate::state::AppState;
 use axum::Json;
@@ -137,5 +137,5 @@ async fn room_token(State(state): State<AppState>, user: AuthUser, PathParams(id
     let role = if meeting.host_id == user.id { ParticipantRole::Host } else { ParticipantRole::Shadow };
     let name = crate::team::users::display_name(&state.pg, user.org, user.id).await?.ok_or(Error::NotFound)?;
     let identity = crate::livekit::grants::Identity::User { role, user: user.id }.to_string();
-    Ok(Json(admit(&state, id, role, &identity, &name, Some(user.id), None).await?))
+    Ok(Json(admit(&state, Entrant { meeting: id, role, identity: &identity, name: &name, user: Some(user.id), consent: None }).await?))
 }

@@ -15,20 +15,30 @@ pub fn refuse_join(status: MeetingStatus) -> Result<(), Error> {
     }
 }
 
-/// Records `identity` as a participant of `meeting` (its role, name, user and AI-consent
-/// choice; a rejoin only renames it), the step of admission the meeting owns
-/// (`room_access::admit` does the rest).
+/// Someone entering a meeting's room.
+#[derive(Clone, Copy, Debug)]
+pub struct Entrant<'a> {
+    /// The meeting.
+    pub meeting: Uuid,
+    /// Host, guest or manager.
+    pub role: ParticipantRole,
+    /// Their LiveKit identity.
+    pub identity: &'a str,
+    /// Their display name.
+    pub name: &'a str,
+    /// Their account, for the seller and managers; `None` for guests.
+    pub user: Option<Uuid>,
+    /// A guest's AI-consent choice; `None` for the organization's people.
+    pub consent: Option<AiConsent>,
+}
+
+/// Records `entrant` as a participant of their meeting (role, name, user and AI-consent choice;
+/// a rejoin only renames them), the step of admission the meeting owns (`room_access::admit`
+/// does the rest).
 ///
 /// Errors: the database.
-pub async fn add_participant(
-    pg: &PgPool,
-    meeting: Uuid,
-    role: ParticipantRole,
-    identity: &str,
-    name: &str,
-    user: Option<Uuid>,
-    consent: Option<AiConsent>,
-) -> Result<(), sqlx::Error> {
+pub async fn add_participant(pg: &PgPool, entrant: Entrant<'_>) -> Result<(), sqlx::Error> {
+    let Entrant { meeting, role, identity, name, user, consent } = entrant;
     sqlx::query(
         "INSERT INTO participants (meeting_id, identity, role, display_name, user_id, ai_consent, consent_at)
          VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6 IS NULL THEN NULL ELSE now() END)

@@ -11,7 +11,7 @@ mod presentations;
 mod read;
 mod schedule;
 
-pub use admission::{add_participant, is_admitted_guest, refuse_join};
+pub use admission::{Entrant, add_participant, is_admitted_guest, refuse_join};
 pub use lifecycle::{Transition, parse_status, transition};
 pub use presence::{RoomEvent, record};
 pub use presentations::{record_presented, was_presented};
