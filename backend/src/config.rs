@@ -128,6 +128,10 @@ pub struct Config {
     /// The Chromium that prints recaps to PDF ([`crate::recap::pdf`]): a path, or a name looked
     /// up in `PATH`. Default `chromium` (Debian's package; `scripts/setup` installs it).
     pub pdf_browser: String,
+    /// UDP address of the phone line's SIP gateway (`phone::line`), e.g. `127.0.0.1:5060`;
+    /// calls' RTP is bound on the same IP, so it must be one callers can reach (not
+    /// `0.0.0.0`). Unset (the default): no phone line.
+    pub sip_addr: Option<SocketAddr>,
 }
 
 /// Which live STT provider the server uses by default (organizations and meetings may choose
@@ -180,6 +184,7 @@ impl Default for Config {
             deepgram_api_key: None,
             deepgram_model: "nova-2".into(),
             pdf_browser: "chromium".into(),
+            sip_addr: None,
         }
     }
 }
@@ -213,6 +218,7 @@ impl std::fmt::Debug for Config {
             .field("models_dir", &self.models_dir)
             .field("jwt_secret", &"[redacted]")
             .field("public_base_url", &self.public_base_url)
+            .field("sip_addr", &self.sip_addr)
             .field("smtp_url", &redact_url(&self.smtp_url))
             .field("ui_dir", &self.ui_dir)
             .field("stt_provider", &self.stt_provider)

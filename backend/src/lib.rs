@@ -19,6 +19,7 @@ pub mod mail;
 pub mod meetings;
 pub mod models;
 pub mod pii;
+pub mod phone;
 pub mod playbooks;
 pub mod recap;
 pub mod recording;

@@ -38,6 +38,15 @@ pub async fn serve(config: Config, shutdown: impl Future<Output = ()> + Send + '
     );
     // The copilot: LiveKit dispatches each meeting's room to this worker (or another server's).
     let _copilot = crate::agent::start(state.clone())?;
+    // The phone line, when configured: calls answered by the numbers' AI agents.
+    let _phone = match state.config.sip_addr {
+        Some(sip) => {
+            let library = closer_rtc::library_path(&state.config.models_dir);
+            let rtc = closer_rtc::Rtc::load(&library).map_err(|e| anyhow::anyhow!("{}: {e}", library.display()))?;
+            Some(crate::phone::line::start(state.clone(), rtc, sip).await?)
+        }
+        None => None,
+    };
     let listener = TcpListener::bind(state.config.http_addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "listening");
 

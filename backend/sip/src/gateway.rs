@@ -292,10 +292,9 @@ impl Call {
 
     /// Hangs up (BYE) unless the caller already has, and stops the media.
     pub async fn hang_up(self) {
-        if !*self.ended.borrow() {
-            if let Err(e) = self.dialog.bye().await {
-                tracing::debug!(error = %e, "the BYE was not sent");
-            }
+        let ended = *self.ended.borrow();
+        if !ended && let Err(e) = self.dialog.bye().await {
+            tracing::debug!(error = %e, "the BYE was not sent");
         }
         self.cancel.cancel();
     }

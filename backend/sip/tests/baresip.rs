@@ -5,10 +5,9 @@
 
 use closer_sip::{Gateway, Refusal, SAMPLE_RATE};
 use std::f32::consts::PI;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::net::UdpSocket;
-use tokio::process::Command;
+use closer_testkit::baresip;
 
 /// `samples` of a `hz` sine at 8 kHz, amplitude 8000.
 fn tone(hz: f32, samples: usize) -> Vec<i16> {
@@ -30,44 +29,6 @@ fn share_of(hz: f32, samples: &[i16]) -> f32 {
     }
     let power = s1 * s1 + s2 * s2 - coefficient * s1 * s2;
     if total == 0.0 { 0.0 } else { 2.0 * power / (samples.len() as f32 * total) }
-}
-
-/// A baresip configuration in `dir` that calls from 127.0.0.1 with PCMU only, sends `wav` as its
-/// microphone and dumps what it hears under `dir` (the sndfile module's `dump-*-dec.wav`).
-fn baresip_config(dir: &Path, wav: &Path) {
-    let modules = "/usr/lib/baresip/modules";
-    std::fs::write(
-        dir.join("config"),
-        format!(
-            "poll_method epoll\nsip_listen 127.0.0.1:0\nnet_interface 127.0.0.1\nmodule_path {modules}\nmodule account.so\nmodule g711.so\n\
-             module aufile.so\nmodule aubridge.so\nmodule sndfile.so\nmodule_app menu.so\n\
-             audio_source aufile,{wav}\naudio_player aubridge,nil\nausrc_srate 8000\nauplay_srate 8000\n\
-             ausrc_channels 1\nauplay_channels 1\nsnd_path {dir}\nrtp_ports 20000-20999\n",
-            wav = wav.display(),
-            dir = dir.display()
-        ),
-    )
-    .unwrap();
-    std::fs::write(dir.join("accounts"), "<sip:anna@127.0.0.1>;regint=0;audio_codecs=PCMU\n").unwrap();
-}
-
-fn write_wav(path: &Path, samples: &[i16]) {
-    let spec = hound::WavSpec { channels: 1, sample_rate: SAMPLE_RATE, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for &s in samples {
-        w.write_sample(s).unwrap();
-    }
-    w.finalize().unwrap();
-}
-
-/// What baresip heard: its decoded-audio dump.
-fn heard_by_baresip(dir: &Path) -> Vec<i16> {
-    let dump: PathBuf = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().ends_with("-dec.wav"))
-        .unwrap_or_else(|| panic!("baresip wrote no decoded-audio dump in {}", dir.display()));
-    hound::WavReader::open(dump).unwrap().into_samples::<i16>().map(Result::unwrap).collect()
 }
 
 /// Sends `request` from a fresh socket and returns the status line of the final response.
@@ -109,21 +70,12 @@ async fn a_real_phone_is_answered_heard_and_hears_us_and_bad_requests_get_a_4xx(
     // One second of silence (the call being set up), then four of the caller's tone.
     let mut caller_audio = vec![0i16; SAMPLE_RATE as usize];
     caller_audio.extend(tone(600.0, SAMPLE_RATE as usize * 4));
-    write_wav(&wav, &caller_audio);
-    baresip_config(dir.path(), &wav);
+    baresip::write_wav(&wav, &caller_audio);
+    baresip::configure(dir.path(), "<sip:anna@127.0.0.1>", &wav);
 
     let mut gateway = Gateway::bind("127.0.0.1:0".parse().unwrap(), "127.0.0.1".parse().unwrap()).await.unwrap();
     let at = gateway.local_addr();
-    let mut baresip = Command::new("baresip")
-        .arg("-f")
-        .arg(dir.path())
-        .args(["-t", "6", "-e"])
-        .arg(format!("/dial sip:+390212345678@{at}"))
-        .kill_on_drop(true)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("baresip (Debian's baresip-core; scripts/setup installs it)");
+    let mut phone = baresip::dial(dir.path(), &format!("sip:+390212345678@{at}"), 6);
 
     let incoming = tokio::time::timeout(Duration::from_secs(5), gateway.accept()).await.expect("baresip's call within 5 s").unwrap();
     assert_eq!(incoming.dialled, "+390212345678");
@@ -169,7 +121,7 @@ async fn a_real_phone_is_answered_heard_and_hears_us_and_bad_requests_get_a_4xx(
     })
     .await;
     assert!(hung_up.is_ok(), "the caller's hang-up (baresip quits after 6 s) ended the call");
-    let status = baresip.wait().await.unwrap();
+    let status = phone.wait().await.unwrap();
     assert!(status.success(), "baresip exited with {status}");
     call.hang_up().await;
 
@@ -178,7 +130,7 @@ async fn a_real_phone_is_answered_heard_and_hears_us_and_bad_requests_get_a_4xx(
     let loudest = heard.chunks(second).max_by_key(|c| c.iter().map(|&s| (s as i64).pow(2)).sum::<i64>()).expect("caller audio");
     assert!(share_of(600.0, loudest) > 0.8, "600 Hz share of the caller's audio: {}", share_of(600.0, loudest));
     // The caller heard ours: 1 kHz.
-    let theirs = heard_by_baresip(dir.path());
+    let theirs = baresip::heard(dir.path());
     let loudest = theirs.chunks(second).max_by_key(|c| c.iter().map(|&s| (s as i64).pow(2)).sum::<i64>()).expect("audio heard by baresip");
     assert!(share_of(1000.0, loudest) > 0.8, "1 kHz share of what baresip heard: {}", share_of(1000.0, loudest));
 }

@@ -120,7 +120,9 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
     if let Err(e) = crate::meetings::mark_started(&state.pg, meeting).await {
         tracing::warn!(%meeting, error = %e, "recording the call's start failed");
     }
-    let script = super::conversation::Script::of(&agent, Some(&guest.name));
+    // Greeted by name only when their name is one: a phone caller who sent none shows as the
+    // end of their number (`phone::line`), which is no way to greet anyone.
+    let script = super::conversation::Script::of(&agent, Some(guest.name.as_str()).filter(|n| n.chars().any(char::is_alphabetic)));
     let dialogue = {
         let (encoder, assessor, language, faq) = (models.encoder.clone(), models.assessor.clone(), agent.language.clone(), agent.faq.clone());
         let reasoner = match LlmClient::from_config(&state.config) {

@@ -13,6 +13,7 @@ mod handoff;
 mod health;
 mod images;
 mod instant_call;
+mod phone;
 mod invitations;
 mod join;
 mod leads;
@@ -91,6 +92,7 @@ fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(availability::router())
         .merge(booking::router())
         .merge(instant_call::router())
+        .merge(phone::router())
         .merge(photos::router())
         .merge(meetings::router())
         .merge(join::router())

@@ -51,11 +51,21 @@ pub fn stage(agent: &AiAgent, bant: &Bant, taken_over: bool) -> LeadStage {
 pub async fn record(pg: &PgPool, mailer: &Mailer, public_base_url: &str, org: Uuid, outcome: CallOutcome<'_>) -> Result<Lead, Error> {
     let CallOutcome { meeting, agent, guest, bant, taken_over_by, open_questions } = outcome;
     let open_questions: Vec<String> = open_questions.iter().map(|q| crate::pii::redact(q.trim()).text).collect();
-    let (lead, _) = super::create(pg, org, guest, None, Some(meeting)).await?;
+    // A prospect who called the phone line or asked to talk now is the meeting's lead already:
+    // theirs is the call (without an e-mail, creating would make a second lead of them).
+    let linked: Option<Uuid> = sqlx::query_scalar("SELECT lead_id FROM lead_meetings WHERE meeting_id = $1 ORDER BY linked_at LIMIT 1")
+        .bind(meeting)
+        .fetch_optional(pg)
+        .await?;
+    let lead = match linked {
+        Some(id) => id,
+        None => super::create(pg, org, guest, None, Some(meeting)).await?.0.id,
+    };
     let stage = stage(agent, &bant, taken_over_by.is_some());
-    let owner = (stage == LeadStage::HandedOff && lead.owner_id.is_none()).then_some(taken_over_by.or(agent.handoff_owner_id)).flatten();
+    let owned: Option<Uuid> = sqlx::query_scalar("SELECT owner_id FROM leads WHERE id = $1").bind(lead).fetch_one(pg).await?;
+    let owner = (stage == LeadStage::HandedOff && owned.is_none()).then_some(taken_over_by.or(agent.handoff_owner_id)).flatten();
     let changes = Changes { stage: Some(stage), owner, bant: Some(bant), ..Changes::default() };
-    let lead = super::update(pg, org, lead.id, Viewer::Everyone, changes).await?.ok_or(Error::NotFound)?;
+    let lead = super::update(pg, org, lead, Viewer::Everyone, changes).await?.ok_or(Error::NotFound)?;
 
     let organization: String = sqlx::query_scalar("SELECT name FROM organizations WHERE id = $1").bind(org).fetch_one(pg).await?;
     let owner = match lead.owner_id {

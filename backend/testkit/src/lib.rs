@@ -2,3 +2,4 @@
 //! out of the production library (`closer`) so no server ships it.
 
 pub mod eval;
+pub mod baresip;

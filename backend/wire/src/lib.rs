@@ -13,6 +13,7 @@ mod health;
 mod leads;
 mod live_api;
 mod meetings;
+mod phone;
 mod playbook;
 mod recap;
 #[cfg(feature = "openapi")]
@@ -38,6 +39,7 @@ pub use meetings::{
     AiConsent, JoinRequest, Meeting, MeetingStatus, MeetingUpdate, NewMeeting, Participant,
     ParticipantRole, PublicMeeting, RoomAccess,
 };
+pub use phone::{NewPhoneNumber, PhoneCall, PhoneCallOutcome, PhoneNumber};
 pub use recap::{
     ActionItem, Benchmarks, ChecklistCoverage, Kpis, ObjectionOutcome, Recap, SentimentPoint, Side,
     SpeakerStats, TranscriptLine,
@@ -94,6 +96,9 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     Booking::export_all(&cfg)?;
     InstantCallRequest::export_all(&cfg)?;
     InstantCall::export_all(&cfg)?;
+    PhoneNumber::export_all(&cfg)?;
+    NewPhoneNumber::export_all(&cfg)?;
+    PhoneCall::export_all(&cfg)?;
     RescheduleRequest::export_all(&cfg)?;
     Meeting::export_all(&cfg)?;
     NewMeeting::export_all(&cfg)?;
