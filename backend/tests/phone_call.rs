@@ -40,6 +40,10 @@ struct Script {
     greeting: &'static str,
     /// The answer as the lead keeps it (Whisper writes numbers in figures or in words).
     budget: [&'static str; 2],
+    /// Most word error rate of Whisper on the greeting as the caller heard it: G.711 and
+    /// Whisper base hear Piper's English at 0.04–0.12 (3 runs) and festival's Italian at
+    /// 0.21–0.39 ("clara di closera", "ve lo ce pi' lei"; 3 runs).
+    max_wer: f64,
 }
 
 fn english() -> Script {
@@ -60,6 +64,7 @@ fn english() -> Script {
         answer: "We have about twenty thousand euros for this project.",
         greeting: "Hello Anna, I am Alex from Acme. I have two quick questions for you. What budget do you have in mind for this project?",
         budget: ["20000", "twenty thousand"],
+        max_wer: 0.3,
     }
 }
 
@@ -81,6 +86,7 @@ fn italian() -> Script {
         answer: "Abbiamo circa ventimila euro per questo progetto.",
         greeting: "Buongiorno Giulia, sono Chiara di Closer. Ho qualche domanda veloce per lei. Che budget avete previsto per questo progetto?",
         budget: ["20000", "ventimila"],
+        max_wer: 0.55,
     }
 }
 
@@ -98,6 +104,9 @@ async fn line_answered_by(app: &TestApp, mut agent: serde_json::Value, playbook:
     let (status, kind) = app.call(Method::POST, "/meeting-types", Some(&seller), Some(kind)).await;
     assert_eq!(status, 201, "{kind}");
 
+    let (status, targets) = app.call(Method::GET, "/phone-numbers/targets", Some(&admin), None).await;
+    assert_eq!(status, 200, "{targets}");
+    assert_eq!(targets, json!([{"meeting_type_id": kind["id"], "title": "Qualification", "seller_name": sara["display_name"], "agent_name": agent["name"]}]));
     let number = |n: &str| json!({"number": n, "meeting_type_id": kind["id"]});
     let line = fresh_number();
     let (status, refused) = app.call(Method::POST, "/phone-numbers", Some(&seller), Some(number(&line))).await;
@@ -206,7 +215,7 @@ async fn call_the_line(script: Script) {
     let error = closer_testkit::eval::word_error_rate(script.greeting, &greeting);
     println!("WER {error:.2} against what the agent said (telephone band)");
     let first_name = script.caller_name.split(' ').next().unwrap().to_lowercase();
-    assert!(greeting.contains(&first_name) && error <= 0.3, "{greeting:?}");
+    assert!(greeting.contains(&first_name) && error <= script.max_wer, "{greeting:?}");
 
     // The call log has the whole call: answered, ended by the caller's hang-up, its meeting
     // and its lead.

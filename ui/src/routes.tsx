@@ -21,6 +21,7 @@ const AnalyticsPage = lazy(() => import("./analytics/AnalyticsPage"));
 const WebhooksPage = lazy(() => import("./webhooks/WebhooksPage"));
 const LeadsPage = lazy(() => import("./leads/LeadsPage"));
 const AgentsPage = lazy(() => import("./agents/AgentsPage"));
+const PhonePage = lazy(() => import("./phone/PhonePage"));
 const SignUpPage = lazy(() => import("./team/SignUpPage"));
 const AcceptInvitePage = lazy(() => import("./team/AcceptInvitePage"));
 const TeamPage = lazy(() => import("./team/TeamPage"));
@@ -70,6 +71,7 @@ export const router = createBrowserRouter([
       { path: "meetings/:id/recap", element: <Page><RecapPage /></Page> },
       { path: "leads", element: <Page><LeadsPage /></Page> },
       { path: "agents", element: <Page><AgentsPage /></Page> },
+      { path: "phone", element: <Page><PhonePage /></Page> },
       { path: "analytics", element: <Page><AnalyticsPage /></Page> },
       { path: "webhooks", element: <Page><WebhooksPage /></Page> },
       { path: "team", element: <Page><TeamPage /></Page> },

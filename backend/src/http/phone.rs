@@ -9,13 +9,13 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use closer_wire::{NewPhoneNumber, PhoneCall, PhoneNumber};
+use closer_wire::{NewPhoneNumber, PhoneCall, PhoneNumber, PhoneTarget};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(delete)).routes(routes!(call_log))
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(targets)).routes(routes!(delete)).routes(routes!(call_log))
 }
 
 /// Calls the log shows: the last 200.
@@ -25,6 +25,12 @@ const LOG_LENGTH: i64 = 200;
 #[utoipa::path(get, path = "/phone-numbers", tag = "phone", security(("bearer" = [])), responses((status = 200, body = Vec<PhoneNumber>)))]
 async fn list(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<PhoneNumber>>, Error> {
     Ok(Json(numbers::list(&state.pg, user.org).await?))
+}
+
+/// The meeting types a number can be answered as: the organization's active ones an AI agent runs.
+#[utoipa::path(get, path = "/phone-numbers/targets", tag = "phone", security(("bearer" = [])), responses((status = 200, body = Vec<PhoneTarget>)))]
+async fn targets(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<PhoneTarget>>, Error> {
+    Ok(Json(numbers::targets(&state.pg, user.org).await?))
 }
 
 /// Add a number to the phone line (admins): its calls are answered by the meeting type's AI agent.

@@ -5,7 +5,7 @@
 use crate::booking::{MeetingType, Seller};
 use crate::error::Error;
 use chrono::{DateTime, Utc};
-use closer_wire::PhoneNumber;
+use closer_wire::{PhoneNumber, PhoneTarget};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -71,6 +71,20 @@ pub async fn create(pg: &PgPool, org: Uuid, e164: &str, meeting_type: Uuid) -> R
 pub async fn delete(pg: &PgPool, org: Uuid, id: Uuid) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("DELETE FROM phone_numbers WHERE id = $1 AND organization_id = $2").bind(id).bind(org).execute(pg).await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// The meeting types a number of the organization can be answered as: its active ones that an
+/// AI agent runs, by title.
+pub async fn targets(pg: &PgPool, org: Uuid) -> Result<Vec<PhoneTarget>, sqlx::Error> {
+    let rows: Vec<(Uuid, String, String, String)> = sqlx::query_as(
+        "SELECT t.id, t.title, u.display_name, a.name FROM meeting_types t
+         JOIN users u ON u.id = t.seller_id JOIN ai_agents a ON a.id = t.ai_agent_id
+         WHERE t.organization_id = $1 AND t.active ORDER BY t.title, u.display_name",
+    )
+    .bind(org)
+    .fetch_all(pg)
+    .await?;
+    Ok(rows.into_iter().map(|(meeting_type_id, title, seller_name, agent_name)| PhoneTarget { meeting_type_id, title, seller_name, agent_name }).collect())
 }
 
 /// Where a call to a number goes.

@@ -39,7 +39,7 @@ pub use meetings::{
     AiConsent, JoinRequest, Meeting, MeetingStatus, MeetingUpdate, NewMeeting, Participant,
     ParticipantRole, PublicMeeting, RoomAccess,
 };
-pub use phone::{NewPhoneNumber, PhoneCall, PhoneCallOutcome, PhoneNumber};
+pub use phone::{NewPhoneNumber, PhoneCall, PhoneCallOutcome, PhoneNumber, PhoneTarget};
 pub use recap::{
     ActionItem, Benchmarks, ChecklistCoverage, Kpis, ObjectionOutcome, Recap, SentimentPoint, Side,
     SpeakerStats, TranscriptLine,
@@ -99,6 +99,7 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     PhoneNumber::export_all(&cfg)?;
     NewPhoneNumber::export_all(&cfg)?;
     PhoneCall::export_all(&cfg)?;
+    PhoneTarget::export_all(&cfg)?;
     RescheduleRequest::export_all(&cfg)?;
     Meeting::export_all(&cfg)?;
     NewMeeting::export_all(&cfg)?;

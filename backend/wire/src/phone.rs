@@ -30,6 +30,20 @@ pub struct NewPhoneNumber {
     pub meeting_type_id: Uuid,
 }
 
+/// A meeting type a number can be answered as: one of the organization's active meeting types
+/// that an AI agent runs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PhoneTarget {
+    pub meeting_type_id: Uuid,
+    /// The meeting type's title.
+    pub title: String,
+    /// The seller whose meetings its calls become.
+    pub seller_name: String,
+    /// The AI agent that answers.
+    pub agent_name: String,
+}
+
 /// How a call to the phone line went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

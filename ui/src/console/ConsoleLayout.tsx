@@ -14,6 +14,7 @@ const SECTIONS: { to: string; label: MessageKey; testId: string; sellers: boolea
   { to: "/console/leads", label: "console.leads", testId: "nav-leads", sellers: true },
   { to: "/console/agents", label: "console.agents", testId: "nav-agents", sellers: true },
   { to: "/console/analytics", label: "console.analytics", testId: "nav-analytics", sellers: true },
+  { to: "/console/phone", label: "console.phone", testId: "nav-phone", sellers: false },
   { to: "/console/webhooks", label: "console.webhooks", testId: "nav-webhooks", sellers: false },
   { to: "/console/team", label: "console.team", testId: "nav-team", sellers: false },
   { to: "/console/profile", label: "console.profile", testId: "nav-profile", sellers: true },

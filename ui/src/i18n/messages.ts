@@ -3,6 +3,7 @@ import { postcallEn, postcallIt } from "./postcall";
 import { teamEn, teamIt } from "./team";
 import { leadsEn, leadsIt } from "./leads";
 import { agentsEn, agentsIt } from "./agents";
+import { phoneEn, phoneIt } from "./phone";
 
 export const en = {
   "lang.label": "Language",
@@ -273,6 +274,7 @@ export const en = {
   ...teamEn,
   ...leadsEn,
   ...agentsEn,
+  ...phoneEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -537,4 +539,5 @@ export const it: Record<MessageKey, string> = {
   ...teamIt,
   ...leadsIt,
   ...agentsIt,
+  ...phoneIt,
 };
