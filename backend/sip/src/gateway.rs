@@ -167,7 +167,7 @@ impl Serve {
         };
         let (ended_tx, ended) = watch::channel(false);
         self.endings.lock().expect("endings").insert(dialog.id(), ended_tx);
-        let call = IncomingCall { dialled, caller: caller.0, caller_name: caller.1, offer, dialog: dialog.clone(), media_ip: self.media_ip, ended };
+        let call = IncomingCall { dialled, caller: caller.0, caller_name: caller.1, offer, dialog: dialog.clone(), media_ip: self.media_ip, ended, settled: false };
         // The INVITE's transaction lives as long as this task: it sends 100 Trying, our final
         // answer and takes the ACK or a CANCEL.
         tokio::spawn(async move {
@@ -228,6 +228,16 @@ pub struct IncomingCall {
     dialog: InviteDialog,
     media_ip: IpAddr,
     ended: watch::Receiver<bool>,
+    /// Answered or refused: dropping it unsettled refuses it (500), so no caller rings forever.
+    settled: bool,
+}
+
+impl Drop for IncomingCall {
+    fn drop(&mut self) {
+        if !self.settled {
+            let _ = self.dialog.reject(Some(Refusal::Failed.status()), None);
+        }
+    }
 }
 
 impl std::fmt::Debug for IncomingCall {
@@ -240,31 +250,28 @@ impl std::fmt::Debug for IncomingCall {
 impl IncomingCall {
     /// Answers (200 OK with our audio answer) and starts the call's media.
     ///
-    /// Errors: [`Error::Io`] when no RTP port can be bound (the call is refused with 500);
-    /// [`Error::Sip`] when the answer cannot be sent; [`Error::Ended`] when the caller hung up
-    /// while it rang.
-    pub async fn answer(self) -> Result<Call, Error> {
+    /// Errors (each but `Ended` refuses the call with 500): [`Error::Io`] when no RTP port can
+    /// be bound; [`Error::Sip`] when the answer cannot be sent; [`Error::Ended`] when the caller
+    /// hung up while it rang.
+    pub async fn answer(mut self) -> Result<Call, Error> {
         if *self.ended.borrow() {
+            self.settled = true;
             return Err(Error::Ended);
         }
-        let socket = match Media::bind(self.media_ip).await {
-            Ok(socket) => socket,
-            Err(e) => {
-                self.refuse(Refusal::Failed);
-                return Err(Error::Io(e));
-            }
-        };
+        let socket = Media::bind(self.media_ip).await?;
         let local = socket.local_addr()?;
         let body = sdp::answer(local, self.offer.codec, rand::random::<u32>() as u64);
         let headers = vec![Header::ContentType("application/sdp".into())];
         self.dialog.accept(Some(headers), Some(body.into_bytes())).map_err(Error::sip)?;
+        self.settled = true;
         let cancel = CancellationToken::new();
         let media = Media::start(socket, self.offer.rtp, self.offer.codec, cancel.clone())?;
-        Ok(Call { media, dialog: self.dialog, ended: self.ended, cancel })
+        Ok(Call { media, dialog: self.dialog.clone(), ended: self.ended.clone(), cancel })
     }
 
     /// Refuses the call with `why`'s status.
-    pub fn refuse(self, why: Refusal) {
+    pub fn refuse(mut self, why: Refusal) {
+        self.settled = true;
         if let Err(e) = self.dialog.reject(Some(why.status()), None) {
             tracing::debug!(error = %e, "a refusal was not sent");
         }

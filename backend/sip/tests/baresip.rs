@@ -104,6 +104,10 @@ async fn a_real_phone_is_answered_heard_and_hears_us_and_bad_requests_get_a_4xx(
     assert_eq!(refused.dialled, "+15550100");
     refused.refuse(Refusal::UnknownNumber);
     assert_eq!(unknown.await.unwrap(), "SIP/2.0 404 Not Found");
+    // One the application drops without a word (say, a task that failed): refused, not left ringing.
+    let dropped = tokio::spawn(async move { final_status(at, &invite("+15550101", at, OFFER)).await });
+    drop(tokio::time::timeout(Duration::from_secs(3), gateway.accept()).await.unwrap().unwrap());
+    assert_eq!(dropped.await.unwrap(), "SIP/2.0 500 Server Internal Error");
 
     let mut heard = Vec::new();
     let ended = call.ended();

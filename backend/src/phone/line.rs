@@ -102,14 +102,19 @@ async fn answer(state: &AppState, rtc: Rtc, call: Uuid, route: numbers::Route, i
         anyhow::bail!("no AI agent runs the number's meeting type any more");
     }
     let name = caller_name(&incoming);
-    let (meeting, lead) = match open_meeting(state, &route, &incoming, &name).await {
-        Ok(opened) => opened,
+    let meeting = match open_meeting(state, &route, &incoming, &name).await {
+        Ok((meeting, lead)) => match calls::became(&state.pg, call, meeting, lead).await {
+            Ok(()) => meeting,
+            Err(e) => {
+                incoming.refuse(Refusal::Failed);
+                return Err(e.into());
+            }
+        },
         Err(e) => {
             incoming.refuse(Refusal::Failed);
             return Err(e);
         }
     };
-    calls::became(&state.pg, call, meeting, lead).await?;
     let identity = grants::Identity::new_guest().to_string();
     let entrant = Entrant { meeting, role: ParticipantRole::Guest, identity: &identity, name: &name, user: None, consent: Some(AiConsent::Accepted) };
     let joined = async {
@@ -136,7 +141,10 @@ async fn answer(state: &AppState, rtc: Rtc, call: Uuid, route: numbers::Route, i
             return Err(e).context("answering");
         }
     };
-    calls::answered(&state.pg, call).await?;
+    // The caller is on the line now: a log that cannot say so must not cut them off.
+    if let Err(e) = calls::answered(&state.pg, call).await {
+        tracing::warn!(%call, error = %e, "recording a phone call's answer failed");
+    }
     tracing::info!(%meeting, %call, "phone call answered");
     let (answered, room, end) = bridge::run(answered, connected, microphone).await;
     tracing::info!(%meeting, %call, ?end, "phone call over");

@@ -1,0 +1,147 @@
+//! The phone line's tests and benchmark share this: a number on the line answered by an AI
+//! agent, and a caller (Debian's baresip) speaking a scripted answer to its first question.
+#![allow(dead_code)] // each includer uses its own subset
+
+use crate::common::TestApp;
+use closer::tts::Voices;
+use closer_testkit::baresip;
+use reqwest::Method;
+use serde_json::json;
+
+/// The caller's number.
+pub const CALLER: &str = "+393331234567";
+
+/// A number on no line yet (a number is on one line only, and the database outlives a run):
+/// Milan's area code and eight digits of a fresh id.
+pub fn fresh_number() -> String {
+    let digits: String = uuid::Uuid::new_v4().as_u128().to_string().chars().take(8).collect();
+    format!("+3902{digits}")
+}
+
+/// A call to the line in one language: the agent who answers it, what the caller's phone sends
+/// as their name, their answer to the first question, and what they should hear first.
+pub struct Script {
+    pub language: &'static str,
+    pub playbook: &'static str,
+    pub agent: serde_json::Value,
+    pub caller_name: &'static str,
+    pub answer: &'static str,
+    pub greeting: &'static str,
+    /// The answer as the lead keeps it (Whisper writes numbers in figures or in words).
+    pub budget: [&'static str; 2],
+    /// Most word error rate of Whisper on the greeting as the caller heard it: G.711 and
+    /// Whisper base hear Piper's English at 0.04–0.12 (5 runs) and festival's Italian at
+    /// 0.21–0.47 ("clara di closera", "ve lo ce pi' lei"; 5 runs).
+    pub max_wer: f64,
+}
+
+pub fn english() -> Script {
+    Script {
+        language: "en",
+        playbook: "discovery-en.json",
+        agent: json!({
+            "name": "Alex", "language": "en",
+            "greeting": "Hello {guest}, I am Alex from Acme. I have two quick questions for you.",
+            "questions": [
+                {"text": "What budget do you have in mind for this project?", "criterion": "budget"},
+                {"text": "When would you like to have a solution in place?", "criterion": "timeline"}
+            ],
+            "closing": "Thank you. A consultant will call you back this week.",
+            "qualify_score": 50
+        }),
+        caller_name: "Anna Rossi",
+        answer: "We have about twenty thousand euros for this project.",
+        greeting: "Hello Anna, I am Alex from Acme. I have two quick questions for you. What budget do you have in mind for this project?",
+        budget: ["20000", "twenty thousand"],
+        max_wer: 0.3,
+    }
+}
+
+pub fn italian() -> Script {
+    Script {
+        language: "it",
+        playbook: "primo-contatto-it.json",
+        agent: json!({
+            "name": "Chiara", "language": "it",
+            "greeting": "Buongiorno {guest}, sono Chiara di Closer. Ho qualche domanda veloce per lei.",
+            "questions": [
+                {"text": "Che budget avete previsto per questo progetto?", "criterion": "budget"},
+                {"text": "Entro quando vorreste avere una soluzione?", "criterion": "timeline"}
+            ],
+            "closing": "Grazie. Un consulente la richiamerà questa settimana.",
+            "qualify_score": 50
+        }),
+        caller_name: "Giulia Bianchi",
+        answer: "Abbiamo circa ventimila euro per questo progetto.",
+        greeting: "Buongiorno Giulia, sono Chiara di Closer. Ho qualche domanda veloce per lei. Che budget avete previsto per questo progetto?",
+        budget: ["20000", "ventimila"],
+        max_wer: 0.65,
+    }
+}
+
+/// An organization whose admin puts a fresh number on the phone line, answered by `agent` for
+/// seller Sara's meeting type "Qualification" on the shared fixture playbook `playbook`.
+/// Returns (admin's token, seller's token, the number in E.164).
+pub async fn line_answered_by(app: &TestApp, mut agent: serde_json::Value, playbook: &str) -> (String, String, String) {
+    let (admin, org) = app.sign_up("phone").await;
+    let (seller, sara) = app.add_user(&admin, &org, "seller", "sara").await;
+    agent["handoff_owner_id"] = sara["id"].clone();
+    let (status, agent) = app.call(Method::POST, "/agents", Some(&admin), Some(agent)).await;
+    assert_eq!(status, 201, "{agent}");
+    let playbook = app.import_fixture_playbook(&admin, playbook).await;
+    let kind = json!({"slug": "qualification", "title": "Qualification", "duration_minutes": 30, "playbook_id": playbook, "ai_agent_id": agent["id"]});
+    let (status, kind) = app.call(Method::POST, "/meeting-types", Some(&seller), Some(kind)).await;
+    assert_eq!(status, 201, "{kind}");
+
+    let (status, targets) = app.call(Method::GET, "/phone-numbers/targets", Some(&admin), None).await;
+    assert_eq!(status, 200, "{targets}");
+    assert_eq!(targets, json!([{"meeting_type_id": kind["id"], "title": "Qualification", "seller_name": sara["display_name"], "agent_name": agent["name"]}]));
+    let number = |n: &str| json!({"number": n, "meeting_type_id": kind["id"]});
+    let line = fresh_number();
+    let (status, refused) = app.call(Method::POST, "/phone-numbers", Some(&seller), Some(number(&line))).await;
+    assert_eq!(status, 403, "only admins put numbers on the line: {refused}");
+    let (status, refused) = app.call(Method::POST, "/phone-numbers", Some(&admin), Some(number("02 12"))).await;
+    assert_eq!(status, 422, "{refused}");
+    let typed = format!("{} {} {}", &line[..3], &line[3..5], &line[5..]);
+    let (status, added) = app.call(Method::POST, "/phone-numbers", Some(&admin), Some(number(&typed))).await;
+    assert_eq!(status, 201, "{added}");
+    assert_eq!(added["number"], line.as_str(), "stored in E.164");
+    let (status, refused) = app.call(Method::POST, "/phone-numbers", Some(&admin), Some(number(&line))).await;
+    assert_eq!(status, 409, "a number is on one line only: {refused}");
+    (admin, seller, line)
+}
+
+/// `text` in `language`'s voice at 8 kHz.
+pub fn said(voices: &Voices, language: &str, text: &str) -> Vec<i16> {
+    voices.speak(language, text).unwrap().resampled(baresip::SAMPLE_RATE).unwrap().samples
+}
+
+/// `audio` (8 kHz) as Whisper takes it: 16 kHz floats (linear interpolation).
+pub fn for_whisper(audio: &[i16]) -> Vec<f32> {
+    let mut out = Vec::with_capacity(audio.len() * 2);
+    for pair in audio.windows(2) {
+        let (a, b) = (f32::from(pair[0]) / 32768.0, f32::from(pair[1]) / 32768.0);
+        out.extend([a, (a + b) / 2.0]);
+    }
+    out
+}
+
+/// Seconds of silence the caller leaves for the greeting and the first question before answering.
+pub const ANSWER_AT_S: usize = 14;
+
+/// `script`'s caller dials `number` at the line's `at` and hangs up after `seconds`: silent for
+/// [`ANSWER_AT_S`], then their answer, then silent. Returns baresip's directory (what it heard:
+/// `baresip::heard`) and the sample (8 kHz, from the call's start) where the answer ends.
+pub async fn call(voices: &Voices, script: &Script, at: std::net::SocketAddr, number: &str, seconds: u32) -> (tempfile::TempDir, usize) {
+    let mut microphone = vec![0i16; baresip::SAMPLE_RATE as usize * ANSWER_AT_S];
+    microphone.extend(said(voices, script.language, script.answer));
+    let answer_end = microphone.len();
+    microphone.extend(vec![0i16; baresip::SAMPLE_RATE as usize * seconds as usize]);
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("caller.wav");
+    baresip::write_wav(&wav, &microphone);
+    baresip::configure(dir.path(), &format!("\"{}\" <sip:{CALLER}@127.0.0.1>", script.caller_name), &wav);
+    let status = baresip::dial(dir.path(), &format!("sip:{number}@{at}"), seconds).wait().await.unwrap();
+    assert!(status.success(), "baresip exited with {status}");
+    (dir, answer_end)
+}
