@@ -169,7 +169,8 @@ async fn an_ai_agent_runs_its_meeting_and_hands_the_qualified_guest_to_its_selle
     println!("then: {reply:?}");
     // (Whisper hears Piper's "It costs forty euros" as "at cost for the euros" in some runs.)
     assert!(reply.contains("euros per user per month"), "the FAQ's answer: {reply:?}");
-    assert!(reply.contains("coming back to my question"), "{reply:?}");
+    // (and "Coming back" as "compling back" in one CI run of 2026-12-07).
+    assert!(reply.contains("back to my question"), "{reply:?}");
 
     // After the closing the agent leaves; the guest is the seller's lead, handed off.
     agent_leaves(&mut guest).await;
