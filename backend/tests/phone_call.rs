@@ -12,35 +12,13 @@ mod phone;
 use closer::stt::whisper::WhisperEngine;
 use closer::tts::Voices;
 use closer_testkit::baresip;
+use closer_testkit::sip_probe::{PCMU_OFFER, final_status, invite};
 use closer_wire::{Lead, PhoneCall, PhoneCallOutcome};
 use common::TestApp;
 use common::smtp::SmtpServer;
 use phone::{CALLER, Script, english, for_whisper, italian, line_answered_by};
 use reqwest::Method;
 use std::time::{Duration, Instant};
-use tokio::net::UdpSocket;
-
-/// The final status line an INVITE to `user` with `sdp` gets from the gateway at `at`.
-async fn invite_status(at: std::net::SocketAddr, user: &str, sdp: &str) -> String {
-    let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-    let local = socket.local_addr().unwrap();
-    let tag = uuid::Uuid::new_v4().simple().to_string();
-    let request = format!(
-        "INVITE sip:{user}@{at} SIP/2.0\r\nVia: SIP/2.0/UDP {local};branch=z9hG4bK{tag}\r\nMax-Forwards: 70\r\n\
-         From: <sip:probe@127.0.0.1>;tag={tag}\r\nTo: <sip:{user}@{at}>\r\nCall-ID: {tag}@probe\r\nCSeq: 1 INVITE\r\n\
-         Contact: <sip:probe@{local}>\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{sdp}",
-        sdp.len()
-    );
-    socket.send_to(request.as_bytes(), at).await.unwrap();
-    let mut buf = vec![0u8; 4096];
-    loop {
-        let (n, _) = tokio::time::timeout(Duration::from_secs(5), socket.recv_from(&mut buf)).await.expect("an answer within 5 s").unwrap();
-        let status = String::from_utf8_lossy(&buf[..n]).lines().next().unwrap().to_owned();
-        if !status.starts_with("SIP/2.0 1") {
-            return status;
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_caller_talks_with_the_numbers_ai_agent_and_the_call_is_logged_with_its_lead() {
@@ -72,9 +50,8 @@ async fn call_the_line(script: Script) {
     let dialled = Instant::now();
     let refusals = async {
         tokio::time::sleep(Duration::from_secs(4)).await;
-        let offer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 30000 RTP/AVP 0\r\n";
-        assert_eq!(invite_status(at, "+15550100", offer).await, "SIP/2.0 404 Not Found");
-        assert_eq!(invite_status(at, &number, "").await, "SIP/2.0 488 Not Acceptable Here");
+        assert_eq!(final_status(at, &invite("+15550100", at, PCMU_OFFER)).await, "SIP/2.0 404 Not Found");
+        assert_eq!(final_status(at, &invite(&number, at, "")).await, "SIP/2.0 488 Not Acceptable Here");
     };
     let ((dir, _), ()) = tokio::join!(phone::call(&voices, &script, at, &number, 30), refusals);
     println!("the call lasted {} ms from dialling", dialled.elapsed().as_millis());

@@ -6,8 +6,8 @@
 use closer_sip::{Gateway, Refusal, SAMPLE_RATE};
 use std::f32::consts::PI;
 use std::time::Duration;
-use tokio::net::UdpSocket;
 use closer_testkit::baresip;
+use closer_testkit::sip_probe::{PCMU_OFFER as OFFER, final_status, invite};
 
 /// `samples` of a `hz` sine at 8 kHz, amplitude 8000.
 fn tone(hz: f32, samples: usize) -> Vec<i16> {
@@ -30,38 +30,6 @@ fn share_of(hz: f32, samples: &[i16]) -> f32 {
     let power = s1 * s1 + s2 * s2 - coefficient * s1 * s2;
     if total == 0.0 { 0.0 } else { 2.0 * power / (samples.len() as f32 * total) }
 }
-
-/// Sends `request` from a fresh socket and returns the status line of the final response.
-async fn final_status(to: std::net::SocketAddr, request: &str) -> String {
-    let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-    let request = request.replace("{local}", &socket.local_addr().unwrap().to_string());
-    socket.send_to(request.as_bytes(), to).await.unwrap();
-    let mut buf = vec![0u8; 4096];
-    loop {
-        let (n, _) = tokio::time::timeout(Duration::from_secs(3), socket.recv_from(&mut buf)).await.expect("a response within 3 s").unwrap();
-        let text = String::from_utf8_lossy(&buf[..n]).to_string();
-        let status = text.lines().next().unwrap().to_owned();
-        if !status.starts_with("SIP/2.0 1") {
-            return status;
-        }
-    }
-}
-
-fn invite(to_user: &str, gateway: std::net::SocketAddr, body: &str) -> String {
-    format!(
-        "INVITE sip:{to_user}@{gateway} SIP/2.0\r\nVia: SIP/2.0/UDP {{local}};branch=z9hG4bK{branch}\r\nMax-Forwards: 70\r\n\
-         From: <sip:probe@127.0.0.1>;tag={branch}\r\nTo: <sip:{to_user}@{gateway}>\r\nCall-ID: {branch}@probe\r\n\
-         CSeq: 1 INVITE\r\nContact: <sip:probe@{{local}}>\r\nContent-Type: application/sdp\r\nContent-Length: {len}\r\n\r\n{body}",
-        branch = rand_tag(),
-        len = body.len()
-    )
-}
-
-fn rand_tag() -> String {
-    format!("{:x}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos())
-}
-
-const OFFER: &str = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 30000 RTP/AVP 0\r\n";
 
 #[tokio::test]
 async fn a_real_phone_is_answered_heard_and_hears_us_and_bad_requests_get_a_4xx() {

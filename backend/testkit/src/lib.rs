@@ -3,3 +3,4 @@
 
 pub mod eval;
 pub mod baresip;
+pub mod sip_probe;
