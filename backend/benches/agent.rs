@@ -18,6 +18,7 @@ mod agent;
 mod common;
 
 use closer::agent::conversation::{self, Question, Script};
+use closer::agent::consent::ConsentReader;
 use closer::agent::dialogue::Dialogue;
 use closer::leads::bant::Assessor;
 use closer::semantics::encoder::SentenceEncoder;
@@ -63,6 +64,7 @@ async fn qualification(voices: &Arc<Voices>, whisper: &Arc<WhisperEngine>, dialo
         language: language.into(),
         greeting: if language == "it" { "Buongiorno Anna, grazie per essere qui." } else { "Hello Anna, thanks for joining." }.into(),
         questions: exchanges.iter().map(|(q, _)| Question { text: (*q).to_owned(), criterion: None }).collect(),
+        offers: Vec::new(),
         closing: if language == "it" { "Grazie Anna, a presto." } else { "Thank you, Anna. Talk soon." }.into(),
     };
     let heard = conversation::run(&voice, voices.clone(), whisper.clone(), hears_guest, &script, dialogue, std::future::pending()).await.expect("conversation").exchanges;
@@ -82,9 +84,10 @@ async fn main() {
     println!("guest end of turn → the agent's next line, ms (goal p95 ≤ 1500; floor: the {HANGOVER_MS} ms hangover):");
     let encoder = Arc::new(SentenceEncoder::load(&models).expect("encoder"));
     let assessor = Arc::new(Assessor::builtin(&encoder).expect("assessor"));
+    let consent = Arc::new(ConsentReader::builtin(&encoder).expect("consent reader"));
     for (language, exchanges) in [("en", &ENGLISH), ("it", &ITALIAN)] {
         // No FAQ and no BANT criteria: every answer is taken as it comes.
-        let dialogue = Dialogue::new(encoder.clone(), assessor.clone(), language, &[]).expect("dialogue");
+        let dialogue = Dialogue::new(encoder.clone(), assessor.clone(), consent.clone(), language, &[]).expect("dialogue");
         let (answered, gaps) = qualification(&voices, &whisper, &dialogue, language, exchanges).await;
         println!(
             "  {language}: p50 {} / p95 {} / max {} (n = {}); {answered} of {} answers heard",

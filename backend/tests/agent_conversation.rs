@@ -1,7 +1,9 @@
 //! An AI agent runs a scripted qualification by voice in a real LiveKit room (#17): it greets,
 //! asks three questions, hears each answer of a guest (a second participant speaking
 //! synthesised answers), and the guest who cuts a question off is heard as answering it; what
-//! was heard is assessed on BANT, with the guest's words as the evidence.
+//! was heard is assessed on BANT, with the guest's words as the evidence. On the phone line's
+//! script the agent then offers call backs: the guest declines the first and accepts the
+//! second, which is the one booked.
 
 #[path = "../rtc/tests/common/mod.rs"]
 mod rtc_common;
@@ -9,7 +11,9 @@ mod agent;
 mod common;
 
 use closer::agent::conversation::{self, End, Question, Script};
+use closer::agent::consent::ConsentReader;
 use closer::agent::dialogue::Dialogue;
+use closer::agent::offer;
 use closer::leads::bant::Assessor;
 use closer_wire::BantCriterion;
 use closer::semantics::encoder::SentenceEncoder;
@@ -17,6 +21,7 @@ use closer::agent::voice::Voice;
 use closer_testkit::eval::word_error_rate;
 use closer::stt::whisper::WhisperEngine;
 use closer::tts::Voices;
+use chrono::TimeZone;
 use std::sync::Arc;
 
 /// One call: `script` run by the agent, `answers` spoken by the guest in the script's language
@@ -36,7 +41,8 @@ async fn qualification(script: Script, answers: [&str; 3], max_wer: f64) {
     let guest = tokio::spawn(agent::guest(hears_agent, call.mic.clone(), spoken, Some(1)));
     let encoder = Arc::new(SentenceEncoder::load(&models).unwrap());
     let assessor = Arc::new(Assessor::builtin(&encoder).unwrap());
-    let dialogue = Dialogue::new(encoder.clone(), assessor.clone(), &script.language, &[]).unwrap();
+    let consent = Arc::new(ConsentReader::builtin(&encoder).unwrap());
+    let dialogue = Dialogue::new(encoder.clone(), assessor.clone(), consent, &script.language, &[]).unwrap();
     let talked = conversation::run(&voice, voices.clone(), whisper, hears_guest, &script, &dialogue, std::future::pending()).await.expect("conversation");
     assert_eq!(talked.end, End::Finished);
     let exchanges = talked.exchanges;
@@ -69,7 +75,7 @@ async fn qualification(script: Script, answers: [&str; 3], max_wer: f64) {
     assert!(assessed.timeline.is_some() && assessed.need.is_none());
 }
 
-fn questions(texts: [(&str, BantCriterion); 3]) -> Vec<Question> {
+fn questions<const N: usize>(texts: [(&str, BantCriterion); N]) -> Vec<Question> {
     texts.into_iter().map(|(text, criterion)| Question { text: text.into(), criterion: Some(criterion) }).collect()
 }
 
@@ -83,6 +89,7 @@ async fn an_english_qualification_is_asked_and_answered_even_when_the_guest_cuts
             ("Who else takes part in the decision, besides you, and how do you usually decide on a purchase like this one?", BantCriterion::Authority),
             ("When would you like to have a solution in place?", BantCriterion::Timeline),
         ]),
+        offers: Vec::new(),
         closing: "Thank you, Anna. A consultant will call you back this week.".into(),
     };
     let answers = [
@@ -107,6 +114,7 @@ async fn an_italian_qualification_is_asked_and_answered_even_when_the_guest_cuts
             ("Chi altro partecipa alla decisione, oltre a lei, e come decidete di solito un acquisto come questo?", BantCriterion::Authority),
             ("Entro quando vorreste avere una soluzione?", BantCriterion::Timeline),
         ]),
+        offers: Vec::new(),
         closing: "Grazie Anna. Un consulente la richiamerà questa settimana.".into(),
     };
     let answers = [
@@ -117,4 +125,74 @@ async fn an_italian_qualification_is_asked_and_answered_even_when_the_guest_cuts
     // The festival diphone voice is heard at about 25 % WER (`--bench tts`); on these short
     // answers one or two words more.
     qualification(script, answers, 0.5).await;
+}
+
+/// A call with one question and two call backs offered: the guest answers, declines the first
+/// slot and accepts the second; the agent confirms it and the conversation books it.
+async fn call_back(language: &str, greeting: &str, question: &str, closing: &str, replies: [&str; 3]) {
+    let models = common::models();
+    let voices = Arc::new(Voices::load(&models).unwrap());
+    let whisper = Arc::new(WhisperEngine::load(&models.whisper).unwrap());
+    let rome: chrono_tz::Tz = "Europe/Rome".parse().unwrap();
+    let slots = [rome.with_ymd_and_hms(2027, 3, 9, 10, 0, 0).unwrap(), rome.with_ymd_and_hms(2027, 3, 10, 15, 30, 0).unwrap()];
+    let script = Script {
+        language: language.into(),
+        greeting: greeting.into(),
+        questions: questions([(question, BantCriterion::Budget)]),
+        offers: offer::offers(language, "Sara Neri", &slots),
+        closing: closing.into(),
+    };
+    let mut call = agent::Call::start(&format!("call-back-{language}")).await;
+    let voice = Voice::publish(&call.agent.room, "microphone").await.unwrap();
+    let (hears_agent, hears_guest) = call.hear_each_other().await;
+    let spoken: Vec<Vec<i16>> = replies.iter().map(|a| voices.speak(language, a).unwrap().resampled(48_000).unwrap().samples).collect();
+    let guest = tokio::spawn(agent::guest(hears_agent, call.mic.clone(), spoken, None));
+    let encoder = Arc::new(SentenceEncoder::load(&models).unwrap());
+    let assessor = Arc::new(Assessor::builtin(&encoder).unwrap());
+    let consent = Arc::new(ConsentReader::builtin(&encoder).unwrap());
+    let dialogue = Dialogue::new(encoder, assessor, consent, language, &[]).unwrap();
+    let talked = conversation::run(&voice, voices.clone(), whisper.clone(), hears_guest, &script, &dialogue, std::future::pending()).await.expect("conversation");
+    let heard = guest.await.unwrap();
+    println!("{language}: the agent heard {:?}", talked.replies);
+    assert_eq!(talked.end, End::Finished);
+    assert_eq!(talked.exchanges.len(), 1);
+    assert_eq!(talked.booked, Some(slots[1].with_timezone(&chrono::Utc)), "the second slot, the one accepted, is booked");
+    assert_eq!(heard.gaps.len(), 3, "the agent spoke again after each reply");
+
+    // The guest heard the second offer, in the agent's language: it is the last thing said
+    // before their last reply (12 s of audio: the offer, their reply and the agent's turn).
+    let tail = &heard.audio[heard.audio.len().saturating_sub(16_000 * 12)..];
+    let offered = whisper.transcribe(&for_whisper_16k(tail), language).unwrap().text.to_lowercase();
+    println!("{language}: the guest heard last {offered:?}");
+    let month = if language == "it" { "marzo" } else { "march" };
+    assert!(offered.contains(month) && offered.contains("30"), "{offered:?}");
+}
+
+/// 16 kHz samples as Whisper takes them.
+fn for_whisper_16k(audio: &[i16]) -> Vec<f32> {
+    audio.iter().map(|&s| f32::from(s) / 32768.0).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_english_caller_declines_one_call_back_and_books_the_other() {
+    call_back(
+        "en",
+        "Hello Anna, I am Alex from Acme.",
+        "What budget do you have in mind for this project?",
+        "Thank you, Anna. Talk soon.",
+        ["We have about 20,000 euros for it.", "No, I'm away all day on Tuesday.", "Yes, that works for me."],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_italian_caller_declines_one_call_back_and_books_the_other() {
+    call_back(
+        "it",
+        "Buongiorno Anna, sono Chiara di Closer.",
+        "Che budget avete previsto per questo progetto?",
+        "Grazie Anna, a presto.",
+        ["Abbiamo circa ventimila euro.", "No, martedì sono fuori tutto il giorno.", "Sì, va benissimo, grazie."],
+    )
+    .await;
 }

@@ -8,6 +8,7 @@
 
 mod common;
 
+use closer::agent::consent::ConsentReader;
 use closer::agent::dialogue::{self, Dialogue, FAQ_MIN_SCORE, FAQ_MIN_SCORE_UNMARKED, Turn};
 use closer::leads::bant::Assessor;
 use closer::semantics::encoder::{Embedding, SentenceEncoder};
@@ -144,8 +145,9 @@ fn the_guests_turns_are_read_as_the_held_out_companies_meant_them() {
 fn an_unclear_answer_gets_one_follow_up_in_the_agents_language() {
     let encoder = Arc::new(SentenceEncoder::load(&common::models()).unwrap());
     let assessor = Arc::new(Assessor::builtin(&encoder).unwrap());
-    let english = Dialogue::new(encoder.clone(), assessor.clone(), "en", &[]).unwrap();
-    let italian = Dialogue::new(encoder, assessor, "it", &[]).unwrap();
+    let consent = Arc::new(ConsentReader::builtin(&encoder).unwrap());
+    let english = Dialogue::new(encoder.clone(), assessor.clone(), consent.clone(), "en", &[]).unwrap();
+    let italian = Dialogue::new(encoder, assessor, consent, "it", &[]).unwrap();
     let unclear = "We haven't really looked at the numbers yet, it depends on what you propose.";
     assert_eq!(english.follow_up(Some(BantCriterion::Budget), unclear).unwrap(), Some("Even a rough range helps: what amount do you have in mind?"));
     assert_eq!(english.follow_up(Some(BantCriterion::Budget), "We have set aside 30,000 euros for it this year.").unwrap(), None);

@@ -13,6 +13,7 @@ mod common;
 use axum::Json;
 use axum::extract::State;
 use closer::agent::conversation::{self, End, Question, Script};
+use closer::agent::consent::ConsentReader;
 use closer::agent::dialogue::Dialogue;
 use closer::agent::reasoning::{Reasoner, Response, TURN_BUDGET, TurnContext};
 use closer::agent::voice::Voice;
@@ -103,7 +104,8 @@ fn cards() -> Vec<Objection> {
 fn dialogue_of(language: &str, reasoner: Option<Reasoner>) -> Dialogue {
     let encoder = Arc::new(SentenceEncoder::load(&common::models()).unwrap());
     let assessor = Arc::new(Assessor::builtin(&encoder).unwrap());
-    Dialogue::new(encoder, assessor, language, &faq()).unwrap().with_reasoner(reasoner)
+    let consent = Arc::new(ConsentReader::builtin(&encoder).unwrap());
+    Dialogue::new(encoder, assessor, consent, language, &faq()).unwrap().with_reasoner(reasoner)
 }
 
 const QUESTION: &str = "What budget do you have in mind for this project?";
@@ -195,6 +197,7 @@ async fn the_guest_hears_the_llms_reply_in_the_room() {
         language: "en".into(),
         greeting: "Hello Anna, thanks for joining.".into(),
         questions: vec![Question { text: QUESTION.into(), criterion: Some(BantCriterion::Budget) }],
+        offers: Vec::new(),
         closing: "Thank you, Anna. A consultant will call you back this week.".into(),
     };
     let dialogue = dialogue_of("en", Some(Reasoner::new(llm.client().await, "Giulia", "en", PERSONA, &faq(), &cards())));

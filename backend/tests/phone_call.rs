@@ -3,7 +3,8 @@
 //! baresip on 127.0.0.1) calls it with a scripted WAV, in English and in Italian. The caller hears the agent greet them
 //! by the name their phone sent; the agent hears their answer (it scores it on BANT); the
 //! caller hangs up mid-call and the call log has the whole call, with its meeting and its lead
-//! (their number to call back). While the call is up, a call to a number on no line gets a 404
+//! (their number to call back); the line's seller is e-mailed the call (real SMTP); the call
+//! ends its meeting, and once finalized the log has its recording. While the call is up, a call to a number on no line gets a 404
 //! and an INVITE without an audio offer a 488, and the call goes on.
 
 mod common;
@@ -18,6 +19,7 @@ use common::TestApp;
 use common::smtp::SmtpServer;
 use phone::{CALLER, Script, english, for_whisper, italian, line_answered_by};
 use reqwest::Method;
+use serde_json::json;
 use std::time::{Duration, Instant};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -41,6 +43,17 @@ async fn call_the_line(script: Script) {
     let rtc = closer_rtc::Rtc::load(&closer_rtc::library_path(&app.config.models_dir)).unwrap();
     let line = closer::phone::line::start(app.state.clone(), rtc, "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let (admin, seller, number) = line_answered_by(&app, script.agent.clone(), script.playbook).await;
+    if script.call_back_reply.is_some() {
+        // Sara takes calls every day from 9 to 18, Rome time: the agent offers her first free slot.
+        let days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+        let hours = json!({
+            "time_zone": "Europe/Rome",
+            "weekly": days.iter().map(|d| json!({"weekday": d, "start": "09:00:00", "end": "18:00:00"})).collect::<Vec<_>>(),
+            "exceptions": [], "buffer_minutes": 0, "min_notice_minutes": 60, "horizon_days": 30, "intro": "",
+        });
+        let (status, body) = app.call(Method::PUT, "/availability", Some(&seller), Some(hours)).await;
+        assert_eq!(status, 200, "{body}");
+    }
 
     // The caller listens to the greeting and the first question, answers, listens to the next
     // question and hangs up while it is still being asked (baresip quits after 30 s).
@@ -53,7 +66,7 @@ async fn call_the_line(script: Script) {
         assert_eq!(final_status(at, &invite("+15550100", at, PCMU_OFFER)).await, "SIP/2.0 404 Not Found");
         assert_eq!(final_status(at, &invite(&number, at, "")).await, "SIP/2.0 488 Not Acceptable Here");
     };
-    let ((dir, _), ()) = tokio::join!(phone::call(&voices, &script, at, &number, 30), refusals);
+    let ((dir, _), ()) = tokio::join!(phone::call(&voices, &script, at, &number, script.hang_up_s), refusals);
     println!("the call lasted {} ms from dialling", dialled.elapsed().as_millis());
 
     // The caller heard the agent greet them by the name their phone sent, then its question.
@@ -85,7 +98,7 @@ async fn call_the_line(script: Script) {
     println!("call log: {call:?}");
     assert_eq!((call.number.as_str(), call.caller.as_str(), call.outcome), (number.as_str(), CALLER, PhoneCallOutcome::Completed));
     let lasted = call.duration_secs.expect("answered and ended");
-    assert!((20..=32).contains(&lasted), "answered to hang-up: {lasted} s");
+    assert!((script.lasted.0..=script.lasted.1).contains(&lasted), "answered to hang-up: {lasted} s");
     let (status, refused) = app.call(Method::GET, "/phone-calls", Some(&seller), None).await;
     assert_eq!(status, 403, "the call log is for managers and admins: {refused}");
 
@@ -104,7 +117,76 @@ async fn call_the_line(script: Script) {
     println!("lead: {lead:?}");
     assert_eq!((lead.name.as_str(), lead.phone.as_deref()), (script.caller_name, Some(CALLER)));
     assert!(lead.meeting_ids.contains(&call.meeting_id.expect("the call's meeting")));
-    let budget = lead.bant.budget.unwrap();
+    let budget = lead.bant.budget.clone().unwrap();
     let kept = budget.evidence.to_lowercase().replace([',', '.', ' '], "");
     assert!(script.budget.iter().any(|b| kept.contains(&b.replace(' ', ""))), "{budget:?}");
+
+    // The call back the caller accepted is booked in Sara's calendar: a meeting of hers (she
+    // calls, no AI agent) at the slot offered, linked to the lead, shown in the call log.
+    let meeting = call.meeting_id.unwrap();
+    let (_, log) = app.call(Method::GET, "/phone-calls", Some(&admin), None).await;
+    let log: Vec<PhoneCall> = serde_json::from_value(log).unwrap();
+    let call_back = if script.call_back_reply.is_some() {
+        let at = log[0].call_back_at.expect("the call back the caller accepted is in the call log");
+        println!("call back booked at {at}");
+        let (_, meetings) = app.call(Method::GET, "/meetings", Some(&seller), None).await;
+        let booked = meetings.as_array().unwrap().iter().find(|m| m["starts_at"].as_str().and_then(|s| s.parse::<chrono::DateTime<chrono::Utc>>().ok()) == Some(at));
+        let booked = booked.unwrap_or_else(|| panic!("no meeting of Sara's at {at}: {meetings}"));
+        assert!(booked["booking_id"].is_string(), "held by a booking, as any booked meeting: {booked}");
+        let id: uuid::Uuid = booked["id"].as_str().unwrap().parse().unwrap();
+        let agent: Option<uuid::Uuid> = sqlx::query_scalar("SELECT ai_agent_id FROM meetings WHERE id = $1").bind(id).fetch_one(&app.pg).await.unwrap();
+        assert_eq!(agent, None, "Sara calls back herself");
+        assert!(lead.meeting_ids.contains(&id), "{:?}", lead.meeting_ids);
+        let rome = at.with_timezone(&chrono_tz::Europe::Rome);
+        assert!((9..18).contains(&chrono::Timelike::hour(&rome)) && at > chrono::Utc::now() + chrono::Duration::minutes(50), "{rome}");
+        Some(rome)
+    } else {
+        assert_eq!(log[0].call_back_at, None, "Sara has no hours: no call back is offered");
+        None
+    };
+
+    // Sara is told of the call although the lead did not qualify: who called, their number,
+    // what they said, the call back, and the meeting; and of the booking, as of any booking.
+    let mut mails = Vec::new();
+    for n in 1..=1 + usize::from(call_back.is_some()) {
+        mails.push(smtp.message(n).await);
+    }
+    assert!(mails.iter().all(|m| m["to"].as_str().unwrap().starts_with("sara@")), "{mails:?}");
+    let report = mails.iter().find(|m| m["subject"] == script.call_subject).unwrap_or_else(|| panic!("no call report among {mails:?}"));
+    let text = report["text"].as_str().unwrap();
+    assert!(text.contains(CALLER) && text.contains(&budget.evidence), "{text}");
+    assert!(text.contains(&format!("http://closer.test/console/meetings/{meeting}")), "{text}");
+    if let Some(at) = call_back {
+        let when = closer::scheduling::emails::local_time(script.language, at);
+        assert!(text.contains(&format!("Call back booked: {when}.")), "{text}");
+        let notice = mails.iter().find(|m| m["subject"] != script.call_subject).unwrap();
+        // A long subject arrives folded over two header lines.
+        let subject = notice["subject"].as_str().unwrap().replace("\n ", " ");
+        assert_eq!(subject, format!("New booking: Qualification with {} on {when}", script.caller_name));
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(smtp.count(), mails.len(), "the caller left no e-mail address, and nobody else is told");
+
+    // The hang-up ended the meeting; finalized as the server's finalize worker does, the call
+    // log has its recording, which a manager can play.
+    let (status, detail) = app.call(Method::GET, &format!("/meetings/{meeting}"), Some(&admin), None).await;
+    assert_eq!((status, detail["status"].as_str()), (200, Some("ended")), "{detail}");
+    let live = app.state.live.clone();
+    let finalizer = closer::recap::finalize::Finalizer::new(&app.config, app.pg.clone(), app.state.mongo.clone())
+        .with_recorder(app.state.recorder.clone())
+        .with_live_flush(std::sync::Arc::new(move |meeting| {
+            let live = live.clone();
+            Box::pin(async move { live.end(meeting).await })
+        }));
+    finalizer.finalize(meeting).await.expect("finalized");
+    let (_, log) = app.call(Method::GET, "/phone-calls", Some(&admin), None).await;
+    let log: Vec<PhoneCall> = serde_json::from_value(log).unwrap();
+    let recording = format!("/api/meetings/{meeting}/recording");
+    assert_eq!(log[0].recording_url.as_deref(), Some(recording.as_str()), "{log:?}");
+    let audio = app.client.get(format!("{}{recording}", app.base)).bearer_auth(&admin).send().await.unwrap();
+    assert_eq!(audio.status(), 200);
+    assert_eq!(audio.headers()["content-type"], "audio/webm");
+    let bytes = audio.bytes().await.unwrap();
+    // Opus at about 24 kbit/s: the 20–32 s call is 60 kB or more; 20 kB is a few seconds.
+    assert!(bytes.len() > 20_000, "a recording of {} bytes", bytes.len());
 }

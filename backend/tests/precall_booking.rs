@@ -419,3 +419,53 @@ async fn a_meeting_type_run_by_an_ai_agent_books_meetings_the_agent_runs() {
     let (status, refused) = app.call(Method::POST, &format!("/book/{}/now", sam.slug), None, Some(seller_run)).await;
     assert_eq!((status, refused["error"]["field"].as_str()), (422, Some("meeting_type")), "{refused}");
 }
+
+/// The phone line's call backs (#18): the AI agent offers the seller's first free slot and the
+/// first on another day, as the booking page shows them; the one the caller accepts is held
+/// like any booking (the seller's own meeting, no AI agent; the caller's number, no e-mail), is
+/// offered no more, and cannot be booked twice.
+#[tokio::test]
+async fn a_phone_call_back_is_a_free_slot_held_like_a_booking() {
+    use closer::booking::{Guest, call_back, call_back_slots, meeting_type, seller as seller_of};
+    let app = TestApp::start(|c| c.login_rate_per_minute = 1000).await;
+    let sam = seller(&app, "Europe/Rome", 0).await;
+    let rome: Tz = "Europe/Rome".parse().unwrap();
+    let line = || async {
+        let seller = seller_of(&app.pg, &sam.slug).await.unwrap();
+        let kind = meeting_type(&app.pg, seller.id, "demo").await.unwrap();
+        (seller, kind)
+    };
+    let (seller, kind) = line().await;
+    let offered = call_back_slots(&app.pg, &seller, &kind).await.unwrap();
+    assert_eq!(offered.len(), 2, "{offered:?}");
+    assert_ne!(offered[0].date_naive(), offered[1].date_naive(), "the second offer is another day: {offered:?}");
+    let today = Utc::now().with_timezone(&rome).date_naive();
+    let page = slots(&app, &sam.slug, today, today + Duration::days(7), "Europe/Rome").await;
+    let first: DateTime<Utc> = page[0]["start"].as_str().unwrap().parse().unwrap();
+    assert_eq!(offered[0].with_timezone(&Utc), first, "the booking page's first slot");
+
+    let caller = || Guest {
+        name: "Anna Rossi".into(),
+        email: None,
+        phone: Some("+393331234567".into()),
+        company: String::new(),
+        time_zone: rome,
+        language: "it".into(),
+    };
+    let booking = call_back(&app.state, seller, kind, first, caller()).await.expect("booked");
+    assert_eq!((booking.start, booking.end), (first, first + Duration::minutes(60)));
+    let row: (Option<String>, Option<String>, Option<uuid::Uuid>, uuid::Uuid) = sqlx::query_as(
+        "SELECT b.guest_email, b.guest_phone, m.ai_agent_id, m.host_id FROM bookings b JOIN meetings m ON m.id = b.meeting_id WHERE b.id = $1",
+    )
+    .bind(booking.id)
+    .fetch_one(&app.pg)
+    .await
+    .unwrap();
+    let (seller, kind) = line().await;
+    assert_eq!((row.0, row.1.as_deref(), row.2, row.3), (None, Some("+393331234567"), None, seller.id));
+
+    let again = call_back_slots(&app.pg, &seller, &kind).await.unwrap();
+    assert!(again.iter().all(|s| s.with_timezone(&Utc) != first), "{again:?}");
+    let twice = call_back(&app.state, seller, kind, first, caller()).await;
+    assert!(matches!(twice, Err(closer::error::Error::Conflict(_))), "{twice:?}");
+}

@@ -26,6 +26,8 @@ use closer_wire::{FRAME_SAMPLE_RATE, MeetingStatus};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
+use super::consent::ConsentReader;
+use crate::booking::{Guest, MeetingType, Seller};
 use crate::leads::bant::Assessor;
 use crate::live::engines::Engines;
 use crate::models::ModelPaths;
@@ -55,6 +57,8 @@ pub struct AiModels {
     pub encoder: Arc<SentenceEncoder>,
     /// BANT from the answers.
     pub assessor: Arc<Assessor>,
+    /// Replies to the call backs offered.
+    pub consent: Arc<ConsentReader>,
 }
 
 impl AiModels {
@@ -65,7 +69,8 @@ impl AiModels {
     pub fn load(paths: &ModelPaths, engines: &Engines) -> anyhow::Result<Self> {
         let encoder = engines.analysis.encoder.clone();
         let assessor = Arc::new(Assessor::builtin(&encoder)?);
-        Ok(Self { voices: Arc::new(Voices::load(paths)?), whisper: engines.whisper.clone(), encoder, assessor })
+        let consent = Arc::new(ConsentReader::builtin(&encoder)?);
+        Ok(Self { voices: Arc::new(Voices::load(paths)?), whisper: engines.whisper.clone(), encoder, assessor, consent })
     }
 }
 
@@ -122,29 +127,37 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
     }
     // Greeted by name only when their name is one: a phone caller who sent none shows as the
     // end of their number (`phone::line`), which is no way to greet anyone.
-    let script = super::conversation::Script::of(&agent, Some(guest.name.as_str()).filter(|n| n.chars().any(char::is_alphabetic)));
+    let mut script = super::conversation::Script::of(&agent, Some(guest.name.as_str()).filter(|n| n.chars().any(char::is_alphabetic)));
+    let line = phone_line(&state, meeting).await?;
+    if let Some(PhoneLine { call_back_with: Some((seller, kind)), .. }) = &line {
+        match crate::booking::call_back_slots(&state.pg, seller, kind).await {
+            Ok(slots) => script.offers = super::offer::offers(&agent.language, &seller.name, &slots),
+            Err(e) => tracing::warn!(%meeting, error = %e, "no call back offered: the seller's free slots could not be read"),
+        }
+    }
     let dialogue = {
-        let (encoder, assessor, language, faq) = (models.encoder.clone(), models.assessor.clone(), agent.language.clone(), agent.faq.clone());
+        let (encoder, assessor, consent) = (models.encoder.clone(), models.assessor.clone(), models.consent.clone());
+        let (language, faq) = (agent.language.clone(), agent.faq.clone());
         let reasoner = match LlmClient::from_config(&state.config) {
             Some(client) => Some(Reasoner::new(client, &agent.name, &agent.language, &agent.persona, &agent.faq, &battle_cards(&state, playbook).await?)),
             None => None,
         };
-        tokio::task::spawn_blocking(move || Dialogue::new(encoder, assessor, &language, &faq)).await??.with_reasoner(reasoner)
+        tokio::task::spawn_blocking(move || Dialogue::new(encoder, assessor, consent, &language, &faq)).await??.with_reasoner(reasoner)
     };
     let mut taken_over_by = None;
     let handover = watch.seller_takes_over(&room, &mut events, &mut taken_over_by);
-    let exchanges = tokio::select! {
+    let (exchanges, booked) = tokio::select! {
         talked = conversation::run(&voice, models.voices.clone(), models.whisper.clone(), stream, &script, &dialogue, handover) => match talked {
-            Ok(Conversation { exchanges, end }) => {
-                tracing::info!(%meeting, answered = exchanges.len(), ?end, "AI agent's conversation over");
-                exchanges
+            Ok(Conversation { exchanges, end, booked, .. }) => {
+                tracing::info!(%meeting, answered = exchanges.len(), ?end, call_back = booked.is_some(), "AI agent's conversation over");
+                (exchanges, booked)
             }
             Err(e) => {
                 let _ = room.disconnect().await;
                 return Err(e).context("the conversation");
             }
         },
-        _ = &mut stop => Vec::new(),
+        _ = &mut stop => (Vec::new(), None),
     };
     if let Err(e) = voice.play_out().await {
         tracing::warn!(%meeting, error = %e, "the agent's last words may be cut");
@@ -161,8 +174,12 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
         }
         None => None,
     };
-    if !exchanges.is_empty() || seller.is_some() {
-        let outcome = outcome(&state, &models, meeting, &agent, guest, &exchanges, seller).await?;
+    if !exchanges.is_empty() || seller.is_some() || booked.is_some() {
+        let mut outcome = outcome(&state, &models, meeting, &agent, guest, &exchanges, seller).await?;
+        outcome.by_phone = line.is_some();
+        if let (Some(start), Some(PhoneLine { call, call_back_with: Some((seller, kind)) })) = (booked, line) {
+            outcome.call_back = book_call_back(&state, call, seller, kind, start, &outcome.guest, &agent.language).await;
+        }
         let lead = after_call::record(&state.pg, &state.mailer, &state.config.public_base_url, org, outcome).await?;
         tracing::info!(%meeting, lead = %lead.id, stage = lead.stage.as_str(), "AI agent's call recorded");
     }
@@ -174,6 +191,67 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
 async fn battle_cards(state: &AppState, playbook: Option<Uuid>) -> anyhow::Result<Vec<closer_wire::Objection>> {
     let Some(playbook) = playbook else { return Ok(Vec::new()) };
     Ok(crate::playbooks::load(&state.pg, playbook).await?.map(|(_, p, _)| p.objections).unwrap_or_default())
+}
+
+/// A meeting that is a call to the phone line (#18): the call's log entry, and the seller and
+/// meeting type a call back is booked with (`None` once its number is off the line).
+struct PhoneLine {
+    call: Uuid,
+    call_back_with: Option<(Seller, MeetingType)>,
+}
+
+/// The phone call `meeting` is, if it is one.
+async fn phone_line(state: &AppState, meeting: Uuid) -> anyhow::Result<Option<PhoneLine>> {
+    let row: Option<(Uuid, Option<Uuid>)> = sqlx::query_as(
+        "SELECT c.id, n.meeting_type_id FROM phone_calls c LEFT JOIN phone_numbers n ON n.number = c.number WHERE c.meeting_id = $1",
+    )
+    .bind(meeting)
+    .fetch_optional(&state.pg)
+    .await?;
+    let Some((call, kind)) = row else { return Ok(None) };
+    let call_back_with = match kind {
+        Some(kind) => crate::booking::meeting_type_by_id(&state.pg, kind).await?,
+        None => None,
+    };
+    Ok(Some(PhoneLine { call, call_back_with }))
+}
+
+/// Books the call back the caller accepted, at `start`, with the line's `seller` (the caller's
+/// number from their lead), and logs it on the `call`. Returns its meeting and start in the
+/// seller's zone; `None` when it could not be booked (the slot taken meanwhile: logged).
+async fn book_call_back(
+    state: &AppState,
+    call: Uuid,
+    seller: Seller,
+    kind: MeetingType,
+    start: chrono::DateTime<chrono::Utc>,
+    caller: &Contact,
+    language: &str,
+) -> Option<(Uuid, chrono::DateTime<chrono_tz::Tz>)> {
+    let zone = match crate::scheduling::store::load(&state.pg, seller.id).await {
+        Ok(Some(availability)) => availability.time_zone.parse().unwrap_or(chrono_tz::UTC),
+        _ => chrono_tz::UTC,
+    };
+    let guest = Guest {
+        name: caller.name.clone(),
+        email: None,
+        phone: caller.phone.clone(),
+        company: caller.company.clone(),
+        time_zone: zone,
+        language: if language == "it" { "it".into() } else { "en".into() },
+    };
+    match crate::booking::call_back(state, seller, kind, start, guest).await {
+        Ok(booking) => {
+            if let Err(e) = sqlx::query("UPDATE phone_calls SET booking_id = $2 WHERE id = $1").bind(call).bind(booking.id).execute(&state.pg).await {
+                tracing::warn!(%call, error = %e, "logging the call back on the call failed");
+            }
+            Some((booking.meeting_id, start.with_timezone(&zone)))
+        }
+        Err(e) => {
+            tracing::warn!(%call, error = %e, "the call back the caller accepted could not be booked");
+            None
+        }
+    }
 }
 
 /// The call's outcome: the guest as they booked (name, e-mail, company), as the lead already
@@ -188,7 +266,7 @@ async fn outcome<'a>(
     exchanges: &[Exchange],
     taken_over_by: Option<Uuid>,
 ) -> anyhow::Result<CallOutcome<'a>> {
-    let booked: Option<(String, String, String)> =
+    let booked: Option<(String, Option<String>, String)> =
         sqlx::query_as("SELECT guest_name, guest_email, guest_company FROM bookings WHERE meeting_id = $1 AND status = 'confirmed'")
             .bind(meeting)
             .fetch_optional(&state.pg)
@@ -202,7 +280,7 @@ async fn outcome<'a>(
     .fetch_optional(&state.pg)
     .await?;
     let guest = match (booked, linked) {
-        (Some((name, email, company)), _) => Contact { name, company, email: Some(email), phone: None },
+        (Some((name, email, company)), _) => Contact { name, company, email, phone: None },
         (None, Some((name, company, email, phone))) => Contact { name, company, email, phone },
         (None, None) => Contact { name: guest.name, company: String::new(), email: None, phone: None },
     };
@@ -213,7 +291,7 @@ async fn outcome<'a>(
         models.assessor.assess(&models.encoder, &answers, Some(meeting))
     })
     .await??;
-    Ok(CallOutcome { meeting, agent, guest, bant, taken_over_by, open_questions: conversation::open_questions(exchanges) })
+    Ok(CallOutcome { meeting, agent, guest, bant, taken_over_by, open_questions: conversation::open_questions(exchanges), by_phone: false, call_back: None })
 }
 
 /// The room as the agent sees it while it waits for its guest and talks with them: whose

@@ -1,7 +1,7 @@
 //! An AI agent's conversation by voice (#17), for a scripted qualification: it greets, asks its
-//! questions one at a time, and after each listens for the guest's answer — the guest's turn
-//! ends after the VAD's hangover (700 ms of silence, `live::vad`) — which Whisper transcribes
-//! before the agent goes on. What the guest says is read by [`super::dialogue`]: a question of
+//! questions one at a time (then, on the phone line, offers call backs: [`super::offer`]), and
+//! after each listens for the guest's answer — the guest's turn ends after the VAD's hangover
+//! (700 ms of silence, `live::vad`) — which Whisper transcribes before the agent goes on. What the guest says is read by [`super::dialogue`]: a question of
 //! theirs is answered from the agent's FAQ (or promised a colleague's answer) before the agent
 //! asks its own again; an answer that leaves its BANT criterion unclear gets one follow-up. The guest may barge in at any time: when the VAD opens an
 //! utterance while the agent speaks, the agent stops within a frame ([`super::voice`]) and what
@@ -13,7 +13,10 @@
 //! when the pause lasts the hangover, that decode is the answer; when they speak on, it is
 //! dropped. So the gap after a guest's turn is about the hangover, or the decode when longer.
 
+use super::consent::Consent;
 use super::dialogue::Dialogue;
+use super::offer::Offer;
+use chrono::{DateTime, Utc};
 use super::reasoning::{Response, TurnContext};
 use super::voice::{Spoken, Voice, VoiceError};
 use crate::semantics::encoder::EncoderError;
@@ -44,6 +47,9 @@ pub struct Script {
     pub greeting: String,
     /// The questions, asked in order.
     pub questions: Vec<Question>,
+    /// Call backs to offer after the questions, in order (the phone line's, [`super::offer`]);
+    /// the first the guest accepts is booked.
+    pub offers: Vec<Offer>,
     /// The last line.
     pub closing: String,
 }
@@ -64,6 +70,7 @@ impl Script {
             language: agent.language.clone(),
             greeting,
             questions: agent.questions.iter().map(|q| Question { text: q.text.clone(), criterion: q.criterion }).collect(),
+            offers: Vec::new(),
             closing: agent.closing.clone(),
         }
     }
@@ -112,6 +119,10 @@ pub struct Conversation {
     pub exchanges: Vec<Exchange>,
     /// Why it ended.
     pub end: End,
+    /// The guest's replies to the call backs offered, as Whisper heard them, each as read.
+    pub replies: Vec<(String, Consent)>,
+    /// The start of the call back the guest accepted, if any (said before an early end).
+    pub booked: Option<DateTime<Utc>>,
 }
 
 /// Why a conversation ended.
@@ -168,12 +179,12 @@ pub async fn run(
     dialogue: &Dialogue,
     handover: impl Future<Output = ()>,
 ) -> Result<Conversation, ConversationError> {
-    let (greeting, questions, closing) = synthesise(voices.clone(), script.clone()).await?;
+    let Lines { greeting, questions, offers, closing } = synthesise(voices.clone(), script.clone()).await?;
 
     let barge_in = Arc::new(AtomicBool::new(false));
     let (heard_tx, mut heard) = mpsc::unbounded_channel();
     let listening = tokio::spawn(listen(guest, whisper, script.language.clone(), barge_in.clone(), heard_tx));
-    let mut exchanges = Vec::new();
+    let (mut exchanges, mut replies, mut booked) = (Vec::new(), Vec::new(), None);
     let talk = async {
         speak(voice, &greeting, &barge_in).await?;
         for (question, speech) in script.questions.iter().zip(&questions) {
@@ -231,6 +242,37 @@ pub async fn run(
             }
             exchanges.push(exchange);
         }
+        'offers: for (offer, speech) in script.offers.iter().zip(&offers) {
+            // An unclear reply gets the offer once more; silence ends the offers.
+            for asked in 1..=2 {
+                while let Ok(stale) = heard.try_recv() {
+                    if matches!(stale, Heard::Left) {
+                        return Ok(End::GuestLeft);
+                    }
+                }
+                speak(voice, speech, &barge_in).await?;
+                let reply = match tokio::time::timeout(ANSWER_WAIT, heard.recv()).await {
+                    Ok(Some(Heard::Utterance(transcription))) => transcription
+                        .await
+                        .map_err(|e| ConversationError::Stt(e.to_string()))?
+                        .map_err(|e| ConversationError::Stt(e.to_string()))?,
+                    Ok(Some(Heard::Left) | None) => return Ok(End::GuestLeft),
+                    Err(_) => break 'offers,
+                };
+                let consent = dialogue.consent(&reply).await?;
+                replies.push((reply, consent));
+                match consent {
+                    Consent::Accept => {
+                        booked = Some(offer.start);
+                        say(voice, &voices, &script.language, &offer.confirmation, &barge_in).await?;
+                        break 'offers;
+                    }
+                    Consent::Decline => continue 'offers,
+                    Consent::Unclear if asked == 1 => {}
+                    Consent::Unclear => continue 'offers,
+                }
+            }
+        }
         speak(voice, &closing, &barge_in).await?;
         Ok(End::Finished)
     };
@@ -242,17 +284,27 @@ pub async fn run(
         }
     };
     listening.abort();
-    Ok(Conversation { exchanges, end: end? })
+    Ok(Conversation { exchanges, end: end?, replies, booked })
 }
 
-/// Every line of `script` as speech: greeting, questions, closing. Synthesis blocks (helper
-/// processes and the voice's graph, about a tenth of the speech's length), so it runs on a
-/// blocking thread, off the runtime's workers.
-async fn synthesise(voices: Arc<Voices>, script: Script) -> Result<(Speech, Vec<Speech>, Speech), ConversationError> {
+/// The lines of a script, synthesised.
+struct Lines {
+    greeting: Speech,
+    questions: Vec<Speech>,
+    offers: Vec<Speech>,
+    closing: Speech,
+}
+
+/// Every line of `script` as speech: greeting, questions, offers, closing. Synthesis blocks
+/// (helper processes and the voice's graph, about a tenth of the speech's length), so it runs
+/// on a blocking thread, off the runtime's workers.
+async fn synthesise(voices: Arc<Voices>, script: Script) -> Result<Lines, ConversationError> {
     tokio::task::spawn_blocking(move || {
         let say = |text: &str| voices.speak(&script.language, text);
-        let questions = script.questions.iter().map(|q| say(&q.text)).collect::<Result<Vec<_>, _>>()?;
-        Ok((say(&script.greeting)?, questions, say(&script.closing)?))
+        let all = |lines: &mut dyn Iterator<Item = &String>| lines.map(|l| say(l)).collect::<Result<Vec<_>, _>>();
+        let questions = all(&mut script.questions.iter().map(|q| &q.text))?;
+        let offers = all(&mut script.offers.iter().map(|o| &o.line))?;
+        Ok(Lines { greeting: say(&script.greeting)?, questions, offers, closing: say(&script.closing)? })
     })
     .await
     .map_err(|e| ConversationError::Speech(TtsError::Runtime(e.to_string())))?

@@ -18,6 +18,7 @@
 //! near miss poorly, so the agent answers about half the questions its FAQ covers and
 //! promises a colleague's answer to the rest.
 
+use super::consent::{Consent, ConsentReader};
 use super::reasoning::{Reasoner, Response, TurnContext, TURN_BUDGET};
 use crate::leads::bant::Assessor;
 use crate::semantics::encoder::{Embedding, EncoderError, SentenceEncoder, cosine};
@@ -72,6 +73,7 @@ pub struct Dialogue {
 struct Embedded {
     encoder: Arc<SentenceEncoder>,
     assessor: Arc<Assessor>,
+    consent: Arc<ConsentReader>,
     faq: Vec<Entry>,
     lines: &'static Lines,
 }
@@ -86,10 +88,17 @@ struct Entry {
 
 impl Dialogue {
     /// The dialogue of an agent speaking `language` (`en` or `it`) with `faq` (embedded here:
-    /// blocking, about 10 ms an entry).
+    /// blocking, about 10 ms an entry), reading answers on BANT with `assessor` and replies to
+    /// its offers with `consent`.
     ///
     /// Errors: the encoder failing.
-    pub fn new(encoder: Arc<SentenceEncoder>, assessor: Arc<Assessor>, language: &str, faq: &[AgentFaq]) -> Result<Self, EncoderError> {
+    pub fn new(
+        encoder: Arc<SentenceEncoder>,
+        assessor: Arc<Assessor>,
+        consent: Arc<ConsentReader>,
+        language: &str,
+        faq: &[AgentFaq],
+    ) -> Result<Self, EncoderError> {
         let mut entries = Vec::with_capacity(faq.len());
         for f in faq {
             let mut embedded = encoder.embed(&[f.question.as_str(), f.answer.as_str()])?.into_iter();
@@ -99,7 +108,7 @@ impl Dialogue {
             let words = words(&format!("{} {}", f.question, f.answer));
             entries.push(Entry { answer: f.answer.clone(), question_embedding, answer_embedding, words });
         }
-        Ok(Self { embedded: Arc::new(Embedded { encoder, assessor, faq: entries, lines: Lines::of(language) }), reasoner: None })
+        Ok(Self { embedded: Arc::new(Embedded { encoder, assessor, consent, faq: entries, lines: Lines::of(language) }), reasoner: None })
     }
 
     /// The same dialogue reading turns with `reasoner` first (an LLM), when given.
@@ -129,6 +138,17 @@ impl Dialogue {
             None => turn.turn.to_owned(),
         });
         tokio::task::spawn_blocking(move || embedded.respond(criterion, &text, whole.as_deref()))
+            .await
+            .map_err(|e| EncoderError::Runtime(e.to_string()))?
+    }
+
+    /// What `reply` (the guest's, as Whisper wrote it) says to the offer just made: by the
+    /// embedded reader ([`super::consent`]), on a blocking thread.
+    ///
+    /// Errors: the encoder failing.
+    pub async fn consent(&self, reply: &str) -> Result<Consent, EncoderError> {
+        let (embedded, reply) = (self.embedded.clone(), reply.to_owned());
+        tokio::task::spawn_blocking(move || embedded.consent.read(&embedded.encoder, &reply))
             .await
             .map_err(|e| EncoderError::Runtime(e.to_string()))?
     }

@@ -22,10 +22,12 @@ pub mod dispatch;
 mod job;
 mod jobs;
 pub mod lease;
+pub mod offer;
 pub mod load;
 mod microphone;
 pub mod presence;
 pub mod reasoning;
+pub mod consent;
 pub mod conversation;
 pub mod voice;
 

@@ -37,7 +37,7 @@ async fn managed(state: &AppState, token: &str) -> Result<Managed, Error> {
         ends_at: DateTime<Utc>,
         status: String,
         guest_name: String,
-        guest_email: String,
+        guest_email: Option<String>,
         guest_company: String,
         guest_time_zone: String,
         language: String,

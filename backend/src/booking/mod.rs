@@ -11,8 +11,8 @@ mod notify;
 mod sellers;
 mod slots;
 
-pub use book::{NewBooking, book, insert_meeting};
-pub use sellers::{MeetingType, Seller, meeting_type, page, seller};
+pub use book::{Guest, NewBooking, book, call_back, call_back_slots, insert_meeting};
+pub use sellers::{MeetingType, Seller, meeting_type, meeting_type_by_id, page, seller};
 pub use slots::page_slots;
 
 /// Message shown when a slot was taken in the meantime (by a concurrent booking, say).

@@ -20,18 +20,18 @@ pub(super) struct Parties {
     /// The meeting type's title.
     pub(super) title: String,
     pub(super) guest_name: String,
-    pub(super) guest_email: String,
+    /// `None` for a call back booked on the phone line: the caller gave a number.
+    pub(super) guest_email: Option<String>,
     pub(super) guest_company: String,
     /// The language the prospect booked in (`en` or `it`).
     pub(super) guest_language: String,
     pub(super) prospect_tz: Tz,
 }
 
-/// E-mails the prospect the booking's state with an invitation (or cancellation), revision
-/// `sequence` of the calendar event, and tells the seller. A failure is logged, not returned:
+/// E-mails the prospect (when they gave an e-mail) the booking's state with an invitation (or
+/// cancellation), revision `sequence` of the calendar event, and tells the seller. A failure is logged, not returned:
 /// the booking stands and the links work without the e-mails.
 pub(super) async fn notify(state: &AppState, parties: &Parties, booking: &Booking, change: Change, sequence: u32, manage_token: Option<&str>) {
-    let confirmed = booking.status == BookingStatus::Confirmed;
     let base = state.config.public_base_url.trim_end_matches('/');
     let notice = emails::Notice {
         title: &parties.title,
@@ -41,35 +41,9 @@ pub(super) async fn notify(state: &AppState, parties: &Parties, booking: &Bookin
         meeting_url: &booking.meeting_url,
         change,
     };
-    let manage_url = manage_token.map(|token| format!("{base}/booking/{token}"));
-    let guest_start = booking.start.with_timezone(&parties.prospect_tz);
-    let (subject, text) = emails::for_guest(&parties.guest_language, &notice, guest_start, manage_url.as_deref());
-    let description = format!("{} {}", if parties.guest_language == "it" { "Partecipa alla chiamata:" } else { "Join the call:" }, booking.meeting_url);
-    let ics = ics::render(&Invite {
-        uid: booking.id,
-        sequence,
-        start: booking.start,
-        end: booking.end,
-        summary: &format!("{} — {}", parties.title, parties.seller.name),
-        description: &description,
-        url: &booking.meeting_url,
-        organizer_name: &parties.seller.name,
-        organizer_email: &parties.seller.email,
-        attendee_name: &parties.guest_name,
-        attendee_email: &parties.guest_email,
-        confirmed,
-    });
-    let email = Email {
-        to_name: &parties.guest_name,
-        to_email: &parties.guest_email,
-        subject: &subject,
-        text: &text,
-        ics,
-        method: if confirmed { "REQUEST" } else { "CANCEL" },
-    };
-    if let Err(e) = state.mailer.send(email).await {
-        // No address or name in the log (PII): the booking id finds the rest.
-        tracing::warn!(booking = %booking.id, error = %e, "booking e-mail not sent");
+    if let Some(email) = &parties.guest_email {
+        let manage_url = manage_token.map(|token| format!("{base}/booking/{token}"));
+        invite(state, parties, email, booking, &notice, sequence, manage_url.as_deref()).await;
     }
 
     // The seller's notice, in the seller's own zone (their availability's), after the
@@ -83,5 +57,40 @@ pub(super) async fn notify(state: &AppState, parties: &Parties, booking: &Bookin
     let (subject, text) = emails::for_seller(language, &notice, booking.start.with_timezone(&seller_tz), &console_url);
     if let Err(e) = state.mailer.send_text(&parties.seller.email, &subject, &text).await {
         tracing::warn!(booking = %booking.id, error = %e, "seller's booking notice not sent");
+    }
+}
+
+/// The prospect's e-mail at `email`: the booking's state with an invitation (or cancellation),
+/// revision `sequence` of the calendar event, and their manage link.
+async fn invite(state: &AppState, parties: &Parties, email: &str, booking: &Booking, notice: &emails::Notice<'_>, sequence: u32, manage_url: Option<&str>) {
+    let confirmed = booking.status == BookingStatus::Confirmed;
+    let guest_start = booking.start.with_timezone(&parties.prospect_tz);
+    let (subject, text) = emails::for_guest(&parties.guest_language, notice, guest_start, manage_url);
+    let description = format!("{} {}", if parties.guest_language == "it" { "Partecipa alla chiamata:" } else { "Join the call:" }, booking.meeting_url);
+    let ics = ics::render(&Invite {
+        uid: booking.id,
+        sequence,
+        start: booking.start,
+        end: booking.end,
+        summary: &format!("{} — {}", parties.title, parties.seller.name),
+        description: &description,
+        url: &booking.meeting_url,
+        organizer_name: &parties.seller.name,
+        organizer_email: &parties.seller.email,
+        attendee_name: &parties.guest_name,
+        attendee_email: email,
+        confirmed,
+    });
+    let email = Email {
+        to_name: &parties.guest_name,
+        to_email: email,
+        subject: &subject,
+        text: &text,
+        ics,
+        method: if confirmed { "REQUEST" } else { "CANCEL" },
+    };
+    if let Err(e) = state.mailer.send(email).await {
+        // No address or name in the log (PII): the booking id finds the rest.
+        tracing::warn!(booking = %booking.id, error = %e, "booking e-mail not sent");
     }
 }

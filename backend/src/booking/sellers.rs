@@ -97,3 +97,25 @@ pub async fn page(pg: &PgPool, slug: &str) -> Result<BookingPage, Error> {
             .collect(),
     })
 }
+
+/// The active meeting type `id` and its seller; `None` when it is gone or inactive.
+///
+/// Errors: database failures.
+pub async fn meeting_type_by_id(pg: &PgPool, id: Uuid) -> Result<Option<(Seller, MeetingType)>, Error> {
+    #[allow(clippy::type_complexity)]
+    let row: Option<(Uuid, Uuid, String, String, String, String, i32, Uuid, String, Option<Uuid>)> = sqlx::query_as(
+        "SELECT u.id, u.organization_id, u.display_name, u.email, o.name, t.title, t.duration_minutes, t.playbook_id, p.language, t.ai_agent_id
+         FROM meeting_types t JOIN users u ON u.id = t.seller_id JOIN organizations o ON o.id = u.organization_id
+         JOIN playbooks p ON p.id = t.playbook_id
+         WHERE t.id = $1 AND t.active",
+    )
+    .bind(id)
+    .fetch_optional(pg)
+    .await?;
+    Ok(row.map(|(seller_id, organization_id, name, email, organization_name, title, minutes, playbook, language, ai_agent)| {
+        (
+            Seller { id: seller_id, organization_id, name, email, organization_name },
+            MeetingType { id, title, duration: Duration::minutes(minutes.into()), playbook, language, ai_agent },
+        )
+    }))
+}

@@ -57,5 +57,5 @@ async fn delete(State(state): State<AppState>, user: AuthUser, PathParams(id): P
     responses((status = 200, body = Vec<PhoneCall>), (status = 403, description = "not a manager")))]
 async fn call_log(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<PhoneCall>>, Error> {
     user.require_manager()?;
-    Ok(Json(calls::list(&state.pg, user.org, LOG_LENGTH).await?))
+    Ok(Json(calls::list(&state.pg, &state.mongo, user.org, LOG_LENGTH).await?))
 }

@@ -24,6 +24,12 @@ pub struct CallOutcome<'a> {
     /// What the guest asked that the agent could not answer and promised a colleague's answer
     /// to (PII-redacted here before it is sent).
     pub open_questions: Vec<String>,
+    /// The call came in on the phone line (#18): the meeting's seller hears of it whatever its
+    /// outcome, as the line stands in for a phone they would have answered.
+    pub by_phone: bool,
+    /// The call back the caller accepted, booked: its meeting and when it starts, as said to
+    /// the caller (in the seller's zone).
+    pub call_back: Option<(Uuid, chrono::DateTime<chrono_tz::Tz>)>,
 }
 
 /// The stage a call leaves its lead in: handed off when a seller took the call over (whatever
@@ -44,12 +50,14 @@ pub fn stage(agent: &AiAgent, bant: &Bant, taken_over: bool) -> LeadStage {
 /// Records `outcome`: the guest's lead (found by e-mail, else created) linked to the meeting,
 /// its BANT replaced by this call's, its stage by [`stage`]; a handed-off lead without an owner
 /// gets the seller who took the call over, else the agent's seller. Then e-mails the summary to the lead and, when handed off, to its
-/// owner; an e-mail that cannot be sent is logged (without addresses) and does not undo the
-/// lead. The owner's e-mail links to the console under `public_base_url`.
+/// owner; a call `by_phone` is also reported to the meeting's host (the line's seller) when the
+/// owner's e-mail does not reach them, whatever the call's outcome. An e-mail that cannot be
+/// sent is logged (without addresses) and does not undo the lead. The sellers' e-mails link to
+/// the console under `public_base_url`.
 ///
 /// Errors: [`Error::Invalid`] for a meeting outside the organization; database failures.
 pub async fn record(pg: &PgPool, mailer: &Mailer, public_base_url: &str, org: Uuid, outcome: CallOutcome<'_>) -> Result<Lead, Error> {
-    let CallOutcome { meeting, agent, guest, bant, taken_over_by, open_questions } = outcome;
+    let CallOutcome { meeting, agent, guest, bant, taken_over_by, open_questions, by_phone, call_back } = outcome;
     let open_questions: Vec<String> = open_questions.iter().map(|q| crate::pii::redact(q.trim()).text).collect();
     // A prospect who called the phone line or asked to talk now is the meeting's lead already:
     // theirs is the call (without an e-mail, creating would make a second lead of them).
@@ -61,6 +69,10 @@ pub async fn record(pg: &PgPool, mailer: &Mailer, public_base_url: &str, org: Uu
         Some(id) => id,
         None => super::create(pg, org, guest, None, Some(meeting)).await?.0.id,
     };
+    if let Some((booked, _)) = call_back {
+        let mut conn = pg.acquire().await?;
+        super::link(&mut conn, org, lead, booked).await?;
+    }
     let stage = stage(agent, &bant, taken_over_by.is_some());
     let owned: Option<Uuid> = sqlx::query_scalar("SELECT owner_id FROM leads WHERE id = $1").bind(lead).fetch_one(pg).await?;
     let owner = (stage == LeadStage::HandedOff && owned.is_none()).then_some(taken_over_by.or(agent.handoff_owner_id)).flatten();
@@ -77,9 +89,21 @@ pub async fn record(pg: &PgPool, mailer: &Mailer, public_base_url: &str, org: Uu
     if let Some(email) = &lead.email {
         mails.push((email.clone(), words.lead_subject(&lead), words.lead_text(&lead, agent, &organization, owner.as_ref().map(|o| o.display_name.as_str()))));
     }
-    if let Some(owner) = owner.as_ref().filter(|_| lead.stage == LeadStage::HandedOff) {
-        let link = format!("{}/console/leads", public_base_url.trim_end_matches('/'));
+    let base = public_base_url.trim_end_matches('/');
+    let handed_to = owner.as_ref().filter(|_| lead.stage == LeadStage::HandedOff);
+    if let Some(owner) = handed_to {
+        let link = format!("{base}/console/leads");
         mails.push((owner.email.clone(), words.owner_subject(&lead, agent), words.owner_text(&lead, agent, &link, &open_questions)));
+    }
+    if by_phone {
+        let host: Option<(Uuid, String)> = sqlx::query_as("SELECT u.id, u.email FROM meetings m JOIN users u ON u.id = m.host_id WHERE m.id = $1")
+            .bind(meeting)
+            .fetch_optional(pg)
+            .await?;
+        if let Some((_, email)) = host.filter(|(host, _)| handed_to.is_none_or(|o| o.id != *host)) {
+            let link = format!("{base}/console/meetings/{meeting}");
+            mails.push((email, words.call_subject(&lead), words.call_text(&lead, agent, &link, &open_questions, call_back.map(|(_, at)| at))));
+        }
     }
     for (to, subject, text) in mails {
         if let Err(e) = mailer.send_text(&to, &subject, &text).await {
@@ -178,7 +202,57 @@ impl Words {
         }
     }
 
-    fn owner_text(&self, lead: &Lead, agent: &AiAgent, link: &str, open_questions: &[String]) -> String {
+    fn stage(&self, stage: LeadStage) -> &'static str {
+        match (self.italian, stage) {
+            (false, LeadStage::HandedOff) => "handed off",
+            (false, LeadStage::Qualified) => "qualified",
+            (false, LeadStage::Disqualified) => "not qualified",
+            (false, LeadStage::New) => "new",
+            (false, LeadStage::Won) => "won",
+            (false, LeadStage::Lost) => "lost",
+            (true, LeadStage::HandedOff) => "passato a un venditore",
+            (true, LeadStage::Qualified) => "qualificato",
+            (true, LeadStage::Disqualified) => "non qualificato",
+            (true, LeadStage::New) => "nuovo",
+            (true, LeadStage::Won) => "vinto",
+            (true, LeadStage::Lost) => "perso",
+        }
+    }
+
+    fn call_subject(&self, lead: &Lead) -> String {
+        let stage = self.stage(lead.stage);
+        if self.italian { format!("Chiamata sulla tua linea: {} ({stage})", lead.name) } else { format!("Call on your line: {} ({stage})", lead.name) }
+    }
+
+    /// The line's seller's report of a call: who called (number to call back), how the agent
+    /// staged them and why, what it could not answer, and the meeting (transcript, recording).
+    fn call_text(&self, lead: &Lead, agent: &AiAgent, link: &str, open_questions: &[String], call_back: Option<chrono::DateTime<chrono_tz::Tz>>) -> String {
+        let (contact, score, bant, open) = self.summary(lead, open_questions);
+        let stage = self.stage(lead.stage);
+        let language = if self.italian { "it" } else { "en" };
+        let booked = match call_back {
+            Some(at) => {
+                let when = crate::scheduling::emails::local_time(language, at);
+                if self.italian { format!("Richiamata fissata: {when}.\n\n") } else { format!("Call back booked: {when}.\n\n") }
+            }
+            None => String::new(),
+        };
+        if self.italian {
+            format!(
+                "{} ha risposto a una chiamata di {} ({contact}): {stage}, punteggio BANT {score}/100.\n\n{booked}{bant}\n{open}Trascrizione e registrazione: {link}\n",
+                agent.name, lead.name
+            )
+        } else {
+            format!(
+                "{} answered a call from {} ({contact}): {stage}, BANT score {score}/100.\n\n{booked}{bant}\n{open}Transcript and recording: {link}\n",
+                agent.name, lead.name
+            )
+        }
+    }
+
+    /// What the sellers' e-mails say of a lead: contact (company · e-mail · phone), BANT score
+    /// (`–` when nothing was assessed), one line per criterion, and the open questions.
+    fn summary(&self, lead: &Lead, open_questions: &[String]) -> (String, String, String, String) {
         let contact = [Some(lead.company.as_str()).filter(|c| !c.is_empty()), lead.email.as_deref(), lead.phone.as_deref()]
             .into_iter()
             .flatten()
@@ -194,6 +268,11 @@ impl Words {
                 format!("{heading}\n{lines}\n")
             }
         };
+        (contact, score, bant, open)
+    }
+
+    fn owner_text(&self, lead: &Lead, agent: &AiAgent, link: &str, open_questions: &[String]) -> String {
+        let (contact, score, bant, open) = self.summary(lead, open_questions);
         if self.italian {
             format!(
                 "{} ha qualificato {} ({contact}) — punteggio BANT {score}/100.\n\n{bant}\n{open}Il lead è tuo: {link}\n",

@@ -39,6 +39,14 @@ pub struct Example {
 ///
 /// Errors: the first line that is not an example, with its 1-based number.
 pub fn parse_examples(jsonl: &str) -> Result<Vec<Example>, String> {
+    parse_jsonl(jsonl)
+}
+
+/// Parses JSON lines of labelled examples (BANT answers, replies to offers); blank lines are
+/// skipped.
+///
+/// Errors: the first line that is not a `T`, with its 1-based number.
+pub fn parse_jsonl<T: serde::de::DeserializeOwned>(jsonl: &str) -> Result<Vec<T>, String> {
     jsonl
         .lines()
         .enumerate()

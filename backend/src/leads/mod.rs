@@ -125,7 +125,7 @@ async fn check_owner(conn: &mut PgConnection, org: Uuid, owner: Uuid) -> Result<
 /// Links the lead to a meeting of the organization (again is a no-op); whether it is new.
 ///
 /// Errors: [`Error::Invalid`] on `meeting_id` for a meeting that is not the organization's.
-async fn link(conn: &mut PgConnection, org: Uuid, lead: Uuid, meeting: Uuid) -> Result<bool, Error> {
+pub(crate) async fn link(conn: &mut PgConnection, org: Uuid, lead: Uuid, meeting: Uuid) -> Result<bool, Error> {
     let linked = sqlx::query(
         "INSERT INTO lead_meetings (lead_id, meeting_id)
          SELECT $1, id FROM meetings WHERE id = $2 AND organization_id = $3

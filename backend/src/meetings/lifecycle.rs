@@ -29,6 +29,10 @@ pub enum Transition {
     /// LiveKit closed the room of a live call, at `at`. A room that closes before the call
     /// started (the copilot alone, a host who left the green room) leaves the meeting scheduled.
     RoomFinished { at: DateTime<Utc> },
+    /// The phone call that is the meeting ended, at `at`: the caller hung up, or the AI agent
+    /// finished and the line hung up (`phone::line`). From `scheduled` too: a caller who hangs
+    /// up before the agent speaks ends the meeting all the same.
+    CallEnded { at: DateTime<Utc> },
     /// The seller or the guest's manage link cancelled a meeting not yet held.
     Cancel,
     /// Post-call analysis is done.
@@ -41,7 +45,7 @@ impl Transition {
         use MeetingStatus::*;
         match self {
             Self::Start { .. } | Self::Cancel => &[Scheduled],
-            Self::HostEnded { .. } => &[Scheduled, Live],
+            Self::HostEnded { .. } | Self::CallEnded { .. } => &[Scheduled, Live],
             Self::RoomFinished { .. } => &[Live],
             Self::Processed => &[Ended],
         }
@@ -51,7 +55,7 @@ impl Transition {
     pub fn to(self) -> MeetingStatus {
         match self {
             Self::Start { .. } => MeetingStatus::Live,
-            Self::HostEnded { .. } | Self::RoomFinished { .. } => MeetingStatus::Ended,
+            Self::HostEnded { .. } | Self::RoomFinished { .. } | Self::CallEnded { .. } => MeetingStatus::Ended,
             Self::Cancel => MeetingStatus::Cancelled,
             Self::Processed => MeetingStatus::Processed,
         }
@@ -60,7 +64,7 @@ impl Transition {
     /// When it happened, for `started_at` / `ended_at`.
     fn at(self) -> Option<DateTime<Utc>> {
         match self {
-            Self::Start { at } | Self::HostEnded { at } | Self::RoomFinished { at } => Some(at),
+            Self::Start { at } | Self::HostEnded { at } | Self::RoomFinished { at } | Self::CallEnded { at } => Some(at),
             Self::Cancel | Self::Processed => None,
         }
     }
@@ -109,6 +113,7 @@ mod tests {
             Transition::Start { at },
             Transition::HostEnded { at },
             Transition::RoomFinished { at },
+            Transition::CallEnded { at },
             Transition::Cancel,
             Transition::Processed,
         ];

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use closer_wire::{PhoneCall, PhoneCallOutcome};
 use sqlx::PgPool;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 fn outcome_str(outcome: PhoneCallOutcome) -> &'static str {
@@ -58,22 +59,46 @@ pub async fn ended(pg: &PgPool, call: Uuid, outcome: PhoneCallOutcome) -> Result
     Ok(())
 }
 
-/// The organization's last `limit` calls, newest first.
-pub async fn list(pg: &PgPool, org: Uuid, limit: i64) -> Result<Vec<PhoneCall>, sqlx::Error> {
+/// The organization's last `limit` calls, newest first, each with its meeting's recording
+/// (from the meeting's recap in `mongo`) once there is one, and the call back it booked.
+///
+/// Errors: either database failing.
+pub async fn list(pg: &PgPool, mongo: &mongodb::Database, org: Uuid, limit: i64) -> anyhow::Result<Vec<PhoneCall>> {
     #[allow(clippy::type_complexity)]
-    let rows: Vec<(Uuid, String, String, Option<Uuid>, Option<Uuid>, String, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> =
+    let rows: Vec<(Uuid, String, String, Option<Uuid>, Option<Uuid>, String, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> =
         sqlx::query_as(
-            "SELECT id, number, caller, meeting_id, lead_id, outcome, started_at, answered_at, ended_at
-             FROM phone_calls WHERE organization_id = $1 ORDER BY started_at DESC, id LIMIT $2",
+            "SELECT c.id, c.number, c.caller, c.meeting_id, c.lead_id, c.outcome, c.started_at, c.answered_at, c.ended_at,
+                    CASE WHEN b.status = 'confirmed' THEN lower(b.slot) END
+             FROM phone_calls c LEFT JOIN bookings b ON b.id = c.booking_id
+             WHERE c.organization_id = $1 ORDER BY c.started_at DESC, c.id LIMIT $2",
         )
         .bind(org)
         .bind(limit)
         .fetch_all(pg)
         .await?;
-    rows.into_iter()
-        .map(|(id, number, caller, meeting_id, lead_id, outcome, started_at, answered_at, ended_at)| {
-            let duration_secs = answered_at.zip(ended_at).map(|(a, e)| (e - a).num_seconds());
-            Ok(PhoneCall { id, number, caller, meeting_id, lead_id, outcome: outcome_of(&outcome)?, started_at, answered_at, ended_at, duration_secs })
+    let meetings: Vec<Uuid> = rows.iter().filter_map(|row| row.3).collect();
+    let recordings: HashMap<Uuid, String> = crate::recap::store::get_many(mongo, org, &meetings)
+        .await?
+        .into_iter()
+        .filter_map(|recap| Some((recap.meeting_id, recap.recording_url?)))
+        .collect();
+    let calls = rows.into_iter().map(|(id, number, caller, meeting_id, lead_id, outcome, started_at, answered_at, ended_at, call_back_at)| {
+        let duration_secs = answered_at.zip(ended_at).map(|(a, e)| (e - a).num_seconds());
+        let recording_url = meeting_id.and_then(|m| recordings.get(&m).cloned());
+        Ok(PhoneCall {
+            id,
+            number,
+            caller,
+            meeting_id,
+            lead_id,
+            outcome: outcome_of(&outcome)?,
+            started_at,
+            answered_at,
+            ended_at,
+            duration_secs,
+            recording_url,
+            call_back_at,
         })
-        .collect()
+    });
+    Ok(calls.collect::<Result<_, sqlx::Error>>()?)
 }

@@ -149,11 +149,26 @@ async fn answer(state: &AppState, rtc: Rtc, call: Uuid, route: numbers::Route, i
     let (answered, room, end) = bridge::run(answered, connected, microphone).await;
     tracing::info!(%meeting, %call, ?end, "phone call over");
     answered.hang_up().await;
-    room.disconnect().await.context("leaving the room")?;
+    let left = room.disconnect().await;
+    close_meeting(state, meeting).await;
+    left.context("leaving the room")?;
     Ok(match end {
         bridge::End::CallerHungUp | bridge::End::RoomEmptied => PhoneCallOutcome::Completed,
         bridge::End::Lost => PhoneCallOutcome::Failed,
     })
+}
+
+/// Ends the meeting a phone call was, now that the call is over, and closes its room: the
+/// AI agent and the copilot wrap up, and the finalizer makes its recap and recording. A
+/// failure is logged: the call is over either way, and LiveKit closes an empty room itself.
+async fn close_meeting(state: &AppState, meeting: Uuid) {
+    let ended = crate::meetings::Transition::CallEnded { at: chrono::Utc::now() };
+    if let Err(e) = crate::meetings::transition(&state.pg, meeting, ended).await {
+        tracing::warn!(%meeting, error = %e, "ending the phone call's meeting failed");
+    }
+    if let Err(e) = state.livekit.delete_room(&grants::room_name(meeting)).await {
+        tracing::warn!(%meeting, error = %e, "closing the phone call's room failed");
+    }
 }
 
 /// The call's meeting, starting now, and the caller as its lead (their number to call back).

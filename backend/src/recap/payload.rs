@@ -21,7 +21,7 @@ pub async fn meeting_processed(conn: &mut PgConnection, recap: &Recap, public_ba
     .bind(recap.meeting_id)
     .fetch_one(&mut *conn)
     .await?;
-    let booking: Option<(uuid::Uuid, String, String, String)> = sqlx::query_as(
+    let booking: Option<(uuid::Uuid, String, Option<String>, String)> = sqlx::query_as(
         "SELECT id, guest_name, guest_email, guest_company FROM bookings WHERE meeting_id = $1",
     )
     .bind(recap.meeting_id)

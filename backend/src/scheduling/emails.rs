@@ -56,14 +56,19 @@ pub fn for_guest(language: &str, notice: &Notice<'_>, start: DateTime<Tz>, manag
 /// `console_url`: the meeting in the seller's console.
 pub fn for_seller(language: &str, notice: &Notice<'_>, start: DateTime<Tz>, console_url: &str) -> (String, String) {
     let when = local_time(language, start);
-    let (title, guest, company) = (notice.title, notice.guest_name, notice.guest_company);
+    let title = notice.title;
+    // "Giulia (Verdi SpA)", or "Giulia" alone for a caller booked on the phone line.
+    let guest = match notice.guest_company.trim() {
+        "" => notice.guest_name.to_owned(),
+        company => format!("{} ({company})", notice.guest_name),
+    };
     let subject = match (notice.change, language == "it") {
-        (Change::Booked, false) => format!("New booking: {title} with {guest} ({company}) on {when}"),
-        (Change::Rescheduled, false) => format!("Rescheduled: {title} with {guest} ({company}), now on {when}"),
-        (Change::Cancelled, false) => format!("Cancelled: {title} with {guest} ({company}) on {when}"),
-        (Change::Booked, true) => format!("Nuova prenotazione: {title} con {guest} ({company}), {when}"),
-        (Change::Rescheduled, true) => format!("Spostato: {title} con {guest} ({company}), ora {when}"),
-        (Change::Cancelled, true) => format!("Annullato: {title} con {guest} ({company}), {when}"),
+        (Change::Booked, false) => format!("New booking: {title} with {guest} on {when}"),
+        (Change::Rescheduled, false) => format!("Rescheduled: {title} with {guest}, now on {when}"),
+        (Change::Cancelled, false) => format!("Cancelled: {title} with {guest} on {when}"),
+        (Change::Booked, true) => format!("Nuova prenotazione: {title} con {guest}, {when}"),
+        (Change::Rescheduled, true) => format!("Spostato: {title} con {guest}, ora {when}"),
+        (Change::Cancelled, true) => format!("Annullato: {title} con {guest}, {when}"),
     };
     let text = format!("{subject}\n\n{console_url}\n");
     (subject, text)

@@ -21,6 +21,13 @@ pub fn fresh_number() -> String {
 /// A call to the line in one language: the agent who answers it, what the caller's phone sends
 /// as their name, their answer to the first question, and what they should hear first.
 pub struct Script {
+    /// The caller's reply to the call back offered (at [`REPLY_AT_S`]), when the line's seller
+    /// has hours to offer; `None`: the seller has none, and the caller hangs up mid-question.
+    pub call_back_reply: Option<&'static str>,
+    /// When the caller's phone hangs up, s from dialling (the agent may end the call first).
+    pub hang_up_s: u32,
+    /// Bounds of the call's logged duration, s from answer to hang-up.
+    pub lasted: (i64, i64),
     pub language: &'static str,
     pub playbook: &'static str,
     pub agent: serde_json::Value,
@@ -29,6 +36,9 @@ pub struct Script {
     pub greeting: &'static str,
     /// The answer as the lead keeps it (Whisper writes numbers in figures or in words).
     pub budget: &'static [&'static str],
+    /// The subject of the e-mail telling the line's seller of the call (the caller answers the
+    /// budget question only: 2 BANT points of 8, under the agent's 50).
+    pub call_subject: &'static str,
     /// Most word error rate of Whisper on the greeting as the caller heard it: G.711 and
     /// Whisper base hear Piper's English at 0.04–0.12 (5 runs) and festival's Italian at
     /// 0.21–0.47 ("clara di closera", "ve lo ce pi' lei"; 5 runs).
@@ -41,18 +51,22 @@ pub fn english() -> Script {
         playbook: "discovery-en.json",
         agent: json!({
             "name": "Alex", "language": "en",
-            "greeting": "Hello {guest}, I am Alex from Acme. I have two quick questions for you.",
+            "greeting": "Hello {guest}, I am Alex from Acme. I have a quick question for you.",
             "questions": [
-                {"text": "What budget do you have in mind for this project?", "criterion": "budget"},
-                {"text": "When would you like to have a solution in place?", "criterion": "timeline"}
+                {"text": "What budget do you have in mind for this project?", "criterion": "budget"}
             ],
-            "closing": "Thank you. A consultant will call you back this week.",
+            "closing": "Thank you for calling Acme. Goodbye.",
             "qualify_score": 50
         }),
+        call_back_reply: Some("Yes, that works for me."),
+        // The agent hangs up after its closing line, 36 s in on an idle machine.
+        hang_up_s: 50,
+        lasted: (28, 48),
         caller_name: "Anna Rossi",
         answer: "We have about twenty thousand euros for this project.",
-        greeting: "Hello Anna, I am Alex from Acme. I have two quick questions for you. What budget do you have in mind for this project?",
+        greeting: "Hello Anna, I am Alex from Acme. I have a quick question for you. What budget do you have in mind for this project?",
         budget: &["20000", "twenty thousand"],
+        call_subject: "Call on your line: Anna Rossi (not qualified)",
         max_wer: 0.3,
     }
 }
@@ -71,10 +85,15 @@ pub fn italian() -> Script {
             "closing": "Grazie. Un consulente la richiamerà questa settimana.",
             "qualify_score": 50
         }),
+        call_back_reply: None,
+        // Mid-way through the second question.
+        hang_up_s: 30,
+        lasted: (20, 32),
         caller_name: "Giulia Bianchi",
         answer: "Abbiamo circa ventimila euro per questo progetto.",
         greeting: "Buongiorno Giulia, sono Chiara di Closer. Ho qualche domanda veloce per lei. Che budget avete previsto per questo progetto?",
         budget: &["20000", "20 mila", "ventimila"],
+        call_subject: "Chiamata sulla tua linea: Giulia Bianchi (non qualificato)",
         max_wer: 0.65,
     }
 }
@@ -128,14 +147,23 @@ pub fn for_whisper(audio: &[i16]) -> Vec<f32> {
 
 /// Seconds of silence the caller leaves for the greeting and the first question before answering.
 pub const ANSWER_AT_S: usize = 14;
+/// When the caller replies to the call back offered, s from the call's start: the offer comes
+/// after their answer (about 17 s) and the agent's turn (1–3 s) and takes about 5 s; a reply
+/// while it is still being said cuts it off and is heard as the reply all the same.
+pub const REPLY_AT_S: usize = 27;
 
 /// `script`'s caller dials `number` at the line's `at` and hangs up after `seconds`: silent for
-/// [`ANSWER_AT_S`], then their answer, then silent. Returns baresip's directory (what it heard:
+/// [`ANSWER_AT_S`], then their answer, then (with a call back reply) silent until
+/// [`REPLY_AT_S`] and their reply, then silent. Returns baresip's directory (what it heard:
 /// `baresip::heard`) and the sample (8 kHz, from the call's start) where the answer ends.
 pub async fn call(voices: &Voices, script: &Script, at: std::net::SocketAddr, number: &str, seconds: u32) -> (tempfile::TempDir, usize) {
     let mut microphone = vec![0i16; baresip::SAMPLE_RATE as usize * ANSWER_AT_S];
     microphone.extend(said(voices, script.language, script.answer));
     let answer_end = microphone.len();
+    if let Some(reply) = script.call_back_reply {
+        microphone.resize(baresip::SAMPLE_RATE as usize * REPLY_AT_S, 0);
+        microphone.extend(said(voices, script.language, reply));
+    }
     microphone.extend(vec![0i16; baresip::SAMPLE_RATE as usize * seconds as usize]);
     let dir = tempfile::tempdir().unwrap();
     let wav = dir.path().join("caller.wav");

@@ -79,4 +79,10 @@ pub struct PhoneCall {
     /// Seconds from answer to hang-up; `null` until it ends, or when it was never answered.
     #[ts(type = "number | null")]
     pub duration_secs: Option<i64>,
+    /// The call's recording (`/api/meetings/{id}/recording`, Opus/WebM, for a signed-in
+    /// request) once its meeting is finalized with one; `null` until then.
+    pub recording_url: Option<String>,
+    /// When the call back the caller booked with the agent starts (`null`: none booked, or
+    /// cancelled since).
+    pub call_back_at: Option<DateTime<Utc>>,
 }

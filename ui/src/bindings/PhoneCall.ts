@@ -24,4 +24,14 @@ lead_id: string | null, outcome: PhoneCallOutcome, started_at: string, answered_
 /**
  * Seconds from answer to hang-up; `null` until it ends, or when it was never answered.
  */
-duration_secs: number | null, };
+duration_secs: number | null, 
+/**
+ * The call's recording (`/api/meetings/{id}/recording`, Opus/WebM, for a signed-in
+ * request) once its meeting is finalized with one; `null` until then.
+ */
+recording_url: string | null, 
+/**
+ * When the call back the caller booked with the agent starts (`null`: none booked, or
+ * cancelled since).
+ */
+call_back_at: string | null, };

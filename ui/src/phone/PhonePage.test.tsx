@@ -1,7 +1,8 @@
 // The phone line page against a real HTTP server on loopback: an admin sees each number with the
 // meeting type, seller and agent that answer it, adds a number (sent as typed, with the chosen
 // meeting type; the server's 422 shown at the field), and reads the call log, each call linked
-// to its meeting.
+// to its meeting and lead, with the call back it booked, and listens to a call's recording
+// (fetched with the user's token).
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { MemoryRouter } from "react-router";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,11 +24,15 @@ const calls = [
   {
     id: "c1", number: "+390212345678", caller: "+393331234567", meeting_id: MEETING, lead_id: "l1", outcome: "completed",
     started_at: "2026-12-07T09:10:00Z", answered_at: "2026-12-07T09:10:01Z", ended_at: "2026-12-07T09:11:30Z", duration_secs: 89,
+    recording_url: `/api/meetings/${MEETING}/recording`, call_back_at: "2026-12-08T09:00:00Z",
   },
-  { id: "c2", number: "+390212345678", caller: "", meeting_id: null, lead_id: null, outcome: "abandoned", started_at: "2026-12-07T09:05:00Z", answered_at: null, ended_at: "2026-12-07T09:05:09Z", duration_secs: null },
+  { id: "c2", number: "+390212345678", caller: "", meeting_id: null, lead_id: null, outcome: "abandoned", started_at: "2026-12-07T09:05:00Z", answered_at: null, ended_at: "2026-12-07T09:05:09Z", duration_secs: null, recording_url: null, call_back_at: null },
 ];
 
 beforeAll(async () => {
+  // jsdom has no object URLs: the player gets a stand-in for the fetched audio's.
+  URL.createObjectURL = () => "blob:recording";
+  URL.revokeObjectURL = () => {};
   api = await startApi({ id: "u", email: "admin@example.com", display_name: "Ada", role: "admin", org_id: "o" }, (req) => {
     requests.push(req);
     if (req.method === "POST" && req.url === "/api/phone-numbers") {
@@ -38,6 +43,7 @@ beforeAll(async () => {
     if (req.url === "/api/phone-numbers") return [200, [number]];
     if (req.url === "/api/phone-numbers/targets") return [200, targets];
     if (req.url === "/api/phone-calls") return [200, calls];
+    if (req.url === `/api/meetings/${MEETING}/recording`) return [200, "OggS"];
     return [404, { error: { code: "not_found", message: "not found" } }];
   });
 });
@@ -59,10 +65,19 @@ describe("PhonePage", () => {
     expect(answered.textContent).toContain("+393331234567");
     expect(answered.textContent).toContain("Completed");
     expect(answered.textContent).toContain("1 min 29 s");
-    expect(within(answered).getByRole("link").getAttribute("href")).toBe(`/console/meetings/${MEETING}`);
+    expect(within(answered).getByTestId("phone-call-back").textContent).toMatch(/^Call back booked: .*Dec/);
+    expect(within(abandoned).queryByTestId("phone-call-back")).toBeNull();
+    expect(within(answered).getAllByRole("link").map((a) => a.getAttribute("href"))).toEqual(["/console/leads", `/console/meetings/${MEETING}`]);
     expect(abandoned.textContent).toContain("Withheld number");
     expect(abandoned.textContent).toContain("Hung up before the answer");
     expect(within(abandoned).queryByRole("link")).toBeNull();
+    expect(within(abandoned).queryByTestId("phone-listen")).toBeNull();
+
+    expect(requests.some((r) => r.url.endsWith("/recording"))).toBe(false);
+    fireEvent.click(within(answered).getByTestId("phone-listen"));
+    const player = (await within(answered).findByTestId("phone-recording")) as HTMLAudioElement;
+    expect(player.src).toMatch(/^blob:/);
+    expect(requests.filter((r) => r.url === `/api/meetings/${MEETING}/recording`)).toHaveLength(1);
 
     fireEvent.change(screen.getByTestId("phone-new-number"), { target: { value: "12" } });
     fireEvent.click(screen.getByTestId("phone-create"));

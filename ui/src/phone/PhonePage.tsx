@@ -10,12 +10,14 @@ import { api, ApiError } from "../api/client";
 import { useUser } from "../api/auth";
 import { useI18n } from "../i18n";
 import { formatDateTime } from "../lib/time";
+import { useAuthedMedia } from "../recap/usePlayer";
 import { Button, Card, ErrorText, Field, Input, Select, Spinner } from "../components/ui";
 
 /**
  * `/console/phone` (managers and admins): the organization's phone line — its numbers, each
  * with the meeting type, seller and AI agent that answer it (admins add and remove them), and
- * the log of its calls, refreshed every 5 s, each linked to the meeting it became.
+ * the log of its calls, refreshed every 5 s, each linked to the meeting and the lead it became,
+ * with the call back it booked and its recording to listen to once the meeting is finalized.
  */
 export default function PhonePage() {
   const { t } = useI18n();
@@ -119,6 +121,28 @@ const OUTCOME_TONE: Record<PhoneCallOutcome, string> = {
   failed: "bg-rose-500/15 text-rose-200",
 };
 
+/** A call's recording, fetched with the user's token only when they ask to listen. */
+function CallRecording({ path }: { path: string }) {
+  const { t } = useI18n();
+  const [listening, setListening] = useState(false);
+  if (!listening) {
+    return (
+      <button type="button" className="text-xs text-indigo-300 hover:underline" onClick={() => setListening(true)} data-testid="phone-listen">
+        {t("phone.listen")}
+      </button>
+    );
+  }
+  return <Recording path={path} />;
+}
+
+function Recording({ path }: { path: string }) {
+  const { t } = useI18n();
+  const media = useAuthedMedia(path);
+  if (media.error) return <span className="text-xs text-rose-300">{t("phone.recordingFailed")}</span>;
+  if (!media.url) return <Spinner className="h-4 w-4" />;
+  return <audio className="h-8" controls autoPlay src={media.url} data-testid="phone-recording" />;
+}
+
 function CallLog() {
   const { t, lang } = useI18n();
   const calls = useQuery({ queryKey: ["phone-calls"], queryFn: () => api<PhoneCall[]>("/api/phone-calls"), refetchInterval: 5_000 });
@@ -140,11 +164,24 @@ function CallLog() {
                 {t("phone.duration", { minutes: String(Math.floor(call.duration_secs / 60)), seconds: String(call.duration_secs % 60) })}
               </span>
             )}
-            {call.meeting_id && (
-              <Link className="ml-auto text-xs text-indigo-300 hover:underline" to={`/console/meetings/${call.meeting_id}`}>
-                {t("phone.meeting")}
-              </Link>
+            {call.call_back_at && (
+              <span className="rounded-full bg-indigo-500/15 px-2 py-0.5 text-xs text-indigo-200" data-testid="phone-call-back">
+                {t("phone.callBack", { when: formatDateTime(call.call_back_at, lang) })}
+              </span>
             )}
+            <span className="ml-auto flex items-center gap-3">
+              {call.recording_url && <CallRecording path={call.recording_url} />}
+              {call.lead_id && (
+                <Link className="text-xs text-indigo-300 hover:underline" to="/console/leads">
+                  {t("phone.lead")}
+                </Link>
+              )}
+              {call.meeting_id && (
+                <Link className="text-xs text-indigo-300 hover:underline" to={`/console/meetings/${call.meeting_id}`}>
+                  {t("phone.meeting")}
+                </Link>
+              )}
+            </span>
           </li>
         ))}
       </ul>

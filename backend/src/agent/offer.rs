@@ -1,0 +1,92 @@
+//! The call back an AI agent offers a caller of the phone line (#18) after its questions: a
+//! free slot of the line's seller, said in the agent's language the way a receptionist would
+//! say it ("Sara can call you back on Tuesday 8 December at 10 am. Shall I book it?"), and
+//! the line that confirms it once accepted ([`super::consent`] reads the reply).
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use chrono_tz::Tz;
+
+/// One slot offered.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Offer {
+    /// When the call back would start.
+    pub start: DateTime<Utc>,
+    /// What the agent says to offer it.
+    pub line: String,
+    /// What it says once the caller accepted and the slot is booked.
+    pub confirmation: String,
+}
+
+/// The offers of `slots` (in the seller's zone, in order) of the seller called `seller` (their
+/// first name is said), in `language` (`it…` Italian, anything else English).
+pub fn offers(language: &str, seller: &str, slots: &[DateTime<Tz>]) -> Vec<Offer> {
+    let italian = language.to_ascii_lowercase().starts_with("it");
+    let name = seller.split_whitespace().next().unwrap_or(seller);
+    slots
+        .iter()
+        .enumerate()
+        .map(|(n, at)| {
+            let when = spoken(italian, at);
+            let (line, confirmation) = match (italian, n) {
+                (false, 0) => (format!("{name} can call you back on {when}. Shall I book it?"), format!("Done: {name} will call you on {when}.")),
+                (false, _) => (format!("Or {name} could call you on {when}. Would that suit you better?"), format!("Done: {name} will call you on {when}.")),
+                (true, 0) => (format!("{name} può richiamarla {when}. Lo fisso?"), format!("Fatto: {name} la chiamerà {when}.")),
+                (true, _) => (format!("Oppure {name} potrebbe chiamarla {when}. Le andrebbe meglio?"), format!("Fatto: {name} la chiamerà {when}.")),
+            };
+            Offer { start: at.with_timezone(&Utc), line, confirmation }
+        })
+        .collect()
+}
+
+const WEEKDAYS_IT: [&str; 7] = ["lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"];
+const MONTHS_IT: [&str; 12] =
+    ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"];
+
+/// A time as it is said: "Tuesday 8 December at 10 am" / "at 3:30 pm"; "martedì 8 dicembre
+/// alle 10" / "alle 15 e 30" (the voices read figures, and a colon reads badly).
+fn spoken(italian: bool, at: &DateTime<Tz>) -> String {
+    let (hour, minute) = (at.hour(), at.minute());
+    if italian {
+        let day = format!("{} {} {}", WEEKDAYS_IT[at.weekday().num_days_from_monday() as usize], at.day(), MONTHS_IT[at.month0() as usize]);
+        let article = if hour == 1 { "all'una" } else { "alle" };
+        let time = if hour == 1 { String::new() } else { format!(" {hour}") };
+        match minute {
+            0 => format!("{day} {article}{time}"),
+            m => format!("{day} {article}{time} e {m}"),
+        }
+    } else {
+        let (h12, half) = match hour {
+            0 => (12, "am"),
+            1..=11 => (hour, "am"),
+            12 => (12, "pm"),
+            _ => (hour - 12, "pm"),
+        };
+        let time = if minute == 0 { format!("{h12} {half}") } else { format!("{h12}:{minute:02} {half}") };
+        format!("{} at {time}", at.format("%A %-d %B"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn slots_are_offered_as_a_receptionist_says_them() {
+        let rome: Tz = "Europe/Rome".parse().unwrap();
+        let slots = [rome.with_ymd_and_hms(2026, 12, 8, 10, 0, 0).unwrap(), rome.with_ymd_and_hms(2026, 12, 9, 15, 30, 0).unwrap()];
+        let en = offers("en", "Sara Neri", &slots);
+        assert_eq!(en[0].line, "Sara can call you back on Tuesday 8 December at 10 am. Shall I book it?");
+        assert_eq!(en[1].line, "Or Sara could call you on Wednesday 9 December at 3:30 pm. Would that suit you better?");
+        assert_eq!(en[1].confirmation, "Done: Sara will call you on Wednesday 9 December at 3:30 pm.");
+        assert_eq!(en[0].start, Utc.with_ymd_and_hms(2026, 12, 8, 9, 0, 0).unwrap(), "10:00 in Rome is 9:00 UTC in December");
+        let it = offers("it", "Sara Neri", &slots);
+        assert_eq!(it[0].line, "Sara può richiamarla martedì 8 dicembre alle 10. Lo fisso?");
+        assert_eq!(it[1].confirmation, "Fatto: Sara la chiamerà mercoledì 9 dicembre alle 15 e 30.");
+        let one = rome.with_ymd_and_hms(2026, 12, 10, 13, 0, 0).unwrap();
+        assert_eq!(spoken(true, &one), "giovedì 10 dicembre alle 13");
+        assert_eq!(spoken(true, &rome.with_ymd_and_hms(2026, 12, 10, 1, 5, 0).unwrap()), "giovedì 10 dicembre all'una e 5");
+        assert_eq!(spoken(false, &rome.with_ymd_and_hms(2026, 12, 10, 12, 0, 0).unwrap()), "Thursday 10 December at 12 pm");
+        assert!(offers("en", "Sara", &[]).is_empty());
+    }
+}
