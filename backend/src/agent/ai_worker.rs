@@ -20,9 +20,13 @@ use std::time::Duration;
 use tokio::sync::{OnceCell, mpsc};
 use uuid::Uuid;
 
-/// AI calls one worker runs at once: each speaks (synthesis ahead of time) and transcribes the
-/// guest with Whisper on one thread, so two fit beside the copilot's speakers on 2 cores.
-pub const MAX_JOBS: usize = 2;
+/// AI calls one worker runs at once: five, the phone line's concurrent calls (#18). A call
+/// costs the worker little beside the copilot's transcription of the same room: its lines are
+/// synthesised once, at the start (about a tenth of their length), and Whisper decodes the
+/// guest's turns one at a time on one thread. `backend/tests/phone_call.rs` calls one line
+/// five times at once on 2 cores and prints when each caller first hears the agent; further
+/// calls wait for another server's worker (#19).
+pub const MAX_JOBS: usize = 5;
 /// Wait before registering again after the worker connection failed or dropped.
 const RETRY: Duration = Duration::from_secs(2);
 

@@ -173,3 +173,16 @@ pub async fn call(voices: &Voices, script: &Script, at: std::net::SocketAddr, nu
     assert!(status.success(), "baresip exited with {status}");
     (dir, answer_end)
 }
+
+/// A caller named `name` with number `caller` who dials `number` at the line's `at`, says
+/// nothing and hangs up after `seconds`. Returns baresip's directory (what they heard:
+/// `baresip::heard`).
+pub async fn silent_call(at: std::net::SocketAddr, number: &str, name: &str, caller: &str, seconds: u32) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("caller.wav");
+    baresip::write_wav(&wav, &vec![0i16; baresip::SAMPLE_RATE as usize * seconds as usize]);
+    baresip::configure(dir.path(), &format!("\"{name}\" <sip:{caller}@127.0.0.1>"), &wav);
+    let status = baresip::dial(dir.path(), &format!("sip:{number}@{at}"), seconds).wait().await.unwrap();
+    assert!(status.success(), "baresip exited with {status}");
+    dir
+}
