@@ -194,7 +194,8 @@ async fn battle_cards(state: &AppState, playbook: Option<Uuid>) -> anyhow::Resul
 }
 
 /// A meeting that is a call to the phone line (#18): the call's log entry, and the seller and
-/// meeting type a call back is booked with (`None` once its number is off the line).
+/// meeting type a call back is booked with (`None` once its number is off the line, or when
+/// the caller's number is withheld: there is nobody to call back).
 struct PhoneLine {
     call: Uuid,
     call_back_with: Option<(Seller, MeetingType)>,
@@ -203,7 +204,9 @@ struct PhoneLine {
 /// The phone call `meeting` is, if it is one.
 async fn phone_line(state: &AppState, meeting: Uuid) -> anyhow::Result<Option<PhoneLine>> {
     let row: Option<(Uuid, Option<Uuid>)> = sqlx::query_as(
-        "SELECT c.id, n.meeting_type_id FROM phone_calls c LEFT JOIN phone_numbers n ON n.number = c.number WHERE c.meeting_id = $1",
+        "SELECT c.id, CASE WHEN l.phone IS NOT NULL THEN n.meeting_type_id END
+         FROM phone_calls c LEFT JOIN phone_numbers n ON n.number = c.number LEFT JOIN leads l ON l.id = c.lead_id
+         WHERE c.meeting_id = $1",
     )
     .bind(meeting)
     .fetch_optional(&state.pg)
