@@ -129,9 +129,14 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
     // end of their number (`phone::line`), which is no way to greet anyone.
     let mut script = super::conversation::Script::of(&agent, Some(guest.name.as_str()).filter(|n| n.chars().any(char::is_alphabetic)));
     let line = phone_line(&state, meeting).await?;
+    // The seller's zone, the slots offered are said in it.
+    let mut zone = chrono_tz::UTC;
     if let Some(PhoneLine { call_back_with: Some((seller, kind)), .. }) = &line {
         match crate::booking::call_back_slots(&state.pg, seller, kind).await {
-            Ok(slots) => script.offers = super::offer::offers(&agent.language, &seller.name, &slots),
+            Ok(slots) => {
+                zone = slots.first().map_or(zone, |s| s.timezone());
+                script.offers = super::offer::offers(&agent.language, &seller.name, &slots);
+            }
             Err(e) => tracing::warn!(%meeting, error = %e, "no call back offered: the seller's free slots could not be read"),
         }
     }
@@ -178,7 +183,7 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
         let mut outcome = outcome(&state, &models, meeting, &agent, guest, &exchanges, seller).await?;
         outcome.by_phone = line.is_some();
         if let (Some(start), Some(PhoneLine { call, call_back_with: Some((seller, kind)) })) = (booked, line) {
-            outcome.call_back = book_call_back(&state, call, seller, kind, start, &outcome.guest, &agent.language).await;
+            outcome.call_back = book_call_back(&state, call, seller, kind, start.with_timezone(&zone), &outcome.guest, &agent.language).await;
         }
         let lead = after_call::record(&state.pg, &state.mailer, &state.config.public_base_url, org, outcome).await?;
         tracing::info!(%meeting, lead = %lead.id, stage = lead.stage.as_str(), "AI agent's call recorded");
@@ -219,36 +224,33 @@ async fn phone_line(state: &AppState, meeting: Uuid) -> anyhow::Result<Option<Ph
     Ok(Some(PhoneLine { call, call_back_with }))
 }
 
-/// Books the call back the caller accepted, at `start`, with the line's `seller` (the caller's
-/// number from their lead), and logs it on the `call`. Returns its meeting and start in the
-/// seller's zone; `None` when it could not be booked (the slot taken meanwhile: logged).
+/// Books the call back the caller accepted, at `start` (in the seller's zone, as offered), with
+/// the line's `seller` (the caller's number from their lead), and logs it on the `call`.
+/// Returns its meeting and start; `None` when it could not be booked (the slot taken
+/// meanwhile: logged).
 async fn book_call_back(
     state: &AppState,
     call: Uuid,
     seller: Seller,
     kind: MeetingType,
-    start: chrono::DateTime<chrono::Utc>,
+    start: chrono::DateTime<chrono_tz::Tz>,
     caller: &Contact,
     language: &str,
 ) -> Option<(Uuid, chrono::DateTime<chrono_tz::Tz>)> {
-    let zone = match crate::scheduling::store::load(&state.pg, seller.id).await {
-        Ok(Some(availability)) => availability.time_zone.parse().unwrap_or(chrono_tz::UTC),
-        _ => chrono_tz::UTC,
-    };
     let guest = Guest {
         name: caller.name.clone(),
         email: None,
         phone: caller.phone.clone(),
         company: caller.company.clone(),
-        time_zone: zone,
+        time_zone: start.timezone(),
         language: if language == "it" { "it".into() } else { "en".into() },
     };
-    match crate::booking::call_back(state, seller, kind, start, guest).await {
+    match crate::booking::call_back(state, seller, kind, start.with_timezone(&chrono::Utc), guest).await {
         Ok(booking) => {
             if let Err(e) = sqlx::query("UPDATE phone_calls SET booking_id = $2 WHERE id = $1").bind(call).bind(booking.id).execute(&state.pg).await {
                 tracing::warn!(%call, error = %e, "logging the call back on the call failed");
             }
-            Some((booking.meeting_id, start.with_timezone(&zone)))
+            Some((booking.meeting_id, start))
         }
         Err(e) => {
             tracing::warn!(%call, error = %e, "the call back the caller accepted could not be booked");

@@ -3,7 +3,7 @@
 //! say it ("Sara can call you back on Tuesday 8 December at 10 am. Shall I book it?"), and
 //! the line that confirms it once accepted ([`super::consent`] reads the reply).
 
-use chrono::{DateTime, Datelike, Timelike, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use chrono_tz::Tz;
 
 /// One slot offered.
@@ -38,16 +38,12 @@ pub fn offers(language: &str, seller: &str, slots: &[DateTime<Tz>]) -> Vec<Offer
         .collect()
 }
 
-const WEEKDAYS_IT: [&str; 7] = ["lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"];
-const MONTHS_IT: [&str; 12] =
-    ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"];
-
 /// A time as it is said: "Tuesday 8 December at 10 am" / "at 3:30 pm"; "martedì 8 dicembre
 /// alle 10" / "alle 15 e 30" (the voices read figures, and a colon reads badly).
 fn spoken(italian: bool, at: &DateTime<Tz>) -> String {
     let (hour, minute) = (at.hour(), at.minute());
     if italian {
-        let day = format!("{} {} {}", WEEKDAYS_IT[at.weekday().num_days_from_monday() as usize], at.day(), MONTHS_IT[at.month0() as usize]);
+        let day = crate::scheduling::emails::italian_day(at);
         let article = if hour == 1 { "all'una" } else { "alle" };
         let time = if hour == 1 { String::new() } else { format!(" {hour}") };
         match minute {

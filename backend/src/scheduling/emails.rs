@@ -78,12 +78,15 @@ const WEEKDAYS_IT: [&str; 7] = ["lunedì", "martedì", "mercoledì", "giovedì",
 const MONTHS_IT: [&str; 12] =
     ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"];
 
+/// "venerdì 4 dicembre": a day as Italian writes it (chrono names days and months in English).
+pub fn italian_day(at: &DateTime<Tz>) -> String {
+    format!("{} {} {}", WEEKDAYS_IT[at.weekday().num_days_from_monday() as usize], at.day(), MONTHS_IT[at.month0() as usize])
+}
+
 /// "Friday 4 December 2026, 15:00 CET" / "venerdì 4 dicembre 2026, 15:00 CET".
 pub fn local_time(language: &str, at: DateTime<Tz>) -> String {
     if language == "it" {
-        let weekday = WEEKDAYS_IT[at.weekday().num_days_from_monday() as usize];
-        let month = MONTHS_IT[at.month0() as usize];
-        format!("{weekday} {} {month} {}, {:02}:{:02} {}", at.day(), at.year(), at.hour(), at.minute(), at.format("%Z"))
+        format!("{} {}, {:02}:{:02} {}", italian_day(&at), at.year(), at.hour(), at.minute(), at.format("%Z"))
     } else {
         at.format("%A %-d %B %Y, %H:%M %Z").to_string()
     }
