@@ -5,7 +5,7 @@
 //! [`IDENTITY`] named after the agent, so the guest sees the agent's tile.
 //!
 //! The models an AI call needs (the voices, Whisper, the sentence encoder and the BANT
-//! assessor) are set up once per process, at the first job, and shared by every call; Whisper
+//! assessor) are set up once per process, when the worker starts, and shared by every call; Whisper
 //! and the encoder are the live copilot's own ([`crate::live::engines::Engines`]).
 
 use super::ai_call::{self, AiModels, IDENTITY, JobMetadata};
@@ -22,7 +22,8 @@ use uuid::Uuid;
 
 /// AI calls one worker runs at once: five, the phone line's concurrent calls (#18). A call
 /// costs the worker little beside the copilot's transcription of the same room: its lines are
-/// synthesised once, at the start (about a tenth of their length), and Whisper decodes the
+/// synthesised once (about a tenth of their length; the greeting first, the rest while it
+/// plays), and Whisper decodes the
 /// guest's turns one at a time on one thread. `backend/tests/phone_call.rs` calls one line
 /// five times at once on 2 cores and prints when each caller first hears the agent; further
 /// calls wait for another server's worker (#19).
@@ -57,17 +58,26 @@ pub async fn ensure(state: &AppState, meeting: Uuid, room: &str) -> anyhow::Resu
 pub fn start(state: AppState, rtc: Rtc) -> tokio::task::JoinHandle<()> {
     let models: Arc<OnceCell<Arc<AiModels>>> = Arc::default();
     tokio::spawn(async move {
-        loop {
-            match register(&state).await {
-                Ok((worker, events)) => {
-                    tracing::info!(worker = worker.id, agent = agent_name(&state.config), "AI agents' worker registered");
-                    serve(&state, rtc, &models, worker, events).await;
-                    tracing::warn!("AI agents' worker connection lost; registering again");
-                }
-                Err(e) => tracing::warn!(error = %e, "AI agents' worker registration failed; retrying"),
+        // Loaded now, not at the first call: its caller would hear 3 s of silence first.
+        let warm = async {
+            if let Err(e) = loaded(&state, &models).await {
+                tracing::warn!(error = %e, "the AI agents' models could not be loaded; each call will try again");
             }
-            tokio::time::sleep(RETRY).await;
-        }
+        };
+        let work = async {
+            loop {
+                match register(&state).await {
+                    Ok((worker, events)) => {
+                        tracing::info!(worker = worker.id, agent = agent_name(&state.config), "AI agents' worker registered");
+                        serve(&state, rtc, &models, worker, events).await;
+                        tracing::warn!("AI agents' worker connection lost; registering again");
+                    }
+                    Err(e) => tracing::warn!(error = %e, "AI agents' worker registration failed; retrying"),
+                }
+                tokio::time::sleep(RETRY).await;
+            }
+        };
+        tokio::join!(warm, work);
     })
 }
 
@@ -107,6 +117,19 @@ async fn join_as(pg: sqlx::PgPool, offer: Offer) -> Option<JoinAs> {
     }
 }
 
+/// The AI agents' models, loaded once per process (voices, and the live Whisper and encoder;
+/// about 3 s on 2 cores).
+///
+/// Errors: a model file missing or invalid.
+async fn loaded(state: &AppState, models: &OnceCell<Arc<AiModels>>) -> anyhow::Result<Arc<AiModels>> {
+    let paths = ModelPaths::in_dir(&state.config.models_dir);
+    let engines = state.live.engines().await?;
+    let models = models
+        .get_or_try_init(|| async move { tokio::task::spawn_blocking(move || AiModels::load(&paths, &engines).map(Arc::new)).await? })
+        .await?;
+    Ok(models.clone())
+}
+
 /// Runs the jobs of one registration until its connection ends; then stops them.
 async fn serve(
     state: &AppState,
@@ -122,12 +145,7 @@ async fn serve(
                 Some(WorkerEvent::Assigned(assignment)) => {
                     let (state, models) = (state.clone(), models.clone());
                     jobs.start(assignment.job_id.clone(), move |stop| async move {
-                        let paths = ModelPaths::in_dir(&state.config.models_dir);
-                        let engines = state.live.engines().await?;
-                        let models = models
-                            .get_or_try_init(|| async move { tokio::task::spawn_blocking(move || AiModels::load(&paths, &engines).map(Arc::new)).await? })
-                            .await?
-                            .clone();
+                        let models = loaded(&state, &models).await?;
                         ai_call::run(state, rtc, models, assignment, stop).await
                     });
                 }

@@ -7,8 +7,8 @@
 //! utterance while the agent speaks, the agent stops within a frame ([`super::voice`]) and what
 //! the guest says is the answer to the line they cut off.
 //!
-//! Every line of the script is synthesised before the call starts (replies and follow-ups when
-//! said), and the answer is transcribed from the
+//! The greeting is synthesised before the call starts, the script's other lines while it plays
+//! (replies and follow-ups when said), and the answer is transcribed from the
 //! pause that begins the guest's silence (160 ms), as the copilot's finals are (`live::session`):
 //! when the pause lasts the hangover, that decode is the answer; when they speak on, it is
 //! dropped. So the gap after a guest's turn is about the hangover, or the decode when longer.
@@ -179,7 +179,14 @@ pub async fn run(
     dialogue: &Dialogue,
     handover: impl Future<Output = ()>,
 ) -> Result<Conversation, ConversationError> {
-    let Lines { greeting, questions, offers, closing } = synthesise(voices.clone(), script.clone()).await?;
+    // The greeting alone is synthesised before the agent speaks, so a caller hears it as soon as
+    // it is ready; the rest is synthesised while it plays (five calls at once on 2 cores used to
+    // wait about 9 s for their whole scripts).
+    let greeting = line(voices.clone(), script.language.clone(), script.greeting.clone()).await?;
+    let rest = tokio::task::spawn_blocking({
+        let (voices, script) = (voices.clone(), script.clone());
+        move || synthesise(&voices, &script)
+    });
 
     let barge_in = Arc::new(AtomicBool::new(false));
     let (heard_tx, mut heard) = mpsc::unbounded_channel();
@@ -187,6 +194,8 @@ pub async fn run(
     let (mut exchanges, mut replies, mut booked) = (Vec::new(), Vec::new(), None);
     let talk = async {
         speak(voice, &greeting, &barge_in).await?;
+        let Lines { questions, offers, closing } =
+            rest.await.map_err(|e| ConversationError::Speech(TtsError::Runtime(e.to_string())))??;
         for (question, speech) in script.questions.iter().zip(&questions) {
             // What the guest said before this question answered an earlier line.
             while let Ok(stale) = heard.try_recv() {
@@ -287,35 +296,35 @@ pub async fn run(
     Ok(Conversation { exchanges, end: end?, replies, booked })
 }
 
-/// The lines of a script, synthesised.
+/// The lines of a script after its greeting, synthesised.
 struct Lines {
-    greeting: Speech,
     questions: Vec<Speech>,
     offers: Vec<Speech>,
     closing: Speech,
 }
 
-/// Every line of `script` as speech: greeting, questions, offers, closing. Synthesis blocks
-/// (helper processes and the voice's graph, about a tenth of the speech's length), so it runs
-/// on a blocking thread, off the runtime's workers.
-async fn synthesise(voices: Arc<Voices>, script: Script) -> Result<Lines, ConversationError> {
-    tokio::task::spawn_blocking(move || {
-        let say = |text: &str| voices.speak(&script.language, text);
-        let all = |lines: &mut dyn Iterator<Item = &String>| lines.map(|l| say(l)).collect::<Result<Vec<_>, _>>();
-        let questions = all(&mut script.questions.iter().map(|q| &q.text))?;
-        let offers = all(&mut script.offers.iter().map(|o| &o.line))?;
-        Ok(Lines { greeting: say(&script.greeting)?, questions, offers, closing: say(&script.closing)? })
+/// Every line of `script` after its greeting as speech: questions, offers, closing. Synthesis
+/// blocks (helper processes and the voice's graph, about a tenth of the speech's length), so it
+/// is called on a blocking thread, off the runtime's workers.
+fn synthesise(voices: &Voices, script: &Script) -> Result<Lines, TtsError> {
+    let say = |text: &String| voices.speak(&script.language, text);
+    Ok(Lines {
+        questions: script.questions.iter().map(|q| say(&q.text)).collect::<Result<_, _>>()?,
+        offers: script.offers.iter().map(|o| say(&o.line)).collect::<Result<_, _>>()?,
+        closing: say(&script.closing)?,
     })
-    .await
-    .map_err(|e| ConversationError::Speech(TtsError::Runtime(e.to_string())))?
+}
+
+/// Synthesises `text` in `language` on a blocking thread.
+async fn line(voices: Arc<Voices>, language: String, text: String) -> Result<Speech, ConversationError> {
+    Ok(tokio::task::spawn_blocking(move || voices.speak(&language, &text))
+        .await
+        .map_err(|e| ConversationError::Speech(TtsError::Runtime(e.to_string())))??)
 }
 
 /// Synthesises `text` in `language` (on a blocking thread) and says it, as [`speak`].
 async fn say(voice: &Voice, voices: &Arc<Voices>, language: &str, text: &str, barge_in: &AtomicBool) -> Result<bool, ConversationError> {
-    let (voices, language, text) = (voices.clone(), language.to_owned(), text.to_owned());
-    let speech = tokio::task::spawn_blocking(move || voices.speak(&language, &text))
-        .await
-        .map_err(|e| ConversationError::Speech(TtsError::Runtime(e.to_string())))??;
+    let speech = line(voices.clone(), language.to_owned(), text.to_owned()).await?;
     speak(voice, &speech, barge_in).await
 }
 
