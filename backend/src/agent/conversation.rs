@@ -7,8 +7,8 @@
 //! utterance while the agent speaks, the agent stops within a frame ([`super::voice`]) and what
 //! the guest says is the answer to the line they cut off.
 //!
-//! The greeting is synthesised before the call starts, the script's other lines while it plays
-//! (replies and follow-ups when said), and the answer is transcribed from the
+//! Each line of the script is synthesised while the one before it is said (the greeting before
+//! the agent speaks; replies and follow-ups when said), and the answer is transcribed from the
 //! pause that begins the guest's silence (160 ms), as the copilot's finals are (`live::session`):
 //! when the pause lasts the hangover, that decode is the answer; when they speak on, it is
 //! dropped. So the gap after a guest's turn is about the hangover, or the decode when longer.
@@ -179,14 +179,12 @@ pub async fn run(
     dialogue: &Dialogue,
     handover: impl Future<Output = ()>,
 ) -> Result<Conversation, ConversationError> {
-    // The greeting alone is synthesised before the agent speaks, so a caller hears it as soon as
-    // it is ready; the rest is synthesised while it plays (five calls at once on 2 cores used to
-    // wait about 9 s for their whole scripts).
-    let greeting = line(voices.clone(), script.language.clone(), script.greeting.clone()).await?;
-    let rest = tokio::task::spawn_blocking({
-        let (voices, script) = (voices.clone(), script.clone());
-        move || synthesise(&voices, &script)
-    });
+    // Each line is synthesised while the one before it is said (the greeting before the agent
+    // speaks), so a caller hears the greeting as soon as it is ready: one voice synthesises for
+    // every call of the process, and five calls at once on 2 cores used to wait about 9 s for
+    // their whole scripts.
+    let mut lines = Lines::new(voices.clone(), script);
+    let greeting = lines.next(&script.greeting).await?;
 
     let barge_in = Arc::new(AtomicBool::new(false));
     let (heard_tx, mut heard) = mpsc::unbounded_channel();
@@ -194,16 +192,15 @@ pub async fn run(
     let (mut exchanges, mut replies, mut booked) = (Vec::new(), Vec::new(), None);
     let talk = async {
         speak(voice, &greeting, &barge_in).await?;
-        let Lines { questions, offers, closing } =
-            rest.await.map_err(|e| ConversationError::Speech(TtsError::Runtime(e.to_string())))??;
-        for (question, speech) in script.questions.iter().zip(&questions) {
+        for question in &script.questions {
+            let speech = lines.next(&question.text).await?;
             // What the guest said before this question answered an earlier line.
             while let Ok(stale) = heard.try_recv() {
                 if matches!(stale, Heard::Left) {
                     return Ok(End::GuestLeft);
                 }
             }
-            let interrupted = speak(voice, speech, &barge_in).await?;
+            let interrupted = speak(voice, &speech, &barge_in).await?;
             let mut exchange = Exchange {
                 question: question.text.clone(),
                 criterion: question.criterion,
@@ -251,7 +248,8 @@ pub async fn run(
             }
             exchanges.push(exchange);
         }
-        'offers: for (offer, speech) in script.offers.iter().zip(&offers) {
+        'offers: for offer in &script.offers {
+            let speech = lines.next(&offer.line).await?;
             // An unclear reply gets the offer once more; silence ends the offers.
             for asked in 1..=2 {
                 while let Ok(stale) = heard.try_recv() {
@@ -259,7 +257,7 @@ pub async fn run(
                         return Ok(End::GuestLeft);
                     }
                 }
-                speak(voice, speech, &barge_in).await?;
+                speak(voice, &speech, &barge_in).await?;
                 let reply = match tokio::time::timeout(ANSWER_WAIT, heard.recv()).await {
                     Ok(Some(Heard::Utterance(transcription))) => transcription
                         .await
@@ -282,7 +280,7 @@ pub async fn run(
                 }
             }
         }
-        speak(voice, &closing, &barge_in).await?;
+        speak(voice, &lines.next(&script.closing).await?, &barge_in).await?;
         Ok(End::Finished)
     };
     let end: Result<End, ConversationError> = tokio::select! {
@@ -296,23 +294,51 @@ pub async fn run(
     Ok(Conversation { exchanges, end: end?, replies, booked })
 }
 
-/// The lines of a script after its greeting, synthesised.
+/// A script's lines in the order they may be said (greeting, questions, offers, closing), each
+/// synthesised while the one before it is said.
 struct Lines {
-    questions: Vec<Speech>,
-    offers: Vec<Speech>,
-    closing: Speech,
+    voices: Arc<Voices>,
+    language: String,
+    order: Vec<String>,
+    /// Where in `order` the last line taken was.
+    at: usize,
+    /// The line after it, being synthesised.
+    ahead: Option<(usize, tokio::task::JoinHandle<Result<Speech, TtsError>>)>,
 }
 
-/// Every line of `script` after its greeting as speech: questions, offers, closing. Synthesis
-/// blocks (helper processes and the voice's graph, about a tenth of the speech's length), so it
-/// is called on a blocking thread, off the runtime's workers.
-fn synthesise(voices: &Voices, script: &Script) -> Result<Lines, TtsError> {
-    let say = |text: &String| voices.speak(&script.language, text);
-    Ok(Lines {
-        questions: script.questions.iter().map(|q| say(&q.text)).collect::<Result<_, _>>()?,
-        offers: script.offers.iter().map(|o| say(&o.line)).collect::<Result<_, _>>()?,
-        closing: say(&script.closing)?,
-    })
+impl Lines {
+    fn new(voices: Arc<Voices>, script: &Script) -> Self {
+        let order = [script.greeting.clone()]
+            .into_iter()
+            .chain(script.questions.iter().map(|q| q.text.clone()))
+            .chain(script.offers.iter().map(|o| o.line.clone()))
+            .chain([script.closing.clone()])
+            .collect();
+        Self { voices, language: script.language.clone(), order, at: 0, ahead: None }
+    }
+
+    /// `text`, the next line of the script said (lines may be skipped: the offers left once
+    /// one is accepted), as speech; starts synthesising the line after it.
+    ///
+    /// Errors: [`ConversationError::Speech`] when it cannot be synthesised.
+    async fn next(&mut self, text: &str) -> Result<Speech, ConversationError> {
+        let index = (self.at..self.order.len()).find(|&i| self.order[i] == text);
+        let ahead = self.ahead.take();
+        let speech = match (index, ahead) {
+            (Some(index), Some((i, synthesising))) if i == index => {
+                synthesising.await.map_err(|e| ConversationError::Speech(TtsError::Runtime(e.to_string())))??
+            }
+            _ => line(self.voices.clone(), self.language.clone(), text.to_owned()).await?,
+        };
+        if let Some(index) = index {
+            self.at = index + 1;
+            if let Some(following) = self.order.get(self.at).cloned() {
+                let (voices, language) = (self.voices.clone(), self.language.clone());
+                self.ahead = Some((self.at, tokio::task::spawn_blocking(move || voices.speak(&language, &following))));
+            }
+        }
+        Ok(speech)
+    }
 }
 
 /// Synthesises `text` in `language` on a blocking thread.

@@ -69,11 +69,12 @@ impl Drop for SmtpServer {
     }
 }
 
-/// Parses a message file into `{subject, to, text, ics?}`; an .ics must be accepted by the
+/// Parses a message file into `{subject, to, text, ics?}`, headers decoded as a mail client
+/// shows them (RFC 2047 words, folded lines joined); an .ics must be accepted by the
 /// `icalendar` package.
 const PARSE: &str = r#"
-import email, json, sys, icalendar
-msg = email.message_from_binary_file(open(sys.argv[1], 'rb'))
+import email, email.policy, json, sys, icalendar
+msg = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
 out = {"subject": str(msg["subject"]), "to": str(msg["to"]), "text": ""}
 for part in msg.walk():
     ctype = part.get_content_type()

