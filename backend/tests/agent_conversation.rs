@@ -139,7 +139,7 @@ async fn call_back(language: &str, greeting: &str, question: &str, closing: &str
         language: language.into(),
         greeting: greeting.into(),
         questions: questions([(question, BantCriterion::Budget)]),
-        offers: offer::offers(language, "Sara Neri", &slots),
+        offers: offer::offers(language, "Sara Neri", "+393331234567", &slots),
         closing: closing.into(),
     };
     let mut call = agent::Call::start(&format!("call-back-{language}")).await;

@@ -99,6 +99,15 @@ async fn call_the_line(script: Script) {
     let first_name = script.caller_name.split(' ').next().unwrap().to_lowercase();
     assert!(greeting.contains(&first_name) && error <= script.max_wer, "{greeting:?}");
 
+    // Once they accepted the call back, the agent confirmed it with the number that will ring:
+    // the last four digits of theirs, one by one.
+    let reply = phone::REPLY_AT_S * baresip::SAMPLE_RATE as usize;
+    let after = &heard[reply.min(heard.len())..(reply + baresip::SAMPLE_RATE as usize * 15).min(heard.len())];
+    let confirmed = whisper.transcribe(&for_whisper(after), script.language).unwrap().text.to_lowercase();
+    println!("after their reply the caller heard: {confirmed:?}");
+    let digits: String = confirmed.chars().filter(char::is_ascii_digit).collect();
+    assert!(digits.contains("4567") || script.last_digits.iter().all(|d| confirmed.contains(d)), "{confirmed:?}");
+
     // The call log has the whole call: answered, ended by the caller's hang-up, its meeting
     // and its lead.
     let deadline = Instant::now() + Duration::from_secs(15);

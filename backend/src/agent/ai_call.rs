@@ -131,11 +131,11 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
     let line = phone_line(&state, meeting).await?;
     // The seller's zone, the slots offered are said in it.
     let mut zone = chrono_tz::UTC;
-    if let Some(PhoneLine { call_back_with: Some((seller, kind)), .. }) = &line {
+    if let Some(PhoneLine { call_back_with: Some(CallBack { seller, kind, number }), .. }) = &line {
         match crate::booking::call_back_slots(&state.pg, seller, kind).await {
             Ok(slots) => {
                 zone = slots.first().map_or(zone, |s| s.timezone());
-                script.offers = super::offer::offers(&agent.language, &seller.name, &slots);
+                script.offers = super::offer::offers(&agent.language, &seller.name, number, &slots);
             }
             Err(e) => tracing::warn!(%meeting, error = %e, "no call back offered: the seller's free slots could not be read"),
         }
@@ -182,7 +182,7 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
     if !exchanges.is_empty() || seller.is_some() || booked.is_some() {
         let mut outcome = outcome(&state, &models, meeting, &agent, guest, &exchanges, seller).await?;
         outcome.by_phone = line.is_some();
-        if let (Some(start), Some(PhoneLine { call, call_back_with: Some((seller, kind)) })) = (booked, line) {
+        if let (Some(start), Some(PhoneLine { call, call_back_with: Some(CallBack { seller, kind, .. }) })) = (booked, line) {
             outcome.call_back = book_call_back(&state, call, seller, kind, start.with_timezone(&zone), &outcome.guest, &agent.language).await;
         }
         let lead = after_call::record(&state.pg, &state.mailer, &state.config.public_base_url, org, outcome).await?;
@@ -198,28 +198,37 @@ async fn battle_cards(state: &AppState, playbook: Option<Uuid>) -> anyhow::Resul
     Ok(crate::playbooks::load(&state.pg, playbook).await?.map(|(_, p, _)| p.objections).unwrap_or_default())
 }
 
-/// A meeting that is a call to the phone line (#18): the call's log entry, and the seller and
-/// meeting type a call back is booked with (`None` once its number is off the line, or when
-/// the caller's number is withheld: there is nobody to call back).
+/// A meeting that is a call to the phone line (#18): the call's log entry, and who a call back
+/// is booked with (`None` once its number is off the line, or when the caller's number is
+/// withheld: there is nobody to call back).
 struct PhoneLine {
     call: Uuid,
-    call_back_with: Option<(Seller, MeetingType)>,
+    call_back_with: Option<CallBack>,
+}
+
+/// A call back's seller and meeting type, and the caller's number (E.164) the seller calls.
+struct CallBack {
+    seller: Seller,
+    kind: MeetingType,
+    number: String,
 }
 
 /// The phone call `meeting` is, if it is one.
 async fn phone_line(state: &AppState, meeting: Uuid) -> anyhow::Result<Option<PhoneLine>> {
-    let row: Option<(Uuid, Option<Uuid>)> = sqlx::query_as(
-        "SELECT c.id, CASE WHEN l.phone IS NOT NULL THEN n.meeting_type_id END
+    let row: Option<(Uuid, Option<Uuid>, Option<String>)> = sqlx::query_as(
+        "SELECT c.id, n.meeting_type_id, l.phone
          FROM phone_calls c LEFT JOIN phone_numbers n ON n.number = c.number LEFT JOIN leads l ON l.id = c.lead_id
          WHERE c.meeting_id = $1",
     )
     .bind(meeting)
     .fetch_optional(&state.pg)
     .await?;
-    let Some((call, kind)) = row else { return Ok(None) };
-    let call_back_with = match kind {
-        Some(kind) => crate::booking::meeting_type_by_id(&state.pg, kind).await?,
-        None => None,
+    let Some((call, kind, number)) = row else { return Ok(None) };
+    let call_back_with = match (kind, number) {
+        (Some(kind), Some(number)) => {
+            crate::booking::meeting_type_by_id(&state.pg, kind).await?.map(|(seller, kind)| CallBack { seller, kind, number })
+        }
+        _ => None,
     };
     Ok(Some(PhoneLine { call, call_back_with }))
 }

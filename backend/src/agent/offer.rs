@@ -1,7 +1,8 @@
 //! The call back an AI agent offers a caller of the phone line (#18) after its questions: a
 //! free slot of the line's seller, said in the agent's language the way a receptionist would
 //! say it ("Sara can call you back on Tuesday 8 December at 10 am. Shall I book it?"), and
-//! the line that confirms it once accepted ([`super::consent`] reads the reply).
+//! the line that confirms it once accepted, with the number that will ring ([`super::consent`]
+//! reads the reply).
 
 use chrono::{DateTime, Timelike, Utc};
 use chrono_tz::Tz;
@@ -18,20 +19,29 @@ pub struct Offer {
 }
 
 /// The offers of `slots` (in the seller's zone, in order) of the seller called `seller` (their
-/// first name is said), in `language` (`it…` Italian, anything else English).
-pub fn offers(language: &str, seller: &str, slots: &[DateTime<Tz>]) -> Vec<Offer> {
+/// first name is said), in `language` (`it…` Italian, anything else English), to the caller
+/// whose number is `caller` (E.164): the confirmation says its last four digits back, one by
+/// one, so that a caller on someone else's phone hears which number will ring.
+pub fn offers(language: &str, seller: &str, caller: &str, slots: &[DateTime<Tz>]) -> Vec<Offer> {
     let italian = language.to_ascii_lowercase().starts_with("it");
     let name = seller.split_whitespace().next().unwrap_or(seller);
+    let digits: Vec<String> = caller.chars().filter(char::is_ascii_digit).map(String::from).collect();
+    let ending = digits[digits.len().saturating_sub(4)..].join(" ");
     slots
         .iter()
         .enumerate()
         .map(|(n, at)| {
             let when = spoken(italian, at);
-            let (line, confirmation) = match (italian, n) {
-                (false, 0) => (format!("{name} can call you back on {when}. Shall I book it?"), format!("Done: {name} will call you on {when}.")),
-                (false, _) => (format!("Or {name} could call you on {when}. Would that suit you better?"), format!("Done: {name} will call you on {when}.")),
-                (true, 0) => (format!("{name} può richiamarla {when}. Lo fisso?"), format!("Fatto: {name} la chiamerà {when}.")),
-                (true, _) => (format!("Oppure {name} potrebbe chiamarla {when}. Le andrebbe meglio?"), format!("Fatto: {name} la chiamerà {when}.")),
+            let line = match (italian, n) {
+                (false, 0) => format!("{name} can call you back on {when}. Shall I book it?"),
+                (false, _) => format!("Or {name} could call you on {when}. Would that suit you better?"),
+                (true, 0) => format!("{name} può richiamarla {when}. Lo fisso?"),
+                (true, _) => format!("Oppure {name} potrebbe chiamarla {when}. Le andrebbe meglio?"),
+            };
+            let confirmation = if italian {
+                format!("Fatto: {name} la chiamerà {when}, al numero che finisce con {ending}.")
+            } else {
+                format!("Done: {name} will call you on {when}, on the number ending in {ending}.")
             };
             Offer { start: at.with_timezone(&Utc), line, confirmation }
         })
@@ -71,18 +81,18 @@ mod tests {
     fn slots_are_offered_as_a_receptionist_says_them() {
         let rome: Tz = "Europe/Rome".parse().unwrap();
         let slots = [rome.with_ymd_and_hms(2026, 12, 8, 10, 0, 0).unwrap(), rome.with_ymd_and_hms(2026, 12, 9, 15, 30, 0).unwrap()];
-        let en = offers("en", "Sara Neri", &slots);
+        let en = offers("en", "Sara Neri", "+393331234567", &slots);
         assert_eq!(en[0].line, "Sara can call you back on Tuesday 8 December at 10 am. Shall I book it?");
         assert_eq!(en[1].line, "Or Sara could call you on Wednesday 9 December at 3:30 pm. Would that suit you better?");
-        assert_eq!(en[1].confirmation, "Done: Sara will call you on Wednesday 9 December at 3:30 pm.");
+        assert_eq!(en[1].confirmation, "Done: Sara will call you on Wednesday 9 December at 3:30 pm, on the number ending in 4 5 6 7.");
         assert_eq!(en[0].start, Utc.with_ymd_and_hms(2026, 12, 8, 9, 0, 0).unwrap(), "10:00 in Rome is 9:00 UTC in December");
-        let it = offers("it", "Sara Neri", &slots);
+        let it = offers("it", "Sara Neri", "+39 02 1234 0089", &slots);
         assert_eq!(it[0].line, "Sara può richiamarla martedì 8 dicembre alle 10. Lo fisso?");
-        assert_eq!(it[1].confirmation, "Fatto: Sara la chiamerà mercoledì 9 dicembre alle 15 e 30.");
+        assert_eq!(it[1].confirmation, "Fatto: Sara la chiamerà mercoledì 9 dicembre alle 15 e 30, al numero che finisce con 0 0 8 9.");
         let one = rome.with_ymd_and_hms(2026, 12, 10, 13, 0, 0).unwrap();
         assert_eq!(spoken(true, &one), "giovedì 10 dicembre alle 13");
         assert_eq!(spoken(true, &rome.with_ymd_and_hms(2026, 12, 10, 1, 5, 0).unwrap()), "giovedì 10 dicembre all'una e 5");
         assert_eq!(spoken(false, &rome.with_ymd_and_hms(2026, 12, 10, 12, 0, 0).unwrap()), "Thursday 10 December at 12 pm");
-        assert!(offers("en", "Sara", &[]).is_empty());
+        assert!(offers("en", "Sara", "+393331234567", &[]).is_empty());
     }
 }

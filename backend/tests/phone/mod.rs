@@ -35,6 +35,8 @@ pub struct Script {
     pub greeting: &'static str,
     /// The answer as the lead keeps it (Whisper writes numbers in figures or in words).
     pub budget: &'static [&'static str],
+    /// The last four digits of [`CALLER`] as Whisper may write them in words.
+    pub last_digits: [&'static str; 4],
     /// How the e-mail telling the line's seller of the call says the call back is booked.
     pub call_back_booked: &'static str,
     /// The subject of the booking's notice to the seller, `{when}` the call back's time.
@@ -69,6 +71,7 @@ pub fn english() -> Script {
         answer: "We have about twenty thousand euros for this project.",
         greeting: "Hello Anna, I am Alex from Acme. I have a quick question for you. What budget do you have in mind for this project?",
         budget: &["20000", "twenty thousand"],
+        last_digits: ["four", "five", "six", "seven"],
         call_back_booked: "Call back booked",
         booking_subject: "New booking: Qualification with Anna Rossi on {when}",
         call_subject: "Call on your line: Anna Rossi (not qualified)",
@@ -98,6 +101,7 @@ pub fn italian() -> Script {
         // Whisper hears festival's "ventimila" on the telephone band as "20.000", "ventimila" or
         // "accadenti mila" (5 runs).
         budget: &["20000", "mila"],
+        last_digits: ["quattro", "cinque", "sei", "sette"],
         call_back_booked: "Richiamata fissata",
         booking_subject: "Nuova prenotazione: Qualification con Giulia Bianchi, {when}",
         call_subject: "Chiamata sulla tua linea: Giulia Bianchi (non qualificato)",
