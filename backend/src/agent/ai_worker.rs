@@ -22,9 +22,8 @@ use uuid::Uuid;
 
 /// AI calls one worker runs at once: five, the phone line's concurrent calls (#18). A call
 /// costs the worker little beside the copilot's transcription of the same room: its lines are
-/// synthesised once (about a tenth of their length; the greeting first, the rest while it
-/// plays), and Whisper decodes the
-/// guest's turns one at a time on one thread. `backend/tests/phone_call.rs` calls one line
+/// synthesised once (about a tenth of their length; each while the one before it is said),
+/// and Whisper decodes the guest's turns one at a time on one thread. `backend/tests/phone_call.rs` calls one line
 /// five times at once on 2 cores and prints when each caller first hears the agent; further
 /// calls wait for another server's worker (#19).
 pub const MAX_JOBS: usize = 5;
