@@ -18,9 +18,7 @@ mod agent;
 mod common;
 
 use closer::agent::conversation::{self, Question, Script};
-use closer::agent::consent::ConsentReader;
-use closer::agent::dialogue::Dialogue;
-use closer::leads::bant::Assessor;
+use closer::agent::dialogue::{Dialogue, Readers};
 use closer::semantics::encoder::SentenceEncoder;
 use closer::agent::voice::Voice;
 use closer_testkit::eval::percentile;
@@ -67,7 +65,7 @@ async fn qualification(voices: &Arc<Voices>, whisper: &Arc<WhisperEngine>, dialo
         offers: Vec::new(),
         closing: if language == "it" { "Grazie Anna, a presto." } else { "Thank you, Anna. Talk soon." }.into(),
     };
-    let heard = conversation::run(&voice, voices.clone(), whisper.clone(), hears_guest, &script, dialogue, std::future::pending()).await.expect("conversation").exchanges;
+    let heard = conversation::run(&voice, voices.clone(), whisper.clone(), hears_guest, &script, dialogue, conversation::SellerSide::absent()).await.expect("conversation").exchanges;
     let gaps: Vec<i64> = guest.await.unwrap().gaps.into_iter().map(|g| g as i64).collect();
     for (n, exchange) in heard.iter().enumerate() {
         let gap = gaps.get(n).map_or("-".to_owned(), |g| g.to_string());
@@ -82,12 +80,10 @@ async fn main() {
     let voices = Arc::new(Voices::load(&models).expect("voices"));
     let whisper = Arc::new(WhisperEngine::load(&models.whisper).expect("whisper"));
     println!("guest end of turn → the agent's next line, ms (goal p95 ≤ 1500; floor: the {HANGOVER_MS} ms hangover):");
-    let encoder = Arc::new(SentenceEncoder::load(&models).expect("encoder"));
-    let assessor = Arc::new(Assessor::builtin(&encoder).expect("assessor"));
-    let consent = Arc::new(ConsentReader::builtin(&encoder).expect("consent reader"));
+    let readers = Arc::new(Readers::builtin(Arc::new(SentenceEncoder::load(&models).expect("encoder"))).expect("readers"));
     for (language, exchanges) in [("en", &ENGLISH), ("it", &ITALIAN)] {
         // No FAQ and no BANT criteria: every answer is taken as it comes.
-        let dialogue = Dialogue::new(encoder.clone(), assessor.clone(), consent.clone(), language, &[]).expect("dialogue");
+        let dialogue = Dialogue::new(readers.clone(), language, &[]).expect("dialogue");
         let (answered, gaps) = qualification(&voices, &whisper, &dialogue, language, exchanges).await;
         println!(
             "  {language}: p50 {} / p95 {} / max {} (n = {}); {answered} of {} answers heard",

@@ -11,10 +11,8 @@ mod agent;
 mod common;
 
 use closer::agent::conversation::{self, End, Question, Script};
-use closer::agent::consent::ConsentReader;
-use closer::agent::dialogue::Dialogue;
+use closer::agent::dialogue::{Dialogue, Readers};
 use closer::agent::offer;
-use closer::leads::bant::Assessor;
 use closer_wire::BantCriterion;
 use closer::semantics::encoder::SentenceEncoder;
 use closer::agent::voice::Voice;
@@ -39,11 +37,9 @@ async fn qualification(script: Script, answers: [&str; 3], max_wer: f64) {
         .collect();
     // The second question (the agent's second stretch of speech) is cut off.
     let guest = tokio::spawn(agent::guest(hears_agent, call.mic.clone(), spoken, Some(1)));
-    let encoder = Arc::new(SentenceEncoder::load(&models).unwrap());
-    let assessor = Arc::new(Assessor::builtin(&encoder).unwrap());
-    let consent = Arc::new(ConsentReader::builtin(&encoder).unwrap());
-    let dialogue = Dialogue::new(encoder.clone(), assessor.clone(), consent, &script.language, &[]).unwrap();
-    let talked = conversation::run(&voice, voices.clone(), whisper, hears_guest, &script, &dialogue, std::future::pending()).await.expect("conversation");
+    let readers = Arc::new(Readers::builtin(Arc::new(SentenceEncoder::load(&models).unwrap())).unwrap());
+    let dialogue = Dialogue::new(readers.clone(), &script.language, &[]).unwrap();
+    let talked = conversation::run(&voice, voices.clone(), whisper, hears_guest, &script, &dialogue, conversation::SellerSide::absent()).await.expect("conversation");
     assert_eq!(talked.end, End::Finished);
     let exchanges = talked.exchanges;
     let gaps = guest.await.unwrap().gaps;
@@ -66,7 +62,7 @@ async fn qualification(script: Script, answers: [&str; 3], max_wer: f64) {
     // BANT from what the agent heard: the three criteria asked about, each with its answer as
     // the evidence; need was not asked. The budget answer names an amount set aside (met).
     let answers = conversation::bant_answers(&exchanges);
-    let assessed = assessor.assess(&encoder, &answers, None).unwrap();
+    let assessed = readers.assessor.assess(&readers.encoder, &answers, None).unwrap();
     println!("{}: BANT {assessed:?}", script.language);
     let heard = |n: usize| closer::pii::redact(exchanges[n].answer.as_deref().unwrap().trim()).text;
     let budget = assessed.budget.expect("budget asked");
@@ -147,11 +143,9 @@ async fn call_back(language: &str, greeting: &str, question: &str, closing: &str
     let (hears_agent, hears_guest) = call.hear_each_other().await;
     let spoken: Vec<Vec<i16>> = replies.iter().map(|a| voices.speak(language, a).unwrap().resampled(48_000).unwrap().samples).collect();
     let guest = tokio::spawn(agent::guest(hears_agent, call.mic.clone(), spoken, None));
-    let encoder = Arc::new(SentenceEncoder::load(&models).unwrap());
-    let assessor = Arc::new(Assessor::builtin(&encoder).unwrap());
-    let consent = Arc::new(ConsentReader::builtin(&encoder).unwrap());
-    let dialogue = Dialogue::new(encoder, assessor, consent, language, &[]).unwrap();
-    let talked = conversation::run(&voice, voices.clone(), whisper.clone(), hears_guest, &script, &dialogue, std::future::pending()).await.expect("conversation");
+    let readers = Arc::new(Readers::builtin(Arc::new(SentenceEncoder::load(&models).unwrap())).unwrap());
+    let dialogue = Dialogue::new(readers, language, &[]).unwrap();
+    let talked = conversation::run(&voice, voices.clone(), whisper.clone(), hears_guest, &script, &dialogue, conversation::SellerSide::absent()).await.expect("conversation");
     let heard = guest.await.unwrap();
     println!("{language}: the agent heard {:?}", talked.replies);
     assert_eq!(talked.end, End::Finished);

@@ -8,9 +8,7 @@
 
 mod common;
 
-use closer::agent::consent::ConsentReader;
-use closer::agent::dialogue::{self, Dialogue, FAQ_MIN_SCORE, FAQ_MIN_SCORE_UNMARKED, Turn};
-use closer::leads::bant::Assessor;
+use closer::agent::dialogue::{self, Dialogue, Readers, FAQ_MIN_SCORE, FAQ_MIN_SCORE_UNMARKED, Turn};
 use closer::semantics::encoder::{Embedding, SentenceEncoder};
 use closer_wire::{AgentFaq, BantCriterion};
 use std::sync::Arc;
@@ -143,11 +141,9 @@ fn the_guests_turns_are_read_as_the_held_out_companies_meant_them() {
 /// language; a clear one, or a question outside BANT, none.
 #[test]
 fn an_unclear_answer_gets_one_follow_up_in_the_agents_language() {
-    let encoder = Arc::new(SentenceEncoder::load(&common::models()).unwrap());
-    let assessor = Arc::new(Assessor::builtin(&encoder).unwrap());
-    let consent = Arc::new(ConsentReader::builtin(&encoder).unwrap());
-    let english = Dialogue::new(encoder.clone(), assessor.clone(), consent.clone(), "en", &[]).unwrap();
-    let italian = Dialogue::new(encoder, assessor, consent, "it", &[]).unwrap();
+    let readers = Arc::new(Readers::builtin(Arc::new(SentenceEncoder::load(&common::models()).unwrap())).unwrap());
+    let english = Dialogue::new(readers.clone(), "en", &[]).unwrap();
+    let italian = Dialogue::new(readers, "it", &[]).unwrap();
     let unclear = "We haven't really looked at the numbers yet, it depends on what you propose.";
     assert_eq!(english.follow_up(Some(BantCriterion::Budget), unclear).unwrap(), Some("Even a rough range helps: what amount do you have in mind?"));
     assert_eq!(english.follow_up(Some(BantCriterion::Budget), "We have set aside 30,000 euros for it this year.").unwrap(), None);

@@ -13,12 +13,10 @@ mod common;
 use axum::Json;
 use axum::extract::State;
 use closer::agent::conversation::{self, End, Question, Script};
-use closer::agent::consent::ConsentReader;
-use closer::agent::dialogue::Dialogue;
+use closer::agent::dialogue::{Dialogue, Readers};
 use closer::agent::reasoning::{Reasoner, Response, TURN_BUDGET, TurnContext};
 use closer::agent::voice::Voice;
 use closer::config::{Config, LlmProvider};
-use closer::leads::bant::Assessor;
 use closer::llm::LlmClient;
 use closer::semantics::encoder::SentenceEncoder;
 use closer::stt::whisper::WhisperEngine;
@@ -102,10 +100,8 @@ fn cards() -> Vec<Objection> {
 }
 
 fn dialogue_of(language: &str, reasoner: Option<Reasoner>) -> Dialogue {
-    let encoder = Arc::new(SentenceEncoder::load(&common::models()).unwrap());
-    let assessor = Arc::new(Assessor::builtin(&encoder).unwrap());
-    let consent = Arc::new(ConsentReader::builtin(&encoder).unwrap());
-    Dialogue::new(encoder, assessor, consent, language, &faq()).unwrap().with_reasoner(reasoner)
+    let readers = Arc::new(Readers::builtin(Arc::new(SentenceEncoder::load(&common::models()).unwrap())).unwrap());
+    Dialogue::new(readers, language, &faq()).unwrap().with_reasoner(reasoner)
 }
 
 const QUESTION: &str = "What budget do you have in mind for this project?";
@@ -201,7 +197,7 @@ async fn the_guest_hears_the_llms_reply_in_the_room() {
         closing: "Thank you, Anna. A consultant will call you back this week.".into(),
     };
     let dialogue = dialogue_of("en", Some(Reasoner::new(llm.client().await, "Giulia", "en", PERSONA, &faq(), &cards())));
-    let talked = conversation::run(&voice, voices, whisper.clone(), hears_guest, &script, &dialogue, std::future::pending()).await.expect("conversation");
+    let talked = conversation::run(&voice, voices, whisper.clone(), hears_guest, &script, &dialogue, conversation::SellerSide::absent()).await.expect("conversation");
     assert_eq!(talked.end, End::Finished);
     let heard = guest.await.unwrap();
     println!("guest end of turn → the agent's next line: {:?} ms", heard.gaps);

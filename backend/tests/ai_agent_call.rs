@@ -266,3 +266,117 @@ async fn a_seller_who_joins_takes_the_call_over_and_the_agent_falls_silent() {
     assert!(lead.bant.budget.is_some() && lead.bant.timeline.is_none(), "only the budget was asked: {:?}", lead.bant);
 }
 
+
+/// A call in which the guest asks for a person, in one language.
+struct AskingForAPerson {
+    language: &'static str,
+    agent: Value,
+    playbook: &'static str,
+    /// Anna's turns: her request, then her reply to the agent's offer to call Sara in.
+    turns: [&'static str; 2],
+    /// The subject of Sara's call to join.
+    subject: &'static str,
+    /// Words of the agent's hold line as Whisper writes them.
+    hold: [&'static str; 2],
+}
+
+/// A guest who asks for a person (#18): the agent offers to call the seller in; Anna accepts;
+/// Sara is e-mailed the link to the call at once, and while Anna holds, Sara joins and speaks:
+/// the agent leaves and the lead is hers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guest_who_asks_for_a_person_has_the_seller_called_in() {
+    asks_for_a_person(AskingForAPerson {
+        language: "en",
+        agent: json!({
+            "name": "Alex", "language": "en",
+            "greeting": "Hello {guest}, I am Alex from Acme. I have two quick questions for you.",
+            "questions": [
+                {"text": "What budget do you have in mind for this project?", "criterion": "budget"},
+                {"text": "When would you like to have a solution in place?", "criterion": "timeline"}
+            ],
+            "closing": "Thank you. A consultant will call you back this week.",
+            "qualify_score": 50
+        }),
+        playbook: "discovery-en.json",
+        turns: ["Actually, I would rather discuss this with somebody from your team. Can you get someone for me?", "Yes, please do."],
+        subject: "Anna Rossi asks to speak with you now",
+        hold: ["join", "line"],
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_italian_a_guest_who_asks_for_a_person_has_the_seller_called_in() {
+    asks_for_a_person(AskingForAPerson {
+        language: "it",
+        agent: json!({
+            "name": "Chiara", "language": "it",
+            "greeting": "Buongiorno {guest}, sono Chiara di Acme. Ho due domande veloci per lei.",
+            "questions": [
+                {"text": "Che budget avete previsto per questo progetto?", "criterion": "budget"},
+                {"text": "Quando vorreste avere una soluzione?", "criterion": "timeline"}
+            ],
+            "closing": "Grazie. Un consulente la richiamerà questa settimana.",
+            "qualify_score": 50
+        }),
+        playbook: "primo-contatto-it.json",
+        // One sentence: festival pauses between two longer than the 700 ms that end a turn.
+        turns: ["Veramente preferirei parlarne con qualcuno del vostro ufficio, me lo può passare?", "Sì, grazie."],
+        subject: "Anna Rossi chiede di parlare con te adesso",
+        hold: ["favore", "minuto"],
+    })
+    .await;
+}
+
+async fn asks_for_a_person(case: AskingForAPerson) {
+    let _alone = ONE_CALL_AT_A_TIME.lock().await;
+    let smtp = SmtpServer::start();
+    let app = TestApp::mailing_to(&smtp).await;
+    let _workers = closer::agent::start(app.state.clone()).expect("the workers start");
+    let (seller, sara, id) = meeting_run_by(&app, case.agent, case.playbook).await;
+    let (mut guest, mic, hears_agent) = anna_joins(&app, &id).await;
+
+    // Instead of answering the first question, Anna asks for someone of the team; offered
+    // Sara, she accepts.
+    let mut heard = agent::guest(hears_agent, mic, spoken(case.language, &case.turns), None).await;
+    println!("Anna's end of turn → the agent's next line: {:?} ms", heard.gaps);
+    // (One line each: a pause inside the offer made Anna answer its first sentence, and the
+    // hold line after her barge-in ran into the offer, one stretch to her.)
+    assert_eq!(heard.gaps.len(), 2, "the agent answered both of Anna's turns");
+
+    // Anna hears the agent ask her to hold.
+    let mut hold = Vec::new();
+    let until = Instant::now() + Duration::from_secs(7);
+    while Instant::now() < until {
+        if let Ok(Some(frame)) = tokio::time::timeout(Duration::from_millis(100), heard.agent.recv()).await {
+            hold.extend(frame.samples);
+        }
+    }
+    let whisper = WhisperEngine::load(&common::models().whisper).unwrap();
+    let samples: Vec<f32> = hold.iter().map(|&s| f32::from(s) / 32768.0).collect();
+    let said = whisper.transcribe(&samples, case.language).unwrap().text.to_lowercase();
+    println!("while holding Anna heard: {said:?}");
+    assert!(case.hold.iter().all(|w| said.contains(w)), "{said:?}");
+
+    // Sara was asked to join, with the link to the call, as soon as Anna accepted.
+    assert!(smtp.count() >= 1, "Sara was not e-mailed while Anna held");
+    let mail = smtp.message(1).await;
+    println!("Sara's call to join: {mail}");
+    assert!(mail["to"].as_str().unwrap().contains(sara["email"].as_str().unwrap()), "{mail}");
+    assert_eq!(mail["subject"], case.subject);
+    assert!(mail["text"].as_str().unwrap().contains(&format!("http://closer.test/host/{id}")), "{mail}");
+
+    // Sara joins from the link and speaks: the agent leaves her the call.
+    let (status, access) = app.call(Method::POST, &format!("/meetings/{id}/token"), Some(&seller), None).await;
+    assert_eq!(status, 200, "{access}");
+    let sara_room = call::rtc()
+        .connect(access["livekit_url"].as_str().unwrap(), access["token"].as_str().unwrap(), RoomOptions { auto_subscribe: false })
+        .await
+        .expect("Sara joins");
+    let _sara_mic = sara_room.room.publish_audio("microphone", 48_000, 1).await.unwrap();
+    agent_leaves(&mut guest).await;
+    let lead = annas_lead(&app, &seller).await;
+    assert_eq!(lead.stage, LeadStage::HandedOff);
+    assert_eq!(lead.owner_id.map(|o| o.to_string()), sara["id"].as_str().map(str::to_owned));
+    assert!(lead.bant.budget.is_none(), "Anna asked for a person instead of answering: {:?}", lead.bant);
+}

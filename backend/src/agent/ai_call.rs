@@ -8,8 +8,8 @@
 //! silent within a frame and leaves, and the copilot (in the room all along, hidden) whispers
 //! to that seller.
 
-use super::conversation::{self, Conversation, Exchange};
-use super::dialogue::Dialogue;
+use super::conversation::{self, Conversation, Exchange, SellerSide};
+use super::dialogue::{Dialogue, Readers};
 use super::reasoning::Reasoner;
 use crate::llm::LlmClient;
 use super::voice::Voice;
@@ -26,12 +26,9 @@ use closer_wire::{FRAME_SAMPLE_RATE, MeetingStatus};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
-use super::consent::ConsentReader;
 use crate::booking::{Guest, MeetingType, Seller};
-use crate::leads::bant::Assessor;
 use crate::live::engines::Engines;
 use crate::models::ModelPaths;
-use crate::semantics::encoder::SentenceEncoder;
 use crate::stt::whisper::WhisperEngine;
 use crate::tts::Voices;
 use serde::{Deserialize, Serialize};
@@ -53,24 +50,18 @@ pub struct AiModels {
     pub voices: Arc<Voices>,
     /// Whisper, for the guest's answers.
     pub whisper: Arc<WhisperEngine>,
-    /// The sentence encoder the assessor and the dialogue read with.
-    pub encoder: Arc<SentenceEncoder>,
-    /// BANT from the answers.
-    pub assessor: Arc<Assessor>,
-    /// Replies to the call backs offered.
-    pub consent: Arc<ConsentReader>,
+    /// What the dialogue reads the guest's turns with (the live encoder's).
+    pub readers: Arc<Readers>,
 }
 
 impl AiModels {
     /// The voices loaded from `paths`, with the Whisper and the encoder of the live `engines`
     /// (a second or so; blocking).
     ///
-    /// Errors: a voice's files missing or invalid, the encoder failing on the assessor's examples.
+    /// Errors: a voice's files missing or invalid, the encoder failing on the readers' examples.
     pub fn load(paths: &ModelPaths, engines: &Engines) -> anyhow::Result<Self> {
-        let encoder = engines.analysis.encoder.clone();
-        let assessor = Arc::new(Assessor::builtin(&encoder)?);
-        let consent = Arc::new(ConsentReader::builtin(&encoder)?);
-        Ok(Self { voices: Arc::new(Voices::load(paths)?), whisper: engines.whisper.clone(), encoder, assessor, consent })
+        let readers = Arc::new(Readers::builtin(engines.analysis.encoder.clone())?);
+        Ok(Self { voices: Arc::new(Voices::load(paths)?), whisper: engines.whisper.clone(), readers })
     }
 }
 
@@ -141,18 +132,19 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
         }
     }
     let dialogue = {
-        let (encoder, assessor, consent) = (models.encoder.clone(), models.assessor.clone(), models.consent.clone());
+        let readers = models.readers.clone();
         let (language, faq) = (agent.language.clone(), agent.faq.clone());
         let reasoner = match LlmClient::from_config(&state.config) {
             Some(client) => Some(Reasoner::new(client, &agent.name, &agent.language, &agent.persona, &agent.faq, &battle_cards(&state, playbook).await?)),
             None => None,
         };
-        tokio::task::spawn_blocking(move || Dialogue::new(encoder, assessor, consent, &language, &faq)).await??.with_reasoner(reasoner)
+        tokio::task::spawn_blocking(move || Dialogue::new(readers, &language, &faq)).await??.with_reasoner(reasoner)
     };
+    let transfer = super::summon::transfer_to_host(&state, meeting, &agent, &guest.name).await?;
     let mut taken_over_by = None;
-    let handover = watch.seller_takes_over(&room, &mut events, &mut taken_over_by);
+    let seller = SellerSide { takes_over: watch.seller_takes_over(&room, &mut events, &mut taken_over_by), transfer };
     let (exchanges, booked) = tokio::select! {
-        talked = conversation::run(&voice, models.voices.clone(), models.whisper.clone(), stream, &script, &dialogue, handover) => match talked {
+        talked = conversation::run(&voice, models.voices.clone(), models.whisper.clone(), stream, &script, &dialogue, seller) => match talked {
             Ok(Conversation { exchanges, end, booked, .. }) => {
                 tracing::info!(%meeting, answered = exchanges.len(), ?end, call_back = booked.is_some(), "AI agent's conversation over");
                 (exchanges, booked)
@@ -302,7 +294,7 @@ async fn outcome<'a>(
     let models = models.clone();
     let bant = tokio::task::spawn_blocking(move || {
         let answers: Vec<_> = answers.iter().map(|(c, a)| (*c, a.as_str())).collect();
-        models.assessor.assess(&models.encoder, &answers, Some(meeting))
+        models.readers.assessor.assess(&models.readers.encoder, &answers, Some(meeting))
     })
     .await??;
     Ok(CallOutcome { meeting, agent, guest, bant, taken_over_by, open_questions: conversation::open_questions(exchanges), by_phone: false, call_back: None })

@@ -34,6 +34,9 @@ use tokio::sync::mpsc;
 
 /// How long the agent waits for an answer after asking, before it moves on without one.
 pub const ANSWER_WAIT: Duration = Duration::from_secs(20);
+/// How long a guest who accepted that the seller be asked to join holds for them, before the
+/// agent carries on (the seller is e-mailed a link to the call: a minute to see it and join).
+pub const TRANSFER_HOLD: Duration = Duration::from_secs(45);
 /// Turns of the guest's heard per question at most: the answer, the answer to a follow-up, and
 /// questions of the guest's in between; then the agent goes on.
 const MAX_TURNS: usize = 4;
@@ -74,6 +77,32 @@ impl Script {
             closing: agent.closing.clone(),
         }
     }
+}
+
+/// The seller's part in the call: taking it over, and being asked for.
+#[derive(Debug)]
+pub struct SellerSide<F> {
+    /// Resolves when a seller takes the call over (their microphone live in the room).
+    pub takes_over: F,
+    /// The seller a guest may ask for; `None`: nobody to summon.
+    pub transfer: Option<Transfer>,
+}
+
+impl SellerSide<std::future::Pending<()>> {
+    /// No seller: nobody takes the call over or can be asked for.
+    pub fn absent() -> Self {
+        Self { takes_over: std::future::pending(), transfer: None }
+    }
+}
+
+/// The seller a guest may ask to speak with during the call ([`super::transfer`]).
+#[derive(Debug)]
+pub struct Transfer {
+    /// Their name as the agent says it.
+    pub seller: String,
+    /// Sent once, when the guest accepts that the seller be asked to join: the caller of [`run`]
+    /// tells the seller, and a seller who joins takes the call over ([`SellerSide::takes_over`]).
+    pub summon: tokio::sync::oneshot::Sender<()>,
 }
 
 /// A question of the script.
@@ -132,7 +161,7 @@ pub enum End {
     Finished,
     /// The guest's track ended (they left).
     GuestLeft,
-    /// The caller's `handover` came (a seller took the call over): the agent fell silent at once.
+    /// A seller took the call over (`SellerSide::takes_over`): the agent fell silent at once.
     HandedOver,
 }
 
@@ -166,8 +195,12 @@ enum Heard {
 
 /// Runs `script` with the guest whose microphone is `guest` (subscribed at 16 kHz mono),
 /// speaking on `voice` with `voices`, transcribing with `whisper`, until its closing line, the
-/// guest leaving, or `handover` resolving (then the agent stops speaking within a frame and
-/// what was queued on its track is dropped). Returns each question asked with its answer.
+/// guest leaving, or the `seller`'s `takes_over` resolving (then the agent stops speaking within
+/// a frame and what was queued on its track is dropped). Returns each question asked with its
+/// answer. With the seller's `transfer`, the first time the guest asks to speak with a person (an answer to a
+/// question or a reply to an offer) the agent offers to ask that seller to join, and if the
+/// guest accepts, summons them and holds for [`TRANSFER_HOLD`]; then it asks its question (or
+/// makes its offer) again.
 ///
 /// Errors: [`ConversationError`] when a line cannot be synthesised or said, or Whisper fails.
 pub async fn run(
@@ -177,8 +210,9 @@ pub async fn run(
     guest: AudioStream,
     script: &Script,
     dialogue: &Dialogue,
-    handover: impl Future<Output = ()>,
+    seller: SellerSide<impl Future<Output = ()>>,
 ) -> Result<Conversation, ConversationError> {
+    let SellerSide { takes_over, mut transfer } = seller;
     // Each line is synthesised while the one before it is said (the greeting before the agent
     // speaks), so a caller hears the greeting as soon as it is ready: one voice synthesises for
     // every call of the process, and five calls at once on 2 cores used to wait about 9 s for
@@ -210,17 +244,23 @@ pub async fn run(
                 guest_questions: Vec::new(),
             };
             for _ in 0..MAX_TURNS {
-                let text = match tokio::time::timeout(ANSWER_WAIT, heard.recv()).await {
-                    Ok(Some(Heard::Utterance(transcription))) => transcription
-                        .await
-                        .map_err(|e| ConversationError::Stt(e.to_string()))?
-                        .map_err(|e| ConversationError::Stt(e.to_string()))?,
-                    Ok(Some(Heard::Left) | None) => {
+                let text = match next(&mut heard).await? {
+                    Said::Turn(text) => text,
+                    Said::Left => {
                         exchanges.push(exchange);
                         return Ok(End::GuestLeft);
                     }
-                    Err(_) => break,
+                    Said::Silence => break,
                 };
+                if transfer.is_some() && dialogue.asks_for_person(&text).await? {
+                    let asked = transfer.take().expect("checked");
+                    if let Some(end) = offer_transfer(voice, &voices, &script.language, dialogue, &mut heard, &barge_in, asked).await? {
+                        exchanges.push(exchange);
+                        return Ok(end);
+                    }
+                    say(voice, &voices, &script.language, &format!("{} {}", dialogue.lines().back_to_question, question.text), &barge_in).await?;
+                    continue;
+                }
                 let context = TurnContext {
                     question: &question.text,
                     answered: exchange.answer.as_deref(),
@@ -258,14 +298,18 @@ pub async fn run(
                     }
                 }
                 speak(voice, &speech, &barge_in).await?;
-                let reply = match tokio::time::timeout(ANSWER_WAIT, heard.recv()).await {
-                    Ok(Some(Heard::Utterance(transcription))) => transcription
-                        .await
-                        .map_err(|e| ConversationError::Stt(e.to_string()))?
-                        .map_err(|e| ConversationError::Stt(e.to_string()))?,
-                    Ok(Some(Heard::Left) | None) => return Ok(End::GuestLeft),
-                    Err(_) => break 'offers,
+                let reply = match next(&mut heard).await? {
+                    Said::Turn(reply) => reply,
+                    Said::Left => return Ok(End::GuestLeft),
+                    Said::Silence => break 'offers,
                 };
+                if transfer.is_some() && dialogue.asks_for_person(&reply).await? {
+                    let asked = transfer.take().expect("checked");
+                    if let Some(end) = offer_transfer(voice, &voices, &script.language, dialogue, &mut heard, &barge_in, asked).await? {
+                        return Ok(end);
+                    }
+                    continue;
+                }
                 let consent = dialogue.consent(&reply).await?;
                 replies.push((reply, consent));
                 match consent {
@@ -285,7 +329,7 @@ pub async fn run(
     };
     let end: Result<End, ConversationError> = tokio::select! {
         end = talk => end,
-        _ = handover => {
+        _ = takes_over => {
             voice.silence()?;
             Ok(End::HandedOver)
         }
@@ -339,6 +383,72 @@ impl Lines {
         }
         Ok(speech)
     }
+}
+
+/// What the guest said next.
+enum Said {
+    /// A turn, as Whisper heard it.
+    Turn(String),
+    /// Nothing within [`ANSWER_WAIT`].
+    Silence,
+    /// They left.
+    Left,
+}
+
+/// Waits up to [`ANSWER_WAIT`] for the guest's next turn and its transcription.
+///
+/// Errors: [`ConversationError::Stt`] when Whisper fails.
+async fn next(heard: &mut mpsc::UnboundedReceiver<Heard>) -> Result<Said, ConversationError> {
+    Ok(match tokio::time::timeout(ANSWER_WAIT, heard.recv()).await {
+        Ok(Some(Heard::Utterance(transcription))) => Said::Turn(
+            transcription.await.map_err(|e| ConversationError::Stt(e.to_string()))?.map_err(|e| ConversationError::Stt(e.to_string()))?,
+        ),
+        Ok(Some(Heard::Left) | None) => Said::Left,
+        Err(_) => Said::Silence,
+    })
+}
+
+/// The guest asked to speak with a person: the agent offers to ask `transfer`'s seller to join;
+/// when the guest accepts, it summons them and holds for [`TRANSFER_HOLD`] (a seller who joins
+/// meanwhile takes the call over, which ends [`run`]), then says the seller could not come.
+/// `Some(End::GuestLeft)` when the guest left meanwhile, else `None`: the script goes on.
+///
+/// Errors: [`ConversationError`] when a line cannot be said or a reply not read.
+async fn offer_transfer(
+    voice: &Voice,
+    voices: &Arc<Voices>,
+    language: &str,
+    dialogue: &Dialogue,
+    heard: &mut mpsc::UnboundedReceiver<Heard>,
+    barge_in: &AtomicBool,
+    transfer: Transfer,
+) -> Result<Option<End>, ConversationError> {
+    let (lines, seller) = (dialogue.lines(), transfer.seller.as_str());
+    say(voice, voices, language, &lines.transfer_offer.replace("{seller}", seller), barge_in).await?;
+    let reply = match next(heard).await? {
+        Said::Turn(reply) => reply,
+        Said::Left => return Ok(Some(End::GuestLeft)),
+        Said::Silence => String::new(),
+    };
+    if dialogue.consent(&reply).await? != Consent::Accept {
+        say(voice, voices, language, lines.carry_on, barge_in).await?;
+        return Ok(None);
+    }
+    let _ = transfer.summon.send(());
+    say(voice, voices, language, &lines.transfer_hold.replace("{seller}", seller), barge_in).await?;
+    // What the guest says while holding ("hello?") is not an answer to anything.
+    let hold = tokio::time::sleep(TRANSFER_HOLD);
+    tokio::pin!(hold);
+    loop {
+        tokio::select! {
+            _ = &mut hold => break,
+            said = heard.recv() => if matches!(said, Some(Heard::Left) | None) {
+                return Ok(Some(End::GuestLeft));
+            },
+        }
+    }
+    say(voice, voices, language, &lines.transfer_missed.replace("{seller}", seller), barge_in).await?;
+    Ok(None)
 }
 
 /// Synthesises `text` in `language` on a blocking thread.

@@ -20,6 +20,7 @@
 
 use super::consent::{Consent, ConsentReader};
 use super::reasoning::{Reasoner, Response, TurnContext, TURN_BUDGET};
+use super::transfer::TransferReader;
 use crate::leads::bant::Assessor;
 use crate::semantics::encoder::{Embedding, EncoderError, SentenceEncoder, cosine};
 use closer_wire::{AgentFaq, BantCriterion};
@@ -62,7 +63,30 @@ pub enum Turn {
     Question,
 }
 
-/// Reads the guest's turns for one agent: its FAQ, embedded, and the BANT assessor; first with
+/// The embedded readers of the agents' dialogues: loaded once per process, shared by its calls.
+pub struct Readers {
+    pub encoder: Arc<SentenceEncoder>,
+    /// BANT from the answers (and whether one leaves its criterion unclear).
+    pub assessor: Assessor,
+    /// Replies to the call backs offered.
+    pub consent: ConsentReader,
+    /// Requests to speak with a person.
+    pub transfer: TransferReader,
+}
+
+impl Readers {
+    /// The built-in readers, embedding their examples with `encoder` (blocking, a second or so).
+    ///
+    /// Errors: the encoder failing on an example.
+    pub fn builtin(encoder: Arc<SentenceEncoder>) -> anyhow::Result<Self> {
+        let assessor = Assessor::builtin(&encoder)?;
+        let consent = ConsentReader::builtin(&encoder)?;
+        let transfer = TransferReader::builtin(&encoder)?;
+        Ok(Self { encoder, assessor, consent, transfer })
+    }
+}
+
+/// Reads the guest's turns for one agent: its FAQ, embedded, and the [`Readers`]; first with
 /// its [`Reasoner`] when it has one.
 pub struct Dialogue {
     embedded: Arc<Embedded>,
@@ -71,9 +95,7 @@ pub struct Dialogue {
 
 /// The embedded reading (shared with the blocking thread it runs on).
 struct Embedded {
-    encoder: Arc<SentenceEncoder>,
-    assessor: Arc<Assessor>,
-    consent: Arc<ConsentReader>,
+    readers: Arc<Readers>,
     faq: Vec<Entry>,
     lines: &'static Lines,
 }
@@ -88,27 +110,20 @@ struct Entry {
 
 impl Dialogue {
     /// The dialogue of an agent speaking `language` (`en` or `it`) with `faq` (embedded here:
-    /// blocking, about 10 ms an entry), reading answers on BANT with `assessor` and replies to
-    /// its offers with `consent`.
+    /// blocking, about 10 ms an entry), reading with `readers`.
     ///
     /// Errors: the encoder failing.
-    pub fn new(
-        encoder: Arc<SentenceEncoder>,
-        assessor: Arc<Assessor>,
-        consent: Arc<ConsentReader>,
-        language: &str,
-        faq: &[AgentFaq],
-    ) -> Result<Self, EncoderError> {
+    pub fn new(readers: Arc<Readers>, language: &str, faq: &[AgentFaq]) -> Result<Self, EncoderError> {
         let mut entries = Vec::with_capacity(faq.len());
         for f in faq {
-            let mut embedded = encoder.embed(&[f.question.as_str(), f.answer.as_str()])?.into_iter();
+            let mut embedded = readers.encoder.embed(&[f.question.as_str(), f.answer.as_str()])?.into_iter();
             let (Some(question_embedding), Some(answer_embedding)) = (embedded.next(), embedded.next()) else {
                 return Err(EncoderError::Runtime("two texts, fewer embeddings".into()));
             };
             let words = words(&format!("{} {}", f.question, f.answer));
             entries.push(Entry { answer: f.answer.clone(), question_embedding, answer_embedding, words });
         }
-        Ok(Self { embedded: Arc::new(Embedded { encoder, assessor, consent, faq: entries, lines: Lines::of(language) }), reasoner: None })
+        Ok(Self { embedded: Arc::new(Embedded { readers, faq: entries, lines: Lines::of(language) }), reasoner: None })
     }
 
     /// The same dialogue reading turns with `reasoner` first (an LLM), when given.
@@ -148,7 +163,18 @@ impl Dialogue {
     /// Errors: the encoder failing.
     pub async fn consent(&self, reply: &str) -> Result<Consent, EncoderError> {
         let (embedded, reply) = (self.embedded.clone(), reply.to_owned());
-        tokio::task::spawn_blocking(move || embedded.consent.read(&embedded.encoder, &reply))
+        tokio::task::spawn_blocking(move || embedded.readers.consent.read(&embedded.readers.encoder, &reply))
+            .await
+            .map_err(|e| EncoderError::Runtime(e.to_string()))?
+    }
+
+    /// Whether `turn` (the guest's, as Whisper wrote it) asks to speak with a person now: by the
+    /// embedded reader ([`super::transfer`]), on a blocking thread.
+    ///
+    /// Errors: the encoder failing.
+    pub async fn asks_for_person(&self, turn: &str) -> Result<bool, EncoderError> {
+        let (embedded, turn) = (self.embedded.clone(), turn.to_owned());
+        tokio::task::spawn_blocking(move || embedded.readers.transfer.asks_for_person(&embedded.readers.encoder, &turn))
             .await
             .map_err(|e| EncoderError::Runtime(e.to_string()))?
     }
@@ -198,7 +224,7 @@ impl Embedded {
         if self.faq.is_empty() {
             return Ok(classify(None, asks));
         }
-        let e = self.encoder.embed(&[text])?.remove(0);
+        let e = self.readers.encoder.embed(&[text])?.remove(0);
         let turn_words = words(text);
         let best = self
             .faq
@@ -211,7 +237,7 @@ impl Embedded {
 
     fn follow_up(&self, criterion: Option<BantCriterion>, answer: &str) -> Result<Option<&'static str>, EncoderError> {
         let Some(criterion) = criterion else { return Ok(None) };
-        Ok((self.assessor.score(&self.encoder, criterion, answer)? == 1).then(|| self.lines.follow_up(criterion)))
+        Ok((self.readers.assessor.score(&self.readers.encoder, criterion, answer)? == 1).then(|| self.lines.follow_up(criterion)))
     }
 }
 
@@ -236,6 +262,14 @@ pub struct Lines {
     pub deflect: &'static str,
     /// Before asking its question again after answering the guest's.
     pub back_to_question: &'static str,
+    /// To a guest asking for a person: whether to call the seller (`{seller}`) in now.
+    pub transfer_offer: &'static str,
+    /// Once the seller (`{seller}`) is asked to join: the guest holds.
+    pub transfer_hold: &'static str,
+    /// When the seller (`{seller}`) did not join while the guest held.
+    pub transfer_missed: &'static str,
+    /// When the guest does not want the seller after all.
+    pub carry_on: &'static str,
     budget: &'static str,
     authority: &'static str,
     need: &'static str,
@@ -245,6 +279,10 @@ pub struct Lines {
 const EN: Lines = Lines {
     deflect: "Good question. I don't want to give you a wrong answer, so a colleague will get back to you on that.",
     back_to_question: "Coming back to my question:",
+    transfer_offer: "Would you like me to ask {seller} to join us now?",
+    transfer_hold: "I have asked {seller} to join us. Please stay on the line, it may take a minute.",
+    transfer_missed: "{seller} cannot join right now and will call you back. In the meantime, let's carry on.",
+    carry_on: "All right, let's carry on.",
     budget: "Even a rough range helps: what amount do you have in mind?",
     authority: "And who else would need to approve it?",
     need: "What is the main problem you would like to solve?",
@@ -254,6 +292,10 @@ const EN: Lines = Lines {
 const IT: Lines = Lines {
     deflect: "Bella domanda. Non voglio darle una risposta sbagliata: la ricontatterà un collega su questo.",
     back_to_question: "Torno alla mia domanda:",
+    transfer_offer: "Vuole che chieda a {seller} di unirsi a noi adesso?",
+    transfer_hold: "Ho chiesto a {seller} di unirsi a noi. Resti in linea, per favore: potrebbe volerci un minuto.",
+    transfer_missed: "{seller} al momento non può unirsi e la richiamerà. Intanto andiamo avanti.",
+    carry_on: "Va bene, andiamo avanti.",
     budget: "Anche un ordine di grandezza mi aiuta: che cifra avete in mente?",
     authority: "E chi altro dovrebbe approvare la decisione?",
     need: "Qual è il problema principale che vorreste risolvere?",

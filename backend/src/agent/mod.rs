@@ -28,6 +28,8 @@ mod microphone;
 pub mod presence;
 pub mod reasoning;
 pub mod consent;
+pub mod transfer;
+mod summon;
 pub mod conversation;
 pub mod voice;
 

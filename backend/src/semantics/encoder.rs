@@ -101,6 +101,21 @@ impl SentenceEncoder {
     }
 }
 
+/// The mean of `texts`' embeddings: a class's prototype, which a text is read by its nearest
+/// (Snell et al. 2017, "Prototypical Networks for Few-shot Learning").
+///
+/// Errors: the encoder failing; no texts ([`EncoderError::Runtime`]).
+pub fn prototype(encoder: &SentenceEncoder, texts: &[&str]) -> Result<Embedding, EncoderError> {
+    if texts.is_empty() {
+        return Err(EncoderError::Runtime("a prototype of no texts".into()));
+    }
+    let mut mean = [0.0f32; DIM];
+    for e in encoder.embed(texts)? {
+        mean.iter_mut().zip(&e).for_each(|(s, x)| *s += x / texts.len() as f32);
+    }
+    Ok(mean)
+}
+
 /// Cosine similarity in [-1, 1] of two embeddings.
 pub fn cosine(a: &Embedding, b: &Embedding) -> f32 {
     let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();

@@ -1,0 +1,74 @@
+//! Telling a seller that the guest of their AI agent's call asks for them now (#18: transfer to
+//! a human on request): an e-mail, in the agent's language, with the link that opens the call
+//! on the seller's side (`/host/{meeting}`, their green room). A seller who joins with a live
+//! microphone takes the call over ([`super::ai_call`]).
+
+use super::conversation::{TRANSFER_HOLD, Transfer};
+use crate::state::AppState;
+use uuid::Uuid;
+
+/// The [`Transfer`] to the host of `meeting` (the seller whose meeting the agent runs), or
+/// `None` when the meeting has no active host. When the guest asks for them, `agent` (its name
+/// and language) has them e-mailed, in a task of its own; the e-mail names the guest as
+/// `guest` (their name, or what their phone sent).
+///
+/// Errors: the database failing.
+pub async fn transfer_to_host(state: &AppState, meeting: Uuid, agent: &closer_wire::AiAgent, guest: &str) -> anyhow::Result<Option<Transfer>> {
+    let host: Option<(String, String)> = sqlx::query_as(
+        "SELECT u.display_name, u.email FROM meetings m JOIN users u ON u.id = m.host_id WHERE m.id = $1 AND u.deactivated_at IS NULL",
+    )
+    .bind(meeting)
+    .fetch_optional(&state.pg)
+    .await?;
+    let Some((name, email)) = host else { return Ok(None) };
+    let (summon, summoned) = tokio::sync::oneshot::channel();
+    let link = format!("{}/host/{meeting}", state.config.public_base_url.trim_end_matches('/'));
+    let (subject, text) = words(&agent.language, &agent.name, guest, &link);
+    let mailer = state.mailer.clone();
+    tokio::spawn(async move {
+        // Dropped unsent when the guest never asks.
+        if summoned.await.is_ok() {
+            match mailer.send_text(&email, &subject, &text).await {
+                Ok(()) => tracing::info!(%meeting, "the seller is asked to join the call"),
+                Err(e) => tracing::warn!(%meeting, error = %e, "the seller's call to join was not sent"),
+            }
+        }
+    });
+    let seller = name.split_whitespace().next().unwrap_or(&name).to_owned();
+    Ok(Some(Transfer { seller, summon }))
+}
+
+/// The e-mail's subject and text in `language` (`it`, else English).
+fn words(language: &str, agent: &str, guest: &str, link: &str) -> (String, String) {
+    let hold = TRANSFER_HOLD.as_secs();
+    if language == "it" {
+        (
+            format!("{guest} chiede di parlare con te adesso"),
+            format!(
+                "{guest} è in chiamata con {agent} e chiede di parlare con una persona: con te.\n\nEntra nella chiamata entro {hold} secondi: {link}\n\nSe non puoi, {agent} prosegue e riceverai il riepilogo della chiamata.\n"
+            ),
+        )
+    } else {
+        (
+            format!("{guest} asks to speak with you now"),
+            format!(
+                "{guest} is on a call with {agent} and asks to speak with a person: you.\n\nJoin the call within {hold} seconds: {link}\n\nIf you cannot, {agent} carries on and you will get the call's summary.\n"
+            ),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_call_to_join_is_in_the_agents_language_with_the_link() {
+        let (subject, text) = words("it", "Chiara", "Giulia Bianchi", "http://closer.test/host/1");
+        assert_eq!(subject, "Giulia Bianchi chiede di parlare con te adesso");
+        assert!(text.contains("entro 45 secondi: http://closer.test/host/1"), "{text}");
+        let (subject, text) = words("en", "Alex", "Anna Rossi", "http://closer.test/host/1");
+        assert_eq!(subject, "Anna Rossi asks to speak with you now");
+        assert!(text.contains("within 45 seconds: http://closer.test/host/1"), "{text}");
+    }
+}
