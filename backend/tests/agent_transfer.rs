@@ -6,7 +6,7 @@
 mod common;
 
 use closer::agent::transfer::{Ask, Example, K, MIN_MARGIN, TransferReader, builtin_examples, parse_examples};
-use closer::semantics::encoder::{DIM, Embedding, SentenceEncoder, cosine};
+use closer::semantics::encoder::{Embedding, SentenceEncoder, cosine, mean};
 
 /// Floors on the held-out half, per language: (language, recall, precision). Measured when the
 /// method was chosen (December 2026, 60 turns each, 20 requests): EN recall 0.95, precision
@@ -64,12 +64,7 @@ fn calibration_turns_left_out_one_at_a_time() {
     let turns: Vec<&str> = examples.iter().map(|e| e.turn.trim()).collect();
     let embedded = encoder.embed(&turns).unwrap();
     let mean_without = |kind: Ask, left_out: usize| -> Embedding {
-        let members: Vec<usize> = (0..examples.len()).filter(|&i| i != left_out && examples[i].label == kind).collect();
-        let mut mean = [0.0f32; DIM];
-        for &i in &members {
-            mean.iter_mut().zip(&embedded[i]).for_each(|(s, x)| *s += x / members.len() as f32);
-        }
-        mean
+        mean((0..examples.len()).filter(|&i| i != left_out && examples[i].label == kind).map(|i| &embedded[i]))
     };
     let margins: Vec<f32> = (0..examples.len())
         .map(|i| cosine(&mean_without(Ask::Person, i), &embedded[i]) - cosine(&mean_without(Ask::Other, i), &embedded[i]))

@@ -102,6 +102,20 @@ fn from_first_sound(audio: &[i16]) -> &[i16] {
     &audio[first.saturating_sub(1_600)..]
 }
 
+/// What the guest hears of `agent` (16 kHz mono) for the next `span`, as Whisper writes it in
+/// `language`, lowercased.
+async fn transcribed(agent: &mut AudioStream, span: Duration, language: &str) -> String {
+    let mut audio = Vec::new();
+    let until = Instant::now() + span;
+    while Instant::now() < until {
+        if let Ok(Some(frame)) = tokio::time::timeout(Duration::from_millis(100), agent.recv()).await {
+            audio.extend(frame.samples);
+        }
+    }
+    let samples: Vec<f32> = audio.iter().map(|&s| f32::from(s) / 32768.0).collect();
+    WhisperEngine::load(&common::models().whisper).unwrap().transcribe(&samples, language).unwrap().text.to_lowercase()
+}
+
 /// Waits for the AI agent to leave the room `guest` is in.
 async fn agent_leaves(guest: &mut Connected) {
     wait_for(&mut guest.events, "the AI agent leaving", |e| match e {
@@ -345,16 +359,7 @@ async fn asks_for_a_person(case: AskingForAPerson) {
     assert_eq!(heard.gaps.len(), 2, "the agent answered both of Anna's turns");
 
     // Anna hears the agent ask her to hold.
-    let mut hold = Vec::new();
-    let until = Instant::now() + Duration::from_secs(7);
-    while Instant::now() < until {
-        if let Ok(Some(frame)) = tokio::time::timeout(Duration::from_millis(100), heard.agent.recv()).await {
-            hold.extend(frame.samples);
-        }
-    }
-    let whisper = WhisperEngine::load(&common::models().whisper).unwrap();
-    let samples: Vec<f32> = hold.iter().map(|&s| f32::from(s) / 32768.0).collect();
-    let said = whisper.transcribe(&samples, case.language).unwrap().text.to_lowercase();
+    let said = transcribed(&mut heard.agent, Duration::from_secs(7), case.language).await;
     println!("while holding Anna heard: {said:?}");
     assert!(case.hold.iter().all(|w| said.contains(w)), "{said:?}");
 
@@ -379,4 +384,26 @@ async fn asks_for_a_person(case: AskingForAPerson) {
     assert_eq!(lead.stage, LeadStage::HandedOff);
     assert_eq!(lead.owner_id.map(|o| o.to_string()), sara["id"].as_str().map(str::to_owned));
     assert!(lead.bant.budget.is_none(), "Anna asked for a person instead of answering: {:?}", lead.bant);
+}
+
+/// Outside the seller's opening hours (her availability), a guest who asks for a person is
+/// told she will call back: nobody is e-mailed, and the agent asks its question again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outside_the_sellers_hours_a_guest_who_asks_for_a_person_is_told_she_will_call_back() {
+    let _alone = ONE_CALL_AT_A_TIME.lock().await;
+    let smtp = SmtpServer::start();
+    let app = TestApp::mailing_to(&smtp).await;
+    let _workers = closer::agent::start(app.state.clone()).expect("the workers start");
+    let (seller, _sara, id) = meeting_run_by_alex(&app).await;
+    // Sara works tomorrow (Rome time), not today.
+    app.work_hours(&seller, &[common::tomorrow_in_rome()], "00:00:00", "23:59:00").await;
+    let (_guest, mic, hears_agent) = anna_joins(&app, &id).await;
+
+    let turns = spoken("en", &["Actually, I would rather discuss this with somebody from your team. Can you get someone for me?"]);
+    let mut heard = agent::guest(hears_agent, mic, turns, None).await;
+    assert_eq!(heard.gaps.len(), 1, "the agent answered Anna's request");
+    let said = transcribed(&mut heard.agent, Duration::from_secs(10), "en").await;
+    println!("Anna heard: {said:?}");
+    assert!(said.contains("call you back") && said.contains("budget"), "{said:?}");
+    assert_eq!(smtp.count(), 0, "nobody is called in outside their hours");
 }

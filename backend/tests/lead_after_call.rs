@@ -44,7 +44,7 @@ async fn a_qualified_guest_becomes_the_sellers_lead_and_both_get_the_summary() {
     };
     let guest = Contact { name: "Paolo Bianchi".into(), company: "Bianchi Srl".into(), email: Some("paolo@bianchi.example".into()), phone: None };
     let asked = vec!["Fate sconti alle associazioni? Mi richiami al 347 123 4567.".to_owned()];
-    let outcome = CallOutcome { meeting, agent: &agent, guest, bant: bant.clone(), taken_over_by: None, open_questions: asked, by_phone: false, call_back: None };
+    let outcome = CallOutcome { meeting, agent: &agent, guest, bant: bant.clone(), taken_over_by: None, open_questions: asked, by_phone: false, call_back: None, asked_for_seller: false };
     let lead = after_call::record(&app.state.pg, &app.state.mailer, &app.state.config.public_base_url, org_id, outcome).await.expect("recorded");
     // 2 + 2 + 0 + 1 = 5 of 8 = 63 ≥ the agent's 60: qualified and handed to Sara.
     assert_eq!((lead.stage, lead.score, lead.owner_name.as_deref()), (LeadStage::HandedOff, Some(63), Some("sara")));
@@ -87,7 +87,7 @@ async fn a_qualified_guest_becomes_the_sellers_lead_and_both_get_the_summary() {
     let second = Uuid::parse_str(second["id"].as_str().unwrap()).unwrap();
     let weak = Bant { budget: criterion(0, "Quest'anno niente budget.", second), ..Bant::default() };
     let guest = Contact { name: "Paolo Bianchi".into(), email: Some("paolo@bianchi.example".into()), ..Contact::default() };
-    let again = after_call::record(&app.state.pg, &app.state.mailer, &app.state.config.public_base_url, org_id, CallOutcome { meeting: second, agent: &agent, guest, bant: weak, taken_over_by: None, open_questions: Vec::new(), by_phone: false, call_back: None }).await.unwrap();
+    let again = after_call::record(&app.state.pg, &app.state.mailer, &app.state.config.public_base_url, org_id, CallOutcome { meeting: second, agent: &agent, guest, bant: weak, taken_over_by: None, open_questions: Vec::new(), by_phone: false, call_back: None, asked_for_seller: false }).await.unwrap();
     assert_eq!((again.id, again.stage, again.owner_name.as_deref()), (lead.id, LeadStage::Disqualified, Some("sara")));
     assert_eq!(again.meeting_ids, [meeting, second]);
     let text = smtp.message(3).await["text"].as_str().unwrap().to_owned();
@@ -96,13 +96,14 @@ async fn a_qualified_guest_becomes_the_sellers_lead_and_both_get_the_summary() {
     assert_eq!(smtp.count(), 3, "the seller is written to only when a lead is handed to them");
 
     // The same guest on Sara's phone line, below the bar: Sara hears of the call all the same,
-    // with the link to its meeting; above it, the hand-off's e-mail is her only one.
+    // with the link to its meeting and that the caller asked for her; above it, the hand-off's
+    // e-mail is her only one.
     let (app, seller, agent, playbook) = (&app, &seller, &agent, &playbook);
     let record_call = |bant: Bant| async move {
         let (_, called) = app.call(Method::POST, "/meetings", Some(seller), Some(json!({"title": "Telefonata", "playbook_id": playbook}))).await;
         let called = Uuid::parse_str(called["id"].as_str().unwrap()).unwrap();
         let guest = Contact { name: "Paolo Bianchi".into(), email: Some("paolo@bianchi.example".into()), ..Contact::default() };
-        let outcome = CallOutcome { meeting: called, agent, guest, bant, taken_over_by: None, open_questions: Vec::new(), by_phone: true, call_back: None };
+        let outcome = CallOutcome { meeting: called, agent, guest, bant, taken_over_by: None, open_questions: Vec::new(), by_phone: true, call_back: None, asked_for_seller: true };
         (called, after_call::record(&app.state.pg, &app.state.mailer, &app.state.config.public_base_url, org_id, outcome).await.unwrap())
     };
     let (called, lead) = record_call(Bant { budget: criterion(0, "Quest'anno niente budget.", Uuid::nil()), ..Bant::default() }).await;
@@ -116,12 +117,14 @@ async fn a_qualified_guest_becomes_the_sellers_lead_and_both_get_the_summary() {
     let text = to_seller["text"].as_str().unwrap();
     assert!(text.starts_with("Giulia ha risposto a una chiamata di Paolo Bianchi (Bianchi Srl · paolo@bianchi.example): non qualificato, punteggio BANT 0/100."), "{text}");
     assert!(text.contains("- Budget: no — “Quest'anno niente budget.”"), "{text}");
+    assert!(text.contains("Paolo ha chiesto di parlare con te durante la chiamata"), "{text}");
     assert!(text.contains(&format!("http://closer.test/console/meetings/{called}")), "{text}");
     let (_, lead) = record_call(bant.clone()).await;
     assert_eq!(lead.stage, LeadStage::HandedOff);
     let mut mails = [smtp.message(6).await, smtp.message(7).await];
     mails.sort_by_key(|m| m["to"].as_str().unwrap().contains("sara"));
     assert_eq!(mails[1]["subject"], "Nuovo lead da Giulia: Paolo Bianchi (BANT 63/100)");
+    assert!(mails[1]["text"].as_str().unwrap().contains("Paolo ha chiesto di parlare con te"), "{}", mails[1]);
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert_eq!(smtp.count(), 7, "the seller the lead is handed to gets one e-mail of the call, not two");
 }

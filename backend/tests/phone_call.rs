@@ -20,7 +20,6 @@ use common::TestApp;
 use common::smtp::SmtpServer;
 use phone::{CALLER, Script, english, for_whisper, italian, line_answered_by, silent_call};
 use reqwest::Method;
-use serde_json::json;
 use std::time::{Duration, Instant};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -64,14 +63,7 @@ async fn call_the_line(script: Script) {
     let _alone = ONE_CALL_AT_A_TIME.lock().await;
     let Line { smtp, app, _workers, line, admin, seller, number } = line_for(&script).await;
     // Sara takes calls every day from 9 to 18, Rome time: the agent offers her first free slot.
-    let days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-    let hours = json!({
-        "time_zone": "Europe/Rome",
-        "weekly": days.iter().map(|d| json!({"weekday": d, "start": "09:00:00", "end": "18:00:00"})).collect::<Vec<_>>(),
-        "exceptions": [], "buffer_minutes": 0, "min_notice_minutes": 60, "horizon_days": 30, "intro": "",
-    });
-    let (status, body) = app.call(Method::PUT, "/availability", Some(&seller), Some(hours)).await;
-    assert_eq!(status, 200, "{body}");
+    app.work_hours(&seller, &common::EVERY_DAY, "09:00:00", "18:00:00").await;
 
     // The caller listens to the greeting and the question, answers, accepts the call back
     // offered and hears the agent's closing line, after which the agent ends the call.
@@ -258,4 +250,71 @@ async fn five_callers_at_once_are_each_answered_by_the_agent() {
     let meetings: std::collections::BTreeSet<_> = log.iter().map(|c| c.meeting_id.expect("a meeting")).collect();
     let leads: std::collections::BTreeSet<_> = log.iter().map(|c| c.lead_id.expect("a lead")).collect();
     assert_eq!((meetings.len(), leads.len()), (CALLERS, CALLERS), "each call its own meeting and lead");
+}
+
+/// Out of the seller's hours (#18), a caller who asks for a person is told she will call back;
+/// nobody is called in, and the seller's report of the call says the caller asked for her.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn out_of_hours_a_caller_who_asks_for_a_person_is_told_the_seller_will_call_back() {
+    let _alone = ONE_CALL_AT_A_TIME.lock().await;
+    let script = english();
+    let Line { smtp, app, _workers, line, seller, number, .. } = line_for(&script).await;
+    // Sara works tomorrow (Rome time), not now.
+    app.work_hours(&seller, &[common::tomorrow_in_rome()], "09:00:00", "18:00:00").await;
+
+    // Instead of answering the agent's question the caller asks for someone, then hangs up.
+    let voices = Voices::load(&common::models()).unwrap();
+    let request = phone::said(&voices, "en", "Actually, I would rather discuss this with somebody from your team. Can you get someone for me?");
+    let asked_until = phone::ANSWER_AT_S * baresip::SAMPLE_RATE as usize + request.len();
+    let dir = phone::calling(line.local_addr, &number, script.caller_name, CALLER, &[(phone::ANSWER_AT_S, request)], 32).await;
+    let heard = baresip::heard(dir.path());
+    let reply = &heard[asked_until.min(heard.len())..(asked_until + baresip::SAMPLE_RATE as usize * 10).min(heard.len())];
+    let whisper = WhisperEngine::load(&common::models().whisper).unwrap();
+    let said = whisper.transcribe(&for_whisper(reply), "en").unwrap().text.to_lowercase();
+    println!("after asking for someone the caller heard: {said:?}");
+    assert!(said.contains("call you back"), "{said:?}");
+
+    // Sara's report of the call says Anna asked for her; nobody asked her to join.
+    let report = smtp.message(1).await;
+    assert_eq!(report["subject"], "Call on your line: Anna Rossi (not qualified)", "{report}");
+    assert!(report["text"].as_str().unwrap().contains("Anna asked to speak with you during the call"), "{report}");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(smtp.count(), 1, "the report only");
+}
+
+/// A caller whose number is withheld (#18) answers the agent's question and would accept a
+/// call back, but is offered none: there is no number to call. The agent closes the call after
+/// the answer, and the log has no call back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caller_whose_number_is_withheld_is_offered_no_call_back() {
+    let _alone = ONE_CALL_AT_A_TIME.lock().await;
+    let script = english();
+    let Line { smtp: _smtp, app, _workers, line, admin, seller, number } = line_for(&script).await;
+    // Sara has free slots every day: a caller with a number would be offered one.
+    app.work_hours(&seller, &common::EVERY_DAY, "09:00:00", "18:00:00").await;
+
+    let voices = Voices::load(&common::models()).unwrap();
+    let answer = phone::said(&voices, "en", script.answer);
+    let answered = phone::ANSWER_AT_S * baresip::SAMPLE_RATE as usize + answer.len();
+    let lines = [(phone::ANSWER_AT_S, answer), (phone::REPLY_AT_S, phone::said(&voices, "en", script.call_back_reply))];
+    let dir = phone::calling(line.local_addr, &number, "Anonymous", "anonymous", &lines, 40).await;
+    let heard = baresip::heard(dir.path());
+    let after = &heard[answered.min(heard.len())..(answered + baresip::SAMPLE_RATE as usize * 12).min(heard.len())];
+    let whisper = WhisperEngine::load(&common::models().whisper).unwrap();
+    let said = whisper.transcribe(&for_whisper(after), "en").unwrap().text.to_lowercase();
+    println!("after answering the caller heard: {said:?}");
+    assert!(said.contains("goodbye") && !said.contains("call you"), "the closing, no call back offered: {said:?}");
+
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let call = loop {
+        let (_, log) = app.call(Method::GET, "/phone-calls", Some(&admin), None).await;
+        let log: Vec<PhoneCall> = serde_json::from_value(log).unwrap();
+        if let Some(call) = log.into_iter().find(|c| c.outcome != PhoneCallOutcome::InProgress) {
+            break call;
+        }
+        assert!(Instant::now() < deadline, "the call is not over in the log 15 s after the hang-up");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    println!("call log: {call:?}");
+    assert_eq!((call.outcome, call.call_back_at), (PhoneCallOutcome::Completed, None));
 }

@@ -143,18 +143,18 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
     let transfer = super::summon::transfer_to_host(&state, meeting, &agent, &guest.name).await?;
     let mut taken_over_by = None;
     let seller = SellerSide { takes_over: watch.seller_takes_over(&room, &mut events, &mut taken_over_by), transfer };
-    let (exchanges, booked) = tokio::select! {
+    let (exchanges, booked, asked_for_seller) = tokio::select! {
         talked = conversation::run(&voice, models.voices.clone(), models.whisper.clone(), stream, &script, &dialogue, seller) => match talked {
-            Ok(Conversation { exchanges, end, booked, .. }) => {
-                tracing::info!(%meeting, answered = exchanges.len(), ?end, call_back = booked.is_some(), "AI agent's conversation over");
-                (exchanges, booked)
+            Ok(Conversation { exchanges, end, booked, asked_for_seller, .. }) => {
+                tracing::info!(%meeting, answered = exchanges.len(), ?end, call_back = booked.is_some(), asked_for_seller, "AI agent's conversation over");
+                (exchanges, booked, asked_for_seller)
             }
             Err(e) => {
                 let _ = room.disconnect().await;
                 return Err(e).context("the conversation");
             }
         },
-        _ = &mut stop => (Vec::new(), None),
+        _ = &mut stop => (Vec::new(), None, false),
     };
     if let Err(e) = voice.play_out().await {
         tracing::warn!(%meeting, error = %e, "the agent's last words may be cut");
@@ -171,9 +171,10 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
         }
         None => None,
     };
-    if !exchanges.is_empty() || seller.is_some() || booked.is_some() {
+    if !exchanges.is_empty() || seller.is_some() || booked.is_some() || asked_for_seller {
         let mut outcome = outcome(&state, &models, meeting, &agent, guest, &exchanges, seller).await?;
         outcome.by_phone = line.is_some();
+        outcome.asked_for_seller = asked_for_seller;
         if let (Some(start), Some(PhoneLine { call, call_back_with: Some(CallBack { seller, kind, .. }) })) = (booked, line) {
             outcome.call_back = book_call_back(&state, call, seller, kind, start.with_timezone(&zone), &outcome.guest, &agent.language).await;
         }
@@ -297,7 +298,7 @@ async fn outcome<'a>(
         models.readers.assessor.assess(&models.readers.encoder, &answers, Some(meeting))
     })
     .await??;
-    Ok(CallOutcome { meeting, agent, guest, bant, taken_over_by, open_questions: conversation::open_questions(exchanges), by_phone: false, call_back: None })
+    Ok(CallOutcome { meeting, agent, guest, bant, taken_over_by, open_questions: conversation::open_questions(exchanges), by_phone: false, call_back: None, asked_for_seller: false })
 }
 
 /// The room as the agent sees it while it waits for its guest and talks with them: whose

@@ -14,7 +14,7 @@
 //! 0.75), the sum of both cosines (0.75, 0.83, but more declines read as acceptances), the 5
 //! nearest replies' vote (0.73, 0.83; declines as acceptances EN 0.50).
 
-use crate::semantics::encoder::{DIM, Embedding, EncoderError, SentenceEncoder, cosine, prototype};
+use crate::semantics::encoder::{DIM, Embedding, EncoderError, SentenceEncoder, cosine, mean};
 
 /// What a reply to an offer says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
@@ -70,7 +70,7 @@ impl ConsentReader {
             if replies.is_empty() {
                 return Err(EncoderError::Runtime(format!("no example reply of kind {kind:?}")));
             }
-            prototypes[n] = prototype(encoder, &replies)?;
+            prototypes[n] = mean(&encoder.embed(&replies)?);
         }
         Ok(Self { prototypes })
     }

@@ -100,6 +100,9 @@ impl SellerSide<std::future::Pending<()>> {
 pub struct Transfer {
     /// Their name as the agent says it.
     pub seller: String,
+    /// Within their opening hours: they may be called in. Outside them the guest is told they
+    /// will call back.
+    pub in_hours: bool,
     /// Sent once, when the guest accepts that the seller be asked to join: the caller of [`run`]
     /// tells the seller, and a seller who joins takes the call over ([`SellerSide::takes_over`]).
     pub summon: tokio::sync::oneshot::Sender<()>,
@@ -152,6 +155,9 @@ pub struct Conversation {
     pub replies: Vec<(String, Consent)>,
     /// The start of the call back the guest accepted, if any (said before an early end).
     pub booked: Option<DateTime<Utc>>,
+    /// The guest asked for the seller and wanted them called in (or the seller was outside
+    /// their hours): whether they came is `end`'s [`End::HandedOver`].
+    pub asked_for_seller: bool,
 }
 
 /// Why a conversation ended.
@@ -197,10 +203,11 @@ enum Heard {
 /// speaking on `voice` with `voices`, transcribing with `whisper`, until its closing line, the
 /// guest leaving, or the `seller`'s `takes_over` resolving (then the agent stops speaking within
 /// a frame and what was queued on its track is dropped). Returns each question asked with its
-/// answer. With the seller's `transfer`, the first time the guest asks to speak with a person (an answer to a
-/// question or a reply to an offer) the agent offers to ask that seller to join, and if the
-/// guest accepts, summons them and holds for [`TRANSFER_HOLD`]; then it asks its question (or
-/// makes its offer) again.
+/// answer. With the seller's `transfer`, the first time the guest asks to speak with a person
+/// (an answer to a question or a reply to an offer) the agent offers to ask that seller to
+/// join, and if the guest accepts, summons them and holds for [`TRANSFER_HOLD`] (outside the
+/// seller's hours it says they will call back instead); then it asks its question (or makes
+/// its offer) again.
 ///
 /// Errors: [`ConversationError`] when a line cannot be synthesised or said, or Whisper fails.
 pub async fn run(
@@ -223,9 +230,10 @@ pub async fn run(
     let barge_in = Arc::new(AtomicBool::new(false));
     let (heard_tx, mut heard) = mpsc::unbounded_channel();
     let listening = tokio::spawn(listen(guest, whisper, script.language.clone(), barge_in.clone(), heard_tx));
-    let (mut exchanges, mut replies, mut booked) = (Vec::new(), Vec::new(), None);
+    let speaker = Speaker { voice, voices: &voices, language: &script.language, barge_in: &barge_in };
+    let (mut exchanges, mut replies, mut booked, mut asked_for_seller) = (Vec::new(), Vec::new(), None, false);
     let talk = async {
-        speak(voice, &greeting, &barge_in).await?;
+        speaker.speak(&greeting).await?;
         for question in &script.questions {
             let speech = lines.next(&question.text).await?;
             // What the guest said before this question answered an earlier line.
@@ -234,7 +242,7 @@ pub async fn run(
                     return Ok(End::GuestLeft);
                 }
             }
-            let interrupted = speak(voice, &speech, &barge_in).await?;
+            let interrupted = speaker.speak(&speech).await?;
             let mut exchange = Exchange {
                 question: question.text.clone(),
                 criterion: question.criterion,
@@ -254,11 +262,11 @@ pub async fn run(
                 };
                 if transfer.is_some() && dialogue.asks_for_person(&text).await? {
                     let asked = transfer.take().expect("checked");
-                    if let Some(end) = offer_transfer(voice, &voices, &script.language, dialogue, &mut heard, &barge_in, asked).await? {
+                    if let Some(end) = offer_transfer(&speaker, dialogue, &mut heard, asked, &mut asked_for_seller).await? {
                         exchanges.push(exchange);
                         return Ok(end);
                     }
-                    say(voice, &voices, &script.language, &format!("{} {}", dialogue.lines().back_to_question, question.text), &barge_in).await?;
+                    speaker.say(&format!("{} {}", dialogue.lines().back_to_question, question.text)).await?;
                     continue;
                 }
                 let context = TurnContext {
@@ -270,10 +278,10 @@ pub async fn run(
                 match dialogue.respond(question.criterion, context).await? {
                     Response::Question { reply, answered } => {
                         exchange.guest_questions.push(GuestQuestion { text, answered });
-                        say(voice, &voices, &script.language, &format!("{reply} {} {}", dialogue.lines().back_to_question, question.text), &barge_in).await?;
+                        speaker.say(&format!("{reply} {} {}", dialogue.lines().back_to_question, question.text)).await?;
                     }
                     Response::Objection { reply } => {
-                        say(voice, &voices, &script.language, &format!("{reply} {} {}", dialogue.lines().back_to_question, question.text), &barge_in).await?;
+                        speaker.say(&format!("{reply} {} {}", dialogue.lines().back_to_question, question.text)).await?;
                     }
                     Response::Answer { follow_up } => {
                         exchange.answer = Some(match exchange.answer.take() {
@@ -282,7 +290,7 @@ pub async fn run(
                         });
                         let Some(line) = follow_up else { break };
                         exchange.followed_up = true;
-                        say(voice, &voices, &script.language, &line, &barge_in).await?;
+                        speaker.say(&line).await?;
                     }
                 }
             }
@@ -297,7 +305,7 @@ pub async fn run(
                         return Ok(End::GuestLeft);
                     }
                 }
-                speak(voice, &speech, &barge_in).await?;
+                speaker.speak(&speech).await?;
                 let reply = match next(&mut heard).await? {
                     Said::Turn(reply) => reply,
                     Said::Left => return Ok(End::GuestLeft),
@@ -305,7 +313,7 @@ pub async fn run(
                 };
                 if transfer.is_some() && dialogue.asks_for_person(&reply).await? {
                     let asked = transfer.take().expect("checked");
-                    if let Some(end) = offer_transfer(voice, &voices, &script.language, dialogue, &mut heard, &barge_in, asked).await? {
+                    if let Some(end) = offer_transfer(&speaker, dialogue, &mut heard, asked, &mut asked_for_seller).await? {
                         return Ok(end);
                     }
                     continue;
@@ -315,7 +323,7 @@ pub async fn run(
                 match consent {
                     Consent::Accept => {
                         booked = Some(offer.start);
-                        say(voice, &voices, &script.language, &offer.confirmation, &barge_in).await?;
+                        speaker.say(&offer.confirmation).await?;
                         break 'offers;
                     }
                     Consent::Decline => continue 'offers,
@@ -324,7 +332,7 @@ pub async fn run(
                 }
             }
         }
-        speak(voice, &lines.next(&script.closing).await?, &barge_in).await?;
+        speaker.speak(&lines.next(&script.closing).await?).await?;
         Ok(End::Finished)
     };
     let end: Result<End, ConversationError> = tokio::select! {
@@ -335,7 +343,7 @@ pub async fn run(
         }
     };
     listening.abort();
-    Ok(Conversation { exchanges, end: end?, replies, booked })
+    Ok(Conversation { exchanges, end: end?, replies, booked, asked_for_seller })
 }
 
 /// A script's lines in the order they may be said (greeting, questions, offers, closing), each
@@ -347,7 +355,7 @@ struct Lines {
     /// Where in `order` the last line taken was.
     at: usize,
     /// The line after it, being synthesised.
-    ahead: Option<(usize, tokio::task::JoinHandle<Result<Speech, TtsError>>)>,
+    ahead: Option<(usize, Synthesis)>,
 }
 
 impl Lines {
@@ -369,16 +377,16 @@ impl Lines {
         let index = (self.at..self.order.len()).find(|&i| self.order[i] == text);
         let ahead = self.ahead.take();
         let speech = match (index, ahead) {
-            (Some(index), Some((i, synthesising))) if i == index => {
-                synthesising.await.map_err(|e| ConversationError::Speech(TtsError::Runtime(e.to_string())))??
-            }
-            _ => line(self.voices.clone(), self.language.clone(), text.to_owned()).await?,
+            (Some(index), Some((i, synthesising))) if i == index => synthesising,
+            _ => synthesise(self.voices.clone(), self.language.clone(), text.to_owned()),
         };
+        // Done before the next line starts: one voice serves every call, and a line started
+        // early would queue other calls' greetings behind it.
+        let speech = synthesised(speech).await?;
         if let Some(index) = index {
             self.at = index + 1;
             if let Some(following) = self.order.get(self.at).cloned() {
-                let (voices, language) = (self.voices.clone(), self.language.clone());
-                self.ahead = Some((self.at, tokio::task::spawn_blocking(move || voices.speak(&language, &following))));
+                self.ahead = Some((self.at, synthesise(self.voices.clone(), self.language.clone(), following)));
             }
         }
         Ok(speech)
@@ -411,31 +419,37 @@ async fn next(heard: &mut mpsc::UnboundedReceiver<Heard>) -> Result<Said, Conver
 /// The guest asked to speak with a person: the agent offers to ask `transfer`'s seller to join;
 /// when the guest accepts, it summons them and holds for [`TRANSFER_HOLD`] (a seller who joins
 /// meanwhile takes the call over, which ends [`run`]), then says the seller could not come.
-/// `Some(End::GuestLeft)` when the guest left meanwhile, else `None`: the script goes on.
+/// Outside the seller's hours it says at once that they will call back. Sets `wanted` unless
+/// the guest declined the offer. `Some(End::GuestLeft)` when the guest left meanwhile, else
+/// `None`: the script goes on.
 ///
 /// Errors: [`ConversationError`] when a line cannot be said or a reply not read.
 async fn offer_transfer(
-    voice: &Voice,
-    voices: &Arc<Voices>,
-    language: &str,
+    speaker: &Speaker<'_>,
     dialogue: &Dialogue,
     heard: &mut mpsc::UnboundedReceiver<Heard>,
-    barge_in: &AtomicBool,
     transfer: Transfer,
+    wanted: &mut bool,
 ) -> Result<Option<End>, ConversationError> {
     let (lines, seller) = (dialogue.lines(), transfer.seller.as_str());
-    say(voice, voices, language, &lines.transfer_offer.replace("{seller}", seller), barge_in).await?;
+    if !transfer.in_hours {
+        *wanted = true;
+        speaker.say(&lines.seller_away.replace("{seller}", seller)).await?;
+        return Ok(None);
+    }
+    speaker.say(&lines.transfer_offer.replace("{seller}", seller)).await?;
     let reply = match next(heard).await? {
         Said::Turn(reply) => reply,
         Said::Left => return Ok(Some(End::GuestLeft)),
         Said::Silence => String::new(),
     };
     if dialogue.consent(&reply).await? != Consent::Accept {
-        say(voice, voices, language, lines.carry_on, barge_in).await?;
+        speaker.say(lines.carry_on).await?;
         return Ok(None);
     }
+    *wanted = true;
     let _ = transfer.summon.send(());
-    say(voice, voices, language, &lines.transfer_hold.replace("{seller}", seller), barge_in).await?;
+    speaker.say(&lines.transfer_hold.replace("{seller}", seller)).await?;
     // What the guest says while holding ("hello?") is not an answer to anything.
     let hold = tokio::time::sleep(TRANSFER_HOLD);
     tokio::pin!(hold);
@@ -447,28 +461,49 @@ async fn offer_transfer(
             },
         }
     }
-    say(voice, voices, language, &lines.transfer_missed.replace("{seller}", seller), barge_in).await?;
+    speaker.say(&lines.transfer_missed.replace("{seller}", seller)).await?;
     Ok(None)
 }
 
-/// Synthesises `text` in `language` on a blocking thread.
-async fn line(voices: Arc<Voices>, language: String, text: String) -> Result<Speech, ConversationError> {
-    Ok(tokio::task::spawn_blocking(move || voices.speak(&language, &text))
-        .await
-        .map_err(|e| ConversationError::Speech(TtsError::Runtime(e.to_string())))??)
+/// A line being synthesised.
+type Synthesis = tokio::task::JoinHandle<Result<Speech, TtsError>>;
+
+/// Starts synthesising `text` in `language` on a blocking thread.
+fn synthesise(voices: Arc<Voices>, language: String, text: String) -> Synthesis {
+    tokio::task::spawn_blocking(move || voices.speak(&language, &text))
 }
 
-/// Synthesises `text` in `language` (on a blocking thread) and says it, as [`speak`].
-async fn say(voice: &Voice, voices: &Arc<Voices>, language: &str, text: &str, barge_in: &AtomicBool) -> Result<bool, ConversationError> {
-    let speech = line(voices.clone(), language.to_owned(), text.to_owned()).await?;
-    speak(voice, &speech, barge_in).await
+/// The speech of `synthesis`, once done.
+///
+/// Errors: [`ConversationError::Speech`] when it failed.
+async fn synthesised(synthesis: Synthesis) -> Result<Speech, ConversationError> {
+    Ok(synthesis.await.map_err(|e| ConversationError::Speech(TtsError::Runtime(e.to_string())))??)
 }
 
-/// Says one line; `true` when the guest barged in. The listener holds `barge_in` set while an
-/// utterance of the guest's is open, so a line is not started over a guest who is speaking.
-async fn speak(voice: &Voice, speech: &Speech, barge_in: &AtomicBool) -> Result<bool, ConversationError> {
-    Ok(matches!(voice.say(speech, barge_in).await?, Spoken::Interrupted { .. }))
+/// What the agent speaks with: its track, the voices, its language, and the flag the listener
+/// holds while the guest speaks.
+struct Speaker<'a> {
+    voice: &'a Voice,
+    voices: &'a Arc<Voices>,
+    language: &'a str,
+    barge_in: &'a AtomicBool,
 }
+
+impl Speaker<'_> {
+    /// Synthesises `text` (on a blocking thread) and says it, as [`Speaker::speak`].
+    async fn say(&self, text: &str) -> Result<bool, ConversationError> {
+        let speech = synthesised(synthesise(self.voices.clone(), self.language.to_owned(), text.to_owned())).await?;
+        self.speak(&speech).await
+    }
+
+    /// Says one line; `true` when the guest barged in. The listener holds `barge_in` set while
+    /// an utterance of the guest's is open, so a line is not started over a guest who is
+    /// speaking.
+    async fn speak(&self, speech: &Speech) -> Result<bool, ConversationError> {
+        Ok(matches!(self.voice.say(speech, self.barge_in).await?, Spoken::Interrupted { .. }))
+    }
+}
+
 
 /// Starts transcribing `samples` (16 kHz mono) on a blocking thread; setting `abort` stops it.
 fn transcribe(whisper: &Arc<WhisperEngine>, samples: Vec<f32>, language: &str, abort: Arc<AtomicBool>) -> Transcription {

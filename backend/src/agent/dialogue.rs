@@ -270,6 +270,8 @@ pub struct Lines {
     pub transfer_missed: &'static str,
     /// When the guest does not want the seller after all.
     pub carry_on: &'static str,
+    /// To a guest asking for the seller (`{seller}`) outside their opening hours.
+    pub seller_away: &'static str,
     budget: &'static str,
     authority: &'static str,
     need: &'static str,
@@ -283,6 +285,7 @@ const EN: Lines = Lines {
     transfer_hold: "I have asked {seller} to join us. Please stay on the line, it may take a minute.",
     transfer_missed: "{seller} cannot join right now and will call you back. In the meantime, let's carry on.",
     carry_on: "All right, let's carry on.",
+    seller_away: "{seller} is not in right now, so I will make sure they call you back. Let's carry on.",
     budget: "Even a rough range helps: what amount do you have in mind?",
     authority: "And who else would need to approve it?",
     need: "What is the main problem you would like to solve?",
@@ -296,6 +299,7 @@ const IT: Lines = Lines {
     transfer_hold: "Ho chiesto a {seller} di unirsi a noi. Resti in linea, per favore: potrebbe volerci un minuto.",
     transfer_missed: "{seller} al momento non può unirsi e la richiamerà. Intanto andiamo avanti.",
     carry_on: "Va bene, andiamo avanti.",
+    seller_away: "{seller} al momento non è in ufficio: farò in modo che la richiami. Intanto andiamo avanti.",
     budget: "Anche un ordine di grandezza mi aiuta: che cifra avete in mente?",
     authority: "E chi altro dovrebbe approvare la decisione?",
     need: "Qual è il problema principale che vorreste risolvere?",

@@ -1,26 +1,34 @@
 //! Telling a seller that the guest of their AI agent's call asks for them now (#18: transfer to
 //! a human on request): an e-mail, in the agent's language, with the link that opens the call
 //! on the seller's side (`/host/{meeting}`, their green room). A seller who joins with a live
-//! microphone takes the call over ([`super::ai_call`]).
+//! microphone takes the call over ([`super::ai_call`]). The seller's opening hours are their
+//! availability (the weekly hours their booking page offers): outside them they are not called
+//! in, and the guest is told they will call back.
 
 use super::conversation::{TRANSFER_HOLD, Transfer};
 use crate::state::AppState;
 use uuid::Uuid;
 
 /// The [`Transfer`] to the host of `meeting` (the seller whose meeting the agent runs), or
-/// `None` when the meeting has no active host. When the guest asks for them, `agent` (its name
-/// and language) has them e-mailed, in a task of its own; the e-mail names the guest as
-/// `guest` (their name, or what their phone sent).
+/// `None` when the meeting has no active host. It is in their opening hours now when their
+/// availability says so ([`crate::scheduling::is_open`]), or when they have set none. When the
+/// guest asks for them, `agent` (its name and language) has them e-mailed, in a task of its
+/// own; the e-mail names the guest as `guest` (their name, or what their phone sent).
 ///
 /// Errors: the database failing.
 pub async fn transfer_to_host(state: &AppState, meeting: Uuid, agent: &closer_wire::AiAgent, guest: &str) -> anyhow::Result<Option<Transfer>> {
-    let host: Option<(String, String)> = sqlx::query_as(
-        "SELECT u.display_name, u.email FROM meetings m JOIN users u ON u.id = m.host_id WHERE m.id = $1 AND u.deactivated_at IS NULL",
+    let host: Option<(Uuid, String, String)> = sqlx::query_as(
+        "SELECT u.id, u.display_name, u.email FROM meetings m JOIN users u ON u.id = m.host_id WHERE m.id = $1 AND u.deactivated_at IS NULL",
     )
     .bind(meeting)
     .fetch_optional(&state.pg)
     .await?;
-    let Some((name, email)) = host else { return Ok(None) };
+    let Some((host, name, email)) = host else { return Ok(None) };
+    let in_hours = match crate::scheduling::store::load(&state.pg, host).await? {
+        // A stored zone was validated; one that no longer parses leaves the hours unknown.
+        Some(hours) => hours.time_zone.parse().map_or(true, |zone| crate::scheduling::is_open(&hours, zone, chrono::Utc::now())),
+        None => true,
+    };
     let (summon, summoned) = tokio::sync::oneshot::channel();
     let link = format!("{}/host/{meeting}", state.config.public_base_url.trim_end_matches('/'));
     let (subject, text) = words(&agent.language, &agent.name, guest, &link);
@@ -35,7 +43,7 @@ pub async fn transfer_to_host(state: &AppState, meeting: Uuid, agent: &closer_wi
         }
     });
     let seller = name.split_whitespace().next().unwrap_or(&name).to_owned();
-    Ok(Some(Transfer { seller, summon }))
+    Ok(Some(Transfer { seller, in_hours, summon }))
 }
 
 /// The e-mail's subject and text in `language` (`it`, else English).

@@ -19,7 +19,7 @@
 //! half is only measured (`backend/tests/agent_transfer.rs` prints both halves and asserts
 //! floors on the held-out one).
 
-use crate::semantics::encoder::{Embedding, EncoderError, SentenceEncoder, cosine, prototype};
+use crate::semantics::encoder::{Embedding, EncoderError, SentenceEncoder, cosine, mean};
 
 /// Labelled turns that vote on a turn: its nearest by cosine. Chosen on the calibration half
 /// (see the module's note).
@@ -74,8 +74,14 @@ impl TransferReader {
     pub fn new(encoder: &SentenceEncoder, examples: &[Example]) -> Result<Self, EncoderError> {
         let turns: Vec<&str> = examples.iter().map(|e| e.turn.trim()).collect();
         let labelled: Vec<(Embedding, Ask)> = encoder.embed(&turns)?.into_iter().zip(examples.iter().map(|e| e.label)).collect();
-        let of = |kind: Ask| -> Vec<&str> { examples.iter().filter(|e| e.label == kind).map(|e| e.turn.trim()).collect() };
-        let (person, other) = (prototype(encoder, &of(Ask::Person))?, prototype(encoder, &of(Ask::Other))?);
+        let of = |kind: Ask| -> Result<Embedding, EncoderError> {
+            let members: Vec<&Embedding> = labelled.iter().filter(|(_, label)| *label == kind).map(|(e, _)| e).collect();
+            if members.is_empty() {
+                return Err(EncoderError::Runtime(format!("no example turn of kind {kind:?}")));
+            }
+            Ok(mean(members))
+        };
+        let (person, other) = (of(Ask::Person)?, of(Ask::Other)?);
         Ok(Self { labelled, person, other })
     }
 

@@ -30,6 +30,9 @@ pub struct CallOutcome<'a> {
     /// The call back the caller accepted, booked: its meeting and when it starts, as said to
     /// the caller (in the seller's zone).
     pub call_back: Option<(Uuid, chrono::DateTime<chrono_tz::Tz>)>,
+    /// The guest asked to speak with the seller during the call (`agent::transfer`): unless a
+    /// seller took the call over, the sellers' e-mails say so.
+    pub asked_for_seller: bool,
 }
 
 /// The stage a call leaves its lead in: handed off when a seller took the call over (whatever
@@ -57,7 +60,7 @@ pub fn stage(agent: &AiAgent, bant: &Bant, taken_over: bool) -> LeadStage {
 ///
 /// Errors: [`Error::Invalid`] for a meeting outside the organization; database failures.
 pub async fn record(pg: &PgPool, mailer: &Mailer, public_base_url: &str, org: Uuid, outcome: CallOutcome<'_>) -> Result<Lead, Error> {
-    let CallOutcome { meeting, agent, guest, bant, taken_over_by, open_questions, by_phone, call_back } = outcome;
+    let CallOutcome { meeting, agent, guest, bant, taken_over_by, open_questions, by_phone, call_back, asked_for_seller } = outcome;
     let open_questions: Vec<String> = open_questions.iter().map(|q| crate::pii::redact(q.trim()).text).collect();
     // A prospect who called the phone line or asked to talk now is the meeting's lead already:
     // theirs is the call (without an e-mail, creating would make a second lead of them).
@@ -85,6 +88,7 @@ pub async fn record(pg: &PgPool, mailer: &Mailer, public_base_url: &str, org: Uu
         None => None,
     };
     let words = Words::of(&agent.language);
+    let asked = if asked_for_seller && taken_over_by.is_none() { words.asked_for_you(&lead) } else { String::new() };
     let mut mails = Vec::new();
     if let Some(email) = &lead.email {
         mails.push((email.clone(), words.lead_subject(&lead), words.lead_text(&lead, agent, &organization, owner.as_ref().map(|o| o.display_name.as_str()))));
@@ -93,7 +97,7 @@ pub async fn record(pg: &PgPool, mailer: &Mailer, public_base_url: &str, org: Uu
     let handed_to = owner.as_ref().filter(|_| lead.stage == LeadStage::HandedOff);
     if let Some(owner) = handed_to {
         let link = format!("{base}/console/leads");
-        mails.push((owner.email.clone(), words.owner_subject(&lead, agent), words.owner_text(&lead, agent, &link, &open_questions)));
+        mails.push((owner.email.clone(), words.owner_subject(&lead, agent), words.owner_text(&lead, agent, &link, &open_questions, &asked)));
     }
     if by_phone {
         let host: Option<(Uuid, String)> = sqlx::query_as("SELECT u.id, u.email FROM meetings m JOIN users u ON u.id = m.host_id WHERE m.id = $1")
@@ -102,7 +106,7 @@ pub async fn record(pg: &PgPool, mailer: &Mailer, public_base_url: &str, org: Uu
             .await?;
         if let Some((_, email)) = host.filter(|(host, _)| handed_to.is_none_or(|o| o.id != *host)) {
             let link = format!("{base}/console/meetings/{meeting}");
-            mails.push((email, words.call_subject(&lead), words.call_text(&lead, agent, &link, &open_questions, call_back.map(|(_, at)| at))));
+            mails.push((email, words.call_subject(&lead), words.call_text(&lead, agent, &link, &open_questions, call_back.map(|(_, at)| at), &asked)));
         }
     }
     for (to, subject, text) in mails {
@@ -226,7 +230,17 @@ impl Words {
 
     /// The line's seller's report of a call: who called (number to call back), how the agent
     /// staged them and why, what it could not answer, and the meeting (transcript, recording).
-    fn call_text(&self, lead: &Lead, agent: &AiAgent, link: &str, open_questions: &[String], call_back: Option<chrono::DateTime<chrono_tz::Tz>>) -> String {
+    /// The paragraph the sellers' e-mails add when the guest asked for the seller in vain.
+    fn asked_for_you(&self, lead: &Lead) -> String {
+        let first = Self::first_name(lead);
+        if self.italian {
+            format!("{first} ha chiesto di parlare con te durante la chiamata: conviene richiamare presto.\n\n")
+        } else {
+            format!("{first} asked to speak with you during the call: call back soon.\n\n")
+        }
+    }
+
+    fn call_text(&self, lead: &Lead, agent: &AiAgent, link: &str, open_questions: &[String], call_back: Option<chrono::DateTime<chrono_tz::Tz>>, asked: &str) -> String {
         let (contact, score, bant, open) = self.summary(lead, open_questions);
         let stage = self.stage(lead.stage);
         let language = if self.italian { "it" } else { "en" };
@@ -239,12 +253,12 @@ impl Words {
         };
         if self.italian {
             format!(
-                "{} ha risposto a una chiamata di {} ({contact}): {stage}, punteggio BANT {score}/100.\n\n{booked}{bant}\n{open}Trascrizione e registrazione: {link}\n",
+                "{} ha risposto a una chiamata di {} ({contact}): {stage}, punteggio BANT {score}/100.\n\n{asked}{booked}{bant}\n{open}Trascrizione e registrazione: {link}\n",
                 agent.name, lead.name
             )
         } else {
             format!(
-                "{} answered a call from {} ({contact}): {stage}, BANT score {score}/100.\n\n{booked}{bant}\n{open}Transcript and recording: {link}\n",
+                "{} answered a call from {} ({contact}): {stage}, BANT score {score}/100.\n\n{asked}{booked}{bant}\n{open}Transcript and recording: {link}\n",
                 agent.name, lead.name
             )
         }
@@ -271,15 +285,15 @@ impl Words {
         (contact, score, bant, open)
     }
 
-    fn owner_text(&self, lead: &Lead, agent: &AiAgent, link: &str, open_questions: &[String]) -> String {
+    fn owner_text(&self, lead: &Lead, agent: &AiAgent, link: &str, open_questions: &[String], asked: &str) -> String {
         let (contact, score, bant, open) = self.summary(lead, open_questions);
         if self.italian {
             format!(
-                "{} ha qualificato {} ({contact}) — punteggio BANT {score}/100.\n\n{bant}\n{open}Il lead è tuo: {link}\n",
+                "{} ha qualificato {} ({contact}) — punteggio BANT {score}/100.\n\n{asked}{bant}\n{open}Il lead è tuo: {link}\n",
                 agent.name, lead.name
             )
         } else {
-            format!("{} qualified {} ({contact}) — BANT score {score}/100.\n\n{bant}\n{open}The lead is yours: {link}\n", agent.name, lead.name)
+            format!("{} qualified {} ({contact}) — BANT score {score}/100.\n\n{asked}{bant}\n{open}The lead is yours: {link}\n", agent.name, lead.name)
         }
     }
 }

@@ -9,5 +9,5 @@ mod slots;
 pub mod store;
 mod validate;
 
-pub use slots::{SlotQuery, free_slots};
+pub use slots::{SlotQuery, free_slots, is_open};
 pub use validate::{parse_time_zone, validate};

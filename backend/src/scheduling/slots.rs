@@ -76,6 +76,14 @@ pub fn free_slots(availability: &Availability, query: &SlotQuery<'_>) -> Vec<Slo
     slots
 }
 
+/// Whether `at` falls within the seller's opening hours (a weekly rule or extra hours of that
+/// day in `seller_tz`, not a day off): when the seller is at work, whatever their calendar.
+pub fn is_open(availability: &Availability, seller_tz: Tz, at: DateTime<Utc>) -> bool {
+    let local = at.with_timezone(&seller_tz);
+    let (date, time) = (local.date_naive(), local.time());
+    hours_of(availability, date).iter().any(|&(open, close)| open <= time && time < close)
+}
+
 /// Opening hours of the seller's `date`: the weekly rules of its weekday (none on a day off)
 /// plus the extra hours of that date.
 fn hours_of(availability: &Availability, date: NaiveDate) -> Vec<(NaiveTime, NaiveTime)> {
@@ -207,5 +215,19 @@ mod tests {
         let days: Vec<_> = free_slots(&availability, &query).iter().map(|s| s.start.date_naive().to_string()).collect();
         // 1st: within notice; 3rd: day off; after the 4th 08:00: beyond the horizon.
         assert_eq!(days, ["2026-05-02"]);
+    }
+
+    #[test]
+    fn the_seller_is_open_within_a_rule_of_the_day_in_their_zone() {
+        let rome = every_day("09:00", "18:00", "Europe/Rome");
+        let tz: Tz = "Europe/Rome".parse().unwrap();
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        // 08:30 UTC is 09:30 in Rome in winter; 17:30 UTC is 18:30, closed.
+        assert!(is_open(&rome, tz, at("2026-12-07T08:30:00Z")));
+        assert!(!is_open(&rome, tz, at("2026-12-07T17:30:00Z")));
+        assert!(!is_open(&rome, tz, at("2026-12-07T07:59:00Z")), "07:59 UTC is 08:59 in Rome");
+        let mut off = rome.clone();
+        off.exceptions.push(DateException::DayOff { date: "2026-12-07".parse().unwrap() });
+        assert!(!is_open(&off, tz, at("2026-12-07T08:30:00Z")), "a day off");
     }
 }

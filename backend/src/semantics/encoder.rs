@@ -101,19 +101,15 @@ impl SentenceEncoder {
     }
 }
 
-/// The mean of `texts`' embeddings: a class's prototype, which a text is read by its nearest
-/// (Snell et al. 2017, "Prototypical Networks for Few-shot Learning").
-///
-/// Errors: the encoder failing; no texts ([`EncoderError::Runtime`]).
-pub fn prototype(encoder: &SentenceEncoder, texts: &[&str]) -> Result<Embedding, EncoderError> {
-    if texts.is_empty() {
-        return Err(EncoderError::Runtime("a prototype of no texts".into()));
+/// The mean of `embeddings` (zero for none): a class's prototype, which a text is read by its
+/// nearest (Snell et al. 2017, "Prototypical Networks for Few-shot Learning").
+pub fn mean<'a>(embeddings: impl IntoIterator<Item = &'a Embedding>) -> Embedding {
+    let (mut sum, mut n) = ([0.0f32; DIM], 0usize);
+    for e in embeddings {
+        sum.iter_mut().zip(e).for_each(|(s, x)| *s += x);
+        n += 1;
     }
-    let mut mean = [0.0f32; DIM];
-    for e in encoder.embed(texts)? {
-        mean.iter_mut().zip(&e).for_each(|(s, x)| *s += x / texts.len() as f32);
-    }
-    Ok(mean)
+    sum.map(|s| s / n.max(1) as f32)
 }
 
 /// Cosine similarity in [-1, 1] of two embeddings.

@@ -132,6 +132,18 @@ impl TestApp {
 
     /// Adds a user with `role` to the admin's organization and logs them in; returns
     /// (access token, user json).
+    /// Sets the availability of the seller whose token is `seller`: Rome time, `start`–`end`
+    /// (`HH:MM:SS`) on each of `days` (`monday`…), an hour's notice, 30 days ahead.
+    pub async fn work_hours(&self, seller: &str, days: &[&str], start: &str, end: &str) {
+        let hours = serde_json::json!({
+            "time_zone": "Europe/Rome",
+            "weekly": days.iter().map(|d| serde_json::json!({"weekday": d, "start": start, "end": end})).collect::<Vec<_>>(),
+            "exceptions": [], "buffer_minutes": 0, "min_notice_minutes": 60, "horizon_days": 30, "intro": "",
+        });
+        let (status, body) = self.call(reqwest::Method::PUT, "/availability", Some(seller), Some(hours)).await;
+        assert_eq!(status, 200, "{body}");
+    }
+
     pub async fn add_user(&self, admin: &str, org_slug: &str, role: &str, name: &str) -> (String, serde_json::Value) {
         let slug = format!("{name}-{org_slug}");
         let email = format!("{name}@{org_slug}.example.com");
@@ -219,4 +231,13 @@ pub fn hud_event(text: &str) -> Option<closer_wire::HudEnvelope> {
         return None;
     }
     Some(serde_json::from_value(value).unwrap_or_else(|e| panic!("HUD message is not an event ({e}): {text}")))
+}
+
+/// Every day of the week, as availability names them.
+pub const EVERY_DAY: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+/// Tomorrow's weekday in Rome, as availability names it.
+pub fn tomorrow_in_rome() -> &'static str {
+    let today = chrono::Datelike::weekday(&chrono::Utc::now().with_timezone(&chrono_tz::Europe::Rome));
+    EVERY_DAY[today.succ().num_days_from_monday() as usize]
 }

@@ -168,28 +168,32 @@ pub const REPLY_AT_S: usize = 27;
 /// the call back offered, then silent. Returns baresip's directory (what it heard:
 /// `baresip::heard`) and the sample (8 kHz, from the call's start) where the answer ends.
 pub async fn call(voices: &Voices, script: &Script, at: std::net::SocketAddr, number: &str, seconds: u32) -> (tempfile::TempDir, usize) {
-    let mut microphone = vec![0i16; baresip::SAMPLE_RATE as usize * ANSWER_AT_S];
-    microphone.extend(said(voices, script.language, script.answer));
-    let answer_end = microphone.len();
-    microphone.resize(baresip::SAMPLE_RATE as usize * REPLY_AT_S, 0);
-    microphone.extend(said(voices, script.language, script.call_back_reply));
-    microphone.extend(vec![0i16; baresip::SAMPLE_RATE as usize * seconds as usize]);
-    let dir = tempfile::tempdir().unwrap();
-    let wav = dir.path().join("caller.wav");
-    baresip::write_wav(&wav, &microphone);
-    baresip::configure(dir.path(), &format!("\"{}\" <sip:{CALLER}@127.0.0.1>", script.caller_name), &wav);
-    let status = baresip::dial(dir.path(), &format!("sip:{number}@{at}"), seconds).wait().await.unwrap();
-    assert!(status.success(), "baresip exited with {status}");
-    (dir, answer_end)
+    let said = |text| said(voices, script.language, text);
+    let answer_end = baresip::SAMPLE_RATE as usize * ANSWER_AT_S + said(script.answer).len();
+    let lines = [(ANSWER_AT_S, said(script.answer)), (REPLY_AT_S, said(script.call_back_reply))];
+    (calling(at, number, script.caller_name, CALLER, &lines, seconds).await, answer_end)
 }
 
 /// A caller named `name` with number `caller` who dials `number` at the line's `at`, says
 /// nothing and hangs up after `seconds`. Returns baresip's directory (what they heard:
 /// `baresip::heard`).
 pub async fn silent_call(at: std::net::SocketAddr, number: &str, name: &str, caller: &str, seconds: u32) -> tempfile::TempDir {
+    calling(at, number, name, caller, &[], seconds).await
+}
+
+/// A caller named `name` with number `caller` who dials `number` at the line's `at`, says each
+/// of `lines` (8 kHz) from its second of the call on (in order, none overlapping the one
+/// before) and hangs up after `seconds`. Returns baresip's directory.
+pub async fn calling(at: std::net::SocketAddr, number: &str, name: &str, caller: &str, lines: &[(usize, Vec<i16>)], seconds: u32) -> tempfile::TempDir {
+    let mut microphone = Vec::new();
+    for (from_s, line) in lines {
+        microphone.resize((baresip::SAMPLE_RATE as usize * from_s).max(microphone.len()), 0);
+        microphone.extend(line);
+    }
+    microphone.extend(vec![0i16; baresip::SAMPLE_RATE as usize * seconds as usize]);
     let dir = tempfile::tempdir().unwrap();
     let wav = dir.path().join("caller.wav");
-    baresip::write_wav(&wav, &vec![0i16; baresip::SAMPLE_RATE as usize * seconds as usize]);
+    baresip::write_wav(&wav, &microphone);
     baresip::configure(dir.path(), &format!("\"{name}\" <sip:{caller}@127.0.0.1>"), &wav);
     let status = baresip::dial(dir.path(), &format!("sip:{number}@{at}"), seconds).wait().await.unwrap();
     assert!(status.success(), "baresip exited with {status}");
