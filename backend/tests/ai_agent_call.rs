@@ -396,7 +396,7 @@ async fn outside_the_sellers_hours_a_guest_who_asks_for_a_person_is_told_she_wil
     let _workers = closer::agent::start(app.state.clone()).expect("the workers start");
     let (seller, _sara, id) = meeting_run_by_alex(&app).await;
     // Sara works tomorrow (Rome time), not today.
-    app.work_hours(&seller, &[common::tomorrow_in_rome()], "00:00:00", "23:59:00").await;
+    app.work_hours(&seller, &[tomorrow_in_rome()], "00:00:00", "23:59:00").await;
     let (_guest, mic, hears_agent) = anna_joins(&app, &id).await;
 
     let turns = spoken("en", &["Actually, I would rather discuss this with somebody from your team. Can you get someone for me?"]);
@@ -406,4 +406,10 @@ async fn outside_the_sellers_hours_a_guest_who_asks_for_a_person_is_told_she_wil
     println!("Anna heard: {said:?}");
     assert!(said.contains("call you back") && said.contains("budget"), "{said:?}");
     assert_eq!(smtp.count(), 0, "nobody is called in outside their hours");
+}
+
+/// Tomorrow's weekday in Rome, as availability names it.
+fn tomorrow_in_rome() -> &'static str {
+    let today = chrono::Datelike::weekday(&chrono::Utc::now().with_timezone(&chrono_tz::Europe::Rome));
+    common::EVERY_DAY[today.succ().num_days_from_monday() as usize]
 }

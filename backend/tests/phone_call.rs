@@ -260,7 +260,7 @@ async fn out_of_hours_a_caller_who_asks_for_a_person_is_told_the_seller_will_cal
     let script = english();
     let Line { smtp, app, _workers, line, seller, number, .. } = line_for(&script).await;
     // Sara works tomorrow (Rome time), not now.
-    app.work_hours(&seller, &[common::tomorrow_in_rome()], "09:00:00", "18:00:00").await;
+    app.work_hours(&seller, &[tomorrow_in_rome()], "09:00:00", "18:00:00").await;
 
     // Instead of answering the agent's question the caller asks for someone, then hangs up.
     let voices = Voices::load(&common::models()).unwrap();
@@ -317,4 +317,10 @@ async fn a_caller_whose_number_is_withheld_is_offered_no_call_back() {
     };
     println!("call log: {call:?}");
     assert_eq!((call.outcome, call.call_back_at), (PhoneCallOutcome::Completed, None));
+}
+
+/// Tomorrow's weekday in Rome, as availability names it.
+fn tomorrow_in_rome() -> &'static str {
+    let today = chrono::Datelike::weekday(&chrono::Utc::now().with_timezone(&chrono_tz::Europe::Rome));
+    common::EVERY_DAY[today.succ().num_days_from_monday() as usize]
 }

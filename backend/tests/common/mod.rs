@@ -235,9 +235,3 @@ pub fn hud_event(text: &str) -> Option<closer_wire::HudEnvelope> {
 
 /// Every day of the week, as availability names them.
 pub const EVERY_DAY: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-
-/// Tomorrow's weekday in Rome, as availability names it.
-pub fn tomorrow_in_rome() -> &'static str {
-    let today = chrono::Datelike::weekday(&chrono::Utc::now().with_timezone(&chrono_tz::Europe::Rome));
-    EVERY_DAY[today.succ().num_days_from_monday() as usize]
-}
