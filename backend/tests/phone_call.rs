@@ -303,7 +303,10 @@ async fn a_caller_whose_number_is_withheld_is_offered_no_call_back() {
     let whisper = WhisperEngine::load(&common::models().whisper).unwrap();
     let said = whisper.transcribe(&for_whisper(after), "en").unwrap().text.to_lowercase();
     println!("after answering the caller heard: {said:?}");
-    assert!(said.contains("goodbye") && !said.contains("call you"), "the closing, no call back offered: {said:?}");
+    // The closing is "Thank you for calling Acme. Goodbye."; Whisper has heard its last word
+    // as "bye-bye" on a clean machine, so either half of it counts as hearing it.
+    let closing = said.contains("thank you for calling") || said.contains("bye");
+    assert!(closing && !said.contains("call you"), "the closing, no call back offered: {said:?}");
 
     let deadline = Instant::now() + Duration::from_secs(15);
     let call = loop {
