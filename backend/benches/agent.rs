@@ -61,6 +61,7 @@ async fn qualification(voices: &Arc<Voices>, whisper: &Arc<WhisperEngine>, dialo
     let script = Script {
         language: language.into(),
         greeting: if language == "it" { "Buongiorno Anna, grazie per essere qui." } else { "Hello Anna, thanks for joining." }.into(),
+        asks_name: false,
         questions: exchanges.iter().map(|(q, _)| Question { text: (*q).to_owned(), criterion: None }).collect(),
         offers: Vec::new(),
         closing: if language == "it" { "Grazie Anna, a presto." } else { "Thank you, Anna. Talk soon." }.into(),

@@ -3,15 +3,16 @@
 //! synthesised answers), and the guest who cuts a question off is heard as answering it; what
 //! was heard is assessed on BANT, with the guest's words as the evidence. On the phone line's
 //! script the agent then offers call backs: the guest declines the first and accepts the
-//! second, which is the one booked.
+//! second, which is the one booked; a guest who says the number said back is not theirs gives
+//! another. A guest whose name is unknown is asked it.
 
 #[path = "../rtc/tests/common/mod.rs"]
 mod rtc_common;
 mod agent;
 mod common;
 
-use closer::agent::conversation::{self, End, Question, Script};
-use closer::agent::dialogue::{Dialogue, Readers};
+use closer::agent::conversation::{self, Conversation, End, Question, Script};
+use closer::agent::dialogue::{Dialogue, Lines, Readers};
 use closer::agent::offer;
 use closer_wire::BantCriterion;
 use closer::semantics::encoder::SentenceEncoder;
@@ -80,6 +81,7 @@ async fn an_english_qualification_is_asked_and_answered_even_when_the_guest_cuts
     let script = Script {
         language: "en".into(),
         greeting: "Hello Anna, thanks for joining. I have three quick questions for you.".into(),
+        asks_name: false,
         questions: questions([
             ("What budget do you have in mind for this project?", BantCriterion::Budget),
             ("Who else takes part in the decision, besides you, and how do you usually decide on a purchase like this one?", BantCriterion::Authority),
@@ -105,6 +107,7 @@ async fn an_italian_qualification_is_asked_and_answered_even_when_the_guest_cuts
     let script = Script {
         language: "it".into(),
         greeting: "Buongiorno Anna, grazie per essere qui. Ho tre domande veloci per lei.".into(),
+        asks_name: false,
         questions: questions([
             ("Che budget avete previsto per questo progetto?", BantCriterion::Budget),
             ("Chi altro partecipa alla decisione, oltre a lei, e come decidete di solito un acquisto come questo?", BantCriterion::Authority),
@@ -126,27 +129,17 @@ async fn an_italian_qualification_is_asked_and_answered_even_when_the_guest_cuts
 /// A call with one question and two call backs offered: the guest answers, declines the first
 /// slot and accepts the second; the agent confirms it and the conversation books it.
 async fn call_back(language: &str, greeting: &str, question: &str, closing: &str, replies: [&str; 3]) {
-    let models = common::models();
-    let voices = Arc::new(Voices::load(&models).unwrap());
-    let whisper = Arc::new(WhisperEngine::load(&models.whisper).unwrap());
     let rome: chrono_tz::Tz = "Europe/Rome".parse().unwrap();
     let slots = [rome.with_ymd_and_hms(2027, 3, 9, 10, 0, 0).unwrap(), rome.with_ymd_and_hms(2027, 3, 10, 15, 30, 0).unwrap()];
     let script = Script {
         language: language.into(),
         greeting: greeting.into(),
+        asks_name: false,
         questions: questions([(question, BantCriterion::Budget)]),
         offers: offer::offers(language, "Sara Neri", "+393331234567", &slots),
         closing: closing.into(),
     };
-    let mut call = agent::Call::start(&format!("call-back-{language}")).await;
-    let voice = Voice::publish(&call.agent.room, "microphone").await.unwrap();
-    let (hears_agent, hears_guest) = call.hear_each_other().await;
-    let spoken: Vec<Vec<i16>> = replies.iter().map(|a| voices.speak(language, a).unwrap().resampled(48_000).unwrap().samples).collect();
-    let guest = tokio::spawn(agent::guest(hears_agent, call.mic.clone(), spoken, None));
-    let readers = Arc::new(Readers::builtin(Arc::new(SentenceEncoder::load(&models).unwrap())).unwrap());
-    let dialogue = Dialogue::new(readers, language, &[]).unwrap();
-    let talked = conversation::run(&voice, voices.clone(), whisper.clone(), hears_guest, &script, &dialogue, conversation::SellerSide::absent()).await.expect("conversation");
-    let heard = guest.await.unwrap();
+    let (talked, heard, whisper) = talk(&format!("call-back-{language}"), &script, &replies).await;
     println!("{language}: the agent heard {:?}", talked.replies);
     assert_eq!(talked.end, End::Finished);
     assert_eq!(talked.exchanges.len(), 1);
@@ -159,7 +152,101 @@ async fn call_back(language: &str, greeting: &str, question: &str, closing: &str
     let offered = whisper.transcribe(&for_whisper_16k(tail), language).unwrap().text.to_lowercase();
     println!("{language}: the guest heard last {offered:?}");
     let month = if language == "it" { "marzo" } else { "march" };
-    assert!(offered.contains(month) && offered.contains("30"), "{offered:?}");
+    // "15 e 30" has been heard as "15 e in printa": the hour or the minutes will do.
+    assert!(offered.contains(month) && (offered.contains("30") || offered.contains("15")), "{offered:?}");
+}
+
+/// A call back accepted, whose number said back is not the guest's: they say so, are asked
+/// which number to ring and give it digit by digit; that number is the call back's.
+async fn corrected_number(language: &str, greeting: &str, question: &str, replies: [&str; 4]) {
+    let rome: chrono_tz::Tz = "Europe/Rome".parse().unwrap();
+    let slot = rome.with_ymd_and_hms(2027, 3, 9, 10, 0, 0).unwrap();
+    let script = Script {
+        language: language.into(),
+        greeting: greeting.into(),
+        asks_name: false,
+        questions: questions([(question, BantCriterion::Budget)]),
+        offers: offer::offers(language, "Sara Neri", "+393331234567", &[slot]),
+        closing: Lines::of(language).carry_on.into(),
+    };
+    let (talked, heard, whisper) = talk(&format!("number-{language}"), &script, &replies).await;
+    println!("{language}: the agent heard {:?}, number {:?}", talked.replies, talked.call_back_number);
+    assert_eq!(talked.end, End::Finished);
+    assert_eq!(talked.booked, Some(slot.with_timezone(&chrono::Utc)));
+    assert_eq!(talked.call_back_number.as_deref(), Some("+393337654321"));
+    assert_eq!(heard.gaps.len(), 4, "the agent spoke again after each reply");
+    // Before giving the number the guest was asked for it, in the agent's language (14 s of
+    // audio: the question, their reply and the agent's turn).
+    let tail = &heard.audio[heard.audio.len().saturating_sub(16_000 * 14)..];
+    let asked = whisper.transcribe(&for_whisper_16k(tail), language).unwrap().text.to_lowercase();
+    println!("{language}: the guest heard last {asked:?}");
+    assert!(asked.contains(if language == "it" { "quale numero" } else { "which number" }), "{asked:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_english_caller_gives_another_number_for_the_call_back() {
+    let replies = ["We have about 20,000 euros for it.", "Yes, that works for me.", "No, that is not my number.", "Three three three, seven six five, four three two one."];
+    corrected_number("en", "Hello Anna, I am Alex from Acme.", "What budget do you have in mind for this project?", replies).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_italian_caller_gives_another_number_for_the_call_back() {
+    let replies = ["Abbiamo circa ventimila euro.", "Sì, va benissimo, grazie.", "No, non è il mio numero.", "Tre tre tre, sette sei cinque, quattro tre due uno."];
+    corrected_number("it", "Buongiorno Anna, sono Chiara di Closer.", "Che budget avete previsto per questo progetto?", replies).await;
+}
+
+/// A guest whose name is unknown (a phone caller whose phone sent none) is asked it by the
+/// greeting: a first answer without a name gets the question once more, the second names the
+/// guest, the agent says the name back and goes on with its question.
+async fn unnamed(language: &str, greeting: &str, question: &str, replies: [&str; 3], first_name: &str) {
+    let script = Script {
+        language: language.into(),
+        greeting: format!("{greeting} {}", Lines::of(language).ask_name),
+        asks_name: true,
+        questions: questions([(question, BantCriterion::Budget)]),
+        offers: Vec::new(),
+        closing: Lines::of(language).carry_on.into(),
+    };
+    let (talked, heard, _) = talk(&format!("unnamed-{language}"), &script, &replies).await;
+    println!("{language}: name {:?}, answer {:?}", talked.guest_name, talked.exchanges.first().map(|e| &e.answer));
+    assert_eq!(talked.end, End::Finished);
+    // Whisper hears the synthetic voices' surnames less surely ("Giulia Blanchi"): the first
+    // name must be right.
+    let first = talked.guest_name.as_deref().and_then(|n| n.split(' ').next());
+    assert_eq!(first, Some(first_name), "{:?}", talked.guest_name);
+    assert_eq!(talked.exchanges.len(), 1);
+    assert!(talked.exchanges[0].answer.is_some(), "the answer after the name is the question's");
+    assert_eq!(heard.gaps.len(), 3, "the agent spoke again after each reply");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_english_guest_without_a_name_is_asked_it_until_they_give_it() {
+    let replies = ["Yes, hello.", "My name is Peter Smith.", "We have about twenty thousand euros."];
+    unnamed("en", "Hello, I am Alex from Acme.", "What budget do you have in mind for this project?", replies, "Peter").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_italian_guest_without_a_name_is_asked_it_until_they_give_it() {
+    let replies = ["Sì, buongiorno.", "Sono Marco Rossi.", "Abbiamo circa ventimila euro."];
+    unnamed("it", "Buongiorno, sono Chiara di Closer.", "Che budget avete previsto per questo progetto?", replies, "Marco").await;
+}
+
+/// Runs `script` in a fresh room named `room`, with a guest who says each of `replies` in turn
+/// (in the script's language) after each stretch of the agent's speech, never cutting in.
+/// Returns the conversation, what the guest heard, and the Whisper the agent used.
+async fn talk(room: &str, script: &Script, replies: &[&str]) -> (Conversation, agent::Heard, Arc<WhisperEngine>) {
+    let models = common::models();
+    let voices = Arc::new(Voices::load(&models).unwrap());
+    let whisper = Arc::new(WhisperEngine::load(&models.whisper).unwrap());
+    let mut call = agent::Call::start(room).await;
+    let voice = Voice::publish(&call.agent.room, "microphone").await.unwrap();
+    let (hears_agent, hears_guest) = call.hear_each_other().await;
+    let spoken = replies.iter().map(|a| voices.speak(&script.language, a).unwrap().resampled(48_000).unwrap().samples).collect();
+    let guest = tokio::spawn(agent::guest(hears_agent, call.mic.clone(), spoken, None));
+    let readers = Arc::new(Readers::builtin(Arc::new(SentenceEncoder::load(&models).unwrap())).unwrap());
+    let dialogue = Dialogue::new(readers, &script.language, &[]).unwrap();
+    let talked = conversation::run(&voice, voices, whisper.clone(), hears_guest, script, &dialogue, conversation::SellerSide::absent()).await.expect("conversation");
+    (talked, guest.await.unwrap(), whisper)
 }
 
 /// 16 kHz samples as Whisper takes them.

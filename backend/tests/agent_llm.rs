@@ -192,6 +192,7 @@ async fn the_guest_hears_the_llms_reply_in_the_room() {
     let script = Script {
         language: "en".into(),
         greeting: "Hello Anna, thanks for joining.".into(),
+        asks_name: false,
         questions: vec![Question { text: QUESTION.into(), criterion: Some(BantCriterion::Budget) }],
         offers: Vec::new(),
         closing: "Thank you, Anna. A consultant will call you back this week.".into(),

@@ -5,7 +5,7 @@
 mod common;
 
 use closer::leads::Contact;
-use closer::leads::after_call::{self, CallOutcome};
+use closer::leads::after_call::{self, CallOutcome, Told};
 use closer_wire::{Bant, BantScore, LeadStage};
 use common::TestApp;
 use common::smtp::SmtpServer;
@@ -44,7 +44,7 @@ async fn a_qualified_guest_becomes_the_sellers_lead_and_both_get_the_summary() {
     };
     let guest = Contact { name: "Paolo Bianchi".into(), company: "Bianchi Srl".into(), email: Some("paolo@bianchi.example".into()), phone: None };
     let asked = vec!["Fate sconti alle associazioni? Mi richiami al 347 123 4567.".to_owned()];
-    let outcome = CallOutcome { meeting, agent: &agent, guest, bant: bant.clone(), taken_over_by: None, open_questions: asked, by_phone: false, call_back: None, asked_for_seller: false };
+    let outcome = CallOutcome { meeting, agent: &agent, guest, bant: bant.clone(), taken_over_by: None, open_questions: asked, by_phone: false, call_back: None, asked_for_seller: false, told: Told::default() };
     let lead = after_call::record(&app.state.pg, &app.state.mailer, &app.state.config.public_base_url, org_id, outcome).await.expect("recorded");
     // 2 + 2 + 0 + 1 = 5 of 8 = 63 ≥ the agent's 60: qualified and handed to Sara.
     assert_eq!((lead.stage, lead.score, lead.owner_name.as_deref()), (LeadStage::HandedOff, Some(63), Some("sara")));
@@ -87,7 +87,7 @@ async fn a_qualified_guest_becomes_the_sellers_lead_and_both_get_the_summary() {
     let second = Uuid::parse_str(second["id"].as_str().unwrap()).unwrap();
     let weak = Bant { budget: criterion(0, "Quest'anno niente budget.", second), ..Bant::default() };
     let guest = Contact { name: "Paolo Bianchi".into(), email: Some("paolo@bianchi.example".into()), ..Contact::default() };
-    let again = after_call::record(&app.state.pg, &app.state.mailer, &app.state.config.public_base_url, org_id, CallOutcome { meeting: second, agent: &agent, guest, bant: weak, taken_over_by: None, open_questions: Vec::new(), by_phone: false, call_back: None, asked_for_seller: false }).await.unwrap();
+    let again = after_call::record(&app.state.pg, &app.state.mailer, &app.state.config.public_base_url, org_id, CallOutcome { meeting: second, agent: &agent, guest, bant: weak, taken_over_by: None, open_questions: Vec::new(), by_phone: false, call_back: None, asked_for_seller: false, told: Told::default() }).await.unwrap();
     assert_eq!((again.id, again.stage, again.owner_name.as_deref()), (lead.id, LeadStage::Disqualified, Some("sara")));
     assert_eq!(again.meeting_ids, [meeting, second]);
     let text = smtp.message(3).await["text"].as_str().unwrap().to_owned();
@@ -103,7 +103,7 @@ async fn a_qualified_guest_becomes_the_sellers_lead_and_both_get_the_summary() {
         let (_, called) = app.call(Method::POST, "/meetings", Some(seller), Some(json!({"title": "Telefonata", "playbook_id": playbook}))).await;
         let called = Uuid::parse_str(called["id"].as_str().unwrap()).unwrap();
         let guest = Contact { name: "Paolo Bianchi".into(), email: Some("paolo@bianchi.example".into()), ..Contact::default() };
-        let outcome = CallOutcome { meeting: called, agent, guest, bant, taken_over_by: None, open_questions: Vec::new(), by_phone: true, call_back: None, asked_for_seller: true };
+        let outcome = CallOutcome { meeting: called, agent, guest, bant, taken_over_by: None, open_questions: Vec::new(), by_phone: true, call_back: None, asked_for_seller: true, told: Told::default() };
         (called, after_call::record(&app.state.pg, &app.state.mailer, &app.state.config.public_base_url, org_id, outcome).await.unwrap())
     };
     let (called, lead) = record_call(Bant { budget: criterion(0, "Quest'anno niente budget.", Uuid::nil()), ..Bant::default() }).await;

@@ -6,7 +6,7 @@
 //! (their number to call back); the line's seller is e-mailed the call (real SMTP); the call
 //! ends its meeting, and once finalized the log has its recording. While the call is up, a call to a number on no line gets a 404
 //! and an INVITE without an audio offer a 488, and the call goes on. Five callers at once are
-//! each answered by the agent.
+//! each answered by the agent. A caller whose phone sends no name is asked it.
 
 mod common;
 mod phone;
@@ -282,11 +282,12 @@ async fn out_of_hours_a_caller_who_asks_for_a_person_is_told_the_seller_will_cal
     assert_eq!(smtp.count(), 1, "the report only");
 }
 
-/// A caller whose number is withheld (#18) answers the agent's question and would accept a
-/// call back, but is offered none: there is no number to call. The agent closes the call after
-/// the answer, and the log has no call back.
+/// A caller whose number and name are withheld (#18) is asked their name after the greeting
+/// and hears it said back; they answer the agent's question and would accept a call back, but
+/// are offered none: there is no number to call. The agent closes the call after the answer;
+/// the log has no call back, and the lead has the name the caller said.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_caller_whose_number_is_withheld_is_offered_no_call_back() {
+async fn a_caller_whose_number_is_withheld_is_asked_their_name_and_offered_no_call_back() {
     let _alone = ONE_CALL_AT_A_TIME.lock().await;
     let script = english();
     let Line { smtp: _smtp, app, _workers, line, admin, seller, number } = line_for(&script).await;
@@ -294,19 +295,30 @@ async fn a_caller_whose_number_is_withheld_is_offered_no_call_back() {
     app.work_hours(&seller, &common::EVERY_DAY, "09:00:00", "18:00:00").await;
 
     let voices = Voices::load(&common::models()).unwrap();
-    let answer = phone::said(&voices, "en", script.answer);
-    let answered = phone::ANSWER_AT_S * baresip::SAMPLE_RATE as usize + answer.len();
-    let lines = [(phone::ANSWER_AT_S, answer), (phone::REPLY_AT_S, phone::said(&voices, "en", script.call_back_reply))];
-    let dir = phone::calling(line.local_addr, &number, "Anonymous", "anonymous", &lines, 40).await;
+    let (name, answer) = (phone::said(&voices, "en", "My name is Peter Smith."), phone::said(&voices, "en", script.answer));
+    let named = phone::ANSWER_AT_S * baresip::SAMPLE_RATE as usize + name.len();
+    let answered = phone::REPLY_AT_S * baresip::SAMPLE_RATE as usize + answer.len();
+    let lines = [(phone::ANSWER_AT_S, name), (phone::REPLY_AT_S, answer)];
+    let dir = phone::calling(line.local_addr, &number, "Anonymous", "anonymous", &lines, 45).await;
     let heard = baresip::heard(dir.path());
-    let after = &heard[answered.min(heard.len())..(answered + baresip::SAMPLE_RATE as usize * 12).min(heard.len())];
     let whisper = WhisperEngine::load(&common::models().whisper).unwrap();
-    let said = whisper.transcribe(&for_whisper(after), "en").unwrap().text.to_lowercase();
-    println!("after answering the caller heard: {said:?}");
+    let hear = |from: usize, seconds: usize| {
+        let span = &heard[from.min(heard.len())..(from + baresip::SAMPLE_RATE as usize * seconds).min(heard.len())];
+        whisper.transcribe(&for_whisper(span), "en").unwrap().text.to_lowercase()
+    };
+
+    let opening = hear(0, phone::ANSWER_AT_S);
+    println!("before giving their name the caller heard: {opening:?}");
+    assert!(opening.contains("your name") && !opening.contains("anonymous"), "{opening:?}");
+    let thanked = hear(named, 8);
+    println!("after their name the caller heard: {thanked:?}");
+    assert!(thanked.contains("peter") && thanked.contains("budget"), "{thanked:?}");
+    let closing = hear(answered, 12);
+    println!("after answering the caller heard: {closing:?}");
     // The closing is "Thank you for calling Acme. Goodbye."; Whisper has heard its last word
     // as "bye-bye" on a clean machine, so either half of it counts as hearing it.
-    let closing = said.contains("thank you for calling") || said.contains("bye");
-    assert!(closing && !said.contains("call you"), "the closing, no call back offered: {said:?}");
+    let closed = closing.contains("thank you for calling") || closing.contains("bye");
+    assert!(closed && !closing.contains("call you"), "the closing, no call back offered: {closing:?}");
 
     let deadline = Instant::now() + Duration::from_secs(15);
     let call = loop {
@@ -320,6 +332,17 @@ async fn a_caller_whose_number_is_withheld_is_offered_no_call_back() {
     };
     println!("call log: {call:?}");
     assert_eq!((call.outcome, call.call_back_at), (PhoneCallOutcome::Completed, None));
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let lead = loop {
+        let (_, leads) = app.call(Method::GET, "/leads", Some(&admin), None).await;
+        let leads: Vec<Lead> = serde_json::from_value(leads).unwrap();
+        let lead = leads.into_iter().find(|l| Some(l.id) == call.lead_id).expect("the call's lead");
+        if lead.bant.budget.is_some() || Instant::now() > deadline {
+            break lead;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(lead.name, "Peter Smith", "the name the caller said: {lead:?}");
 }
 
 /// Tomorrow's weekday in Rome, as availability names it.

@@ -16,7 +16,7 @@ use super::voice::Voice;
 use crate::analysis::SpeakerRole;
 use crate::livekit::grants;
 use crate::leads::Contact;
-use crate::leads::after_call::{self, CallOutcome};
+use crate::leads::after_call::{self, CallOutcome, Told};
 use crate::live::session::Participant;
 use crate::state::AppState;
 use anyhow::Context;
@@ -117,7 +117,7 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
         tracing::warn!(%meeting, error = %e, "recording the call's start failed");
     }
     // Greeted by name only when their name is one: a phone caller who sent none shows as the
-    // end of their number (`phone::line`), which is no way to greet anyone.
+    // end of their number (`phone::line`), which is no way to greet anyone; they are asked it.
     let mut script = super::conversation::Script::of(&agent, Some(guest.name.as_str()).filter(|n| n.chars().any(char::is_alphabetic)));
     let line = phone_line(&state, meeting).await?;
     // The seller's zone, the slots offered are said in it.
@@ -143,18 +143,18 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
     let transfer = super::summon::transfer_to_host(&state, meeting, &agent, &guest.name).await?;
     let mut taken_over_by = None;
     let seller = SellerSide { takes_over: watch.seller_takes_over(&room, &mut events, &mut taken_over_by), transfer };
-    let (exchanges, booked, asked_for_seller) = tokio::select! {
+    let (exchanges, booked, asked_for_seller, told) = tokio::select! {
         talked = conversation::run(&voice, models.voices.clone(), models.whisper.clone(), stream, &script, &dialogue, seller) => match talked {
-            Ok(Conversation { exchanges, end, booked, asked_for_seller, .. }) => {
-                tracing::info!(%meeting, answered = exchanges.len(), ?end, call_back = booked.is_some(), asked_for_seller, "AI agent's conversation over");
-                (exchanges, booked, asked_for_seller)
+            Ok(Conversation { exchanges, end, booked, asked_for_seller, guest_name, call_back_number, .. }) => {
+                tracing::info!(%meeting, answered = exchanges.len(), ?end, call_back = booked.is_some(), asked_for_seller, named = guest_name.is_some(), "AI agent's conversation over");
+                (exchanges, booked, asked_for_seller, Told { name: guest_name, phone: call_back_number })
             }
             Err(e) => {
                 let _ = room.disconnect().await;
                 return Err(e).context("the conversation");
             }
         },
-        _ = &mut stop => (Vec::new(), None, false),
+        _ = &mut stop => (Vec::new(), None, false, Told::default()),
     };
     if let Err(e) = voice.play_out().await {
         tracing::warn!(%meeting, error = %e, "the agent's last words may be cut");
@@ -171,10 +171,17 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
         }
         None => None,
     };
-    if !exchanges.is_empty() || seller.is_some() || booked.is_some() || asked_for_seller {
+    if !exchanges.is_empty() || seller.is_some() || booked.is_some() || asked_for_seller || told.name.is_some() {
         let mut outcome = outcome(&state, &models, meeting, &agent, guest, &exchanges, seller).await?;
         outcome.by_phone = line.is_some();
         outcome.asked_for_seller = asked_for_seller;
+        if let Some(name) = &told.name {
+            outcome.guest.name.clone_from(name);
+        }
+        if let Some(phone) = &told.phone {
+            outcome.guest.phone = Some(phone.clone());
+        }
+        outcome.told = told;
         if let (Some(start), Some(PhoneLine { call, call_back_with: Some(CallBack { seller, kind, .. }) })) = (booked, line) {
             outcome.call_back = book_call_back(&state, call, seller, kind, start.with_timezone(&zone), &outcome.guest, &agent.language).await;
         }
@@ -298,7 +305,7 @@ async fn outcome<'a>(
         models.readers.assessor.assess(&models.readers.encoder, &answers, Some(meeting))
     })
     .await??;
-    Ok(CallOutcome { meeting, agent, guest, bant, taken_over_by, open_questions: conversation::open_questions(exchanges), by_phone: false, call_back: None, asked_for_seller: false })
+    Ok(CallOutcome { meeting, agent, guest, bant, taken_over_by, open_questions: conversation::open_questions(exchanges), by_phone: false, call_back: None, asked_for_seller: false, told: Told::default() })
 }
 
 /// The room as the agent sees it while it waits for its guest and talks with them: whose

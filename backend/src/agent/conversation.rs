@@ -37,6 +37,9 @@ pub const ANSWER_WAIT: Duration = Duration::from_secs(20);
 /// How long a guest who accepted that the seller be asked to join holds for them, before the
 /// agent carries on (the seller is e-mailed a link to the call: a minute to see it and join).
 pub const TRANSFER_HOLD: Duration = Duration::from_secs(45);
+/// How long the agent waits for the guest to start replying to whether the call back's number
+/// is theirs before it takes silence as a yes (a caller who objects does so at once).
+pub const NUMBER_WAIT: Duration = Duration::from_secs(4);
 /// Turns of the guest's heard per question at most: the answer, the answer to a follow-up, and
 /// questions of the guest's in between; then the agent goes on.
 const MAX_TURNS: usize = 4;
@@ -48,6 +51,9 @@ pub struct Script {
     pub language: String,
     /// The opening line (e.g. greeting the guest by name).
     pub greeting: String,
+    /// The greeting ends asking the guest's name, which is unknown (a phone caller whose phone
+    /// sent none): what they answer names them ([`super::name`]).
+    pub asks_name: bool,
     /// The questions, asked in order.
     pub questions: Vec<Question>,
     /// Call backs to offer after the questions, in order (the phone line's, [`super::offer`]);
@@ -59,19 +65,22 @@ pub struct Script {
 
 impl Script {
     /// The conversation `agent` runs with a guest called `guest_name`: its greeting addressed to
-    /// the guest's first name (`{guest}`; an unknown name leaves the greeting without one), its
-    /// questions with their BANT criteria, its closing.
+    /// the guest's first name (`{guest}`; an unknown name leaves the greeting without one and
+    /// is asked for at its end, in the same breath), its questions with their BANT criteria,
+    /// its closing.
     pub fn of(agent: &AiAgent, guest_name: Option<&str>) -> Script {
         let first = guest_name.and_then(|n| n.split_whitespace().next()).unwrap_or("");
         let greeting = if first.is_empty() {
             // "Hello {guest}, thanks…" → "Hello, thanks…": drop the placeholder and a space before it.
-            agent.greeting.replace(" {guest}", "").replace("{guest}", "")
+            let greeting = agent.greeting.replace(" {guest}", "").replace("{guest}", "");
+            format!("{greeting} {}", super::dialogue::Lines::of(&agent.language).ask_name)
         } else {
             agent.greeting.replace("{guest}", first)
         };
         Script {
             language: agent.language.clone(),
             greeting,
+            asks_name: first.is_empty(),
             questions: agent.questions.iter().map(|q| Question { text: q.text.clone(), criterion: q.criterion }).collect(),
             offers: Vec::new(),
             closing: agent.closing.clone(),
@@ -158,6 +167,11 @@ pub struct Conversation {
     /// The guest asked for the seller and wanted them called in (or the seller was outside
     /// their hours): whether they came is `end`'s [`End::HandedOver`].
     pub asked_for_seller: bool,
+    /// The name the guest gave when asked ([`Script::asks_name`]), as Whisper wrote it.
+    pub guest_name: Option<String>,
+    /// The number the call back `booked` rings, E.164, when the caller said the one said back
+    /// to them was not theirs and gave another ([`super::number`]).
+    pub call_back_number: Option<String>,
 }
 
 /// Why a conversation ended.
@@ -203,11 +217,13 @@ enum Heard {
 /// speaking on `voice` with `voices`, transcribing with `whisper`, until its closing line, the
 /// guest leaving, or the `seller`'s `takes_over` resolving (then the agent stops speaking within
 /// a frame and what was queued on its track is dropped). Returns each question asked with its
-/// answer. With the seller's `transfer`, the first time the guest asks to speak with a person
-/// (an answer to a question or a reply to an offer) the agent offers to ask that seller to
-/// join, and if the guest accepts, summons them and holds for [`TRANSFER_HOLD`] (outside the
-/// seller's hours it says they will call back instead); then it asks its question (or makes
-/// its offer) again.
+/// answer. A guest whose name is unknown is asked it by the greeting ([`Script::asks_name`]):
+/// the name heard is said back and returned ([`name_of`]); a caller who accepts a call back is
+/// asked whether the number said back is theirs ([`number_to_call`]). With the seller's
+/// `transfer`, the first time the guest asks to speak with a person (an answer to a question
+/// or a reply to an offer) the agent offers to ask that seller to join, and if the guest
+/// accepts, summons them and holds for [`TRANSFER_HOLD`] (outside the seller's hours it says
+/// they will call back instead); then it asks its question (or makes its offer) again.
 ///
 /// Errors: [`ConversationError`] when a line cannot be synthesised or said, or Whisper fails.
 pub async fn run(
@@ -232,8 +248,16 @@ pub async fn run(
     let listening = tokio::spawn(listen(guest, whisper, script.language.clone(), barge_in.clone(), heard_tx));
     let speaker = Speaker { voice, voices: &voices, language: &script.language, barge_in: &barge_in };
     let (mut exchanges, mut replies, mut booked, mut asked_for_seller) = (Vec::new(), Vec::new(), None, false);
+    let (mut guest_name, mut call_back_number) = (None, None);
     let talk = async {
         speaker.speak(&greeting).await?;
+        if script.asks_name {
+            match name_of(&speaker, dialogue, &mut heard).await? {
+                Named::Name(name) => guest_name = Some(name),
+                Named::Unknown => {}
+                Named::Left => return Ok(End::GuestLeft),
+            }
+        }
         for question in &script.questions {
             let speech = lines.next(&question.text).await?;
             // What the guest said before this question answered an earlier line.
@@ -324,6 +348,11 @@ pub async fn run(
                     Consent::Accept => {
                         booked = Some(offer.start);
                         speaker.say(&offer.confirmation).await?;
+                        match number_to_call(&speaker, dialogue, &mut heard, offer).await? {
+                            Number::Kept => {}
+                            Number::Given(number) => call_back_number = Some(number),
+                            Number::Left => return Ok(End::GuestLeft),
+                        }
                         break 'offers;
                     }
                     Consent::Decline => continue 'offers,
@@ -343,7 +372,7 @@ pub async fn run(
         }
     };
     listening.abort();
-    Ok(Conversation { exchanges, end: end?, replies, booked, asked_for_seller })
+    Ok(Conversation { exchanges, end: end?, replies, booked, asked_for_seller, guest_name, call_back_number })
 }
 
 /// A script's lines in the order they may be said (greeting, questions, offers, closing), each
@@ -407,12 +436,119 @@ enum Said {
 ///
 /// Errors: [`ConversationError::Stt`] when Whisper fails.
 async fn next(heard: &mut mpsc::UnboundedReceiver<Heard>) -> Result<Said, ConversationError> {
-    Ok(match tokio::time::timeout(ANSWER_WAIT, heard.recv()).await {
-        Ok(Some(Heard::Utterance(transcription))) => Said::Turn(
+    match tokio::time::timeout(ANSWER_WAIT, heard.recv()).await {
+        Ok(heard) => said(heard).await,
+        Err(_) => Ok(Said::Silence),
+    }
+}
+
+/// As [`next`], but silence is [`NUMBER_WAIT`] without the guest starting to speak (a turn
+/// begun by then is waited for as [`next`] waits).
+///
+/// Errors: [`ConversationError::Stt`] when Whisper fails.
+async fn reply(heard: &mut mpsc::UnboundedReceiver<Heard>, speaking: &AtomicBool) -> Result<Said, ConversationError> {
+    match tokio::time::timeout(NUMBER_WAIT, heard.recv()).await {
+        Ok(heard) => said(heard).await,
+        Err(_) if speaking.load(Ordering::Relaxed) => next(heard).await,
+        Err(_) => Ok(Said::Silence),
+    }
+}
+
+/// What the listener's next message says.
+///
+/// Errors: [`ConversationError::Stt`] when Whisper fails.
+async fn said(heard: Option<Heard>) -> Result<Said, ConversationError> {
+    Ok(match heard {
+        Some(Heard::Utterance(transcription)) => Said::Turn(
             transcription.await.map_err(|e| ConversationError::Stt(e.to_string()))?.map_err(|e| ConversationError::Stt(e.to_string()))?,
         ),
-        Ok(Some(Heard::Left) | None) => Said::Left,
-        Err(_) => Said::Silence,
+        Some(Heard::Left) | None => Said::Left,
+    })
+}
+
+/// What the guest answered to the greeting's question of their name.
+enum Named {
+    /// Their name, as Whisper wrote it.
+    Name(String),
+    /// Silence, or two answers without a name.
+    Unknown,
+    /// The guest left.
+    Left,
+}
+
+/// Reads the guest's name in their answer to the greeting ([`super::name`]) and says it back;
+/// an answer without one gets the question once more, silence does not.
+///
+/// Errors: [`ConversationError`] when a line cannot be said, or Whisper fails.
+async fn name_of(speaker: &Speaker<'_>, dialogue: &Dialogue, heard: &mut mpsc::UnboundedReceiver<Heard>) -> Result<Named, ConversationError> {
+    let lines = dialogue.lines();
+    for again in [Some(lines.ask_name_again), None] {
+        let answer = match next(heard).await? {
+            Said::Turn(answer) => answer,
+            Said::Silence => break,
+            Said::Left => return Ok(Named::Left),
+        };
+        if let Some(name) = super::name::heard(&answer) {
+            speaker.say(&lines.thanks_name.replace("{name}", &name)).await?;
+            return Ok(Named::Name(name));
+        }
+        if let Some(line) = again {
+            speaker.say(line).await?;
+        }
+    }
+    Ok(Named::Unknown)
+}
+
+/// Whose number a booked call back rings.
+enum Number {
+    /// The one said back (the caller agreed, said nothing, or gave no number that could be read).
+    Kept,
+    /// The one the caller gave instead, E.164.
+    Given(String),
+    /// The caller left.
+    Left,
+}
+
+/// The caller's reply to `offer`'s confirmation, which asks whether the number said back is
+/// theirs: a number in it, or given when asked after a no, is said back by its last four
+/// digits and rings instead ([`super::number`], read in the country of the number said back);
+/// a no followed by nothing that reads as a number is told the number said back will ring.
+///
+/// Errors: [`ConversationError`] when a line cannot be said, or Whisper or the encoder fail.
+async fn number_to_call(
+    speaker: &Speaker<'_>,
+    dialogue: &Dialogue,
+    heard: &mut mpsc::UnboundedReceiver<Heard>,
+    offer: &Offer,
+) -> Result<Number, ConversationError> {
+    let lines = dialogue.lines();
+    let answer = match reply(heard, speaker.barge_in).await? {
+        Said::Turn(answer) => answer,
+        Said::Silence => return Ok(Number::Kept),
+        Said::Left => return Ok(Number::Left),
+    };
+    let given = match super::number::heard(&answer, &offer.number) {
+        Some(number) => Some(number),
+        None if dialogue.consent(&answer).await? == Consent::Decline => {
+            speaker.say(&lines.ask_number.replace("{seller}", &offer.seller)).await?;
+            match next(heard).await? {
+                Said::Turn(answer) => super::number::heard(&answer, &offer.number),
+                Said::Silence => None,
+                Said::Left => return Ok(Number::Left),
+            }
+        }
+        None => return Ok(Number::Kept),
+    };
+    Ok(match given {
+        Some(number) => {
+            let noted = lines.number_noted.replace("{seller}", &offer.seller).replace("{ending}", &super::offer::ending(&number));
+            speaker.say(&noted).await?;
+            Number::Given(number)
+        }
+        None => {
+            speaker.say(&lines.number_missed.replace("{seller}", &offer.seller)).await?;
+            Number::Kept
+        }
     })
 }
 
@@ -503,7 +639,6 @@ impl Speaker<'_> {
         Ok(matches!(self.voice.say(speech, self.barge_in).await?, Spoken::Interrupted { .. }))
     }
 }
-
 
 /// Starts transcribing `samples` (16 kHz mono) on a blocking thread; setting `abort` stops it.
 fn transcribe(whisper: &Arc<WhisperEngine>, samples: Vec<f32>, language: &str, abort: Arc<AtomicBool>) -> Transcription {
@@ -601,13 +736,16 @@ mod tests {
     }
 
     #[test]
-    fn the_script_greets_the_guest_by_first_name_and_keeps_the_criteria() {
+    fn the_script_greets_the_guest_by_first_name_or_asks_it_and_keeps_the_criteria() {
         let a = agent("Buongiorno {guest}, sono Giulia di Acme.");
         let script = Script::of(&a, Some("Paolo Bianchi"));
         assert_eq!(script.greeting, "Buongiorno Paolo, sono Giulia di Acme.");
         assert_eq!(script.questions[0].criterion, Some(BantCriterion::Budget));
         assert_eq!((script.language.as_str(), script.closing.as_str()), ("it", "Grazie, a presto."));
-        assert_eq!(Script::of(&a, None).greeting, "Buongiorno, sono Giulia di Acme.");
-        assert_eq!(Script::of(&a, Some("  ")).greeting, "Buongiorno, sono Giulia di Acme.");
+        assert!(!script.asks_name, "a guest with a name is not asked it");
+        let unnamed = Script::of(&a, None);
+        assert_eq!(unnamed.greeting, "Buongiorno, sono Giulia di Acme. Posso avere il suo nome, per favore?");
+        assert!(unnamed.asks_name);
+        assert_eq!(Script::of(&a, Some("  ")).greeting, unnamed.greeting);
     }
 }

@@ -272,6 +272,19 @@ pub struct Lines {
     pub carry_on: &'static str,
     /// To a guest asking for the seller (`{seller}`) outside their opening hours.
     pub seller_away: &'static str,
+    /// Ends the greeting to a caller whose phone sent no name.
+    pub ask_name: &'static str,
+    /// When the answer to [`Lines::ask_name`] had no name in it.
+    pub ask_name_again: &'static str,
+    /// Once the caller said their name (`{name}`): it is said back to them.
+    pub thanks_name: &'static str,
+    /// When the caller says the call back's number is not theirs: which one the seller
+    /// (`{seller}`) should call.
+    pub ask_number: &'static str,
+    /// The number the caller gave, said back by its last four digits (`{ending}`).
+    pub number_noted: &'static str,
+    /// When no number could be read from what the caller said.
+    pub number_missed: &'static str,
     budget: &'static str,
     authority: &'static str,
     need: &'static str,
@@ -286,6 +299,12 @@ const EN: Lines = Lines {
     transfer_missed: "{seller} cannot join right now and will call you back. In the meantime, let's carry on.",
     carry_on: "All right, let's carry on.",
     seller_away: "{seller} is not in right now, so I will make sure they call you back. Let's carry on.",
+    ask_name: "May I have your name, please?",
+    ask_name_again: "Sorry, I did not catch your name. Could you tell me your first and last name?",
+    thanks_name: "Thank you, {name}.",
+    ask_number: "Which number should {seller} call you on?",
+    number_noted: "Thank you: {seller} will call you on the number ending in {ending}.",
+    number_missed: "Sorry, I did not get the number: {seller} will call the one you are calling from.",
     budget: "Even a rough range helps: what amount do you have in mind?",
     authority: "And who else would need to approve it?",
     need: "What is the main problem you would like to solve?",
@@ -300,6 +319,12 @@ const IT: Lines = Lines {
     transfer_missed: "{seller} al momento non può unirsi e la richiamerà. Intanto andiamo avanti.",
     carry_on: "Va bene, andiamo avanti.",
     seller_away: "{seller} al momento non è in ufficio: farò in modo che la richiami. Intanto andiamo avanti.",
+    ask_name: "Posso avere il suo nome, per favore?",
+    ask_name_again: "Mi scusi, non ho capito il suo nome. Può dirmi nome e cognome?",
+    thanks_name: "Grazie, {name}.",
+    ask_number: "A quale numero la può chiamare {seller}?",
+    number_noted: "Grazie: {seller} la chiamerà al numero che finisce con {ending}.",
+    number_missed: "Mi scusi, non ho capito il numero: {seller} chiamerà quello da cui sta chiamando.",
     budget: "Anche un ordine di grandezza mi aiuta: che cifra avete in mente?",
     authority: "E chi altro dovrebbe approvare la decisione?",
     need: "Qual è il problema principale che vorreste risolvere?",

@@ -25,6 +25,8 @@ pub mod lease;
 pub mod offer;
 pub mod load;
 mod microphone;
+pub mod name;
+pub mod number;
 pub mod presence;
 pub mod reasoning;
 pub mod consent;

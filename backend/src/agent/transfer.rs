@@ -27,6 +27,7 @@ pub const K: usize = 3;
 /// Least `cos(turn, person) − cos(turn, other)` of a request, over the two prototypes. Chosen
 /// on the calibration half with [`K`] (see the module's note).
 pub const MIN_MARGIN: f32 = -0.04;
+
 /// What a turn is, for a transfer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]

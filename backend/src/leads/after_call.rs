@@ -33,6 +33,19 @@ pub struct CallOutcome<'a> {
     /// The guest asked to speak with the seller during the call (`agent::transfer`): unless a
     /// seller took the call over, the sellers' e-mails say so.
     pub asked_for_seller: bool,
+    /// What the guest told the agent about themselves when it asked.
+    pub told: Told,
+}
+
+/// What a guest told the AI agent about themselves when it asked: it replaces what their lead
+/// was created with.
+#[derive(Clone, Debug, Default)]
+pub struct Told {
+    /// Their name, when their phone sent none (`agent::name`).
+    pub name: Option<String>,
+    /// The number to call them back on (E.164), when not the one they called from
+    /// (`agent::number`).
+    pub phone: Option<String>,
 }
 
 /// The stage a call leaves its lead in: handed off when a seller took the call over (whatever
@@ -60,7 +73,7 @@ pub fn stage(agent: &AiAgent, bant: &Bant, taken_over: bool) -> LeadStage {
 ///
 /// Errors: [`Error::Invalid`] for a meeting outside the organization; database failures.
 pub async fn record(pg: &PgPool, mailer: &Mailer, public_base_url: &str, org: Uuid, outcome: CallOutcome<'_>) -> Result<Lead, Error> {
-    let CallOutcome { meeting, agent, guest, bant, taken_over_by, open_questions, by_phone, call_back, asked_for_seller } = outcome;
+    let CallOutcome { meeting, agent, guest, bant, taken_over_by, open_questions, by_phone, call_back, asked_for_seller, told } = outcome;
     let open_questions: Vec<String> = open_questions.iter().map(|q| crate::pii::redact(q.trim()).text).collect();
     // A prospect who called the phone line or asked to talk now is the meeting's lead already:
     // theirs is the call (without an e-mail, creating would make a second lead of them).
@@ -79,7 +92,7 @@ pub async fn record(pg: &PgPool, mailer: &Mailer, public_base_url: &str, org: Uu
     let stage = stage(agent, &bant, taken_over_by.is_some());
     let owned: Option<Uuid> = sqlx::query_scalar("SELECT owner_id FROM leads WHERE id = $1").bind(lead).fetch_one(pg).await?;
     let owner = (stage == LeadStage::HandedOff && owned.is_none()).then_some(taken_over_by.or(agent.handoff_owner_id)).flatten();
-    let changes = Changes { stage: Some(stage), owner, bant: Some(bant), ..Changes::default() };
+    let changes = Changes { name: told.name, phone: told.phone, stage: Some(stage), owner, bant: Some(bant), ..Changes::default() };
     let lead = super::update(pg, org, lead, Viewer::Everyone, changes).await?.ok_or(Error::NotFound)?;
 
     let organization: String = sqlx::query_scalar("SELECT name FROM organizations WHERE id = $1").bind(org).fetch_one(pg).await?;

@@ -82,13 +82,18 @@ async fn take(state: AppState, rtc: Rtc, incoming: IncomingCall) {
     }
 }
 
-/// The caller as the room shows them: the name their phone sent, or the end of their number.
-fn caller_name(incoming: &IncomingCall) -> String {
-    let sent = incoming.caller_name.as_deref().map(|n| n.chars().filter(|c| !c.is_control()).take(NAME_CHARS).collect::<String>());
-    match sent.filter(|n| !n.trim().is_empty()) {
+/// Display names that say the caller's identity is withheld, not who they are: RFC 3323's
+/// "Anonymous" and what carriers send in its place, EN and IT (compared without case).
+const WITHHELD: &[&str] = &["anonymous", "unknown", "unavailable", "private", "restricted", "withheld", "anonimo", "privato", "sconosciuto"];
+
+/// The caller as the room shows them: the display name their phone `sent`, or the end of
+/// their number `caller` (then the AI agent asks their name).
+fn caller_name(sent: Option<&str>, caller: &str) -> String {
+    let sent = sent.map(|n| n.chars().filter(|c| !c.is_control()).take(NAME_CHARS).collect::<String>());
+    match sent.filter(|n| !n.trim().is_empty() && !WITHHELD.contains(&n.trim().to_lowercase().as_str())) {
         Some(name) => name.trim().to_owned(),
         None => {
-            let digits: String = incoming.caller.chars().filter(char::is_ascii_digit).collect();
+            let digits: String = caller.chars().filter(char::is_ascii_digit).collect();
             format!("☎ ···{}", &digits[digits.len().saturating_sub(4)..])
         }
     }
@@ -101,7 +106,7 @@ async fn answer(state: &AppState, rtc: Rtc, call: Uuid, route: numbers::Route, i
         incoming.refuse(Refusal::Unavailable);
         anyhow::bail!("no AI agent runs the number's meeting type any more");
     }
-    let name = caller_name(&incoming);
+    let name = caller_name(incoming.caller_name.as_deref(), &incoming.caller);
     let meeting = match open_meeting(state, &route, &incoming, &name).await {
         Ok((meeting, lead)) => match calls::became(&state.pg, call, meeting, lead).await {
             Ok(()) => meeting,
@@ -179,4 +184,17 @@ async fn open_meeting(state: &AppState, route: &numbers::Route, incoming: &Incom
     let contact = Contact { name: lead_name, company: String::new(), email: None, phone };
     let (lead, _) = leads::create(&state.pg, route.seller.organization_id, contact, None, Some(meeting)).await?;
     Ok((meeting, lead.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_withheld_name_is_no_name() {
+        assert_eq!(caller_name(Some(" Anna Rossi "), "+393331234567"), "Anna Rossi");
+        for withheld in [None, Some(""), Some("Anonymous"), Some("anonymous"), Some("Unknown"), Some("Privato")] {
+            assert_eq!(caller_name(withheld, "+393331234567"), "☎ ···4567", "{withheld:?}");
+        }
+    }
 }

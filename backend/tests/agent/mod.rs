@@ -45,8 +45,10 @@ impl Call {
 /// A 10 ms frame louder than this (RMS) is the agent speaking (its speech frames are in the
 /// thousands; silence and the jitter buffer's concealment far under).
 const SPEECH_RMS: f64 = 500.0;
-/// Silence after which the guest takes a stretch of the agent's speech to be over.
-const LINE_END: Duration = Duration::from_millis(800);
+/// Silence after which the guest takes a stretch of the agent's speech to be over: longer
+/// than the pauses between the sentences of one line (festival's Italian voice pauses 730–800
+/// ms at a full stop, which the room's jitter stretches past 800 ms).
+const LINE_END: Duration = Duration::from_millis(1_200);
 
 fn rms(frame: &[i16]) -> f64 {
     (frame.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>() / frame.len().max(1) as f64).sqrt()

@@ -64,9 +64,10 @@ pub fn english() -> Script {
             "qualify_score": 50
         }),
         call_back_reply: "Yes, that works for me.",
-        // The agent hangs up after its closing line, 36 s in on an idle machine.
-        hang_up_s: 50,
-        lasted: (28, 48),
+        // The agent hangs up after its closing line, about 42 s in on an idle machine (36 s
+        // before it asked whether the number said back is right and waited 4 s for a no).
+        hang_up_s: 58,
+        lasted: (28, 56),
         caller_name: "Anna Rossi",
         answer: "We have about twenty thousand euros for this project.",
         greeting: "Hello Anna, I am Alex from Acme. I have a quick question for you. What budget do you have in mind for this project?",
@@ -93,8 +94,8 @@ pub fn italian() -> Script {
             "qualify_score": 50
         }),
         call_back_reply: "Sì, certo, va benissimo.",
-        hang_up_s: 50,
-        lasted: (28, 48),
+        hang_up_s: 58,
+        lasted: (28, 56),
         caller_name: "Giulia Bianchi",
         answer: "Abbiamo circa ventimila euro per questo progetto.",
         greeting: "Buongiorno Giulia, sono Chiara di Closer. Ho qualche domanda veloce per lei. Che budget avete previsto per questo progetto?",
