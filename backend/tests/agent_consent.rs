@@ -6,7 +6,7 @@
 
 mod common;
 
-use closer::agent::consent::{Consent, ConsentReader, Example, builtin_examples, parse_examples};
+use closer::agent::consent::{Consent, ConsentReader, Example, builtin_examples, opens_with_no, parse_examples};
 use closer::semantics::encoder::SentenceEncoder;
 
 /// Floors: the held-out accuracy measured when the method was chosen (December 2026: EN 0.875,
@@ -82,7 +82,8 @@ fn first_clause(reply: &str) -> &str {
 }
 
 /// Candidate methods, each reply left out: prototypes of whole replies (A), of first clauses
-/// (B), the sum of both cosines (C), and the 5 nearest replies' vote (D).
+/// (B), the sum of both cosines (C), the 5 nearest replies' vote (D), and a reply opening with
+/// the answer particle no read as a decline, the others as A (E).
 #[test]
 #[ignore = "a measurement for choosing the method, not a check"]
 fn candidate_methods_on_the_calibration_half() {
@@ -105,8 +106,11 @@ fn candidate_methods_on_the_calibration_half() {
     let argmax = |scores: [f32; 3]| kinds[(0..3).max_by(|&a, &b| scores[a].total_cmp(&scores[b])).unwrap()];
     for language in ["en", "it"] {
         let mine: Vec<usize> = (0..examples.len()).filter(|&i| examples[i].language == language).collect();
-        let methods: [(&str, Method); 4] = [
+        let methods: [(&str, Method); 5] = [
             ("A whole", Box::new(|i| argmax(kinds.map(|k| cosine(&prototype(&whole, i, k), &whole[i]))))),
+            ("E a leading no, else A", Box::new(|i| {
+                if opens_with_no(&examples[i].reply) { Consent::Decline } else { argmax(kinds.map(|k| cosine(&prototype(&whole, i, k), &whole[i]))) }
+            })),
             ("B first clause", Box::new(|i| argmax(kinds.map(|k| cosine(&prototype(&first, i, k), &first[i]))))),
             ("C both", Box::new(|i| argmax(kinds.map(|k| cosine(&prototype(&whole, i, k), &whole[i]) + cosine(&prototype(&first, i, k), &first[i]))))),
             ("D 5-NN", Box::new(|i| {

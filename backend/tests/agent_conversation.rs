@@ -11,7 +11,7 @@ mod rtc_common;
 mod agent;
 mod common;
 
-use closer::agent::conversation::{self, Conversation, End, Question, Script};
+use closer::agent::conversation::{self, Conversation, End, Question, Script, Transfer};
 use closer::agent::dialogue::{Dialogue, Lines, Readers};
 use closer::agent::offer;
 use closer_wire::BantCriterion;
@@ -139,7 +139,7 @@ async fn call_back(language: &str, greeting: &str, question: &str, closing: &str
         offers: offer::offers(language, "Sara Neri", "+393331234567", &slots),
         closing: closing.into(),
     };
-    let (talked, heard, whisper) = talk(&format!("call-back-{language}"), &script, &replies).await;
+    let (talked, heard, whisper) = talk(&format!("call-back-{language}"), &script, &replies, None).await;
     println!("{language}: the agent heard {:?}", talked.replies);
     assert_eq!(talked.end, End::Finished);
     assert_eq!(talked.exchanges.len(), 1);
@@ -169,7 +169,7 @@ async fn corrected_number(language: &str, greeting: &str, question: &str, replie
         offers: offer::offers(language, "Sara Neri", "+393331234567", &[slot]),
         closing: Lines::of(language).carry_on.into(),
     };
-    let (talked, heard, whisper) = talk(&format!("number-{language}"), &script, &replies).await;
+    let (talked, heard, whisper) = talk(&format!("number-{language}"), &script, &replies, None).await;
     println!("{language}: the agent heard {:?}, number {:?}", talked.replies, talked.call_back_number);
     assert_eq!(talked.end, End::Finished);
     assert_eq!(talked.booked, Some(slot.with_timezone(&chrono::Utc)));
@@ -207,7 +207,7 @@ async fn unnamed(language: &str, greeting: &str, question: &str, replies: [&str;
         offers: Vec::new(),
         closing: Lines::of(language).carry_on.into(),
     };
-    let (talked, heard, _) = talk(&format!("unnamed-{language}"), &script, &replies).await;
+    let (talked, heard, _) = talk(&format!("unnamed-{language}"), &script, &replies, None).await;
     println!("{language}: name {:?}, answer {:?}", talked.guest_name, talked.exchanges.first().map(|e| &e.answer));
     assert_eq!(talked.end, End::Finished);
     // Whisper hears the synthetic voices' surnames less surely ("Giulia Blanchi"): the first
@@ -231,10 +231,62 @@ async fn an_italian_guest_without_a_name_is_asked_it_until_they_give_it() {
     unnamed("it", "Buongiorno, sono Chiara di Closer.", "Che budget avete previsto per questo progetto?", replies, "Marco").await;
 }
 
+/// A guest who asks for a person declines the offer to call the seller in, then asks again and
+/// accepts; she never comes. The line is never silent for long: the agent says it is still
+/// trying, twice, then that she cannot join, and asks its question again, which the guest
+/// answers (#18).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guest_who_asks_again_and_holds_for_a_seller_who_never_comes_hears_the_agent_still_trying() {
+    let script = Script {
+        language: "en".into(),
+        greeting: "Hello Anna, I am Alex from Acme.".into(),
+        asks_name: false,
+        questions: questions([("What budget do you have in mind for this project?", BantCriterion::Budget)]),
+        offers: Vec::new(),
+        closing: "Thank you, Anna. Talk soon.".into(),
+    };
+    let (summon, summoned) = tokio::sync::oneshot::channel();
+    let transfer = Transfer { seller: "Sara".into(), in_hours: true, summon };
+    // The guest answers every stretch of the agent's: the offer, the hold line and each
+    // reminder too, as callers do ("okay"). A request is one sentence: the agent's end of turn
+    // (700 ms of silence) falls in Piper's pause between two, and the second would be taken as
+    // the reply to the offer.
+    let replies = [
+        "Actually, could you get somebody from your team on the line for me?",
+        "No, thank you, not now.",
+        "Sorry, could you get somebody from your team on the line for me after all?",
+        "Yes, please do.",
+        "Okay.",
+        "Sure.",
+        "All right.",
+        "We have about twenty thousand euros for it.",
+    ];
+    let started = std::time::Instant::now();
+    let (talked, heard, whisper) = talk("holding", &script, &replies, Some(transfer)).await;
+    println!("held and talked for {:?}; the agent heard {:?}", started.elapsed(), talked.replies);
+    // Each stretch on its own: Whisper drops short lines between long silences.
+    let said: Vec<String> = agent::stretches(&heard.audio)
+        .into_iter()
+        .map(|stretch| whisper.transcribe(&for_whisper_16k(stretch), "en").unwrap().text.to_lowercase())
+        .collect();
+    println!("the guest heard {said:#?}");
+    assert!(summoned.await.is_ok(), "Sara was summoned once the guest accepted");
+    assert!(talked.asked_for_seller);
+    assert_eq!(talked.end, End::Finished);
+    let answer = talked.exchanges[0].answer.as_deref().unwrap_or_default().to_lowercase();
+    assert!(answer.contains("twenty thousand") || answer.contains("20,000") || answer.contains("20000"), "{answer:?}");
+    assert_eq!(heard.gaps.len(), replies.len(), "the agent spoke again after each reply");
+    let reminders = said.iter().filter(|s| s.contains("still trying") || s.contains("holding")).count();
+    assert_eq!(reminders, 2, "two reminders in 45 s: {said:?}");
+    assert!(said.iter().any(|s| s.contains("join right now")), "{said:?}");
+    assert_eq!(said.iter().filter(|s| s.contains("would you like me to ask")).count(), 2, "offered twice: {said:?}");
+}
+
 /// Runs `script` in a fresh room named `room`, with a guest who says each of `replies` in turn
-/// (in the script's language) after each stretch of the agent's speech, never cutting in.
-/// Returns the conversation, what the guest heard, and the Whisper the agent used.
-async fn talk(room: &str, script: &Script, replies: &[&str]) -> (Conversation, agent::Heard, Arc<WhisperEngine>) {
+/// (in the script's language) after each stretch of the agent's speech, never cutting in, and
+/// `transfer`, the seller they may ask for (who never joins). Returns the conversation, what
+/// the guest heard, and the Whisper the agent used.
+async fn talk(room: &str, script: &Script, replies: &[&str], transfer: Option<Transfer>) -> (Conversation, agent::Heard, Arc<WhisperEngine>) {
     let models = common::models();
     let voices = Arc::new(Voices::load(&models).unwrap());
     let whisper = Arc::new(WhisperEngine::load(&models.whisper).unwrap());
@@ -245,7 +297,8 @@ async fn talk(room: &str, script: &Script, replies: &[&str]) -> (Conversation, a
     let guest = tokio::spawn(agent::guest(hears_agent, call.mic.clone(), spoken, None));
     let readers = Arc::new(Readers::builtin(Arc::new(SentenceEncoder::load(&models).unwrap())).unwrap());
     let dialogue = Dialogue::new(readers, &script.language, &[]).unwrap();
-    let talked = conversation::run(&voice, voices, whisper.clone(), hears_guest, script, &dialogue, conversation::SellerSide::absent()).await.expect("conversation");
+    let seller = conversation::SellerSide { takes_over: std::future::pending(), transfer };
+    let talked = conversation::run(&voice, voices, whisper.clone(), hears_guest, script, &dialogue, seller).await.expect("conversation");
     (talked, guest.await.unwrap(), whisper)
 }
 

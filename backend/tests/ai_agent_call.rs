@@ -347,6 +347,7 @@ async fn asks_for_a_person(case: AskingForAPerson) {
     let smtp = SmtpServer::start();
     let app = TestApp::mailing_to(&smtp).await;
     let _workers = closer::agent::start(app.state.clone()).expect("the workers start");
+    let agent_name = case.agent["name"].clone();
     let (seller, sara, id) = meeting_run_by(&app, case.agent, case.playbook).await;
     let (mut guest, mic, hears_agent) = anna_joins(&app, &id).await;
 
@@ -371,6 +372,18 @@ async fn asks_for_a_person(case: AskingForAPerson) {
     assert_eq!(mail["subject"], case.subject);
     assert!(mail["text"].as_str().unwrap().contains(&format!("http://closer.test/host/{id}")), "{mail}");
 
+    // Her console and desktop app show the request beside the meeting while Anna holds.
+    let (status, meeting) = app.call(Method::GET, &format!("/meetings/{id}"), Some(&seller), None).await;
+    assert_eq!(status, 200, "{meeting}");
+    let summons = &meeting["summons"];
+    assert_eq!(summons["guest"], "Anna Rossi", "{meeting}");
+    assert_eq!(summons["agent"], agent_name, "{meeting}");
+    let until: chrono::DateTime<chrono::Utc> = summons["until"].as_str().and_then(|t| t.parse().ok()).expect("until");
+    let left = until - chrono::Utc::now();
+    assert!(left > chrono::Duration::seconds(20) && left <= chrono::Duration::seconds(45), "Anna holds for another {left}");
+    let (_, upcoming) = app.call(Method::GET, "/meetings?when=upcoming&time_zone=UTC", Some(&seller), None).await;
+    assert!(upcoming.as_array().unwrap().iter().any(|m| m["id"] == id && m["summons"]["guest"] == "Anna Rossi"), "{upcoming}");
+
     // Sara joins from the link and speaks: the agent leaves her the call.
     let (status, access) = app.call(Method::POST, &format!("/meetings/{id}/token"), Some(&seller), None).await;
     assert_eq!(status, 200, "{access}");
@@ -384,6 +397,9 @@ async fn asks_for_a_person(case: AskingForAPerson) {
     assert_eq!(lead.stage, LeadStage::HandedOff);
     assert_eq!(lead.owner_id.map(|o| o.to_string()), sara["id"].as_str().map(str::to_owned));
     assert!(lead.bant.budget.is_none(), "Anna asked for a person instead of answering: {:?}", lead.bant);
+    // Sara came: the request is gone from her apps.
+    let (_, meeting) = app.call(Method::GET, &format!("/meetings/{id}"), Some(&seller), None).await;
+    assert!(meeting.get("summons").is_none(), "{meeting}");
 }
 
 /// Outside the seller's opening hours (her availability), a guest who asks for a person is

@@ -156,6 +156,10 @@ pub async fn run(state: AppState, rtc: Rtc, models: Arc<AiModels>, assignment: A
         },
         _ = &mut stop => (Vec::new(), None, false, Told::default()),
     };
+    // The agent's part is over: a seller asked for has nobody left to join for (or has joined).
+    if let Err(e) = crate::meetings::summons::withdraw(&state.pg, meeting).await {
+        tracing::warn!(%meeting, error = %e, "the request for the seller stays shown until it expires");
+    }
     if let Err(e) = voice.play_out().await {
         tracing::warn!(%meeting, error = %e, "the agent's last words may be cut");
     }

@@ -37,6 +37,10 @@ pub const ANSWER_WAIT: Duration = Duration::from_secs(20);
 /// How long a guest who accepted that the seller be asked to join holds for them, before the
 /// agent carries on (the seller is e-mailed a link to the call: a minute to see it and join).
 pub const TRANSFER_HOLD: Duration = Duration::from_secs(45);
+/// While the guest holds, the agent says it is still trying every this long, so the line is
+/// never silent for longer (call centres' usual 15–20 s between hold messages): twice in a
+/// [`TRANSFER_HOLD`].
+pub const HOLD_REMINDER: Duration = Duration::from_secs(15);
 /// How long the agent waits for the guest to start replying to whether the call back's number
 /// is theirs before it takes silence as a yes (a caller who objects does so at once).
 pub const NUMBER_WAIT: Duration = Duration::from_secs(4);
@@ -285,8 +289,7 @@ pub async fn run(
                     Said::Silence => break,
                 };
                 if transfer.is_some() && dialogue.asks_for_person(&text).await? {
-                    let asked = transfer.take().expect("checked");
-                    if let Some(end) = offer_transfer(&speaker, dialogue, &mut heard, asked, &mut asked_for_seller).await? {
+                    if let Some(end) = offer_transfer(&speaker, dialogue, &mut heard, &mut transfer, &mut asked_for_seller).await? {
                         exchanges.push(exchange);
                         return Ok(end);
                     }
@@ -336,8 +339,7 @@ pub async fn run(
                     Said::Silence => break 'offers,
                 };
                 if transfer.is_some() && dialogue.asks_for_person(&reply).await? {
-                    let asked = transfer.take().expect("checked");
-                    if let Some(end) = offer_transfer(&speaker, dialogue, &mut heard, asked, &mut asked_for_seller).await? {
+                    if let Some(end) = offer_transfer(&speaker, dialogue, &mut heard, &mut transfer, &mut asked_for_seller).await? {
                         return Ok(end);
                     }
                     continue;
@@ -553,27 +555,31 @@ async fn number_to_call(
 }
 
 /// The guest asked to speak with a person: the agent offers to ask `transfer`'s seller to join;
-/// when the guest accepts, it summons them and holds for [`TRANSFER_HOLD`] (a seller who joins
-/// meanwhile takes the call over, which ends [`run`]), then says the seller could not come.
-/// Outside the seller's hours it says at once that they will call back. Sets `wanted` unless
-/// the guest declined the offer. `Some(End::GuestLeft)` when the guest left meanwhile, else
-/// `None`: the script goes on.
+/// when the guest accepts, it summons them and holds for [`TRANSFER_HOLD`], saying every
+/// [`HOLD_REMINDER`] that it is still trying (a seller who joins meanwhile takes the call over,
+/// which ends [`run`]), then says the seller could not come.
+/// Outside the seller's hours it says at once that they will call back. The seller is taken
+/// from `transfer` once called in or found away; a guest who declined may ask again. Sets
+/// `wanted` unless the guest declined the offer. `Some(End::GuestLeft)` when the guest left
+/// meanwhile, else `None`: the script goes on (also when `transfer` is `None`).
 ///
 /// Errors: [`ConversationError`] when a line cannot be said or a reply not read.
 async fn offer_transfer(
     speaker: &Speaker<'_>,
     dialogue: &Dialogue,
     heard: &mut mpsc::UnboundedReceiver<Heard>,
-    transfer: Transfer,
+    transfer: &mut Option<Transfer>,
     wanted: &mut bool,
 ) -> Result<Option<End>, ConversationError> {
-    let (lines, seller) = (dialogue.lines(), transfer.seller.as_str());
-    if !transfer.in_hours {
+    let Some(asked) = transfer.as_ref() else { return Ok(None) };
+    let (lines, seller, in_hours) = (dialogue.lines(), asked.seller.clone(), asked.in_hours);
+    if !in_hours {
         *wanted = true;
-        speaker.say(&lines.seller_away.replace("{seller}", seller)).await?;
+        *transfer = None;
+        speaker.say(&lines.seller_away.replace("{seller}", &seller)).await?;
         return Ok(None);
     }
-    speaker.say(&lines.transfer_offer.replace("{seller}", seller)).await?;
+    speaker.say(&lines.transfer_offer.replace("{seller}", &seller)).await?;
     let reply = match next(heard).await? {
         Said::Turn(reply) => reply,
         Said::Left => return Ok(Some(End::GuestLeft)),
@@ -584,20 +590,27 @@ async fn offer_transfer(
         return Ok(None);
     }
     *wanted = true;
-    let _ = transfer.summon.send(());
-    speaker.say(&lines.transfer_hold.replace("{seller}", seller)).await?;
+    if let Some(called) = transfer.take() {
+        let _ = called.summon.send(());
+    }
+    speaker.say(&lines.transfer_hold.replace("{seller}", &seller)).await?;
     // What the guest says while holding ("hello?") is not an answer to anything.
     let hold = tokio::time::sleep(TRANSFER_HOLD);
     tokio::pin!(hold);
+    let mut reminder = tokio::time::interval_at(tokio::time::Instant::now() + HOLD_REMINDER, HOLD_REMINDER);
     loop {
         tokio::select! {
+            biased;
             _ = &mut hold => break,
             said = heard.recv() => if matches!(said, Some(Heard::Left) | None) {
                 return Ok(Some(End::GuestLeft));
             },
+            _ = reminder.tick() => {
+                speaker.say(&lines.transfer_still_holding.replace("{seller}", &seller)).await?;
+            }
         }
     }
-    speaker.say(&lines.transfer_missed.replace("{seller}", seller)).await?;
+    speaker.say(&lines.transfer_missed.replace("{seller}", &seller)).await?;
     Ok(None)
 }
 

@@ -266,6 +266,9 @@ pub struct Lines {
     pub transfer_offer: &'static str,
     /// Once the seller (`{seller}`) is asked to join: the guest holds.
     pub transfer_hold: &'static str,
+    /// Every [`super::conversation::HOLD_REMINDER`] while the guest holds for the seller
+    /// (`{seller}`): the line is not dead.
+    pub transfer_still_holding: &'static str,
     /// When the seller (`{seller}`) did not join while the guest held.
     pub transfer_missed: &'static str,
     /// When the guest does not want the seller after all.
@@ -296,6 +299,7 @@ const EN: Lines = Lines {
     back_to_question: "Coming back to my question:",
     transfer_offer: "Would you like me to ask {seller} to join us now?",
     transfer_hold: "I have asked {seller} to join us. Please stay on the line, it may take a minute.",
+    transfer_still_holding: "Still trying to reach {seller}, thank you for holding.",
     transfer_missed: "{seller} cannot join right now and will call you back. In the meantime, let's carry on.",
     carry_on: "All right, let's carry on.",
     seller_away: "{seller} is not in right now, so I will make sure they call you back. Let's carry on.",
@@ -316,6 +320,7 @@ const IT: Lines = Lines {
     back_to_question: "Torno alla mia domanda:",
     transfer_offer: "Vuole che chieda a {seller} di unirsi a noi adesso?",
     transfer_hold: "Ho chiesto a {seller} di unirsi a noi. Resti in linea, per favore: potrebbe volerci un minuto.",
+    transfer_still_holding: "Sto ancora cercando {seller}, grazie per l'attesa.",
     transfer_missed: "{seller} al momento non può unirsi e la richiamerà. Intanto andiamo avanti.",
     carry_on: "Va bene, andiamo avanti.",
     seller_away: "{seller} al momento non è in ufficio: farò in modo che la richiami. Intanto andiamo avanti.",

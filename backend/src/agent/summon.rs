@@ -1,6 +1,8 @@
 //! Telling a seller that the guest of their AI agent's call asks for them now (#18: transfer to
-//! a human on request): an e-mail, in the agent's language, with the link that opens the call
-//! on the seller's side (`/host/{meeting}`, their green room). A seller who joins with a live
+//! a human on request): the request on the meeting, which their console and desktop app show
+//! with a button to join while the guest holds ([`crate::meetings::summons`]), and an e-mail,
+//! in the agent's language, with the link that opens the call on the seller's side
+//! (`/host/{meeting}`, their green room). A seller who joins with a live
 //! microphone takes the call over ([`super::ai_call`]). The seller's opening hours are their
 //! availability (the weekly hours their booking page offers): outside them they are not called
 //! in, and the guest is told they will call back.
@@ -32,10 +34,14 @@ pub async fn transfer_to_host(state: &AppState, meeting: Uuid, agent: &closer_wi
     let (summon, summoned) = tokio::sync::oneshot::channel();
     let link = format!("{}/host/{meeting}", state.config.public_base_url.trim_end_matches('/'));
     let (subject, text) = words(&agent.language, &agent.name, guest, &link);
-    let mailer = state.mailer.clone();
+    let (mailer, pg, guest, agent_name) = (state.mailer.clone(), state.pg.clone(), guest.to_owned(), agent.name.clone());
     tokio::spawn(async move {
         // Dropped unsent when the guest never asks.
         if summoned.await.is_ok() {
+            let until = chrono::Utc::now() + TRANSFER_HOLD;
+            if let Err(e) = crate::meetings::summons::ask(&pg, meeting, &guest, &agent_name, until).await {
+                tracing::warn!(%meeting, error = %e, "the request for the seller was not shown in their apps");
+            }
             match mailer.send_text(&email, &subject, &text).await {
                 Ok(()) => tracing::info!(%meeting, "the seller is asked to join the call"),
                 Err(e) => tracing::warn!(%meeting, error = %e, "the seller's call to join was not sent"),

@@ -1,7 +1,7 @@
 //! Meetings: facts other modules need (live pipeline, HUD) — who hosts a meeting, whether a user
 //! may watch it as a manager, the participants' AI-consent choices, the meeting's playbook —
 //! its status machine (`lifecycle`, the one writer of `meetings.status`), how its organization
-//! reads meetings (`read`) and who was admitted to its room (`admission`; `room_access` admits). Every function is scoped by the caller's organization where a user is
+//! reads meetings (`read`), a guest's request for the host to join (`summons`) and who was admitted to its room (`admission`; `room_access` admits). Every function is scoped by the caller's organization where a user is
 //! involved.
 
 mod admission;
@@ -10,6 +10,7 @@ mod presence;
 mod presentations;
 mod read;
 mod schedule;
+pub mod summons;
 
 pub use admission::{Entrant, add_participant, is_admitted_guest, refuse_join};
 pub use lifecycle::{Transition, parse_status, transition};

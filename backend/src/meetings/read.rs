@@ -5,11 +5,12 @@ use crate::auth::AuthUser;
 use crate::config::Config;
 use crate::error::Error;
 use chrono::{DateTime, Utc};
-use closer_wire::{Meeting, PublicMeeting, Role};
+use closer_wire::{Meeting, PublicMeeting, Role, Summons};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-const COLUMNS: &str = "m.id, m.title, m.host_id, m.playbook_id, m.starts_at, m.ends_at, m.status, m.started_at, m.ended_at, b.id AS booking_id";
+const COLUMNS: &str = "m.id, m.title, m.host_id, m.playbook_id, m.starts_at, m.ends_at, m.status, m.started_at, m.ended_at, b.id AS booking_id,
+                       m.summoned_by, m.summoned_agent, m.summoned_until";
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -23,9 +24,18 @@ struct Row {
     started_at: Option<DateTime<Utc>>,
     ended_at: Option<DateTime<Utc>>,
     booking_id: Option<Uuid>,
+    summoned_by: Option<String>,
+    summoned_agent: Option<String>,
+    summoned_until: Option<DateTime<Utc>>,
 }
 
-fn meeting(config: &Config, Row { id, title, host_id, playbook_id, starts_at, ends_at, status, started_at, ended_at, booking_id }: Row) -> Result<Meeting, sqlx::Error> {
+/// The meeting of `row`; a guest's request for the host shows only while they hold.
+fn meeting(config: &Config, row: Row) -> Result<Meeting, sqlx::Error> {
+    let Row { id, title, host_id, playbook_id, starts_at, ends_at, status, started_at, ended_at, booking_id, summoned_by, summoned_agent, summoned_until } = row;
+    let summons = match (summoned_by, summoned_agent, summoned_until) {
+        (Some(guest), Some(agent), Some(until)) if until > Utc::now() => Some(Summons { guest, agent, until }),
+        _ => None,
+    };
     Ok(Meeting {
         id,
         title,
@@ -38,6 +48,7 @@ fn meeting(config: &Config, Row { id, title, host_id, playbook_id, starts_at, en
         ended_at,
         guest_url: super::guest_url(config, id),
         booking_id,
+        summons,
     })
 }
 

@@ -116,6 +116,29 @@ pub async fn guest(mut agent: AudioStream, mic: Arc<AudioSource>, answers: Vec<V
 }
 
 
+/// The agent's stretches of speech in `audio` (16 kHz mono, as [`Heard::audio`]), split where
+/// it was quiet for [`LINE_END`], the rule the guest answers by; each from its first loud 10 ms
+/// frame to its last.
+pub fn stretches(audio: &[i16]) -> Vec<&[i16]> {
+    const FRAME: usize = 160;
+    let quiet_frames = (LINE_END.as_millis() / 10) as usize;
+    let mut found = Vec::new();
+    let (mut start, mut last_loud) = (None::<usize>, 0usize);
+    for (n, frame) in audio.chunks(FRAME).enumerate() {
+        if rms(frame) > SPEECH_RMS {
+            start.get_or_insert(n);
+            last_loud = n;
+        } else if let Some(first) = start.filter(|_| n - last_loud > quiet_frames) {
+            found.push(&audio[first * FRAME..(last_loud + 1) * FRAME]);
+            start = None;
+        }
+    }
+    if let Some(first) = start {
+        found.push(&audio[first * FRAME..((last_loud + 1) * FRAME).min(audio.len())]);
+    }
+    found
+}
+
 /// Reads `agent` until it has been silent for `quiet`; returns when its last loud frame arrived
 /// (`None`: nothing loud at all).
 pub async fn last_sound(agent: &mut AudioStream, quiet: Duration) -> Option<Instant> {

@@ -37,7 +37,7 @@ pub use health::{HealthReport, HealthStatus, ServiceHealth};
 pub use leads::{Bant, BantCriterion, BantScore, Lead, LeadStage, LeadUpdate, NewLead};
 pub use meetings::{
     AiConsent, JoinRequest, Meeting, MeetingStatus, MeetingUpdate, NewMeeting, Participant,
-    ParticipantRole, PublicMeeting, RoomAccess,
+    ParticipantRole, PublicMeeting, RoomAccess, Summons,
 };
 pub use phone::{NewPhoneNumber, PhoneCall, PhoneCallOutcome, PhoneNumber, PhoneTarget};
 pub use recap::{
@@ -102,6 +102,7 @@ pub fn export_typescript(dir: &Path) -> Result<(), ExportError> {
     PhoneTarget::export_all(&cfg)?;
     RescheduleRequest::export_all(&cfg)?;
     Meeting::export_all(&cfg)?;
+    Summons::export_all(&cfg)?;
     NewMeeting::export_all(&cfg)?;
     MeetingUpdate::export_all(&cfg)?;
     PublicMeeting::export_all(&cfg)?;

@@ -63,6 +63,24 @@ pub struct Meeting {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub booking_id: Option<Uuid>,
+    /// Set while the guest of the AI agent running this meeting asks for its host and holds
+    /// for them (issue #18): the host's console and desktop app show it with a way to join.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub summons: Option<Summons>,
+}
+
+/// A guest asking, through the AI agent running their call, for the meeting's host to join
+/// now (issue #18: transfer to a human on request).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Summons {
+    /// The guest, as the agent knows them (their name, or what their phone sent).
+    pub guest: String,
+    /// The AI agent's name.
+    pub agent: String,
+    /// When the guest stops holding and the agent carries on without the host.
+    pub until: DateTime<Utc>,
 }
 
 /// `POST /api/meetings` (ad hoc meeting; the caller hosts it).

@@ -2,7 +2,17 @@ import { useQuery } from "@tanstack/react-query";
 import type { Meeting } from "../bindings/Meeting";
 import type { StoredPlaybook } from "../bindings/StoredPlaybook";
 import type { Participant } from "../bindings/Participant";
+import { browserTimeZone } from "../lib/time";
 import { api } from "./client";
+
+/** A window of the signed-in user's meetings, as `GET /api/meetings?when=` names it. */
+export type When = "today" | "upcoming" | "past";
+
+/** The query of the meetings of `when` (the browser's time zone defines today). */
+export const meetingsQuery = (when: When) => ({
+  queryKey: ["meetings", when],
+  queryFn: () => api<Meeting[]>(`/api/meetings?when=${when}&time_zone=${encodeURIComponent(browserTimeZone())}`),
+});
 
 export function useMeeting(id: string) {
   return useQuery({ queryKey: ["meeting", id], queryFn: () => api<Meeting>(`/api/meetings/${id}`), enabled: !!id });

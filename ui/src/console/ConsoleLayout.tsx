@@ -5,6 +5,7 @@ import { useI18n, LanguageSwitch } from "../i18n";
 import type { MessageKey } from "../i18n/messages";
 import { useMediaQuery } from "../lib/media";
 import { Logo } from "../components/ui";
+import { SummonsBanner } from "./SummonsBanner";
 
 /** The console's sections: path, label, test id, and whether sellers see it. */
 const SECTIONS: { to: string; label: MessageKey; testId: string; sellers: boolean }[] = [
@@ -83,6 +84,7 @@ export default function ConsoleLayout() {
           </header>
         )}
         <main className="mx-auto w-full max-w-5xl flex-1 p-6 md:p-10">
+          <SummonsBanner />
           <Outlet />
         </main>
       </div>

@@ -7,12 +7,11 @@ import type { MeetingStatus } from "../bindings/MeetingStatus";
 import type { NewMeeting } from "../bindings/NewMeeting";
 import { api } from "../api/client";
 import { useUser } from "../api/auth";
-import { usePlaybooks } from "../api/queries";
+import { meetingsQuery, usePlaybooks, type When } from "../api/queries";
 import { useI18n } from "../i18n";
-import { browserTimeZone, callMinutes, formatDateTime, formatTime, spell } from "../lib/time";
+import { callMinutes, formatDateTime, formatTime, spell } from "../lib/time";
 import { Button, Card, ErrorText, Field, Input, Select, Spinner } from "../components/ui";
 
-type When = "today" | "upcoming" | "past";
 
 export function StatusChip({ status }: { status: MeetingStatus }) {
   const { t } = useI18n();
@@ -103,11 +102,6 @@ export default function MeetingsPage() {
     </div>
   );
 }
-
-const meetingsQuery = (when: When) => ({
-  queryKey: ["meetings", when],
-  queryFn: () => api<Meeting[]>(`/api/meetings?when=${when}&time_zone=${encodeURIComponent(browserTimeZone())}`),
-});
 
 /**
  * The first-run checklist: availability, a playbook, a first meeting — each step links to where

@@ -1,6 +1,6 @@
 // Today's meetings in the desktop main window: upcoming meetings are joined, ended ones open
 // their recap. The app's commands answer through Tauri's IPC mock (@tauri-apps/api/mocks).
-import { fireEvent, screen, within } from "@testing-library/react";
+import { cleanup, fireEvent, screen, within } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createMemoryRouter, Outlet, RouterProvider, useParams } from "react-router";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
@@ -22,7 +22,12 @@ function RecapMarker() {
   return <p data-testid="recap-route">{useParams().id}</p>;
 }
 
-afterEach(clearMocks);
+// Unmounted first, and its deep-link listener let go, while the mocked IPC is still there.
+afterEach(async () => {
+  cleanup();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  clearMocks();
+});
 
 describe("TodayPage", () => {
   it("offers Join for upcoming meetings and Recap for ended ones, which opens the recap route", async () => {
@@ -59,5 +64,37 @@ describe("TodayPage", () => {
     }
     fireEvent.click(within(row("m-ended")).getByTestId("open-recap"));
     expect((await screen.findByTestId("recap-route")).textContent).toBe("m-ended");
+  });
+  it("shows a guest asking for the seller above their meeting, with Join", async () => {
+    const until = new Date(Date.now() + 30_000).toISOString();
+    const meetings = [{ ...meeting("m-agent", "live"), summons: { guest: "Anna Rossi", agent: "Alex", until } }, meeting("m-other", "scheduled")];
+    const joined: string[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "todays_meetings") return meetings;
+      if (cmd === "input_devices") return { devices: [], chosen: null };
+      if (cmd === "take_pending_link") return null;
+      if (cmd === "open_hud") return null;
+      if (cmd === "open_room") {
+        joined.push((args as { meetingId: string }).meetingId);
+        return null;
+      }
+      if (cmd.startsWith("plugin:event|")) return 1;
+      throw { code: "invalid", message: `unexpected command ${cmd}` };
+    });
+    const router = createMemoryRouter([
+      { path: "/", element: <Outlet context={{ user: seller, signOut: async () => undefined }} />, children: [{ index: true, element: <TodayPage /> }] },
+    ]);
+    renderWithI18n(
+      <QueryClientProvider client={new QueryClient()}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>,
+    );
+    const notice = await screen.findByTestId("summons");
+    expect(screen.getAllByTestId("summons")).toHaveLength(1);
+    expect(notice.closest("[data-testid=meeting-row]")?.getAttribute("data-meeting-id")).toBe("m-agent");
+    expect(notice.textContent).toContain("Anna Rossi asks to speak with you now");
+    fireEvent.click(within(notice).getByTestId("summons-join"));
+    expect((await screen.findByTestId("join-outcome")).dataset.where).toBe("browser");
+    expect(joined).toEqual(["m-agent"]);
   });
 });

@@ -8,6 +8,7 @@ import { useDesktopT } from "./messages";
 import { MicCheck } from "./MicCheck";
 import { joinMeeting, type JoinOutcome } from "./join";
 import { useMain } from "./MainWindow";
+import { SUMMONS_POLL_MS, SummonsNotice } from "../components/SummonsNotice";
 import type { DeepLink } from "./bindings/DeepLink";
 
 const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
@@ -22,7 +23,8 @@ export default function TodayPage() {
   const navigate = useNavigate();
   const [outcome, setOutcome] = useState<JoinOutcome | null>(null);
   const [joinError, setJoinError] = useState<unknown>(null);
-  const meetings = useQuery({ queryKey: ["desktop", "today", TIME_ZONE], queryFn: () => desktop.todaysMeetings(TIME_ZONE) });
+  // Polled so that a guest asking for the seller (their AI agent's call) shows while they hold.
+  const meetings = useQuery({ queryKey: ["desktop", "today", TIME_ZONE], queryFn: () => desktop.todaysMeetings(TIME_ZONE), refetchInterval: SUMMONS_POLL_MS });
 
   const join = useCallback(async (meetingId: string, shadow: boolean) => {
     setJoinError(null);
@@ -65,7 +67,17 @@ export default function TodayPage() {
         {meetings.data?.length === 0 && <p className="text-white/50">{t("desktop.noMeetings")}</p>}
         <ul className="space-y-2">
           {meetings.data?.map((m) => (
-            <li key={m.id} data-testid="meeting-row" data-meeting-id={m.id} data-status={m.status}>
+            <li key={m.id} data-testid="meeting-row" data-meeting-id={m.id} data-status={m.status} className="space-y-2">
+              {m.summons && m.host_id === user.id && (
+                <SummonsNotice
+                  summons={m.summons}
+                  action={
+                    <Button onClick={() => join(m.id, false)} data-testid="summons-join">
+                      {t("desktop.join")}
+                    </Button>
+                  }
+                />
+              )}
               <Card className="flex items-center gap-4">
                 <div className="min-w-0 flex-1">
                   <div className="truncate font-semibold">{m.title}</div>

@@ -4,6 +4,7 @@ import { teamEn, teamIt } from "./team";
 import { leadsEn, leadsIt } from "./leads";
 import { agentsEn, agentsIt } from "./agents";
 import { phoneEn, phoneIt } from "./phone";
+import { summonsEn, summonsIt } from "./summons";
 
 export const en = {
   "lang.label": "Language",
@@ -275,6 +276,7 @@ export const en = {
   ...leadsEn,
   ...agentsEn,
   ...phoneEn,
+  ...summonsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -540,4 +542,5 @@ export const it: Record<MessageKey, string> = {
   ...leadsIt,
   ...agentsIt,
   ...phoneIt,
+  ...summonsIt,
 };
