@@ -133,6 +133,7 @@ fn livekit_nodes(compose: &Value) -> BTreeMap<String, Value> {
 
 /// A server's configuration from its compose environment alone (not this process's), through
 /// the same `CLOSER_*` mapping and validation as `closer-server serve`.
+#[allow(clippy::result_large_err)] // figment::Jail's closure must return figment's own (large) Error
 fn server_config(env: &BTreeMap<String, String>) -> Config {
     let mut config = None;
     figment::Jail::expect_with(|jail| {
@@ -286,11 +287,9 @@ fn caddy_sites(text: &str) -> BTreeMap<String, BTreeSet<String>> {
             if let Some(address) = line.strip_suffix('{') {
                 site = Some(address.trim().to_owned());
             }
-        } else if depth == 1 {
-            if let (Some(site), Some(rest)) = (&site, line.strip_prefix("reverse_proxy ")) {
-                let upstreams = rest.trim_end_matches('{').split_whitespace().map(str::to_owned);
-                sites.entry(site.clone()).or_insert_with(BTreeSet::new).extend(upstreams);
-            }
+        } else if let (1, Some(site), Some(rest)) = (depth, &site, line.strip_prefix("reverse_proxy ")) {
+            let upstreams = rest.trim_end_matches('{').split_whitespace().map(str::to_owned);
+            sites.entry(site.clone()).or_insert_with(BTreeSet::new).extend(upstreams);
         }
         depth += line.matches('{').count() - line.matches("{$").count();
         depth -= line.matches('}').count() - line.matches("{$").count();

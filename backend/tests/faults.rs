@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 const OUTAGE: Duration = Duration::from_secs(6);
 
 /// One restart at a time: both tests stop services the other needs.
-static SERVICES: std::sync::Mutex<()> = std::sync::Mutex::new(());
+static SERVICES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// `scripts/services <verb> <service>` on the test's services (`CLOSER_STATE_DIR`).
 async fn services(verb: &str, service: &str) {
@@ -146,7 +146,7 @@ async fn assert_delivered_once(o: &Outage) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_postgres_restart_mid_call_keeps_the_copilot_and_its_transcript() {
-    let _one_at_a_time = SERVICES.lock().unwrap_or_else(|p| p.into_inner());
+    let _one_at_a_time = SERVICES.lock().await;
     let outage = call_through_outage("postgres").await;
     assert_call_went_on(&outage).await;
     assert_delivered_once(&outage).await;
@@ -154,7 +154,7 @@ async fn a_postgres_restart_mid_call_keeps_the_copilot_and_its_transcript() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_ferretdb_restart_mid_call_loses_no_stored_segment() {
-    let _one_at_a_time = SERVICES.lock().unwrap_or_else(|p| p.into_inner());
+    let _one_at_a_time = SERVICES.lock().await;
     let o = call_through_outage("mongo").await;
     assert_call_went_on(&o).await;
     // Every final the HUD showed — before, during and after the outage (`assert_call_went_on`
@@ -205,7 +205,7 @@ async fn notice(socket: &mut call::Socket, wait: Duration) -> Option<serde_json:
 /// the job, the HUD is told it listens again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_hud_says_when_no_copilot_listens_and_when_one_does_again() {
-    let _one_at_a_time = SERVICES.lock().unwrap_or_else(|p| p.into_inner());
+    let _one_at_a_time = SERVICES.lock().await;
     let app = TestApp::start(|c| c.login_rate_per_minute = 1000).await;
     let (admin, _) = app.sign_up("absent").await;
     let playbook = app.import_fixture_playbook(&admin, "discovery-en.json").await;

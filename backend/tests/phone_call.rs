@@ -312,7 +312,9 @@ async fn a_caller_whose_number_is_withheld_is_asked_their_name_and_offered_no_ca
     assert!(opening.contains("your name") && !opening.contains("anonymous"), "{opening:?}");
     let thanked = hear(named, 8);
     println!("after their name the caller heard: {thanked:?}");
-    assert!(thanked.contains("peter") && thanked.contains("budget"), "{thanked:?}");
+    // The name said back, as the caller's Whisper hears Piper over G.711: it has written
+    // "keeter smith" (CI35); the lead's name below is the agent's own reading of it.
+    assert!((thanked.contains("peter") || thanked.contains("smith")) && thanked.contains("budget"), "{thanked:?}");
     let closing = hear(answered, 12);
     println!("after answering the caller heard: {closing:?}");
     // The closing is "Thank you for calling Acme. Goodbye."; Whisper has heard its last word
