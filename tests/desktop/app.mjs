@@ -99,7 +99,20 @@ export async function quitApp(driver) {
   await driver.quit();
   const deadline = Date.now() + 30_000;
   while (appProcesses().length > 0 || instanceNameOwned()) {
-    if (Date.now() > deadline) throw new Error(`the app is still running 30 s after quitting: ${appProcesses()}, name owned: ${instanceNameOwned()}`);
+    if (Date.now() > deadline) {
+      // Fail this spec, but do not leave the app to the next one (its start would hand over to
+      // this one): WebKitWebDriver leaves the app running when the session it deletes lost its
+      // web process (WebKit bug 321418).
+      const left = appProcesses();
+      for (const pid of left) {
+        try {
+          process.kill(Number(pid), "SIGKILL");
+        } catch {
+          // exited meanwhile
+        }
+      }
+      throw new Error(`the app was still running 30 s after quitting (killed): ${left}, name owned: ${instanceNameOwned()}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -116,9 +116,11 @@ pub struct Transfer {
     /// Within their opening hours: they may be called in. Outside them the guest is told they
     /// will call back.
     pub in_hours: bool,
-    /// Sent once, when the guest accepts that the seller be asked to join: the caller of [`run`]
-    /// tells the seller, and a seller who joins takes the call over ([`SellerSide::takes_over`]).
-    pub summon: tokio::sync::oneshot::Sender<()>,
+    /// Sent once, when the guest accepts that the seller be asked to join, with the name the
+    /// guest gave in the call (a caller whose phone sent none, [`Script::asks_name`]), if any:
+    /// the caller of [`run`] tells the seller who asks, and a seller who joins takes the call
+    /// over ([`SellerSide::takes_over`]).
+    pub summon: tokio::sync::oneshot::Sender<Option<String>>,
 }
 
 /// A question of the script.
@@ -289,7 +291,7 @@ pub async fn run(
                     Said::Silence => break,
                 };
                 if transfer.is_some() && dialogue.asks_for_person(&text).await? {
-                    if let Some(end) = offer_transfer(&speaker, dialogue, &mut heard, &mut transfer, &mut asked_for_seller).await? {
+                    if let Some(end) = offer_transfer(&speaker, dialogue, &mut heard, &mut transfer, guest_name.as_deref(), &mut asked_for_seller).await? {
                         exchanges.push(exchange);
                         return Ok(end);
                     }
@@ -339,7 +341,7 @@ pub async fn run(
                     Said::Silence => break 'offers,
                 };
                 if transfer.is_some() && dialogue.asks_for_person(&reply).await? {
-                    if let Some(end) = offer_transfer(&speaker, dialogue, &mut heard, &mut transfer, &mut asked_for_seller).await? {
+                    if let Some(end) = offer_transfer(&speaker, dialogue, &mut heard, &mut transfer, guest_name.as_deref(), &mut asked_for_seller).await? {
                         return Ok(end);
                     }
                     continue;
@@ -555,7 +557,8 @@ async fn number_to_call(
 }
 
 /// The guest asked to speak with a person: the agent offers to ask `transfer`'s seller to join;
-/// when the guest accepts, it summons them and holds for [`TRANSFER_HOLD`], saying every
+/// when the guest accepts, it summons them (naming the guest as `guest_name`, the name they gave
+/// in the call, if any) and holds for [`TRANSFER_HOLD`], saying every
 /// [`HOLD_REMINDER`] that it is still trying (a seller who joins meanwhile takes the call over,
 /// which ends [`run`]), then says the seller could not come.
 /// Outside the seller's hours it says at once that they will call back. The seller is taken
@@ -569,6 +572,7 @@ async fn offer_transfer(
     dialogue: &Dialogue,
     heard: &mut mpsc::UnboundedReceiver<Heard>,
     transfer: &mut Option<Transfer>,
+    guest_name: Option<&str>,
     wanted: &mut bool,
 ) -> Result<Option<End>, ConversationError> {
     let Some(asked) = transfer.as_ref() else { return Ok(None) };
@@ -591,7 +595,7 @@ async fn offer_transfer(
     }
     *wanted = true;
     if let Some(called) = transfer.take() {
-        let _ = called.summon.send(());
+        let _ = called.summon.send(guest_name.map(str::to_owned));
     }
     speaker.say(&lines.transfer_hold.replace("{seller}", &seller)).await?;
     // What the guest says while holding ("hello?") is not an answer to anything.

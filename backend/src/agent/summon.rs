@@ -15,7 +15,8 @@ use uuid::Uuid;
 /// `None` when the meeting has no active host. It is in their opening hours now when their
 /// availability says so ([`crate::scheduling::is_open`]), or when they have set none. When the
 /// guest asks for them, `agent` (its name and language) has them e-mailed, in a task of its
-/// own; the e-mail names the guest as `guest` (their name, or what their phone sent).
+/// own; the request and the e-mail name the guest by the name they gave in the call, else as
+/// `guest` (their name, or what their phone sent).
 ///
 /// Errors: the database failing.
 pub async fn transfer_to_host(state: &AppState, meeting: Uuid, agent: &closer_wire::AiAgent, guest: &str) -> anyhow::Result<Option<Transfer>> {
@@ -31,15 +32,17 @@ pub async fn transfer_to_host(state: &AppState, meeting: Uuid, agent: &closer_wi
         Some(hours) => hours.time_zone.parse().map_or(true, |zone| crate::scheduling::is_open(&hours, zone, chrono::Utc::now())),
         None => true,
     };
-    let (summon, summoned) = tokio::sync::oneshot::channel();
+    let (summon, summoned) = tokio::sync::oneshot::channel::<Option<String>>();
     let link = format!("{}/host/{meeting}", state.config.public_base_url.trim_end_matches('/'));
-    let (subject, text) = words(&agent.language, &agent.name, guest, &link);
-    let (mailer, pg, guest, agent_name) = (state.mailer.clone(), state.pg.clone(), guest.to_owned(), agent.name.clone());
+    let (mailer, pg, guest, agent) = (state.mailer.clone(), state.pg.clone(), guest.to_owned(), agent.clone());
     tokio::spawn(async move {
         // Dropped unsent when the guest never asks.
-        if summoned.await.is_ok() {
+        if let Ok(heard_name) = summoned.await {
+            // The name the guest gave in the call is better than what their phone sent.
+            let guest = heard_name.unwrap_or(guest);
+            let (subject, text) = words(&agent.language, &agent.name, &guest, &link);
             let until = chrono::Utc::now() + TRANSFER_HOLD;
-            if let Err(e) = crate::meetings::summons::ask(&pg, meeting, &guest, &agent_name, until).await {
+            if let Err(e) = crate::meetings::summons::ask(&pg, meeting, &guest, &agent.name, until).await {
                 tracing::warn!(%meeting, error = %e, "the request for the seller was not shown in their apps");
             }
             match mailer.send_text(&email, &subject, &text).await {
