@@ -35,7 +35,13 @@ const AI: &str = closer::agent::ai_call::IDENTITY;
 /// handing its leads to her, and a meeting of hers assigned to Alex. Returns (Sara's token,
 /// Sara, the meeting's id).
 async fn meeting_run_by_alex(app: &TestApp) -> (String, Value, String) {
-    let alex = json!({
+    let (_, seller, sara, id) = meeting_run_by(app, alex(), "discovery-en.json").await;
+    (seller, sara, id)
+}
+
+/// The English AI agent the calls here run.
+fn alex() -> Value {
+    json!({
         "name": "Alex", "language": "en",
         "greeting": "Hello {guest}, I am Alex from Acme. I have two quick questions for you.",
         "questions": [
@@ -45,13 +51,13 @@ async fn meeting_run_by_alex(app: &TestApp) -> (String, Value, String) {
         "faq": [{"question": "How much does it cost per month?", "answer": "It costs forty euros per user per month."}],
         "closing": "Thank you. A consultant will call you back this week.",
         "qualify_score": 50
-    });
-    meeting_run_by(app, alex, "discovery-en.json").await
+    })
 }
 
 /// An organization with seller Sara, `agent` (JSON of `/api/agents`) handing its leads to her,
 /// and a meeting of hers on the shared fixture playbook `playbook`, assigned to the agent.
-async fn meeting_run_by(app: &TestApp, mut agent: Value, playbook: &str) -> (String, Value, String) {
+/// Returns the admin's token, Sara's token and user, and the meeting's id.
+async fn meeting_run_by(app: &TestApp, mut agent: Value, playbook: &str) -> (String, String, Value, String) {
     let (admin, org) = app.sign_up("aicall").await;
     let (seller, sara) = app.add_user(&admin, &org, "seller", "sara").await;
     agent["handoff_owner_id"] = sara["id"].clone();
@@ -63,7 +69,7 @@ async fn meeting_run_by(app: &TestApp, mut agent: Value, playbook: &str) -> (Str
     let id = meeting["id"].as_str().unwrap().to_owned();
     let (status, assigned) = app.call(Method::PUT, &format!("/meetings/{id}/agent"), Some(&seller), Some(json!({"agent_id": agent["id"]}))).await;
     assert_eq!(status, 200, "{assigned}");
-    (seller, sara, id)
+    (admin, seller, sara, id)
 }
 
 /// Anna joins meeting `id` from its link with a 48 kHz microphone; returns her, her microphone
@@ -301,16 +307,7 @@ struct AskingForAPerson {
 async fn a_guest_who_asks_for_a_person_has_the_seller_called_in() {
     asks_for_a_person(AskingForAPerson {
         language: "en",
-        agent: json!({
-            "name": "Alex", "language": "en",
-            "greeting": "Hello {guest}, I am Alex from Acme. I have two quick questions for you.",
-            "questions": [
-                {"text": "What budget do you have in mind for this project?", "criterion": "budget"},
-                {"text": "When would you like to have a solution in place?", "criterion": "timeline"}
-            ],
-            "closing": "Thank you. A consultant will call you back this week.",
-            "qualify_score": 50
-        }),
+        agent: alex(),
         playbook: "discovery-en.json",
         turns: ["Actually, I would rather discuss this with somebody from your team. Can you get someone for me?", "Yes, please do."],
         subject: "Anna Rossi asks to speak with you now",
@@ -348,7 +345,7 @@ async fn asks_for_a_person(case: AskingForAPerson) {
     let app = TestApp::mailing_to(&smtp).await;
     let _workers = closer::agent::start(app.state.clone()).expect("the workers start");
     let agent_name = case.agent["name"].clone();
-    let (seller, sara, id) = meeting_run_by(&app, case.agent, case.playbook).await;
+    let (admin, seller, sara, id) = meeting_run_by(&app, case.agent, case.playbook).await;
     let (mut guest, mic, hears_agent) = anna_joins(&app, &id).await;
 
     // Instead of answering the first question, Anna asks for someone of the team; offered
@@ -381,8 +378,13 @@ async fn asks_for_a_person(case: AskingForAPerson) {
     let until: chrono::DateTime<chrono::Utc> = summons["until"].as_str().and_then(|t| t.parse().ok()).expect("until");
     let left = until - chrono::Utc::now();
     assert!(left > chrono::Duration::seconds(20) && left <= chrono::Duration::seconds(45), "Anna holds for another {left}");
-    let (_, upcoming) = app.call(Method::GET, "/meetings?when=upcoming&time_zone=UTC", Some(&seller), None).await;
-    assert!(upcoming.as_array().unwrap().iter().any(|m| m["id"] == id && m["summons"]["guest"] == "Anna Rossi"), "{upcoming}");
+    let (status, summoned) = app.call(Method::GET, "/meetings?when=summoned&time_zone=UTC", Some(&seller), None).await;
+    assert_eq!(status, 200, "{summoned}");
+    let summoned = summoned.as_array().unwrap();
+    assert!(summoned.len() == 1 && summoned[0]["id"] == id && summoned[0]["summons"]["guest"] == "Anna Rossi", "{summoned:?}");
+    // Anna asks for Sara, not for the admin who sees every meeting.
+    let (_, others) = app.call(Method::GET, "/meetings?when=summoned&time_zone=UTC", Some(&admin), None).await;
+    assert_eq!(others, json!([]), "the admin is not the one asked for");
 
     // Sara joins from the link and speaks: the agent leaves her the call.
     let (status, access) = app.call(Method::POST, &format!("/meetings/{id}/token"), Some(&seller), None).await;
@@ -400,6 +402,8 @@ async fn asks_for_a_person(case: AskingForAPerson) {
     // Sara came: the request is gone from her apps.
     let (_, meeting) = app.call(Method::GET, &format!("/meetings/{id}"), Some(&seller), None).await;
     assert!(meeting.get("summons").is_none(), "{meeting}");
+    let (_, summoned) = app.call(Method::GET, "/meetings?when=summoned&time_zone=UTC", Some(&seller), None).await;
+    assert_eq!(summoned, json!([]), "nobody asks for Sara once she came");
 }
 
 /// Outside the seller's opening hours (her availability), a guest who asks for a person is

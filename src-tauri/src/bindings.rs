@@ -71,6 +71,8 @@ pub fn commands() -> Vec<CommandSpec> {
         cmd("current_user", "The signed-in user (restored from the keyring at start-up), or null.", vec![], nullable(wire::<User>())),
         cmd("sign_out", "Signs out: deletes the keyring entry and revokes the login.", vec![], void()),
         cmd("todays_meetings", "Today's meetings (timeZone: IANA name defining today).", vec![("time_zone", string())], array(wire::<Meeting>())),
+        cmd("summoned_meetings", "The user's own meetings whose guest asks for them now (issue #18).", vec![], array(wire::<Meeting>())),
+        cmd("notify", "Shows an OS notification with a title and a body.", vec![("title", string()), ("body", string())], void()),
         cmd("hud_socket_url", "The HUD WebSocket URL with a fresh access token.", vec![("meeting_id", string()), ("after_seq", nullable(prim("number")))], string()),
         cmd("open_hud", "Opens the HUD window for a meeting (shadow: read-only mirror).", vec![("meeting_id", string()), ("shadow", boolean())], void()),
         cmd("open_room", "Opens the room signed in by a handoff token: app window (inApp) or system browser.", vec![("meeting_id", string()), ("shadow", boolean()), ("in_app", boolean())], void()),

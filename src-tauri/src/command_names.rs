@@ -5,6 +5,8 @@ pub const COMMAND_NAMES: &[&str] = &[
     "current_user",
     "sign_out",
     "todays_meetings",
+    "summoned_meetings",
+    "notify",
     "hud_socket_url",
     "open_hud",
     "open_room",

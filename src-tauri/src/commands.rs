@@ -12,6 +12,7 @@ use crate::state::DesktopState;
 use closer_wire::{Handoff, Meeting, PriorityMessageRequest, StoredPlaybook, User};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State, WebviewWindow};
+use tauri_plugin_notification::NotificationExt;
 use ts_rs::TS;
 use uuid::Uuid;
 
@@ -91,6 +92,21 @@ pub async fn sign_out(state: State<'_, DesktopState>) -> Result<()> {
 pub async fn todays_meetings(state: State<'_, DesktopState>, time_zone: String) -> Result<Vec<Meeting>> {
     let zone: String = url::form_urlencoded::byte_serialize(time_zone.as_bytes()).collect();
     Ok(state.auth.get(&format!("/meetings?when=today&time_zone={zone}")).await?)
+}
+
+/// The signed-in user's own meetings whose guest asks for them now (an AI agent's call, issue
+/// #18: `GET /api/meetings?when=summoned`).
+#[tauri::command]
+pub async fn summoned_meetings(state: State<'_, DesktopState>) -> Result<Vec<Meeting>> {
+    Ok(state.auth.get("/meetings?when=summoned").await?)
+}
+
+/// Shows an OS notification (on Linux through the desktop's Freedesktop notification server):
+/// `title` and `body`, under the app's name. Errors: `notification` when it cannot be prepared;
+/// a missing notification server is only logged (by the plugin).
+#[tauri::command]
+pub fn notify(app: AppHandle, title: String, body: String) -> Result<()> {
+    app.notification().builder().title(title).body(body).show().map_err(|e| CommandError::new("notification", e))
 }
 
 /// `ws(s)://…/api/meetings/{id}/hud?access_token=…[&after_seq=…]` with a fresh access token,

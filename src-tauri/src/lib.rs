@@ -55,6 +55,7 @@ pub fn run() {
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .plugin(
             tauri_plugin_global_shortcut::Builder::new()
                 .with_handler(|app, shortcut, event| {
@@ -111,6 +112,8 @@ pub fn run() {
             commands::current_user,
             commands::sign_out,
             commands::todays_meetings,
+            commands::summoned_meetings,
+            commands::notify,
             commands::hud_socket_url,
             commands::open_hud,
             commands::open_room,

@@ -4,7 +4,8 @@
 // unplugged); Ctrl+Shift+H hides and shows it from anywhere; click-through lets a real click
 // reach the window below; compact ⇄ expanded pins the window's size; closer:// links opened by
 // the OS (xdg-open → the .deb's desktop entry → a second launch) reach the running instance;
-// a playbook is exported through the save dialog.
+// a guest asking for the seller is an OS notification (dunst); a playbook is exported through
+// the save dialog.
 // Started by tests/desktop/run, which provides the environment.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -13,7 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  api, appProcesses, appSettings, BASE, By, byTestId, HUD_URL, MAIN_URL, MANAGER, OPENED, PASSWORD, rememberedHud, repo, SELLER, settingsPath, quitApp, signIn, startApp, switchToWindow, until,
+  api, appProcesses, appSettings, BASE, By, byTestId, env, HUD_URL, MAIN_URL, MANAGER, OPENED, PASSWORD, rememberedHud, repo, SELLER, settingsPath, quitApp, signIn, startApp, switchToWindow, until,
 } from "./app.mjs";
 import { click, dragWindow, geometry, monitor, monitorKey, settled, sizeHints, windowId, x, xdotool } from "./x11.mjs";
 
@@ -71,7 +72,8 @@ async function joinMeeting(id) {
   await row.findElement(byTestId("join-meeting")).click();
   await driver.wait(until.elementLocated(byTestId("join-outcome")), 30_000);
   await switchToWindow(driver, new RegExp(`#/hud/${id}`));
-  await driver.wait(until.elementLocated(byTestId("desktop-hud")), 30_000);
+  // Shown, and the app knows where its handle is (it starts the user's drags from there).
+  await driver.wait(until.elementLocated(By.css('[data-testid="desktop-hud"][data-drag-region="reported"]')), 30_000);
   const hudId = windowId("Closer HUD");
   await until_(() => geometry(hudId).mapped, "the HUD window is shown");
   return hudId;
@@ -332,6 +334,30 @@ function xdgOpen(url) {
 
 /** The last URL the app handed to the system browser. */
 const lastOpened = () => new URL(readFileSync(OPENED, "utf8").trim().split("\n").pop());
+
+/** The notifications the desktop's notification server (dunst, D-Bus-activated on the session bus) has shown: `[{ summary, body, appname }]`. */
+function notifications() {
+  x("dunstctl", ["close-all"]);
+  const history = JSON.parse(x("dunstctl", ["history"]));
+  return history.data.flat().map((n) => ({ summary: n.summary.data, body: n.body.data, appname: n.appname.data }));
+}
+
+test("a guest asking for the seller is notified by the OS, once", { timeout: 60_000 }, async () => {
+  // The request as an AI agent's call stores it when its guest accepts that the seller be called
+  // in (backend/tests/ai_agent_call.rs runs that call; here the app is what is tested).
+  const summon = () =>
+    x("psql", [env("CLOSER_DATABASE_URL"), "-q", "-v", "ON_ERROR_STOP=1", "-c",
+      `UPDATE meetings SET summoned_by = 'Anna Rossi', summoned_agent = 'Alex', summoned_until = now() + interval '45 seconds' WHERE id = '${meeting.id}'`]);
+  summon();
+  const asking = (n) => n.summary === "Anna Rossi asks to speak with you now";
+  const shown = await until_(() => notifications().find(asking), "the OS shows the request", 20_000);
+  assert.match(shown.body, /^On a call with your AI agent Alex · holding for \d+ s more$/);
+  assert.match(shown.appname, /closer/, "sent by the app");
+  // Polled every 5 s: the same request is not shown again.
+  await sleep(11_000);
+  assert.equal(notifications().filter(asking).length, 1, "one notification per request");
+  x("psql", [env("CLOSER_DATABASE_URL"), "-q", "-c", `UPDATE meetings SET summoned_by = NULL, summoned_agent = NULL, summoned_until = NULL WHERE id = '${meeting.id}'`]);
+});
 
 test("closer:// links opened by the OS reach the running app: meet joins, shadow mirrors", { timeout: 180_000 }, async () => {
   assert.equal(x("xdg-mime", ["query", "default", "x-scheme-handler/closer"]).trim(), "Closer.desktop", "the .deb's desktop entry handles closer://");

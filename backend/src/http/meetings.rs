@@ -49,10 +49,11 @@ async fn create(State(state): State<AppState>, user: AuthUser, Body(body): Body<
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct ListParams {
-    /// `today` (the caller's calendar day), `upcoming` (not yet ended, from now on) or `past`.
-    /// Default `upcoming`.
+    /// `today` (the caller's calendar day), `upcoming` (not yet ended, from now on), `past`, or
+    /// `summoned` (the caller's own meetings whose guest asks for them now, #18). Default
+    /// `upcoming`.
     #[serde(default)]
-    #[param(pattern = "^(today|upcoming|past)$")]
+    #[param(pattern = "^(today|upcoming|past|summoned)$")]
     when: Option<String>,
     /// IANA zone defining "today"; default UTC.
     #[serde(default)]
@@ -76,7 +77,8 @@ async fn list(State(state): State<AppState>, user: AuthUser, QueryParams(query):
         }
         "upcoming" => Window::Upcoming { now },
         "past" => Window::Past { now },
-        _ => return Err(Error::invalid("when", "expected today, upcoming or past")),
+        "summoned" => Window::Summoned { now },
+        _ => return Err(Error::invalid("when", "expected today, upcoming, past or summoned")),
     };
     Ok(Json(meetings::list(&state.pg, &state.config, &user, window).await?))
 }

@@ -77,6 +77,10 @@ pub enum Window {
     Upcoming { now: DateTime<Utc> },
     /// Over at `now` (ended, processed or cancelled, or past their end), latest first.
     Past { now: DateTime<Utc> },
+    /// The caller's own meetings whose guest asks for them at `now` (a summons not yet expired,
+    /// [`super::summons`]), earliest first: what their apps poll every few seconds, so it
+    /// reads only those rows, and never another seller's (a manager is not the one asked for).
+    Summoned { now: DateTime<Utc> },
 }
 
 /// The meetings of `window` that `user` may see (see [`visible`]), at most 500.
@@ -87,6 +91,7 @@ pub async fn list(pg: &PgPool, config: &Config, user: &AuthUser, window: Window)
         Window::Starting { from, to } => ("m.starts_at >= $3 AND m.starts_at < $4", "ASC", from, to),
         Window::Upcoming { now } => ("m.ends_at >= $3 AND m.status IN ('scheduled', 'live') AND $4 = $4", "ASC", now, now),
         Window::Past { now } => ("(m.ends_at < $3 OR m.status IN ('ended', 'processed', 'cancelled')) AND $4 = $4", "DESC", now, now),
+        Window::Summoned { now } => ("m.summoned_until > $3 AND m.host_id = $5 AND $4 = $4", "ASC", now, now),
     };
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM meetings m LEFT JOIN bookings b ON b.meeting_id = m.id

@@ -5,11 +5,14 @@ import type { Participant } from "../bindings/Participant";
 import { browserTimeZone } from "../lib/time";
 import { api } from "./client";
 
-/** A window of the signed-in user's meetings, as `GET /api/meetings?when=` names it. */
+/** A window of the signed-in user's meetings (a tab of the list), as `GET /api/meetings?when=` names it. */
 export type When = "today" | "upcoming" | "past";
 
-/** The query of the meetings of `when` (the browser's time zone defines today). */
-export const meetingsQuery = (when: When) => ({
+/**
+ * The query of the meetings of `when` (the browser's time zone defines today), or `summoned`:
+ * the user's own meetings whose guest asks for them now.
+ */
+export const meetingsQuery = (when: When | "summoned") => ({
   queryKey: ["meetings", when],
   queryFn: () => api<Meeting[]>(`/api/meetings?when=${when}&time_zone=${encodeURIComponent(browserTimeZone())}`),
 });

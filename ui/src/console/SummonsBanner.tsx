@@ -10,7 +10,7 @@ import { useI18n } from "../i18n";
  */
 export function SummonsBanner() {
   const { t } = useI18n();
-  const meetings = useQuery({ ...meetingsQuery("upcoming"), refetchInterval: SUMMONS_POLL_MS });
+  const meetings = useQuery({ ...meetingsQuery("summoned"), refetchInterval: SUMMONS_POLL_MS });
   const asking = (meetings.data ?? []).flatMap((m) => (m.summons ? [{ id: m.id, summons: m.summons }] : []));
   if (asking.length === 0) return null;
   return (

@@ -57,7 +57,8 @@ export default function HudWindow() {
       const json = JSON.stringify(region);
       if (json === reported) return;
       reported = json;
-      void desktop.hudSetDragRegion(region);
+      // Marked once the app has it: a press before that is the page's (tests wait for it).
+      void desktop.hudSetDragRegion(region).then(() => el.setAttribute("data-drag-region", "reported"));
     };
     const resized = new ResizeObserver(reportRegion);
     resized.observe(el);

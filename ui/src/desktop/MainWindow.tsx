@@ -8,6 +8,7 @@ import { desktop, onDeepLink } from "./ipc";
 import { useDesktopT, type DesktopKey } from "./messages";
 import { SignInForm } from "./SignInForm";
 import { setDesktopUser } from "./session";
+import { useSummonsNotifications } from "./useSummonsNotifications";
 
 /** What the main window's screens get from it: the signed-in user and how to sign out. */
 export type MainContext = { user: User; signOut: () => Promise<void> };
@@ -23,7 +24,8 @@ const TABS: [string, DesktopKey][] = [
 
 /**
  * The main window: sign-in, then its screens under a tab bar — today's meetings (join, shadow,
- * recap of an ended meeting), playbooks (the console's pages), settings.
+ * recap of an ended meeting), playbooks (the console's pages), settings; while signed in, OS
+ * notifications of guests asking for the seller.
  */
 export default function MainWindow() {
   const t = useDesktopT();
@@ -49,6 +51,9 @@ export default function MainWindow() {
     const unlisten = onDeepLink(() => navigate("/"));
     return () => void unlisten.then((fn) => fn());
   }, [navigate]);
+
+  // A guest asking for the seller is notified by the OS, whichever screen or app is in front.
+  useSummonsNotifications(!!user);
 
   if (user === undefined) {
     return (

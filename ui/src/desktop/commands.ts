@@ -19,6 +19,12 @@ export const signOut = (): Promise<void> => call("sign_out");
 /** Today's meetings (timeZone: IANA name defining today). */
 export const todaysMeetings = (timeZone: string): Promise<Array<Meeting>> => call("todays_meetings", { timeZone });
 
+/** The user's own meetings whose guest asks for them now (issue #18). */
+export const summonedMeetings = (): Promise<Array<Meeting>> => call("summoned_meetings");
+
+/** Shows an OS notification with a title and a body. */
+export const notify = (title: string, body: string): Promise<void> => call("notify", { title, body });
+
 /** The HUD WebSocket URL with a fresh access token. */
 export const hudSocketUrl = (meetingId: string, afterSeq: number | null): Promise<string> => call("hud_socket_url", { meetingId, afterSeq });
 
